@@ -1,0 +1,50 @@
+"""Errors raised by the mapper package (claims, timeline, renderers).
+
+Every error derives from :class:`MapperError`.
+"""
+
+from __future__ import annotations
+
+
+class MapperError(Exception):
+    """Root of every error raised by :mod:`mapper`."""
+
+
+class ClaimsFileError(MapperError, ValueError):
+    """Raised when a claims file (or one of its rows) cannot be read.
+
+    ``path``, ``row`` (1-based data row, header is row 0) and ``column`` say where.
+    """
+
+    def __init__(self, message: str, *, path=None, row=None, column=None):
+        super().__init__(message)
+        self.path = path
+        self.row = row
+        self.column = column
+
+
+class TimeParseError(MapperError, ValueError):
+    """Raised when a time value cannot be parsed into a :class:`~mapper.timespan.TimeSpan`."""
+
+
+class UnknownStatus(MapperError, ValueError):
+    """Raised when a status is neither in the vocabulary nor a known synonym."""
+
+
+class UnresolvedPlaces(MapperError, LookupError):
+    """Raised in ``strict`` mode when any claim's place could not be resolved.
+
+    ``unresolved`` lists the offending claims with their suggestions.
+    """
+
+    def __init__(self, message: str, *, unresolved=()):
+        super().__init__(message)
+        self.unresolved = list(unresolved)
+
+
+class OutputExists(MapperError, FileExistsError):
+    """Raised when an output file exists and overwriting was not asked for."""
+
+
+class RenderError(MapperError, RuntimeError):
+    """Raised when a map cannot be rendered."""
