@@ -13,10 +13,20 @@ import click
 
 from mapper import __version__
 
+#: Every command module, by name. A module that is not present yet is simply not listed.
 COMMAND_MODULES = (
     "resolve",
     "geocode",
     "gazetteer",
+    "map",
+    "describe",
+    "geoparse",
+    "extract",
+    "eval",
+    "static",
+    "embed",
+    "open",
+    "serve",
 )
 
 
@@ -40,7 +50,13 @@ class _LazyGroup(click.Group):
 
 
 def _command_names() -> dict:
-    return {m.replace("_", "-"): m for m in COMMAND_MODULES}
+    import importlib.util
+
+    return {
+        m.replace("_", "-"): m
+        for m in COMMAND_MODULES
+        if importlib.util.find_spec(f"mapper.cli.{m}") is not None
+    }
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,39 @@
+"""Shared fixtures. Tests never touch the network or the user's data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+#: Countries in the small test index: enough for the Afghan examples and their neighbours.
+TEST_COUNTRIES = ("AF", "TJ", "PK", "IR", "UZ", "TM")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory, monkeypatch):
+    """Never let a test read or write the user's real index folder."""
+    if "CONFLICTMAP_DATA_DIR" not in os.environ or not os.environ["CONFLICTMAP_DATA_DIR"].startswith(
+        str(tmp_path_factory.getbasetemp())
+    ):
+        monkeypatch.setenv("CONFLICTMAP_DATA_DIR", str(tmp_path_factory.getbasetemp() / "default-data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data, or skip: a user's clone does not have it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared development data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    return SEEDS
