@@ -344,6 +344,9 @@ class Gazetteer:
         key = strip_type_words(normalize(query))[0]
         if not key:
             return []
+        last = getattr(self, "_last_near", None)
+        if last and last[0] == key and last[1] == country:
+            return list(dict.fromkeys(last[2]))[:limit]
         keys, displays = self._fuzzy_keys(country)
         out = []
         for _k, _score, idx in process.extract(key, keys, scorer=ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF):
@@ -505,18 +508,25 @@ class Gazetteer:
         return keys, displays
 
     def _fuzzy(self, key: str, cc) -> list:
-        """Typo-tolerant fallback (optimal string alignment: transpositions count once)."""
+        """Typo-tolerant fallback: a fast Indel prefilter over the country's names (or all
+        primary names), then optimal string alignment (a transposition counts once,
+        so geoBoundaries' "Ghanzi" still meets "Ghazni")."""
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
+        from rapidfuzz.fuzz import ratio
 
         if len(key) < 4:
             return []
-        keys, _d = self._fuzzy_keys(cc)
+        keys, displays = self._fuzzy_keys(cc)
         pids = self._fuzzy_cache[cc or "*"][2]
-        found = process.extract(
-            key, keys, scorer=OSA.normalized_similarity, limit=10, score_cutoff=FUZZY_MIN_SIMILARITY
-        )
-        return [(pids[idx], score) for _k, score, idx in found]
+        near = process.extract(key, keys, scorer=ratio, limit=20, score_cutoff=SUGGEST_CUTOFF)
+        self._last_near = (key, cc, [displays[idx] for _k, _s, idx in near])
+        out = []
+        for k, _score, idx in near:
+            sim = OSA.normalized_similarity(key, k)
+            if sim >= FUZZY_MIN_SIMILARITY:
+                out.append((pids[idx], sim))
+        return out
 
 
 _TYPE_ONLY = frozenset({"province", "district", "city", "town", "village", "matun", "center", "centre", "area"})

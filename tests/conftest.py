@@ -37,3 +37,23 @@ def seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"seed articles not found at {SEEDS}")
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def small_gazetteer_dir(tmp_path_factory) -> Path:
+    """A data dir holding an index restricted to :data:`TEST_COUNTRIES` (built once per session, ~5 s)."""
+    from gazetteer.build import build_index
+    from gazetteer.resolver import INDEX_FILENAME
+
+    folder = tmp_path_factory.mktemp("gazetteer-small")
+    build_index(folder / INDEX_FILENAME, countries=TEST_COUNTRIES)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def small_gazetteer(small_gazetteer_dir):
+    from gazetteer import Gazetteer
+
+    gz = Gazetteer.open(small_gazetteer_dir, build=False)
+    yield gz
+    gz.close()

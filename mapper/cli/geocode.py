@@ -1,0 +1,74 @@
+"""``conflictmap geocode``: add coordinates to a spreadsheet of place names."""
+
+from __future__ import annotations
+
+import click
+
+from mapper.cli.options import (
+    check_overwrite,
+    data_dir_option,
+    is_quiet,
+    open_gazetteer,
+    output_option,
+    overwrite_option,
+    strict_option,
+)
+
+
+@click.command("geocode")
+@click.argument("table", type=click.File("r", encoding="utf-8-sig", errors="strict"))
+@click.option("--place-column", required=True, metavar="COL", help="Column holding the place names.")
+@click.option("--country-column", metavar="COL", help="Column with the country (name or ISO code).")
+@click.option("--admin1-column", metavar="COL", help="Column with the province/region (first-level unit).")
+@click.option("--admin2-column", metavar="COL", help="Column with the district (second-level unit).")
+@output_option(help="Output CSV ('-' for stdout).")
+@overwrite_option
+@strict_option
+@data_dir_option
+def command(table, place_column, country_column, admin1_column, admin2_column, output, overwrite, strict,
+            data_dir):
+    """Geocode TABLE.csv, keeping every column and row in order.
+
+    Adds geo_lat, geo_lon, geo_id, geo_name, geo_kind, geo_status and
+    geo_score. Row context (country, admin1, admin2) disambiguates; when the
+    place is unknown but its district or province is known, the row falls back
+    to that unit (geo_kind "admin1 (fallback)"). Unresolved rows keep empty
+    coordinates, never 0,0.
+
+    \b
+    Example:
+      conflictmap geocode events.csv --place-column location \\
+          --country-column country --admin1-column admin1 -o outputs/events-geo.csv
+    """
+    from gazetteer import GazetteerError
+    from gazetteer.table import geocode_csv
+
+    check_overwrite(output, overwrite)
+    gz = open_gazetteer(data_dir)
+    dst = click.open_file(str(output), "w", encoding="utf-8", atomic=str(output) != "-")
+    try:
+        with dst:
+            results = geocode_csv(
+                table, dst, gz, place_column=place_column, country_column=country_column,
+                admin1_column=admin1_column, admin2_column=admin2_column, progress=not is_quiet(),
+            )
+    except UnicodeDecodeError as err:
+        raise click.ClickException(
+            f"{table.name} is not UTF-8 text (byte {err.start}): re-save it as UTF-8 CSV"
+        ) from err
+    except GazetteerError as err:
+        raise click.ClickException(str(err)) from err
+    counts = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    if not is_quiet():
+        click.echo(
+            f"{len(results)} rows: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())), err=True
+        )
+        for r in results:
+            if r.status == "not_found":
+                sugg = r.resolution.suggestions if r.resolution else ()
+                hint = f"; did you mean: {', '.join(sugg[:3])}" if sugg else ""
+                click.echo(f"  row {r.row_number}: {r.query!r} not found{hint}", err=True)
+    if strict and counts.get("not_found"):
+        raise SystemExit(1)
