@@ -545,8 +545,8 @@ def main(argv=None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(fc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
     with open(args.out, "wb") as raw:
-        # mtime=0 keeps the output byte-identical across runs
-        with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
+        # mtime=0 and no file name in the header: same inputs give the same bytes
+        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
             fh.write(payload)
 
     n_c = sum(f["properties"]["kind"] == "country" for f in features)
