@@ -61,7 +61,7 @@ FUZZY_SPAN = 0.90  # fuzzy match = span * similarity
 #: Below this match quality the best candidate is only a suggestion: status not_found.
 MIN_MATCH_TO_RESOLVE = 0.75
 SUGGEST_CUTOFF = 60
-AMBIGUITY_MARGIN = 0.03
+AMBIGUITY_MARGIN = 0.015  # ~ a threefold population gap between exact namesakes
 AMBIGUITY_MIN_KM = 25.0
 CONTEXT_DECAY_KM = 300.0
 MAX_ROWS = 5000  # name rows read per key
