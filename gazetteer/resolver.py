@@ -319,13 +319,20 @@ class Gazetteer:
         ranked = sorted(best_by_id.values(), key=lambda c: (-c.score, -c.place.population, c.place.id))
         ranked = ranked[: max(limit, 2)]
         best = ranked[0]
-        abroad = cc is not None and best.place.country_code != cc and best.match != "exact"
-        if best.quality < MIN_MATCH_TO_RESOLVE or abroad:
+        # A hinted country is a constraint: the best match abroad is only a suggestion.
+        abroad = cc is not None and best.place.country_code != cc
+        # A hinted unit is strong evidence: a merely similar name outside it is only a suggestion.
+        outside = (
+            within_place is not None and best.match != "exact" and best.place.id != within_place.id
+            and not self._inside(best.place, within_place)
+        )
+        if best.quality < MIN_MATCH_TO_RESOLVE or abroad or outside:
             return Resolution(
                 query=query, status=NOT_FOUND, candidates=tuple(ranked[:limit]),
                 suggestions=tuple(dict.fromkeys(c.place.name for c in ranked[:limit])),
                 message=f"no confident match for {query!r}"
-                + (f" in {cc}" if abroad else "") + f"; closest: {best.place.name} ({best.place.country_code})",
+                + (f" in {cc}" if abroad else "") + (f" within {within_place.name}" if outside else "")
+                + f"; closest: {best.place.name} ({best.place.country_code})",
             )
         status = RESOLVED
         if len(ranked) > 1 and _is_ambiguous(ranked[0], ranked[1]):
@@ -477,6 +484,9 @@ class Gazetteer:
         )
 
     def _inside(self, place: Place, unit: Place) -> bool:
+        """Strictly inside: a unit is not inside itself (a row's place lies *in* its admin1)."""
+        if place.id == unit.id:
+            return False
         if unit.kind == "country":
             return place.country_code == unit.country_code and place.id != unit.id
         if unit.id in (place.admin1_id, place.admin2_id):
