@@ -46,6 +46,12 @@ Rules
    Disagreement is shown, never resolved by "latest claim wins": a claim by
    one side does not cancel the other side's claim; only the claimant's
    own later claim, or the window, does.
+   **Partial control.** A ``controlled`` claim whose ``scope`` names only
+   part of the place ("city centre", "provincial prison", "majority of
+   districts", "6 of 7 districts") does not say the whole place is held: it
+   counts as ``contested`` in the assessment (the claim keeps its own
+   wording in popups and exports). Scopes that cover the whole place ("all
+   districts", "entire province", "entire city", "7 of 7") do not.
 6. **Admin hierarchy.** A claim about a province whose ``scope`` says "all
    districts" (also "every district", "entire/whole province") also applies
    to each of the province's districts when their polygons are loaded; the
@@ -112,6 +118,29 @@ class Scope:
     n: Optional[int] = None
     total: Optional[int] = None
     text: str = ""
+
+
+_WHOLE_RE = re.compile(r"\b(all|entire|entirely|whole|every|each|complete|completely|full|fully)\b")
+
+
+def scope_is_partial(text: str) -> bool:
+    """True when a scope names only part of a place (rule 5, partial control).
+
+    Examples
+    --------
+    >>> scope_is_partial("city centre"), scope_is_partial("6 of 7 districts"), scope_is_partial("")
+    (True, True, False)
+    >>> scope_is_partial("entire province and its capital"), scope_is_partial("7 of 7")
+    (False, False)
+    """
+    sc = parse_scope(text)
+    if sc.kind == "":
+        return False
+    if sc.kind == "count":
+        return sc.n < sc.total
+    if sc.kind == "all":
+        return False
+    return not _WHOLE_RE.search(normalise(sc.text))
 
 
 def parse_scope(text: str) -> Scope:
@@ -192,10 +221,17 @@ class Entry:
     end: Optional[datetime]
     superseded_by: Optional[int] = None
     derived_from: Optional[int] = None
+    partial: bool = False
 
     @property
     def status(self) -> str:
+        """The claim's status as written (after synonym mapping)."""
         return self.claim.status
+
+    @property
+    def effective_status(self) -> str:
+        """The status the assessment uses: partial control counts as contested (rule 5)."""
+        return CONTESTED if self.partial else self.claim.status
 
     def current_at(self, t: datetime) -> bool:
         return self.start <= t and (self.end is None or t < self.end)
@@ -289,9 +325,9 @@ def assess(current: Iterable) -> Assessment:
         if incidents:
             return Assessment(ATTACKED, "", _actors_of(incidents), _ids(incidents), _reason(incidents))
         return Assessment(UNKNOWN, reason="no current claim")
-    positives = [e for e in control if e.status == CONTROLLED]
-    contested = [e for e in control if e.status == CONTESTED]
-    denials = [e for e in control if e.status == NOT_CONTROLLED]
+    positives = [e for e in control if e.effective_status == CONTROLLED]
+    contested = [e for e in control if e.effective_status == CONTESTED]
+    denials = [e for e in control if e.effective_status == NOT_CONTROLLED]
     held_by = sorted({e.actor for e in positives if e.actor})
     denied = {e.actor for e in denials}
     ids, reason = _ids(control), _reason(control)
@@ -326,6 +362,8 @@ def _reason(entries) -> str:
     parts = []
     for e in sorted(entries, key=lambda e: e.index):
         what = e.status.replace("_", " ")
+        if e.partial:
+            what += f" [part: {e.claim.scope}]"
         if e.actor:
             what += f" ({e.actor})"
         parts.append(f"{e.claimant}: {what}")
@@ -440,6 +478,7 @@ class Timeline:
                 index=r["index"], claim=r["claim"], place_key=r["place_key"], claimant=r["claimant"],
                 claimant_key=r["claimant_key"], side=r["side"], actor=r["actor"], track=r["track"],
                 start=r["start"], end=r["end"], superseded_by=r["superseded_by"], derived_from=r["derived_from"],
+                partial=r["claim"].status == CONTROLLED and scope_is_partial(r["claim"].scope),
             )
             for r in raw
         ]
@@ -648,5 +687,5 @@ def summarize_statuses(states: Mapping[str, Assessment]) -> Counter:
 
 __all__ = [
     "DEFAULT_WINDOW", "ASSESSED_STATUSES", "DISPUTED", "UNKNOWN", "MapPlace", "Entry", "Assessment",
-    "Count", "Scope", "Timeline", "assess", "parse_scope", "status_label", "step_index", "COUNT_COLUMNS",
+    "Count", "Scope", "Timeline", "assess", "parse_scope", "scope_is_partial", "status_label", "step_index", "COUNT_COLUMNS",
 ]

@@ -219,3 +219,16 @@ def test_export_counts_lists_claim_rows(tl, tmp_path):
 def test_unknown_place_key_is_an_error():
     with pytest.raises(KeyError, match="not in places"):
         Timeline([(claim("X", ts(2021, 7, 1), "controlled"), "nope")], {})
+
+
+def test_partial_control_counts_as_contested():
+    place = {"p": MapPlace("p", "Qala-e-Naw", "populated_place")}
+    t = ts(2021, 7, 7, 6)
+    part = claim("P", t, "controlled", actor="Government", claimant="report", scope="city centre", row=1)
+    whole = claim("P", t, "controlled", actor="Government", claimant="report", scope="entire city", row=1)
+    tl = Timeline([(part, "p")], place)
+    assert tl.entries[0].partial and tl.entries[0].status == "controlled"
+    st = tl.state_at("p", at(7, 7))
+    assert st.status == "contested" and st.actors == ("Government",)
+    assert "part: city centre" in st.reason
+    assert Timeline([(whole, "p")], place).state_at("p", at(7, 7)).label == "controlled by Government"

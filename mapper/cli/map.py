@@ -1,0 +1,118 @@
+"""``conflictmap map``: claims files in, one self-contained interactive HTML map out."""
+
+from __future__ import annotations
+
+import logging
+import webbrowser
+from pathlib import Path
+
+import click
+
+from mapper.cli.options import (
+    check_overwrite,
+    data_dir_option,
+    is_quiet,
+    open_gazetteer,
+    output_option,
+    overwrite_option,
+    strict_option,
+)
+
+log = logging.getLogger(__name__)
+
+#: Where maps go when -o is a bare file name.
+DEFAULT_OUTPUT_DIR = Path("outputs")
+
+
+def _output_path(value) -> Path:
+    path = Path(value)
+    if path.parent == Path("."):
+        path = DEFAULT_OUTPUT_DIR / path
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(f"{value!r} does not end in .html; e.g. -o outputs/qala-e-naw.html",
+                                 param_hint="-o/--output")
+    return path
+
+
+@click.command("map")
+@click.argument("claims", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@output_option(help="HTML file to write; a bare name goes into outputs/ (e.g. -o qala.html -> outputs/qala.html).")
+@click.option("--title", metavar="TEXT", help="Title shown on the map (default: 'Reported control').")
+@click.option("--at", "at", metavar="TIME", help="Open the map at this time (default: the latest claim), e.g. 2021-07-07T18:00.")
+@click.option("--from", "t_from", metavar="TIME", help="First time on the slider, e.g. 2021-07-01.")
+@click.option("--to", "t_to", metavar="TIME", help="Last time on the slider, e.g. 2021-07-31.")
+@click.option("--view", type=click.Choice(["assessed", "claimant"]), default="assessed", show_default=True,
+              help="assessed: combine the claims of the ticked claimants; claimant: one claimant's view at a time.")
+@click.option("--tiles", type=click.Choice(["none", "osm", "carto"]), default="none", show_default=True,
+              help="Online tile layer under the data. 'none' keeps the map fully offline (vector outlines only).")
+@click.option("--window", type=click.FloatRange(min=0, min_open=True), default=72.0, show_default=True,
+              metavar="HOURS", help="How long a claim stays current unless its claimant updates it.")
+@click.option("--actors", "actors_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="Actor names, aliases and colours (JSON or CSV); see README 'Actors'.")
+@click.option("--tz", metavar="ZONE", help="Time zone of times without one, e.g. Asia/Kabul or +04:30 (default UTC; "
+                                           "a tz column wins).")
+@click.option("--export-counts", type=click.Path(dir_okay=False, path_type=Path), metavar="CSV",
+              help="Also write the counts at the opening time, with the claim rows behind each number.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the map in the default browser when done.")
+@overwrite_option
+@strict_option
+@data_dir_option
+def command(claims, output, title, at, t_from, t_to, view, tiles, window, actors_file, tz, export_counts,
+            open_browser, overwrite, strict, data_dir):
+    """Draw CLAIMS (CSV, JSON, GeoJSON, ACLED or UCDP files) as one HTML map of reported control.
+
+    The map has a time slider (arrow keys, play/pause; the date is kept in the
+    URL as #date=...), a filter by claimant, counts you can cite, and every
+    claim's quote and source in the popups. It needs no network: Leaflet and
+    the outlines are inside the file. Places that cannot be found in the
+    gazetteer are listed on stderr and in OUTPUT.unresolved.csv; the map is
+    still made unless --strict.
+
+    \b
+    Examples:
+      conflictmap map examples/qala-e-naw-2021/claims.csv -o outputs/qala-e-naw.html \\
+          --title "Qala-e-Naw, July 2021" --tz Asia/Kabul
+      conflictmap map acled.csv ucdp.csv -o outputs/north.html --from 2021-06-01 --to 2021-08-15 \\
+          --export-counts outputs/north-counts.csv
+    """
+    from mapper.actors import ActorConfigError, Actors
+    from mapper.errors import ClaimsFileError, MapperError, OutputExists, UnresolvedPlaces
+    from mapper.pipeline import build_map
+
+    out = _output_path(output)
+    check_overwrite(out, overwrite)
+    if export_counts is not None:
+        check_overwrite(export_counts, overwrite)
+    try:
+        actors = Actors.load(actors_file) if actors_file else None
+    except ActorConfigError as err:
+        raise click.BadParameter(str(err), param_hint="--actors") from err
+    gz = open_gazetteer(data_dir)
+    try:
+        result = build_map(
+            list(claims), gazetteer=gz, output=out, title=title, at=at, t_from=t_from, t_to=t_to, view=view,
+            tiles=tiles, window=window, actors=actors, strict=strict, overwrite=overwrite,
+            export_counts=export_counts, tz=tz,
+        )
+    except UnresolvedPlaces as err:
+        for u in err.unresolved[:50]:
+            click.echo(f"  {u}", err=True)
+        raise click.ClickException(str(err)) from err
+    except ClaimsFileError as err:
+        raise click.ClickException(str(err)) from err
+    except OutputExists as err:
+        raise click.UsageError(str(err)) from err
+    except MapperError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        try:
+            gz.close()
+        except Exception:  # closing must not hide the real error
+            pass
+    if not is_quiet():
+        click.echo(result.summary(), err=True)
+    click.echo(str(result.output))
+    if strict and result.rejected:
+        raise SystemExit(1)
+    if open_browser:
+        webbrowser.open(result.output.resolve().as_uri())

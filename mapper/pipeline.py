@@ -1,0 +1,636 @@
+"""Claims files in, one HTML map out: read, resolve, build the timeline, render.
+
+:func:`build_map` is what ``conflictmap map`` calls. Steps:
+
+1. :func:`mapper.claims_io.read_claims` reads every file (bad rows are
+   rejected with reasons and row numbers, never dropped silently).
+2. Each claim's place goes through the gazetteer with the row's hints: a
+   ``place_id`` is used as given; otherwise the name is resolved with the
+   row's ``country`` and ``admin1``/``admin2`` (the unit narrows the
+   search). Row coordinates (``lat``/``lon``, a GeoJSON geometry, ACLED/UCDP
+   coordinates) override where the place is drawn, but the name is still
+   linked to the gazetteer entry when it resolves.
+3. Geometry honesty: a place resolved to an admin unit is drawn as that
+   unit's polygon (or, with no polygon loaded, as a dashed approximate
+   area); dataset coordinates that are only a unit centroid (UCDP
+   ``where_prec`` 4-6, ACLED ``geo_precision`` 3) are drawn as an
+   approximate area, never as a crisp pin. A name that does not resolve but
+   whose admin unit does is drawn as an approximate area inside that unit
+   and reported. Nothing is ever placed at 0,0: a claim with neither a
+   resolved name nor coordinates is *unresolved*, listed with suggestions
+   in :attr:`MapResult.unresolved` and in ``<output>.unresolved.csv``.
+4. Provinces with claims (or with districts that have claims) get their
+   districts from ``gz.children`` when district polygons are loaded, so
+   "all districts" claims spread and district shares roll up.
+5. :class:`mapper.timeline.Timeline` applies the rules;
+   :func:`mapper.render.html.render_html` writes the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import math
+import os
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Optional, Sequence, Union
+
+from mapper.actors import Actors
+from mapper.errors import MapperError, OutputExists, UnresolvedPlaces
+from mapper.model import Claim
+from mapper.timeline import DEFAULT_WINDOW, MapPlace, Timeline, _aware
+
+log = logging.getLogger(__name__)
+
+#: Radius (metres) of the approximate area drawn for dataset coordinates that are only a centroid.
+UCDP_PRECISION_RADIUS = {4: 15_000, 5: 60_000, 6: 250_000, 7: 100_000}
+ACLED_PRECISION_RADIUS = {2: 10_000, 3: 25_000}
+#: A scope that says the claim is about an admin unit ("6 of 7 districts", "entire province").
+_SCOPE_UNIT_RE = re.compile(r"\b(districts?|provinces?|province-wide|region)\b", re.I)
+#: Smallest approximate-area radius, so the area never looks like a pin.
+MIN_APPROX_RADIUS = 3_000
+UNRESOLVED_COLUMNS = (
+    "file", "row", "claim_id", "place", "country", "admin1", "admin2", "place_id", "status", "mapped_as",
+    "suggestions", "candidates", "message",
+)
+
+
+@dataclass(frozen=True)
+class UnresolvedClaim:
+    """A claim whose place name could not be linked to one gazetteer entry.
+
+    ``status``: ``not_found``, ``ambiguous``, ``bad_place_id``;
+    ``mapped_as`` says how it was still drawn ("" when it is not on the map):
+    "coordinates from the row" or "approximate area in <unit>".
+    """
+
+    claim: Claim
+    status: str
+    suggestions: tuple = ()
+    candidates: tuple = ()
+    mapped_as: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        c = self.claim
+        where = f"{os.path.basename(c.origin.path) or c.origin.path or 'input'}"
+        if c.origin.row is not None:
+            where += f" row {c.origin.row}"
+        text = f"{where}: {c.place!r} {self.status.replace('_', ' ')}"
+        if self.candidates:
+            text += f" (candidates: {', '.join(self.candidates[:4])})"
+        if self.suggestions:
+            text += f"; did you mean: {', '.join(self.suggestions[:5])}"
+        text += f"; {'drawn as ' + self.mapped_as if self.mapped_as else 'not on the map'}"
+        return text
+
+
+@dataclass(frozen=True)
+class MapResult:
+    """What :func:`build_map` did. ``summary()`` is what the CLI prints to stderr."""
+
+    output: Optional[Path]
+    load: object  # mapper.claims_io.LoadReport
+    claims: int
+    mapped: int
+    places: int
+    unresolved: tuple
+    unresolved_path: Optional[Path]
+    counts_path: Optional[Path]
+    counts_rows: int
+    render: object  # mapper.render.html.RenderReport
+    timeline: Timeline = field(repr=False, compare=False, default=None)
+    opens_at: Optional[datetime] = None
+    seconds: float = 0.0
+
+    @property
+    def rejected(self) -> tuple:
+        return tuple(self.load.rejected) if self.load is not None else ()
+
+    def summary(self, limit: int = 20) -> str:
+        lines = [self.load.summary(limit) if self.load is not None else ""]
+        not_mapped = [u for u in self.unresolved if not u.mapped_as]
+        lines.append(
+            f"Mapped {self.mapped:,} of {self.claims:,} claims to {self.places:,} places; "
+            f"{len(not_mapped):,} not mapped (unresolved), "
+            f"{len(self.unresolved) - len(not_mapped):,} drawn approximately or from row coordinates."
+        )
+        if self.unresolved:
+            lines.append(f"Places not linked to one gazetteer entry ({len(self.unresolved)}):")
+            lines.extend(f"  {u}" for u in self.unresolved[:limit])
+            if len(self.unresolved) > limit:
+                lines.append(f"  ... and {len(self.unresolved) - limit} more")
+            if self.unresolved_path:
+                lines.append(f"  full list: {self.unresolved_path}")
+        if self.render is not None:
+            r = self.render
+            opens = (self.opens_at.astimezone(timezone.utc).strftime("%d %b %Y %H:%M UTC").lstrip("0")
+                     if self.opens_at else "no claims")
+            lines.append(
+                f"Map: {self.output} ({r.bytes / 1e6:.2f} MB, {r.places:,} places, {r.steps:,} time steps, "
+                f"opens at {opens}) in {self.seconds:.2f} s"
+            )
+            lines.extend(f"  {a}" for a in r.actions)
+        if self.counts_path:
+            lines.append(f"Counts: {self.counts_path} ({self.counts_rows:,} rows)")
+        return "\n".join(x for x in lines if x)
+
+
+class _Resolver:
+    """Resolves claims to MapPlaces, with a cache per (name, hints) and per place id."""
+
+    def __init__(self, gz):
+        self.gz = gz
+        self.places: dict = {}
+        self.names: dict = defaultdict(Counter)  # key -> written names
+        self._memo: dict = {}
+        self._units: dict = {}
+
+    # -- gazetteer helpers ------------------------------------------------
+    def _unit(self, name: str, cc, kind: str, within=None):
+        key = (name, cc, kind, within.id if within is not None else None)
+        if key not in self._units:
+            place = None
+            try:
+                res = self.gz.resolve(name, country=cc, kind=kind, within=within)
+                if res.best is not None and res.status == "resolved" and res.best.place.is_admin_unit:
+                    place = res.best.place
+            except Exception as err:  # a hint that cannot be used is only a missing hint
+                log.debug("admin hint %r not usable: %s", name, err)
+            self._units[key] = place
+        return self._units[key]
+
+    def _country(self, value: str):
+        if not value:
+            return None
+        try:
+            return self.gz.country_code(value) or value
+        except Exception:
+            return value
+
+    def place_for(self, gp) -> str:
+        """MapPlace key for a gazetteer Place (drawn as unit, approximate area or point)."""
+        if gp.id in self.places:
+            return gp.id
+        geom = None
+        drawn = "point"
+        radius = None
+        note = ""
+        if gp.is_admin_unit:
+            try:
+                geom = self.gz.geometry(gp) if gp.has_geometry else None
+            except Exception as err:
+                log.debug("no geometry for %s: %s", gp.id, err)
+            if geom is not None and geom.geom_type in ("Polygon", "MultiPolygon"):
+                drawn = "unit"
+            else:
+                geom, drawn = None, "approximate"
+                radius = _bbox_radius(gp.bbox)
+                note = f"{gp.name} is an admin unit whose boundary is not loaded; drawn as an approximate area"
+        parent = gp.admin1_id if gp.kind in ("admin2", "admin3") else (gp.admin2_id or gp.admin1_id or "")
+        self.places[gp.id] = MapPlace(
+            key=gp.id, name=gp.name, kind=gp.kind, drawn_as=drawn, lat=gp.lat, lon=gp.lon, parent_key=parent or "",
+            admin1=gp.admin1 or "", country=gp.country or "", gazetteer_id=gp.id, radius_m=radius, note=note,
+            geometry=geom,
+        )
+        return gp.id
+
+    # -- one claim -----------------------------------------------------------
+    def resolve(self, claim: Claim):
+        """(place key or None, UnresolvedClaim or None)."""
+        cc = self._country(claim.country)
+        gp, problem = None, None
+        if claim.place_id:
+            try:
+                gp = self.gz.get(claim.place_id)
+            except Exception as err:
+                problem = ("bad_place_id", (), (), f"place_id {claim.place_id!r} is not in the gazetteer ({err})")
+        if gp is None:
+            memo_key = (claim.place, cc, claim.admin1, claim.admin2)
+            if memo_key not in self._memo:
+                self._memo[memo_key] = self._resolve_name(claim, cc)
+            gp, name_problem, fallback = self._memo[memo_key]
+            problem = problem or name_problem
+        else:
+            fallback = None
+        override = _row_geometry(claim)
+        if override is not None:
+            return self._with_coordinates(claim, gp, override, problem)
+        if gp is not None:
+            key = self.place_for(gp)
+            self.names[key][claim.place] += 1
+            return key, (_unresolved(claim, problem, "") if problem and problem[0] == "bad_place_id" else None)
+        if fallback is not None:
+            key = self._fallback_place(claim, fallback)
+            return key, _unresolved(claim, problem, f"approximate area in {fallback.name}")
+        return None, _unresolved(claim, problem or ("not_found", (), (), ""), "")
+
+    def _resolve_name(self, claim: Claim, cc):
+        within = None
+        if claim.admin1:
+            within = self._unit(claim.admin1, cc, "admin1")
+        if claim.admin2:
+            within = self._unit(claim.admin2, cc, "admin2", within) or within
+        if _SCOPE_UNIT_RE.search(claim.scope or ""):
+            # "majority of districts", "entire province": the claim is about an admin unit, so
+            # "Kunduz" means the province, not the city of the same name.
+            try:
+                unit = self.gz.resolve(claim.place, country=cc, kind="admin1")
+            except Exception:
+                unit = None
+            if unit is not None and unit.status == "resolved" and unit.best.place.kind in ("admin1", "admin2", "country"):
+                return unit.best.place, None, None
+        try:
+            res = self.gz.resolve(claim.place, country=cc, within=within)
+        except Exception as err:
+            return None, ("not_found", (), (), str(err)), within
+        if res.status == "resolved" and res.best is not None:
+            return res.best.place, None, None
+        cands = tuple(
+            f"{c.place.name} ({c.place.id}, {c.place.kind}{', ' + c.place.admin1 if c.place.admin1 else ''})"
+            for c in res.candidates[:5]
+        )
+        return None, (res.status, tuple(res.suggestions), cands, res.message), within
+
+    def _with_coordinates(self, claim, gp, override, problem):
+        kind, payload = override
+        linked = gp.id if gp is not None else ""
+        if kind == "polygon":
+            geom = payload
+            c = geom.representative_point()
+            key = f"geom:{hashlib.sha1(geom.wkb).hexdigest()[:12]}"
+            if key not in self.places:
+                self.places[key] = MapPlace(
+                    key, gp.name if gp and gp.is_admin_unit else claim.place, gp.kind if gp else "other", "unit",
+                    c.y, c.x, admin1=(gp.admin1 or "") if gp else claim.admin1, country=(gp.country or "") if gp else claim.country,
+                    gazetteer_id=linked, note="Drawn with the geometry given in the claims file.", geometry=geom,
+                )
+        else:
+            lat, lon = payload
+            radius = _precision_radius(claim)
+            if radius and gp is not None and gp.is_admin_unit and gp.has_geometry:
+                # The coordinates are only the centroid of the unit the claim names: draw the unit.
+                key = self.place_for(gp)
+                self.names[key][claim.place] += 1
+                return key, (_unresolved(claim, problem, "") if problem and problem[0] == "bad_place_id" else None)
+            key = f"xy:{lat:.4f},{lon:.4f}:{linked or claim.place.casefold()}"
+            if key not in self.places:
+                note = "Drawn at the coordinates given in the claims file."
+                if radius:
+                    note = (f"The dataset gives only an approximate location (precision code "
+                            f"{claim.location_precision}); drawn as an area of about {radius / 1000:.0f} km radius.")
+                self.places[key] = MapPlace(
+                    key, claim.place if not gp or not gp.is_admin_unit else gp.name, gp.kind if gp else "populated_place",
+                    "approximate" if radius else "point", lat, lon,
+                    parent_key=(gp.admin2_id or gp.admin1_id or "") if gp else "",
+                    admin1=(gp.admin1 or "") if gp else claim.admin1, country=(gp.country or "") if gp else claim.country,
+                    gazetteer_id=linked, radius_m=radius, note=note,
+                )
+        self.names[key][claim.place] += 1
+        if gp is None or (problem and problem[0] == "bad_place_id"):
+            return key, _unresolved(claim, problem or ("not_found", (), (), ""), "coordinates from the row")
+        return key, None
+
+    def _fallback_place(self, claim: Claim, unit) -> str:
+        key = f"in:{unit.id}:{claim.place.casefold()}"
+        if key not in self.places:
+            self.places[key] = MapPlace(
+                key, claim.place, "other", "approximate", unit.lat, unit.lon, parent_key=unit.id,
+                admin1=unit.admin1 or unit.name, country=unit.country or "", gazetteer_id="",
+                radius_m=_bbox_radius(unit.bbox) * 0.6,
+                note=f"'{claim.place}' is not in the gazetteer; the row places it in {unit.name}, "
+                     f"so it is drawn as an approximate area there (not the whole {unit.kind})",
+            )
+        self.names[key][claim.place] += 1
+        return key
+
+    def load_districts(self, used_keys) -> dict:
+        """Province key -> district keys, for provinces with claims or with claimed districts."""
+        provinces = set()
+        for k in used_keys:
+            p = self.places[k]
+            if p.kind == "admin1" and p.gazetteer_id == k:
+                provinces.add(k)
+            elif p.kind == "admin2" and p.parent_key:
+                provinces.add(p.parent_key)
+        children = {}
+        for pk in sorted(provinces):
+            try:
+                kids = [c for c in self.gz.children(pk, kind="admin2") if c.has_geometry]
+            except Exception as err:
+                log.debug("no districts for %s: %s", pk, err)
+                kids = []
+            if not kids:
+                continue
+            if pk not in self.places:
+                try:
+                    self.place_for(self.gz.get(pk))
+                except Exception:
+                    continue
+            children[pk] = [self.place_for(c) for c in kids]
+        return children
+
+
+def _unresolved(claim, problem, mapped_as) -> UnresolvedClaim:
+    status, suggestions, cands, message = problem
+    return UnresolvedClaim(claim, status, tuple(suggestions), tuple(cands), mapped_as, message or "")
+
+
+def _bbox_radius(bbox) -> float:
+    """Half the larger side of a (lon, lat) bbox, in metres; a floor keeps it an area."""
+    if not bbox:
+        return 20_000.0
+    min_lon, min_lat, max_lon, max_lat = bbox
+    lat = math.radians((min_lat + max_lat) / 2)
+    w = abs(max_lon - min_lon) * 111_320 * math.cos(lat)
+    h = abs(max_lat - min_lat) * 110_540
+    return max(MIN_APPROX_RADIUS, max(w, h) / 2)
+
+
+def _precision_radius(claim: Claim) -> Optional[float]:
+    fmt = (claim.origin.format or "").lower()
+    p = claim.location_precision
+    if p is None:
+        return None
+    if fmt.startswith("ucdp"):
+        return UCDP_PRECISION_RADIUS.get(p)
+    if fmt.startswith("acled"):
+        return ACLED_PRECISION_RADIUS.get(p)
+    return None
+
+
+def _row_geometry(claim: Claim):
+    """("point", (lat, lon)) or ("polygon", shapely geometry) from the row, else None."""
+    if claim.geometry:
+        try:
+            from shapely.geometry import shape
+
+            g = shape(claim.geometry)
+        except Exception as err:
+            log.warning("row %s: geometry not usable (%s); resolving the name instead", claim.origin.row, err)
+            g = None
+        if g is not None and not g.is_empty:
+            if g.geom_type in ("Polygon", "MultiPolygon"):
+                return "polygon", g
+            c = g.centroid if g.geom_type != "Point" else g
+            return "point", (c.y, c.x)
+    if claim.lat is not None and claim.lon is not None:
+        if claim.lat == 0 and claim.lon == 0:
+            return None  # 0,0 is a missing value in practice, never a place in these datasets
+        return "point", (claim.lat, claim.lon)
+    return None
+
+
+def _parse_when(value, *, end: bool = False, tz=None) -> Optional[datetime]:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return _aware(value)
+    from mapper.timespan import parse_time
+
+    try:
+        span = parse_time(str(value), tz=tz)
+    except MapperError as err:
+        raise MapperError(f"time {value!r} not understood: {err}") from err
+    return _aware(span.latest if end else span.earliest)
+
+
+def _window(value) -> Optional[timedelta]:
+    if value is None:
+        return DEFAULT_WINDOW
+    if isinstance(value, timedelta):
+        return value
+    hours = float(value)
+    if not hours > 0:
+        raise MapperError(f"window must be a positive number of hours, got {value!r} (e.g. 72)")
+    return timedelta(hours=hours)
+
+
+def _hash_inputs(paths) -> tuple:
+    files, digest = [], hashlib.sha256()
+    for p in paths:
+        name = str(p)
+        if name == "-" or hasattr(p, "read"):
+            files.append({"path": "<stdin>" if name == "-" else getattr(p, "name", "<stream>"), "sha256": None,
+                          "note": "stream input, not hashed"})
+            continue
+        h = hashlib.sha256()
+        size = 0
+        with open(p, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+                size += len(chunk)
+        files.append({"path": os.path.basename(name), "sha256": h.hexdigest(), "bytes": size})
+        digest.update(h.digest())
+    return files, digest.hexdigest()
+
+
+def _sources(claims) -> list:
+    c = Counter()
+    for cl in claims:
+        if cl.source:
+            c[cl.source] += 1
+    return [f"{name} ({n} claim{'s' if n != 1 else ''})" for name, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def write_unresolved(unresolved: Sequence[UnresolvedClaim], path) -> int:
+    """Write the unresolved-places report (one row per claim). Returns the number of rows."""
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(UNRESOLVED_COLUMNS)
+        for u in unresolved:
+            c = u.claim
+            w.writerow([c.origin.path, c.origin.row if c.origin.row is not None else "", c.id, c.place, c.country,
+                        c.admin1, c.admin2, c.place_id, u.status, u.mapped_as, "; ".join(u.suggestions),
+                        "; ".join(u.candidates), u.message])
+    return len(unresolved)
+
+
+def build_map(
+    claim_paths,
+    *,
+    gazetteer,
+    output,
+    title: Optional[str] = None,
+    at=None,
+    t_from=None,
+    t_to=None,
+    view: str = "assessed",
+    tiles: str = "none",
+    window=None,
+    actors: Union[Actors, str, os.PathLike, None] = None,
+    strict: bool = False,
+    overwrite: bool = False,
+    export_counts=None,
+    tz=None,
+    budget: Optional[int] = None,
+) -> MapResult:
+    """Read claims, resolve their places, build the timeline and write the HTML map.
+
+    Parameters
+    ----------
+    claim_paths
+        One path or a list (CSV, JSON, JSON Lines, GeoJSON, ACLED, UCDP GED).
+    gazetteer
+        An opened :class:`gazetteer.Gazetteer`.
+    output
+        HTML file to write; ``<output>.unresolved.csv`` is written next to it
+        when some places are not linked to the gazetteer.
+    at, t_from, t_to
+        Datetimes or time strings (``2021-07-07T18:00``): the instant the map
+        opens at and the slider range.
+    window
+        Hours (or a timedelta) a claim stays current; default 72.
+    actors
+        :class:`~mapper.actors.Actors` or a path to an actors file.
+    strict
+        Raise on the first bad row (:class:`~mapper.errors.ClaimsFileError`)
+        or when any place is unresolved (:class:`~mapper.errors.UnresolvedPlaces`),
+        before anything is written.
+    export_counts
+        CSV path for :meth:`Timeline.export_counts` at the opening instant.
+
+    Examples
+    --------
+    >>> result = build_map("claims.csv", gazetteer=gz, output="outputs/map.html")  # doctest: +SKIP
+    >>> print(result.summary())                                                     # doctest: +SKIP
+    """
+    import time
+
+    from mapper import __version__
+    from mapper.claims_io import read_claims
+    from mapper.render.html import DEFAULT_BUDGET, render_html
+
+    t0 = time.perf_counter()
+    output = Path(output)
+    if output.exists() and not overwrite:
+        raise OutputExists(f"{output} exists; pass --overwrite to replace it")
+    if export_counts is not None and Path(export_counts).exists() and not overwrite:
+        raise OutputExists(f"{export_counts} exists; pass --overwrite to replace it")
+    if isinstance(claim_paths, (str, os.PathLike)) or hasattr(claim_paths, "read"):
+        claim_paths = [claim_paths]
+    claim_paths = list(claim_paths)
+    if actors is None:
+        actors = Actors.default()
+    elif not isinstance(actors, Actors):
+        actors = Actors.load(actors)
+    win = _window(window)
+    at_t, from_t, to_t = _parse_when(at, tz=tz), _parse_when(t_from, tz=tz), _parse_when(t_to, end=True, tz=tz)
+    if from_t and to_t and from_t > to_t:
+        raise MapperError(f"--from {t_from} is after --to {t_to}; give the earlier time first")
+
+    files, inputs_sha = _hash_inputs(claim_paths)
+    claims, load = read_claims(claim_paths, tz=tz, strict=strict)
+
+    resolver = _Resolver(gazetteer)
+    placed, unresolved = [], []
+    for claim in claims:
+        key, problem = resolver.resolve(claim)
+        if problem is not None:
+            unresolved.append(problem)
+        if key is not None:
+            placed.append((claim, key))
+    if strict and unresolved:
+        raise UnresolvedPlaces(
+            f"{len(unresolved)} claim(s) with places not linked to the gazetteer (strict mode); first: {unresolved[0]}. "
+            "Add country/admin1 columns or a place_id, or drop --strict to map the rest",
+            unresolved=unresolved,
+        )
+    # Labels of towns follow the spelling of the claims; admin units keep the gazetteer name.
+    for key, names in resolver.names.items():
+        p = resolver.places[key]
+        if p.kind not in ("admin1", "admin2", "admin3", "country") and names:
+            written = names.most_common(1)[0][0]
+            if written and written != p.name:
+                from dataclasses import replace
+
+                note = (p.note + " " if p.note else "") + (f"Gazetteer name: {p.name}." if p.gazetteer_id else "")
+                resolver.places[key] = replace(p, name=written, note=note.strip())
+    children = resolver.load_districts({k for _, k in placed})
+    timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children)
+
+    bbox = _bbox(resolver.places[k] for k in {k for _, k in placed} | {c for v in children.values() for c in v})
+    basemap = []
+    if bbox is not None:
+        try:
+            for gp, geom in gazetteer.outlines(bbox, kinds=("country", "admin1")):
+                if geom is not None:
+                    basemap.append((gp.name, gp.kind, geom))
+        except Exception as err:
+            log.warning("no basemap outlines from the gazetteer: %s", err)
+    try:
+        attribution = list(gazetteer.attribution())
+        gz_sources = list(gazetteer.sources())
+    except Exception as err:
+        log.warning("gazetteer attribution unavailable: %s", err)
+        attribution, gz_sources = [], []
+    metadata = {
+        "tool": "conflictmap",
+        "version": __version__,
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "inputs": files,
+        "inputs_sha256": inputs_sha,
+        "gazetteer": gz_sources,
+        "window_hours": win.total_seconds() / 3600 if win else None,
+        "rules": "mapper.timeline (see README, 'Timeline rules')",
+        "claims": {"read": load.read, "accepted": load.accepted, "rejected": load.rejected_rows,
+                   "mapped": len(placed), "unresolved": len(unresolved)},
+        "actors": [a.to_dict() for a in actors],
+        "view": view,
+        "tiles": tiles,
+    }
+    opens = at_t or timeline.default_time()
+    if opens is not None and from_t and opens < from_t:
+        opens = from_t
+    if opens is not None and to_t and opens > to_t:
+        opens = to_t
+    _html, report = render_html(
+        timeline, output, title=title, at=opens, t_from=from_t, t_to=to_t, view=view, tiles=tiles,
+        basemap=basemap, attribution=attribution, sources=_sources(c for c, _ in placed), metadata=metadata,
+        budget=budget or DEFAULT_BUDGET, overwrite=overwrite,
+    )
+    sidecar = output.with_name(output.name + ".unresolved.csv")
+    unresolved_path = None
+    if unresolved:
+        write_unresolved(unresolved, sidecar)
+        unresolved_path = sidecar
+    elif sidecar.exists():
+        sidecar.unlink()  # from an earlier run of the same map: it would now be wrong
+    counts_path, counts_rows = None, 0
+    if export_counts is not None and opens is not None:
+        counts_path = Path(export_counts)
+        counts_rows = timeline.export_counts(opens, counts_path)
+    elif export_counts is not None:
+        log.warning("no claims mapped: %s not written", export_counts)
+    result = MapResult(
+        output=output, load=load, claims=len(claims), mapped=len(placed),
+        places=len({k for _, k in placed}), unresolved=tuple(unresolved), unresolved_path=unresolved_path,
+        counts_path=counts_path, counts_rows=counts_rows, render=report, timeline=timeline, opens_at=opens,
+        seconds=time.perf_counter() - t0,
+    )
+    return result
+
+
+def _bbox(places) -> Optional[tuple]:
+    xs, ys = [], []
+    for p in places:
+        if p.geometry is not None and not p.geometry.is_empty:
+            x0, y0, x1, y1 = p.geometry.bounds
+            xs += [x0, x1]
+            ys += [y0, y1]
+        elif p.lat is not None and p.lon is not None:
+            xs.append(p.lon)
+            ys.append(p.lat)
+    if not xs:
+        return None
+    pad = max(1.5, 0.15 * max(max(xs) - min(xs), max(ys) - min(ys)))
+    return (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
+
+
+__all__ = ["build_map", "MapResult", "UnresolvedClaim", "write_unresolved", "UNRESOLVED_COLUMNS"]

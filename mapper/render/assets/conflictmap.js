@@ -1,0 +1,954 @@
+/* conflictmap: the interactive map of reported control.
+ *
+ * Reads the JSON in <script id="conflictmap-data"> (written by mapper/render/html.py) and draws it with
+ * Leaflet. Every text from the input reaches the page through textContent (never innerHTML), and
+ * links are only made for http(s) URLs. The state of a place at time t is computed here with the same
+ * rules as mapper/timeline.py (function assess below mirrors mapper.timeline.assess), so that
+ * the claimant filter can recombine claims without a copy per time step.
+ */
+(function () {
+  'use strict';
+
+  var DATA = JSON.parse(document.getElementById('conflictmap-data').textContent);
+  var C = DATA.claims, P = DATA.places, A = DATA.actors, CL = DATA.claimants;
+  var STATUS = ['controlled', 'contested', 'attacked', 'not_controlled', 'controlled'];  // 4: part of the place
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  var DISPUTED = '#CC79A7', CONTESTED_DEFAULT = '#E69F00', UNSTATED = '#555555', UNKNOWN = '#9E9E9E';
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  // Claim row layout (see html.py _Payload.build).
+  var PL = 0, WHO = 1, ST = 2, ACT = 3, T0 = 4, T1 = 5, FROM = 6;
+  var LABEL = 7, RAW = 8, SCOPE = 9, QUOTE = 10, SRC = 11, URL = 12, ARCH = 13, ID = 14, FILE = 15,
+      ROW = 16, PNAME = 17, NOTE = 18, SCOUNT = 19;
+
+  var state = {
+    t: DATA.initial,
+    step: 0,
+    view: DATA.view === 'claimant' ? 'claimant' : 'assessed',
+    enabled: CL.map(function () { return true; }),
+    one: 0,
+    timer: null,
+    popupPlace: -1,
+    assessments: []
+  };
+
+  // ---------------------------------------------------------------- helpers
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+  function safeUrl(u) {
+    if (typeof u !== 'string' || !u) { return ''; }
+    try {
+      var parsed = new URL(u);
+      return (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? parsed.href : '';
+    } catch (err) { return ''; }
+  }
+  function link(url, text) {
+    var href = safeUrl(url);
+    if (!href) { return el('span', null, text); }
+    var a = el('a', null, text);
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    return a;
+  }
+  function escapeHtml(s) {  // only for Leaflet's attribution control, which takes HTML
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
+    });
+  }
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function fmtTime(m) {
+    if (m === null || m === undefined) { return '\u2014'; }
+    var d = new Date(m * 60000);
+    return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear() + ', ' +
+      pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ' UTC';
+  }
+  function fmtLocal(m) {
+    var off = DATA.local_offset_minutes;
+    if (!off) { return ''; }
+    var d = new Date((m + off) * 60000), sign = off < 0 ? '-' : '+', a = Math.abs(off);
+    return pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + (d.getUTCDate() !== new Date(m * 60000).getUTCDate()
+      ? ' on ' + d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] : '') + ' at UTC' + sign + pad(Math.floor(a / 60)) + ':' + pad(a % 60);
+  }
+  function fmtHash(m) {
+    var d = new Date(m * 60000);
+    return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()) + 'T' +
+      pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes());
+  }
+  function parseDate(s) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(s || '');
+    if (!m) { return null; }
+    var ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0), +(m[6] || 0));
+    if (isNaN(ms)) { return null; }
+    if (m[7] && m[7].toUpperCase() !== 'Z') {
+      var sign = m[7][0] === '-' ? -1 : 1, z = m[7].slice(1).replace(':', '');
+      ms -= sign * (+z.slice(0, 2) * 60 + +z.slice(2, 4)) * 60000;
+    }
+    return Math.floor(ms / 60000);
+  }
+  function hashDate() {
+    var m = /(?:^#|&)date=([^&]*)/.exec(window.location.hash || '');
+    if (!m) { return null; }
+    try { return parseDate(decodeURIComponent(m[1])); } catch (err) { return null; }
+  }
+  function writeHash(t) {
+    var h = '#date=' + fmtHash(t);
+    if (window.location.hash === h) { return; }
+    try { window.history.replaceState(null, '', h); } catch (err) {
+      try { window.location.hash = h; } catch (err2) { /* sandboxed: the date is not kept in the URL */ }
+    }
+  }
+  function src(ci) { var c = C[ci]; return c[FROM] >= 0 ? C[c[FROM]] : c; }
+  function actorName(ai) { return ai >= 0 ? A[ai].name : ''; }
+  function actorColour(ai) { return ai >= 0 ? A[ai].colour : UNSTATED; }
+  function kindLabel(k) { return (DATA.kinds && DATA.kinds[k]) || 'Place'; }
+
+  // ------------------------------------------------------------- the rules
+  function claimantOn(k) { return state.view === 'claimant' ? k === state.one : state.enabled[k]; }
+  function isCurrent(c, t) { return c[T0] <= t && (c[T1] === null || t < c[T1]); }
+  function currentClaims(pi, t) {
+    var out = [], es = P[pi].e;
+    for (var i = 0; i < es.length; i++) {
+      var c = C[es[i]];
+      if (c[T0] > t) { break; }  // es is sorted by start
+      if (isCurrent(c, t) && claimantOn(c[WHO])) { out.push(es[i]); }
+    }
+    return out;
+  }
+  function actorsOf(ids) {
+    var seen = [];
+    ids.slice().sort(function (a, b) { return a - b; }).forEach(function (i) {
+      var a = C[i][ACT];
+      if (a >= 0 && seen.indexOf(a) < 0) { seen.push(a); }
+    });
+    return seen;
+  }
+  /* Mirror of mapper.timeline.assess: same order of tests, same outcomes. */
+  function assess(ids) {
+    var control = [], incidents = [];
+    ids.forEach(function (i) { (C[i][ST] === 2 ? incidents : control).push(i); });
+    if (!control.length) {
+      if (incidents.length) { return {s: 'attacked', actor: -1, actors: actorsOf(incidents), ids: incidents}; }
+      return {s: 'unknown', actor: -1, actors: [], ids: []};
+    }
+    var pos = [], con = [], den = [];
+    control.forEach(function (i) { [pos, con, pos, den, con][C[i][ST]].push(i); });  // partial control counts as contested
+    var held = [], denied = [];
+    pos.forEach(function (i) { var a = C[i][ACT]; if (a >= 0 && held.indexOf(a) < 0) { held.push(a); } });
+    held.sort(function (a, b) { return A[a].name < A[b].name ? -1 : A[a].name > A[b].name ? 1 : 0; });
+    den.forEach(function (i) { denied.push(C[i][ACT]); });
+    var all = actorsOf(control);
+    if (held.length >= 2) { return {s: 'disputed', actor: -1, actors: all, ids: control}; }
+    if (pos.length && den.length && (denied.indexOf(-1) >= 0 || held.some(function (a) { return denied.indexOf(a) >= 0; }))) {
+      return {s: 'disputed', actor: -1, actors: all, ids: control};
+    }
+    if (pos.length && con.length) { return {s: 'disputed', actor: -1, actors: all, ids: control}; }
+    if (con.length) { return {s: 'contested', actor: -1, actors: actorsOf(con), ids: con}; }
+    if (pos.length) { return {s: 'controlled', actor: held.length ? held[0] : -1, actors: held.slice(0, 1), ids: pos}; }
+    return {s: 'unknown', actor: -1, actors: all, ids: control};
+  }
+  function statusLabel(a) {
+    if (a.s === 'controlled') { return a.actor >= 0 ? 'controlled by ' + A[a.actor].name : 'controlled (actor not stated)'; }
+    return {contested: 'contested', disputed: 'disputed (claims disagree)',
+      attacked: 'attacked (incident, control not claimed)', unknown: 'no current claim'}[a.s] || a.s;
+  }
+  function shortLabel(a) {
+    if (a.s === 'controlled') { return a.actor >= 0 ? A[a.actor].name : 'controlled'; }
+    return {contested: 'contested', disputed: 'disputed', attacked: 'attack reported', unknown: ''}[a.s];
+  }
+  function assessAll(t) {
+    var out = new Array(P.length);
+    for (var i = 0; i < P.length; i++) { out[i] = assess(currentClaims(i, t)); }
+    return out;
+  }
+
+  // --------------------------------------------------------------- patterns
+  var defs = document.querySelector('#cm-defs defs'), svgPatterns = {}, canvasPatterns = {};
+  function patternColours(a) {
+    var cs = a.actors.map(actorColour);
+    if (a.s === 'contested') { return [cs[0] || CONTESTED_DEFAULT, cs[1] || '#ffffff']; }
+    return [cs[0] || DISPUTED, cs[1] || DISPUTED];
+  }
+  function svgPattern(kind, c1, c2) {
+    var id = 'cm-p-' + kind + '-' + c1.slice(1) + '-' + c2.slice(1);
+    if (!svgPatterns[id]) {
+      var p = document.createElementNS(SVGNS, 'pattern');
+      p.setAttribute('id', id);
+      p.setAttribute('patternUnits', 'userSpaceOnUse');
+      p.setAttribute('width', '10');
+      p.setAttribute('height', '10');
+      p.setAttribute('patternTransform', 'rotate(45)');
+      var rect = function (x, y, w, h, fill) {
+        var r = document.createElementNS(SVGNS, 'rect');
+        r.setAttribute('x', x); r.setAttribute('y', y); r.setAttribute('width', w); r.setAttribute('height', h);
+        r.setAttribute('fill', fill);
+        p.appendChild(r);
+      };
+      if (kind === 'stripes') {           // contested: diagonal stripes in the colours of the sides
+        rect(0, 0, 10, 10, c2);
+        rect(0, 0, 5, 10, c1);
+      } else {                            // disputed: cross-hatch in the colours claimed
+        rect(0, 0, 10, 10, '#ffffff');
+        rect(0, 0, 3, 10, c1);
+        rect(0, 0, 10, 3, c2);
+      }
+      defs.appendChild(p);
+      svgPatterns[id] = 'url(#' + id + ')';
+    }
+    return svgPatterns[id];
+  }
+  function canvasPattern(kind, c1, c2) {
+    var id = kind + c1 + c2;
+    if (!canvasPatterns[id]) {
+      var cv = document.createElement('canvas');
+      cv.width = cv.height = 8;
+      var g = cv.getContext('2d');
+      g.fillStyle = kind === 'stripes' ? c2 : '#ffffff';
+      g.fillRect(0, 0, 8, 8);
+      var lines = function (colour, dir, width) {
+        g.strokeStyle = colour; g.lineWidth = width;
+        for (var off = -8; off <= 8; off += 8) {
+          g.beginPath();
+          if (dir > 0) { g.moveTo(off, 8); g.lineTo(off + 8, 0); } else { g.moveTo(off, 0); g.lineTo(off + 8, 8); }
+          g.stroke();
+        }
+      };
+      if (kind === 'stripes') { lines(c1, 1, 2.9); } else { lines(c1, 1, 1.8); lines(c2, -1, 1.8); }
+      canvasPatterns[id] = g.createPattern(cv, 'repeat');
+    }
+    return canvasPatterns[id];
+  }
+
+  // ----------------------------------------------------------------- styles
+  function unitStyle(a, pi) {
+    var p = P[pi] || {};
+    var outlineOnly = p.ch && childrenActive(pi);
+    var s;
+    if (a.s === 'controlled') {
+      s = {color: '#1d1d1d', weight: 1, opacity: 0.9, dashArray: null, fillColor: actorColour(a.actor), fillOpacity: 0.62};
+    } else if (a.s === 'contested') {
+      var cc = patternColours(a);
+      s = {color: '#1d1d1d', weight: 1.5, opacity: 1, dashArray: null, fillColor: svgPattern('stripes', cc[0], cc[1]), fillOpacity: 0.85};
+    } else if (a.s === 'disputed') {
+      var dc = patternColours(a);
+      s = {color: '#000000', weight: 2.5, opacity: 1, dashArray: '7 5', fillColor: svgPattern('hatch', dc[0], dc[1]), fillOpacity: 0.85};
+    } else if (a.s === 'attacked') {
+      s = {color: '#000000', weight: 2, opacity: 0.9, dashArray: '1 5', fillColor: '#ffffff', fillOpacity: 0.15};
+    } else {
+      s = {color: '#8a8a8a', weight: 0.8, opacity: 0.9, dashArray: null, fillColor: '#ffffff', fillOpacity: 0};
+    }
+    if (p.k === 'admin1' || p.k === 'country') { s.weight = Math.max(s.weight, 2); }
+    if (p.k === 'country') { outlineOnly = true; }  // a country-wide claim never paints the whole country
+    if (outlineOnly) {
+      // A province whose districts carry their own claims: the districts are filled, the province
+      // keeps only an outline in its own status (its claims are in its popup and the counts).
+      s.fillOpacity = 0;
+      s.weight = 3.2;
+      if (a.s === 'controlled') { s.color = actorColour(a.actor); s.dashArray = null; }
+      if (a.s === 'unknown') { s.color = '#555555'; s.weight = 2; }
+    }
+    if (p.d === 'approximate') {
+      // Somewhere in this area: a dashed ring in the status colour over a faint fill, never a solid disc.
+      s.dashArray = a.s === 'disputed' ? '7 5' : '4 5';
+      s.weight = 2.5;
+      if (a.s === 'controlled') { s.color = actorColour(a.actor); }
+      if (a.s === 'unknown') { s.color = '#777777'; s.weight = 1.5; }
+      s.fillOpacity = Math.min(s.fillOpacity, a.s === 'controlled' ? 0.18 : 0.3);
+    }
+    return s;
+  }
+  function pointStyle(a) {
+    if (a.s === 'controlled') {
+      return {radius: 7, color: '#1d1d1d', weight: 1.5, opacity: 1, dashArray: null, fillColor: actorColour(a.actor), fillOpacity: 1};
+    }
+    if (a.s === 'contested') {
+      var cc = patternColours(a);
+      return {radius: 8, color: '#1d1d1d', weight: 1.5, opacity: 1, dashArray: null, fillColor: canvasPattern('stripes', cc[0], cc[1]), fillOpacity: 1};
+    }
+    if (a.s === 'disputed') {
+      var dc = patternColours(a);
+      return {radius: 9, color: '#000000', weight: 2.5, opacity: 1, dashArray: '4 3', fillColor: canvasPattern('hatch', dc[0], dc[1]), fillOpacity: 1};
+    }
+    if (a.s === 'attacked') {
+      return {radius: 5, color: '#000000', weight: 2, opacity: 0.9, dashArray: null, fillColor: '#ffffff', fillOpacity: 0.6};
+    }
+    return {radius: 3.5, color: '#6d6d6d', weight: 1, opacity: 0.8, dashArray: null, fillColor: UNKNOWN, fillOpacity: 0.5};
+  }
+  function childrenActive(pi) {
+    var ch = P[pi].ch;
+    for (var i = 0; i < ch.length; i++) {
+      var a = state.assessments[ch[i]];
+      if (a && a.s !== 'unknown') { return true; }
+    }
+    return false;
+  }
+
+  // -------------------------------------------------------------------- map
+  var map = L.map('cm-map', {
+    preferCanvas: false, keyboard: false, zoomSnap: 0.25, worldCopyJump: false, attributionControl: false
+  });
+  map.createPane('cm-base').style.zIndex = 250;
+  map.createPane('cm-units').style.zIndex = 400;
+  map.createPane('cm-points').style.zIndex = 450;
+  // The view must exist before vector layers are added.
+  if (DATA.bounds) {
+    map.fitBounds(DATA.bounds, {padding: [30, 30], maxZoom: 9});
+  } else {
+    map.setView([34.5, 66], 5);
+  }
+  var baseRenderer = L.svg({pane: 'cm-base'});
+  var unitRenderer = L.svg({pane: 'cm-units', padding: 0.3});
+  var pointRenderer = L.canvas({pane: 'cm-points', padding: 0.3, tolerance: 4});
+
+  var attribution = L.control.attribution({prefix: 'Leaflet'}).addTo(map);
+  (DATA.attribution || []).forEach(function (a) { attribution.addAttribution(escapeHtml(a)); });
+  attribution.addAttribution('Claims: see sources in the panel');
+  L.control.scale({metric: true, imperial: true, maxWidth: 140}).addTo(map);
+
+  if (DATA.tiles) {
+    L.tileLayer(DATA.tiles.url, {maxZoom: DATA.tiles.maxZoom, attribution: escapeHtml(DATA.tiles.attribution)}).addTo(map);
+  }
+  (DATA.basemap || []).forEach(function (b) {
+    var isCountry = b.k === 'country';
+    L.geoJSON(b.g, {
+      renderer: baseRenderer, pane: 'cm-base', interactive: false,
+      style: {
+        color: isCountry ? '#8f887c' : '#b9b2a5', weight: isCountry ? 1.2 : 0.7, opacity: 1,
+        dashArray: isCountry ? null : '2 3',
+        fillColor: '#f6f3ec', fillOpacity: DATA.tiles ? 0 : (b.fill ? 1 : 0)
+      }
+    }).addTo(map);
+  });
+
+  var layers = new Array(P.length), labels = new Array(P.length);
+  var direct = P.map(function (p) { return p.e.some(function (ci) { return C[ci][FROM] < 0; }); });
+  var labelCount = direct.filter(Boolean).length;
+  P.forEach(function (p, pi) {
+    var layer = null;
+    if (p.d === 'unit' && p.g) {
+      layer = L.geoJSON(p.g, {renderer: unitRenderer, pane: 'cm-units', style: {weight: 1}});
+    } else if (p.d === 'approximate' && p.ll) {
+      layer = L.circle(p.ll, {radius: p.r || 5000, renderer: unitRenderer, pane: 'cm-units'});
+    } else if (p.d === 'point' && p.ll) {
+      layer = L.circleMarker(p.ll, {renderer: pointRenderer, pane: 'cm-points', radius: 5});
+    }
+    if (!layer) { return; }
+    layer.on('click', function (ev) { openPopup(pi, ev.latlng); });
+    if (labelCount <= 60 && direct[pi]) {
+      var lab = el('span', null, p.n + (p.d === 'approximate' ? ' (approx.)' : ''));
+      var sub = el('span', 'cm-labelstate', '');
+      lab.appendChild(sub);
+      labels[pi] = sub;
+      layer.bindTooltip(lab, {
+        permanent: true, direction: p.d === 'point' ? 'right' : 'center', offset: p.d === 'point' ? [8, 0] : [0, 0],
+        className: 'cm-label', interactive: false
+      });
+    } else {
+      layer.bindTooltip(function () {
+        var box = el('span', null, p.n);
+        var a = state.assessments[pi];
+        if (a) { box.appendChild(el('span', 'cm-labelstate', statusLabel(a))); }
+        return box;
+      }, {sticky: true, className: 'cm-label'});
+    }
+    layer.addTo(map);
+    layers[pi] = layer;
+  });
+
+  // Marker clustering for many points when zoomed out (pie of statuses; click zooms in).
+  var clusterLayer = null;
+  var ClusterMarker = L.CircleMarker.extend({
+    _updatePath: function () {
+      var r = this._renderer;
+      if (!r._drawing || this._empty()) { return; }
+      var ctx = r._ctx, p = this._point, rad = this._radius, parts = this.options.parts, total = 0, ang = -Math.PI / 2;
+      parts.forEach(function (x) { total += x[1]; });
+      parts.forEach(function (x) {
+        var a2 = ang + 2 * Math.PI * x[1] / total;
+        ctx.beginPath(); ctx.moveTo(p.x, p.y); ctx.arc(p.x, p.y, rad, ang, a2); ctx.closePath();
+        ctx.globalAlpha = 0.95; ctx.fillStyle = x[0]; ctx.fill();
+        ang = a2;
+      });
+      ctx.globalAlpha = 1; ctx.lineWidth = 1.5; ctx.strokeStyle = '#222';
+      ctx.beginPath(); ctx.arc(p.x, p.y, rad, 0, 2 * Math.PI); ctx.stroke();
+      ctx.fillStyle = '#000'; ctx.font = 'bold 11px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      ctx.fillStyle = '#fff'; ctx.fillRect(p.x - 11, p.y - 7, 22, 14);
+      ctx.fillStyle = '#000'; ctx.fillText(String(this.options.count), p.x, p.y);
+    }
+  });
+  var CLUSTER_MAX_ZOOM = 8, CLUSTER_CELL = 56;
+  function swatchColour(a) {
+    if (a.s === 'controlled') { return actorColour(a.actor); }
+    return {contested: CONTESTED_DEFAULT, disputed: DISPUTED, attacked: '#222222', unknown: UNKNOWN}[a.s];
+  }
+  function updateClusters() {
+    if (!DATA.cluster) { return; }
+    var clustered = map.getZoom() <= CLUSTER_MAX_ZOOM;
+    if (clusterLayer) { map.removeLayer(clusterLayer); clusterLayer = null; }
+    var cells = {};
+    P.forEach(function (p, pi) {
+      if (p.d !== 'point' || !layers[pi]) { return; }
+      if (!clustered) { if (!map.hasLayer(layers[pi])) { layers[pi].addTo(map); } return; }
+      var pt = map.project(p.ll, map.getZoom());
+      var key = Math.floor(pt.x / CLUSTER_CELL) + ':' + Math.floor(pt.y / CLUSTER_CELL);
+      (cells[key] = cells[key] || []).push(pi);
+    });
+    if (!clustered) { return; }
+    clusterLayer = L.layerGroup();
+    Object.keys(cells).forEach(function (k) {
+      var members = cells[k];
+      if (members.length === 1) {
+        if (!map.hasLayer(layers[members[0]])) { layers[members[0]].addTo(map); }
+        return;
+      }
+      var lat = 0, lon = 0, mix = {};
+      members.forEach(function (pi) {
+        if (map.hasLayer(layers[pi])) { map.removeLayer(layers[pi]); }
+        lat += P[pi].ll[0]; lon += P[pi].ll[1];
+        var c = swatchColour(state.assessments[pi]);
+        mix[c] = (mix[c] || 0) + 1;
+      });
+      var parts = Object.keys(mix).map(function (c) { return [c, mix[c]]; });
+      var m = new ClusterMarker([lat / members.length, lon / members.length], {
+        renderer: pointRenderer, pane: 'cm-points', radius: Math.min(26, 10 + 3 * Math.sqrt(members.length)),
+        parts: parts, count: members.length
+      });
+      m.on('click', function () {
+        var b = L.latLngBounds(members.map(function (pi) { return P[pi].ll; }));
+        map.fitBounds(b.pad(0.2), {maxZoom: CLUSTER_MAX_ZOOM + 1});
+      });
+      m.bindTooltip(function () {
+        var counts = {};
+        members.forEach(function (pi) { var l = statusLabel(state.assessments[pi]); counts[l] = (counts[l] || 0) + 1; });
+        var box = el('span', null, members.length + ' places (click to zoom in)');
+        Object.keys(counts).forEach(function (l) { box.appendChild(el('span', 'cm-labelstate', counts[l] + ' ' + l)); });
+        return box;
+      }, {sticky: true, className: 'cm-label'});
+      clusterLayer.addLayer(m);
+    });
+    clusterLayer.addTo(map);
+  }
+  map.on('zoomend', updateClusters);
+
+  // ------------------------------------------------------------------ popups
+  function claimItem(ci, t, currentIds) {
+    var c = C[ci], s = src(ci);
+    var li = el('li');
+    if (currentIds.indexOf(ci) >= 0) { li.className = 'cm-current'; } else if (c[T0] > t) { li.className = 'cm-future'; }
+    if (!claimantOn(c[WHO])) { li.className += ' cm-filtered'; }
+    var when = el('div', 'cm-when', s[LABEL]);
+    if (currentIds.indexOf(ci) >= 0) { when.appendChild(el('span', 'cm-tag', 'current')); }
+    else if (c[T0] > t) { when.appendChild(el('span', 'cm-tag', 'later')); }
+    else { when.appendChild(el('span', 'cm-tag', c[T1] !== null && c[T1] <= t ? 'no longer current' : '')); }
+    if (!claimantOn(c[WHO])) { when.appendChild(el('span', 'cm-tag', 'hidden by filter')); }
+    li.appendChild(when);
+    var who = el('div', 'cm-who', CL[c[WHO]].name);
+    if (CL[c[WHO]].side) { who.appendChild(el('span', 'cm-tag', 'speaks for ' + CL[c[WHO]].side)); }
+    li.appendChild(who);
+    var what = STATUS[c[ST]].replace('_', ' ');
+    if (s[RAW]) { what += ' (\u201c' + s[RAW] + '\u201d)'; }
+    var line = el('div', 'cm-what');
+    line.appendChild(el('span', null, 'Status: '));
+    line.appendChild(el('b', null, what));
+    if (c[ACT] >= 0) { line.appendChild(el('span', null, ' \u00b7 Actor: ' + A[c[ACT]].name)); }
+    if (s[SCOPE]) { line.appendChild(el('span', null, ' \u00b7 Scope: ' + s[SCOPE])); }
+    li.appendChild(line);
+    if (c[ST] === 4) { li.appendChild(el('div', 'cm-derived', 'Control of part of the place only: counted as contested.')); }
+    if (c[FROM] >= 0) {
+      li.appendChild(el('div', 'cm-derived', 'Applies here through a claim about ' + P[C[c[FROM]][PL]].n +
+        ' (scope: ' + s[SCOPE] + ')'));
+    } else if (s[PNAME] && s[PNAME] !== P[c[PL]].n) {
+      li.appendChild(el('div', 'cm-when', 'Place as written: ' + s[PNAME]));
+    }
+    if (s[QUOTE]) { li.appendChild(el('blockquote', null, '\u201c' + s[QUOTE] + '\u201d')); }
+    var sl = el('div', 'cm-src');
+    sl.appendChild(el('span', null, 'Source: '));
+    sl.appendChild(s[URL] ? link(s[URL], s[SRC] || s[URL]) : el('span', null, s[SRC] || 'not given'));
+    if (s[ARCH]) { sl.appendChild(el('span', null, ' \u00b7 ')); sl.appendChild(link(s[ARCH], 'archived copy')); }
+    var where = [];
+    if (DATA.files[s[FILE]]) { where.push(DATA.files[s[FILE]] + (s[ROW] >= 0 ? ' row ' + s[ROW] : '')); }
+    if (s[ID]) { where.push('id ' + s[ID]); }
+    if (where.length) { sl.appendChild(el('span', null, ' \u00b7 ' + where.join(', '))); }
+    if (s[NOTE]) { sl.appendChild(el('span', null, ' \u00b7 ' + s[NOTE])); }
+    li.appendChild(sl);
+    return li;
+  }
+  function swatch(a, size) {
+    var svg = document.createElementNS(SVGNS, 'svg');
+    size = size || 16;
+    svg.setAttribute('width', size); svg.setAttribute('height', size);
+    var r = document.createElementNS(SVGNS, 'rect');
+    r.setAttribute('x', 1); r.setAttribute('y', 1); r.setAttribute('width', size - 2); r.setAttribute('height', size - 2);
+    var st = unitStyleFor(a);
+    r.setAttribute('fill', st.fillColor);
+    r.setAttribute('fill-opacity', st.fillOpacity || 0);
+    r.setAttribute('stroke', st.color); r.setAttribute('stroke-width', Math.min(st.weight, 2));
+    if (st.dashArray) { r.setAttribute('stroke-dasharray', st.dashArray.split(' ').map(function (x) { return x / 2; }).join(' ')); }
+    svg.appendChild(r);
+    return svg;
+  }
+  function unitStyleFor(a) { return unitStyle(a, -1); }
+  function openPopup(pi, latlng) {
+    state.popupPlace = pi;
+    L.popup({maxWidth: 400, minWidth: 260, maxHeight: 380, autoPanPadding: [20, 20]})
+      .setLatLng(latlng || (P[pi].ll || layers[pi].getBounds().getCenter()))
+      .setContent(popupContent(pi))
+      .openOn(map);
+  }
+  function popupContent(pi) {
+    var p = P[pi], t = state.t, a = state.assessments[pi] || assess(currentClaims(pi, t));
+    var box = el('div', 'cm-popup');
+    box.appendChild(el('h3', null, p.n));
+    var where = kindLabel(p.k) + (p.a ? ' \u00b7 ' + p.a : '') + (p.id ? ' \u00b7 ' + p.id : '');
+    box.appendChild(el('p', 'cm-where', where));
+    if (p.d === 'approximate') {
+      box.appendChild(el('p', 'cm-approx', 'Drawn as an approximate area: ' + (p.note || 'only the unit is known, no boundary is loaded') + '.'));
+    } else if (p.d === 'unit' && p.k !== 'populated_place') {
+      box.appendChild(el('p', 'cm-where', 'Drawn as the whole ' + kindLabel(p.k).toLowerCase() + ': the claims name the unit, not a point in it.'));
+    } else if (p.note) {
+      box.appendChild(el('p', 'cm-where', p.note));
+    }
+    var st = el('p', 'cm-state');
+    st.appendChild(swatch(a, 16));
+    st.appendChild(el('span', null, statusLabel(a).charAt(0).toUpperCase() + statusLabel(a).slice(1) + ' \u00b7 as of ' + fmtTime(t)));
+    box.appendChild(st);
+    if (a.ids.length || a.s !== 'unknown') {
+      var parts = a.ids.map(function (ci) {
+        var c = C[ci];
+        return CL[c[WHO]].name + ': ' + STATUS[c[ST]].replace('_', ' ') + (c[ST] === 4 ? ' (part of the place)' : '') +
+          (c[ACT] >= 0 ? ' (' + A[c[ACT]].name + ')' : '');
+      });
+      box.appendChild(el('p', 'cm-reason', 'Current claims: ' + parts.join('; ')));
+    }
+    if (p.ch) {
+      var shares = shareLines(pi);
+      if (shares.lines.length) {
+        box.appendChild(el('p', 'cm-reason', 'Districts: ' + shares.lines.map(function (l) { return l.n + ' of ' + shares.total + ' ' + l.label; }).join('; ')));
+      }
+    }
+    var ol = el('ol', 'cm-claims');
+    var cur = currentClaims(pi, t);
+    p.e.forEach(function (ci) { ol.appendChild(claimItem(ci, t, cur)); });
+    box.appendChild(ol);
+    return box;
+  }
+  map.on('popupclose', function () { state.popupPlace = -1; });
+
+  // ------------------------------------------------------------------ counts
+  function kindGroup(k) {
+    if (k === 'admin1') { return 'provinces'; }
+    if (k === 'admin2' || k === 'admin3') { return 'districts'; }
+    if (k === 'populated_place') { return 'towns and villages'; }
+    return 'other places';
+  }
+  function group(pis) {
+    var by = {}, order = [];
+    pis.forEach(function (pi) {
+      var l = statusLabel(state.assessments[pi]);
+      if (!by[l]) { by[l] = []; order.push(l); }
+      by[l].push(pi);
+    });
+    return order.map(function (l) { return {label: l, n: by[l].length, places: by[l]}; })
+      .sort(function (x, y) { return y.n - x.n || (x.label < y.label ? -1 : 1); });
+  }
+  function shareLines(pi) { return {total: P[pi].ch.length, lines: group(P[pi].ch)}; }
+  function countsNow() {
+    var out = [];
+    P.forEach(function (p, pi) {
+      if (p.ch && p.ch.length) {
+        out.push({unit: p.n, level: 'districts', total: p.ch.length, lines: group(p.ch)});
+      }
+    });
+    P.forEach(function (p, pi) {
+      currentClaims(pi, state.t).forEach(function (ci) {
+        var s = src(ci), c = C[ci];
+        if (c[FROM] < 0 && s[SCOUNT]) {
+          var what = (c[ST] === 0 || c[ST] === 4) ? (c[ACT] >= 0 ? 'controlled by ' + A[c[ACT]].name : 'controlled (actor not stated)') : STATUS[c[ST]].replace('_', ' ');
+          out.push({unit: p.n, level: 'scope claim', total: s[SCOUNT][1],
+            lines: [{label: what, n: s[SCOUNT][0], places: [pi], claimant: CL[c[WHO]].name}]});
+        }
+      });
+    });
+    var groups = {};
+    P.forEach(function (p, pi) {
+      if (!p.e.length) { return; }
+      var g = kindGroup(p.k);
+      (groups[g] = groups[g] || []).push(pi);
+    });
+    ['provinces', 'districts', 'towns and villages', 'other places'].forEach(function (g) {
+      if (groups[g]) { out.push({unit: 'All mapped ' + g, level: 'mapped ' + g, total: groups[g].length, lines: group(groups[g])}); }
+    });
+    return out;
+  }
+  function renderCounts() {
+    var box = document.getElementById('cm-counts');
+    box.textContent = '';
+    var counts = countsNow();
+    state.counts = counts;
+    if (!counts.length) { box.appendChild(el('p', 'cm-small', 'No places with claims.')); return; }
+    counts.forEach(function (c) {
+      var div = el('div', 'cm-count');
+      if (c.level === 'scope claim') {
+        var l = c.lines[0];
+        div.appendChild(el('span', 'cm-unit', c.unit + ': '));
+        div.appendChild(el('span', null, l.claimant + ' claims ' + l.n + ' of ' + c.total + ' districts ' + l.label + ' (as stated, not checked against district claims)'));
+        box.appendChild(div);
+        return;
+      }
+      var noun = c.level === 'districts' ? 'districts' : c.level.replace('mapped ', '');
+      div.appendChild(el('span', 'cm-unit', c.unit + ' (' + c.total + ' ' + noun + ')'));
+      var ul = el('ul');
+      c.lines.forEach(function (l) {
+        var li = el('li', null, l.n + ' of ' + c.total + ' ' + l.label + (l.label.indexOf('controlled') === 0 ? ' (per claims)' : ''));
+        ul.appendChild(li);
+      });
+      div.appendChild(ul);
+      var det = el('details');
+      det.appendChild(el('summary', null, 'places and claims behind these numbers'));
+      var list = el('ul');
+      c.lines.forEach(function (l) {
+        l.places.forEach(function (pi) {
+          var a = state.assessments[pi];
+          var li = el('li', null, P[pi].n + ': ' + l.label);
+          if (a.ids.length) {
+            li.appendChild(el('div', null, a.ids.map(function (ci) {
+              var s = src(ci), cc = C[ci];
+              return CL[cc[WHO]].name + ', ' + s[LABEL] + (DATA.files[s[FILE]] ? ' (' + DATA.files[s[FILE]] + ' row ' + s[ROW] + ')' : '');
+            }).join('; ')));
+          }
+          list.appendChild(li);
+        });
+      });
+      det.appendChild(list);
+      div.appendChild(det);
+      box.appendChild(div);
+    });
+  }
+
+  // ----------------------------------------------------------------- legend
+  function usedActors() {
+    var used = [];
+    C.forEach(function (c) { if (c[ACT] >= 0 && used.indexOf(c[ACT]) < 0) { used.push(c[ACT]); } });
+    return used.sort(function (a, b) { return a - b; });
+  }
+  function legendItem(ul, drawSvg, text, note) {
+    var li = el('li');
+    li.appendChild(drawSvg);
+    var span = el('span', null, text);
+    if (note) { span.appendChild(el('span', 'cm-note', note)); }
+    li.appendChild(span);
+    ul.appendChild(li);
+  }
+  function circleSwatch(fill, stroke, dash, r) {
+    var svg = document.createElementNS(SVGNS, 'svg');
+    svg.setAttribute('width', 22); svg.setAttribute('height', 22);
+    var c = document.createElementNS(SVGNS, 'circle');
+    c.setAttribute('cx', 11); c.setAttribute('cy', 11); c.setAttribute('r', r || 7);
+    c.setAttribute('fill', fill); c.setAttribute('stroke', stroke); c.setAttribute('stroke-width', 2);
+    if (dash) { c.setAttribute('stroke-dasharray', dash); }
+    svg.appendChild(c);
+    return svg;
+  }
+  function renderLegend() {
+    var ul = document.getElementById('cm-legend');
+    ul.textContent = '';
+    var used = usedActors();
+    used.forEach(function (ai) {
+      legendItem(ul, swatch({s: 'controlled', actor: ai, actors: [ai], ids: []}, 20),
+        'Controlled by ' + A[ai].name, A[ai].configured ? null : 'actor named in the claims (no configured alias)');
+    });
+    var two = used.slice(0, 2);
+    legendItem(ul, swatch({s: 'contested', actor: -1, actors: two, ids: []}, 20), 'Contested',
+      'fighting reported; stripes in the colours of the sides named');
+    legendItem(ul, swatch({s: 'disputed', actor: -1, actors: two, ids: []}, 20), 'Disputed: claims disagree',
+      'cross-hatch and dashed outline; open the place to read each claim');
+    legendItem(ul, swatch({s: 'attacked', actor: -1, actors: [], ids: []}, 20), 'Attack reported',
+      'an incident; says nothing about who holds the place');
+    legendItem(ul, swatch({s: 'unknown', actor: -1, actors: [], ids: []}, 20), 'No current claim');
+    if (P.some(function (p) { return p.d === 'approximate'; })) {
+      legendItem(ul, circleSwatch('none', '#555', '3 3', 9), 'Approximate area',
+        'the claim names a unit whose boundary is not loaded, or coordinates that are only a centroid');
+    }
+    if (P.some(function (p) { return p.d === 'point'; })) {
+      legendItem(ul, circleSwatch(used.length ? A[used[0]].colour : UNKNOWN, '#fff', null, 6), 'Circles: towns and cities',
+        'areas are provinces and districts; a town never recolours its district');
+    }
+  }
+
+  // ----------------------------------------------------------------- filter
+  function sides() {
+    var order = [], by = {};
+    CL.forEach(function (c, i) {
+      var s = c.side || '';
+      if (!by[s]) { by[s] = []; order.push(s); }
+      by[s].push(i);
+    });
+    order.sort(function (a, b) { return (a === '') - (b === '') || (a < b ? -1 : a > b ? 1 : 0); });
+    return order.map(function (s) { return {side: s, members: by[s]}; });
+  }
+  function renderFilter() {
+    var box = document.getElementById('cm-filter');
+    box.textContent = '';
+    sides().forEach(function (g) {
+      var div = el('div', 'cm-group');
+      var head = el('div', 'cm-grouphead');
+      var title = g.side ? 'Claims by ' + g.side + ' side' : 'Independent / other claimants';
+      var chipColour = g.side ? (A.filter(function (a) { return a.name === g.side; })[0] || {}).colour : null;
+      if (state.view === 'assessed') {
+        var all = el('input');
+        all.type = 'checkbox';
+        var on = g.members.filter(function (i) { return state.enabled[i]; }).length;
+        all.checked = on === g.members.length;
+        all.indeterminate = on > 0 && on < g.members.length;
+        all.setAttribute('aria-label', title);
+        all.addEventListener('change', function () {
+          g.members.forEach(function (i) { state.enabled[i] = all.checked; });
+          renderFilter(); update();
+        });
+        head.appendChild(all);
+      }
+      if (chipColour) { var chip = el('span', 'cm-chip'); chip.style.background = chipColour; head.appendChild(chip); }
+      head.appendChild(el('span', null, title + ' (' + g.members.length + ')'));
+      if (state.view === 'assessed') {
+        var only = el('button', 'cm-only', 'only');
+        only.type = 'button';
+        only.title = 'Show only ' + title.toLowerCase();
+        only.addEventListener('click', function () {
+          state.enabled = CL.map(function (c, i) { return g.members.indexOf(i) >= 0; });
+          renderFilter(); update();
+        });
+        head.appendChild(only);
+      }
+      div.appendChild(head);
+      var ul = el('ul');
+      g.members.forEach(function (i) {
+        var li = el('li'), lab = el('label'), inp = el('input');
+        if (state.view === 'assessed') {
+          inp.type = 'checkbox';
+          inp.checked = state.enabled[i];
+          inp.addEventListener('change', function () { state.enabled[i] = inp.checked; renderFilter(); update(); });
+        } else {
+          inp.type = 'radio';
+          inp.name = 'cm-one';
+          inp.checked = state.one === i;
+          inp.addEventListener('change', function () { if (inp.checked) { state.one = i; update(); } });
+        }
+        inp.setAttribute('data-claimant', String(i));
+        lab.appendChild(inp);
+        lab.appendChild(el('span', null, CL[i].name));
+        li.appendChild(lab);
+        ul.appendChild(li);
+      });
+      div.appendChild(ul);
+      box.appendChild(div);
+    });
+    if (state.view === 'assessed') {
+      var reset = el('button', 'cm-only', 'show all claimants');
+      reset.type = 'button';
+      reset.addEventListener('click', function () { state.enabled = CL.map(function () { return true; }); renderFilter(); update(); });
+      box.appendChild(reset);
+    }
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('input[name="cm-view"]'), function (r) {
+    r.checked = r.value === state.view;
+    r.addEventListener('change', function () { if (r.checked) { state.view = r.value; renderFilter(); update(); } });
+  });
+
+  // ------------------------------------------------------------------- time
+  var slider = document.getElementById('cm-slider'), steps = DATA.steps;
+  slider.max = Math.max(0, steps.length - 1);
+  function stepIndex(t) {
+    var lo = 0, hi = steps.length - 1, ans = 0;
+    while (lo <= hi) { var mid = (lo + hi) >> 1; if (steps[mid] <= t) { ans = mid; lo = mid + 1; } else { hi = mid - 1; } }
+    return ans;
+  }
+  function setTime(t, fromHash) {
+    if (t === null || t === undefined || isNaN(t)) { return; }
+    state.t = t;
+    state.step = stepIndex(t);
+    slider.value = state.step;
+    if (!fromHash) { writeHash(t); }
+    update();
+  }
+  function goStep(i) {
+    if (!steps.length) { return; }
+    i = Math.max(0, Math.min(steps.length - 1, i));
+    setTime(steps[i]);
+  }
+  slider.addEventListener('input', function () { goStep(+slider.value); });
+  document.getElementById('cm-first').addEventListener('click', function () { goStep(0); });
+  document.getElementById('cm-last').addEventListener('click', function () { goStep(steps.length - 1); });
+  document.getElementById('cm-prev').addEventListener('click', function () { goStep(state.t > steps[state.step] ? state.step : state.step - 1); });
+  document.getElementById('cm-next').addEventListener('click', function () { goStep(state.step + 1); });
+  var playBtn = document.getElementById('cm-play');
+  function setPlaying(on) {
+    if (state.timer) { window.clearInterval(state.timer); state.timer = null; }
+    if (on) {
+      if (state.step >= steps.length - 1) { goStep(0); }
+      state.timer = window.setInterval(function () {
+        if (state.step >= steps.length - 1) { setPlaying(false); return; }
+        goStep(state.step + 1);
+      }, steps.length > 200 ? 250 : 900);
+    }
+    playBtn.textContent = on ? '\u275A\u275A Pause' : '\u25B6 Play';
+    playBtn.setAttribute('aria-pressed', on ? 'true' : 'false');
+    playBtn.setAttribute('aria-label', on ? 'Pause' : 'Play');
+  }
+  playBtn.addEventListener('click', function () { setPlaying(!state.timer); });
+  document.addEventListener('keydown', function (ev) {
+    var tg = ev.target, type = tg && tg.type;
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
+    if (tg && (tg.isContentEditable || tg.tagName === 'TEXTAREA' || tg.tagName === 'SELECT' || type === 'text')) { return; }
+    if (tg === slider || type === 'radio') { return; }  // the slider and radios handle arrows natively
+    var k = ev.key;
+    if (k === 'ArrowRight' || k === 'ArrowUp' || k === 'PageDown') { goStep(state.step + 1); ev.preventDefault(); }
+    else if (k === 'ArrowLeft' || k === 'ArrowDown' || k === 'PageUp') { goStep(state.t > steps[state.step] ? state.step : state.step - 1); ev.preventDefault(); }
+    else if (k === 'Home') { goStep(0); ev.preventDefault(); }
+    else if (k === 'End') { goStep(steps.length - 1); ev.preventDefault(); }
+    else if ((k === ' ' || k === 'k') && tg.tagName !== 'BUTTON' && type !== 'checkbox') { setPlaying(!state.timer); ev.preventDefault(); }
+  });
+  window.addEventListener('hashchange', function () {
+    var h = hashDate();
+    if (h !== null && h !== state.t) { setTime(h, true); }
+  });
+
+  // Labels: towns first, then districts, provinces, countries; a label that would overlap one already
+  // placed tries a few other positions, else it is hidden (its place still has a tooltip-free popup).
+  var labelOrder = labels.map(function (x, pi) { return pi; }).filter(function (pi) { return labels[pi]; })
+    .sort(function (a, b) {
+      var rank = function (pi) { return P[pi].d === 'point' ? 0 : {admin3: 1, admin2: 2, admin1: 3, country: 5}[P[pi].k] || 4; };
+      return rank(a) - rank(b);
+    });
+  function overlaps(r, list) {
+    for (var i = 0; i < list.length; i++) {
+      var o = list[i];
+      if (r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top) { return true; }
+    }
+    return false;
+  }
+  function declutter() {
+    var placed = [];
+    labelOrder.forEach(function (pi) {
+      var tt = layers[pi] && layers[pi].getTooltip();
+      if (!tt || !tt._container || !tt._map) { return; }
+      var c = tt._container, point = P[pi].d === 'point';
+      var tries = point ? [['right', [8, 0]], ['left', [-8, 0]], ['top', [0, -8]], ['bottom', [0, 8]]]
+        : [['center', [0, 0]], ['center', [0, -30]], ['center', [0, 30]], ['center', [-70, 0]], ['center', [70, 0]]];
+      c.style.visibility = 'visible';
+      for (var i = 0; i < tries.length; i++) {
+        tt.options.direction = tries[i][0];
+        tt.options.offset = tries[i][1];
+        tt._updatePosition();
+        var r = c.getBoundingClientRect();
+        if (!overlaps(r, placed)) { placed.push(r); return; }
+      }
+      c.style.visibility = 'hidden';
+    });
+  }
+  map.on('zoomend', function () { window.requestAnimationFrame(declutter); });
+
+  // ----------------------------------------------------------------- update
+  var lastKey = [];
+  function styleKey(a, pi) {
+    return a.s + '|' + a.actor + '|' + a.actors.join(',') + (P[pi].ch ? '|' + childrenActive(pi) : '');
+  }
+  function update() {
+    var t = state.t;
+    state.assessments = assessAll(t);
+    P.forEach(function (p, pi) {
+      var layer = layers[pi];
+      if (!layer) { return; }
+      var a = state.assessments[pi], key = styleKey(a, pi);
+      if (lastKey[pi] !== key) {
+        layer.setStyle(p.d === 'point' ? pointStyle(a) : unitStyle(a, pi));
+        if (p.d === 'point') { layer.setRadius(pointStyle(a).radius); }
+        lastKey[pi] = key;
+      }
+      if (labels[pi]) { labels[pi].textContent = shortLabel(a); }
+    });
+    if (DATA.cluster) { updateClusters(); }
+    declutter();
+    document.getElementById('cm-asof').textContent = fmtTime(t);
+    document.getElementById('cm-local').textContent = fmtLocal(t) ? '(' + fmtLocal(t) + ', the time zone of most claims)' : '';
+    var cur = 0;
+    state.assessments.forEach(function (a) { cur += a.ids.length; });
+    document.getElementById('cm-stepinfo').textContent = steps.length
+      ? 'Step ' + (state.step + 1) + ' of ' + steps.length + ' (' + fmtTime(steps[0]) + ' to ' + fmtTime(steps[steps.length - 1]) + ')'
+      : 'No time steps';
+    document.getElementById('cm-map').setAttribute('data-time', fmtHash(t));
+    renderCounts();
+    if (state.popupPlace >= 0 && map._popup && map.hasLayer(map._popup)) {
+      map._popup.setContent(popupContent(state.popupPlace));
+    }
+  }
+
+  // ------------------------------------------------------------- page text
+  function renderText() {
+    var nDirect = C.filter(function (c) { return c[FROM] < 0; }).length;
+    document.getElementById('cm-subtitle').textContent = 'Reported control from ' + nDirect + ' claim' + (nDirect === 1 ? '' : 's') +
+      ' by ' + CL.length + ' claimant' + (CL.length === 1 ? '' : 's') + ' about ' +
+      P.filter(function (p) { return p.e.length; }).length + ' places. Click a place to read the claims.';
+    var rules = document.getElementById('cm-rules');
+    var w = DATA.window_minutes;
+    [
+      'Each colour shows what the claims say, not what is verified.',
+      'A claim counts from the earliest time it gives until the same claimant says something new about the place, or ' +
+        (w ? Math.round(w / 60) + ' hours after its latest time' : 'forever (no window)') + '.',
+      'Controlled: every current claim names the same actor. Contested: current claims report fighting. ' +
+        'Disputed: claimants disagree (one says held, another says lost, contested or denied).',
+      'A denial alone says who does not hold a place, so it leaves the place without a current claim.',
+      'Attacks are incidents and never change who is said to hold a place.',
+      'A claim about a whole province with scope "all districts" also applies to each district; district counts are shown as shares.',
+      'Towns are circles and never recolour their district. Claims that only name a unit are drawn as that unit, never as a pin.',
+      'Times are UTC. The date in the address bar (#date=...) reopens the map at the same moment.'
+    ].forEach(function (r) { rules.appendChild(el('p', null, r)); });
+    var ul = document.getElementById('cm-sources');
+    (DATA.sources || []).forEach(function (s) { ul.appendChild(el('li', null, s)); });
+    (DATA.attribution || []).forEach(function (s) { ul.appendChild(el('li', null, s)); });
+    var meta = {};
+    try { meta = JSON.parse(document.getElementById('conflictmap-metadata').textContent); } catch (err) { meta = {}; }
+    document.getElementById('cm-made').textContent = 'Made with ' + (meta.tool || 'conflictmap') + ' ' + (meta.version || '') +
+      (meta.created ? ' on ' + meta.created : '') + (meta.inputs_sha256 ? '; inputs sha256 ' + String(meta.inputs_sha256).slice(0, 12) + '\u2026' : '') + '.';
+  }
+
+  // ------------------------------------------------------------------- start
+  renderText();
+  renderLegend();
+  renderFilter();
+  var fromHash = hashDate();
+  if (fromHash !== null) {
+    setTime(fromHash, true);
+  } else if (state.t !== null && state.t !== undefined) {
+    setTime(state.t, true);
+  } else {
+    update();
+  }
+  // For tests and embedding pages: read-only view of the current state.
+  window.conflictmap = {
+    time: function () { return state.t; },
+    setTime: function (t) { setTime(t); },
+    states: function () {
+      return state.assessments.map(function (a, pi) {
+        return {place: P[pi].n, status: a.s, actor: a.actor >= 0 ? A[a.actor].name : '', label: statusLabel(a), claims: a.ids.slice()};
+      });
+    },
+    counts: function () { return state.counts; },
+    layerStyle: function (name) {
+      for (var i = 0; i < P.length; i++) {
+        if (P[i].n === name && layers[i]) {
+          var o = layers[i].options;
+          if (layers[i].eachLayer) { layers[i].eachLayer(function (l) { o = l.options; }); }
+          return {fillColor: typeof o.fillColor === 'string' ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity};
+        }
+      }
+      return null;
+    },
+    openPlace: function (name) {
+      for (var i = 0; i < P.length; i++) { if (P[i].n === name && layers[i]) { openPopup(i); return true; } }
+      return false;
+    }
+  };
+}());

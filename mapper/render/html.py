@@ -1,0 +1,586 @@
+"""One self-contained interactive HTML map of reported control over time.
+
+The written file holds Leaflet, the map's own JavaScript and CSS, the
+basemap outlines, the geometry of every place and every claim, and a
+metadata block; it references no external URL unless tile layers are asked
+for (``tiles="osm"`` or ``"carto"``), so it works offline and inside
+restricted networks. A Content-Security-Policy in the page allows only its
+own two inline scripts (by hash), so even a markup injection could not run
+script or load anything.
+
+Why not folium: folium's Map pulls about ten assets from CDNs and its time
+plugins have open bugs with polygons and several layers (folium#934, #1038,
+#1744, #2070). The page is small enough to own: one Jinja template
+(``assets/map.html.j2``), one script (``assets/conflictmap.js``), one style
+sheet (``assets/conflictmap.css``).
+
+Data layout (what keeps 10,000 claims under 3 MB): each place is stored once
+(geometry simplified to a budget, coordinates rounded); each claim is
+stored once, with its start/end minutes; a place lists its claims in time
+order. The browser computes the state at the chosen instant from those
+lists (the same rules as :func:`mapper.timeline.assess`), so nothing is
+copied per time step.
+
+Escaping: the title is escaped by Jinja; all input text travels as JSON in
+``<script type="application/json">`` with ``<``, ``>``, ``&``, U+2028 and
+U+2029 escaped, and the script builds the page with ``textContent``. Links
+are only made for ``http:``/``https:`` URLs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import math
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Sequence
+
+from mapper.errors import OutputExists, RenderError
+from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
+from mapper.timeline import Timeline, _aware
+
+log = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+#: Default size budget of the written file, in bytes (before simplifying more).
+DEFAULT_BUDGET = 3_000_000
+
+#: Geometry simplification ladder: (tolerance in degrees, decimals kept). The first
+#: level whose estimate fits the budget is used; 0.0005 deg is about 50 m.
+SIMPLIFY_LADDER = ((0.0005, 5), (0.002, 4), (0.005, 4), (0.01, 3), (0.03, 3), (0.1, 2))
+#: Basemap outlines are context only: coarser.
+BASEMAP_TOLERANCE = (0.01, 3)
+#: Above this many point places the page groups markers into clusters when zoomed out.
+CLUSTER_THRESHOLD = 1500
+
+STATUS_CODES = {CONTROLLED: 0, CONTESTED: 1, ATTACKED: 2, NOT_CONTROLLED: 3}
+#: A ``controlled`` claim about part of a place (timeline rule 5): assessed as contested.
+PARTIAL_CODE = 4
+
+TILES = {
+    "none": None,
+    "osm": {
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "hosts": "https://tile.openstreetmap.org",
+        "attribution": "Tiles \u00a9 OpenStreetMap contributors (ODbL)",
+        "maxZoom": 19,
+    },
+    "carto": {
+        "url": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+        "hosts": "https://*.basemaps.cartocdn.com",
+        "attribution": "Tiles \u00a9 CARTO, data \u00a9 OpenStreetMap contributors (ODbL)",
+        "maxZoom": 19,
+    },
+}
+VIEWS = ("assessed", "claimant")
+KIND_LABELS = {
+    "country": "Country", "admin1": "Province", "admin2": "District", "admin3": "Sub-district",
+    "populated_place": "Town or city", "other": "Place",
+}
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """What the renderer did, with numbers (for logs, the CLI summary and benchmarks)."""
+
+    path: Optional[str]
+    bytes: int
+    estimated_bytes: int
+    budget: int
+    places: int
+    claims: int
+    steps: int
+    tolerance: float
+    decimals: int
+    clustered: bool
+    seconds: float
+    actions: tuple = ()
+
+
+@dataclass
+class _Geo:
+    """Geometry of one place before encoding (GeoJSON-like, lon/lat)."""
+
+    kind: str  # unit | point | approximate
+    geom: object = None  # shapely geometry for units
+    lonlat: Optional[tuple] = None
+    radius_m: Optional[float] = None
+    encoded: object = field(default=None)
+
+
+def script_json(obj) -> str:
+    """JSON safe to embed in ``<script>``: ``<``, ``>``, ``&``, U+2028/U+2029 escaped.
+
+    Examples
+    --------
+    >>> script_json({"q": "</script><b>&"})
+    '{"q":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def safe_url(url: str) -> str:
+    """The URL if it is an absolute http(s) URL, else "" (``javascript:`` and friends are never linked).
+
+    Examples
+    --------
+    >>> safe_url("https://example.org/a?b=1")
+    'https://example.org/a?b=1'
+    >>> safe_url("javascript:alert(1)"), safe_url(" JaVaScRiPt:alert(1)"), safe_url("data:text/html,x")
+    ('', '', '')
+    """
+    url = (url or "").strip()
+    if re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.I) and not re.search(r"[\x00-\x1f\"<>\\`]", url):
+        return url
+    return ""
+
+
+def minutes(t: Optional[datetime]) -> Optional[int]:
+    """Whole minutes since 1970-01-01T00:00Z (what the page uses for time)."""
+    if t is None:
+        return None
+    return math.floor(_aware(t).timestamp() / 60)
+
+
+def time_label(span) -> str:
+    """Display label of a TimeSpan, keeping its precision ("6 Jul 2021, afternoon")."""
+    try:
+        from mapper.timespan import format_time
+    except ImportError:  # claim parsing not installed yet: a plain label
+        format_time = None
+    if format_time is not None:
+        try:
+            return format_time(span)
+        except Exception as err:  # a label must never break rendering
+            log.debug("format_time failed for %r: %s", span, err)
+    if span.text:
+        return span.text
+    t = _aware(span.earliest).astimezone(timezone.utc)
+    fmt = {"year": "%Y", "month": "%b %Y", "week": "week of %d %b %Y", "day": "%d %b %Y"}.get(
+        span.precision, "%d %b %Y, %H:%M UTC"
+    )
+    return t.strftime(fmt).lstrip("0")
+
+
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def _inline_js(text: str) -> str:
+    # A script body must not contain "</script" or "<!--" (HTML tokenizer), whatever the code says.
+    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.I).replace("<!--", "<\\!--")
+
+
+def _leaflet_css() -> str:
+    css = _asset("leaflet/leaflet.css")
+    # The map uses no default marker icon nor layers control: drop the relative image URLs, which
+    # would otherwise be requested (and fail) next to the HTML file.
+    return re.sub(r"url\((['\"]?)images/[^)]*\)", "none", css)
+
+
+def _round_coords(coords, nd: int):
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(coords[0], nd), round(coords[1], nd)]
+    return [_round_coords(c, nd) for c in coords]
+
+
+def _encode_geom(geom, tolerance: float, nd: int):
+    """Simplified, rounded GeoJSON geometry dict (lon, lat) or None if it vanishes."""
+    from shapely.geometry import mapping
+
+    if geom is None or geom.is_empty:
+        return None
+    g = geom.simplify(tolerance, preserve_topology=True) if tolerance else geom
+    if g.is_empty:
+        g = geom
+    gj = mapping(g)
+    if gj["type"] not in ("Polygon", "MultiPolygon", "LineString", "MultiLineString"):
+        if gj["type"] == "GeometryCollection":
+            polys = [p for p in getattr(g, "geoms", []) if p.geom_type in ("Polygon", "MultiPolygon")]
+            if not polys:
+                return None
+            from shapely.ops import unary_union
+
+            gj = mapping(unary_union(polys))
+        else:
+            return None
+    return {"type": gj["type"], "coordinates": _round_coords(gj["coordinates"], nd)}
+
+
+def _count_points(geom) -> int:
+    if geom is None:
+        return 0
+    try:
+        import shapely
+
+        return int(shapely.get_num_coordinates(geom))
+    except Exception:
+        return 0
+
+
+def _bounds(places: Iterable) -> Optional[list]:
+    xs, ys = [], []
+    for p in places:
+        if p.geometry is not None and not p.geometry.is_empty:
+            x0, y0, x1, y1 = p.geometry.bounds
+            xs += [x0, x1]
+            ys += [y0, y1]
+        elif p.lat is not None and p.lon is not None:
+            xs.append(p.lon)
+            ys.append(p.lat)
+    if not xs:
+        return None
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]  # Leaflet (lat, lon) corners
+
+
+def _csp(script_hashes: Sequence[str], tiles: Optional[dict]) -> str:
+    img = "data: blob:" + (f" {tiles['hosts']}" if tiles else "")
+    scripts = " ".join(f"'sha256-{h}'" for h in script_hashes)
+    return (
+        f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img-src {img}; "
+        "font-src 'none'; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+class _Payload:
+    """Builds the JSON the page reads: places, claims, steps, actors, claimants."""
+
+    def __init__(self, tl: Timeline, *, t_from, t_to, at, view, title):
+        self.tl = tl
+        self.t_from = _aware(t_from) if t_from else None
+        self.t_to = _aware(t_to) if t_to else None
+        self.at = _aware(at) if at else None
+        self.view = view
+        self.title = title
+        # Places drawn: every place with a claim, plus the districts of rolled-up provinces.
+        keys = [k for k in tl.places if tl.claims_for(k)]
+        extra = [c for kids in tl.children.values() for c in kids]
+        seen = set()
+        self.keys = [k for k in keys + extra if not (k in seen or seen.add(k))]
+        # Units first (provinces under districts), points on top.
+        order = {"country": 0, "admin1": 1, "admin2": 2, "admin3": 3}
+        self.keys.sort(key=lambda k: (order.get(tl.places[k].kind, 9), tl.places[k].name))
+        self.index = {k: i for i, k in enumerate(self.keys)}
+
+    def geometries(self) -> list:
+        out = []
+        for k in self.keys:
+            p = self.tl.places[k]
+            if p.drawn_as == "unit" and p.geometry is not None and not p.geometry.is_empty:
+                out.append(_Geo("unit", geom=p.geometry))
+            elif p.lat is not None and p.lon is not None:
+                kind = "approximate" if p.drawn_as in ("approximate", "unit") else "point"
+                radius = p.radius_m if kind == "approximate" else None
+                if kind == "approximate" and not radius:
+                    radius = 5000.0
+                out.append(_Geo(kind, lonlat=(p.lon, p.lat), radius_m=radius))
+            else:
+                out.append(_Geo("none"))
+        return out
+
+    def build(self, geos: list, tolerance: float, nd: int) -> dict:
+        tl = self.tl
+        actors = list(tl.actors)
+        actor_index = {a.name: i for i, a in enumerate(actors)}
+        claimants, claimant_index, entry_claimant = [], {}, {}
+        for e in tl.entries:  # first spelling of each claimant, in order of appearance
+            if e.claimant_key not in claimant_index:
+                claimant_index[e.claimant_key] = len(claimants)
+                claimants.append((e.claimant, e.side))
+            entry_claimant[e.index] = claimant_index[e.claimant_key]
+        files = []
+        file_index = {}
+        claims = []
+        for e in tl.entries:
+            c = e.claim
+            path = c.origin.path or ""
+            if path not in file_index:
+                file_index[path] = len(files)
+                files.append(os.path.basename(path))
+            row = [
+                self.index.get(e.place_key, -1),
+                entry_claimant[e.index],
+                PARTIAL_CODE if e.partial else STATUS_CODES.get(c.status, 0),
+                actor_index.get(e.actor, -1),
+                minutes(e.start),
+                minutes(e.end),
+                e.derived_from if e.derived_from is not None else -1,
+            ]
+            if e.derived_from is None:
+                row += [
+                    time_label(c.time) + (f" to {time_label(c.time_end)}" if c.time_end else ""),
+                    c.status_raw if c.status_raw and c.status_raw.strip().lower() != c.status else "",
+                    c.scope, c.quote, c.source, safe_url(c.url), safe_url(c.archive_url),
+                    c.id, file_index[path], c.origin.row if c.origin.row is not None else -1, c.place,
+                    _unsafe_note(c), _scope_count(c.scope),
+                ]
+            claims.append(row)
+        places = []
+        for k, geo in zip(self.keys, geos):
+            p = tl.places[k]
+            entries = [e.index for e in tl.claims_for(k)]
+            item = {
+                "n": p.name, "k": p.kind, "d": geo.kind, "e": entries,
+                "a": ", ".join(x for x in (p.admin1 if p.admin1 != p.name else "", p.country) if x),
+                "id": p.gazetteer_id, "note": p.note,
+            }
+            if geo.kind == "unit":
+                item["g"] = geo.encoded
+            elif geo.kind in ("point", "approximate"):
+                item["ll"] = [round(geo.lonlat[1], max(nd, 4)), round(geo.lonlat[0], max(nd, 4))]
+                if geo.radius_m:
+                    item["r"] = round(geo.radius_m)
+            if p.parent_key and p.parent_key in self.index and p.kind in ("admin2", "admin3"):
+                item["up"] = self.index[p.parent_key]
+            kids = [self.index[c] for c in tl.children.get(k, ()) if c in self.index]
+            if kids:
+                item["ch"] = kids
+            places.append(item)
+        steps = [minutes(s) for s in tl.steps(self.t_from, self.t_to)]
+        steps = sorted(set(steps))
+        initial = self.at or tl.default_time()
+        if initial is not None:
+            if self.t_from and initial < self.t_from:
+                initial = self.t_from
+            if self.t_to and initial > self.t_to:
+                initial = self.t_to
+        offsets = Counter(
+            int((e.claim.time.earliest.utcoffset() or timedelta(0)).total_seconds() // 60)
+            for e in tl.entries if e.derived_from is None and e.claim.time.earliest.tzinfo is not None
+        )
+        local = offsets.most_common(1)[0][0] if offsets else 0
+        return {
+            "version": 1,
+            "local_offset_minutes": local,
+            "title": self.title,
+            "view": self.view,
+            "window_minutes": int(tl.window.total_seconds() // 60) if tl.window else None,
+            "steps": steps,
+            "initial": minutes(initial),
+            "actors": [{"name": a.name, "colour": a.colour, "configured": a.configured} for a in actors],
+            "claimants": [{"name": n, "side": s} for n, s in claimants],
+            "files": files,
+            "places": places,
+            "claims": claims,
+            "cluster": sum(1 for g in geos if g.kind == "point") > CLUSTER_THRESHOLD,
+            "kinds": KIND_LABELS,
+        }
+
+
+def _scope_count(text: str):
+    from mapper.timeline import parse_scope
+
+    sc = parse_scope(text)
+    return [sc.n, sc.total] if sc.kind == "count" else 0
+
+
+def _unsafe_note(c) -> str:
+    bad = [name for name, url in (("source URL", c.url), ("archive URL", c.archive_url)) if url and not safe_url(url)]
+    return f"{' and '.join(bad)} not linked (not an http(s) address)" if bad else ""
+
+
+def render_html(
+    timeline: Timeline,
+    output=None,
+    *,
+    title: Optional[str] = None,
+    at: Optional[datetime] = None,
+    t_from: Optional[datetime] = None,
+    t_to: Optional[datetime] = None,
+    view: str = "assessed",
+    tiles: str = "none",
+    basemap: Sequence = (),
+    attribution: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    metadata: Optional[Mapping] = None,
+    budget: int = DEFAULT_BUDGET,
+    overwrite: bool = False,
+) -> tuple:
+    """Render the timeline as one self-contained HTML page.
+
+    Parameters
+    ----------
+    timeline
+        The :class:`~mapper.timeline.Timeline` to show.
+    output
+        Path to write, or None to only return the text.
+    at, t_from, t_to
+        Instant the page opens at (default: the latest claim start) and the
+        slider range.
+    view
+        ``assessed`` (claims of the ticked claimants combined) or
+        ``claimant`` (one claimant's view at a time).
+    tiles
+        ``none`` (offline vector basemap only), ``osm`` or ``carto``.
+    basemap
+        ``(name, kind, shapely geometry)`` outlines drawn under the data
+        (country and admin-1 outlines from the gazetteer).
+    attribution, sources
+        Lines crediting gazetteer data and the claim sources.
+    metadata
+        Recorded in ``<script id="conflictmap-metadata">``.
+    budget
+        Target size in bytes; above it geometry is simplified further.
+
+    Returns
+    -------
+    (html text, RenderReport)
+    """
+    t0 = time.perf_counter()
+    if view not in VIEWS:
+        raise RenderError(f"view {view!r} is not one of {', '.join(VIEWS)}")
+    if tiles not in TILES:
+        raise RenderError(f"tiles {tiles!r} is not one of {', '.join(TILES)}")
+    if output is not None:
+        output = Path(output)
+        if output.exists() and not overwrite:
+            raise OutputExists(f"{output} exists; pass overwrite=True (--overwrite) to replace it")
+    tile = TILES[tiles]
+    title = (title or "Reported control").strip() or "Reported control"
+    payload = _Payload(timeline, t_from=t_from, t_to=t_to, at=at, view=view, title=title)
+    geos = payload.geometries()
+    actions = []
+
+    # Fixed parts (assets) and the claim text do not depend on simplification.
+    leaflet_js = _inline_js(_asset("leaflet/leaflet.js"))
+    app_js = _inline_js(_asset("conflictmap.js"))
+    css = _leaflet_css() + "\n" + _asset("conflictmap.css")
+    fixed = len(leaflet_js) + len(app_js) + len(css) + 6000
+    probe = payload.build([_Geo(g.kind, lonlat=g.lonlat, radius_m=g.radius_m) for g in geos], 0, 5)
+    claims_bytes = len(script_json(probe["claims"])) + len(script_json(probe["places"]))
+    unit_points = sum(_count_points(g.geom) for g in geos if g.kind == "unit")
+    # Basemap outlines are context: coarse, encoded once, measured exactly.
+    outlines = []
+    for name, kind, g in basemap:
+        if g is None or g.is_empty:
+            continue
+        btol, bnd = BASEMAP_TOLERANCE
+        enc = _encode_geom(g, btol, bnd) if kind == "country" else _encode_geom(
+            g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g, btol, bnd)
+        if enc is not None:
+            outlines.append({"n": name, "k": kind, "g": enc, "fill": kind == "country"})
+    outlines.sort(key=lambda o: o["k"] != "country")  # land fills first, province lines over them
+    base_bytes = len(script_json(outlines))
+
+    # Estimate before writing: pick the finest simplification that fits the budget.
+    chosen = SIMPLIFY_LADDER[-1]
+    estimate = None
+    for tol, nd in SIMPLIFY_LADDER:
+        # Roughly: simplification keeps ~ (1 - 60 * tol) of the vertices of detailed boundaries.
+        keep = max(0.05, 1.0 - 60 * tol) if unit_points > 5000 else 1.0
+        per_pair = 2 * (nd + 4) + 3
+        est = fixed + claims_bytes + base_bytes + int(unit_points * keep * per_pair)
+        if est <= budget:
+            chosen, estimate = (tol, nd), est
+            break
+        estimate = est
+    tol, nd = chosen
+    if chosen != SIMPLIFY_LADDER[0]:
+        actions.append(
+            f"geometry simplified to {tol} deg and {nd} decimals to fit the {budget / 1e6:.1f} MB budget "
+            f"({unit_points:,} boundary vertices before)"
+        )
+    for g in geos:
+        if g.kind == "unit":
+            g.encoded = _encode_geom(g.geom, tol, nd)
+            if g.encoded is None:
+                g.kind = "none"
+    data = payload.build(geos, tol, nd)
+    data["basemap"] = outlines
+    data["bounds"] = _bounds(timeline.places[k] for k in payload.keys) or _basemap_bounds(base_geoms)
+    data["attribution"] = [a for a in attribution if a]
+    data["sources"] = list(dict.fromkeys(s for s in sources if s))
+    data["tiles"] = {"url": tile["url"], "attribution": tile["attribution"], "maxZoom": tile["maxZoom"]} if tile else None
+    if data["cluster"]:
+        actions.append(f"{sum(1 for g in geos if g.kind == 'point'):,} point places: drawn on canvas and "
+                       "grouped into clusters when zoomed out")
+
+    meta = dict(metadata or {})
+    meta.setdefault("tool", "conflictmap")
+    meta["render"] = {
+        "budget_bytes": budget, "simplify_tolerance_deg": tol, "coordinate_decimals": nd,
+        "places": len(payload.keys), "claims": len(timeline.entries), "time_steps": len(data["steps"]),
+        "actions": actions,
+    }
+    data_json = script_json(data)
+    # Per-place data is shared across time steps; say what a per-step copy would have cost.
+    per_step = len(payload.keys) * len(data["steps"])
+    if per_step > 10 * max(1, len(timeline.entries)):
+        actions.append(
+            f"states stored once per place and claim ({len(timeline.entries):,} claims) instead of per time step "
+            f"({len(payload.keys):,} places x {len(data['steps']):,} steps = {per_step:,} states)"
+        )
+
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=select_autoescape(default=True))
+    template = env.get_template("map.html.j2")
+    hashes = [base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii")
+              for s in (leaflet_js, app_js)]
+    html = template.render(
+        title=title,
+        version=meta.get("version", ""),
+        csp=_csp(hashes, tile),
+        css=css,
+        leaflet_js=leaflet_js,
+        app_js=app_js,
+        data_json=data_json,
+        metadata_json=script_json(meta),
+    )
+    size = len(html.encode("utf-8"))
+    if size > budget:
+        actions.append(
+            f"output is {size / 1e6:.2f} MB, over the {budget / 1e6:.1f} MB budget: claim text alone is "
+            f"{claims_bytes / 1e6:.2f} MB and is never dropped"
+        )
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".conflictmap-", suffix=".html", dir=str(output.parent))
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(html)
+            os.replace(tmp, output)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    seconds = time.perf_counter() - t0
+    report = RenderReport(
+        path=str(output) if output is not None else None, bytes=size, estimated_bytes=estimate or size,
+        budget=budget, places=len(payload.keys), claims=len(timeline.entries), steps=len(data["steps"]),
+        tolerance=tol, decimals=nd, clustered=bool(data["cluster"]), seconds=seconds, actions=tuple(actions),
+    )
+    for a in actions:
+        log.info("render: %s", a)
+    log.info("render: %s places, %s claims, %s time steps, %.2f MB (estimated %.2f MB) in %.2f s",
+             report.places, report.claims, report.steps, size / 1e6, report.estimated_bytes / 1e6, seconds)
+    return html, report
+
+
+def _basemap_bounds(base_geoms) -> Optional[list]:
+    if not base_geoms:
+        return None
+    xs, ys = [], []
+    for _, _, g in base_geoms:
+        x0, y0, x1, y1 = g.bounds
+        xs += [x0, x1]
+        ys += [y0, y1]
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+
+
+__all__ = ["render_html", "RenderReport", "script_json", "safe_url", "time_label", "DEFAULT_BUDGET", "TILES", "VIEWS"]
