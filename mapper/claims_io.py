@@ -97,10 +97,12 @@ COLUMN_ALIASES = {
 _SHORT_CAP = 500  # place, actor, claimant, ... one-line fields
 _URL_CAP = 2048
 _LONG_CAP = 10_000  # quote, notes
+_SOURCE_CAP = 4_000  # source: UCDP lists several articles in one cell
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024  # hostile cells above this are rejected by the csv module
 _MAX_ISSUE_VALUE = 80
 
 _LONG_FIELDS = ("quote", "notes")
+_CAPS = {"quote": _LONG_CAP, "notes": _LONG_CAP, "source": _SOURCE_CAP, "url": _URL_CAP, "archive_url": _URL_CAP}
 _URL_FIELDS = ("url", "archive_url")
 _TEXT_FIELDS = ("id", "place", "actor", "claimant", "source", "scope", "country", "admin1", "admin2", "place_id",
                 "status_raw")
@@ -385,8 +387,11 @@ def _show(value: Any) -> str:
     return s if len(s) <= _MAX_ISSUE_VALUE else s[: _MAX_ISSUE_VALUE - 1] + "…"
 
 
-def _text(value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None) -> str:
-    """Clean one text cell: no control characters, capped length, UTF-8 only."""
+def _text(value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None, multi_line: bool = False) -> str:
+    """Clean one text cell: no control characters, capped length, UTF-8 only.
+
+    Line breaks are kept in quote/notes (or with ``multi_line``), folded to spaces elsewhere.
+    """
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
@@ -405,7 +410,7 @@ def _text(value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None) -
             f"contains bytes that are not UTF-8 (0x{ord(bad) - 0xDC00:02X} in {_show(s)!r}): "
             "save the file as UTF-8, or pass encoding= (e.g. 'cp1252') when reading",
         )
-    multi_line = column in _LONG_FIELDS
+    multi_line = multi_line or column in _LONG_FIELDS
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL_RE.search(s):
@@ -414,10 +419,10 @@ def _text(value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None) -
     if not multi_line and ("\n" in s or "\t" in s):
         s = re.sub(r"\s*[\n\t]\s*", " ", s)
     s = s.strip()
-    cap = cap or (_LONG_CAP if multi_line else _URL_CAP if column in _URL_FIELDS else _SHORT_CAP)
+    cap = cap or _CAPS.get(column) or (_LONG_CAP if multi_line else _SHORT_CAP)
     if len(s) > cap:
         ctx.note(column, f"{column} truncated from {len(s):,} to {cap:,} characters", on_claim=True)
-        s = s[:cap].rstrip() + "…"
+        s = s[: cap - 1].rstrip() + "…"  # the result is within the cap, so a re-read does not cut again
     return s
 
 
@@ -822,10 +827,10 @@ def _ucdp_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz) -> Claim:
     ctx.mappings.append((raw, status, "ucdp"))
     country = _text(g("country"), "country", ctx)
     lat, lon = _coords(g("latitude"), g("longitude"), country, ctx)
-    article = _text(g("source_article"), "source_article", ctx, cap=_LONG_CAP)
+    article = _text(g("source_article"), "source_article", ctx, cap=_SOURCE_CAP)
     if len(article) >= 2 and article[0] == article[-1] == '"':
         article = article[1:-1].strip()
-    headline = _text(g("source_headline"), "source_headline", ctx, cap=_LONG_CAP)
+    headline = _text(g("source_headline"), "source_headline", ctx, cap=_LONG_CAP, multi_line=True)
     m = _URL_RE.search(article) or _URL_RE.search(headline)
     side_b = _text(g("side_b"), "side_b", ctx)
     extra = list(extra)
@@ -847,7 +852,7 @@ def _ucdp_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz) -> Claim:
         admin2=_text(g("adm_2"), "adm_2", ctx),
         lat=lat,
         lon=lon,
-        notes=_join_notes(_text(g("where_description"), "where_description", ctx), ctx),
+        notes=_join_notes(_text(g("where_description"), "where_description", ctx, multi_line=True), ctx),
         status_raw=raw,
         location_precision=_int(g("where_prec"), "where_prec"),
         origin=Origin(ctx.path, ctx.row, ctx.fmt),
@@ -1303,7 +1308,9 @@ def write_claims_csv(claims: Iterable[Claim], path, *, overwrite: bool = False, 
         renamed = {}
         for k in extra_cols:
             out = k
-            while out.lower() in seen or out.lower() in COLUMN_ALIASES:
+            # Rename only what would be read back as a schema column: a written column, or an
+            # alias whose target column is not written (aliases never replace a present column).
+            while out.lower() in seen or (COLUMN_ALIASES.get(out.lower()) or "") in (set(WRITTEN_IF_USED) - seen):
                 out = f"extra_{out}"
             renamed[k] = out
             seen.add(out.lower())
