@@ -48,3 +48,14 @@ class OutputExists(MapperError, FileExistsError):
 
 class RenderError(MapperError, RuntimeError):
     """Raised when a map cannot be rendered."""
+
+
+class ArticleError(MapperError, ValueError):
+    """Raised when an article cannot be read as text: unreadable, empty, binary or too long.
+
+    ``path`` names the file (or ``<stdin>``).
+    """
+
+    def __init__(self, message: str, *, path=None):
+        super().__init__(message)
+        self.path = path

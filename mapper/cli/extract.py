@@ -1,0 +1,88 @@
+"""``conflictmap extract``: draft claims from articles, ready for review and ``conflictmap map``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from mapper.cli.options import data_dir_option, open_gazetteer, output_option, overwrite_option
+
+log = logging.getLogger(__name__)
+
+
+@click.command("extract")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--published", required=True, metavar="DATE",
+              help="Publication date (ISO, e.g. 2021-07-07 or 2021-07-07T09:30): relative times such as "
+                   "'Tuesday afternoon' are resolved against it.")
+@click.option("--source", default="", help="Name of the outlet, e.g. 'Khaama Press' (claimant of unattributed claims).")
+@click.option("--url", default="", help="URL of the article, copied into every claim.")
+@click.option("--tz", default=None, metavar="ZONE",
+              help="Zone of the article's local times (IANA name or +04:30). Default: the zone of the "
+                   "article's main country when it has one, else UTC.")
+@click.option("--no-gazetteer", is_flag=True,
+              help="Do not open the gazetteer: places are capitalised phrases, without ids or coordinates.")
+@click.option("--max-chars", type=click.IntRange(1000, None), default=2_000_000, show_default=True,
+              help="Refuse articles with more text than this.")
+@output_option(help="Claims CSV to write ('-' for stdout).")
+@overwrite_option
+@data_dir_option
+def command(articles, published, source, url, tz, no_gazetteer, max_chars, output, overwrite, data_dir):
+    """Extract draft claims (who says which actor holds which place, when) from ARTICLES.
+
+    ARTICLES are text or HTML files ('-' reads stdin). Each claim is tied to
+    its sentence (quote, sentence_start, sentence_end) and has a confidence;
+    the CSV is in the canonical claims schema, so `conflictmap map` reads it
+    directly. Review the claims before publishing a map.
+
+    \b
+    Example:
+      conflictmap extract article.txt --published 2021-07-07 --source "Khaama Press" -o claims.csv
+      conflictmap map claims.csv -o outputs/claims.html
+    """
+    from mapper.claims_io import write_claims_csv
+    from mapper.errors import ArticleError, OutputExists, TimeParseError
+    from mapper.extract import extract_claims
+    from mapper.geoparse.text import article_from_bytes, load_article
+
+    out_path = str(output)
+    if out_path != "-" and output.exists() and not overwrite:
+        raise click.UsageError(f"{output} exists; pass --overwrite to replace it.")
+    geoparser = None
+    if not no_gazetteer:
+        from mapper.geoparse import Geoparser
+
+        geoparser = Geoparser(open_gazetteer(data_dir))
+    claims, failed = [], []
+    for path in articles:
+        try:
+            if path == "-":
+                article = article_from_bytes(sys.stdin.buffer.read(), name="<stdin>", max_chars=max_chars)
+            else:
+                article = load_article(path, max_chars=max_chars)
+            found = extract_claims(article.text, published=published, source=source, url=url, tz=tz,
+                                   geoparser=geoparser, name=article.name)
+        except ArticleError as err:
+            failed.append((path, str(err)))
+            click.echo(f"skipped: {err}", err=True)
+            continue
+        except TimeParseError as err:
+            raise click.BadParameter(str(err), param_hint="--published") from err
+        if not found:
+            click.echo(f"{article.name}: no claims found (no control language next to a place)", err=True)
+        claims.extend(found)
+    if failed and len(failed) == len(articles):
+        raise click.ClickException(f"no article could be read ({len(failed)} skipped)")
+    try:
+        n = write_claims_csv(claims, sys.stdout if out_path == "-" else output, overwrite=overwrite)
+    except OutputExists as err:
+        raise click.UsageError(str(err)) from err
+    click.echo(
+        f"{n} draft claims from {len(articles) - len(failed)} article(s) written to "
+        f"{'stdout' if out_path == '-' else output}" + (f"; {len(failed)} skipped" if failed else ""),
+        err=True,
+    )
+    if failed:
+        click.get_current_context().exit(1)

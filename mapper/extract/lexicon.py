@@ -1,0 +1,231 @@
+"""Word lists and patterns for claim extraction: control language, actors,
+attribution, denial, scope and time phrases.
+
+Every pattern is general English news wording, not tied to one article:
+they are tested on the seed articles and on invented sentences about other
+wars (tests/mapper/test_extract_rules.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
+
+# ----------------------------------------------------------- control language
+#: Trigger roles: where the place and the actor are, relative to the trigger.
+#:   take      ACTOR captured PLACE         (passive: PLACE was captured by ACTOR)
+#:   fall      PLACE fell (to ACTOR)
+#:   hold      ACTOR controls / has control of PLACE
+#:   under     PLACE is under the control of ACTOR / under ACTOR control
+#:   expel     ACTOR was driven from PLACE (by OTHER) / OTHER drove ACTOR out of PLACE
+#:   contest   fighting for control of PLACE
+#:   attack    ACTOR attacked PLACE / an attack on PLACE
+#:   surrender (OTHER) surrendered PLACE to ACTOR
+TAKE, FALL, HOLD, UNDER, EXPEL, PUSHBACK, CONTEST, ATTACK, SURRENDER, NOMINAL_TAKE = (
+    "take", "fall", "hold", "under", "expel", "pushback", "contest", "attack", "surrender", "nominal_take",
+)
+
+_W = r"(?:\s+\w+){0,3}?"  # up to three words in between ("took full control of")
+
+# (role, status, pattern). Order matters only for overlapping matches (longest wins).
+TRIGGERS = [
+    (TAKE, CONTROLLED, r"\b(?:captur(?:ed|es|e|ing)|overr(?:an|un|uns|unning)|seiz(?:ed|es|e|ing)|"
+                       r"conquer(?:ed|s|ing)?|retook|retak(?:en|es|e|ing)|recaptur(?:ed|es|e|ing)|"
+                       r"liberat(?:ed|es|e|ing)|occupied|overpowered)\b"),
+    (TAKE, CONTROLLED, r"\b(?:t(?:ook|aken?|akes|aking)|retook|retak(?:en|es|e|ing)|gain(?:ed|s|ing)?|regain(?:ed|s|ing)?|seiz(?:ed|es|e|ing)|"
+                       r"assum(?:ed|es|e|ing)|establish(?:ed|es|ing)?|wrest(?:ed|s|ing)?)"
+                       r"(?:\s+(?:back|full|complete|total|the|over|effective|partial|firm))*\s+control\s+(?:of|over)\b"),
+    (TAKE, CONTROLLED, r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over\b"),
+    (NOMINAL_TAKE, CONTROLLED, r"\b(?:takeover|capture|fall|seizure|conquest|recapture|occupation|liberation)"
+                               r"\s+of\b"),
+    (FALL, CONTROLLED, r"\b(?:fell|fallen|falls)\b"),
+    (HOLD, CONTROLLED, r"\b(?:ha(?:s|ve|d)|hold(?:s|ing)?|held|retain(?:s|ed|ing)?|maintain(?:s|ed|ing)?|"
+                       r"keep(?:s|ing)?|kept|in|exercis(?:es|ed|ing))"
+                       r"(?:\s+(?:full|complete|total|effective|partial|firm|the))*\s+control\s+(?:of|over)\b"),
+    (HOLD, CONTROLLED, r"\bcontrol(?:s|led|ling)?\b(?!\s+(?:of|over)\b)"),
+    (UNDER, CONTROLLED, r"\bunder\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?control\s+of\b"),
+    (UNDER, CONTROLLED, r"\bunder\s+(?:\w+[\s-]){1,4}?control\b"),
+    (UNDER, CONTROLLED, r"\bin\s+the\s+hands\s+of\b"),
+    (EXPEL, NOT_CONTROLLED, r"\b(?:driven|drove|drive[sn]?|forced|kicked|chased|flushed|cleared|expelled|"
+                            r"ousted|routed|evicted)\s+(?:\w+\s+){0,3}?(?:out\s+of|out|from|away\s+from)\b"),
+    (EXPEL, NOT_CONTROLLED, r"\b(?:dislodg(?:ed|es|e|ing)|expell(?:ed|ing)|oust(?:ed|ing)|evict(?:ed|ing)|"
+                            r"cleared)\b"),
+    (EXPEL, NOT_CONTROLLED, r"\b(?:withdr(?:ew|awn|aws|awing)|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+out|fled)"
+                            r"\s+from\b"),
+    (EXPEL, NOT_CONTROLLED, r"\bpush(?:ed|es|ing)?\s+(?:\w+\s+){0,3}?out\s+of\b"),
+    (PUSHBACK, CONTESTED, r"\bpush(?:ed|es|ing)?\s+back(?:\s+from)?\b|\bpush(?:ed|es|ing)?\s+(?:\w+\s+){1,3}?back\b|"
+                          r"\brepel(?:led|s|ling)?\b|\brepuls(?:ed|es|ing)\b"),
+    (CONTEST, CONTESTED, r"\b(?:fight(?:ing|s)?|battl(?:e|es|ing)|war|struggle|clash(?:es|ed|ing)?|vying|compet(?:ing|e))"
+                         r"(?:\s+\w+){0,4}?\s+for\s+(?:the\s+)?control\s+of\b"),
+    (CONTEST, CONTESTED, r"\b(?:fighting|clashes|battles?|combat|gunfights?|firefights?|street\s+fighting)"
+                         r"(?:\s+(?:is|are|was|were|has|have|had|been|still|continues?|continued|continuing|ongoing|"
+                         r"raging|rages|raged|erupted|broke\s+out|underway|going\s+on|reported))+\s+(?:in|around|near|"
+                         r"across|for|inside|on\s+the\s+outskirts\s+of)\b"),
+    (CONTEST, CONTESTED, r"\b(?:fighting|clashes|battles?)\s+(?:continues?|continued|(?:is|are)\s+\w+ing)\s+"
+                         r"(?:in|around|inside)\b"),
+    (CONTEST, CONTESTED, r"\b(?:besieg(?:ed|es|e|ing)|encircl(?:ed|es|e|ing)|surround(?:ed|s|ing)|"
+                         r"under\s+siege|entered|enter(?:s|ing)?|stormed|storm(?:s|ing)?|"
+                         r"advanc(?:ed|es|ing)\s+(?:on|into|towards?)|defend(?:ed|s|ing)?)\b"),
+    (CONTEST, CONTESTED, r"\b(?:battle|fight|struggle|siege)\s+(?:for|of)\b"),
+    (ATTACK, ATTACKED, r"\b(?:attack(?:s)?|assault(?:s)?|offensive|strike(?:s)?|raid(?:s)?|push|onslaught|"
+                       r"counterattack|counteroffensive|bombardment|shelling|airstrikes?)\s+(?:on|against|in|into)\b"),
+    (ATTACK, ATTACKED, r"\b(?:attack(?:ed|ing)|assault(?:ed|ing)|shell(?:ed|ing)|bomb(?:ed|ing)|raid(?:ed|ing)|"
+                       r"strik(?:es|ing)|struck|target(?:ed|ing)|ambush(?:ed|ing))\b"),
+    (SURRENDER, CONTROLLED, r"\bsurrender(?:ed|s|ing)?\b|\bhand(?:ed|s|ing)?\s+over\b|\bcapitulat(?:ed|es|e|ing)\b"),
+]
+TRIGGER_RES = [(role, status, re.compile(p, re.I)) for role, status, p in TRIGGERS]
+
+#: Words before a trigger that make it an intention, not a report ("sent troops to retake").
+INTENT_BEFORE = re.compile(
+    r"(?:\b(?:will|would|could|may|might|can|should|must|shall)\b[\s,]+(?:[\w,]+\s+){0,5}$)|"
+    r"(?:\bto\s+\w+(?:\s+\w+){0,4}\s+and\s+$)|"
+    r"(?:\bto|\bwill|\bwould|\bcould|\bmay|\bmight|\bcan|\bshould|\bmust|\bplan(?:s|ned)?\s+to|\baim(?:s|ed)?\s+to|"
+    r"\btry(?:ing)?\s+to|\btried\s+to|\battempt(?:s|ed|ing)?\s+to|\beffort\s+to|\bbid\s+to|\bthreaten(?:s|ed)?\s+to|"
+    r"\bfailed\s+to|\bvow(?:s|ed)?\s+to|\bhope(?:s|d)?\s+to|\bseek(?:s|ing)?\s+to|\bsought\s+to|\bready\s+to|"
+    r"\bif|\bunless|\bbefore)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+#: Negation right before a trigger ("has not fallen", "did not capture", "never controlled").
+NEGATION_BEFORE = re.compile(
+    r"\b(?:not|n['’]t|never|no\s+longer|nor)\s+(?:\w+\s+){0,2}$|\b(?:no|any)\s+$", re.I
+)
+NEGATIVE_SUBJECT = re.compile(r"\b(?:doesn['’]t|don['’]t|didn['’]t|does\s+not|do\s+not|did\s+not|has\s+not|"
+                              r"have\s+not|hasn['’]t|haven['’]t|had\s+not|hadn['’]t)\b", re.I)
+
+# -------------------------------------------------------------------- denials
+DENIAL = re.compile(
+    r"\b(?:denied|den(?:y|ies|ying)|rejected|reject(?:s|ing)?|dismissed|dismiss(?:es|ing)?|refuted|"
+    r"refut(?:es|ing)?|disputed|disput(?:es|ing)?|contradicted|rebuffed)\b"
+    r"(?P<claims>(?:\s+(?:the\s+)?(?P<owner>[\w’'-]+(?:\s+[\w’'-]+){0,2}?)['’]?s?\s+)?"
+    r"(?:claims?|reports?|allegations?|rumou?rs?|assertions?))?",
+    re.I,
+)
+
+# ---------------------------------------------------------------- attribution
+SPEECH_VERBS = (
+    r"said|says|say|told|tells|claimed|claims|claim|reported|reports|announced|announces|stated|states|"
+    r"confirmed|confirms|added|adds|wrote|writes|posted|posts|tweeted|tweets|insisted|insists|warned|warns|"
+    r"indicated|indicates|implied|implies|conceded|concedes|complained|complains|assured|assures|noted|notes|"
+    r"acknowledged|acknowledges|admitted|admits|alleged|alleges|asserted|asserts|declared|declares|"
+    r"explained|explains|maintained|maintains|suggested|suggests|showed|shows|revealed|reveals|"
+    r"denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes|reporting|saying|claiming|"
+    r"announcing|adding|stating|confirming|insisting|telling|writing|noting|warning"
+)
+SPEECH_VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.I)
+ACCORDING_TO = re.compile(r"\baccording\s+to\s+", re.I)
+#: "in a statement", "on Facebook", "in a video message" after a speech verb: the channel.
+CHANNEL = re.compile(
+    r"\b(?:in|on|via|through)\s+(?:a|an|the|his|her|their|its)?\s*(?:(?:\w+\s+){0,2}?)"
+    r"(?P<channel>statement|press\s+release|press\s+conference|video(?:\s+message)?|text\s+message|audio\s+message|"
+    r"Facebook(?:\s+post)?|Twitter|X|Telegram(?:\s+channel)?|WhatsApp|tweet|post|interview|briefing|"
+    r"news\s+conference|television|TV|radio|broadcast)\b",
+    re.I,
+)
+#: "a Facebook post from X", "a statement by X": the claimant is X.
+CARRIER = re.compile(
+    r"^(?:another\s+|a\s+|an\s+|the\s+|one\s+)?(?:(?P<channel>[\w-]+(?:\s+[\w-]+)?)\s+)?"
+    r"(?:post|statement|report|reports|announcement|message|video|tweet|communiqu[eé]|release|update|bulletin)\s+"
+    r"(?:from|by|of|issued\s+by|released\s+by)\s+(?P<who>.+)$",
+    re.I,
+)
+
+# ---------------------------------------------------------------------- actors
+#: Named armed groups and forces (regex, case-sensitive names).
+NAMED_GROUPS = (
+    r"Taliban|Taleban|Islamic\s+Emirate|Islamic\s+State(?:\s+(?:Khorasan|in\s+\w+))?|ISIS(?:-K)?|ISIL|ISKP|IS-K|"
+    r"Daesh|al[- ]Qa[e']?ida|Al[- ]Qa[e']?ida|al[- ]Shabaa?b|Al[- ]Shabaa?b|Boko\s+Haram|ISWAP|JNIM|"
+    r"Hayat\s+Tahrir\s+al[- ]Sham|HTS|Houthis?|Ansar\s+Allah|Hezbollah|Hamas|SDF|YPG|PKK|Wagner(?:\s+Group)?|"
+    r"M23|RSF|Rapid\s+Support\s+Forces|SAF|FARC|ELN|Tatmadaw|Arakan\s+Army|PDF|Haqqani\s+network|"
+    r"Northern\s+Alliance|National\s+Resistance\s+Front|NRF|ANDSF|ANSF|ANA|ANP|NDS|Free\s+Syrian\s+Army|FSA|"
+    r"Syrian\s+Democratic\s+Forces|Peshmerga|LNA|GNA|FAMa|MNLA|CMA|Azov"
+)
+#: Generic words for non-state armed groups; resolved to the document's main named group.
+INSURGENT_WORDS = (
+    r"insurgents?|insurgency|militants?|rebels?|jihadists?|jihadis|guerrillas?|separatists?|extremists?|"
+    r"terrorists?|invaders|the\s+group|the\s+enemy|enemy|gunmen|fighters|insurgent\s+fighters|"
+    r"Islamist\s+insurgency|Islamist\s+militants|armed\s+opposition"
+)
+#: Generic words for government forces; a nationality adjective before them is kept.
+GOVERNMENT_WORDS = (
+    r"government\s+(?:forces|troops|soldiers)|pro-government\s+forces|regime\s+forces|security\s+(?:forces|troops|"
+    r"units|personnel|officials)|national\s+(?:army|security\s+forces|police|defen[cs]e\s+forces)|"
+    r"special\s+(?:forces|operations?\s+(?:units|forces)|operation\s+units)|commandos?|elite\s+(?:troop(?:er)?s|units|forces)|"
+    r"armed\s+forces|army|military|troops|soldiers|police|policemen|border\s+guards|defen[cs]e\s+forces|"
+    r"forces|the\s+government|central\s+government|government|authorities|marines|paratroopers|"
+    r"Afghan\s+National\s+Defen[cs]e\s+and\s+Security\s+Forces"
+)
+MILITIA_WORDS = r"militias?|militia\s+units|militiamen|uprising\s+forces|popular\s+uprising|local\s+defen[cs]e\s+forces"
+
+#: Nationality adjectives and the ISO country they belong to (used to tell own from foreign forces).
+DEMONYMS = {
+    "afghan": "AF", "pakistani": "PK", "iranian": "IR", "iraqi": "IQ", "syrian": "SY", "turkish": "TR",
+    "russian": "RU", "ukrainian": "UA", "malian": "ML", "nigerian": "NG", "nigerien": "NE", "burkinabe": "BF",
+    "somali": "SO", "kenyan": "KE", "ethiopian": "ET", "eritrean": "ER", "sudanese": "SD", "libyan": "LY",
+    "yemeni": "YE", "saudi": "SA", "israeli": "IL", "lebanese": "LB", "egyptian": "EG", "french": "FR",
+    "american": "US", "u.s.": "US", "us": "US", "british": "GB", "chadian": "TD", "cameroonian": "CM",
+    "congolese": "CD", "rwandan": "RW", "ugandan": "UG", "burmese": "MM", "myanmar": "MM", "colombian": "CO",
+    "mexican": "MX", "filipino": "PH", "indian": "IN", "chinese": "CN", "tajik": "TJ", "uzbek": "UZ",
+    "turkmen": "TM", "kurdish": "", "mozambican": "MZ", "azerbaijani": "AZ", "armenian": "AM", "georgian": "GE",
+    "algerian": "DZ", "tunisian": "TN", "moroccan": "MA", "jordanian": "JO", "palestinian": "PS",
+}
+DEMONYM_RE = r"(?:" + "|".join(sorted((re.escape(d) for d in DEMONYMS), key=len, reverse=True)) + r")"
+
+ACTOR_RE = re.compile(
+    rf"(?P<named>\b(?:{NAMED_GROUPS})\b(?:\s+(?:forces|fighters|militants|troops|militia|insurgents|rebels))?)"
+    rf"|(?P<gov>\b(?:(?P<demonym>{DEMONYM_RE})\s+)?(?:{GOVERNMENT_WORDS})\b)"
+    rf"|(?P<militia>\b(?:(?:local|pro-government|tribal|armed)\s+)?(?:{MILITIA_WORDS})\b)"
+    rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b)",
+    re.I,
+)
+#: Names of armed groups must be capitalised as names ("Hamas", not "hamas" in a URL).
+NAMED_CASE_SENSITIVE = re.compile(rf"\b(?:{NAMED_GROUPS})\b")
+
+# ------------------------------------------------------------------------ scope
+_NUM = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+        r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)")
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50})
+UNIT_WORDS = (r"districts?|provinces?|regions?|governorates?|counties|county|states?|cities|city|towns?|villages?|"
+              r"settlements?|municipalities|municipality|oblasts?|departments?|prefectures?|neighbou?rhoods?|"
+              r"areas?|parts?|urban\s+cent(?:er|re)s|district\s+cent(?:er|re)s|checkpoints?|bases?|outposts?")
+SCOPE_RES = [
+    ("count", re.compile(rf"\b(?P<n>{_NUM})\s+(?:out\s+)?of\s+(?:the\s+|its\s+)?(?P<m>{_NUM})"
+                         rf"(?:\s+(?P<unit>(?:[\w-]+\s+){{0,2}}?(?:{UNIT_WORDS})))?\b", re.I)),
+    ("all", re.compile(rf"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:(?P<m>{_NUM})\s+)?"
+                       rf"(?P<unit>{UNIT_WORDS})\b", re.I)),
+    ("majority", re.compile(rf"\b(?:a\s+|the\s+)?(?:majority|bulk|most)\s+of\s+(?:the\s+|its\s+)?"
+                            rf"(?P<unit>{UNIT_WORDS})\b|\bmost\s+(?P<unit2>{UNIT_WORDS})\b", re.I)),
+    ("fraction", re.compile(rf"\b(?P<frac>(?:one|two|three)[- ](?:thirds?|quarters?|fifths?)|half|a\s+third|"
+                            rf"a\s+quarter)\s+of\s+(?:the\s+|its\s+)?(?P<unit>{UNIT_WORDS})\b", re.I)),
+    ("some", re.compile(r"\b(?P<q>several|some|many|a\s+number\s+of|large|most|much|parts|part)\s+"
+                        r"(?:(?P<unit>parts|areas|neighbou?rhoods|districts|villages|towns|sections|quarters)\s+)?"
+                        r"(?:of\s+the\s+(?P<of>city|town|province|district|country|capital))?\b", re.I)),
+    ("centre", re.compile(r"\b(?:the\s+)?(?P<what>(?:city|town|district|provincial)\s+cent(?:er|re)|"
+                          r"outskirts|downtown|centre|center|"
+                          r"(?:provincial\s+|police\s+|district\s+|security\s+)?headquarters|prison|airport|"
+                          r"governor['’]s\s+(?:compound|office|residence)|(?:local|central)\s+prison|military\s+base|"
+                          r"police\s+station|checkpoints?)\b", re.I)),
+    ("entire", re.compile(r"\b(?:the\s+)?(?:entire|whole)\b|\b(?:completely|fully|entirely)\b", re.I)),
+]
+
+# ----------------------------------------------------------------------- times
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+_DAYPART = r"(?:morning|afternoon|evening|night|early\s+hours|midday|noon)"
+TIME_RE = re.compile(
+    rf"\b(?:(?:on|by|since|until|late|early|(?:early|late)\s+on)\s+)?"
+    rf"(?:{_WEEKDAY},?\s+(?:\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)"
+    rf"|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)"
+    rf"(?:\s+{_DAYPART})?\b"
+    rf"|\b(?:(?:on|by|since|until|early|late)\s+)?(?:(?:last|this|next|early|late)\s+)?{_WEEKDAY}(?:['’]s)?"
+    rf"(?:\s+{_DAYPART})?\b"
+    rf"|\b(?:last|this|yesterday|tomorrow)\s+{_DAYPART}\b"
+    rf"|\b(?:yesterday|today|tonight|overnight|earlier\s+today|earlier\s+this\s+week|last\s+week|this\s+week|"
+    rf"last\s+month|this\s+month|earlier\s+this\s+month)\b"
+    rf"|\b(?:in|since|by|during|until)\s+(?:early\s+|late\s+|mid-)?{_MONTH}(?:\s+\d{{4}})?\b"
+    rf"|\b(?:\d+|two|three|four|five|six|seven|several)\s+(?:days|weeks|hours)\s+ago\b",
+)

@@ -1,0 +1,61 @@
+"""Place mentions for claim extraction.
+
+:func:`find_places` uses the geoparser when a gazetteer is given. Without
+one, :func:`capitalised_places` is a crude stand-in: capitalised phrases
+that are not actors, people, organisations, days or months, with a kind
+hinted by the wording around them ("X province", "the city of X").
+"""
+
+from __future__ import annotations
+
+import re
+
+from mapper.extract import lexicon
+from mapper.geoparse.mention import Mention
+
+_CAP_PHRASE = re.compile(r"\b[A-Z][\w’'‘-]*(?:[-\s](?:[A-Z][\w’'‘-]*|e|i|ye|al|el|de|du|la|of)\b)*(?<![-\s])")
+_NOT_PLACES = re.compile(
+    rf"^(?:{lexicon.NAMED_GROUPS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December|The|A|An|This|That|These|Those|"
+    r"It|He|She|They|We|I|In|On|At|By|For|From|With|After|Before|While|Through|Following|Another|Some|Members|"
+    r"Local|Foreign|Governor|President|Minister|General|Mr|Mrs|Ms|Dr|Allahu.*|Facebook|Twitter|Telegram|"
+    r"Press|Enter|Breaking.*|Daily.*|Defen[cs]e.*|Special.*|National.*|Afghan.*|First.*|Vice.*)$"
+)
+_PERSON_BEFORE = re.compile(r"(?:Governor|President|Minister|spokesman|spokeswoman|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|"
+                            r"General|Gen\.|commander|chief|Vice President)\s+$")
+_ORG_AFTER = re.compile(r"^\s+(?:Press|News|Ministry|Council|Agency|Times|Post|Party|Army|Forces|Directorate)\b")
+
+
+def _kind_hint(text: str, start: int, end: int) -> str:
+    before, after = text[max(0, start - 30):start].lower(), text[end:end + 20].lower()
+    if re.search(r"province\s+of\s+$|provinces?\s+of\s+$", before) or re.match(r"^\s+provinces?\b", after):
+        return "admin1"
+    if re.search(r"district\s+of\s+$", before) or re.match(r"^\s+district\b", after):
+        return "admin2"
+    if re.search(r"(?:city|town|village|capital)\s+of\s+$", before) or re.match(r"^\s+(?:city|town)\b", after):
+        return "populated_place"
+    return ""
+
+
+def capitalised_places(text: str) -> list:
+    """Capitalised phrases that might be places (no gazetteer): a stand-in for the geoparser."""
+    out = []
+    for m in _CAP_PHRASE.finditer(text):
+        name = m.group(0)
+        if name.startswith("The ") and len(name) > 4:
+            continue
+        if _NOT_PLACES.match(name) or name.lower() in lexicon.DEMONYMS or name.isupper() and len(name) <= 4:
+            continue
+        if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text[m.end():]):
+            continue
+        if lexicon.NAMED_CASE_SENSITIVE.fullmatch(name):
+            continue
+        out.append(Mention(m.start(), m.end(), name, kind=_kind_hint(text, m.start(), m.end())))
+    return out
+
+
+def find_places(text: str, geoparser=None) -> list:
+    """Place mentions in ``text``, in order: from ``geoparser.parse`` when given, else the stand-in."""
+    if geoparser is not None:
+        return list(geoparser.parse(text))
+    return capitalised_places(text)

@@ -1,0 +1,1 @@
+"""Geoparsing: find place mentions in text and resolve them in context."""

@@ -1,0 +1,61 @@
+"""The geoparser's output type: a place mention in a text, resolved or not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A toponym found in a text: ``text[start:end] == name``.
+
+    ``place`` is the gazetteer :class:`~gazetteer.Place` it resolved to (None
+    when unresolved); ``kind`` is the place's kind, or a hint from the
+    wording ("X province" -> admin1) when unresolved; ``score`` is the
+    resolver's score (0..1).
+    """
+
+    start: int
+    end: int
+    name: str
+    kind: str = ""
+    place: Optional[object] = None
+    score: float = 0.0
+
+    @property
+    def lat(self) -> Optional[float]:
+        return self.place.lat if self.place is not None else None
+
+    @property
+    def lon(self) -> Optional[float]:
+        return self.place.lon if self.place is not None else None
+
+    @property
+    def place_id(self) -> str:
+        return self.place.id if self.place is not None else ""
+
+    @property
+    def country_code(self) -> str:
+        return (self.place.country_code or "") if self.place is not None else ""
+
+    @property
+    def admin1(self) -> str:
+        if self.place is None:
+            return ""
+        if self.place.kind == "admin1":
+            return self.place.name
+        return self.place.admin1 or ""
+
+    def to_dict(self) -> dict:
+        """The JSON form used by ``conflictmap geoparse --format jsonl``."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "name": self.name,
+            "lat": round(self.lat, 5) if self.lat is not None else None,
+            "lon": round(self.lon, 5) if self.lon is not None else None,
+            "id": self.place_id or None,
+            "kind": self.kind or None,
+            "score": round(self.score, 3),
+        }

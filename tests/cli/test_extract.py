@@ -1,0 +1,79 @@
+"""``conflictmap extract``: seed articles to a claims CSV that the claims reader accepts."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from mapper.claims_io import read_claims
+from mapper.cli import cli
+
+
+def _run(args, **kw):
+    return CliRunner().invoke(cli, ["extract", *args], **kw)
+
+
+def test_extract_seeds_to_csv(tmp_path, seeds):
+    out = tmp_path / "claims.csv"
+    r = _run([str(seeds / "badghis-takeover-denied.txt"), str(seeds / "qala-e-naw-overrun.txt"),
+              "--published", "2021-07-07", "--source", "Seeds", "--url", "https://example.org/a",
+              "--no-gazetteer", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "draft claims from 2 article(s)" in r.stderr
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert {"place", "time", "status", "claimant", "quote", "scope", "confidence", "sentence_start",
+            "sentence_end"} <= set(header)
+    loaded = read_claims([out])
+    claims, _report = loaded
+    assert len(claims) >= 10
+    assert all(c.url == "https://example.org/a" and c.source == "Seeds" for c in claims)
+    statuses = {c.status for c in claims}
+    assert {"controlled", "not_controlled", "contested"} <= statuses
+
+
+def test_refuses_to_overwrite(tmp_path, seeds):
+    out = tmp_path / "claims.csv"
+    out.write_text("x", encoding="utf-8")
+    r = _run([str(seeds / "qala-e-naw-overrun.txt"), "--published", "2021-07-07", "--no-gazetteer", "-o", str(out)])
+    assert r.exit_code == 2 and "--overwrite" in r.output
+    assert out.read_text(encoding="utf-8") == "x"
+
+
+def test_bad_inputs_give_messages_not_tracebacks(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("The Taliban captured Kunduz on Monday, officials said. Caf\xe9.".encode("latin-1"))
+    out = tmp_path / "c.csv"
+    r = _run([str(empty), str(binary), str(latin), "--published", "2021-07-07", "--no-gazetteer", "-o", str(out)])
+    assert r.exit_code == 1
+    assert "empty" in r.stderr and "binary" in r.stderr and "Traceback" not in r.output
+    assert "Kunduz" in out.read_text(encoding="utf-8")  # the readable article still produced its claim
+
+    r = _run([str(empty), "--published", "2021-07-07", "--no-gazetteer", "-o", str(tmp_path / "d.csv")])
+    assert r.exit_code == 1 and "no article could be read" in r.output
+
+
+def test_bad_published_date(tmp_path, seeds):
+    r = _run([str(seeds / "qala-e-naw-overrun.txt"), "--published", "July", "--no-gazetteer",
+              "-o", str(tmp_path / "c.csv")])
+    assert r.exit_code == 2 and "--published" in r.output
+
+
+def test_stdin_html_to_stdout():
+    html = "<html><body><nav>Kabul</nav><p>The Taliban captured Kunduz on Monday, officials said.</p></body></html>"
+    r = _run(["-", "--published", "2021-07-07", "--no-gazetteer", "-o", "-"], input=html)
+    assert r.exit_code == 0, r.output
+    assert "Kunduz" in r.stdout and "officials" in r.stdout
+
+
+def test_times_keep_their_precision_through_the_csv(tmp_path, seeds):
+    out = tmp_path / "claims.csv"
+    r = _run([str(seeds / "badghis-takeover-denied.txt"), "--published", "2021-07-07", "--no-gazetteer",
+              "--tz", "Asia/Kabul", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    claims, _ = read_claims([out])
+    mp = [c for c in claims if "Osmani" in c.claimant]
+    assert mp and mp[0].time.precision == "daypart"
+    assert mp[0].time.earliest.isoformat() == "2021-07-06T12:00:00+04:30"
