@@ -356,7 +356,9 @@ class Gazetteer:
             return list(dict.fromkeys(last[2]))[:limit]
         keys, displays = self._fuzzy_keys(country)
         out = []
-        for _k, _score, idx in process.extract(key, keys, scorer=ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF):
+        for _k, _score, idx in process.extract(
+            key, keys, scorer=ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
+        ):
             d = displays[idx]
             if d not in out:
                 out.append(d)
@@ -395,17 +397,20 @@ class Gazetteer:
             return []
         kind = kind or hint
         matches = {}  # pid -> (match quality, how)
+        known_rows = {}  # pid -> place row already fetched with its name
 
         def offer(pid, q, how):
             if pid not in matches or matches[pid][0] < q:
                 matches[pid] = (q, how)
 
-        for _k, _soft, pid, flag in self._rows_for("key", key):
-            offer(pid, (MATCH_PRIMARY, MATCH_ALTERNATE, MATCH_STRIPPED)[flag], "exact")
+        for flag, row in store.exact_matches(self._conn, key, MAX_ROWS):
+            known_rows[row[0]] = row
+            offer(row[0], (MATCH_PRIMARY, MATCH_ALTERNATE, MATCH_STRIPPED)[flag], "exact")
         if stripped != key:
-            for _k, _soft, pid, flag in self._rows_for("key", stripped):
-                offer(pid, MATCH_STRIPPED, "exact")
-        if not matches or (cc and not self._any_in_country(matches, cc)):
+            for _flag, row in store.exact_matches(self._conn, stripped, MAX_ROWS):
+                known_rows[row[0]] = row
+                offer(row[0], MATCH_STRIPPED, "exact")
+        if not matches or (cc and not any(r[6] == cc for r in known_rows.values())):
             skel = skeleton(stripped)
             if skel:
                 rows = self._rows_for("skel", skel)
@@ -430,7 +435,8 @@ class Gazetteer:
         if not matches:
             return []
         top = sorted(matches.items(), key=lambda kv: -kv[1][0])[:MAX_HYDRATE]
-        rows = store.places_by_pids(self._conn, [pid for pid, _ in top])
+        missing = [pid for pid, _ in top if pid not in known_rows]
+        rows = {**known_rows, **(store.places_by_pids(self._conn, missing) if missing else {})}
         out = []
         for pid, (q, how) in top:
             row = rows.get(pid)
@@ -502,7 +508,7 @@ class Gazetteer:
         return bool(geom is not None and geom.covers(Point(place.lon, place.lat)))
 
     def _fuzzy_keys(self, cc):
-        """All (key, display) pairs, optionally of one country; cached per process."""
+        """(keys, displays, pids) of one country's names (or all primary names); cached per process."""
         cache_key = cc or "*"
         if cache_key not in self._fuzzy_cache:
             if cc:

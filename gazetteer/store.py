@@ -110,5 +110,16 @@ def places_by_pids(conn, pids) -> dict:
     return out
 
 
+_EXACT = (
+    "SELECT n.flag, " + ", ".join("p." + c for c in PLACE_COLUMNS)
+    + " FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ? LIMIT ?"
+)
+
+
+def exact_matches(conn, key: str, limit: int) -> list:
+    """(flag, place row) for every name with this normalized key, in one query."""
+    return [(r[0], r[1:]) for r in conn.execute(_EXACT, (key, limit))]
+
+
 def select_places(conn, where: str, params=()):
     return conn.execute(f"{_SELECT} WHERE {where}", params).fetchall()
