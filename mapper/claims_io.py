@@ -33,10 +33,10 @@ import os
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Iterable, Optional
 
 from mapper.errors import ClaimsFileError, OutputExists, TimeParseError, UnknownStatus
 from mapper.model import Claim, Origin, TimeSpan
@@ -401,7 +401,7 @@ def _text(value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None, m
     s = value if isinstance(value, str) else str(value)
     if not s:
         return s
-    if s.isprintable() and len(s) <= _SHORT_CAP:  # the common case: nothing to clean
+    if s.isprintable() and len(s) <= min(cap or _SHORT_CAP, _SHORT_CAP):  # common case: nothing to clean
         return s.strip()
     if _SURROGATE_RE.search(s):
         bad = _SURROGATE_RE.search(s).group()
