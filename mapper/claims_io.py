@@ -64,8 +64,27 @@ logger = logging.getLogger(__name__)
 
 #: Columns of the canonical schema, in the order :func:`write_claims_csv` writes them.
 CANONICAL_COLUMNS = (
-    "id", "place", "time", "time_end", "tz", "status", "actor", "claimant", "source", "url", "archive_url",
-    "quote", "scope", "confidence", "country", "admin1", "admin2", "place_id", "lat", "lon", "notes",
+    "id",
+    "place",
+    "time",
+    "time_end",
+    "tz",
+    "status",
+    "actor",
+    "claimant",
+    "source",
+    "url",
+    "archive_url",
+    "quote",
+    "scope",
+    "confidence",
+    "country",
+    "admin1",
+    "admin2",
+    "place_id",
+    "lat",
+    "lon",
+    "notes",
 )
 #: Columns written only when some claim needs them, and read back.
 WRITTEN_IF_USED = ("status_raw", "location_precision", "geometry")
@@ -83,14 +102,36 @@ FORMATS = {
 
 #: Other names accepted for canonical columns (case-insensitive). Exact names win.
 COLUMN_ALIASES = {
-    "location": "place", "place_name": "place", "name": "place", "toponym": "place",
-    "date": "time", "datetime": "time", "start": "time", "time_start": "time", "start_time": "time",
-    "end": "time_end", "date_end": "time_end", "end_time": "time_end", "end_date": "time_end",
-    "timezone": "tz", "time_zone": "tz",
-    "latitude": "lat", "longitude": "lon", "lng": "lon", "long": "lon",
-    "claim_id": "id", "archive": "archive_url", "archived_url": "archive_url", "archive_link": "archive_url",
-    "link": "url", "country_code": "country", "province": "admin1", "admin_1": "admin1",
-    "district": "admin2", "admin_2": "admin2", "geo_precision": "location_precision",
+    "location": "place",
+    "place_name": "place",
+    "name": "place",
+    "toponym": "place",
+    "date": "time",
+    "datetime": "time",
+    "start": "time",
+    "time_start": "time",
+    "start_time": "time",
+    "end": "time_end",
+    "date_end": "time_end",
+    "end_time": "time_end",
+    "end_date": "time_end",
+    "timezone": "tz",
+    "time_zone": "tz",
+    "latitude": "lat",
+    "longitude": "lon",
+    "lng": "lon",
+    "long": "lon",
+    "claim_id": "id",
+    "archive": "archive_url",
+    "archived_url": "archive_url",
+    "archive_link": "archive_url",
+    "link": "url",
+    "country_code": "country",
+    "province": "admin1",
+    "admin_1": "admin1",
+    "district": "admin2",
+    "admin_2": "admin2",
+    "geo_precision": "location_precision",
     "where_prec": "location_precision",
 }
 
@@ -102,10 +143,27 @@ _CSV_FIELD_LIMIT = 64 * 1024 * 1024  # hostile cells above this are rejected by 
 _MAX_ISSUE_VALUE = 80
 
 _LONG_FIELDS = ("quote", "notes")
-_CAPS = {"quote": _LONG_CAP, "notes": _LONG_CAP, "source": _SOURCE_CAP, "url": _URL_CAP, "archive_url": _URL_CAP}
+_CAPS = {
+    "quote": _LONG_CAP,
+    "notes": _LONG_CAP,
+    "source": _SOURCE_CAP,
+    "url": _URL_CAP,
+    "archive_url": _URL_CAP,
+}
 _URL_FIELDS = ("url", "archive_url")
-_TEXT_FIELDS = ("id", "place", "actor", "claimant", "source", "scope", "country", "admin1", "admin2", "place_id",
-                "status_raw")
+_TEXT_FIELDS = (
+    "id",
+    "place",
+    "actor",
+    "claimant",
+    "source",
+    "scope",
+    "country",
+    "admin1",
+    "admin2",
+    "place_id",
+    "status_raw",
+)
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE_RE = re.compile("[\udc80-\udcff]")
@@ -114,19 +172,46 @@ _URL_RE = re.compile(r"https?://[^\s\"'<>;,]+")
 # Rough country boxes (min_lon, min_lat, max_lon, max_lat), padded by 0.5 degree, to catch
 # swapped coordinates for the countries the project works on. Others are only range-checked.
 _COUNTRY_BOXES = {
-    "AF": (60.0, 28.9, 75.4, 39.0), "TJ": (66.9, 36.2, 75.7, 41.6), "PK": (60.4, 23.1, 77.9, 37.6),
-    "IR": (43.5, 24.5, 63.8, 40.3), "UZ": (55.5, 36.7, 73.7, 46.1), "TM": (52.0, 34.7, 67.3, 43.3),
-    "SY": (35.2, 31.8, 42.9, 37.8), "IQ": (38.3, 28.6, 49.1, 37.9),
+    "AF": (60.0, 28.9, 75.4, 39.0),
+    "TJ": (66.9, 36.2, 75.7, 41.6),
+    "PK": (60.4, 23.1, 77.9, 37.6),
+    "IR": (43.5, 24.5, 63.8, 40.3),
+    "UZ": (55.5, 36.7, 73.7, 46.1),
+    "TM": (52.0, 34.7, 67.3, 43.3),
+    "SY": (35.2, 31.8, 42.9, 37.8),
+    "IQ": (38.3, 28.6, 49.1, 37.9),
 }
 _COUNTRY_NAMES = {
-    "afghanistan": "AF", "tajikistan": "TJ", "pakistan": "PK", "iran": "IR", "uzbekistan": "UZ",
-    "turkmenistan": "TM", "syria": "SY", "iraq": "IQ", "af": "AF", "afg": "AF", "tj": "TJ", "pk": "PK",
-    "ir": "IR", "uz": "UZ", "tm": "TM", "sy": "SY", "iq": "IQ", "iran (islamic republic of)": "IR",
+    "afghanistan": "AF",
+    "tajikistan": "TJ",
+    "pakistan": "PK",
+    "iran": "IR",
+    "uzbekistan": "UZ",
+    "turkmenistan": "TM",
+    "syria": "SY",
+    "iraq": "IQ",
+    "af": "AF",
+    "afg": "AF",
+    "tj": "TJ",
+    "pk": "PK",
+    "ir": "IR",
+    "uz": "UZ",
+    "tm": "TM",
+    "sy": "SY",
+    "iq": "IQ",
+    "iran (islamic republic of)": "IR",
     "syrian arab republic": "SY",
 }
 
-_GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
-                   "GeometryCollection")
+_GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+)
 
 
 # ---- report ----------------------------------------------------------------------------------
@@ -229,9 +314,13 @@ class LoadReport:
     def summary(self, limit: int = 20) -> str:
         """Human summary: per-file counts, status mappings, rejected rows, notes (``limit`` lines each)."""
         n_files = len(self.files)
+        rows_word = "row" if self.read == 1 else "rows"
+        files_word = "file" if n_files == 1 else "files"
         lines = [
-            f"Read {self.read:,} row{'s' if self.read != 1 else ''} from {n_files} file{'s' if n_files != 1 else ''}: "
-            f"{self.accepted:,} accepted, {self.rejected_rows:,} rejected."
+            (
+                f"Read {self.read:,} {rows_word} from {n_files} {files_word}: "
+                f"{self.accepted:,} accepted, {self.rejected_rows:,} rejected."
+            )
         ]
         for f in self.files:
             name = os.path.basename(f.path) or f.path
@@ -245,8 +334,10 @@ class LoadReport:
         if self.mappings:
             lines.append("Status mappings:")
             for m in self.mappings[:limit]:
-                lines.append(f"  '{m.raw}' -> {m.status} ({m.how}): {m.count} row{'s' if m.count != 1 else ''} "
-                             f"({_rows_text(m.rows)})")
+                lines.append(
+                    f"  '{m.raw}' -> {m.status} ({m.how}): {m.count} row{'s' if m.count != 1 else ''} "
+                    f"({_rows_text(m.rows)})"
+                )
             if len(self.mappings) > limit:
                 lines.append(f"  ... and {len(self.mappings) - limit} more mappings")
         row_issues = [i for i in self.rejected if i.row is not None]
@@ -266,7 +357,13 @@ class LoadReport:
 
     def to_dict(self) -> dict:
         def issue(i: RowIssue) -> dict:
-            return {"path": i.path, "row": i.row, "line": i.line, "column": i.column, "reason": i.reason}
+            return {
+                "path": i.path,
+                "row": i.row,
+                "line": i.line,
+                "column": i.column,
+                "reason": i.reason,
+            }
 
         return {
             "read": self.read,
@@ -277,8 +374,13 @@ class LoadReport:
             "rejected_rows": [issue(i) for i in self.rejected],
             "notes": [issue(i) for i in self.notes],
             "mappings": [
-                {"raw": m.raw, "status": m.status, "how": m.how, "count": m.count,
-                 "rows": [{"path": p, "row": r} for p, r in m.rows]}
+                {
+                    "raw": m.raw,
+                    "status": m.status,
+                    "how": m.how,
+                    "count": m.count,
+                    "rows": [{"path": p, "row": r} for p, r in m.rows],
+                }
                 for m in self.mappings
             ],
         }
@@ -321,7 +423,9 @@ class _Loader:
     def report(self) -> LoadReport:
         mappings = tuple(
             StatusMapping(raw, status, how, tuple(rows))
-            for (raw, status, how), rows in sorted(self.mappings.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            for (raw, status, how), rows in sorted(
+                self.mappings.items(), key=lambda kv: (-len(kv[1]), kv[0])
+            )
         )
         return LoadReport(tuple(self.files), tuple(self.rejected), tuple(self.notes), mappings)
 
@@ -335,7 +439,9 @@ class _Loader:
 
     def reject(self, issue: RowIssue) -> None:
         if self.strict:
-            raise ClaimsFileError(str(issue), path=issue.path, row=issue.row, column=issue.column or None)
+            raise ClaimsFileError(
+                str(issue), path=issue.path, row=issue.row, column=issue.column or None
+            )
         self.rejected.append(issue)
 
     def accept(self, claim: Claim, ctx: "_RowCtx") -> Claim:
@@ -387,7 +493,9 @@ def _show(value: Any) -> str:
     return s if len(s) <= _MAX_ISSUE_VALUE else s[: _MAX_ISSUE_VALUE - 1] + "…"
 
 
-def _text(value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None, multi_line: bool = False) -> str:
+def _text(
+    value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None, multi_line: bool = False
+) -> str:
     """Clean one text cell: no control characters, capped length, UTF-8 only.
 
     Line breaks are kept in quote/notes (or with ``multi_line``), folded to spaces elsewhere.
@@ -397,11 +505,15 @@ def _text(value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None, m
     if isinstance(value, float) and math.isnan(value):
         return ""
     if isinstance(value, (dict, list)):
-        raise _RowError(column, f"expected text, got a JSON {'object' if isinstance(value, dict) else 'array'}")
+        raise _RowError(
+            column, f"expected text, got a JSON {'object' if isinstance(value, dict) else 'array'}"
+        )
     s = value if isinstance(value, str) else str(value)
     if not s:
         return s
-    if s.isprintable() and len(s) <= min(cap or _SHORT_CAP, _SHORT_CAP):  # common case: nothing to clean
+    if s.isprintable() and len(s) <= min(
+        cap or _SHORT_CAP, _SHORT_CAP
+    ):  # common case: nothing to clean
         return s.strip()
     if _SURROGATE_RE.search(s):
         bad = _SURROGATE_RE.search(s).group()
@@ -422,7 +534,9 @@ def _text(value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None, m
     cap = cap or _CAPS.get(column) or (_LONG_CAP if multi_line else _SHORT_CAP)
     if len(s) > cap:
         ctx.note(column, f"{column} truncated from {len(s):,} to {cap:,} characters", on_claim=True)
-        s = s[: cap - 1].rstrip() + "…"  # the result is within the cap, so a re-read does not cut again
+        s = (
+            s[: cap - 1].rstrip() + "…"
+        )  # the result is within the cap, so a re-read does not cut again
     return s
 
 
@@ -442,7 +556,9 @@ def _float(value: Any, column: str) -> Optional[float]:
     try:
         f = float(value)
     except (TypeError, ValueError):
-        raise _RowError(column, f"'{_show(value)}' is not a number (expected decimal degrees, e.g. 34.9)") from None
+        raise _RowError(
+            column, f"'{_show(value)}' is not a number (expected decimal degrees, e.g. 34.9)"
+        ) from None
     if math.isnan(f) or math.isinf(f):
         raise _RowError(column, f"'{_show(value)}' is not a finite number")
     return f
@@ -460,7 +576,10 @@ def _coords(lat_raw: Any, lon_raw: Any, country: str, ctx: _RowCtx) -> tuple:
         return None, None
     if lat is None or lon is None:
         missing = "lat" if lat is None else "lon"
-        raise _RowError(missing, f"{'lon' if missing == 'lat' else 'lat'} is given but {missing} is empty: give both or neither")
+        raise _RowError(
+            missing,
+            f"{'lon' if missing == 'lat' else 'lat'} is given but {missing} is empty: give both or neither",
+        )
     if abs(lat) > 90:
         if abs(lon) <= 90:
             raise _RowError(
@@ -503,18 +622,38 @@ def _geometry(geom: Any, column: str, ctx: _RowCtx) -> Optional[dict]:
         parts = geom.get("geometries")
         if not isinstance(parts, list):
             raise _RowError(column, "GeometryCollection without a 'geometries' list")
-        return {"type": "GeometryCollection", "geometries": [_geometry(g, column, ctx) for g in parts]}
+        return {
+            "type": "GeometryCollection",
+            "geometries": [_geometry(g, column, ctx) for g in parts],
+        }
     coords = geom.get("coordinates")
-    depth = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+    depth = {
+        "Point": 0,
+        "MultiPoint": 1,
+        "LineString": 1,
+        "MultiLineString": 2,
+        "Polygon": 2,
+        "MultiPolygon": 3,
+    }
 
     def check(c, d):
         if d == 0:
-            if not (isinstance(c, (list, tuple)) and len(c) >= 2 and all(
-                    isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in c[:3])):
+            if not (
+                isinstance(c, (list, tuple))
+                and len(c) >= 2
+                and all(
+                    isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+                    for x in c[:3]
+                )
+            ):
                 raise _RowError(column, f"position {_show(c)} is not [lon, lat]")
             lon, lat = c[0], c[1]
             if abs(lat) > 90 or abs(lon) > 180:
-                hint = " (GeoJSON positions are [lon, lat]; this looks like [lat, lon])" if abs(lat) > 90 >= abs(lon) else ""
+                hint = (
+                    " (GeoJSON positions are [lon, lat]; this looks like [lat, lon])"
+                    if abs(lat) > 90 >= abs(lon)
+                    else ""
+                )
                 raise _RowError(column, f"position [{lon:g}, {lat:g}] is out of range{hint}")
             return
         if not isinstance(c, (list, tuple)) or not c:
@@ -544,7 +683,10 @@ def _confidence(value: Any) -> Optional[float]:
     try:
         f = float(s.rstrip("%").strip())
     except ValueError:
-        raise _RowError("confidence", f"'{_show(s)}' is not a number (expected 0..1 or a percentage such as 80%)") from None
+        raise _RowError(
+            "confidence",
+            f"'{_show(s)}' is not a number (expected 0..1 or a percentage such as 80%)",
+        ) from None
     if pct:
         f /= 100.0
     if not 0.0 <= f <= 1.0 or math.isnan(f):
@@ -617,7 +759,9 @@ def detect_format(header: Iterable[str]) -> str:
     if _UCDP_CORE <= low:
         return "ucdp-ged-23.1" if ({"where_description", "relid"} & low) else "ucdp-ged-19.1"
     if _ACLED_CORE <= low and ({"event_type", "type"} & low):
-        if "sub_type" in low or any(n in ("Actor1", "Location", "Notes", "Sub_type") for n in names):
+        if "sub_type" in low or any(
+            n in ("Actor1", "Location", "Notes", "Sub_type") for n in names
+        ):
             return "acled-legacy"
         if "disorder_type" not in low and ({"event_id_no_cnty", "gwcode"} & low):
             return "acled-2019"
@@ -639,11 +783,20 @@ def _acled_order(name: str) -> int:
 
 
 def _ucdp_order(name: str) -> int:
-    return ["type_of_violence", "where_coordinates", "date_start", "date_end", "side_a", "side_b"].index(name)
+    return [
+        "type_of_violence",
+        "where_coordinates",
+        "date_start",
+        "date_end",
+        "side_a",
+        "side_b",
+    ].index(name)
 
 
 # ---- row builders ----------------------------------------------------------------------------
-def _canonical_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz, geometry: Any = None) -> Claim:
+def _canonical_claim(
+    rec: dict, extra: list, ctx: _RowCtx, loader_tz, geometry: Any = None
+) -> Claim:
     """Build a claim from a record whose keys are canonical names."""
     g = rec.get
     row_tz = loader_tz
@@ -660,10 +813,14 @@ def _canonical_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz, geometry: 
     if not place:
         raise _RowError("place", "empty place (expected a place name such as Qala-e-Naw)")
     if not status_text:
-        raise _RowError("status", "empty status (expected controlled, contested, attacked or not_controlled)")
+        raise _RowError(
+            "status", "empty status (expected controlled, contested, attacked or not_controlled)"
+        )
     span = _time_field(time_value, "time", row_tz, ctx)
     if span is None:
-        raise _RowError("time", "empty time (expected ISO 8601, e.g. 2021-07-07 or 2021-07-07T14:00)")
+        raise _RowError(
+            "time", "empty time (expected ISO 8601, e.g. 2021-07-07 or 2021-07-07T14:00)"
+        )
     end = _time_field(g("time_end"), "time_end", row_tz, ctx)
     if end is not None and end.latest < span.earliest:
         raise _RowError(
@@ -684,7 +841,10 @@ def _canonical_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz, geometry: 
     if geom is not None and geom["type"] == "Point":
         glon, glat = float(geom["coordinates"][0]), float(geom["coordinates"][1])
         if lat is not None and (abs(lat - glat) > 1e-6 or abs(lon - glon) > 1e-6):
-            ctx.note("geometry", f"geometry point ({glon:g}, {glat:g}) overrides lat {lat:g}, lon {lon:g}")
+            ctx.note(
+                "geometry",
+                f"geometry point ({glon:g}, {glat:g}) overrides lat {lat:g}, lon {lon:g}",
+            )
         lat, lon = glat, glon
 
     notes = _text(g("notes"), "notes", ctx)
@@ -750,11 +910,17 @@ def _acled_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz) -> Claim:
         raise _RowError("event_date", str(err)) from None
     tp = _int(g("time_precision"), "time_precision")
     if tp == 2:  # ACLED codes the middle of a reported week or few days
-        span = TimeSpan(span.earliest - timedelta(days=3), span.latest + timedelta(days=3), "week",
-                        f"{date_text} (±3 days, ACLED time_precision 2)")
+        span = TimeSpan(
+            span.earliest - timedelta(days=3),
+            span.latest + timedelta(days=3),
+            "week",
+            f"{date_text} (±3 days, ACLED time_precision 2)",
+        )
     elif tp == 3:  # ... or the middle of a reported month
         month = parse_time(f"{span.earliest:%Y-%m}", tz=span.earliest.tzinfo)
-        span = TimeSpan(month.earliest, month.latest, "month", f"{date_text} (month of, ACLED time_precision 3)")
+        span = TimeSpan(
+            month.earliest, month.latest, "month", f"{date_text} (month of, ACLED time_precision 3)"
+        )
     event_type = _text(g("event_type"), "event_type", ctx)
     sub_type = _text(g("sub_event_type"), "sub_event_type", ctx)
     actor1 = _text(g("actor1"), "actor1", ctx)
@@ -793,9 +959,24 @@ def _acled_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz) -> Claim:
     )
 
 
-_ACLED_USED = {"location", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
-               "country", "latitude", "longitude", "source", "notes", "admin1", "admin2", "geo_precision",
-               "event_id_cnty"}
+_ACLED_USED = {
+    "location",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "latitude",
+    "longitude",
+    "source",
+    "notes",
+    "admin1",
+    "admin2",
+    "geo_precision",
+    "event_id_cnty",
+}
 
 
 def _ucdp_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz) -> Claim:
@@ -817,8 +998,12 @@ def _ucdp_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz) -> Claim:
         if end.latest < start.earliest:
             raise _RowError("date_end", f"date_end {end_text} is before date_start {start.text}")
         if end.latest != start.latest:
-            span = TimeSpan(start.earliest, end.latest, precision_for_width(start.earliest, end.latest),
-                            f"{start.text}/{end_text}")
+            span = TimeSpan(
+                start.earliest,
+                end.latest,
+                precision_for_width(start.earliest, end.latest),
+                f"{start.text}/{end_text}",
+            )
     try:
         status, label = ucdp_status(g("type_of_violence"))
     except UnknownStatus as err:
@@ -852,7 +1037,9 @@ def _ucdp_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz) -> Claim:
         admin2=_text(g("adm_2"), "adm_2", ctx),
         lat=lat,
         lon=lon,
-        notes=_join_notes(_text(g("where_description"), "where_description", ctx, multi_line=True), ctx),
+        notes=_join_notes(
+            _text(g("where_description"), "where_description", ctx, multi_line=True), ctx
+        ),
         status_raw=raw,
         location_precision=_int(g("where_prec"), "where_prec"),
         origin=Origin(ctx.path, ctx.row, ctx.fmt),
@@ -860,9 +1047,24 @@ def _ucdp_claim(rec: dict, extra: list, ctx: _RowCtx, loader_tz) -> Claim:
     )
 
 
-_UCDP_USED = {"where_coordinates", "date_start", "date_end", "type_of_violence", "country", "latitude", "longitude",
-              "source_article", "source_headline", "side_a", "side_b", "id", "adm_1", "adm_2", "where_description",
-              "where_prec"}
+_UCDP_USED = {
+    "where_coordinates",
+    "date_start",
+    "date_end",
+    "type_of_violence",
+    "country",
+    "latitude",
+    "longitude",
+    "source_article",
+    "source_headline",
+    "side_a",
+    "side_b",
+    "id",
+    "adm_1",
+    "adm_2",
+    "where_description",
+    "where_prec",
+}
 
 
 class _Schema:
@@ -898,7 +1100,9 @@ class _Schema:
         return rec, extra
 
 
-def _process(loader: _Loader, schema: _Schema, values: list, ctx: _RowCtx, geometry: Any = None) -> bool:
+def _process(
+    loader: _Loader, schema: _Schema, values: list, ctx: _RowCtx, geometry: Any = None
+) -> bool:
     rec, extra = schema.split(values)
     try:
         if schema.fmt == "canonical":
@@ -935,7 +1139,7 @@ def _decode(data: bytes, encoding: str) -> tuple:
     """Text of a file (surrogate escapes mark non-UTF-8 bytes) and notes about it."""
     notes = []
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
         notes.append("UTF-8 byte-order mark skipped")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), ["UTF-16 file decoded"]
@@ -1017,7 +1221,9 @@ def _load_one(loader: _Loader, source, container: Optional[str]) -> None:
     for n in file_notes:
         loader.notes.append(RowIssue(name, None, "", n))
     if not text.strip():
-        loader.file_error(name, container, "file is empty (expected a header line such as place,time,status)")
+        loader.file_error(
+            name, container, "file is empty (expected a header line such as place,time,status)"
+        )
         return
     before = len(loader.claims), len(loader.rejected)
     if container in ("json", "geojson"):
@@ -1032,7 +1238,9 @@ def _load_one(loader: _Loader, source, container: Optional[str]) -> None:
     accepted = len(loader.claims) - before[0]
     rejected = len(loader.rejected) - before[1]
     loader.files.append(FileReport(name, fmt, cont, rows, accepted, rejected, blank))
-    logger.info("%s: %s (%s), %d rows, %d accepted, %d rejected", name, fmt, cont, rows, accepted, rejected)
+    logger.info(
+        "%s: %s (%s), %d rows, %d accepted, %d rejected", name, fmt, cont, rows, accepted, rejected
+    )
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -1085,18 +1293,22 @@ def _load_csv(loader: _Loader, name: str, text: str, delimiter: Optional[str]):
         rows += 1
         ctx = _RowCtx(name, rows, start_line, schema.fmt, stem)
         if len(values) != len(header):
-            if len(values) > len(header) and all(not v.strip() for v in values[len(header):]):
+            if len(values) > len(header) and all(not v.strip() for v in values[len(header) :]):
                 values = values[: len(header)]
             else:
-                loader.reject(ctx.issue(
-                    "",
-                    f"{len(values)} fields, expected {len(header)} (as in the header): "
-                    "check for an unquoted comma, a missing quote or a missing field",
-                ))
+                loader.reject(
+                    ctx.issue(
+                        "",
+                        f"{len(values)} fields, expected {len(header)} (as in the header): "
+                        "check for an unquoted comma, a missing quote or a missing field",
+                    )
+                )
                 continue
         _process(loader, schema, values, ctx)
     if header is None:
-        loader.file_error(name, container, "file has no header line (expected e.g. place,time,status)")
+        loader.file_error(
+            name, container, "file has no header line (expected e.g. place,time,status)"
+        )
         return None
     return schema.fmt, container, rows, blank
 
@@ -1158,7 +1370,9 @@ def _load_records(loader: _Loader, name: str, records: list, container: str, num
         keys = list(props)
         schema = _Schema(fmt, keys)
         if fmt != "canonical" and geometry is not None:
-            loader.notes.append(ctx.issue("geometry", "geometry ignored for a dataset record (lat/lon used)"))
+            loader.notes.append(
+                ctx.issue("geometry", "geometry ignored for a dataset record (lat/lon used)")
+            )
             geometry = None
         _process(loader, schema, [props[k] for k in keys], ctx, geometry if is_feature else None)
     return fmt, container, rows, 0
@@ -1171,12 +1385,18 @@ def _load_json(loader: _Loader, name: str, text: str, container: str):
         lines = [ln for ln in text.splitlines() if ln.strip()]
         if len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines[:5]):
             return _load_jsonl(loader, name, text)
-        loader.file_error(name, container, f"not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})")
+        loader.file_error(
+            name, container, f"not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"
+        )
         return None
     records, kind = _json_records(obj)
     container = "geojson" if kind == "geojson" else container
     if records is None:
-        loader.file_error(name, container, "expected a JSON array of objects, a FeatureCollection or {\"claims\": [...]}")
+        loader.file_error(
+            name,
+            container,
+            'expected a JSON array of objects, a FeatureCollection or {"claims": [...]}',
+        )
         return None
     if not records:
         loader.file_error(name, container, "no records in the file")
@@ -1200,7 +1420,11 @@ def _load_jsonl(loader: _Loader, name: str, text: str):
             records.append(json.loads(line))
             numbers.append(lineno)
         except ValueError as err:
-            bad.append(RowIssue(name, lineno, "", f"not valid JSON ({err.msg} at character {err.pos})", lineno))
+            bad.append(
+                RowIssue(
+                    name, lineno, "", f"not valid JSON ({err.msg} at character {err.pos})", lineno
+                )
+            )
     container = "jsonl"
     if not records:
         loader.file_error(name, container, "no JSON objects in the file")
@@ -1275,13 +1499,19 @@ def claim_to_record(claim: Claim) -> dict:
         "lat": _num(claim.lat),
         "lon": _num(claim.lon),
         "notes": claim.notes,
-        "status_raw": claim.status_raw if claim.status_raw and claim.status_raw != claim.status else "",
-        "location_precision": "" if claim.location_precision is None else str(claim.location_precision),
+        "status_raw": claim.status_raw
+        if claim.status_raw and claim.status_raw != claim.status
+        else "",
+        "location_precision": ""
+        if claim.location_precision is None
+        else str(claim.location_precision),
         "geometry": json.dumps(claim.geometry, separators=(",", ":")) if claim.geometry else "",
     }
 
 
-def write_claims_csv(claims: Iterable[Claim], path, *, overwrite: bool = False, extra: bool = True) -> int:
+def write_claims_csv(
+    claims: Iterable[Claim], path, *, overwrite: bool = False, extra: bool = True
+) -> int:
     """Write claims as canonical CSV (UTF-8, RFC 4180 quoting). Returns the number of rows.
 
     Columns are :data:`CANONICAL_COLUMNS`, then ``status_raw``, ``location_precision``
@@ -1310,7 +1540,9 @@ def write_claims_csv(claims: Iterable[Claim], path, *, overwrite: bool = False, 
             out = k
             # Rename only what would be read back as a schema column: a written column, or an
             # alias whose target column is not written (aliases never replace a present column).
-            while out.lower() in seen or (COLUMN_ALIASES.get(out.lower()) or "") in (set(WRITTEN_IF_USED) - seen):
+            while out.lower() in seen or (COLUMN_ALIASES.get(out.lower()) or "") in (
+                set(WRITTEN_IF_USED) - seen
+            ):
                 out = f"extra_{out}"
             renamed[k] = out
             seen.add(out.lower())
@@ -1329,7 +1561,9 @@ def write_claims_csv(claims: Iterable[Claim], path, *, overwrite: bool = False, 
         return len(records)
     p = Path(path)
     if p.exists() and not overwrite:
-        raise OutputExists(f"{p} exists: choose another name or allow overwriting (overwrite=True / --overwrite)")
+        raise OutputExists(
+            f"{p} exists: choose another name or allow overwriting (overwrite=True / --overwrite)"
+        )
     p.parent.mkdir(parents=True, exist_ok=True)
     with p.open("w", encoding="utf-8", newline="") as fh:
         emit(fh)

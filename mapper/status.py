@@ -42,29 +42,136 @@ STATUS_DESCRIPTIONS = {
 
 _SYNONYM_WORDS = {
     CONTROLLED: (
-        "control", "controls", "in control", "under control", "took control", "taken control",
-        "take control", "takes control", "has control", "holds", "held", "hold",
-        "captured", "capture", "captures", "seized", "seize", "seizes", "overran", "overrun", "overruns",
-        "fell", "fallen", "falls", "fell to", "has fallen", "retook", "retaken", "retake", "retakes",
-        "recaptured", "recapture", "recaptures", "regained", "regains", "taken", "taken over", "took over",
-        "takeover", "take over", "occupied", "occupies", "liberated", "secured", "cleared", "conquered",
+        "control",
+        "controls",
+        "in control",
+        "under control",
+        "took control",
+        "taken control",
+        "take control",
+        "takes control",
+        "has control",
+        "holds",
+        "held",
+        "hold",
+        "captured",
+        "capture",
+        "captures",
+        "seized",
+        "seize",
+        "seizes",
+        "overran",
+        "overrun",
+        "overruns",
+        "fell",
+        "fallen",
+        "falls",
+        "fell to",
+        "has fallen",
+        "retook",
+        "retaken",
+        "retake",
+        "retakes",
+        "recaptured",
+        "recapture",
+        "recaptures",
+        "regained",
+        "regains",
+        "taken",
+        "taken over",
+        "took over",
+        "takeover",
+        "take over",
+        "occupied",
+        "occupies",
+        "liberated",
+        "secured",
+        "cleared",
+        "conquered",
     ),
     CONTESTED: (
-        "contest", "contests", "clash", "clashes", "clashed", "fighting", "fight", "fights", "fought",
-        "battle", "battles", "battling", "under attack", "besieged", "siege", "under siege", "encircled",
-        "surrounded", "disputed", "ongoing fighting", "armed clash", "assault", "assaulted", "offensive",
-        "pushed back", "counterattack", "counteroffensive", "frontline", "front line",
+        "contest",
+        "contests",
+        "clash",
+        "clashes",
+        "clashed",
+        "fighting",
+        "fight",
+        "fights",
+        "fought",
+        "battle",
+        "battles",
+        "battling",
+        "under attack",
+        "besieged",
+        "siege",
+        "under siege",
+        "encircled",
+        "surrounded",
+        "disputed",
+        "ongoing fighting",
+        "armed clash",
+        "assault",
+        "assaulted",
+        "offensive",
+        "pushed back",
+        "counterattack",
+        "counteroffensive",
+        "frontline",
+        "front line",
     ),
     ATTACKED: (
-        "attack", "attacks", "attacked", "airstrike", "airstrikes", "air strike", "air strikes",
-        "drone strike", "strike", "struck", "shelling", "shelled", "bombing", "bombed", "bomb",
-        "explosion", "ied", "raid", "raided", "ambush", "ambushed", "rocket attack", "rockets",
-        "mortar", "mortars", "artillery", "suicide attack", "incident",
+        "attack",
+        "attacks",
+        "attacked",
+        "airstrike",
+        "airstrikes",
+        "air strike",
+        "air strikes",
+        "drone strike",
+        "strike",
+        "struck",
+        "shelling",
+        "shelled",
+        "bombing",
+        "bombed",
+        "bomb",
+        "explosion",
+        "ied",
+        "raid",
+        "raided",
+        "ambush",
+        "ambushed",
+        "rocket attack",
+        "rockets",
+        "mortar",
+        "mortars",
+        "artillery",
+        "suicide attack",
+        "incident",
     ),
     NOT_CONTROLLED: (
-        "denied", "denies", "deny", "denial", "not captured", "not controlled", "not in control",
-        "not fallen", "has not fallen", "did not fall", "not taken", "not seized", "no control",
-        "repelled", "repulsed", "driven out", "ousted", "expelled", "withdrew", "withdrawn", "retreated",
+        "denied",
+        "denies",
+        "deny",
+        "denial",
+        "not captured",
+        "not controlled",
+        "not in control",
+        "not fallen",
+        "has not fallen",
+        "did not fall",
+        "not taken",
+        "not seized",
+        "no control",
+        "repelled",
+        "repulsed",
+        "driven out",
+        "ousted",
+        "expelled",
+        "withdrew",
+        "withdrawn",
+        "retreated",
         "pushed out",
     ),
 }
@@ -72,8 +179,19 @@ _SYNONYM_WORDS = {
 #: Accepted synonyms (lower case, single spaces) -> status. "under attack" means contested.
 SYNONYMS = {word: status for status, words in _SYNONYM_WORDS.items() for word in words}
 
-_NEGATIONS = ("not ", "never ", "no longer ", "has not ", "have not ", "had not ", "did not ", "was not ",
-              "were not ", "is not ", "are not ")
+_NEGATIONS = (
+    "not ",
+    "never ",
+    "no longer ",
+    "has not ",
+    "have not ",
+    "had not ",
+    "did not ",
+    "was not ",
+    "were not ",
+    "is not ",
+    "are not ",
+)
 
 
 def _clean(word: str) -> str:
@@ -121,7 +239,7 @@ def normalize_status(word) -> tuple[str, str]:
         return SYNONYMS[w], "synonym"
     for neg in _NEGATIONS:
         if w.startswith(neg):
-            rest = w[len(neg):]
+            rest = w[len(neg) :]
             if SYNONYMS.get(rest) == CONTROLLED or rest == CONTROLLED:
                 return NOT_CONTROLLED, "synonym"
     suggestions = difflib.get_close_matches(w, list(STATUSES) + list(SYNONYMS), n=3, cutoff=0.75)
@@ -137,7 +255,12 @@ def normalize_status(word) -> tuple[str, str]:
 
 
 # ---- datasets --------------------------------------------------------------------------------
-_GOVERNMENT_PREFIXES = ("military forces of", "police forces of", "government of", "national army of")
+_GOVERNMENT_PREFIXES = (
+    "military forces of",
+    "police forces of",
+    "government of",
+    "national army of",
+)
 
 
 def government_actor(*actors: str) -> str:
@@ -155,7 +278,9 @@ def government_actor(*actors: str) -> str:
     return ""
 
 
-def acled_status(event_type: str, sub_event_type: str, actor1: str = "", actor2: str = "") -> tuple[str, str]:
+def acled_status(
+    event_type: str, sub_event_type: str, actor1: str = "", actor2: str = ""
+) -> tuple[str, str]:
     """Status and actor for an ACLED event: ``(status, actor)``.
 
     * "Non-state actor overtakes territory" and "Non-violent transfer of territory"

@@ -119,7 +119,21 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_ABBR = (
+    "",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 _WEEKDAYS = {
     name: i
     for i, names in enumerate(
@@ -137,8 +151,21 @@ _WEEKDAYS = {
 }
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "24": 24, "48": 48,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "24": 24,
+    "48": 48,
 }
 
 _MON_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -176,13 +203,20 @@ _REL_WEEKDAY_RE = re.compile(
     rf"(?:on\s+)?(?:(?P<mod>last|this|past|previous)\s+)?(?P<wd>{_WD_RE})(?:'s)?\.?(?:\s+(?P<rest>.+))?"
 )
 _REL_EARLY_LATE_RE = re.compile(rf"(?P<el>early|late)\s+(?:on\s+)?(?P<wd>{_WD_RE}|yesterday|today)")
-_REL_DAYPART_OF_RE = re.compile(rf"(?:in\s+)?(?:the\s+)?(?P<dp>[a-z -]+?)\s+(?:of|on)\s+(?P<wd>{_WD_RE})")
+_REL_DAYPART_OF_RE = re.compile(
+    rf"(?:in\s+)?(?:the\s+)?(?P<dp>[a-z -]+?)\s+(?:of|on)\s+(?P<wd>{_WD_RE})"
+)
 _REL_AGO_RE = re.compile(r"(?P<n>\d+|[a-z]+)\s+(?P<unit>day|days|week|weeks|month|months)\s+ago")
 _REL_PAST_RE = re.compile(
     r"(?:in\s+|during\s+|over\s+|within\s+)?(?:the\s+)?(?:past|last|previous)\s+"
     r"(?P<n>\d+|[a-z]+)\s+(?P<unit>hours|hour|days|day)"
 )
-_DAY_WORDS = {"today": 0, "yesterday": -1, "day before yesterday": -2, "the day before yesterday": -2}
+_DAY_WORDS = {
+    "today": 0,
+    "yesterday": -1,
+    "day before yesterday": -2,
+    "the day before yesterday": -2,
+}
 
 
 def _err(text: str, detail: str = "") -> TimeParseError:
@@ -193,7 +227,9 @@ def _err(text: str, detail: str = "") -> TimeParseError:
 
 
 # ---- time zones ----------------------------------------------------------------------------
-_OFFSET_RE = re.compile(r"(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?", re.IGNORECASE)
+_OFFSET_RE = re.compile(
+    r"(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?", re.IGNORECASE
+)
 
 
 @lru_cache(maxsize=256)
@@ -262,8 +298,10 @@ def _format_offset(off: timedelta) -> str:
 
 # ---- spans ---------------------------------------------------------------------------------
 def _dt(d: date, hour: int, tzi: tzinfo) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=tzi) + timedelta(hours=hour) if hour >= 24 else datetime(
-        d.year, d.month, d.day, hour, tzinfo=tzi
+    return (
+        datetime(d.year, d.month, d.day, tzinfo=tzi) + timedelta(hours=hour)
+        if hour >= 24
+        else datetime(d.year, d.month, d.day, hour, tzinfo=tzi)
     )
 
 
@@ -273,7 +311,9 @@ def _day(d: date, tzi: tzinfo, text: str) -> TimeSpan:
     return TimeSpan(start, datetime(nxt.year, nxt.month, nxt.day, tzinfo=tzi) - _MICRO, "day", text)
 
 
-def _days(first: date, last: date, tzi: tzinfo, text: str, precision: Optional[str] = None) -> TimeSpan:
+def _days(
+    first: date, last: date, tzi: tzinfo, text: str, precision: Optional[str] = None
+) -> TimeSpan:
     start = datetime(first.year, first.month, first.day, tzinfo=tzi)
     nxt = last + timedelta(days=1)
     end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=tzi) - _MICRO
@@ -355,10 +395,17 @@ def _parse_clock(text: str, rest: str, d: date, tzi: tzinfo) -> Optional[TimeSpa
     micro = int((f or "0").ljust(6, "0")) if f else 0
     start = datetime(d.year, d.month, d.day, h, int(mi or 0), int(s or 0), micro, tzinfo=tzi)
     if s is not None:
-        return TimeSpan(start, start + (timedelta(0) if f else timedelta(seconds=1) - _MICRO), "second", text)
+        return TimeSpan(
+            start, start + (timedelta(0) if f else timedelta(seconds=1) - _MICRO), "second", text
+        )
     if mi is not None:
         return TimeSpan(start, start + timedelta(minutes=1) - _MICRO, "minute", text)
-    if not ampm and not rest.lower().startswith(("at", "around", "about")) and ":" not in rest and len(m.group("h")) < 2:
+    if (
+        not ampm
+        and not rest.lower().startswith(("at", "around", "about"))
+        and ":" not in rest
+        and len(m.group("h")) < 2
+    ):
         # "2021-07-06 7" is too ambiguous to be an hour.
         return None
     return TimeSpan(start, start + timedelta(hours=1) - _MICRO, "hour", text)
@@ -368,11 +415,9 @@ def _daypart_name(rest: str) -> Optional[str]:
     r = rest.strip().lower().rstrip(".")
     for prefix in ("in the ", "during the ", "at ", "on the ", "the "):
         if r.startswith(prefix):
-            r = r[len(prefix):]
+            r = r[len(prefix) :]
             break
-    if r.endswith(" local time"):
-        r = r[: -len(" local time")]
-    r = r.strip()
+    r = r.removesuffix(" local time").strip()
     if r in DAYPARTS:
         return r
     return _DAYPART_ALIASES.get(r)
@@ -388,7 +433,9 @@ def _with_rest(text: str, d: date, rest: Optional[str], tzi: tzinfo) -> TimeSpan
     span = _parse_clock(text, rest, d, tzi)
     if span is not None:
         return span
-    raise _err(text, f"'{rest}' is neither a time of day (14:00) nor a day part ({', '.join(DAYPARTS)})")
+    raise _err(
+        text, f"'{rest}' is neither a time of day (14:00) nor a day part ({', '.join(DAYPARTS)})"
+    )
 
 
 def _parse_iso(text: str, tzi: tzinfo) -> Optional[TimeSpan]:
@@ -423,7 +470,10 @@ def _parse_iso(text: str, tzi: tzinfo) -> Optional[TimeSpan]:
 
 def _check_weekday(text: str, d: date, wd: Optional[str]) -> None:
     if wd and d.weekday() != _WEEKDAYS[wd]:
-        raise _err(text, f"{d.day} {calendar.month_name[d.month]} {d.year} is a {_WEEKDAY_NAMES[d.weekday()]}, not a {_WEEKDAY_NAMES[_WEEKDAYS[wd]]}")
+        raise _err(
+            text,
+            f"{d.day} {calendar.month_name[d.month]} {d.year} is a {_WEEKDAY_NAMES[d.weekday()]}, not a {_WEEKDAY_NAMES[_WEEKDAYS[wd]]}",
+        )
 
 
 def _infer_year(text: str, mo: int, d: int, anchor_date: Optional[date]) -> int:
@@ -439,7 +489,9 @@ def _infer_year(text: str, mo: int, d: int, anchor_date: Optional[date]) -> int:
     return y
 
 
-def _parse_textual(text: str, low: str, tzi: tzinfo, anchor_date: Optional[date]) -> Optional[TimeSpan]:
+def _parse_textual(
+    text: str, low: str, tzi: tzinfo, anchor_date: Optional[date]
+) -> Optional[TimeSpan]:
     m = _MY_RE.fullmatch(low)
     if m:
         y, mo = int(m.group("y")), _MONTHS[m.group("mon")]
@@ -476,7 +528,9 @@ def _anchor_local(anchor, tzi: tzinfo) -> tuple[date, datetime]:
         return local.date(), local
     if isinstance(anchor, date):
         return anchor, datetime(anchor.year, anchor.month, anchor.day, tzinfo=tzi)
-    raise TypeError(f"anchor must be a datetime, date, TimeSpan or ISO string, not {type(anchor).__name__}")
+    raise TypeError(
+        f"anchor must be a datetime, date, TimeSpan or ISO string, not {type(anchor).__name__}"
+    )
 
 
 def _anchor_has_time(anchor) -> bool:
@@ -516,11 +570,17 @@ def _parse_relative(text: str, low: str, tzi: tzinfo, anchor) -> Optional[TimeSp
         return _daypart(ad, _daypart_name(m.group("dp")), tzi, text)
     for word, shift in sorted(_DAY_WORDS.items(), key=lambda kv: -len(kv[0])):
         if low == word or low.startswith(word + " "):
-            return _with_rest(text, ad + timedelta(days=shift), low[len(word):].strip() or None, tzi)
+            return _with_rest(
+                text, ad + timedelta(days=shift), low[len(word) :].strip() or None, tzi
+            )
     m = _REL_EARLY_LATE_RE.fullmatch(low)
     if m:
         wd = m.group("wd")
-        d = ad + timedelta(days=_DAY_WORDS[wd]) if wd in _DAY_WORDS else _weekday_on_or_before(ad, _WEEKDAYS[wd])
+        d = (
+            ad + timedelta(days=_DAY_WORDS[wd])
+            if wd in _DAY_WORDS
+            else _weekday_on_or_before(ad, _WEEKDAYS[wd])
+        )
         return _daypart(d, m.group("el"), tzi, text)
     m = _REL_WEEKDAY_RE.fullmatch(low)
     if m:
@@ -531,7 +591,12 @@ def _parse_relative(text: str, low: str, tzi: tzinfo, anchor) -> Optional[TimeSp
         return _with_rest(text, d, m.group("rest"), tzi)
     m = _REL_DAYPART_OF_RE.fullmatch(low)
     if m and _daypart_name(m.group("dp")):
-        return _daypart(_weekday_on_or_before(ad, _WEEKDAYS[m.group("wd")]), _daypart_name(m.group("dp")), tzi, text)
+        return _daypart(
+            _weekday_on_or_before(ad, _WEEKDAYS[m.group("wd")]),
+            _daypart_name(m.group("dp")),
+            tzi,
+            text,
+        )
     m = _REL_AGO_RE.fullmatch(low)
     if m and _count(m.group("n")) is not None:
         n, unit = _count(m.group("n")), m.group("unit").rstrip("s")
@@ -554,9 +619,16 @@ def _parse_relative(text: str, low: str, tzi: tzinfo, anchor) -> Optional[TimeSp
             whole_day = _day(ad, tzi, text)
             start, end = whole_day.earliest - delta, whole_day.latest
         return TimeSpan(start, end, precision_for_width(start, end), text)
-    if low in ("last week", "the previous week", "past week", "the past week", "this week", "earlier this week"):
+    if low in (
+        "last week",
+        "the previous week",
+        "past week",
+        "the past week",
+        "this week",
+        "earlier this week",
+    ):
         first = ad - timedelta(days=ad.weekday())
-        if low.startswith("this") or low.startswith("earlier"):
+        if low.startswith(("this", "earlier")):
             return _days(first, ad, tzi, text, "week")
         if low in ("past week", "the past week"):
             return _days(ad - timedelta(days=6), ad, tzi, text, "week")
@@ -622,7 +694,11 @@ def _dateparser_parse(text: str, base: datetime):
         return None
     parser = DateDataParser(
         languages=["en"],
-        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False},
+        settings={
+            "RELATIVE_BASE": base,
+            "PREFER_DATES_FROM": "past",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
     )
     data = parser.get_date_data(text)
     if data is None or data.date_obj is None:
@@ -711,7 +787,12 @@ def parse_time(value, *, tz: Union[str, tzinfo, None] = None, anchor=None) -> Ti
     text = str(value).strip()
     if not text:
         raise TimeParseError(f"empty time ({_EXPECTED})")
-    if tz is None and anchor is not None and isinstance(anchor, datetime) and anchor.tzinfo is not None:
+    if (
+        tz is None
+        and anchor is not None
+        and isinstance(anchor, datetime)
+        and anchor.tzinfo is not None
+    ):
         tzi = anchor.tzinfo
 
     # Fast path: ISO 8601 (the canonical form; 100k values must parse in well under a second).
@@ -731,7 +812,9 @@ def parse_time(value, *, tz: Union[str, tzinfo, None] = None, anchor=None) -> Ti
         raise _err(text)
 
     low = _normalise(text)
-    span = _parse_textual(text, low, tzi, _anchor_local(anchor, tzi)[0] if anchor is not None else None)
+    span = _parse_textual(
+        text, low, tzi, _anchor_local(anchor, tzi)[0] if anchor is not None else None
+    )
     if span is not None:
         return span
     span = _parse_relative(text, low, tzi, anchor)
@@ -751,7 +834,9 @@ def _parse_interval(text: str, tzi: tzinfo, anchor) -> TimeSpan:
     except TimeParseError as err:
         raise TimeParseError(f"'{text}' is not an interval start/end: {err}") from err
     if b.latest < a.earliest:
-        raise TimeParseError(f"'{text}' ends before it starts (expected start/end, e.g. 2021-07-06/2021-07-08)")
+        raise TimeParseError(
+            f"'{text}' ends before it starts (expected start/end, e.g. 2021-07-06/2021-07-08)"
+        )
     return TimeSpan(a.earliest, b.latest, precision_for_width(a.earliest, b.latest), text)
 
 
@@ -765,9 +850,8 @@ def _is_day_end(dt: datetime) -> bool:
 
 def _daypart_of(span: TimeSpan) -> Optional[str]:
     d = span.earliest.date()
-    for name in DAYPARTS:
-        h0, h1 = DAYPARTS[name]
-        tzi = span.earliest.tzinfo
+    tzi = span.earliest.tzinfo
+    for name, (h0, h1) in DAYPARTS.items():
         if span.earliest == _dt(d, h0, tzi) and span.latest == _dt(d, h1, tzi) - _MICRO:
             return name
     return None
@@ -783,11 +867,19 @@ def _shape(span: TimeSpan) -> tuple:
         first, last = e.date(), l.date()
         if first == last:
             return ("day", first)
-        if first.month == 1 and first.day == 1 and last.month == 12 and last.day == 31 and first.year == last.year:
+        if (
+            first.month == 1
+            and first.day == 1
+            and last.month == 12
+            and last.day == 31
+            and first.year == last.year
+        ):
             return ("year", first.year)
-        if first.day == 1 and (first.year, first.month) == (last.year, last.month) and last.day == calendar.monthrange(
-            last.year, last.month
-        )[1]:
+        if (
+            first.day == 1
+            and (first.year, first.month) == (last.year, last.month)
+            and last.day == calendar.monthrange(last.year, last.month)[1]
+        ):
             return ("month", first.year, first.month)
         if first.weekday() == 0 and last - first == timedelta(days=6):
             iso = first.isocalendar()
@@ -796,7 +888,12 @@ def _shape(span: TimeSpan) -> tuple:
     name = _daypart_of(span)
     if name:
         return ("daypart", e.date(), name)
-    if l - e == timedelta(hours=1) - _MICRO and e.minute == 0 and e.second == 0 and e.microsecond == 0:
+    if (
+        l - e == timedelta(hours=1) - _MICRO
+        and e.minute == 0
+        and e.second == 0
+        and e.microsecond == 0
+    ):
         return ("hour", e)
     if l - e == timedelta(minutes=1) - _MICRO and e.second == 0 and e.microsecond == 0:
         return ("minute", e)
@@ -915,4 +1012,3 @@ def span_to_iso(span: TimeSpan) -> str:
         f"{e.replace(tzinfo=None).isoformat(timespec='microseconds')}/"
         f"{l.replace(tzinfo=None).isoformat(timespec='microseconds')}"
     )
-

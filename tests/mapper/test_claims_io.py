@@ -89,7 +89,7 @@ def test_raw_files_merge_into_one_list(shared_data):
     claims, report = read_claims(paths)
     assert report.read == sum(1 for _ in claims) + report.rejected_rows
     assert len(report.files) == 5 and len(report.formats) == 5
-    assert [c.origin.path for c in claims][0].endswith(sorted(RAW_FILES)[0])
+    assert claims[0].origin.path.endswith(min(RAW_FILES))  # files in the order given
 
 
 @pytest.mark.shared_data
@@ -107,12 +107,21 @@ def test_acled_legacy_afghan_rows(raw_loaded):
     first = claims[0]
     assert frame.loc[0, "event_date"] == first.time.text
     assert first.time.precision == "day"
-    assert first.time.earliest.date() == datetime.strptime(frame.loc[0, "event_date"], "%d %B %Y").date()
+    assert (
+        first.time.earliest.date()
+        == datetime.strptime(frame.loc[0, "event_date"], "%d %B %Y").date()
+    )
     # No source column: the claimant is ACLED; notes become the quote.
     assert first.claimant == "ACLED" and first.quote == frame.loc[0, "Notes"]
     assert first.admin1 == frame.loc[0, "admin1"]
-    assert first.lat == float(frame.loc[0, "latitude"]) and first.lon == float(frame.loc[0, "longitude"])
-    battles = [c for c, t in zip(claims, frame["Type"]) if t == "Battles" and c.status_raw.endswith("Armed clash")]
+    assert first.lat == float(frame.loc[0, "latitude"]) and first.lon == float(
+        frame.loc[0, "longitude"]
+    )
+    battles = [
+        c
+        for c, t in zip(claims, frame["Type"])
+        if t == "Battles" and c.status_raw.endswith("Armed clash")
+    ]
     assert battles and all(c.status == "contested" for c in battles)
     assert all(c.id.startswith("acled_afghanistan_2019_taliban_rprocessed-") for c in claims)
 
@@ -153,7 +162,9 @@ def test_acled_government_regains_uses_government_actor(raw_loaded):
 
 
 @pytest.mark.shared_data
-@pytest.mark.parametrize("name", ["ucdp_ged_v23_1_global_sample.csv", "ucdp_ged_syria_v19_1_sample.csv"])
+@pytest.mark.parametrize(
+    "name", ["ucdp_ged_v23_1_global_sample.csv", "ucdp_ged_syria_v19_1_sample.csv"]
+)
 def test_ucdp_fields(raw_loaded, name):
     claims, _, frame = raw_loaded[name]
     for c, (_, row) in zip(claims, frame.iterrows()):
@@ -183,7 +194,11 @@ def test_raw_files_round_trip_through_canonical_csv(raw_loaded, tmp_path, name):
     assert len(again) == len(claims)
     for a, b in zip(claims, again):
         assert claim_to_record(a) == claim_to_record(b)
-        assert (a.time.earliest, a.time.latest, a.time.precision) == (b.time.earliest, b.time.latest, b.time.precision)
+        assert (a.time.earliest, a.time.latest, a.time.precision) == (
+            b.time.earliest,
+            b.time.latest,
+            b.time.precision,
+        )
         assert a.status_raw == b.status_raw and dict(a.extra) == dict(b.extra)
         assert a.location_precision == b.location_precision
 
@@ -193,7 +208,11 @@ HEADER = "id,place,time,status,lat,lon,country,quote\n"
 
 
 def test_bad_date_names_row_column_and_expected_format(tmp_path):
-    p = write(tmp_path, "claims.csv", HEADER + "a,Qala-e-Naw,2021-07-06,captured,,,,\nb,Kabul,2021-13-07,controlled,,,,\n")
+    p = write(
+        tmp_path,
+        "claims.csv",
+        HEADER + "a,Qala-e-Naw,2021-07-06,captured,,,,\nb,Kabul,2021-13-07,controlled,,,,\n",
+    )
     claims, report = read_claims(p)
     assert [c.id for c in claims] == ["a"]
     issue = only_issue(report)
@@ -211,7 +230,9 @@ def test_impossible_day_is_a_row_error(tmp_path):
 
 
 def test_unknown_status_with_row_number(tmp_path):
-    p = write(tmp_path, "c.csv", "place,time,status\nX,2021-07-06,controlled\nY,2021-07-06,capturd\n")
+    p = write(
+        tmp_path, "c.csv", "place,time,status\nX,2021-07-06,controlled\nY,2021-07-06,capturd\n"
+    )
     claims, report = read_claims(p)
     assert len(claims) == 1
     issue = only_issue(report)
@@ -220,7 +241,11 @@ def test_unknown_status_with_row_number(tmp_path):
 
 
 def test_wrong_column_count(tmp_path):
-    p = write(tmp_path, "c.csv", "place,time,status\nX,2021-07-06\nY,2021-07-06,controlled,extra\nZ,2021-07-06,contested,,\n")
+    p = write(
+        tmp_path,
+        "c.csv",
+        "place,time,status\nX,2021-07-06\nY,2021-07-06,controlled,extra\nZ,2021-07-06,contested,,\n",
+    )
     claims, report = read_claims(p)
     assert [c.place for c in claims] == ["Z"]  # trailing empty fields are tolerated
     assert [(i.row, i.line) for i in report.rejected] == [(1, 2), (2, 3)]
@@ -229,7 +254,11 @@ def test_wrong_column_count(tmp_path):
 
 
 def test_empty_place_and_blank_lines(tmp_path):
-    p = write(tmp_path, "c.csv", "place,time,status\n,2021-07-06,controlled\n\n,,\nX,2021-07-06,controlled\n")
+    p = write(
+        tmp_path,
+        "c.csv",
+        "place,time,status\n,2021-07-06,controlled\n\n,,\nX,2021-07-06,controlled\n",
+    )
     claims, report = read_claims(p)
     assert len(claims) == 1
     issue = only_issue(report)
@@ -258,21 +287,32 @@ def test_bad_coordinates(tmp_path, lat, lon, country, column, fragment):
 
 
 def test_good_coordinates_and_outside_country_note(tmp_path):
-    p = write(tmp_path, "c.csv", HEADER + "a,X,2021-07-06,controlled,34.98,63.13,AF,\nb,Y,2021-07-06,controlled,48.8,2.3,AF,\n")
+    p = write(
+        tmp_path,
+        "c.csv",
+        HEADER
+        + "a,X,2021-07-06,controlled,34.98,63.13,AF,\nb,Y,2021-07-06,controlled,48.8,2.3,AF,\n",
+    )
     claims, report = read_claims(p)
     assert [(c.lat, c.lon) for c in claims] == [(34.98, 63.13), (48.8, 2.3)]
     assert any("outside the country hint" in n.reason for n in report.notes)
 
 
 def test_bom_is_skipped(tmp_path):
-    p = write(tmp_path, "c.csv", b"\xef\xbb\xbfplace,time,status\r\nQala-e-Naw,2021-07-06,captured\r\n")
+    p = write(
+        tmp_path, "c.csv", b"\xef\xbb\xbfplace,time,status\r\nQala-e-Naw,2021-07-06,captured\r\n"
+    )
     claims, report = read_claims(p)
     assert report.ok and claims[0].place == "Qala-e-Naw" and claims[0].status == "controlled"
     assert any("byte-order mark" in n.reason for n in report.notes)
 
 
 def test_non_utf8_bytes_reject_only_that_row(tmp_path):
-    p = write(tmp_path, "c.csv", b"place,time,status\nCaf\xe9,2021-07-06,controlled\nHerat,2021-07-06,controlled\n")
+    p = write(
+        tmp_path,
+        "c.csv",
+        b"place,time,status\nCaf\xe9,2021-07-06,controlled\nHerat,2021-07-06,controlled\n",
+    )
     claims, report = read_claims(p)
     assert [c.place for c in claims] == ["Herat"]
     issue = only_issue(report)
@@ -283,7 +323,11 @@ def test_non_utf8_bytes_reject_only_that_row(tmp_path):
 
 
 def test_utf16_file(tmp_path):
-    p = write(tmp_path, "c.csv", "place,time,status\nQal‘ah-ye Now,2021-07-06,controlled\n".encode("utf-16"))
+    p = write(
+        tmp_path,
+        "c.csv",
+        "place,time,status\nQal‘ah-ye Now,2021-07-06,controlled\n".encode("utf-16"),
+    )
     claims, report = read_claims(p)
     assert report.ok and claims[0].place == "Qal‘ah-ye Now"
 
@@ -311,7 +355,9 @@ def test_missing_file_raises(tmp_path):
 
 
 def test_strict_raises_at_first_bad_row(tmp_path):
-    p = write(tmp_path, "c.csv", "place,time,status\nX,2021-07-06,controlled\nY,2021-02-30,controlled\n")
+    p = write(
+        tmp_path, "c.csv", "place,time,status\nX,2021-07-06,controlled\nY,2021-02-30,controlled\n"
+    )
     with pytest.raises(ClaimsFileError) as info:
         read_claims(p, strict=True)
     assert (info.value.row, info.value.column) == (2, "time")
@@ -322,8 +368,14 @@ def test_hostile_cells_are_cleaned_and_capped(tmp_path):
     big = "x" * 1_048_576
     rows = [
         ["place", "time", "status", "quote", "actor", "url"],
-        ["Qala-e-Naw\x07", "2021-07-06", "controlled", "He said\x00 \x1b[31mhi\u202e" + big, "Tali\x08ban",
-         "javascript:alert(1)"],
+        [
+            "Qala-e-Naw\x07",
+            "2021-07-06",
+            "controlled",
+            "He said\x00 \x1b[31mhi\u202e" + big,
+            "Tali\x08ban",
+            "javascript:alert(1)",
+        ],
     ]
     p = tmp_path / "c.csv"
     with p.open("w", encoding="utf-8", newline="") as fh:
@@ -342,7 +394,11 @@ def test_hostile_cells_are_cleaned_and_capped(tmp_path):
 
 
 def test_multiline_quote_kept(tmp_path):
-    p = write(tmp_path, "c.csv", 'place,time,status,quote\nX,2021-07-06,controlled,"line one\nline two"\nY,2021-07-06,contested,q\n')
+    p = write(
+        tmp_path,
+        "c.csv",
+        'place,time,status,quote\nX,2021-07-06,controlled,"line one\nline two"\nY,2021-07-06,contested,q\n',
+    )
     claims, report = read_claims(p)
     assert claims[0].quote == "line one\nline two"
     assert (claims[1].origin.row, report.ok) == (2, True)
@@ -350,7 +406,8 @@ def test_multiline_quote_kept(tmp_path):
 
 def test_time_end_and_tz_column(tmp_path):
     p = write(
-        tmp_path, "c.csv",
+        tmp_path,
+        "c.csv",
         "place,time,time_end,tz,status\n"
         "X,2021-07-06 afternoon,2021-07-08,Asia/Kabul,controlled\n"
         "Y,2021-07-06 afternoon,,,controlled\n"
@@ -361,7 +418,9 @@ def test_time_end_and_tz_column(tmp_path):
     x, y = claims
     assert x.time.earliest == datetime(2021, 7, 6, 7, 30, tzinfo=UTC)  # 12:00 in Kabul
     assert x.time_end.latest.date() == date(2021, 7, 8)
-    assert y.time.earliest == datetime(2021, 7, 6, 11, 0, tzinfo=UTC)  # 12:00 at +01:00 (the tz argument)
+    assert y.time.earliest == datetime(
+        2021, 7, 6, 11, 0, tzinfo=UTC
+    )  # 12:00 at +01:00 (the tz argument)
     assert [(i.row, i.column) for i in report.rejected] == [(3, "time_end"), (4, "tz")]
 
 
@@ -374,11 +433,18 @@ def test_relative_time_in_a_table_is_rejected_with_the_fix(tmp_path):
 
 def test_synonym_mappings_are_reported_with_rows(tmp_path):
     p = write(
-        tmp_path, "c.csv",
+        tmp_path,
+        "c.csv",
         "place,time,status\nA,2021,captured\nB,2021,controlled\nC,2021,Captured\nD,2021,under attack\nE,2021,denies\n",
     )
     claims, report = read_claims(p)
-    assert [c.status for c in claims] == ["controlled", "controlled", "controlled", "contested", "not_controlled"]
+    assert [c.status for c in claims] == [
+        "controlled",
+        "controlled",
+        "controlled",
+        "contested",
+        "not_controlled",
+    ]
     assert [c.status_raw for c in claims][:3] == ["captured", "controlled", "Captured"]
     maps = {(m.raw, m.status): [r for _, r in m.rows] for m in report.mappings}
     assert maps == {
@@ -391,7 +457,11 @@ def test_synonym_mappings_are_reported_with_rows(tmp_path):
 
 
 def test_ids_given_generated_and_deduplicated(tmp_path):
-    p = write(tmp_path, "mine.csv", "id,place,time,status\nq1,A,2021,controlled\n,B,2021,controlled\nq1,C,2021,controlled\n")
+    p = write(
+        tmp_path,
+        "mine.csv",
+        "id,place,time,status\nq1,A,2021,controlled\n,B,2021,controlled\nq1,C,2021,controlled\n",
+    )
     claims, report = read_claims(p)
     assert [c.id for c in claims] == ["q1", "mine-2", "q1~2"]
     assert any("already used" in n.reason for n in report.notes)
@@ -399,7 +469,8 @@ def test_ids_given_generated_and_deduplicated(tmp_path):
 
 def test_aliases_extras_confidence_and_tsv(tmp_path):
     p = write(
-        tmp_path, "c.tsv",
+        tmp_path,
+        "c.tsv",
         "Location\tDate\tStatus\tLatitude\tLongitude\tconfidence\tanalyst\n"
         "Qala-e-Naw\t2021-07-06\tcontrolled\t34.98\t63.13\t80%\tAB\n"
         "Kabul\t2021-07-06\tcontrolled\t\t\t1.5\tAB\n",
@@ -420,9 +491,17 @@ def test_semicolon_delimited(tmp_path):
 
 # ---- JSON, JSON Lines, GeoJSON ---------------------------------------------------------------
 def test_json_list_and_claims_key(tmp_path):
-    recs = [{"place": "Qala-e-Naw", "time": "2021-07-06 afternoon", "status": "captured", "lat": 34.98, "lon": 63.13,
-             "meta": {"k": 1}},
-            {"place": "Kabul", "time": "2021-13-01", "status": "controlled"}]
+    recs = [
+        {
+            "place": "Qala-e-Naw",
+            "time": "2021-07-06 afternoon",
+            "status": "captured",
+            "lat": 34.98,
+            "lon": 63.13,
+            "meta": {"k": 1},
+        },
+        {"place": "Kabul", "time": "2021-13-01", "status": "controlled"},
+    ]
     p1 = write(tmp_path, "a.json", json.dumps(recs))
     p2 = write(tmp_path, "b.json", json.dumps({"claims": recs[:1]}))
     claims, report = read_claims([p1, p2])
@@ -436,12 +515,16 @@ def test_json_list_and_claims_key(tmp_path):
 
 def test_jsonl_with_bad_line(tmp_path):
     p = write(
-        tmp_path, "c.jsonl",
+        tmp_path,
+        "c.jsonl",
         '{"place": "A", "time": "2021-07-06", "status": "controlled"}\n\n{not json}\n'
         '{"place": "B", "time": "2021-07-07", "status": "attack"}\n["x"]\n',
     )
     claims, report = read_claims(p)
-    assert [(c.place, c.status, c.origin.row) for c in claims] == [("A", "controlled", 1), ("B", "attacked", 4)]
+    assert [(c.place, c.status, c.origin.row) for c in claims] == [
+        ("A", "controlled", 1),
+        ("B", "attacked", 4),
+    ]
     assert sorted((i.row, "JSON" in i.reason) for i in report.rejected) == [(3, True), (5, True)]
     assert report.files[0].rows == 4 and read_claims_jsonl(p)[1].files[0].container == "jsonl"
 
@@ -450,15 +533,40 @@ def test_geojson_geometry_keeps_lon_lat_order(tmp_path):
     fc = {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "id": "f1", "geometry": {"type": "Point", "coordinates": [63.13, 34.98]},
-             "properties": {"place": "Qala-e-Naw", "time": "2021-07-07 afternoon", "status": "controlled",
-                            "actor": "Government"}},
-            {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[62, 34], [64, 34], [64, 36], [62, 34]]]},
-             "properties": {"place": "Badghis", "time": "2021-07-07", "status": "controlled", "scope": "all districts"}},
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [34.98, 163.13]},
-             "properties": {"place": "Swapped", "time": "2021-07-07", "status": "controlled"}},
-            {"type": "Feature", "geometry": None,
-             "properties": {"place": "Kabul", "time": "2021-07-07", "status": "contested"}},
+            {
+                "type": "Feature",
+                "id": "f1",
+                "geometry": {"type": "Point", "coordinates": [63.13, 34.98]},
+                "properties": {
+                    "place": "Qala-e-Naw",
+                    "time": "2021-07-07 afternoon",
+                    "status": "controlled",
+                    "actor": "Government",
+                },
+            },
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[62, 34], [64, 34], [64, 36], [62, 34]]],
+                },
+                "properties": {
+                    "place": "Badghis",
+                    "time": "2021-07-07",
+                    "status": "controlled",
+                    "scope": "all districts",
+                },
+            },
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [34.98, 163.13]},
+                "properties": {"place": "Swapped", "time": "2021-07-07", "status": "controlled"},
+            },
+            {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {"place": "Kabul", "time": "2021-07-07", "status": "contested"},
+            },
         ],
     }
     p = write(tmp_path, "c.geojson", json.dumps(fc))
@@ -474,8 +582,11 @@ def test_geojson_geometry_keeps_lon_lat_order(tmp_path):
 
 
 def test_geojson_features_as_jsonl_and_round_trip_of_geometry(tmp_path):
-    feat = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [63.13, 34.98]},
-            "properties": {"place": "Qala-e-Naw", "time": "2021-07-07", "status": "controlled"}}
+    feat = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [63.13, 34.98]},
+        "properties": {"place": "Qala-e-Naw", "time": "2021-07-07", "status": "controlled"},
+    }
     p = write(tmp_path, "c.geojsonl", json.dumps(feat) + "\n")
     claims, report = read_claims(p)
     assert report.ok and claims[0].lon == 63.13
@@ -486,14 +597,31 @@ def test_geojson_features_as_jsonl_and_round_trip_of_geometry(tmp_path):
 
 
 def test_acled_api_json_is_detected(tmp_path):
-    rec = {"event_id_cnty": "AFG1", "event_date": "2021-07-07", "time_precision": "1", "event_type": "Battles",
-           "sub_event_type": "Armed clash", "actor1": "Taliban", "actor2": "Military Forces of Afghanistan (2014-2021)",
-           "country": "Afghanistan", "admin1": "Badghis", "location": "Qala-e-Naw", "latitude": "34.9858",
-           "longitude": "63.1286", "geo_precision": "1", "source": "Pajhwok", "notes": "Clashes in Qala-e-Naw."}
+    rec = {
+        "event_id_cnty": "AFG1",
+        "event_date": "2021-07-07",
+        "time_precision": "1",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "actor1": "Taliban",
+        "actor2": "Military Forces of Afghanistan (2014-2021)",
+        "country": "Afghanistan",
+        "admin1": "Badghis",
+        "location": "Qala-e-Naw",
+        "latitude": "34.9858",
+        "longitude": "63.1286",
+        "geo_precision": "1",
+        "source": "Pajhwok",
+        "notes": "Clashes in Qala-e-Naw.",
+    }
     p = write(tmp_path, "acled.json", json.dumps({"status": 200, "data": [rec]}))
     claims, report = read_claims(p)
     assert report.files[0].format == "acled" and report.ok
-    assert (claims[0].status, claims[0].claimant, claims[0].lat) == ("contested", "Pajhwok", 34.9858)
+    assert (claims[0].status, claims[0].claimant, claims[0].lat) == (
+        "contested",
+        "Pajhwok",
+        34.9858,
+    )
 
 
 def test_invalid_json_file(tmp_path):
@@ -511,7 +639,9 @@ def test_detect_format():
 
 # ---- writing ---------------------------------------------------------------------------------
 def test_write_refuses_to_overwrite(tmp_path):
-    claim = Claim("Qala-e-Naw", parse_time("2021-07-06 afternoon", tz="Asia/Kabul"), "controlled", id="x")
+    claim = Claim(
+        "Qala-e-Naw", parse_time("2021-07-06 afternoon", tz="Asia/Kabul"), "controlled", id="x"
+    )
     out = tmp_path / "o.csv"
     write_claims_csv([claim], out)
     with pytest.raises(OutputExists):
@@ -521,8 +651,11 @@ def test_write_refuses_to_overwrite(tmp_path):
     header = text.splitlines()[0].split(",")
     assert header == list(CANONICAL_COLUMNS)
     assert "2021-07-06 afternoon,,Asia/Kabul,controlled" in text
-    (again,), report = read_claims_csv(out)
-    assert again.time.earliest == claim.time.earliest and format_time(again.time) == "6 Jul 2021, afternoon"
+    (again,), _ = read_claims_csv(out)
+    assert (
+        again.time.earliest == claim.time.earliest
+        and format_time(again.time) == "6 Jul 2021, afternoon"
+    )
 
 
 # ---- the worked example ----------------------------------------------------------------------
@@ -533,11 +666,16 @@ def _norm(text: str) -> str:
 def test_example_loads_with_zero_rejects():
     claims, report = read_claims(EXAMPLE)
     assert report.ok and report.read == len(claims) >= 25, report.summary()
-    assert all(c.country == "AF" and c.claimant and c.source and c.actor in ("Taliban", "Government") for c in claims)
+    assert all(
+        c.country == "AF" and c.claimant and c.source and c.actor in ("Taliban", "Government")
+        for c in claims
+    )
     assert all(c.time.earliest.utcoffset() == timedelta(hours=4, minutes=30) for c in claims)
     labels = {c.id: format_time(c.time) for c in claims}
     assert labels["denied-03"] == "6 Jul 2021, afternoon"  # MP: captured on Tuesday afternoon
-    assert labels["overrun-01"] == "7 Jul 2021, afternoon"  # the other report: assault on Wednesday afternoon
+    assert (
+        labels["overrun-01"] == "7 Jul 2021, afternoon"
+    )  # the other report: assault on Wednesday afternoon
     statuses = {c.id: (c.status, c.actor) for c in claims}
     assert statuses["denied-01"] == ("not_controlled", "Taliban")
     assert statuses["denied-11"] == ("contested", "Taliban")
@@ -562,7 +700,9 @@ def test_example_relative_times_resolve_from_the_notes():
     claims, _ = read_claims(EXAMPLE)
     checked = 0
     for c in claims:
-        m = re.search(r"time: '(?:on )?([^']+)', relative to publication (\d{4}-\d{2}-\d{2})", c.notes)
+        m = re.search(
+            r"time: '(?:on )?([^']+)', relative to publication (\d{4}-\d{2}-\d{2})", c.notes
+        )
         if not m:
             continue
         span = parse_time(m.group(1), anchor=m.group(2), tz="Asia/Kabul")
@@ -580,4 +720,6 @@ def test_report_summary_and_dict(tmp_path):
     assert "Rejected rows:\n  c.csv row 2 (line 3), column `time`" in text
     d = json.loads(json.dumps(report.to_dict()))
     assert (d["read"], d["accepted"], d["rejected"]) == (2, 1, 1)
-    assert d["rejected_rows"][0]["column"] == "time" and d["mappings"][0]["rows"] == [{"path": str(p), "row": 1}]
+    assert d["rejected_rows"][0]["column"] == "time" and d["mappings"][0]["rows"] == [
+        {"path": str(p), "row": 1}
+    ]

@@ -19,14 +19,30 @@ def test_vocabulary_is_exact(word):
 @pytest.mark.parametrize(
     "word, status",
     [
-        ("captured", "controlled"), ("Seized", "controlled"), ("overran", "controlled"), ("fell", "controlled"),
-        ("retook", "controlled"), ("recaptured", "controlled"), ("took control", "controlled"),
-        ("taken", "controlled"), ("Taken over", "controlled"),
-        ("clashes", "contested"), ("fighting", "contested"), ("battle", "contested"),
-        ("under attack", "contested"), ("Under attack?", "contested"), ("besieged", "contested"),
-        ("denied", "not_controlled"), ("denies", "not_controlled"), ("not captured", "not_controlled"),
-        ("has not fallen", "not_controlled"), ("never seized", "not_controlled"),
-        ("attack", "attacked"), ("airstrike", "attacked"), ("air strike", "attacked"), ("shelling", "attacked"),
+        ("captured", "controlled"),
+        ("Seized", "controlled"),
+        ("overran", "controlled"),
+        ("fell", "controlled"),
+        ("retook", "controlled"),
+        ("recaptured", "controlled"),
+        ("took control", "controlled"),
+        ("taken", "controlled"),
+        ("Taken over", "controlled"),
+        ("clashes", "contested"),
+        ("fighting", "contested"),
+        ("battle", "contested"),
+        ("under attack", "contested"),
+        ("Under attack?", "contested"),
+        ("besieged", "contested"),
+        ("denied", "not_controlled"),
+        ("denies", "not_controlled"),
+        ("not captured", "not_controlled"),
+        ("has not fallen", "not_controlled"),
+        ("never seized", "not_controlled"),
+        ("attack", "attacked"),
+        ("airstrike", "attacked"),
+        ("air strike", "attacked"),
+        ("shelling", "attacked"),
     ],
 )
 def test_synonyms(word, status):
@@ -63,19 +79,62 @@ def test_empty_status():
 @pytest.mark.parametrize(
     "event_type, sub_type, a1, a2, expected",
     [
-        ("Battles", "Non-state actor overtakes territory", "Taliban", "Military Forces of Afghanistan (2014-)",
-         ("controlled", "Taliban")),
-        ("Strategic developments", "Non-state actor overtakes territory", "Taliban", "", ("controlled", "Taliban")),
-        ("Battles", "Government regains territory", "Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al Sham",
-         ("controlled", "Military Forces of Syria (2000-)")),
-        ("Battles", "Government regains territory", "Taliban", "Police Forces of Afghanistan (2014-)",
-         ("controlled", "Police Forces of Afghanistan (2014-)")),
-        ("Strategic developments", "Non-violent transfer of territory", "M23: March 23 Movement", "",
-         ("controlled", "M23: March 23 Movement")),
-        ("Battles", "Armed clash", "Taliban", "Military Forces of Afghanistan (2014-)", ("contested", "Taliban")),
-        ("Explosions/Remote violence", "Air/drone strike", "Military Forces of Afghanistan (2014-)", "Taliban",
-         ("attacked", "Military Forces of Afghanistan (2014-)")),
-        ("Protests", "Peaceful protest", "Protesters (India)", "", ("attacked", "Protesters (India)")),
+        (
+            "Battles",
+            "Non-state actor overtakes territory",
+            "Taliban",
+            "Military Forces of Afghanistan (2014-)",
+            ("controlled", "Taliban"),
+        ),
+        (
+            "Strategic developments",
+            "Non-state actor overtakes territory",
+            "Taliban",
+            "",
+            ("controlled", "Taliban"),
+        ),
+        (
+            "Battles",
+            "Government regains territory",
+            "Military Forces of Syria (2000-)",
+            "HTS: Hayat Tahrir al Sham",
+            ("controlled", "Military Forces of Syria (2000-)"),
+        ),
+        (
+            "Battles",
+            "Government regains territory",
+            "Taliban",
+            "Police Forces of Afghanistan (2014-)",
+            ("controlled", "Police Forces of Afghanistan (2014-)"),
+        ),
+        (
+            "Strategic developments",
+            "Non-violent transfer of territory",
+            "M23: March 23 Movement",
+            "",
+            ("controlled", "M23: March 23 Movement"),
+        ),
+        (
+            "Battles",
+            "Armed clash",
+            "Taliban",
+            "Military Forces of Afghanistan (2014-)",
+            ("contested", "Taliban"),
+        ),
+        (
+            "Explosions/Remote violence",
+            "Air/drone strike",
+            "Military Forces of Afghanistan (2014-)",
+            "Taliban",
+            ("attacked", "Military Forces of Afghanistan (2014-)"),
+        ),
+        (
+            "Protests",
+            "Peaceful protest",
+            "Protesters (India)",
+            "",
+            ("attacked", "Protesters (India)"),
+        ),
     ],
 )
 def test_acled_status(event_type, sub_type, a1, a2, expected):
@@ -87,7 +146,9 @@ def test_government_actor():
     assert government_actor("Taliban", "IS") == ""
 
 
-@pytest.mark.parametrize("code, status", [("1", "contested"), (2, "contested"), (" 3 ", "attacked")])
+@pytest.mark.parametrize(
+    "code, status", [("1", "contested"), (2, "contested"), (" 3 ", "attacked")]
+)
 def test_ucdp_status(code, status):
     assert ucdp_status(code)[0] == status
 

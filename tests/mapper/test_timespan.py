@@ -87,7 +87,9 @@ def test_dst_zone_day_is_wall_clock():
     # Day of the spring DST change in Berlin: 23 hours long, still the whole local day.
     span = parse_time("2021-03-28", tz="Europe/Berlin")
     assert span.earliest.hour == 0 and (span.latest + US).hour == 0
-    elapsed = span.latest.astimezone(UTC) + US - span.earliest.astimezone(UTC)  # real time, not wall clock
+    elapsed = (
+        span.latest.astimezone(UTC) + US - span.earliest.astimezone(UTC)
+    )  # real time, not wall clock
     assert elapsed.total_seconds() == 23 * 3600
 
 
@@ -137,7 +139,9 @@ def test_impossible_dates_raise_clear_errors(text, detail):
     with pytest.raises(TimeParseError) as info:
         parse_time(text)
     msg = str(info.value)
-    assert msg.startswith(f"'{text}' is not a date (expected ISO 8601, e.g. 2021-07-07 or 2021-07-07T14:00)")
+    assert msg.startswith(
+        f"'{text}' is not a date (expected ISO 8601, e.g. 2021-07-07 or 2021-07-07T14:00)"
+    )
     assert detail in msg
     assert isinstance(info.value, MapperError) and isinstance(info.value, ValueError)
 
@@ -205,7 +209,11 @@ def test_relative_phrases_against_anchor(phrase, precision, first_day, start_hou
 
 def test_anchor_forms_agree():
     expected = parse_time("Tuesday afternoon", anchor=WED, tz="Asia/Kabul")
-    for anchor in (datetime(2021, 7, 7, 15, 0, tzinfo=KABUL), datetime(2021, 7, 7, 15, 0), "2021-07-07"):
+    for anchor in (
+        datetime(2021, 7, 7, 15, 0, tzinfo=KABUL),
+        datetime(2021, 7, 7, 15, 0),
+        "2021-07-07",
+    ):
         got = parse_time("Tuesday afternoon", anchor=anchor, tz="Asia/Kabul")
         assert (got.earliest, got.latest) == (expected.earliest, expected.latest)
     # An aware anchor's own zone is used when tz is not given.
@@ -216,7 +224,9 @@ def test_anchor_forms_agree():
 def test_anchor_local_day_decides_the_weekday():
     # 21:00 UTC on Tuesday is already Wednesday 01:30 in Kabul.
     anchor = datetime(2021, 7, 6, 21, 0, tzinfo=UTC)
-    assert parse_time("yesterday", anchor=anchor, tz="Asia/Kabul").earliest.date() == date(2021, 7, 6)
+    assert parse_time("yesterday", anchor=anchor, tz="Asia/Kabul").earliest.date() == date(
+        2021, 7, 6
+    )
     assert parse_time("yesterday", anchor=anchor).earliest.date() == date(2021, 7, 5)
 
 
@@ -264,23 +274,40 @@ def test_format_time_keeps_precision(text, label):
 
 
 def test_format_show_tz():
-    assert format_time(parse_time("2021-07-07 14:00", tz="Asia/Kabul"), show_tz=True) == "7 Jul 2021, 14:00 (UTC+04:30)"
+    assert (
+        format_time(parse_time("2021-07-07 14:00", tz="Asia/Kabul"), show_tz=True)
+        == "7 Jul 2021, 14:00 (UTC+04:30)"
+    )
     assert format_time(parse_time("2021-07-07"), show_tz=True) == "7 Jul 2021"
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "2021", "2021-07", "2021-W27", "2021-07-06", "2021-07-06 afternoon", "2021-07-06 night",
-        "2021-07-06T14", "2021-07-06T14:05", "2021-07-06T14:05:30", "2015-04-19/2015-04-20",
-        "28 September 2019", "mid-July 2021", "2021-07-06T21:30/2021-07-07T02:10",
+        "2021",
+        "2021-07",
+        "2021-W27",
+        "2021-07-06",
+        "2021-07-06 afternoon",
+        "2021-07-06 night",
+        "2021-07-06T14",
+        "2021-07-06T14:05",
+        "2021-07-06T14:05:30",
+        "2015-04-19/2015-04-20",
+        "28 September 2019",
+        "mid-July 2021",
+        "2021-07-06T21:30/2021-07-07T02:10",
     ],
 )
 @pytest.mark.parametrize("tz", [None, "Asia/Kabul", "-05:00"])
 def test_span_to_iso_round_trips(text, tz):
     span = parse_time(text, tz=tz)
     again = parse_time(span_to_iso(span), tz=span_tz_name(span) or None)
-    assert (again.earliest, again.latest, again.precision) == (span.earliest, span.latest, span.precision)
+    assert (again.earliest, again.latest, again.precision) == (
+        span.earliest,
+        span.latest,
+        span.precision,
+    )
 
 
 def test_span_tz_name():
@@ -299,7 +326,13 @@ def test_dayparts_are_documented_ranges():
 def test_sorting_uses_datetimes_not_strings():
     texts = ["2021-07-10", "9 July 2021", "2021-07-09 afternoon", "2021-07", "2021-07-09T08:00"]
     spans = sorted((parse_time(t) for t in texts), key=TimeSpan.sort_key)
-    assert [s.text for s in spans] == ["2021-07", "9 July 2021", "2021-07-09T08:00", "2021-07-09 afternoon", "2021-07-10"]
+    assert [s.text for s in spans] == [
+        "2021-07",
+        "9 July 2021",
+        "2021-07-09T08:00",
+        "2021-07-09 afternoon",
+        "2021-07-10",
+    ]
 
 
 def test_speed_10k_iso_values():
