@@ -185,11 +185,23 @@ def _inline_js(text: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.I).replace("<!--", "<\\!--")
 
 
+def _leaflet_js() -> str:
+    js = _asset("leaflet/leaflet.js")
+    # Leaflet's default attribution prefix links to leafletjs.com; the page sets its own plain-text
+    # prefix, and the file must not reference any external address at all.
+    js, n = re.subn(r"""prefix:'<a href="https://leafletjs\.com".*?Leaflet</a>"(?=\})""", "prefix:\"Leaflet\"", js,
+                    count=1, flags=re.S)
+    if n != 1:
+        log.debug("Leaflet attribution prefix not found; left as is")
+    return _inline_js(js)
+
+
 def _leaflet_css() -> str:
     css = _asset("leaflet/leaflet.css")
     # The map uses no default marker icon nor layers control: drop the relative image URLs, which
     # would otherwise be requested (and fail) next to the HTML file.
-    return re.sub(r"url\((['\"]?)images/[^)]*\)", "none", css)
+    css = re.sub(r"url\((['\"]?)images/[^)]*\)", "none", css)
+    return re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments carry bug-tracker URLs
 
 
 def _round_coords(coords, nd: int):
@@ -457,7 +469,7 @@ def render_html(
     actions = []
 
     # Fixed parts (assets) and the claim text do not depend on simplification.
-    leaflet_js = _inline_js(_asset("leaflet/leaflet.js"))
+    leaflet_js = _leaflet_js()
     app_js = _inline_js(_asset("conflictmap.js"))
     css = _leaflet_css() + "\n" + _asset("conflictmap.css")
     fixed = len(leaflet_js) + len(app_js) + len(css) + 6000
@@ -502,7 +514,7 @@ def render_html(
                 g.kind = "none"
     data = payload.build(geos, tol, nd)
     data["basemap"] = outlines
-    data["bounds"] = _bounds(timeline.places[k] for k in payload.keys) or _basemap_bounds(base_geoms)
+    data["bounds"] = _bounds(timeline.places[k] for k in payload.keys) or _basemap_bounds([(n, k, g) for n, k, g in basemap if g is not None])
     data["attribution"] = [a for a in attribution if a]
     data["sources"] = list(dict.fromkeys(s for s in sources if s))
     data["tiles"] = {"url": tile["url"], "attribution": tile["attribution"], "maxZoom": tile["maxZoom"]} if tile else None

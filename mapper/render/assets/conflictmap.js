@@ -1,6 +1,6 @@
 /* conflictmap: the interactive map of reported control.
  *
- * Reads the JSON in <script id="conflictmap-data"> (written by mapper/render/html.py) and draws it with
+ * Reads the JSON block with id "conflictmap-data" (written by mapper/render/html.py) and draws it with
  * Leaflet. Every text from the input reaches the page through textContent (never innerHTML), and
  * links are only made for http(s) URLs. The state of a place at time t is computed here with the same
  * rules as mapper/timeline.py (function assess below mirrors mapper.timeline.assess), so that
@@ -932,16 +932,27 @@
     setTime: function (t) { setTime(t); },
     states: function () {
       return state.assessments.map(function (a, pi) {
-        return {place: P[pi].n, status: a.s, actor: a.actor >= 0 ? A[a.actor].name : '', label: statusLabel(a), claims: a.ids.slice()};
+        return {place: P[pi].n, id: P[pi].id, status: a.s, actor: a.actor >= 0 ? A[a.actor].name : '', label: statusLabel(a),
+          claims: a.ids.slice()};
       });
     },
     counts: function () { return state.counts; },
-    layerStyle: function (name) {
+    layerStyle: function (name, kind) {
       for (var i = 0; i < P.length; i++) {
-        if (P[i].n === name && layers[i]) {
+        if (P[i].n === name && layers[i] && (!kind || P[i].k === kind)) {
           var o = layers[i].options;
           if (layers[i].eachLayer) { layers[i].eachLayer(function (l) { o = l.options; }); }
           return {fillColor: typeof o.fillColor === 'string' ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity};
+        }
+      }
+      return null;
+    },
+    pointOf: function (name, kind) {
+      for (var i = 0; i < P.length; i++) {
+        if (P[i].n === name && layers[i] && (!kind || P[i].k === kind)) {
+          var ll = P[i].ll || layers[i].getBounds().getCenter();
+          var pt = map.latLngToContainerPoint(ll), box = map.getContainer().getBoundingClientRect();
+          return {x: box.left + pt.x, y: box.top + pt.y};
         }
       }
       return null;

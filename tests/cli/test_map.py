@@ -1,0 +1,149 @@
+"""``conflictmap map``: claims in, one HTML map (and reports) out; checked through the files it writes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mapper.cli import cli
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
+
+CLAIMS = """id,place,time,tz,status,actor,claimant,source,url,quote,scope,country,admin1
+c1,Qala-e-Naw,2021-07-06 afternoon,Asia/Kabul,captured,Taliban,MP Abdulbasir Osmani,Khaama Press,https://example.org/k,the Taliban captured Qala-e-Naw,,AF,Badghis
+c2,Qala-e-Naw,2021-07-07 afternoon,Asia/Kabul,retook,ANDSF,Defence Ministry,MoD,https://example.org/m,completely under the control of ANDSF,,AF,Badghis
+c3,Badghis,2021-07-07,Asia/Kabul,denied,insurgents,Security officials,Wire,,denied Taliban claims,entire province,AF,
+c4,Zzqxvillage,2021-07-07,Asia/Kabul,captured,Taliban,Taliban spokesman,Wire,,took Zzqxvillage,,AF,Badghis
+c5,Nowhereqq,2021-07-07,,captured,Taliban,Taliban spokesman,Wire,,nothing to fall back to,,,
+c6,Qala-e-Naw,2021-13-07,Asia/Kabul,captured,Taliban,X,Wire,,bad date,,AF,Badghis
+"""
+
+
+def _data(html: str) -> dict:
+    m = re.search(r'id="conflictmap-data">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1))
+
+
+def _run(args, gz_dir, **kw):
+    return CliRunner().invoke(cli, ["map", *args, "--data-dir", str(gz_dir)], **kw)
+
+
+def test_map_writes_html_reports_and_summary(small_gazetteer_dir, tmp_path):
+    src = tmp_path / "claims.csv"
+    src.write_text(CLAIMS, encoding="utf-8")
+    out = tmp_path / "m.html"
+    counts = tmp_path / "counts.csv"
+    r = _run([str(src), "-o", str(out), "--title", "Test <map>", "--export-counts", str(counts)], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.strip() == str(out)
+    # The summary on stderr: rejected row with its reason, unresolved names with where they went.
+    assert "row 6" in r.stderr and "2021-13-07" in r.stderr
+    assert "Zzqxvillage" in r.stderr and "approximate area in Badghis" in r.stderr
+    assert "Nowhereqq" in r.stderr and "not on the map" in r.stderr
+    assert "Mapped 4 of 5 claims" in r.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "<title>Test &lt;map&gt;</title>" in html
+    data = _data(html)
+    names = {p["n"] for p in data["places"]}
+    assert {"Qala-e-Naw", "Badghis", "Zzqxvillage"} <= names and "Nowhereqq" not in names
+    # Never at 0,0.
+    assert all(p.get("ll") != [0, 0] for p in data["places"])
+    village = next(p for p in data["places"] if p["n"] == "Zzqxvillage")
+    assert village["d"] == "approximate" and village["r"] > 1000
+    badghis = next(p for p in data["places"] if p["n"] == "Badghis")
+    assert badghis["d"] == "unit" and badghis["g"]["type"] in ("Polygon", "MultiPolygon")
+    assert {a["name"] for a in data["actors"]} >= {"Government", "Taliban"}
+    meta = json.loads(re.search(r'id="conflictmap-metadata">(.*?)</script>', html, re.S).group(1))
+    assert meta["inputs"][0]["sha256"] and len(meta["inputs_sha256"]) == 64
+    assert meta["gazetteer"] and meta["claims"]["rejected"] == 1
+    # Sidecar with the unresolved names, suggestions column included.
+    side = list(csv.DictReader((tmp_path / "m.html.unresolved.csv").open(encoding="utf-8")))
+    assert {row["place"] for row in side} == {"Zzqxvillage", "Nowhereqq"}
+    assert {row["row"] for row in side} == {"4", "5"}
+    # Counts with the claim rows behind them.
+    rows = list(csv.DictReader(counts.open(encoding="utf-8")))
+    assert rows and all(row["as_of_utc"] for row in rows)
+    assert any(row["claim_id"] == "c2" for row in rows)
+
+
+def test_bare_output_name_goes_to_outputs(small_gazetteer_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "claims.csv"
+    src.write_text(CLAIMS.splitlines()[0] + "\n" + CLAIMS.splitlines()[1] + "\n", encoding="utf-8")
+    r = _run([str(src), "-o", "qala.html"], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "outputs" / "qala.html").exists()
+    r = _run([str(src), "-o", "qala.png"], small_gazetteer_dir)
+    assert r.exit_code == 2 and ".html" in r.output
+
+
+def test_refuses_to_overwrite(small_gazetteer_dir, tmp_path):
+    src = tmp_path / "claims.csv"
+    src.write_text(CLAIMS, encoding="utf-8")
+    out = tmp_path / "m.html"
+    out.write_text("keep me", encoding="utf-8")
+    r = _run([str(src), "-o", str(out)], small_gazetteer_dir)
+    assert r.exit_code == 2 and "--overwrite" in r.output
+    assert out.read_text() == "keep me"
+    r = _run([str(src), "-o", str(out), "--overwrite"], small_gazetteer_dir)
+    assert r.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_strict_fails_before_writing(small_gazetteer_dir, tmp_path):
+    src = tmp_path / "claims.csv"
+    good = "\n".join(CLAIMS.splitlines()[:6]) + "\n"  # no bad date, but unresolved names
+    src.write_text(good, encoding="utf-8")
+    out = tmp_path / "m.html"
+    r = _run([str(src), "-o", str(out), "--strict"], small_gazetteer_dir)
+    assert r.exit_code == 1
+    assert "Nowhereqq" in r.output and not out.exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(CLAIMS.splitlines()[0] + "\n" + CLAIMS.splitlines()[6] + "\n", encoding="utf-8")
+    r = _run([str(bad), "-o", str(out), "--strict"], small_gazetteer_dir)
+    assert r.exit_code == 1 and "2021-13-07" in r.output and not out.exists()
+
+
+def test_options_reach_the_page(small_gazetteer_dir, tmp_path):
+    src = tmp_path / "claims.csv"
+    src.write_text(CLAIMS, encoding="utf-8")
+    actors = tmp_path / "actors.json"
+    actors.write_text(json.dumps([{"name": "Government", "colour": "#112233", "aliases": ["ANDSF"]},
+                                  {"name": "Taliban", "colour": "#445566", "aliases": []}]))
+    out = tmp_path / "m.html"
+    r = _run([str(src), "-o", str(out), "--at", "2021-07-07T09:00", "--from", "2021-07-06", "--to", "2021-07-08",
+              "--view", "claimant", "--tiles", "carto", "--window", "24", "--actors", str(actors)],
+             small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    data = _data(out.read_text(encoding="utf-8"))
+    assert data["view"] == "claimant" and data["window_minutes"] == 24 * 60
+    assert data["initial"] == 1625648400 // 60  # 2021-07-07T09:00Z
+    assert data["steps"][0] == 1625529600 // 60  # 2021-07-06T00:00Z
+    assert all(s <= 1625788740 // 60 for s in data["steps"])  # <= 2021-07-08T23:59Z
+    assert data["tiles"]["url"].startswith("https://")
+    assert {a["name"]: a["colour"] for a in data["actors"]}["Government"] == "#112233"
+    bad = tmp_path / "bad.json"
+    bad.write_text("[{\"name\": \"X\", \"colour\": \"blue\"}]")
+    r = _run([str(src), "-o", str(tmp_path / "n.html"), "--actors", str(bad)], small_gazetteer_dir)
+    assert r.exit_code == 2 and "#RRGGBB" in r.output
+    r = _run([str(src), "-o", str(tmp_path / "n.html"), "--from", "2021-07-09", "--to", "2021-07-01"], small_gazetteer_dir)
+    assert r.exit_code == 1 and "after" in r.output
+
+
+def test_example_renders(small_gazetteer_dir, tmp_path):
+    out = tmp_path / "qala.html"
+    r = _run([str(EXAMPLE), "-o", str(out), "--title", "Qala-e-Naw, July 2021"], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    data = _data(out.read_text(encoding="utf-8"))
+    assert len([c for c in data["claims"] if c[6] < 0]) == len(list(csv.DictReader(EXAMPLE.open(encoding="utf-8"))))
+    assert "0 not mapped" in r.stderr
+
+
+def test_help_has_an_example():
+    r = CliRunner().invoke(cli, ["map", "--help"])
+    assert r.exit_code == 0
+    assert "Example" in r.output and "conflictmap map examples/qala-e-naw-2021/claims.csv" in r.output

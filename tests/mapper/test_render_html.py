@@ -1,0 +1,233 @@
+"""The HTML renderer: one self-contained file, no external URL, input escaped, data complete."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from datetime import datetime, timezone
+
+import pytest
+from shapely.geometry import Point, box
+
+from map_samples import CITY, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts
+from mapper.errors import OutputExists, RenderError
+from mapper.render.html import render_html, safe_url, script_json
+from mapper.timeline import MapPlace, Timeline
+
+PROBES = [
+    "<img src=x onerror=alert(1)>",
+    "</script><script>alert(1)</script>",
+    "\"'><svg onload=alert(1)>",
+    "\u2028\u2029 line separators",
+    "`${alert(1)}`",
+]
+
+
+def _data(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="conflictmap-data">(.*?)</script>', html, re.S)
+    assert m, "data block missing"
+    return json.loads(m.group(1))
+
+
+def _meta(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="conflictmap-metadata">(.*?)</script>', html, re.S)
+    assert m, "metadata block missing"
+    return json.loads(m.group(1))
+
+
+@pytest.fixture()
+def timeline():
+    return Timeline(qala_claims(), badghis_places(), children=badghis_children())
+
+
+def test_no_external_urls_and_csp(timeline):
+    html, report = render_html(timeline, title="Qala-e-Naw")
+    # Nothing loaded from elsewhere: no src/href/url() pointing outside the file.
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
+    assert not re.search(r"""url\(\s*["']?\s*(?:https?:)?//""", html, re.I)
+    assert not re.search(r"<link\b", html, re.I)
+    assert not re.search(r"<script[^>]+\bsrc\s*=", html, re.I)
+    assert "@import" not in html
+    assert not re.search(r"unpkg\.com|jsdelivr|cdnjs|googleapis|leafletjs\.com\"", html)
+    # Every http(s) address left is text: the SVG namespace and Leaflet's licence notice.
+    page = re.sub(r'id="conflictmap-data">.*?</script>', "", html, flags=re.S)  # claim links are data
+    addresses = set(re.findall(r"https?://[^\s\"'<>)]+", page))
+    assert addresses <= {"http://www.w3.org/2000/svg", "https://leafletjs.com"}, addresses
+    # Leaflet's relative image URLs are removed, so nothing is requested next to the file either.
+    assert not re.search(r"url\(\s*['\"]?images/", html)
+    csp = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+' 'sha256-", csp)
+    assert report.bytes == len(html.encode("utf-8"))
+
+
+def test_csp_hashes_match_inline_scripts(timeline):
+    import base64
+    import hashlib
+
+    html, _ = render_html(timeline)
+    csp = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
+    allowed = set(re.findall(r"'sha256-([^']+)'", csp))
+    bodies = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(bodies) == 2
+    for body in bodies:
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        assert digest in allowed
+
+
+def test_tiles_only_when_asked(timeline):
+    html, _ = render_html(timeline, tiles="osm")
+    assert _data(html)["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
+    assert "img-src data: blob: https://tile.openstreetmap.org" in html
+    html, _ = render_html(timeline)
+    assert _data(html)["tiles"] is None
+    with pytest.raises(RenderError, match="tiles 'google'"):
+        render_html(timeline, tiles="google")
+
+
+def test_input_text_is_escaped_and_round_trips():
+    places = {"p": MapPlace("p", PROBES[0], "populated_place", "point", 35.0, 63.0)}
+    claims = [
+        (claim(PROBES[0], ts(2021, 7, 6, i), "controlled", actor=PROBES[i % 3], claimant=p, quote=p, source=p,
+               url="https://example.org/?q=<script>", scope=PROBES[1], row=i + 1), "p")
+        for i, p in enumerate(PROBES)
+    ]
+    tl = Timeline(claims, places)
+    html, _ = render_html(tl, title=PROBES[1] + " & <b>title</b>")
+    lowered = html.lower()
+    # The only script tags are the four of the page itself.
+    assert lowered.count("<script") == 4
+    assert lowered.count("</script") == 4
+    assert "<img" not in lowered and "<svg onload" not in lowered
+    assert "\u2028" not in html and "\u2029" not in html
+    assert "<title>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;title&lt;/b&gt;</title>" in html
+    data = _data(html)
+    quotes = {row[10] for row in data["claims"]}
+    assert quotes == set(PROBES)
+    # Claimant names have their whitespace collapsed (U+2028 is whitespace), nothing else changes.
+    assert {c["name"] for c in data["claimants"]} == {" ".join(p.split()) for p in PROBES}
+    assert data["places"][0]["n"] == PROBES[0]
+
+
+def test_only_http_urls_are_linked():
+    places = {"p": MapPlace("p", "P", "populated_place", "point", 35.0, 63.0)}
+    bad = ["javascript:alert(1)", " JAVASCRIPT:alert(1)", "data:text/html,<b>x</b>", "vbscript:x", "//evil.example/x",
+           "https://ok.example/a b"]
+    claims = [(claim("P", ts(2021, 7, 6, i), "controlled", claimant=f"c{i}", url=u, archive_url=u, row=i + 1), "p")
+              for i, u in enumerate(bad)]
+    claims.append((claim("P", ts(2021, 7, 7), "controlled", claimant="ok", url="https://example.org/a?b=1&c=2",
+                         row=9), "p"))
+    data = _data(render_html(Timeline(claims, places))[0])
+    urls = [row[12] for row in data["claims"]]
+    assert urls[:-1] == [""] * len(bad)
+    assert urls[-1] == "https://example.org/a?b=1&c=2"
+    assert all("not linked" in row[18] for row in data["claims"][:-1])
+    assert safe_url("http://x.example") == "http://x.example"
+
+
+def test_data_present_and_shared_per_place(timeline):
+    html, report = render_html(timeline, title="T")
+    data = _data(html)
+    names = {p["n"] for p in data["places"]}
+    assert {"Badghis", "Qala-e-Naw", "Ghormach"} <= names
+    assert len(data["claims"]) == len(timeline.entries)
+    # Each claim stored once; places list their claims in time order.
+    for p in data["places"]:
+        starts = [data["claims"][i][4] for i in p["e"]]
+        assert starts == sorted(starts)
+    assert data["steps"] == sorted(set(data["steps"]))
+    assert report.steps == len(data["steps"])
+    # The province has its districts, districts point back to it.
+    prov = next(i for i, p in enumerate(data["places"]) if p["n"] == "Badghis")
+    assert len(data["places"][prov]["ch"]) == 7
+    assert all(data["places"][c]["up"] == prov for c in data["places"][prov]["ch"])
+    # Units carry polygons, the city a point: never a unit drawn as a pin.
+    assert data["places"][prov]["d"] == "unit" and data["places"][prov]["g"]["type"] == "Polygon"
+    city = next(p for p in data["places"] if p["k"] == "populated_place")
+    assert city["d"] == "point" and city["ll"] == [34.985, 63.128]
+    # Derived district copies point at their province claim and carry no text of their own.
+    derived = [row for row in data["claims"] if row[6] >= 0]
+    assert len(derived) == 7 and all(len(row) == 7 for row in derived)
+    quotes = {row[10] for row in data["claims"] if row[6] < 0}
+    assert "the city was completely under the control of ANDSF" in quotes
+
+
+def test_opening_time_and_range(timeline):
+    at = datetime(2021, 7, 7, 12, tzinfo=timezone.utc)
+    data = _data(render_html(timeline, at=at)[0])
+    assert data["initial"] == int(at.timestamp() // 60)
+    t0, t1 = datetime(2021, 7, 7, tzinfo=timezone.utc), datetime(2021, 7, 8, tzinfo=timezone.utc)
+    data = _data(render_html(timeline, t_from=t0, t_to=t1)[0])
+    assert data["steps"][0] == int(t0.timestamp() // 60)
+    assert all(t0.timestamp() // 60 <= s <= t1.timestamp() // 60 for s in data["steps"])
+    default = _data(render_html(timeline)[0])
+    assert default["initial"] == int(timeline.default_time().timestamp() // 60)
+
+
+def test_metadata_block(timeline):
+    html, _ = render_html(timeline, metadata={"version": "9.9", "inputs_sha256": "ab" * 32})
+    meta = _meta(html)
+    assert meta["version"] == "9.9" and meta["inputs_sha256"] == "ab" * 32
+    assert meta["render"]["claims"] == len(timeline.entries)
+
+
+def test_budget_simplifies_geometry_and_says_so():
+    # A detailed polygon: a circle with many vertices.
+    big = Point(63.5, 35.0).buffer(1.0, quad_segs=4000)
+    places = {"u": MapPlace("u", "Big", "admin1", "unit", 35.0, 63.5, geometry=big)}
+    tl = Timeline([(claim("Big", ts(2021, 7, 1), "controlled", actor="Taliban", claimant="a"), "u")], places)
+    html_fine, fine = render_html(tl)
+    html_small, small = render_html(tl, budget=fine.bytes - 150_000)
+    assert small.bytes < fine.bytes
+    assert small.tolerance > fine.tolerance
+    assert any("simplified" in a for a in small.actions)
+    assert len(_data(html_small)["places"][0]["g"]["coordinates"][0]) < len(_data(html_fine)["places"][0]["g"]["coordinates"][0])
+
+
+def test_refuses_to_overwrite(tmp_path, timeline):
+    out = tmp_path / "m.html"
+    render_html(timeline, out)
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(OutputExists, match="overwrite"):
+        render_html(timeline, out)
+    render_html(timeline, out, overwrite=True)
+
+
+def test_empty_timeline_renders():
+    html, report = render_html(Timeline([], {}))
+    data = _data(html)
+    assert data["places"] == [] and data["steps"] == [] and data["initial"] is None
+    assert report.places == 0
+
+
+def test_approximate_area_is_not_a_pin():
+    places = {"u": MapPlace("u", "Ghor", "admin1", "approximate", 34.1, 64.9, radius_m=80_000)}
+    tl = Timeline([(claim("Ghor", ts(2021, 7, 1), "controlled", actor="Taliban", claimant="a"), "u")], places)
+    p = _data(render_html(tl)[0])["places"][0]
+    assert p["d"] == "approximate" and p["r"] == 80_000
+
+
+def test_script_json_escapes():
+    s = script_json({"a": "</script>&\u2028"})
+    assert "<" not in s and ">" not in s and "&" not in s and "\u2028" not in s
+    assert json.loads(s) == {"a": "</script>&\u2028"}
+
+
+def test_view_must_be_known(timeline):
+    with pytest.raises(RenderError, match="view"):
+        render_html(timeline, view="other")
+    assert _data(render_html(timeline, view="claimant")[0])["view"] == "claimant"
+
+
+def test_partial_control_code(timeline):
+    data = _data(render_html(timeline)[0])
+    breitbart = [row for row in data["claims"] if row[6] < 0 and row[9] == "six out of seven districts"]
+    assert breitbart and breitbart[0][2] == 4  # partial control
+    assert breitbart[0][19] == [6, 7]
+
+
+def test_unit_geometry_box_bounds(timeline):
+    data = _data(render_html(timeline)[0])
+    (s, w), (n, e) = data["bounds"]
+    assert (w, s, e, n) == pytest.approx(box(62.9, 34.5, 64.4, 35.7).bounds)
