@@ -30,6 +30,7 @@ from pathlib import Path
 from gazetteer import store
 from gazetteer.errors import IndexBuildError
 from gazetteer.normalize import (
+    NORMALIZE_VERSION,
     looks_like_code,
     normalize,
     skeleton,
@@ -284,6 +285,7 @@ def build_index(
             conn,
             {
                 "schema_version": str(store.SCHEMA_VERSION),
+                "normalize_version": NORMALIZE_VERSION,
                 "built": built,
                 "countries_filter": ",".join(sorted(only)) if only else "",
             },

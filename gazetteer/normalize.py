@@ -59,6 +59,9 @@ _PARENS = re.compile(r"[\(\[\{]([^\)\]\}]*)[\)\]\}]")
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
+#: Bumped whenever a key function changes: an index built with another version is rebuilt.
+NORMALIZE_VERSION = "2"
+
 #: Longest query, in characters, the resolver looks at (longer input is junk, not a name).
 MAX_NAME_LENGTH = 200
 
@@ -80,6 +83,9 @@ _TYPE_WORDS_LEADING = {
     "town of": "populated_place", "village of": "populated_place", "the": "",
 }
 _IZAFE = frozenset({"e", "i", "ye", "yi", "y", "ee", "e ye"})
+# The Arabic article in its romanised (and sun-letter assimilated) forms: dropped from the
+# skeleton so "An Nuaymah", "Al-Nuaymah" and "Nuaymah" meet.
+_ARTICLES = frozenset({"al", "el", "ul", "an", "ar", "as", "ash", "at", "ad", "az", "adh", "ath"})
 
 
 def clean_text(text: str) -> str:
@@ -110,13 +116,15 @@ def normalize(name: str) -> str:
 def split_alternates(name: str) -> list:
     """Split "Nad Ali district (Marja)" into ["Nad Ali district", "Marja"].
 
-    Also splits on " / " and " or " between alternates. The first element is the
-    main name; empty parts are dropped.
+    Also splits on " / " between alternates and on a spaced dash, which ACLED
+    uses for "City - District". The first element is the main name; empty parts
+    are dropped.
     """
     parts = [m.strip() for m in _PARENS.findall(name)]
     main = _PARENS.sub(" ", name)
     out = []
-    for piece in re.split(r"\s+/\s+|\s*/\s*(?=[A-Z])", main):
+    # " / " separates alternates; ACLED writes "City - District" ("Goma - Keshero").
+    for piece in re.split(r"\s+/\s+|\s*/\s*(?=[A-Z])|\s+[-–—]\s+", main):
         if piece.strip():
             out.append(piece.strip())
     out.extend(p for p in parts if p)
@@ -156,6 +164,8 @@ def _tokens_without_izafe(key: str) -> list:
     out = []
     for i, t in enumerate(toks):
         if t in _IZAFE and i > 0:
+            continue
+        if t in _ARTICLES and i < len(toks) - 1:
             continue
         if i < len(toks) - 1 and len(t) >= 4 and t.endswith("i") and t.isascii():
             t = t[:-1]  # joined izafe: Puli -> Pul, Mazari -> Mazar

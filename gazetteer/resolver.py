@@ -45,6 +45,7 @@ from gazetteer.normalize import (
 log = logging.getLogger(__name__)
 
 INDEX_FILENAME = "gazetteer.sqlite"
+EMBEDDED_SOURCES = ("geonames-cities500", "natural-earth-admin")
 
 # Scoring weights and thresholds (see module docstring).
 W_MATCH, W_IMPORTANCE, W_CONTEXT = 0.60, 0.20, 0.20
@@ -130,7 +131,31 @@ class Gazetteer:
 
             log.warning("building the offline gazetteer index in %s (first use, about a minute)", data_dir)
             build_index(path, progress=progress, countries=countries)
-        return cls(path)
+        gz = cls(path)
+        if not gz.is_current():
+            embedded_only = all(s["name"] in EMBEDDED_SOURCES for s in gz.sources())
+            if build and embedded_only:
+                from gazetteer.build import build_index
+
+                log.warning("the index in %s was built by an older conflictmap; rebuilding it", data_dir)
+                gz.close()
+                with store.connect(path) as conn:
+                    row = conn.execute("SELECT v FROM meta WHERE k = 'countries_filter'").fetchone()
+                    gz_filter = row[0].split(",") if row and row[0] else None
+                build_index(path, progress=progress, countries=countries or gz_filter)
+                gz = cls(path)
+            else:
+                log.warning(
+                    "the index in %s was built with older name keys; run `conflictmap gazetteer build "
+                    "--force` and re-add your sources for best results", data_dir,
+                )
+        return gz
+
+    def is_current(self) -> bool:
+        """True when the index was built with this version's name-key functions."""
+        from gazetteer.normalize import NORMALIZE_VERSION
+
+        return self.meta().get("normalize_version") == NORMALIZE_VERSION
 
     def close(self) -> None:
         self._conn.close()

@@ -123,3 +123,253 @@ def exact_matches(conn, key: str, limit: int) -> list:
 
 def select_places(conn, where: str, params=()):
     return conn.execute(f"{_SELECT} WHERE {where}", params).fetchall()
+
+
+# --------------------------------------------------------------------------- loaded sources
+# Helpers for :mod:`gazetteer.sources` (added sources: GeoNames dumps, boundaries, aliases,
+# online results). The embedded build never calls them. Their extra tables are created on the
+# first add (:func:`ensure_source_schema`), so an index built by any version can take sources:
+#
+# ``names.source``  set when a source adds a name to a place *another* source owns (NULL otherwise);
+# ``alt_geoms``     polygons a source attached to a place that already had one;
+# ``edits``         field-level undo log: what a source changed on another source's place;
+# ``codes``         external identifiers of places (``geonames:1129867``, ``geoboundaries:<shapeID>``,
+#                   ``geonames-admin2:AF.02.1901``, ``iso:AF-BDG``...), used to link later loads;
+# ``notes``         per-place provenance text (alias notes, online query and provider);
+# ``admin_codes``   GeoNames admin1/admin2 code tables (code -> name, geonameid).
+#
+# Every add/remove runs in ONE transaction on a journaled connection (:func:`write_transaction`).
+
+import contextlib  # noqa: E402
+
+#: Name flag of analyst aliases (build uses 0 primary, 1 alternate, 2 type words stripped).
+NAME_FLAG_ALIAS = 3
+SOURCE_SCHEMA_VERSION = 1
+#: Fields a source may change on another source's place (recorded in ``edits``).
+EDITABLE_FIELDS = frozenset({
+    "admin1", "admin1_id", "admin2", "admin2_id", "population", "feature_code", "has_geometry",
+    "min_lon", "min_lat", "max_lon", "max_lat", "lat", "lon",
+})
+
+
+@contextlib.contextmanager
+def write_transaction(path):
+    """A journaled writable connection inside one ``BEGIN IMMEDIATE`` ... ``COMMIT``.
+
+    Any exception (including KeyboardInterrupt) rolls back, leaving the index
+    exactly as it was. The connection is closed on exit.
+    """
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA cache_size = -131072")
+        conn.execute("PRAGMA temp_store = FILE")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            ensure_source_schema(conn)
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def ensure_source_schema(conn) -> None:
+    """Create the tables and indexes added sources need (idempotent, transactional)."""
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(names)")}
+    if "source" not in cols:
+        conn.execute("ALTER TABLE names ADD COLUMN source TEXT")
+    for sql in (
+        "CREATE TABLE IF NOT EXISTS alt_geoms (pid INTEGER NOT NULL, source TEXT NOT NULL, wkb BLOB NOT NULL, "
+        "PRIMARY KEY (pid, source))",
+        "CREATE TABLE IF NOT EXISTS edits (source TEXT NOT NULL, pid INTEGER NOT NULL, field TEXT NOT NULL, "
+        "before, after, PRIMARY KEY (source, pid, field))",
+        "CREATE TABLE IF NOT EXISTS codes (code TEXT NOT NULL, pid INTEGER NOT NULL, source TEXT NOT NULL, "
+        "PRIMARY KEY (code, pid))",
+        "CREATE TABLE IF NOT EXISTS notes (pid INTEGER NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS admin_codes (code TEXT PRIMARY KEY, name TEXT, asciiname TEXT, "
+        "geonameid INTEGER, source TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS places_source ON places(source)",
+        "CREATE INDEX IF NOT EXISTS places_admin2 ON places(admin2_id)",
+        "CREATE INDEX IF NOT EXISTS names_source ON names(source) WHERE source IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS codes_pid ON codes(pid)",
+        "CREATE INDEX IF NOT EXISTS codes_source ON codes(source)",
+        "CREATE INDEX IF NOT EXISTS edits_pid ON edits(pid)",
+        "CREATE INDEX IF NOT EXISTS notes_pid ON notes(pid)",
+    ):
+        conn.execute(sql)
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('sources_schema_version', ?)", (str(SOURCE_SCHEMA_VERSION),))
+
+
+def next_pid(conn) -> int:
+    return (conn.execute("SELECT MAX(pid) FROM places").fetchone()[0] or 0) + 1
+
+
+def insert_rows(conn, place_rows=(), name_rows=(), geom_rows=(), *, name_source=None) -> None:
+    """Append rows to an index that already has its indexes (no index creation here).
+
+    ``name_rows`` are :func:`gazetteer.build._name_rows` tuples; ``name_source``
+    marks names added to places another source owns.
+    """
+    if place_rows:
+        conn.executemany(f"INSERT INTO places VALUES ({','.join('?' * len(PLACE_COLUMNS))})", place_rows)
+    if name_rows:
+        conn.executemany(
+            "INSERT INTO names (key, skel, soft, pid, name, flag, source) VALUES (?,?,?,?,?,?,?)",
+            (r[:6] + (name_source,) for r in name_rows),
+        )
+    if geom_rows:
+        conn.executemany("INSERT INTO geoms VALUES (?,?)", geom_rows)
+
+
+NAME_INDEXES = (
+    ("names_key", "CREATE INDEX names_key ON names(key)"),
+    ("names_skel", "CREATE INDEX names_skel ON names(skel)"),
+    ("names_pid", "CREATE INDEX names_pid ON names(pid)"),
+)
+
+
+def drop_name_indexes(conn) -> None:
+    """Drop the names indexes before a bulk append (recreated by :func:`create_name_indexes`,
+    which sorts once instead of updating three B-trees per row). Transactional."""
+    for name, _sql in NAME_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def create_name_indexes(conn) -> None:
+    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    for name, sql in NAME_INDEXES:
+        if name not in existing:
+            conn.execute(sql)
+
+
+def set_fields(conn, source: str, pid: int, values: dict) -> bool:
+    """Change fields of a place another source owns, logging the old values in ``edits``.
+
+    The first value a source saw is kept as ``before``, so several changes by one
+    source undo to the original. Returns True when anything changed.
+    """
+    bad = set(values) - EDITABLE_FIELDS
+    if bad:
+        raise ValueError(f"fields {sorted(bad)} cannot be edited by a source")
+    cols = list(values)
+    row = conn.execute(f"SELECT {', '.join(cols)} FROM places WHERE pid = ?", (pid,)).fetchone()
+    if row is None:
+        return False
+    changed = {c: v for c, v, old in zip(cols, values.values(), row) if old != v}
+    if not changed:
+        return False
+    old_by_col = dict(zip(cols, row))
+    for c, v in changed.items():
+        conn.execute(
+            "INSERT INTO edits VALUES (?,?,?,?,?) ON CONFLICT(source, pid, field) DO UPDATE SET after = excluded.after",
+            (source, pid, c, old_by_col[c], v),
+        )
+    conn.execute(f"UPDATE places SET {', '.join(c + ' = ?' for c in changed)} WHERE pid = ?",
+                 (*changed.values(), pid))
+    return True
+
+
+def attach_geometry(conn, source: str, pid: int, wkb: bytes, bounds) -> str:
+    """Give a place a polygon: its primary geometry when it has none (undoable), else an alternate.
+
+    Returns ``"primary"`` or ``"alternate"``.
+    """
+    has = conn.execute("SELECT 1 FROM geoms WHERE pid = ?", (pid,)).fetchone()
+    if has:
+        conn.execute("INSERT OR REPLACE INTO alt_geoms VALUES (?,?,?)", (pid, source, wkb))
+        return "alternate"
+    conn.execute("INSERT INTO geoms VALUES (?,?)", (pid, wkb))
+    conn.execute("INSERT OR REPLACE INTO edits VALUES (?,?,?,?,?)", (source, pid, "geom", None, 1))
+    x0, y0, x1, y1 = bounds
+    set_fields(conn, source, pid, {"has_geometry": 1, "min_lon": x0, "min_lat": y0, "max_lon": x1, "max_lat": y1})
+    return "primary"
+
+
+def add_codes(conn, source: str, pairs) -> None:
+    """Record external identifiers: iterable of (code, pid)."""
+    conn.executemany("INSERT OR IGNORE INTO codes VALUES (?,?,?)", ((c, p, source) for c, p in pairs))
+
+
+def pids_for_codes(conn, codes) -> dict:
+    """code -> pid for codes known in ``codes`` or as a place id (``places.id``)."""
+    codes = list(dict.fromkeys(codes))
+    out = {}
+    for i in range(0, len(codes), 500):
+        chunk = codes[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        out.update(conn.execute(f"SELECT id, pid FROM places WHERE id IN ({marks})", chunk).fetchall())
+        for code, pid in conn.execute(f"SELECT code, pid FROM codes WHERE code IN ({marks})", chunk):
+            out.setdefault(code, pid)
+    return out
+
+
+def register_source(conn, info: dict) -> None:
+    conn.execute("INSERT OR REPLACE INTO sources VALUES (?,?)", (info["name"], json.dumps(info, ensure_ascii=False)))
+
+
+def source_info(conn, name: str):
+    row = conn.execute("SELECT info FROM sources WHERE name = ?", (name,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def delete_source(conn, source: str) -> dict:
+    """Remove everything ``source`` added (inside the caller's transaction) and return counts.
+
+    Places the source owns go with their names, polygons, codes and notes; names,
+    alternate polygons and codes it attached to other places go too; fields it
+    changed on other places are restored when they still hold its value; links
+    (admin1_id / admin2_id) other places had to the removed places are cleared.
+    """
+    conn.execute("DROP TABLE IF EXISTS temp.gone")
+    conn.execute("CREATE TEMP TABLE gone AS SELECT pid, id FROM places WHERE source = ?", (source,))
+    conn.execute("CREATE INDEX temp.gone_pid ON gone(pid)")
+    conn.execute("CREATE INDEX temp.gone_id ON gone(id)")
+    n_places = conn.execute("SELECT COUNT(*) FROM gone").fetchone()[0]
+    restored = 0
+    edits = conn.execute(
+        "SELECT pid, field, before, after FROM edits WHERE source = ? AND pid NOT IN (SELECT pid FROM gone)",
+        (source,),
+    ).fetchall()
+    for pid, field, before, after in edits:
+        if field == "geom":
+            conn.execute("DELETE FROM geoms WHERE pid = ?", (pid,))
+            restored += 1
+            continue
+        if field not in EDITABLE_FIELDS:
+            continue
+        cur = conn.execute(f"SELECT {field} FROM places WHERE pid = ?", (pid,)).fetchone()
+        if cur is not None and cur[0] == after:
+            conn.execute(f"UPDATE places SET {field} = ? WHERE pid = ?", (before, pid))
+            restored += 1
+    n_names = conn.execute(
+        "DELETE FROM names WHERE pid IN (SELECT pid FROM gone)"
+    ).rowcount + conn.execute("DELETE FROM names WHERE source = ?", (source,)).rowcount
+    for table in ("geoms", "alt_geoms", "codes", "notes", "edits"):
+        conn.execute(f"DELETE FROM {table} WHERE pid IN (SELECT pid FROM gone)")
+    for table in ("alt_geoms", "codes", "notes", "edits", "admin_codes"):
+        conn.execute(f"DELETE FROM {table} WHERE source = ?", (source,))
+    conn.execute("DELETE FROM places WHERE pid IN (SELECT pid FROM gone)")
+    unlinked = conn.execute(
+        "UPDATE places SET admin2 = NULL, admin2_id = NULL WHERE admin2_id IN (SELECT id FROM gone)"
+    ).rowcount
+    unlinked += conn.execute(
+        "UPDATE places SET admin1 = NULL, admin1_id = NULL WHERE admin1_id IN (SELECT id FROM gone)"
+    ).rowcount
+    existed = conn.execute("DELETE FROM sources WHERE name = ?", (source,)).rowcount
+    conn.execute("DROP TABLE temp.gone")
+    return {"source": source, "existed": bool(existed), "places": n_places, "names": n_names,
+            "restored_fields": restored, "unlinked": unlinked}
+
+
+def counts_by_kind_country(conn) -> list:
+    """(country_code, kind, count) rows, largest first."""
+    return conn.execute(
+        "SELECT COALESCE(country_code, ''), kind, COUNT(*) FROM places GROUP BY 1, 2 ORDER BY 3 DESC"
+    ).fetchall()
+
+
+def counts_by_source(conn) -> dict:
+    return dict(conn.execute("SELECT COALESCE(source, ''), COUNT(*) FROM places GROUP BY 1"))

@@ -41,3 +41,16 @@ def test_open_builds_on_first_use(tmp_path):
     assert gz.stats()["by_kind"]["populated_place"] > 100
     conn = sqlite3.connect(tmp_path / "gazetteer.sqlite")
     assert conn.execute("SELECT v FROM meta WHERE k='countries_filter'").fetchone()[0] == "TJ"
+
+
+def test_index_from_an_older_normalizer_is_rebuilt(tmp_path):
+    import sqlite3
+
+    build_index(tmp_path / "gazetteer.sqlite", countries=["TJ"])
+    con = sqlite3.connect(tmp_path / "gazetteer.sqlite")
+    con.execute("UPDATE meta SET v = 'old' WHERE k = 'normalize_version'")
+    con.commit()
+    con.close()
+    gz = Gazetteer.open(tmp_path, build=True)
+    assert gz.is_current()
+    assert gz.meta()["countries_filter"] == "TJ"  # rebuilt with the same scope
