@@ -20,6 +20,8 @@ FORMATS = ("table", "json", "geojson")
 
 
 def _read_names(names, names_file):
+    if list(names) == ["-"]:  # `conflictmap resolve -`: names from stdin, one per line
+        names, names_file = [], click.get_text_stream("stdin")
     out = list(names)
     if names_file is not None:
         for line in names_file:
@@ -88,7 +90,7 @@ def command(names, names_file, country, within, limit, fmt, strict, data_dir):
       conflictmap resolve "Qala-e-Naw" "Badghis province"
       conflictmap resolve Kunduz --format json
       conflictmap resolve --country AF --within Badghis "Qal-e-Naw"
-      cut -d, -f1 places.csv | conflictmap resolve --file - --format geojson
+      cut -d, -f1 places.csv | conflictmap resolve - --format geojson
     """
     queries = _read_names(names, names_file)
     if not queries:

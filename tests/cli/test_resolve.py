@@ -32,6 +32,8 @@ def test_geojson_one_feature_per_line_lon_lat(small_gazetteer_dir):
 def test_names_from_stdin_and_file(small_gazetteer_dir, tmp_path):
     r = run(["resolve", "--file", "-", "--format", "json"], small_gazetteer_dir, input="Kunduz\n\nGardiz\n")
     assert [o["query"] for o in json.loads(r.stdout)] == ["Kunduz", "Gardiz"]
+    r = run(["resolve", "-", "--format", "json"], small_gazetteer_dir, input="Herat\n")
+    assert json.loads(r.stdout)[0]["best"]["name"] in ("Herat", "Herāt")
     f = tmp_path / "names.txt"
     f.write_text("Maimana\n", encoding="utf-8")
     r = run(["resolve", "--file", str(f), "--format", "json"], small_gazetteer_dir)
