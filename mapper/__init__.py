@@ -2,12 +2,29 @@
 
 Public API::
 
-    from mapper import Claim, TimeSpan
+    from mapper import read_claims, parse_time, format_time
+    claims, report = read_claims(["claims.csv"])
 """
 
+from mapper.claims_io import LoadReport, read_claims, write_claims_csv
 from mapper.errors import MapperError
-from mapper.model import Claim, Origin, TimeSpan, STATUSES
+from mapper.model import STATUSES, Claim, Origin, TimeSpan
+from mapper.status import normalize_status
+from mapper.timespan import format_time, parse_time
 
 __version__ = "0.1.0"
 
-__all__ = ["Claim", "Origin", "TimeSpan", "STATUSES", "MapperError", "__version__"]
+__all__ = [
+    "Claim",
+    "Origin",
+    "TimeSpan",
+    "STATUSES",
+    "MapperError",
+    "LoadReport",
+    "read_claims",
+    "write_claims_csv",
+    "normalize_status",
+    "parse_time",
+    "format_time",
+    "__version__",
+]
