@@ -119,7 +119,7 @@ DEFAULT_ACTORS = (
             "afghan special operation units", "defence ministry", "defense ministry",
             "afghan defence ministry", "afghan defense ministry", "ministry of defence", "ministry of defense",
             "mod", "interior ministry", "ministry of interior", "nds", "national directorate of security",
-            "governor", "provincial governor", "military forces of afghanistan 2014",
+            "governor", "provincial governor", "vice president", "first vice president", "president ashraf ghani", "military forces of afghanistan 2014",
             "military forces of afghanistan 2004 2021", "military forces of afghanistan 2014 2021",
             "police forces of afghanistan 2014", "police forces of afghanistan 2004 2021",
             "police forces of afghanistan 2014 2021", "militia pro government",

@@ -595,7 +595,7 @@ class Timeline:
         for key, st in states.items():
             if self._by_place.get(key):
                 by_kind[_kind_group(self.places[key].kind)][key] = st
-        for group in ("provinces", "districts", "towns and villages", "other places"):
+        for group in ("countries", "provinces", "districts", "towns and villages", "other places"):
             if by_kind.get(group):
                 counts.extend(_category_counts(f"All mapped {group}", "", f"mapped {group}", by_kind[group], self))
         return counts
@@ -657,6 +657,8 @@ def _category_counts(unit: str, unit_key: str, level: str, states: Mapping, tl: 
 
 
 def _kind_group(kind: str) -> str:
+    if kind == "country":
+        return "countries"
     if kind in PROVINCE_KINDS:
         return "provinces"
     if kind in DISTRICT_KINDS or kind == "admin3":

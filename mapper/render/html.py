@@ -164,7 +164,7 @@ def time_label(span) -> str:
         format_time = None
     if format_time is not None:
         try:
-            return format_time(span)
+            return format_time(span, show_tz=True)
         except Exception as err:  # a label must never break rendering
             log.debug("format_time failed for %r: %s", span, err)
     if span.text:
@@ -305,28 +305,37 @@ class _Payload:
                 out.append(_Geo("none"))
         return out
 
-    def build(self, geos: list, tolerance: float, nd: int) -> dict:
+    def build_claims(self) -> dict:
+        """Claims, claimants, actors, steps: everything that does not depend on geometry.
+
+        Repeated text (time labels, sources, URLs, scopes, file names) goes into one string
+        table (``strings``) and claims refer to it by index; quotes and ids stay inline.
+        """
         tl = self.tl
         actors = list(tl.actors)
         actor_index = {a.name: i for i, a in enumerate(actors)}
-        claimants, claimant_index, entry_claimant = [], {}, {}
-        for e in tl.entries:  # first spelling of each claimant, in order of appearance
-            if e.claimant_key not in claimant_index:
+        strings, string_index = [""], {"": 0}
+
+        def intern(text) -> int:
+            text = text or ""
+            i = string_index.get(text)
+            if i is None:
+                i = string_index[text] = len(strings)
+                strings.append(text)
+            return i
+
+        claimants, claimant_index = [], {}
+        files, file_index = [], {}
+        claims = []
+        label_cache = {}
+        for e in tl.entries:
+            if e.claimant_key not in claimant_index:  # first spelling of each claimant, in order of appearance
                 claimant_index[e.claimant_key] = len(claimants)
                 claimants.append((e.claimant, e.side))
-            entry_claimant[e.index] = claimant_index[e.claimant_key]
-        files = []
-        file_index = {}
-        claims = []
-        for e in tl.entries:
             c = e.claim
-            path = c.origin.path or ""
-            if path not in file_index:
-                file_index[path] = len(files)
-                files.append(os.path.basename(path))
             row = [
                 self.index.get(e.place_key, -1),
-                entry_claimant[e.index],
+                claimant_index[e.claimant_key],
                 PARTIAL_CODE if e.partial else STATUS_CODES.get(c.status, 0),
                 actor_index.get(e.actor, -1),
                 minutes(e.start),
@@ -334,37 +343,25 @@ class _Payload:
                 e.derived_from if e.derived_from is not None else -1,
             ]
             if e.derived_from is None:
+                path = c.origin.path or ""
+                if path not in file_index:
+                    file_index[path] = len(files)
+                    files.append(os.path.basename(path))
+                key = (c.time, c.time_end)
+                label = label_cache.get(key)
+                if label is None:
+                    label = label_cache[key] = time_label(c.time) + (
+                        f" to {time_label(c.time_end)}" if c.time_end else "")
                 row += [
-                    time_label(c.time) + (f" to {time_label(c.time_end)}" if c.time_end else ""),
-                    c.status_raw if c.status_raw and c.status_raw.strip().lower() != c.status else "",
-                    c.scope, c.quote, c.source, safe_url(c.url), safe_url(c.archive_url),
-                    c.id, file_index[path], c.origin.row if c.origin.row is not None else -1, c.place,
-                    _unsafe_note(c), _scope_count(c.scope),
+                    intern(label),
+                    intern(c.status_raw if c.status_raw and c.status_raw.strip().lower() != c.status else ""),
+                    intern(c.scope), c.quote, intern(c.source), intern(safe_url(c.url)),
+                    intern(safe_url(c.archive_url)), c.id, file_index[path],
+                    c.origin.row if c.origin.row is not None else -1, intern(c.place), intern(_unsafe_note(c)),
+                    _scope_count(c.scope),
                 ]
             claims.append(row)
-        places = []
-        for k, geo in zip(self.keys, geos):
-            p = tl.places[k]
-            entries = [e.index for e in tl.claims_for(k)]
-            item = {
-                "n": p.name, "k": p.kind, "d": geo.kind, "e": entries,
-                "a": ", ".join(x for x in (p.admin1 if p.admin1 != p.name else "", p.country) if x),
-                "id": p.gazetteer_id, "note": p.note,
-            }
-            if geo.kind == "unit":
-                item["g"] = geo.encoded
-            elif geo.kind in ("point", "approximate"):
-                item["ll"] = [round(geo.lonlat[1], max(nd, 4)), round(geo.lonlat[0], max(nd, 4))]
-                if geo.radius_m:
-                    item["r"] = round(geo.radius_m)
-            if p.parent_key and p.parent_key in self.index and p.kind in ("admin2", "admin3"):
-                item["up"] = self.index[p.parent_key]
-            kids = [self.index[c] for c in tl.children.get(k, ()) if c in self.index]
-            if kids:
-                item["ch"] = kids
-            places.append(item)
-        steps = [minutes(s) for s in tl.steps(self.t_from, self.t_to)]
-        steps = sorted(set(steps))
+        steps = sorted({minutes(s) for s in tl.steps(self.t_from, self.t_to)})
         initial = self.at or tl.default_time()
         if initial is not None:
             if self.t_from and initial < self.t_from:
@@ -387,11 +384,34 @@ class _Payload:
             "actors": [{"name": a.name, "colour": a.colour, "configured": a.configured} for a in actors],
             "claimants": [{"name": n, "side": s} for n, s in claimants],
             "files": files,
-            "places": places,
+            "strings": strings,
             "claims": claims,
-            "cluster": sum(1 for g in geos if g.kind == "point") > CLUSTER_THRESHOLD,
             "kinds": KIND_LABELS,
         }
+
+    def build_places(self, geos: list, nd: int) -> list:
+        tl = self.tl
+        places = []
+        for k, geo in zip(self.keys, geos):
+            p = tl.places[k]
+            item = {
+                "n": p.name, "k": p.kind, "d": geo.kind, "e": [e.index for e in tl.claims_for(k)],
+                "a": ", ".join(x for x in (p.admin1 if p.admin1 != p.name else "", p.country) if x),
+                "id": p.gazetteer_id, "note": p.note,
+            }
+            if geo.kind == "unit":
+                item["g"] = geo.encoded
+            elif geo.kind in ("point", "approximate"):
+                item["ll"] = [round(geo.lonlat[1], max(nd, 4)), round(geo.lonlat[0], max(nd, 4))]
+                if geo.radius_m:
+                    item["r"] = round(geo.radius_m)
+            if p.parent_key and p.parent_key in self.index and p.kind in ("admin2", "admin3"):
+                item["up"] = self.index[p.parent_key]
+            kids = [self.index[c] for c in tl.children.get(k, ()) if c in self.index]
+            if kids:
+                item["ch"] = kids
+            places.append(item)
+        return places
 
 
 def _scope_count(text: str):
@@ -473,8 +493,10 @@ def render_html(
     app_js = _inline_js(_asset("conflictmap.js"))
     css = _leaflet_css() + "\n" + _asset("conflictmap.css")
     fixed = len(leaflet_js) + len(app_js) + len(css) + 6000
-    probe = payload.build([_Geo(g.kind, lonlat=g.lonlat, radius_m=g.radius_m) for g in geos], 0, 5)
-    claims_bytes = len(script_json(probe["claims"])) + len(script_json(probe["places"]))
+    data = payload.build_claims()
+    probe = payload.build_places([_Geo(g.kind, lonlat=g.lonlat, radius_m=g.radius_m) for g in geos], 5)
+    claims_bytes = (len(script_json(data["claims"])) + len(script_json(data["strings"])) + len(script_json(probe))
+                    + len(script_json(data["steps"])))
     unit_points = sum(_count_points(g.geom) for g in geos if g.kind == "unit")
     # Basemap outlines are context: coarse, encoded once, measured exactly.
     outlines = []
@@ -512,7 +534,8 @@ def render_html(
             g.encoded = _encode_geom(g.geom, tol, nd)
             if g.encoded is None:
                 g.kind = "none"
-    data = payload.build(geos, tol, nd)
+    data["places"] = payload.build_places(geos, nd)
+    data["cluster"] = sum(1 for g in geos if g.kind == "point") > CLUSTER_THRESHOLD
     data["basemap"] = outlines
     data["bounds"] = _bounds(timeline.places[k] for k in payload.keys) or _basemap_bounds([(n, k, g) for n, k, g in basemap if g is not None])
     data["attribution"] = [a for a in attribution if a]

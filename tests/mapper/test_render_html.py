@@ -119,10 +119,10 @@ def test_only_http_urls_are_linked():
     claims.append((claim("P", ts(2021, 7, 7), "controlled", claimant="ok", url="https://example.org/a?b=1&c=2",
                          row=9), "p"))
     data = _data(render_html(Timeline(claims, places))[0])
-    urls = [row[12] for row in data["claims"]]
+    urls = [data["strings"][row[12]] for row in data["claims"]]
     assert urls[:-1] == [""] * len(bad)
     assert urls[-1] == "https://example.org/a?b=1&c=2"
-    assert all("not linked" in row[18] for row in data["claims"][:-1])
+    assert all("not linked" in data["strings"][row[18]] for row in data["claims"][:-1])
     assert safe_url("http://x.example") == "http://x.example"
 
 
@@ -220,9 +220,20 @@ def test_view_must_be_known(timeline):
     assert _data(render_html(timeline, view="claimant")[0])["view"] == "claimant"
 
 
+def test_repeated_text_is_stored_once(timeline):
+    data = _data(render_html(timeline)[0])
+    assert len(data["strings"]) == len(set(data["strings"]))
+    sources = [data["strings"][row[11]] for row in data["claims"] if row[6] < 0]
+    assert set(sources) == {"Test Wire"} and data["strings"].count("Test Wire") == 1
+    labels = [data["strings"][row[7]] for row in data["claims"] if row[6] < 0]
+    assert "6 Jul 2021, 07:30\u201313:30 (UTC)" in labels  # the precision of the span is kept
+    assert len(set(labels)) < len(labels)  # repeated labels ...
+    assert all(data["strings"].count(label) == 1 for label in labels)  # ... stored once
+
+
 def test_partial_control_code(timeline):
     data = _data(render_html(timeline)[0])
-    breitbart = [row for row in data["claims"] if row[6] < 0 and row[9] == "six out of seven districts"]
+    breitbart = [row for row in data["claims"] if row[6] < 0 and data["strings"][row[9]] == "six out of seven districts"]
     assert breitbart and breitbart[0][2] == 4  # partial control
     assert breitbart[0][19] == [6, 7]
 

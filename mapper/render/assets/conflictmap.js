@@ -10,7 +10,7 @@
   'use strict';
 
   var DATA = JSON.parse(document.getElementById('conflictmap-data').textContent);
-  var C = DATA.claims, P = DATA.places, A = DATA.actors, CL = DATA.claimants;
+  var C = DATA.claims, P = DATA.places, A = DATA.actors, CL = DATA.claimants, STR = DATA.strings || [''];
   var STATUS = ['controlled', 'contested', 'attacked', 'not_controlled', 'controlled'];  // 4: part of the place
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   var DISPUTED = '#CC79A7', CONTESTED_DEFAULT = '#E69F00', UNSTATED = '#555555', UNKNOWN = '#9E9E9E';
@@ -102,6 +102,8 @@
     }
   }
   function src(ci) { var c = C[ci]; return c[FROM] >= 0 ? C[c[FROM]] : c; }
+  // Text fields stored once in the string table (label, raw word, scope, source, URLs, place as written, note).
+  function txt(row, k) { return STR[row[k]] || ''; }
   function actorName(ai) { return ai >= 0 ? A[ai].name : ''; }
   function actorColour(ai) { return ai >= 0 ? A[ai].colour : UNSTATED; }
   function kindLabel(k) { return (DATA.kinds && DATA.kinds[k]) || 'Place'; }
@@ -439,7 +441,7 @@
     var li = el('li');
     if (currentIds.indexOf(ci) >= 0) { li.className = 'cm-current'; } else if (c[T0] > t) { li.className = 'cm-future'; }
     if (!claimantOn(c[WHO])) { li.className += ' cm-filtered'; }
-    var when = el('div', 'cm-when', s[LABEL]);
+    var when = el('div', 'cm-when', txt(s, LABEL));
     if (currentIds.indexOf(ci) >= 0) { when.appendChild(el('span', 'cm-tag', 'current')); }
     else if (c[T0] > t) { when.appendChild(el('span', 'cm-tag', 'later')); }
     else { when.appendChild(el('span', 'cm-tag', c[T1] !== null && c[T1] <= t ? 'no longer current' : '')); }
@@ -449,30 +451,30 @@
     if (CL[c[WHO]].side) { who.appendChild(el('span', 'cm-tag', 'speaks for ' + CL[c[WHO]].side)); }
     li.appendChild(who);
     var what = STATUS[c[ST]].replace('_', ' ');
-    if (s[RAW]) { what += ' (\u201c' + s[RAW] + '\u201d)'; }
+    if (txt(s, RAW)) { what += ' (\u201c' + txt(s, RAW) + '\u201d)'; }
     var line = el('div', 'cm-what');
     line.appendChild(el('span', null, 'Status: '));
     line.appendChild(el('b', null, what));
     if (c[ACT] >= 0) { line.appendChild(el('span', null, ' \u00b7 Actor: ' + A[c[ACT]].name)); }
-    if (s[SCOPE]) { line.appendChild(el('span', null, ' \u00b7 Scope: ' + s[SCOPE])); }
+    if (txt(s, SCOPE)) { line.appendChild(el('span', null, ' \u00b7 Scope: ' + txt(s, SCOPE))); }
     li.appendChild(line);
     if (c[ST] === 4) { li.appendChild(el('div', 'cm-derived', 'Control of part of the place only: counted as contested.')); }
     if (c[FROM] >= 0) {
       li.appendChild(el('div', 'cm-derived', 'Applies here through a claim about ' + P[C[c[FROM]][PL]].n +
-        ' (scope: ' + s[SCOPE] + ')'));
-    } else if (s[PNAME] && s[PNAME] !== P[c[PL]].n) {
-      li.appendChild(el('div', 'cm-when', 'Place as written: ' + s[PNAME]));
+        ' (scope: ' + txt(s, SCOPE) + ')'));
+    } else if (txt(s, PNAME) && txt(s, PNAME) !== P[c[PL]].n) {
+      li.appendChild(el('div', 'cm-when', 'Place as written: ' + txt(s, PNAME)));
     }
     if (s[QUOTE]) { li.appendChild(el('blockquote', null, '\u201c' + s[QUOTE] + '\u201d')); }
     var sl = el('div', 'cm-src');
     sl.appendChild(el('span', null, 'Source: '));
-    sl.appendChild(s[URL] ? link(s[URL], s[SRC] || s[URL]) : el('span', null, s[SRC] || 'not given'));
-    if (s[ARCH]) { sl.appendChild(el('span', null, ' \u00b7 ')); sl.appendChild(link(s[ARCH], 'archived copy')); }
+    sl.appendChild(txt(s, URL) ? link(txt(s, URL), txt(s, SRC) || txt(s, URL)) : el('span', null, txt(s, SRC) || 'not given'));
+    if (txt(s, ARCH)) { sl.appendChild(el('span', null, ' \u00b7 ')); sl.appendChild(link(txt(s, ARCH), 'archived copy')); }
     var where = [];
     if (DATA.files[s[FILE]]) { where.push(DATA.files[s[FILE]] + (s[ROW] >= 0 ? ' row ' + s[ROW] : '')); }
     if (s[ID]) { where.push('id ' + s[ID]); }
     if (where.length) { sl.appendChild(el('span', null, ' \u00b7 ' + where.join(', '))); }
-    if (s[NOTE]) { sl.appendChild(el('span', null, ' \u00b7 ' + s[NOTE])); }
+    if (txt(s, NOTE)) { sl.appendChild(el('span', null, ' \u00b7 ' + txt(s, NOTE))); }
     li.appendChild(sl);
     return li;
   }
@@ -493,7 +495,7 @@
   function unitStyleFor(a) { return unitStyle(a, -1); }
   function openPopup(pi, latlng) {
     state.popupPlace = pi;
-    L.popup({maxWidth: 400, minWidth: 260, maxHeight: 380, autoPanPadding: [20, 20]})
+    L.popup({maxWidth: 400, minWidth: 260, maxHeight: 420, autoPanPaddingTopLeft: [60, 16], autoPanPaddingBottomRight: [16, 40]})
       .setLatLng(latlng || (P[pi].ll || layers[pi].getBounds().getCenter()))
       .setContent(popupContent(pi))
       .openOn(map);
@@ -515,13 +517,25 @@
     st.appendChild(swatch(a, 16));
     st.appendChild(el('span', null, statusLabel(a).charAt(0).toUpperCase() + statusLabel(a).slice(1) + ' \u00b7 as of ' + fmtTime(t)));
     box.appendChild(st);
-    if (a.ids.length || a.s !== 'unknown') {
-      var parts = a.ids.map(function (ci) {
+    if (a.ids.length) {
+      // What the current claims say, grouped: "controlled by Taliban: MP ..., Taliban spokesman".
+      var groups = {}, order = [];
+      a.ids.forEach(function (ci) {
         var c = C[ci];
-        return CL[c[WHO]].name + ': ' + STATUS[c[ST]].replace('_', ' ') + (c[ST] === 4 ? ' (part of the place)' : '') +
-          (c[ACT] >= 0 ? ' (' + A[c[ACT]].name + ')' : '');
+        var what = STATUS[c[ST]].replace('_', ' ') + (c[ST] === 4 ? ' (part of the place)' : '') +
+          (c[ACT] >= 0 ? (c[ST] === 3 ? ' — denies ' : ' — ') + A[c[ACT]].name : '');
+        if (!groups[what]) { groups[what] = []; order.push(what); }
+        if (groups[what].indexOf(CL[c[WHO]].name) < 0) { groups[what].push(CL[c[WHO]].name); }
       });
-      box.appendChild(el('p', 'cm-reason', 'Current claims: ' + parts.join('; ')));
+      box.appendChild(el('p', 'cm-reason', 'Current claims (' + a.ids.length + '):'));
+      var ul = el('ul', 'cm-current');
+      order.forEach(function (what) {
+        var li = el('li');
+        li.appendChild(el('b', null, what + ': '));
+        li.appendChild(el('span', null, groups[what].join('; ')));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
     }
     if (p.ch) {
       var shares = shareLines(pi);
@@ -539,6 +553,7 @@
 
   // ------------------------------------------------------------------ counts
   function kindGroup(k) {
+    if (k === 'country') { return 'countries'; }
     if (k === 'admin1') { return 'provinces'; }
     if (k === 'admin2' || k === 'admin3') { return 'districts'; }
     if (k === 'populated_place') { return 'towns and villages'; }
@@ -578,7 +593,7 @@
       var g = kindGroup(p.k);
       (groups[g] = groups[g] || []).push(pi);
     });
-    ['provinces', 'districts', 'towns and villages', 'other places'].forEach(function (g) {
+    ['countries', 'provinces', 'districts', 'towns and villages', 'other places'].forEach(function (g) {
       if (groups[g]) { out.push({unit: 'All mapped ' + g, level: 'mapped ' + g, total: groups[g].length, lines: group(groups[g])}); }
     });
     return out;
@@ -599,6 +614,10 @@
         return;
       }
       var noun = c.level === 'districts' ? 'districts' : c.level.replace('mapped ', '');
+      if (c.total === 1) {
+        noun = {districts: 'district', countries: 'country', provinces: 'province', 'towns and villages': 'town or village',
+          'other places': 'other place'}[noun] || noun;
+      }
       div.appendChild(el('span', 'cm-unit', c.unit + ' (' + c.total + ' ' + noun + ')'));
       var ul = el('ul');
       c.lines.forEach(function (l) {
@@ -616,7 +635,7 @@
           if (a.ids.length) {
             li.appendChild(el('div', null, a.ids.map(function (ci) {
               var s = src(ci), cc = C[ci];
-              return CL[cc[WHO]].name + ', ' + s[LABEL] + (DATA.files[s[FILE]] ? ' (' + DATA.files[s[FILE]] + ' row ' + s[ROW] + ')' : '');
+              return CL[cc[WHO]].name + ', ' + txt(s, LABEL) + (DATA.files[s[FILE]] ? ' (' + DATA.files[s[FILE]] + ' row ' + s[ROW] + ')' : '');
             }).join('; ')));
           }
           list.appendChild(li);
