@@ -1,0 +1,497 @@
+"""Plain-language description of the map state at an instant, and the map state itself.
+
+The description is the text alternative of every map: the caption and
+``<noscript>`` content of an embed, the alt text of a static image, and the
+output of ``conflictmap describe``. It is built only from the timeline
+(:mod:`mapper.timeline`): the same assessment the maps colour places by,
+and the current claims behind it, each with its claimant, status, actor,
+the word the source used and the claim's own time label. Nothing is
+invented or summarised beyond those fields, and the same input always gives
+the same text.
+
+:func:`prepare_state` turns claims files into a :class:`MapState` (read,
+resolve through the gazetteer, build the timeline, collect basemap outlines
+and credits) with the same steps and defaults as the interactive map
+(:func:`mapper.pipeline.build_map`), so the static map, the description and
+the HTML map agree for the same claims and time.
+
+Examples
+--------
+>>> state = prepare_state(["claims.csv"], gazetteer=gz)          # doctest: +SKIP
+>>> print(describe(state.timeline, state.at).text)               # doctest: +SKIP
+As of 7 Jul 2021, 07:30 UTC (12:00 at UTC+04:30): Qala-e-Naw (town or city, Badghis): disputed ...
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Optional, Sequence
+
+from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
+from mapper.timeline import DISPUTED, UNKNOWN, Timeline, _aware, status_label
+
+log = logging.getLogger(__name__)
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: Order in which places are described: disagreement first, places without a current claim last.
+STATUS_ORDER = {DISPUTED: 0, CONTESTED: 1, CONTROLLED: 2, ATTACKED: 3, UNKNOWN: 4}
+#: Within a status: towns, then districts, provinces, countries (as the maps label them).
+KIND_ORDER = {"populated_place": 0, "other": 1, "admin3": 2, "admin2": 3, "admin1": 4, "country": 5}
+KIND_WORDS = {
+    "country": "country", "admin1": "province", "admin2": "district", "admin3": "sub-district",
+    "populated_place": "town or city", "other": "place",
+}
+#: Default title, the same as the interactive map's.
+DEFAULT_TITLE = "Reported control"
+#: The sentence that keeps readers from taking claims for facts.
+CAVEAT = "Statuses summarise what the claimants say; they are not verified."
+
+
+# ---------------------------------------------------------------------------- time labels
+def local_offset_minutes(timeline: Timeline) -> int:
+    """UTC offset (minutes) of most claims' times: the zone the maps show local time in.
+
+    The same rule as the interactive map (``local_offset_minutes`` in its data).
+    """
+    offsets = Counter(
+        int((e.claim.time.earliest.utcoffset() or timedelta(0)).total_seconds() // 60)
+        for e in timeline.entries
+        if e.derived_from is None and e.claim.time.earliest.tzinfo is not None
+    )
+    return offsets.most_common(1)[0][0] if offsets else 0
+
+
+def format_utc(t: datetime) -> str:
+    """``7 Jul 2021, 07:30 UTC`` (the interactive map's "as of" format).
+
+    Examples
+    --------
+    >>> format_utc(datetime(2021, 7, 7, 12, 0, tzinfo=timezone(timedelta(hours=4, minutes=30))))
+    '7 Jul 2021, 07:30 UTC'
+    """
+    u = _aware(t).astimezone(timezone.utc)
+    return f"{u.day} {MONTHS[u.month - 1]} {u.year}, {u:%H:%M} UTC"
+
+
+def format_local(t: datetime, offset_minutes: int) -> str:
+    """``12:00 at UTC+04:30`` (with `` on 8 Jul`` when the local date differs); "" for UTC.
+
+    Examples
+    --------
+    >>> format_local(datetime(2021, 7, 7, 7, 30, tzinfo=timezone.utc), 270)
+    '12:00 at UTC+04:30'
+    >>> format_local(datetime(2021, 7, 7, 22, 0, tzinfo=timezone.utc), 270)
+    '02:30 on 8 Jul at UTC+04:30'
+    >>> format_local(datetime(2021, 7, 7, 22, 0, tzinfo=timezone.utc), 0)
+    ''
+    """
+    if not offset_minutes:
+        return ""
+    u = _aware(t).astimezone(timezone.utc)
+    loc = u + timedelta(minutes=offset_minutes)
+    sign = "-" if offset_minutes < 0 else "+"
+    a = abs(offset_minutes)
+    text = f"{loc:%H:%M}"
+    if loc.date() != u.date():
+        text += f" on {loc.day} {MONTHS[loc.month - 1]}"
+    return text + f" at UTC{sign}{a // 60:02d}:{a % 60:02d}"
+
+
+def as_of_label(t: datetime, offset_minutes: int = 0) -> str:
+    """``7 Jul 2021, 07:30 UTC (12:00 at UTC+04:30)``: UTC first, as the interactive map shows it.
+
+    Examples
+    --------
+    >>> as_of_label(datetime(2021, 7, 7, 7, 30, tzinfo=timezone.utc), 270)
+    '7 Jul 2021, 07:30 UTC (12:00 at UTC+04:30)'
+    """
+    local = format_local(t, offset_minutes)
+    return format_utc(t) + (f" ({local})" if local else "")
+
+
+def claim_time_label(span) -> str:
+    """A claim's time with its precision kept ("6 Jul 2021, afternoon"), as popups show it."""
+    try:
+        from mapper.timespan import format_time
+
+        return format_time(span)
+    except Exception as err:  # a label must never break a description
+        log.debug("format_time failed for %r: %s", span, err)
+    if span.text:
+        return span.text
+    return format_utc(span.earliest)
+
+
+# ---------------------------------------------------------------------------- description
+@dataclass(frozen=True)
+class ClaimText:
+    """One current claim, in words."""
+
+    claimant: str
+    text: str
+    entry: int
+
+
+@dataclass(frozen=True)
+class PlaceDescription:
+    """The assessed status of one place and the current claims behind it."""
+
+    key: str
+    name: str
+    kind: str
+    status: str
+    actor: str
+    label: str
+    claims: tuple = ()
+    omitted: int = 0
+
+    @property
+    def sentence(self) -> str:
+        head = f"{self.name}: {self.label}"
+        if not self.claims:
+            return head + "."
+        parts = "; ".join(f"{c.claimant}: {c.text}" for c in self.claims)
+        more = f"; and {self.omitted} more current claim{'s' if self.omitted != 1 else ''}" if self.omitted else ""
+        return f"{head} \u2014 {parts}{more}."
+
+
+@dataclass(frozen=True)
+class Description:
+    """What the map shows at ``at``.
+
+    ``text`` is the full description (caption, ``noscript``, ``describe``);
+    ``short`` one or two sentences for alt text; ``places`` the parts.
+    """
+
+    at: Optional[datetime]
+    as_of: str
+    text: str
+    short: str
+    places: tuple = ()
+    counts: tuple = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "at": _aware(self.at).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if self.at else None,
+            "as_of": self.as_of,
+            "text": self.text,
+            "short": self.short,
+            "places": [
+                {"name": p.name, "kind": p.kind, "status": p.status, "actor": p.actor, "label": p.label,
+                 "claims": [{"claimant": c.claimant, "text": c.text} for c in p.claims], "omitted": p.omitted}
+                for p in self.places
+            ],
+            "counts": list(self.counts),
+        }
+
+
+def claim_phrase(entry, timeline: Optional[Timeline] = None) -> str:
+    """One current claim in words: status (with actor and scope), the source's word, its time.
+
+    Examples
+    --------
+    >>> from mapper.model import Claim, TimeSpan
+    >>> from mapper.timeline import Entry
+    >>> t = datetime(2021, 7, 6, 7, 30, tzinfo=timezone.utc)
+    >>> c = Claim("Qala-e-Naw", TimeSpan(t, t + timedelta(hours=6), "daypart", "6 Jul 2021, afternoon"),
+    ...           "controlled", actor="Taliban", claimant="MP", status_raw="captured")
+    >>> claim_phrase(Entry(0, c, "q", "MP", "mp", "", "Taliban", "control", t, None))
+    'controlled by Taliban ("captured", 6 Jul 2021, afternoon)'
+    """
+    c = entry.claim
+    actor = entry.actor
+    if c.status == CONTROLLED:
+        what = f"controlled by {actor}" if actor else "controlled (no actor named)"
+        if entry.partial:
+            what = f"part controlled by {actor}" if actor else "part controlled"
+    elif c.status == CONTESTED:
+        what = "contested" + (f", involving {actor}" if actor else "")
+    elif c.status == NOT_CONTROLLED:
+        what = f"not controlled by {actor}" if actor else "not controlled (denial)"
+    elif c.status == ATTACKED:
+        what = "attack reported" + (f" ({actor})" if actor else "")
+    else:
+        what = c.status.replace("_", " ")
+    extras = []
+    raw = " ".join((c.status_raw or "").split())
+    if raw and raw.casefold() != c.status.casefold() and raw.casefold() != c.status.replace("_", " ").casefold():
+        extras.append(f'"{raw}"')
+    if c.scope:
+        extras.append(f"scope: {' '.join(c.scope.split())}")
+    extras.append(claim_time_label(c.time))
+    if entry.derived_from is not None and timeline is not None:
+        src = timeline.entries[entry.derived_from]
+        extras.append(f"from the claim about {timeline.places[src.place_key].name}")
+    return f"{what} ({', '.join(extras)})"
+
+
+def _place_label(status: str, actor: str, has_denials: bool) -> str:
+    if status == UNKNOWN and has_denials:
+        return "no current claim of control (only denials)"
+    return status_label(status, actor)
+
+
+def describe(
+    timeline: Timeline,
+    at: Optional[datetime] = None,
+    *,
+    keys: Optional[Sequence[str]] = None,
+    offset_minutes: Optional[int] = None,
+    max_claims: Optional[int] = None,
+    claimants=None,
+) -> Description:
+    """Describe the assessed state of every place with claims at ``at`` (default: latest claim start).
+
+    Parameters
+    ----------
+    timeline
+        The :class:`~mapper.timeline.Timeline` the maps are drawn from.
+    at
+        Instant described; default :meth:`Timeline.default_time`, where the maps open.
+    keys
+        Places to describe (default: every place with claims).
+    offset_minutes
+        Local UTC offset shown next to UTC (default: that of most claims).
+    max_claims
+        Claims listed per place in ``text`` (the rest are counted); None lists all.
+    claimants
+        Only these claimants' claims (as the map's claimant filter).
+
+    Examples
+    --------
+    >>> tl = Timeline([], {})
+    >>> describe(tl).text
+    'No claims are mapped.'
+    """
+    at = _aware(at) if at is not None else timeline.default_time()
+    if at is None:
+        return Description(None, "", "No claims are mapped.", "No claims are mapped.")
+    offset = local_offset_minutes(timeline) if offset_minutes is None else offset_minutes
+    as_of = as_of_label(at, offset)
+    if keys is None:
+        keys = [k for k in timeline.places if any(e.derived_from is None for e in timeline.claims_for(k))]
+    described, silent = [], []
+    for key in keys:
+        place = timeline.places[key]
+        current = sorted(timeline.current(key, at, claimants), key=lambda e: (e.start, e.claim.time.latest, e.index))
+        st = timeline.state_at(key, at, claimants)
+        if not current:
+            silent.append(place.name)
+            continue
+        shown = current if max_claims is None else current[:max_claims]
+        described.append(PlaceDescription(
+            key=key, name=place.name, kind=place.kind, status=st.status, actor=st.actor,
+            label=_place_label(st.status, st.actor, any(e.claim.status == NOT_CONTROLLED for e in current)),
+            claims=tuple(ClaimText(e.claimant, claim_phrase(e, timeline), e.index) for e in shown),
+            omitted=len(current) - len(shown),
+        ))
+    described.sort(key=lambda p: (STATUS_ORDER.get(p.status, 9), KIND_ORDER.get(p.kind, 9), p.name.casefold(), p.key))
+    counts = tuple(c.text for c in timeline.rollups_at(at, claimants))
+
+    sentences = [p.sentence for p in described]
+    sentences += [c if c.endswith(".") else c + "." for c in counts]
+    if silent:
+        sentences.append(f"No current claim about {_join(sorted(silent, key=str.casefold))}.")
+    if not described:
+        body = "no claim is current for any mapped place."
+        text = f"As of {as_of}: {body}" + (" " + " ".join(sentences) if sentences else "")
+    else:
+        text = f"As of {as_of}: " + " ".join(sentences) + " " + CAVEAT
+    short = f"As of {as_of}: " + _short(described, silent)
+    return Description(at, as_of, text, short, tuple(described), counts)
+
+
+def _short(described, silent) -> str:
+    groups: dict = {}
+    for p in described:
+        label = {DISPUTED: "disputed", UNKNOWN: ""}.get(p.status, status_label(p.status, p.actor))
+        groups.setdefault(label, []).append(p.name)
+    parts = [f"{_join(names)} {label}" if label else f"no current claim of control about {_join(names)}"
+             for label, names in groups.items()]
+    if not parts:
+        return "no claim is current for any mapped place."
+    return "; ".join(parts) + " (per the claims mapped)."
+
+
+def _join(names) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# ---------------------------------------------------------------------------- map state
+@dataclass(frozen=True)
+class MapState:
+    """Everything a renderer needs to draw the claims: the timeline and its context.
+
+    ``at`` is the instant the interactive map opens at (``--at`` or the latest
+    claim start, clamped to ``t_from``/``t_to``); ``keys`` the places drawn
+    (places with claims and the districts of rolled-up provinces);
+    ``basemap`` ``(name, kind, geometry)`` outlines; ``attribution`` the
+    gazetteer's credit lines; ``sources`` the claim sources with counts.
+    ``gazetteer`` (optional) gives country outlines for the locator inset.
+    """
+
+    timeline: Timeline
+    at: Optional[datetime]
+    title: str = DEFAULT_TITLE
+    keys: tuple = ()
+    basemap: tuple = ()
+    attribution: tuple = ()
+    sources: tuple = ()
+    t_from: Optional[datetime] = None
+    t_to: Optional[datetime] = None
+    load: object = field(default=None, compare=False, repr=False)
+    unresolved: tuple = field(default=(), compare=False, repr=False)
+    gazetteer: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def offset_minutes(self) -> int:
+        return local_offset_minutes(self.timeline)
+
+    def describe(self, at=None, **kwargs) -> Description:
+        return describe(self.timeline, at if at is not None else self.at, offset_minutes=self.offset_minutes, **kwargs)
+
+    @classmethod
+    def from_timeline(cls, timeline: Timeline, *, at=None, title=None, basemap=(), attribution=(), sources=(),
+                      gazetteer=None) -> "MapState":
+        """A state for a timeline built by hand (tests, notebooks)."""
+        return cls(timeline, _aware(at) if at else timeline.default_time(), _title(title), drawn_keys(timeline),
+                   tuple(basemap), tuple(attribution), tuple(sources) or tuple(claim_sources(timeline)),
+                   gazetteer=gazetteer)
+
+
+def _title(title) -> str:
+    return (title or DEFAULT_TITLE).strip() or DEFAULT_TITLE
+
+
+def drawn_keys(timeline: Timeline) -> tuple:
+    """Places the maps draw: every place with a claim, then the districts of rolled-up provinces."""
+    keys = [k for k in timeline.places if timeline.claims_for(k)]
+    extra = [c for kids in timeline.children.values() for c in kids]
+    seen: set = set()
+    return tuple(k for k in keys + extra if not (k in seen or seen.add(k)))
+
+
+def claim_sources(timeline: Timeline) -> list:
+    """``"Name (n claims)"`` per claim source, most claims first (as the interactive map lists them)."""
+    c = Counter(e.claim.source for e in timeline.entries if e.derived_from is None and e.claim.source)
+    return [f"{name} ({n} claim{'s' if n != 1 else ''})" for name, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def prepare_state(
+    claim_paths,
+    *,
+    gazetteer,
+    at=None,
+    title: Optional[str] = None,
+    t_from=None,
+    t_to=None,
+    window=None,
+    actors=None,
+    strict: bool = False,
+    tz=None,
+) -> MapState:
+    """Read claims, resolve their places and build the timeline, as ``conflictmap map`` does.
+
+    Runs the pipeline's own steps (:mod:`mapper.pipeline`: same reader,
+    resolver, districts, timeline rules, basemap and defaults), so the static
+    map, the description and the HTML map show the same places, states and
+    credits for the same claims and time.
+
+    Raises
+    ------
+    ClaimsFileError, UnresolvedPlaces, MapperError
+        As :func:`mapper.pipeline.build_map` (bad files; ``strict`` problems; bad times).
+    """
+    from mapper import pipeline
+    from mapper.actors import Actors
+    from mapper.claims_io import read_claims
+    from mapper.errors import MapperError, UnresolvedPlaces
+
+    if isinstance(claim_paths, (str, os.PathLike)) or hasattr(claim_paths, "read"):
+        claim_paths = [claim_paths]
+    claim_paths = list(claim_paths)
+    if actors is None:
+        actors = Actors.default()
+    elif not isinstance(actors, Actors):
+        actors = Actors.load(actors)
+    win = pipeline._window(window)
+    at_t = pipeline._parse_when(at, tz=tz)
+    from_t = pipeline._parse_when(t_from, tz=tz)
+    to_t = pipeline._parse_when(t_to, end=True, tz=tz)
+    if from_t and to_t and from_t > to_t:
+        raise MapperError(f"--from {t_from} is after --to {t_to}; give the earlier time first")
+
+    claims, load = read_claims(claim_paths, tz=tz, strict=strict)
+    resolver = pipeline._Resolver(gazetteer)
+    placed, unresolved = [], []
+    for claim in claims:
+        key, problem = resolver.resolve(claim)
+        if problem is not None:
+            unresolved.append(problem)
+        if key is not None:
+            placed.append((claim, key))
+    if strict and unresolved:
+        raise UnresolvedPlaces(
+            f"{len(unresolved)} claim(s) with places not linked to the gazetteer (strict mode); first: {unresolved[0]}. "
+            "Add country/admin1 columns or a place_id, or drop --strict to map the rest",
+            unresolved=unresolved,
+        )
+    # Town labels follow the claims' spelling, as in the interactive map.
+    from dataclasses import replace
+
+    for key, names in resolver.names.items():
+        p = resolver.places[key]
+        if p.kind not in ("admin1", "admin2", "admin3", "country") and names:
+            written = names.most_common(1)[0][0]
+            if written and written != p.name:
+                resolver.places[key] = replace(p, name=written)
+    children = resolver.load_districts({k for _, k in placed})
+    timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children)
+
+    keys = drawn_keys(timeline)
+    bbox = pipeline._bbox(timeline.places[k] for k in keys)
+    basemap = []
+    if bbox is not None:
+        try:
+            for gp, geom in gazetteer.outlines(bbox, kinds=("country", "admin1")):
+                if geom is not None:
+                    basemap.append((gp.name, gp.kind, geom))
+        except Exception as err:  # the basemap is context; the claims are still drawn
+            log.warning("no basemap outlines from the gazetteer: %s", err)
+    try:
+        attribution = tuple(gazetteer.attribution())
+    except Exception as err:
+        log.warning("gazetteer attribution unavailable: %s", err)
+        attribution = ()
+    opens = at_t or timeline.default_time()
+    if opens is not None and from_t and opens < from_t:
+        opens = from_t
+    if opens is not None and to_t and opens > to_t:
+        opens = to_t
+    return MapState(
+        timeline=timeline, at=opens, title=_title(title), keys=keys, basemap=tuple(basemap),
+        attribution=attribution, sources=tuple(claim_sources(timeline)), t_from=from_t, t_to=to_t,
+        load=load, unresolved=tuple(unresolved), gazetteer=gazetteer,
+    )
+
+
+def parse_time_arg(value, *, tz=None, end: bool = False) -> Optional[datetime]:
+    """A ``--at``/``--steps`` value as an aware datetime (earliest instant of its span, or latest with ``end``)."""
+    from mapper import pipeline
+
+    return pipeline._parse_when(value, end=end, tz=tz)
+
+
+__all__ = [
+    "Description", "PlaceDescription", "ClaimText", "MapState", "describe", "prepare_state", "claim_phrase",
+    "as_of_label", "format_utc", "format_local", "local_offset_minutes", "drawn_keys", "claim_sources",
+    "parse_time_arg", "DEFAULT_TITLE", "CAVEAT",
+]

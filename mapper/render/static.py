@@ -1,0 +1,1211 @@
+"""Static maps (PNG, SVG, PDF) of reported control, for print and social media.
+
+The picture matches the interactive map for the same claims and time: the
+same places (:func:`mapper.describe.drawn_keys`), the same assessment
+(:meth:`mapper.timeline.Timeline.state_at`), the same colours
+(:mod:`mapper.actors`, Okabe-Ito) and styles as ``conflictmap.js``
+(controlled: actor colour; contested: stripes in the colours of the sides;
+disputed: cross-hatch and dashed outline; attacked: dotted outline), the
+same extent (bounds of the places drawn, 30 px padding), title, legend and
+credits (:meth:`gazetteer.Gazetteer.attribution`). Drawn with matplotlib's
+Agg/SVG/PDF backends only: no browser, no pyplot global state, no network.
+
+Layout is computed in *design units* (``u``): one unit is one pixel when
+the whole image is shown 600 px wide (one map) or 300 px per panel (small
+multiples), so text keeps the same proportions at any ``width``/``dpi``
+and stays legible when the image is shown at 600 px (labels 11 u, title
+17 u). Geometry is projected to Web Mercator like the Leaflet map; the
+scale bar is computed for the latitude of the map's centre.
+
+Input text (title, subtitle, place names, claimants, sources) is drawn as
+plain text: matplotlib's mathtext is switched off (``parse_math=False``), so
+``$x$`` stays ``$x$``, and control characters are removed so the SVG stays
+well-formed XML; the SVG backend escapes ``<``, ``>`` and ``&`` and never
+writes scripts. SVG text stays text (``svg.fonttype = none``).
+
+Examples
+--------
+>>> state = prepare_state(["claims.csv"], gazetteer=gz)                      # doctest: +SKIP
+>>> render_static(state, "outputs/qala.png", width=1200, dpi=200)            # doctest: +SKIP
+StaticReport(path='outputs/qala.png', format='png', width_px=1200, ...)
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional, Sequence
+
+from mapper.actors import DISPUTED_COLOUR, OKABE_ITO, UNKNOWN_COLOUR
+from mapper.errors import OutputExists, RenderError
+from mapper.model import ATTACKED, CONTESTED, CONTROLLED
+from mapper.timeline import DISPUTED, UNKNOWN, _aware, step_index
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("png", "svg", "pdf")
+#: Design width (u) of a single map, and of each panel of small multiples.
+DESIGN_WIDTH = 600
+PANEL_DESIGN_WIDTH = 300
+#: Default output width in pixels = design width x this factor (1200 px for one map).
+DEFAULT_PIXEL_FACTOR = 2
+DEFAULT_DPI = 200
+MAX_PIXELS = 12_000  # per side: beyond this an image is a mistake, not a map
+MAX_PANELS = 8
+
+# Colours and styles shared with conflictmap.js / conflictmap.css.
+CONTESTED_DEFAULT = OKABE_ITO["orange"]
+UNSTATED_COLOUR = "#555555"
+INK = "#1d1d1d"
+MAP_BACKGROUND = "#dfe7ee"
+LAND = "#f6f3ec"
+COUNTRY_EDGE = "#8f887c"
+ADMIN1_EDGE = "#b9b2a5"
+MUTED_TEXT = "#444444"
+FONT = "DejaVu Sans"  # matplotlib's bundled font: measured for layout, always available
+#: Fonts an SVG viewer without DejaVu Sans falls back to (Verdana is as wide; the others narrower).
+SVG_FONT_STACK = "'DejaVu Sans', Verdana, Arial, Helvetica, sans-serif"
+
+# Sizes in design units.
+MARGIN = 14
+TITLE_SIZE = 17
+SUBTITLE_SIZE = 12.5
+ASOF_SIZE = 12.5
+PANEL_TITLE_SIZE = 11.5
+LABEL_SIZE = 11
+LABEL_STATE_SIZE = 10
+LEGEND_SIZE = 11
+FOOTER_SIZE = 10
+PANEL_GAP = 12
+PAD_U = 30  # padding around the data, as the interactive map's fitBounds padding
+HATCH_SPACING_U = 9
+MIN_ASPECT, MAX_ASPECT = 0.55, 1.25  # map height / width
+MAX_LABELS = 60  # as the interactive map: more places are not labelled
+#: Metres per pixel at Leaflet zoom 9 (its maxZoom when fitting bounds): the smallest extent shown.
+MIN_METRES_PER_U = 305.75
+EARTH_RADIUS = 6378137.0
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class StaticReport:
+    """What :func:`render_static` wrote, with numbers."""
+
+    path: Optional[str]
+    format: str
+    width_px: int
+    height_px: int
+    dpi: int
+    bytes: int
+    seconds: float
+    times: tuple = ()
+    labels_placed: int = 0
+    labels_hidden: int = 0
+    extent: tuple = ()  # (min_lon, min_lat, max_lon, max_lat) shown
+
+    def summary(self) -> str:
+        when = ", ".join(t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ") for t in self.times)
+        return (f"Static map: {self.path} ({self.format.upper()}, {self.width_px} x {self.height_px} px at "
+                f"{self.dpi} dpi, {self.bytes / 1e3:.0f} kB, {len(self.times)} panel{'s' if len(self.times) != 1 else ''}"
+                f"{': ' + when if when else ''}; {self.labels_placed} labels placed, {self.labels_hidden} hidden "
+                f"to avoid overlaps) in {self.seconds:.2f} s")
+
+
+# ----------------------------------------------------------------------------------- helpers
+def clean_text(text) -> str:
+    """Input text made safe to draw: control characters and lone surrogates become spaces.
+
+    (Mathtext is off for every text, so ``$`` needs no escaping.)
+
+    Examples
+    --------
+    >>> clean_text("Qala\\x00-e-Naw\\x1b[31m")
+    'Qala -e-Naw [31m'
+    """
+    return _CONTROL_CHARS.sub(" ", str(text or "")).replace("\t", " ")
+
+
+def lonlat_to_merc(lon: float, lat: float) -> tuple:
+    """Web Mercator (EPSG:3857) metres of a (lon, lat) point; latitude clamped to +-85."""
+    lat = max(-85.0, min(85.0, lat))
+    return (math.radians(lon) * EARTH_RADIUS,
+            math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * EARTH_RADIUS)
+
+
+def merc_to_lat(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y / EARTH_RADIUS)) - math.pi / 2)
+
+
+def _project(geom):
+    """Shapely geometry (lon, lat) -> Web Mercator metres."""
+    import numpy as np
+    import shapely
+
+    def fwd(coords):
+        lon = coords[:, 0]
+        lat = np.clip(coords[:, 1], -85.0, 85.0)
+        return np.column_stack([np.radians(lon) * EARTH_RADIUS,
+                                np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) * EARTH_RADIUS])
+
+    return shapely.transform(geom, fwd)
+
+
+def parse_bbox(text: str) -> tuple:
+    """``"min_lon,min_lat,max_lon,max_lat"`` -> floats; raises ValueError with the fix.
+
+    Examples
+    --------
+    >>> parse_bbox("60.5, 29.3, 75, 38.5")
+    (60.5, 29.3, 75.0, 38.5)
+    >>> parse_bbox("29.3,60.5,38.5,75")
+    Traceback (most recent call last):
+    ...
+    ValueError: bbox '29.3,60.5,38.5,75': latitude 60.5 and 75.0 are not both in -85..85 ... (order is min_lon,min_lat,max_lon,max_lat, e.g. 60.5,29.3,75,38.5)
+    """
+    parts = [p.strip() for p in str(text).split(",")]
+    hint = "(order is min_lon,min_lat,max_lon,max_lat, e.g. 60.5,29.3,75,38.5)"
+    if len(parts) != 4:
+        raise ValueError(f"bbox {text!r} has {len(parts)} numbers, expected 4 {hint}")
+    try:
+        x0, y0, x1, y1 = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"bbox {text!r} is not four numbers {hint}") from None
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
+        raise ValueError(f"bbox {text!r} has a value that is not finite {hint}")
+    if not (-85 <= y0 <= 85 and -85 <= y1 <= 85):
+        raise ValueError(f"bbox {text!r}: latitude {y0} and {y1} are not both in -85..85 ... {hint}")
+    if not (-180 <= x0 <= 180 and -180 <= x1 <= 180):
+        raise ValueError(f"bbox {text!r}: longitude {x0} and {x1} are not both in -180..180 {hint}")
+    if x0 >= x1 or y0 >= y1:
+        raise ValueError(f"bbox {text!r}: min must be less than max on both axes {hint}")
+    return (x0, y0, x1, y1)
+
+
+def panel_times(timeline, n: int, *, end: Optional[datetime] = None, start: Optional[datetime] = None) -> list:
+    """``n`` instants for small multiples, evenly spread from the first claim to ``end``.
+
+    ``end`` defaults to the latest claim start (where the maps open). Each
+    instant is snapped to the last time step at or before it (a moment where
+    the state changes), so panels show distinct states when there are enough
+    steps; there are never more panels than distinct steps in the range.
+
+    Examples
+    --------
+    >>> from mapper.timeline import Timeline
+    >>> panel_times(Timeline([], {}), 3)
+    []
+    """
+    if n < 1:
+        raise ValueError(f"panels must be at least 1, got {n}")
+    end = _aware(end) if end else timeline.default_time()
+    start = _aware(start) if start else min((e.start for e in timeline.entries), default=None)
+    if end is None or start is None:
+        return []
+    if start > end:
+        start = end
+    steps = [s for s in timeline.steps(start, end)]
+    if not steps:
+        return [end]
+    if n == 1:
+        return [end]
+    span = (end - start)
+    targets = [start + span * (i / (n - 1)) for i in range(n)]
+    chosen: list = []
+    for t in targets:
+        i = step_index(steps, t)
+        while steps[i] in chosen and i + 1 < len(steps) and steps[i + 1] <= end:
+            i += 1
+        if steps[i] not in chosen:
+            chosen.append(steps[i])
+    if end not in chosen and (not chosen or chosen[-1] < end):
+        chosen[-1:] = [end] if len(chosen) >= n else chosen[-1:] + [end]
+    return sorted(set(chosen))[:n]
+
+
+# ----------------------------------------------------------------------------------- styles
+@dataclass(frozen=True)
+class _Style:
+    """Fill and outline of one drawn place (mirror of conflictmap.js unitStyle/pointStyle)."""
+
+    face: str = "none"
+    face_alpha: float = 0.0
+    hatch1: str = ""  # colour of "/" hatch lines
+    hatch2: str = ""  # colour of "\" hatch lines (disputed cross-hatch)
+    hatch_width_u: float = 0.0
+    edge: str = INK
+    edge_alpha: float = 1.0
+    width_u: float = 1.0
+    dash_u: Optional[tuple] = None
+    radius_u: float = 0.0
+
+
+def _actor_colour(timeline, name: str) -> str:
+    if not name:
+        return UNSTATED_COLOUR
+    actor = timeline.actors.get(name)
+    return actor.colour if actor else UNSTATED_COLOUR
+
+
+def _pattern_colours(timeline, a) -> tuple:
+    cs = [_actor_colour(timeline, n) for n in a.actors]
+    if a.status == CONTESTED:
+        return (cs[0] if cs else CONTESTED_DEFAULT, cs[1] if len(cs) > 1 else "#ffffff")
+    return (cs[0] if cs else DISPUTED_COLOUR, cs[1] if len(cs) > 1 else (cs[0] if cs else DISPUTED_COLOUR))
+
+
+def unit_style(timeline, a, place, outline_only: bool) -> _Style:
+    """Style of an admin unit / approximate area for assessment ``a`` (as conflictmap.js unitStyle)."""
+    if a.status == CONTROLLED:
+        s = dict(face=_actor_colour(timeline, a.actor), face_alpha=0.62, edge=INK, edge_alpha=0.9, width_u=1.0)
+    elif a.status == CONTESTED:
+        c1, c2 = _pattern_colours(timeline, a)
+        s = dict(face=c2, face_alpha=0.85, hatch1=c1, hatch_width_u=3.2, edge=INK, width_u=1.5)
+    elif a.status == DISPUTED:
+        c1, c2 = _pattern_colours(timeline, a)
+        s = dict(face="#ffffff", face_alpha=0.85, hatch1=c1, hatch2=c2, hatch_width_u=1.8, edge="#000000",
+                 width_u=2.5, dash_u=(7, 5))
+    elif a.status == ATTACKED:
+        s = dict(face="#ffffff", face_alpha=0.15, edge="#000000", edge_alpha=0.9, width_u=2.0, dash_u=(1, 5))
+    else:
+        s = dict(face="none", face_alpha=0.0, edge="#8a8a8a", edge_alpha=0.9, width_u=0.8)
+    if place.kind in ("admin1", "country"):
+        s["width_u"] = max(s["width_u"], 2.0)
+    if place.kind == "country":
+        outline_only = True  # a country-wide claim never paints the whole country
+    if outline_only:
+        s.update(face="none", face_alpha=0.0, hatch1="", hatch2="", width_u=3.2)
+        if a.status == CONTROLLED:
+            s.update(edge=_actor_colour(timeline, a.actor), dash_u=None)
+        if a.status == UNKNOWN:
+            s.update(edge="#555555", width_u=2.0)
+    if place.drawn_as == "approximate":
+        s.update(dash_u=(7, 5) if a.status == DISPUTED else (4, 5), width_u=2.5)
+        if a.status == CONTROLLED:
+            s["edge"] = _actor_colour(timeline, a.actor)
+        if a.status == UNKNOWN:
+            s.update(edge="#777777", width_u=1.5)
+        s["face_alpha"] = min(s["face_alpha"], 0.18 if a.status == CONTROLLED else 0.3)
+    return _Style(**s)
+
+
+def point_style(timeline, a) -> _Style:
+    """Style of a town marker (as conflictmap.js pointStyle)."""
+    if a.status == CONTROLLED:
+        return _Style(face=_actor_colour(timeline, a.actor), face_alpha=1, edge=INK, width_u=1.5, radius_u=7)
+    if a.status == CONTESTED:
+        c1, c2 = _pattern_colours(timeline, a)
+        return _Style(face=c2, face_alpha=1, hatch1=c1, hatch_width_u=2.4, edge=INK, width_u=1.5, radius_u=8)
+    if a.status == DISPUTED:
+        c1, c2 = _pattern_colours(timeline, a)
+        return _Style(face="#ffffff", face_alpha=1, hatch1=c1, hatch2=c2, hatch_width_u=1.6, edge="#000000",
+                      width_u=2.5, dash_u=(4, 3), radius_u=9)
+    if a.status == ATTACKED:
+        return _Style(face="#ffffff", face_alpha=0.6, edge="#000000", edge_alpha=0.9, width_u=2, radius_u=5)
+    return _Style(face=UNKNOWN_COLOUR, face_alpha=0.5, edge="#6d6d6d", edge_alpha=0.8, width_u=1, radius_u=3.5)
+
+
+def short_label(a) -> str:
+    """Second line of a place label (as conflictmap.js shortLabel)."""
+    if a.status == CONTROLLED:
+        return a.actor or "controlled"
+    return {CONTESTED: "contested", DISPUTED: "disputed", ATTACKED: "attack reported"}.get(a.status, "")
+
+
+# ----------------------------------------------------------------------------------- drawing context
+class _Ctx:
+    """Unit conversions for one figure: design units -> points, pixels, hatch densities."""
+
+    def __init__(self, scale: float, dpi: int):
+        self.s = scale  # pixels per design unit
+        self.dpi = dpi
+        self.pt = scale * 72.0 / dpi  # points per design unit
+        from matplotlib.backends.backend_agg import RendererAgg
+        from matplotlib.font_manager import FontProperties
+
+        # Measured at the output resolution: hinting makes small text relatively wider.
+        self._renderer = RendererAgg(4, 4, dpi)
+        self._fp = FontProperties
+        self._cache: dict = {}
+
+    def measure(self, text: str, size_u: float, bold: bool = False) -> tuple:
+        """(width, height) of one line of text in design units."""
+        key = (text, size_u, bold)
+        if key not in self._cache:
+            fp = self._fp(family=FONT, size=size_u * self.pt, weight="bold" if bold else "normal")
+            w, h, d = self._renderer.get_text_width_height_descent(text or " ", fp, ismath=False)
+            self._cache[key] = (w / self.s, size_u * 1.17)
+        return self._cache[key]
+
+    def wrap(self, text: str, size_u: float, width_u: float, bold: bool = False) -> list:
+        lines = []
+        for para in clean_text(text).split("\n"):
+            words, line = para.split(), ""
+            for w in words:
+                trial = f"{line} {w}".strip()
+                if line and self.measure(trial, size_u, bold)[0] > width_u:
+                    lines.append(line)
+                    line = w
+                else:
+                    line = trial
+            lines.append(line)
+        return [ln for ln in lines if ln] or [""]
+
+    def lw(self, u: float) -> float:
+        return u * self.pt
+
+    def dashes(self, dash_u) -> object:
+        return "solid" if not dash_u else (0, tuple(d * self.pt for d in dash_u))
+
+    def hatch(self, char: str) -> str:
+        # matplotlib draws 3 lines per inch per hatch character ("////" = 12 lines per inch).
+        inch_u = self.dpi / self.s
+        n = max(1, min(30, round(inch_u / HATCH_SPACING_U / 3)))
+        return char * n
+
+
+def _text(ax, x, y, s, size_u, ctx, **kw):
+    kw.setdefault("color", INK)
+    kw.setdefault("family", FONT)
+    return ax.text(x, y, clean_text(s), fontsize=size_u * ctx.pt, parse_math=False, usetex=False, **kw)
+
+
+def _patch(ax, path_or_patch, style: _Style, ctx, zorder: float, *, clip=True):
+    """Add a styled shape: fill (with hatches) and outline as separate patches."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.colors import to_rgba
+
+    def make(**kw):
+        if isinstance(path_or_patch, tuple):  # ("circle", (x, y), r)
+            from matplotlib.patches import Circle
+
+            return Circle(path_or_patch[1], path_or_patch[2], **kw)
+        return PathPatch(path_or_patch, **kw)
+
+    added = []
+    if style.face != "none" and style.face_alpha > 0:
+        p = make(facecolor=to_rgba(style.face, style.face_alpha), edgecolor="none", linewidth=0, zorder=zorder)
+        ax.add_patch(p)
+        added.append(p)
+    for char, colour in (("/", style.hatch1), ("\\", style.hatch2)):
+        if colour:
+            p = make(facecolor="none", edgecolor="none", linewidth=0, hatch=ctx.hatch(char),
+                     hatchcolor=to_rgba(colour, 1.0), zorder=zorder + 0.01)
+            p.set_hatch_linewidth(ctx.lw(style.hatch_width_u))
+            ax.add_patch(p)
+            added.append(p)
+    if style.edge != "none" and style.width_u > 0:
+        p = make(facecolor="none", edgecolor=to_rgba(style.edge, style.edge_alpha), linewidth=ctx.lw(style.width_u),
+                 linestyle=ctx.dashes(style.dash_u), zorder=zorder + 0.02, joinstyle="round", capstyle="butt")
+        ax.add_patch(p)
+        added.append(p)
+    if not clip:
+        for p in added:
+            p.set_clip_on(False)
+    return added
+
+
+def _geom_path(geom):
+    """Matplotlib Path of a (projected) Polygon / MultiPolygon / LineString, holes included."""
+    import numpy as np
+    from matplotlib.path import Path as MplPath
+
+    verts, codes = [], []
+
+    def ring(coords, closed=True):
+        arr = np.asarray(coords)[:, :2]
+        if len(arr) < 2:
+            return
+        verts.append(arr)
+        c = np.full(len(arr), MplPath.LINETO, dtype=MplPath.code_type)
+        c[0] = MplPath.MOVETO
+        if closed:
+            c[-1] = MplPath.CLOSEPOLY
+        codes.append(c)
+
+    def walk(g):
+        t = g.geom_type
+        if t == "Polygon":
+            ring(g.exterior.coords)
+            for r in g.interiors:
+                ring(r.coords)
+        elif t == "LineString" or t == "LinearRing":
+            ring(g.coords, closed=False)
+        elif hasattr(g, "geoms"):
+            for part in g.geoms:
+                walk(part)
+
+    walk(geom)
+    if not verts:
+        return None
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+# ----------------------------------------------------------------------------------- the figure
+@dataclass
+class _Panel:
+    t: datetime
+    rect: tuple  # (x, y, w, h) in design units (y down)
+    extent: tuple  # projected (x0, y0, x1, y1)
+
+
+def _extent_for(state, keys, bbox, box_aspect: Optional[float], map_w_u: float) -> tuple:
+    """Projected extent (x0, y0, x1, y1) and map aspect (h/w) for the data or a given lon/lat bbox."""
+    xs, ys = [], []
+    if bbox is not None:
+        for lon, lat in ((bbox[0], bbox[1]), (bbox[2], bbox[3])):
+            x, y = lonlat_to_merc(lon, lat)
+            xs.append(x)
+            ys.append(y)
+        pad_u = 0
+    else:
+        for k in keys:
+            p = state.timeline.places[k]
+            if p.geometry is not None and not p.geometry.is_empty:
+                x0, y0, x1, y1 = p.geometry.bounds
+                for lon, lat in ((x0, y0), (x1, y1)):
+                    x, y = lonlat_to_merc(lon, lat)
+                    xs.append(x)
+                    ys.append(y)
+            elif p.lat is not None and p.lon is not None:
+                x, y = lonlat_to_merc(p.lon, p.lat)
+                r = (p.radius_m or 0) / max(0.05, math.cos(math.radians(p.lat))) if p.drawn_as == "approximate" else 0
+                xs += [x - r, x + r]
+                ys += [y - r, y + r]
+        pad_u = PAD_U
+    if not xs:  # nothing to draw: the basemap, else a default view of Afghanistan (as the HTML map)
+        geoms = [g for _, _, g in state.basemap if g is not None]
+        if geoms:
+            for g in geoms:
+                x0, y0, x1, y1 = g.bounds
+                for lon, lat in ((x0, y0), (x1, y1)):
+                    x, y = lonlat_to_merc(lon, lat)
+                    xs.append(x)
+                    ys.append(y)
+        else:
+            for lon, lat in ((60.5, 29.4), (75.0, 38.5)):
+                x, y = lonlat_to_merc(lon, lat)
+                xs.append(x)
+                ys.append(y)
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    min_span = MIN_METRES_PER_U * map_w_u
+    w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    if w < min_span and h < min_span * (box_aspect or 1.0):
+        f = min_span / w
+        w, h = w * f, h * f
+        w, h = max(w, min_span), max(h, 1.0)
+    # Padding (the interactive map fits bounds with 30 px padding).
+    usable = max(map_w_u - 2 * pad_u, map_w_u * 0.5)
+    w = w * map_w_u / usable
+    h = h * map_w_u / usable
+    aspect = box_aspect if box_aspect is not None else min(MAX_ASPECT, max(MIN_ASPECT, h / w))
+    if h / w > aspect:
+        w = h / aspect
+    else:
+        h = w * aspect
+    return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), aspect
+
+
+def _legend_items(state, drawn_kinds: set) -> list:
+    """(kind, style args, text) for the legend, in the interactive map's order."""
+    tl = state.timeline
+    used = []
+    for e in tl.entries:
+        if e.actor and e.actor not in used:
+            used.append(e.actor)
+    order = {a.name: i for i, a in enumerate(tl.actors)}
+    used.sort(key=lambda n: order.get(n, 1e9))
+    from mapper.timeline import Assessment
+
+    items = []
+    place = _FakePlace("admin2", "unit")
+    for name in used:
+        items.append(("unit", unit_style(tl, Assessment(CONTROLLED, name, (name,)), place, False), f"Controlled by {name}"))
+    two = tuple(used[:2])
+    items.append(("unit", unit_style(tl, Assessment(CONTESTED, "", two), place, False), "Contested (fighting reported)"))
+    items.append(("unit", unit_style(tl, Assessment(DISPUTED, "", two), place, False), "Disputed: claims disagree"))
+    items.append(("unit", unit_style(tl, Assessment(ATTACKED), place, False), "Attack reported (no change of control)"))
+    items.append(("unit", unit_style(tl, Assessment(UNKNOWN), place, False), "No current claim"))
+    if "approximate" in drawn_kinds:
+        items.append(("ring", _Style(face="none", edge="#555555", width_u=2, dash_u=(3, 3)), "Approximate area"))
+    if "point" in drawn_kinds:
+        colour = _actor_colour(tl, used[0]) if used else UNKNOWN_COLOUR
+        items.append(("dot", _Style(face=colour, face_alpha=1, edge="#ffffff", width_u=2, radius_u=6),
+                      "Circles: towns and cities"))
+    return items
+
+
+@dataclass(frozen=True)
+class _FakePlace:
+    kind: str
+    drawn_as: str
+
+
+def _footer_text(state, version: str) -> list:
+    parts = []
+    sources = list(state.sources)
+    if sources:
+        shown = sources[:6]
+        more = f" and {len(sources) - 6} more" if len(sources) > 6 else ""
+        parts.append("Claims: " + "; ".join(shown) + more + ".")
+    attribution = [a for a in state.attribution if a]
+    if attribution:
+        parts.append(" \u00b7 ".join(attribution) + ".")
+    parts.append("Colours show what the claims say, not verified control. Made with conflictmap "
+                 f"{version}.".replace("  ", " "))
+    return parts
+
+
+def _choose_corner(panel_extent, geoms_proj, frac_w, frac_h) -> str:
+    """The map corner where an inset of that size covers the least drawn data (top-right preferred)."""
+    from shapely.geometry import box as sbox
+
+    x0, y0, x1, y1 = panel_extent
+    w, h = (x1 - x0) * frac_w, (y1 - y0) * frac_h
+    corners = {
+        "top-right": sbox(x1 - w, y1 - h, x1, y1),
+        "top-left": sbox(x0, y1 - h, x0 + w, y1),
+        "bottom-right": sbox(x1 - w, y0, x1, y0 + h),
+        "bottom-left": sbox(x0, y0, x0 + w, y0 + h),
+    }
+    best, best_cost = "top-right", None
+    for name, b in corners.items():
+        cost = 0.0
+        for g, weight in geoms_proj:
+            try:
+                if g.intersects(b):
+                    cost += weight * (g.intersection(b).area if g.area > 0 else (x1 - x0) * (y1 - y0) * 0.01)
+            except Exception:  # an invalid polygon must not break the layout
+                continue
+        if best_cost is None or cost < best_cost - 1e-9:
+            best, best_cost = name, cost
+    return best
+
+
+def _nice_km(max_km: float) -> float:
+    if max_km <= 0:
+        return 1.0
+    exp = math.floor(math.log10(max_km))
+    for m in (5, 2, 1):
+        v = m * 10 ** exp
+        if v <= max_km:
+            return v
+    return 10 ** exp
+
+
+def render_static(
+    state,
+    output=None,
+    *,
+    at: Optional[datetime] = None,
+    times: Optional[Sequence[datetime]] = None,
+    panels: Optional[int] = None,
+    title: Optional[str] = None,
+    subtitle: Optional[str] = None,
+    width: Optional[int] = None,
+    dpi: int = DEFAULT_DPI,
+    extent: Optional[tuple] = None,
+    transparent: bool = False,
+    overwrite: bool = False,
+    fmt: Optional[str] = None,
+) -> StaticReport:
+    """Draw the map state as a PNG, SVG or PDF.
+
+    Parameters
+    ----------
+    state
+        A :class:`mapper.describe.MapState` (see :func:`mapper.describe.prepare_state`).
+    output
+        File to write (format from its suffix unless ``fmt``), or a binary file object with ``fmt``.
+    at
+        Instant shown (default ``state.at``: where the interactive map opens).
+    times, panels
+        Small multiples: these instants, or ``panels`` instants from
+        :func:`panel_times` (ending at ``at``), side by side with one legend.
+    title, subtitle
+        Default title: ``state.title`` (the interactive map's).
+    width, dpi
+        Image width in pixels (default 1200 for one map, 600 per panel) and
+        resolution recorded in the file; an SVG/PDF is ``width / dpi`` inches wide.
+    extent
+        ``(min_lon, min_lat, max_lon, max_lat)`` to show instead of the data's bounds.
+    transparent
+        Transparent page background (PNG/SVG/PDF); the map itself keeps its colours.
+
+    Raises
+    ------
+    RenderError
+        Unknown format, bad size, nothing to draw.
+    OutputExists
+        The output exists and ``overwrite`` is False.
+    """
+    t0 = time.perf_counter()
+    import matplotlib
+
+    from mapper import __version__
+
+    if isinstance(output, (str, os.PathLike)):
+        output = Path(output)
+        fmt = (fmt or output.suffix.lstrip(".")).lower()
+        if output.exists() and not overwrite:
+            raise OutputExists(f"{output} exists; pass overwrite=True (--overwrite) to replace it")
+    fmt = (fmt or "png").lower()
+    if fmt not in FORMATS:
+        raise RenderError(f"output format {fmt!r} is not one of {', '.join(FORMATS)}; name the file .png, .svg or .pdf")
+    if not isinstance(dpi, int) or not 20 <= dpi <= 1200:
+        raise RenderError(f"dpi {dpi!r} is not between 20 and 1200; e.g. 200 for print, 96 for screens")
+
+    tl = state.timeline
+    if times:
+        when = sorted({_aware(t) for t in times})
+    elif panels and panels > 1:
+        if panels > MAX_PANELS:
+            raise RenderError(f"{panels} panels is too many; at most {MAX_PANELS} fit side by side")
+        when = panel_times(tl, panels, end=at or state.at, start=state.t_from)
+    else:
+        base = at or state.at
+        when = [_aware(base)] if base is not None else []
+    if len(when) > MAX_PANELS:
+        raise RenderError(f"{len(when)} times is too many panels; at most {MAX_PANELS}")
+    if not when:
+        when = [None]
+    n = len(when)
+    W = DESIGN_WIDTH if n == 1 else max(DESIGN_WIDTH, n * PANEL_DESIGN_WIDTH + (n - 1) * PANEL_GAP + 2 * MARGIN)
+    width = int(width) if width else W * DEFAULT_PIXEL_FACTOR
+    if not 200 <= width <= MAX_PIXELS:
+        raise RenderError(f"width {width} px is outside 200..{MAX_PIXELS}; e.g. 1200")
+    ctx = _Ctx(width / W, dpi)
+    title = clean_text(title if title is not None else state.title).strip() or "Reported control"
+    subtitle = clean_text(subtitle or "").strip()
+    offset = _offset_minutes(tl)
+
+    # ---- layout (design units, y down) ----
+    inner = W - 2 * MARGIN
+    y = MARGIN
+    header = []  # (x, y, text, size, bold, colour)
+    for line in ctx.wrap(title, TITLE_SIZE, inner, bold=True):
+        header.append((MARGIN, y, line, TITLE_SIZE, True, INK))
+        y += TITLE_SIZE * 1.25
+    if subtitle:
+        for line in ctx.wrap(subtitle, SUBTITLE_SIZE, inner):
+            header.append((MARGIN, y, line, SUBTITLE_SIZE, False, MUTED_TEXT))
+            y += SUBTITLE_SIZE * 1.3
+    from mapper.describe import format_local, format_utc
+
+    if n == 1 and when[0] is not None:
+        lead = "Status as of"
+        space = ASOF_SIZE * 0.32
+        date = format_utc(when[0])
+        local = format_local(when[0], offset)
+        header.append((MARGIN, y + 2, lead, ASOF_SIZE, False, INK))
+        lx = MARGIN + ctx.measure(lead, ASOF_SIZE)[0] + space
+        header.append((lx, y + 2, date, ASOF_SIZE, True, INK))
+        if local:
+            lx2 = lx + ctx.measure(date, ASOF_SIZE, True)[0] + space
+            rest = f"({local})"
+            if lx2 + ctx.measure(rest, ASOF_SIZE)[0] > W - MARGIN:
+                y += ASOF_SIZE * 1.3
+                lx2 = MARGIN
+            header.append((lx2, y + 2, rest, ASOF_SIZE, False, MUTED_TEXT))
+        y += ASOF_SIZE * 1.3 + 2
+    elif n > 1:
+        header.append((MARGIN, y + 2, f"Status at {n} times (UTC{_offset_text(offset)})", ASOF_SIZE, False, INK))
+        y += ASOF_SIZE * 1.3 + 2
+    y += 6
+    panel_w = (inner - (n - 1) * PANEL_GAP) / n
+    panel_head = (PANEL_TITLE_SIZE * 1.25 * (2 if offset else 1) + 4) if n > 1 else 0
+    keys = list(state.keys) or [k for k in tl.places if tl.claims_for(k)]
+    ext, aspect = _extent_for(state, keys, extent, None, panel_w)
+    map_h = panel_w * aspect
+    panels_layout = []
+    for i, t in enumerate(when):
+        px = MARGIN + i * (panel_w + PANEL_GAP)
+        panels_layout.append(_Panel(t, (px, y + panel_head, panel_w, map_h), ext))
+    y += panel_head + map_h + 10
+
+    drawn_kinds = {tl.places[k].drawn_as for k in keys}
+    legend = _legend_items(state, drawn_kinds)
+    sw_w, sw_h, gap = 22, 14, 6
+    item_w = max(sw_w + gap + ctx.measure(text, LEGEND_SIZE)[0] for _, _, text in legend) + 14
+    cols = max(1, min(len(legend), int((inner + 14) // item_w)))
+    rows = math.ceil(len(legend) / cols)
+    col_w = inner / cols if cols > 1 else item_w
+    legend_y = y
+    y += rows * 19 + 6
+    footer = []
+    for part in _footer_text(state, __version__):
+        for line in ctx.wrap(part, FOOTER_SIZE, inner):
+            footer.append((MARGIN, y, line))
+            y += FOOTER_SIZE * 1.3
+    H = y + MARGIN - 4
+    height_px = int(round(H * ctx.s))
+    if height_px > MAX_PIXELS:
+        raise RenderError(f"the image would be {height_px} px high; use a smaller --width or fewer panels")
+
+    # ---- figure ----
+    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    rc = {
+        "svg.fonttype": "none", "svg.hashsalt": "conflictmap", "text.parse_math": False, "text.usetex": False,
+        "lines.scale_dashes": False, "pdf.fonttype": 42, "font.family": FONT, "hatch.linewidth": ctx.lw(1.5),
+        "path.simplify": True,
+    }
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(width / dpi, height_px / dpi), dpi=dpi)
+        FigureCanvasAgg(fig)
+        fig.patch.set_facecolor("none" if transparent else "#ffffff")
+        fig.patch.set_alpha(0.0 if transparent else 1.0)
+        Hf = height_px / ctx.s  # design height matching the integer pixel height
+
+        def add_axes(x, yy, w, h, **kw):
+            ax = fig.add_axes((x / W, 1 - (yy + h) / Hf, w / W, h / Hf), **kw)
+            return ax
+
+        page = add_axes(0, 0, W, Hf)
+        page.set_xlim(0, W)
+        page.set_ylim(Hf, 0)
+        page.set_axis_off()
+        for (hx, hy, text, size, bold, colour) in header:
+            _text(page, hx, hy, text, size, ctx, va="top", ha="left", weight="bold" if bold else "normal",
+                  color=colour)
+        for fx, fy, line in footer:
+            _text(page, fx, fy, line, FOOTER_SIZE, ctx, va="top", ha="left", color=MUTED_TEXT)
+
+        # Labels, panel titles and scale bars go on a transparent sheet above the maps.
+        over = add_axes(0, 0, W, Hf)
+        over.set_xlim(0, W)
+        over.set_ylim(Hf, 0)
+        over.set_axis_off()
+        over.set_zorder(20)
+        placed_total, hidden_total = 0, 0
+        for pi, panel in enumerate(panels_layout):
+            placed, hidden = _draw_panel(fig, over, add_axes, state, panel, ctx, n, offset, pi)
+            placed_total += placed
+            hidden_total += hidden
+
+        # Legend (shared).
+        for i, (kind, style, text) in enumerate(legend):
+            r, c = divmod(i, cols)
+            lx = MARGIN + c * col_w
+            ly = legend_y + r * 19
+            if kind == "unit":
+                _patch(page, _rect_path(lx + 1, ly + 1, sw_w - 2, sw_h - 2), style, ctx, 5)
+            elif kind == "ring":
+                _patch(page, ("circle", (lx + sw_w / 2, ly + sw_h / 2), 6.5), style, ctx, 5)
+            else:
+                _patch(page, ("circle", (lx + sw_w / 2, ly + sw_h / 2), style.radius_u), style, ctx, 5)
+            _text(page, lx + sw_w + gap, ly + sw_h / 2, text, LEGEND_SIZE, ctx, va="center_baseline", ha="left")
+
+        meta_title = title
+        buf = output if output is not None and not isinstance(output, Path) else None
+        target = None
+        if isinstance(output, Path):
+            output.parent.mkdir(parents=True, exist_ok=True)
+            fd, target = tempfile.mkstemp(prefix=".conflictmap-", suffix="." + fmt, dir=str(output.parent))
+            os.close(fd)
+        metadata = {
+            "png": {"Title": meta_title, "Software": f"conflictmap {__version__}"},
+            "svg": {"Title": meta_title, "Creator": f"conflictmap {__version__}", "Date": None},
+            "pdf": {"Title": meta_title, "Creator": f"conflictmap {__version__}", "CreationDate": None},
+        }[fmt]
+        import io
+
+        sink = io.BytesIO()
+        try:
+            fig.savefig(sink, format=fmt, dpi=dpi, transparent=transparent, metadata=metadata,
+                        facecolor="none" if transparent else "#ffffff")
+            data = sink.getvalue()
+            if fmt == "svg":
+                data = _svg_font_fallback(data)
+            if target:
+                with open(target, "wb") as fh:
+                    fh.write(data)
+                os.replace(target, output)
+            elif buf is not None:
+                buf.write(data)
+        except BaseException:
+            if target and os.path.exists(target):
+                os.unlink(target)
+            raise
+    size = len(data)
+    seconds = time.perf_counter() - t0
+    x0, y0, x1, y1 = ext
+    lon0, lon1 = math.degrees(x0 / EARTH_RADIUS), math.degrees(x1 / EARTH_RADIUS)
+    report = StaticReport(
+        path=str(output) if isinstance(output, Path) else None, format=fmt, width_px=width, height_px=height_px,
+        dpi=dpi, bytes=size, seconds=seconds, times=tuple(t for t in when if t is not None),
+        labels_placed=placed_total, labels_hidden=hidden_total,
+        extent=(round(lon0, 4), round(merc_to_lat(y0), 4), round(lon1, 4), round(merc_to_lat(y1), 4)),
+    )
+    log.info("%s", report.summary())
+    return report
+
+
+def _svg_font_fallback(data: bytes) -> bytes:
+    """Give every text element of matplotlib's SVG a font stack, not DejaVu Sans alone.
+
+    Only ``style`` attributes of ``<text>`` elements are touched (input text is
+    escaped inside elements, so ``<text`` cannot appear in it).
+    """
+    pattern = re.compile(rb"(<text style=\"[^\"]*?)font-family: 'DejaVu Sans'")
+    return pattern.sub(rb"\1font-family: " + SVG_FONT_STACK.encode("ascii"), data)
+
+
+def _offset_minutes(tl) -> int:
+    from mapper.describe import local_offset_minutes
+
+    return local_offset_minutes(tl)
+
+
+def _offset_text(offset: int) -> str:
+    if not offset:
+        return ""
+    a = abs(offset)
+    return f"; local times at UTC{'-' if offset < 0 else '+'}{a // 60:02d}:{a % 60:02d}"
+
+
+def _rect_path(x, y, w, h):
+    from matplotlib.path import Path as MplPath
+
+    return MplPath([(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)], closed=True)
+
+
+def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, offset: int, index: int):
+    """Draw one map panel; returns (labels placed, labels hidden)."""
+    from matplotlib.patches import FancyBboxPatch
+
+    from mapper.describe import format_local, format_utc
+
+    tl = state.timeline
+    mx, my, mw, mh = panel.rect
+    x0, y0, x1, y1 = panel.extent
+    per_u = (x1 - x0) / mw  # metres (projected) per design unit
+
+    if n > 1 and panel.t is not None:
+        _text(page, mx, my - 4, format_utc(panel.t), PANEL_TITLE_SIZE, ctx, va="bottom", ha="left", weight="bold")
+        local = format_local(panel.t, offset)
+        if local:
+            # Two lines: UTC above, local below; shift the UTC line up.
+            page.texts[-1].set_y(my - 4 - PANEL_TITLE_SIZE * 1.25)
+            _text(page, mx, my - 4, f"({local})", PANEL_TITLE_SIZE - 1, ctx, va="bottom", ha="left", color=MUTED_TEXT)
+
+    ax = add_axes(mx, my, mw, mh)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor(MAP_BACKGROUND)
+    for sp in ax.spines.values():
+        sp.set_edgecolor("#9a9a9a")
+        sp.set_linewidth(ctx.lw(1))
+    from shapely.geometry import box as sbox
+
+    view = sbox(x0 - (x1 - x0) * 0.05, y0 - (y1 - y0) * 0.05, x1 + (x1 - x0) * 0.05, y1 + (y1 - y0) * 0.05)
+    tol = per_u * 0.5
+
+    def prep(g):
+        try:
+            pg = _project(g)
+            if not pg.intersects(view):
+                return None
+            pg = pg.intersection(view) if not view.contains(pg) else pg
+            return pg.simplify(tol, preserve_topology=True) if tol > 0 else pg
+        except Exception as err:  # an invalid outline is skipped, never fatal
+            log.debug("geometry skipped: %s", err)
+            return None
+
+    # Basemap: land fills, then admin-1 lines (as the HTML map's base pane).
+    for name, kind, g in sorted(state.basemap, key=lambda b: b[1] != "country"):
+        if g is None or g.is_empty:
+            continue
+        pg = prep(g if kind == "country" else (g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g))
+        if pg is None or pg.is_empty:
+            continue
+        path = _geom_path(pg)
+        if path is None:
+            continue
+        if kind == "country":
+            _patch(ax, path, _Style(face=LAND, face_alpha=1, edge=COUNTRY_EDGE, width_u=1.2), ctx, 1)
+        else:
+            _patch(ax, path, _Style(face="none", edge=ADMIN1_EDGE, width_u=0.7, dash_u=(2, 3)), ctx, 2)
+
+    t = panel.t
+    keys = list(state.keys) or [k for k in tl.places if tl.claims_for(k)]
+    states = {k: (tl.state_at(k, t) if t is not None else _unknown()) for k in keys}
+    order = {"country": 0, "admin1": 1, "admin2": 2, "admin3": 3}
+    keys.sort(key=lambda k: (order.get(tl.places[k].kind, 9), tl.places[k].name))
+    shapes = {}  # key -> ("unit"|"circle"|"point", projected geom or centre, radius)
+    weights = []
+    markers = []  # design-unit boxes of town markers (label obstacles)
+
+    def to_u(x, y):
+        return (mx + (x - x0) / per_u, my + (y1 - y) / per_u)
+
+    for z, k in enumerate(keys):
+        p = tl.places[k]
+        a = states[k]
+        kids = tl.children.get(k, ())
+        outline_only = bool(kids) and any(states.get(c) is not None and states[c].status != UNKNOWN for c in kids)
+        if p.drawn_as == "unit" and p.geometry is not None and not p.geometry.is_empty:
+            pg = prep(p.geometry)
+            if pg is None or pg.is_empty:
+                continue
+            path = _geom_path(pg)
+            if path is None:
+                continue
+            _patch(ax, path, unit_style(tl, a, p, outline_only), ctx, 3 + order.get(p.kind, 4) * 0.1)
+            shapes[k] = ("unit", pg, None)
+            weights.append((pg, 0.2 if p.kind == "country" else 1.0))
+        elif p.lat is not None and p.lon is not None:
+            cx, cy = lonlat_to_merc(p.lon, p.lat)
+            if p.drawn_as in ("approximate", "unit"):
+                r = (p.radius_m or 5000.0) / max(0.05, math.cos(math.radians(p.lat)))
+                _patch(ax, ("circle", (cx, cy), r), unit_style(tl, a, _FakePlace(p.kind, "approximate"), False), ctx, 4)
+                from shapely.geometry import Point
+
+                shapes[k] = ("circle", Point(cx, cy).buffer(r, 16), r)
+                weights.append((shapes[k][1], 1.0))
+            else:
+                st = point_style(tl, a)
+                _patch(ax, ("circle", (cx, cy), st.radius_u * per_u), st, ctx, 6)
+                shapes[k] = ("point", (cx, cy), st.radius_u)
+                from shapely.geometry import Point
+
+                weights.append((Point(cx, cy).buffer(per_u * 20), 3.0))
+                ux, uy = to_u(cx, cy)
+                rr = st.radius_u + st.width_u
+                markers.append((k, (ux - rr, uy - rr, ux + rr, uy + rr)))
+
+    # Locator inset and scale bar: corners chosen to cover the least data.
+    inset_w = max(84.0, min(150.0, mw * 0.26))
+    region, inset_aspect = _locator_region(panel.extent)
+    inset_h = inset_w * inset_aspect
+    if inset_h > mh * 0.45:
+        inset_h = mh * 0.45
+        inset_w = inset_h / inset_aspect
+    corner = _choose_corner(panel.extent, weights, inset_w / mw, inset_h / mh)
+    obstacles = []
+    m = 6
+    ix = mx + mw - inset_w - m if "right" in corner else mx + m
+    iy = my + m if "top" in corner else my + mh - inset_h - m
+    if index == 0:  # small multiples share one extent: one locator and one scale bar, in the first panel
+        _draw_locator(fig, add_axes, state, region, panel.extent, (ix, iy, inset_w, inset_h), ctx)
+        obstacles.append((ix - 3, iy - 3, ix + inset_w + 3, iy + inset_h + 3))
+        obstacles.append(_draw_scalebar(page, panel, ctx, "right" if corner == "bottom-left" else "left"))
+
+    # Labels: towns first, then districts, provinces, countries; greedy, no overlaps.
+    direct = [k for k in keys if any(e.derived_from is None for e in tl.claims_for(k))]
+    rank = {"admin3": 1, "admin2": 2, "admin1": 3, "country": 5}
+    status_rank = {DISPUTED: 0, CONTESTED: 1, CONTROLLED: 2, ATTACKED: 3, UNKNOWN: 4}
+
+    def lrank(k):
+        p = tl.places[k]
+        return (0 if shapes.get(k, ("",))[0] == "point" else rank.get(p.kind, 4), status_rank.get(states[k].status, 5),
+                p.name.casefold())
+
+    labelled = sorted([k for k in direct if k in shapes], key=lrank) if len(direct) <= MAX_LABELS else []
+    from shapely.affinity import affine_transform
+
+    to_u_matrix = [1 / per_u, 0, 0, -1 / per_u, mx - x0 / per_u, my + y1 / per_u]
+    units_u = []
+    for k, (kind, geom, _) in shapes.items():
+        if kind in ("unit", "circle") and tl.places[k].kind != "country":
+            try:
+                units_u.append((k, affine_transform(geom, to_u_matrix).buffer(0)))
+            except Exception:  # invalid geometry: not an obstacle
+                continue
+    placed_boxes = []
+    placed = hidden = 0
+    label_size = LABEL_SIZE if n == 1 else LABEL_SIZE - 1
+    state_size = LABEL_STATE_SIZE if n == 1 else LABEL_STATE_SIZE - 1
+    inner_box = (mx + 2, my + 2, mx + mw - 2, my + mh - 2)
+    for k in labelled:
+        p = tl.places[k]
+        name = clean_text(p.name) + (" (approx.)" if p.drawn_as == "approximate" else "")
+        sub = short_label(states[k])
+        nw, nh = ctx.measure(name, label_size, True)
+        sw_, sh = ctx.measure(sub, state_size) if sub else (0, 0)
+        pad = 2.5
+        bw, bh = max(nw, sw_) + 2 * pad, nh + (sh if sub else 0) + 2 * pad - 1
+        kind, geom, rad = shapes[k]
+        fits = True
+        if kind == "point":
+            ux, uy = to_u(*geom)
+            off = rad + 4
+            cands = [(ux + off, uy - bh / 2), (ux - off - bw, uy - bh / 2), (ux - bw / 2, uy - off - bh),
+                     (ux - bw / 2, uy + off)]
+        else:
+            visible = geom.intersection(sbox(x0, y0, x1, y1))
+            if visible.is_empty:
+                hidden += 1
+                continue
+            rp = visible.representative_point() if kind == "unit" else visible.centroid
+            ux, uy = to_u(rp.x, rp.y)
+            centre = [(ux - bw / 2 + dx, uy - bh / 2 + dy) for dx, dy in ((0, 0), (0, -30), (0, 30), (-70, 0), (70, 0))]
+            vx0, vy0, vx1, vy1 = visible.bounds
+            (ax0, ay0), (ax1, ay1) = to_u(vx0, vy1), to_u(vx1, vy0)
+            # A unit too small to hold its label is labelled beside it, so the label never hides its fill.
+            beside = [(ax1 + 4, uy - bh / 2), (ax0 - 4 - bw, uy - bh / 2), (ux - bw / 2, ay0 - 4 - bh),
+                      (ux - bw / 2, ay1 + 4)]
+            fits = (ax1 - ax0) >= bw * 1.4 and (ay1 - ay0) >= bh * 2.5
+            cands = centre + beside if fits else beside + centre
+        spot, best = None, None
+        own_penalty = 0.0 if kind == "point" or fits else 0.6
+        for order_i, (lx, ly) in enumerate(cands):
+            r = (lx, ly, lx + bw, ly + bh)
+            if not _inside(r, inner_box):
+                continue
+            if any(_overlap(r, o) for o in placed_boxes) or any(_overlap(r, o) for o in obstacles):
+                continue
+            if any(_overlap(r, b) for mk, b in markers if mk != k):
+                continue
+            # Soft cost: hiding other places' fills (and a small unit's own fill) under the label.
+            rb = sbox(*r)
+            area = bw * bh
+            cost = 0.001 * order_i
+            for ok, g in units_u:
+                if g.intersects(rb):
+                    share = g.intersection(rb).area / area
+                    cost += own_penalty * share if ok == k else 2.0 * share
+            if best is None or cost < best - 1e-9:
+                spot, best = r, cost
+            if cost < 0.01:
+                break
+        if spot is None:
+            hidden += 1
+            continue
+        placed_boxes.append(spot)
+        placed += 1
+        lx, ly, rx, ry = spot
+        box = FancyBboxPatch((lx, ly), bw, bh, boxstyle="round,pad=0,rounding_size=2.5",
+                             facecolor=(1, 1, 1, 0.85), edgecolor="none", zorder=20)
+        page.add_patch(box)
+        _text(page, lx + pad, ly + pad, name, label_size, ctx, va="top", ha="left", weight="bold", zorder=21)
+        if sub:
+            _text(page, lx + pad, ly + pad + nh - 1, sub, state_size, ctx, va="top", ha="left", color="#333333",
+                  zorder=21)
+    return placed, hidden
+
+
+def _unknown():
+    from mapper.timeline import Assessment
+
+    return Assessment(UNKNOWN)
+
+
+def _inside(r, outer) -> bool:
+    return r[0] >= outer[0] and r[1] >= outer[1] and r[2] <= outer[2] and r[3] <= outer[3]
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]
+
+
+def _locator_region(extent) -> tuple:
+    """Projected region around the extent for the locator inset, and its aspect (h/w)."""
+    x0, y0, x1, y1 = extent
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    lat = merc_to_lat(cy)
+    # At least ~35 degrees of longitude, or 5x the map: enough to show the neighbours.
+    min_w = math.radians(35) * EARTH_RADIUS
+    w = max((x1 - x0) * 5, min_w)
+    h = w * 0.72
+    y_top = lonlat_to_merc(0, 84)[1]
+    y_bot = lonlat_to_merc(0, -84)[1]
+    ry0, ry1 = max(y_bot, cy - h / 2), min(y_top, cy + h / 2)
+    del lat
+    return (cx - w / 2, ry0, cx + w / 2, ry1), (ry1 - ry0) / w
+
+
+def _draw_locator(fig, add_axes, state, region, extent, rect, ctx):
+    """Small map of the region (country outlines) with the map's extent outlined."""
+    from matplotlib.patches import Rectangle
+
+    rx0, ry0, rx1, ry1 = region
+    lon0, lon1 = math.degrees(rx0 / EARTH_RADIUS), math.degrees(rx1 / EARTH_RADIUS)
+    lat0, lat1 = merc_to_lat(ry0), merc_to_lat(ry1)
+    outlines = []
+    gz = getattr(state, "gazetteer", None)
+    if gz is not None:
+        try:
+            outlines = [(p.name, g) for p, g in gz.outlines((lon0, lat0, lon1, lat1), kinds=("country",)) if g is not None]
+        except Exception as err:  # the inset is context; without outlines it shows the frame only
+            log.debug("no outlines for the locator: %s", err)
+    if not outlines:
+        outlines = [(name, g) for name, kind, g in state.basemap if kind == "country" and g is not None]
+    x, y, w, h = rect
+    ax = add_axes(x, y, w, h)
+    ax.set_zorder(30)
+    ax.set_xlim(rx0, rx1)
+    ax.set_ylim(ry0, ry1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor(MAP_BACKGROUND)
+    for sp in ax.spines.values():
+        sp.set_edgecolor("#555555")
+        sp.set_linewidth(ctx.lw(1))
+    tol = (rx1 - rx0) / w * 0.6
+    from shapely.geometry import box as sbox
+
+    view = sbox(rx0, ry0, rx1, ry1)
+    for _, g in outlines:
+        try:
+            pg = _project(g)
+            if not pg.intersects(view):
+                continue
+            pg = pg.simplify(tol, preserve_topology=True)
+        except Exception:
+            continue
+        path = _geom_path(pg)
+        if path is not None:
+            _patch(ax, path, _Style(face=LAND, face_alpha=1, edge=COUNTRY_EDGE, width_u=0.6), ctx, 1)
+    ex0, ey0, ex1, ey1 = extent
+    per_u = (rx1 - rx0) / w
+    min_size = 5 * per_u  # a tiny extent is still visible as a small square
+    cx, cy = (ex0 + ex1) / 2, (ey0 + ey1) / 2
+    ew, eh = max(ex1 - ex0, min_size), max(ey1 - ey0, min_size)
+    ax.add_patch(Rectangle((cx - ew / 2, cy - eh / 2), ew, eh, facecolor="none", edgecolor="#ffffff",
+                           linewidth=ctx.lw(3.2), zorder=5))
+    ax.add_patch(Rectangle((cx - ew / 2, cy - eh / 2), ew, eh, facecolor="none", edgecolor="#000000",
+                           linewidth=ctx.lw(1.6), zorder=6))
+    return ax
+
+
+def _draw_scalebar(page, panel: _Panel, ctx: _Ctx, side: str) -> tuple:
+    """A km scale bar at the bottom of the panel, true at the latitude of the map's centre."""
+    from matplotlib.patches import Rectangle
+
+    mx, my, mw, mh = panel.rect
+    x0, y0, x1, y1 = panel.extent
+    lat = merc_to_lat((y0 + y1) / 2)
+    metres_per_u = (x1 - x0) / mw * math.cos(math.radians(lat))
+    max_u = min(120.0, mw * 0.3)
+    km = _nice_km(max_u * metres_per_u / 1000)
+    length = km * 1000 / metres_per_u
+    label = f"{km:g} km"
+    lw_, lh = ctx.measure(label, 9.5)
+    bx = mx + 10 if side == "left" else mx + mw - 10 - length - lw_ - 6
+    by = my + mh - 12
+    page.add_patch(Rectangle((bx - 4, by - 10), length + lw_ + 14, 17, facecolor=(1, 1, 1, 0.8), edgecolor="none",
+                             zorder=20))
+    half = length / 2
+    page.add_patch(Rectangle((bx, by - 1), half, 4, facecolor="#222222", edgecolor="#222222", linewidth=ctx.lw(0.8),
+                             zorder=21))
+    page.add_patch(Rectangle((bx + half, by - 1), half, 4, facecolor="#ffffff", edgecolor="#222222",
+                             linewidth=ctx.lw(0.8), zorder=21))
+    _text(page, bx + length + 5, by + 1, label, 9.5, ctx, va="center", ha="left", zorder=22)
+    return (bx - 4, by - 10, bx + length + lw_ + 10, by + 7)
+
+
+__all__ = ["render_static", "StaticReport", "panel_times", "parse_bbox", "clean_text", "FORMATS", "DEFAULT_DPI",
+           "unit_style", "point_style"]
