@@ -13,7 +13,8 @@ class Mention:
     ``place`` is the gazetteer :class:`~gazetteer.Place` it resolved to (None
     when unresolved); ``kind`` is the place's kind, or a hint from the
     wording ("X province" -> admin1) when unresolved; ``score`` is the
-    resolver's score (0..1).
+    resolver's score (0..1). ``form`` is how the place was named: ``name``,
+    ``adjective`` ("Russian" -> Russia) or ``code`` ("US").
     """
 
     start: int
@@ -22,6 +23,7 @@ class Mention:
     kind: str = ""
     place: Optional[object] = None
     score: float = 0.0
+    form: str = "name"
 
     @property
     def lat(self) -> Optional[float]:

@@ -1,0 +1,451 @@
+"""Recognise place names in text and resolve them in the document's context.
+
+Recognition (:meth:`Geoparser.candidates`)
+    1. Scan the normalized text with the gazetteer automaton
+       (:mod:`mapper.geoparse.index`); keep the longest match at each place.
+    2. Keep a match only if it is written like a name: capitalised (every
+       content word), not a day, month, pronoun or known non-place; not part of a
+       person's name ("Governor Hessamuddin Shams", "Amrullah Saleh"); not the
+       head of an organisation's name ("Khaama Press") unless it is a major place
+       used as a modifier ("Kabul Bank", "US Army"); not a common English word
+       written at the start of a sentence; not in a boilerplate line.
+    3. Add nationality adjectives ("Russian", "Afghan") and country codes
+       ("US", "UK"), which the corpora count as mentions of the country.
+Resolution (:meth:`Geoparser.resolve_mentions`)
+    Every candidate place of every mention gets a score: its prior importance
+    (kind, population), plus the document's countries (weighted by how strongly
+    each mention points to them), admin units named in the document, an
+    explicit container ("Qala-e-Naw, in the western province of Badghis",
+    "Paris, Texas", "Springfield, Ill."), a type word ("X province" prefers an
+    admin unit), and closeness to the other mentions' current best places
+    (two rounds). Names the automaton does not know (``--resolve-only`` on
+    other people's spans) go through :meth:`gazetteer.Gazetteer.resolve`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Iterable, Optional
+
+from gazetteer import haversine_km, normalize
+from gazetteer.normalize import strip_type_words
+from mapper.geoparse import lexicon as lx
+from mapper.geoparse._common_words import COMMON_WORDS
+from mapper.geoparse.index import CONTINENT_PREFIX, Entry, continent_places, index_for, normalize_with_offsets, prior
+from mapper.geoparse.mention import Mention
+from mapper.geoparse.text import text_lines
+
+log = logging.getLogger(__name__)
+
+# Scoring weights (named, so the ranking can be read and tuned in one place).
+W_PRIOR = 1.0
+W_COUNTRY = 0.45
+W_ADMIN1 = 0.35
+W_CONTAINER = 0.9
+W_KIND_HINT = 0.25
+W_PROXIMITY = 0.3
+PROXIMITY_KM = 300.0
+#: A name that is only an alternate of the place ("Liverpool" for a US town) ranks below primary names.
+ALTERNATE_NAME_PENALTY = 0.3
+#: A country called by its own name is almost always that country ("Egypt").
+COUNTRY_NAME_BONUS = 0.5
+#: Candidates per mention that are fetched from the gazetteer and scored.
+POOL_SIZE = 12
+#: Below this prior a one-word common English name needs a cue to count as a place.
+COMMON_WORD_MIN_PRIOR = 0.75
+#: Mentions resolved below this score are still reported, with their score.
+MIN_SCORE = 0.0
+
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w’'‘.-]*")
+_CAP_TOKEN = re.compile(r"[A-Z\u00C0-\u00DE][\w’'‘-]*\.?")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*[\"“‘'(]?\s*|\n\s*[\"“‘'(]?\s*|[\"“]\s*)$")
+_CONTAINER_AFTER = re.compile(
+    r"^\s*,\s*(?:in\s+)?(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|western|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western|northeastern|northwestern|southeastern|"
+    r"southwestern|remote|restive|neighbou?ring|nearby)\s+)*(?:(?:province|state|region|district|county|"
+    r"governorate|country)\s+of\s+)?$",
+    re.I,
+)
+_KIND_AFTER = re.compile(r"^\s+(provinces?|states?|region|governorate|oblast|district|county|city|town|village)\b",
+                         re.I)
+_KIND_BEFORE = re.compile(r"\b(province|state|region|governorate|district|county|city|town|village)\s+of\s+$", re.I)
+_CUE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|across|around|towards?|of|via|between|"
+                         r"through|throughout|within)\s+(?:the\s+)?$", re.I)
+_HINT_KIND = {
+    "province": "admin1", "provinces": "admin1", "state": "admin1", "states": "admin1", "region": "admin1",
+    "governorate": "admin1", "oblast": "admin1", "district": "admin2", "county": "admin2",
+    "city": "populated_place", "town": "populated_place", "village": "populated_place",
+}
+_ADJECTIVE_RE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(a) for a, p in lx.ADJECTIVE_PLACES.items() if p), key=len, reverse=True))
+    + r")\b(?!['’]?s\b)(?![-\s]?(?:American|Americans)\b)"
+)
+_CODE_RE = re.compile(r"(?<![\w.])(" + "|".join(sorted((re.escape(c) for c in lx.CODE_PLACES), key=len,
+                                                      reverse=True)) + r")(?![\w])")
+
+
+@dataclass
+class _Cand:
+    """A recognised span with its candidate entries (before resolution)."""
+
+    start: int
+    end: int
+    key: str
+    entries: tuple
+    kind_hint: str = ""
+    form: str = "name"  # name | adjective | code
+
+
+class Geoparser:
+    """Find and resolve place mentions in text, with one gazetteer.
+
+    Parameters
+    ----------
+    gz : gazetteer.Gazetteer
+        An opened gazetteer. The scanning index is built on first use in the
+        process (a few seconds) and shared.
+    adjectives : bool
+        Report nationality adjectives ("Russian") as mentions of their country,
+        as the standard corpora annotate them.
+
+    Examples
+    --------
+    >>> gp = Geoparser(Gazetteer.open())                         # doctest: +SKIP
+    >>> [(m.name, m.place.country_code) for m in gp.parse("Taliban fighters entered Kunduz.")]  # doctest: +SKIP
+    [('Kunduz', 'AF')]
+    >>> gp.parse("")                                             # doctest: +SKIP
+    []
+    """
+
+    def __init__(self, gz, *, adjectives: bool = True):
+        self.gz = gz
+        self.adjectives = adjectives
+        self._index = None
+        self._place_cache: dict = {}
+        self._fallback_cache: dict = {}
+
+    @property
+    def index(self):
+        if self._index is None:
+            self._index = index_for(self.gz)
+        return self._index
+
+    # ---------------------------------------------------------------- public
+    def parse(self, text: str) -> list:
+        """Recognise and resolve every place mention in ``text`` (list of :class:`Mention`, in order)."""
+        if not text:
+            return []
+        return self.resolve_mentions(text, self.candidates(text))
+
+    def resolve_spans(self, text: str, spans: Iterable) -> list:
+        """Resolve given ``(start, end)`` spans of ``text`` in the context of the whole text."""
+        cands = []
+        for start, end in spans:
+            name = text[start:end]
+            cands.append(self._candidate_for_name(text, start, end, name))
+        # Detected mentions elsewhere in the document are context only.
+        return self.resolve_mentions(text, cands, context=self.candidates(text))
+
+    # ----------------------------------------------------------- recognition
+    def candidates(self, text: str) -> list:
+        """Recognised spans with their candidate entries (unresolved), in text order."""
+        index = self.index
+        norm, offs = normalize_with_offsets(text)
+        skip = _boilerplate_ranges(text)
+        found = []
+        for ns, ne, key in index.find(norm):
+            s, e = offs[ns], offs[ne - 1] + 1
+            while e < len(text) and text[e - 1] != text[e - 1].strip():  # never end on whitespace
+                e -= 1
+            found.append((s, e, key))
+        # Longest match wins; among equals the earliest.
+        found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
+        taken = []
+        occupied = []
+        for s, e, key in found:
+            if any(s < oe and os_ < e for os_, oe in occupied):
+                continue
+            c = self._accept(text, s, e, key, skip)
+            if c is None:
+                continue
+            occupied.append((s, e))
+            taken.append(c)
+        if self.adjectives:
+            taken.extend(self._adjectives_and_codes(text, occupied, skip))
+        taken.sort(key=lambda c: c.start)
+        return taken
+
+    def _accept(self, text, s, e, key, skip) -> Optional[_Cand]:
+        if any(a <= s < b for a, b in skip):
+            return None
+        name = text[s:e]
+        words = _WORD.findall(name)
+        if not words or not name[0].isupper():
+            return None
+        low = key.lower()
+        if low in lx.NEVER_PLACES or low.split()[0] in lx.NEVER_PLACES and len(words) == 1:
+            return None
+        # Every content word capitalised ("Bosnia and Herzegovina"), and not all-caps short tokens ("IT").
+        for w in words:
+            if not w[0].isupper() and w.lower() not in lx.INNER_FUNCTION_WORDS:
+                return None
+        if name.isupper() and len(name) <= 4 and name not in lx.CODE_PLACES:
+            return None
+        entries = self.index.entries.get(key, ())
+        if not entries:
+            return None
+        best_prior = entries[0].prior
+        before = text[max(0, s - 40):s]
+        after = text[e:e + 40]
+        # Part of a person's name: a title or a capitalised non-place word right before.
+        prev = _prev_token(before)
+        if prev and prev.lower().rstrip(".") in lx.PERSON_TITLES:
+            return None
+        if prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before) \
+                and prev.lower() not in lx.INNER_FUNCTION_WORDS and not _is_place_word(self, prev):
+            if best_prior < 0.9:  # "Amrullah Saleh"; a country after a name is still a country
+                return None
+        nxt = _next_token(after)
+        if nxt and nxt[0].isupper() and not re.match(r"^\s*[,.;:!?)\"”]", after):
+            head = nxt.lower().rstrip(".")
+            if head in lx.ORG_HEADS:
+                if best_prior < 0.7:  # "Khaama Press"; "Kabul Bank" keeps Kabul as a modifier
+                    return None
+            elif head not in lx.PLACE_HEADS and not _is_place_word(self, nxt) and best_prior < 0.6:
+                return None  # "Shams Bek": inside a longer proper name
+        if re.match(r"^\s+(?:said|says|told|added|wrote|asked|noted|explained)\b", after) and best_prior < 0.7 \
+                and len(words) == 1:
+            return None  # a person as subject of a speech verb
+        # A common English word needs evidence: not at sentence start, a cue, or a big place.
+        if len(words) == 1 and low in COMMON_WORDS:
+            at_start = bool(_SENTENCE_START.search(text[max(0, s - 4):s])) or s == 0
+            cue = bool(_CUE_BEFORE.search(before) or _KIND_AFTER.match(after) or _KIND_BEFORE.search(before))
+            if at_start and not cue:
+                return None
+            if not cue and best_prior < COMMON_WORD_MIN_PRIOR:
+                return None
+        hint = ""
+        m = _KIND_AFTER.match(after)
+        if m:
+            hint = _HINT_KIND.get(m.group(1).lower(), "")
+        m = _KIND_BEFORE.search(before)
+        if m:
+            hint = _HINT_KIND.get(m.group(1).lower(), "") or hint
+        stripped, type_hint = strip_type_words(key)
+        return _Cand(s, e, key, entries, hint or (type_hint or ""))
+
+    def _adjectives_and_codes(self, text, occupied, skip) -> list:
+        out = []
+        for rx, table, form in ((_ADJECTIVE_RE, lx.ADJECTIVE_PLACES, "adjective"), (_CODE_RE, lx.CODE_PLACES, "code")):
+            for m in rx.finditer(text):
+                s, e = m.start(1), m.end(1)
+                if any(s < oe and os_ < e for os_, oe in occupied) or any(a <= s < b for a, b in skip):
+                    continue
+                target = table.get(m.group(1))
+                key = normalize(target) if target else ""
+                entries = self.index.entries.get(key, ())
+                if not entries:
+                    continue
+                occupied.append((s, e))
+                kind = "country" if entries[0].kind == "country" else ""
+                out.append(_Cand(s, e, key, entries, kind, form))
+        return out
+
+    def _candidate_for_name(self, text, start, end, name) -> _Cand:
+        key = normalize(name)
+        entries, form = (), "name"
+        bare = name.strip()
+        if bare in lx.CODE_PLACES:
+            key = normalize(lx.CODE_PLACES[bare])
+            entries, form = self.index.entries.get(key, ()), "code"
+        elif lx.ADJECTIVE_PLACES.get(bare):
+            key = normalize(lx.ADJECTIVE_PLACES[bare])
+            entries, form = self.index.entries.get(key, ()), "adjective"
+        if not entries:
+            key, form = normalize(name), "name"
+            entries = self.index.entries.get(key, ())
+        hint = ""
+        if not entries:
+            stripped, type_hint = strip_type_words(key)
+            entries = self.index.entries.get(stripped, ())
+            hint = type_hint or ""
+        if not entries:
+            entries = self._fallback_entries(name)
+        return _Cand(start, end, key, entries, hint, form)
+
+    def _fallback_entries(self, name: str) -> tuple:
+        """Candidates from the gazetteer's own resolver (variants, fuzzy) for names not in the index."""
+        hit = self._fallback_cache.get(name)
+        if hit is not None:
+            return hit
+        res = self.gz.resolve(name, limit=POOL_SIZE)
+        out = []
+        for c in res.candidates:
+            p = c.place
+            self._place_cache[p.id] = p
+            out.append(Entry(p.id, p.population or 0, p.kind, p.country_code or "",
+                             prior(p.kind, p.population or 0) * (0.5 + 0.5 * c.quality)))
+        out = tuple(sorted(out, key=lambda e: -e.prior))
+        if len(self._fallback_cache) > 50_000:
+            self._fallback_cache.clear()
+        self._fallback_cache[name] = out
+        return out
+
+    # ------------------------------------------------------------ resolution
+    def _place(self, pid: str):
+        p = self._place_cache.get(pid)
+        if p is None and pid.startswith(CONTINENT_PREFIX):
+            return continent_places().get(pid)
+        if p is None:
+            from gazetteer import PlaceNotFound
+
+            try:
+                p = self.gz.get(pid)
+            except PlaceNotFound:
+                p = None
+            if len(self._place_cache) > 300_000:
+                self._place_cache.clear()
+            self._place_cache[pid] = p
+        return p
+
+    def resolve_mentions(self, text: str, cands: list, context: Optional[list] = None) -> list:
+        """Choose a place for every candidate span using the document as context."""
+        if not cands:
+            return []
+        everyone = list(cands) + [c for c in (context or []) if not any(
+            c.start < o.end and o.start < c.end for o in cands)]
+        # Country weights: each mention votes for its candidates' countries by prior share.
+        country_w: dict = defaultdict(float)
+        admin1_names: set = set()
+        for c in everyone:
+            if not c.entries:
+                continue
+            total = sum(e.prior for e in c.entries[:POOL_SIZE]) or 1.0
+            for e in c.entries[:POOL_SIZE]:
+                if e.country_code:
+                    country_w[e.country_code] += e.prior / total
+            top = c.entries[0]
+            if top.kind in ("country", "admin1") and c.form == "name":
+                admin1_names.add(top.place_id)
+        top_w = max(country_w.values()) if country_w else 1.0
+        # Explicit containers: "X, Y" / "X, in the province of Y".
+        container_of: dict = {}
+        ordered = sorted(everyone, key=lambda c: c.start)
+        for a, b in zip(ordered, ordered[1:]):
+            gap = text[a.end:b.start]
+            if len(gap) <= 45 and _CONTAINER_AFTER.match(gap) and b.entries:
+                container_of[id(a)] = b
+        # Round 1: prior + country + admin + container + kind hint.
+        chosen: dict = {}
+        for c in everyone:
+            chosen[id(c)] = self._best(c, country_w, top_w, admin1_names, container_of.get(id(c)), None)
+        # Round 2: add closeness to the other mentions' choices.
+        points = [(id(c), ch[0]) for c in everyone if (ch := chosen[id(c)]) is not None and ch[0].lat is not None]
+        out = []
+        for c in cands:
+            others = [(p.lat, p.lon) for cid, p in points if cid != id(c)]
+            best = self._best(c, country_w, top_w, admin1_names, container_of.get(id(c)), others)
+            name = text[c.start:c.end]
+            if best is None:
+                out.append(Mention(c.start, c.end, name, kind=c.kind_hint, place=None, score=0.0,
+                                   form=c.form))
+                continue
+            place, sc = best
+            out.append(Mention(c.start, c.end, name, kind=place.kind, place=place, score=sc, form=c.form))
+        return out
+
+    def _best(self, c: _Cand, country_w, top_w, admin1_ids, container: Optional[_Cand], others):
+        if not c.entries:
+            return None
+        container_places = []
+        if container is not None:
+            container_places = [self._place(e.place_id) for e in container.entries[:3]]
+            container_places = [p for p in container_places if p is not None and p.kind in ("country", "admin1",
+                                                                                              "admin2")]
+        # Pool: the most important candidates plus the best ones in the document's main countries.
+        pool = list(c.entries[:POOL_SIZE])
+        main = sorted(country_w, key=lambda k: -country_w[k])[:2]
+        pool += [e for e in c.entries[POOL_SIZE:] if e.country_code in main][:4]
+        best = None
+        for e in pool:
+            p = self._place(e.place_id)
+            if p is None:
+                continue
+            s = W_PRIOR * e.prior
+            primary = _primary_keys(p)
+            if c.form == "name" and c.key not in primary and strip_type_words(c.key)[0] not in primary:
+                s -= ALTERNATE_NAME_PENALTY
+            elif p.kind == "country":
+                s += COUNTRY_NAME_BONUS
+            if e.country_code:
+                s += W_COUNTRY * country_w.get(e.country_code, 0.0) / top_w
+            if p.admin1_id and p.admin1_id in admin1_ids:
+                s += W_ADMIN1
+            if container_places:
+                if any(_inside(p, q) for q in container_places):
+                    s += W_CONTAINER
+            if c.kind_hint:
+                if p.kind == c.kind_hint or (c.kind_hint == "admin2" and p.kind in ("admin2", "admin3")):
+                    s += W_KIND_HINT
+                elif c.kind_hint != "populated_place" and p.kind == "populated_place":
+                    s -= W_KIND_HINT
+            if others and p.lat is not None:
+                d = min(haversine_km(p.lat, p.lon, la, lo) for la, lo in others[:50])
+                s += W_PROXIMITY * math.exp(-d / PROXIMITY_KM)
+            if best is None or s > best[1]:
+                best = (p, s)
+        if best is None:
+            return None
+        p, s = best
+        return p, max(0.0, min(1.0, s / (W_PRIOR + W_COUNTRY + W_ADMIN1 + W_PROXIMITY) + 0.2))
+
+
+# ---------------------------------------------------------------- helpers
+_PRIMARY_CACHE: dict = {}
+
+
+def _primary_keys(p) -> frozenset:
+    """Normalized forms of a place's own name ("Qala i Naw" -> {"qala i naw", "qala i naw"})."""
+    hit = _PRIMARY_CACHE.get(p.id)
+    if hit is None:
+        key = normalize(p.name)
+        hit = frozenset({key, strip_type_words(key)[0]})
+        if len(_PRIMARY_CACHE) > 300_000:
+            _PRIMARY_CACHE.clear()
+        _PRIMARY_CACHE[p.id] = hit
+    return hit
+
+
+def _inside(p, q) -> bool:
+    if q.kind == "country":
+        return p.country_code == q.country_code and p.id != q.id
+    if q.kind == "admin1":
+        return p.admin1_id == q.id or (p.country_code == q.country_code and p.admin1 == q.name)
+    if q.kind in ("admin2", "admin3"):
+        return p.admin2_id == q.id
+    return False
+
+
+def _prev_token(before: str) -> str:
+    m = re.search(r"([\w’'.-]+)\s*$", before)
+    return m.group(1) if m else ""
+
+
+def _next_token(after: str) -> str:
+    m = re.match(r"^\s+([\w’'.-]+)", after)
+    return m.group(1) if m else ""
+
+
+def _is_place_word(gp: Geoparser, token: str) -> bool:
+    key = normalize(token)
+    return key in gp.index.entries and gp.index.entries[key][0].prior >= 0.6
+
+
+def _boilerplate_ranges(text: str) -> list:
+    if len(text) > 200_000:
+        return []
+    return [(ln.start, ln.end) for ln in text_lines(text) if ln.kind == "boilerplate"]
