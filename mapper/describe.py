@@ -195,12 +195,12 @@ def claim_phrase(entry, timeline: Optional[Timeline] = None) -> str:
 
     Examples
     --------
-    >>> from mapper.model import Claim, TimeSpan
+    >>> from mapper.model import Claim
     >>> from mapper.timeline import Entry
-    >>> t = datetime(2021, 7, 6, 7, 30, tzinfo=timezone.utc)
-    >>> c = Claim("Qala-e-Naw", TimeSpan(t, t + timedelta(hours=6), "daypart", "6 Jul 2021, afternoon"),
-    ...           "controlled", actor="Taliban", claimant="MP", status_raw="captured")
-    >>> claim_phrase(Entry(0, c, "q", "MP", "mp", "", "Taliban", "control", t, None))
+    >>> from mapper.timespan import parse_time
+    >>> span = parse_time("2021-07-06 afternoon")
+    >>> c = Claim("Qala-e-Naw", span, "controlled", actor="Taliban", claimant="MP", status_raw="captured")
+    >>> claim_phrase(Entry(0, c, "q", "MP", "mp", "", "Taliban", "control", span.earliest, None))
     'controlled by Taliban ("captured", 6 Jul 2021, afternoon)'
     """
     c = entry.claim

@@ -111,6 +111,11 @@ class StaticReport:
     labels_placed: int = 0
     labels_hidden: int = 0
     extent: tuple = ()  # (min_lon, min_lat, max_lon, max_lat) shown
+    #: Pixel geometry, for tests and image maps (x0, y0, x1, y1 from the top left):
+    map_boxes: tuple = ()  # one box per panel
+    label_boxes: tuple = ()  # per panel, the boxes of the labels placed
+    anchors: tuple = ()  # per panel, {place name: (x, y)} a point inside each drawn place
+    scalebar: tuple = ()  # (km, bar length in pixels) per scale bar drawn
 
     def summary(self) -> str:
         when = ", ".join(t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ") for t in self.times)
@@ -166,10 +171,10 @@ def parse_bbox(text: str) -> tuple:
     --------
     >>> parse_bbox("60.5, 29.3, 75, 38.5")
     (60.5, 29.3, 75.0, 38.5)
-    >>> parse_bbox("29.3,60.5,38.5,75")
+    >>> parse_bbox("29.3,95,38.5,75")
     Traceback (most recent call last):
     ...
-    ValueError: bbox '29.3,60.5,38.5,75': latitude 60.5 and 75.0 are not both in -85..85 ... (order is min_lon,min_lat,max_lon,max_lat, e.g. 60.5,29.3,75,38.5)
+    ValueError: bbox '29.3,95,38.5,75': latitudes 95.0 and 75.0 are not both in -85..85 (order is min_lon,min_lat,max_lon,max_lat, e.g. 60.5,29.3,75,38.5)
     """
     parts = [p.strip() for p in str(text).split(",")]
     hint = "(order is min_lon,min_lat,max_lon,max_lat, e.g. 60.5,29.3,75,38.5)"
@@ -182,9 +187,9 @@ def parse_bbox(text: str) -> tuple:
     if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
         raise ValueError(f"bbox {text!r} has a value that is not finite {hint}")
     if not (-85 <= y0 <= 85 and -85 <= y1 <= 85):
-        raise ValueError(f"bbox {text!r}: latitude {y0} and {y1} are not both in -85..85 ... {hint}")
+        raise ValueError(f"bbox {text!r}: latitudes {y0} and {y1} are not both in -85..85 {hint}")
     if not (-180 <= x0 <= 180 and -180 <= x1 <= 180):
-        raise ValueError(f"bbox {text!r}: longitude {x0} and {x1} are not both in -180..180 {hint}")
+        raise ValueError(f"bbox {text!r}: longitudes {x0} and {x1} are not both in -180..180 {hint}")
     if x0 >= x1 or y0 >= y1:
         raise ValueError(f"bbox {text!r}: min must be less than max on both axes {hint}")
     return (x0, y0, x1, y1)
@@ -456,6 +461,15 @@ class _Panel:
     rect: tuple  # (x, y, w, h) in design units (y down)
     extent: tuple  # projected (x0, y0, x1, y1)
 
+    @property
+    def rect_box(self) -> tuple:
+        x, y, w, h = self.rect
+        return (x, y, x + w, y + h)
+
+
+def _px(box, ctx) -> tuple:
+    return tuple(round(v * ctx.s, 1) for v in box)
+
 
 def _extent_for(state, keys, bbox, box_aspect: Optional[float], map_w_u: float) -> tuple:
     """Projected extent (x0, y0, x1, y1) and map aspect (h/w) for the data or a given lon/lat bbox."""
@@ -617,6 +631,7 @@ def render_static(
     transparent: bool = False,
     overwrite: bool = False,
     fmt: Optional[str] = None,
+    labels: bool = True,
 ) -> StaticReport:
     """Draw the map state as a PNG, SVG or PDF.
 
@@ -640,6 +655,8 @@ def render_static(
         ``(min_lon, min_lat, max_lon, max_lat)`` to show instead of the data's bounds.
     transparent
         Transparent page background (PNG/SVG/PDF); the map itself keeps its colours.
+    labels
+        Label places (greedy placement, no overlaps); False for thumbnails.
 
     Raises
     ------
@@ -787,11 +804,10 @@ def render_static(
         over.set_ylim(Hf, 0)
         over.set_axis_off()
         over.set_zorder(20)
-        placed_total, hidden_total = 0, 0
-        for pi, panel in enumerate(panels_layout):
-            placed, hidden = _draw_panel(fig, over, add_axes, state, panel, ctx, n, offset, pi)
-            placed_total += placed
-            hidden_total += hidden
+        infos = [_draw_panel(fig, over, add_axes, state, panel, ctx, n, offset, pi, labels)
+                 for pi, panel in enumerate(panels_layout)]
+        placed_total = sum(i["placed"] for i in infos)
+        hidden_total = sum(i["hidden"] for i in infos)
 
         # Legend (shared).
         for i, (kind, style, text) in enumerate(legend):
@@ -845,6 +861,11 @@ def render_static(
         path=str(output) if isinstance(output, Path) else None, format=fmt, width_px=width, height_px=height_px,
         dpi=dpi, bytes=size, seconds=seconds, times=tuple(t for t in when if t is not None),
         labels_placed=placed_total, labels_hidden=hidden_total,
+        map_boxes=tuple(_px(p.rect_box, ctx) for p in panels_layout),
+        label_boxes=tuple(tuple(_px(b, ctx) for b in i["labels"]) for i in infos),
+        anchors=tuple({tl.places[k].name: tuple(round(v * ctx.s, 1) for v in uv) for k, uv in i["anchors"].items()}
+                      for i in infos),
+        scalebar=tuple((km, round(length * ctx.s, 2)) for km, length in (i["scalebar"] for i in infos if i["scalebar"])),
         extent=(round(lon0, 4), round(merc_to_lat(y0), 4), round(lon1, 4), round(merc_to_lat(y1), 4)),
     )
     log.info("%s", report.summary())
@@ -880,8 +901,9 @@ def _rect_path(x, y, w, h):
     return MplPath([(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)], closed=True)
 
 
-def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, offset: int, index: int):
-    """Draw one map panel; returns (labels placed, labels hidden)."""
+def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, offset: int, index: int,
+                labels: bool = True) -> dict:
+    """Draw one map panel; returns what was placed where (design units)."""
     from matplotlib.patches import FancyBboxPatch
 
     from mapper.describe import format_local, format_utc
@@ -1001,7 +1023,10 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
     if index == 0:  # small multiples share one extent: one locator and one scale bar, in the first panel
         _draw_locator(fig, add_axes, state, region, panel.extent, (ix, iy, inset_w, inset_h), ctx)
         obstacles.append((ix - 3, iy - 3, ix + inset_w + 3, iy + inset_h + 3))
-        obstacles.append(_draw_scalebar(page, panel, ctx, "right" if corner == "bottom-left" else "left"))
+        scalebar = _draw_scalebar(page, panel, ctx, "right" if corner == "bottom-left" else "left")
+        obstacles.append(scalebar[0])
+    else:
+        scalebar = None
 
     # Labels: towns first, then districts, provinces, countries; greedy, no overlaps.
     direct = [k for k in keys if any(e.derived_from is None for e in tl.claims_for(k))]
@@ -1013,7 +1038,16 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
         return (0 if shapes.get(k, ("",))[0] == "point" else rank.get(p.kind, 4), status_rank.get(states[k].status, 5),
                 p.name.casefold())
 
-    labelled = sorted([k for k in direct if k in shapes], key=lrank) if len(direct) <= MAX_LABELS else []
+    labelled = sorted([k for k in direct if k in shapes], key=lrank) if len(direct) <= MAX_LABELS and labels else []
+    anchors = {}
+    for k, (kind, geom, _) in shapes.items():
+        if kind == "point":
+            anchors[k] = to_u(*geom)
+        else:
+            vis = geom.intersection(sbox(x0, y0, x1, y1))
+            if not vis.is_empty:
+                rp = vis.representative_point()
+                anchors[k] = to_u(rp.x, rp.y)
     from shapely.affinity import affine_transform
 
     to_u_matrix = [1 / per_u, 0, 0, -1 / per_u, mx - x0 / per_u, my + y1 / per_u]
@@ -1049,6 +1083,8 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
             if visible.is_empty:
                 hidden += 1
                 continue
+            if p.kind == "country" and p.geometry is not None and visible.area < 0.5 * _project(p.geometry).area:
+                continue  # a map of part of a country: its name at the centre of the view would mislead
             rp = visible.representative_point() if kind == "unit" else visible.centroid
             ux, uy = to_u(rp.x, rp.y)
             centre = [(ux - bw / 2 + dx, uy - bh / 2 + dy) for dx, dy in ((0, 0), (0, -30), (0, 30), (-70, 0), (70, 0))]
@@ -1094,7 +1130,8 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
         if sub:
             _text(page, lx + pad, ly + pad + nh - 1, sub, state_size, ctx, va="top", ha="left", color="#333333",
                   zorder=21)
-    return placed, hidden
+    return {"placed": placed, "hidden": hidden, "labels": placed_boxes, "anchors": anchors,
+            "scalebar": scalebar[1:] if scalebar else None}
 
 
 def _unknown():
@@ -1182,7 +1219,10 @@ def _draw_locator(fig, add_axes, state, region, extent, rect, ctx):
 
 
 def _draw_scalebar(page, panel: _Panel, ctx: _Ctx, side: str) -> tuple:
-    """A km scale bar at the bottom of the panel, true at the latitude of the map's centre."""
+    """A km scale bar at the bottom of the panel, true at the latitude of the map's centre.
+
+    Returns (its box, km, length in design units).
+    """
     from matplotlib.patches import Rectangle
 
     mx, my, mw, mh = panel.rect
@@ -1204,7 +1244,7 @@ def _draw_scalebar(page, panel: _Panel, ctx: _Ctx, side: str) -> tuple:
     page.add_patch(Rectangle((bx + half, by - 1), half, 4, facecolor="#ffffff", edgecolor="#222222",
                              linewidth=ctx.lw(0.8), zorder=21))
     _text(page, bx + length + 5, by + 1, label, 9.5, ctx, va="center", ha="left", zorder=22)
-    return (bx - 4, by - 10, bx + length + lw_ + 10, by + 7)
+    return (bx - 4, by - 10, bx + length + lw_ + 10, by + 7), km, length
 
 
 __all__ = ["render_static", "StaticReport", "panel_times", "parse_bbox", "clean_text", "FORMATS", "DEFAULT_DPI",
