@@ -41,6 +41,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -144,6 +145,7 @@ DEFAULT_ACTORS = (
 )
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Case-fold, strip accents and punctuation, collapse spaces.
 
@@ -189,6 +191,7 @@ class Actors:
         self._actors: list = []
         self._exact: dict = {}
         self._phrases: dict = {}
+        self._match_cache: dict = {}
         for actor in actors:
             self._add(actor)
 
@@ -233,6 +236,7 @@ class Actors:
 
     def _add(self, actor: Actor) -> Actor:
         self._actors.append(actor)
+        self._match_cache.clear()
         for alias in (actor.name,) + tuple(actor.aliases):
             key = normalise(alias)
             if key:
@@ -253,6 +257,15 @@ class Actors:
 
     def match(self, text: str) -> Optional[Actor]:
         """The actor an actor/claimant text refers to, or None (rules in module docstring)."""
+        cached = self._match_cache.get(text, self)
+        if cached is not self:
+            return cached
+        found = self._match(text)
+        if len(self._match_cache) < 100_000:
+            self._match_cache[text] = found
+        return found
+
+    def _match(self, text: str) -> Optional[Actor]:
         key = normalise(text)
         if not key:
             return None

@@ -430,12 +430,22 @@ def _hash_inputs(paths) -> tuple:
     return files, digest.hexdigest()
 
 
+#: Sources listed by name in the panel; the rest are counted (each claim's popup names its source).
+MAX_LISTED_SOURCES = 100
+
+
 def _sources(claims) -> list:
     c = Counter()
     for cl in claims:
         if cl.source:
             c[cl.source] += 1
-    return [f"{name} ({n} claim{'s' if n != 1 else ''})" for name, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
+    ranked = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = [f"{name} ({n} claim{'s' if n != 1 else ''})" for name, n in ranked[:MAX_LISTED_SOURCES]]
+    if len(ranked) > MAX_LISTED_SOURCES:
+        rest = sum(n for _, n in ranked[MAX_LISTED_SOURCES:])
+        lines.append(f"... and {len(ranked) - MAX_LISTED_SOURCES:,} more sources ({rest:,} claims); "
+                     "each claim's popup names its source")
+    return lines
 
 
 def write_unresolved(unresolved: Sequence[UnresolvedClaim], path) -> int:
@@ -559,9 +569,23 @@ def build_map(
     basemap = []
     if bbox is not None:
         try:
+            # Country outlines around the data; province lines only in countries with claims.
+            # Clipped to the view: a neighbour's far side (China, Russia) would only add bytes.
+            from shapely.geometry import box as _box
+
+            claimed = {resolver.places[k].country for _, k in placed}
+            w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
+            pad = max(6.0, 0.6 * max(w, h))  # room to pan before the outlines end
+            frame = _box(bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad)
             for gp, geom in gazetteer.outlines(bbox, kinds=("country", "admin1")):
-                if geom is not None:
-                    basemap.append((gp.name, gp.kind, geom))
+                if geom is None or not (gp.kind == "country" or gp.country in claimed):
+                    continue
+                try:
+                    clipped = geom.intersection(frame) if not frame.contains(geom) else geom
+                except Exception:  # an invalid outline: keep it whole rather than lose it
+                    clipped = geom
+                if not clipped.is_empty:
+                    basemap.append((gp.name, gp.kind, clipped))
         except Exception as err:
             log.warning("no basemap outlines from the gazetteer: %s", err)
     try:

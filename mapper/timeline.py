@@ -74,6 +74,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
@@ -123,6 +124,7 @@ class Scope:
 _WHOLE_RE = re.compile(r"\b(all|entire|entirely|whole|every|each|complete|completely|full|fully)\b")
 
 
+@lru_cache(maxsize=4096)
 def scope_is_partial(text: str) -> bool:
     """True when a scope names only part of a place (rule 5, partial control).
 
@@ -143,6 +145,7 @@ def scope_is_partial(text: str) -> bool:
     return not _WHOLE_RE.search(normalise(sc.text))
 
 
+@lru_cache(maxsize=4096)
 def parse_scope(text: str) -> Scope:
     """Read a claim's scope.
 

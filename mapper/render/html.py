@@ -39,6 +39,7 @@ import re
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -133,6 +134,7 @@ def script_json(obj) -> str:
     )
 
 
+@lru_cache(maxsize=65536)
 def safe_url(url: str) -> str:
     """The URL if it is an absolute http(s) URL, else "" (``javascript:`` and friends are never linked).
 
@@ -362,6 +364,15 @@ class _Payload:
                 ]
             claims.append(row)
         steps = sorted({minutes(s) for s in tl.steps(self.t_from, self.t_to)})
+        # Compact time: claim starts relative to the first one, ends as durations, steps as deltas.
+        base = min((r[4] for r in claims), default=0)
+        for r in claims:
+            if r[5] is not None:
+                r[5] -= r[4]
+            r[4] -= base
+            while len(r) > 7 and not r[-1]:  # trailing empty fields (no note, no scope count)
+                r.pop()
+        step_deltas = [b - a for a, b in zip([0] + steps[:-1], steps)]
         initial = self.at or tl.default_time()
         if initial is not None:
             if self.t_from and initial < self.t_from:
@@ -379,7 +390,8 @@ class _Payload:
             "title": self.title,
             "view": self.view,
             "window_minutes": int(tl.window.total_seconds() // 60) if tl.window else None,
-            "steps": steps,
+            "t_base": base,
+            "steps": step_deltas,
             "initial": minutes(initial),
             "actors": [{"name": a.name, "colour": a.colour, "configured": a.configured} for a in actors],
             "claimants": [{"name": n, "side": s} for n, s in claimants],
@@ -497,6 +509,7 @@ def render_html(
     probe = payload.build_places([_Geo(g.kind, lonlat=g.lonlat, radius_m=g.radius_m) for g in geos], 5)
     claims_bytes = (len(script_json(data["claims"])) + len(script_json(data["strings"])) + len(script_json(probe))
                     + len(script_json(data["steps"])))
+    n_steps = len(data["steps"])
     unit_points = sum(_count_points(g.geom) for g in geos if g.kind == "unit")
     # Basemap outlines are context: coarse, encoded once, measured exactly.
     outlines = []
@@ -549,16 +562,16 @@ def render_html(
     meta.setdefault("tool", "conflictmap")
     meta["render"] = {
         "budget_bytes": budget, "simplify_tolerance_deg": tol, "coordinate_decimals": nd,
-        "places": len(payload.keys), "claims": len(timeline.entries), "time_steps": len(data["steps"]),
+        "places": len(payload.keys), "claims": len(timeline.entries), "time_steps": n_steps,
         "actions": actions,
     }
     data_json = script_json(data)
     # Per-place data is shared across time steps; say what a per-step copy would have cost.
-    per_step = len(payload.keys) * len(data["steps"])
+    per_step = len(payload.keys) * n_steps
     if per_step > 10 * max(1, len(timeline.entries)):
         actions.append(
             f"states stored once per place and claim ({len(timeline.entries):,} claims) instead of per time step "
-            f"({len(payload.keys):,} places x {len(data['steps']):,} steps = {per_step:,} states)"
+            f"({len(payload.keys):,} places x {n_steps:,} steps = {per_step:,} states)"
         )
 
     from jinja2 import Environment, FileSystemLoader, select_autoescape

@@ -122,8 +122,9 @@ def test_options_reach_the_page(small_gazetteer_dir, tmp_path):
     data = _data(out.read_text(encoding="utf-8"))
     assert data["view"] == "claimant" and data["window_minutes"] == 24 * 60
     assert data["initial"] == 1625648400 // 60  # 2021-07-07T09:00Z
-    assert data["steps"][0] == 1625529600 // 60  # 2021-07-06T00:00Z
-    assert all(s <= 1625788740 // 60 for s in data["steps"])  # <= 2021-07-08T23:59Z
+    steps = [sum(data["steps"][: i + 1]) for i in range(len(data["steps"]))]  # stored as deltas
+    assert steps[0] == 1625529600 // 60  # 2021-07-06T00:00Z
+    assert all(s <= 1625788740 // 60 for s in steps)  # <= 2021-07-08T23:59Z
     assert data["tiles"]["url"].startswith("https://")
     assert {a["name"]: a["colour"] for a in data["actors"]}["Government"] == "#112233"
     bad = tmp_path / "bad.json"

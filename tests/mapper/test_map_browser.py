@@ -130,7 +130,8 @@ def test_slider_follows_the_claims_and_python_rules(browser, sample):
     tl, out = sample
     page = Opened(browser, out)
     try:
-        steps = page.page.evaluate("JSON.parse(document.getElementById('conflictmap-data').textContent).steps")
+        steps = page.page.evaluate("window.conflictmap.steps()")
+        assert steps == [minutes(t) for t in tl.steps()]
         page.page.keyboard.press("Home")
         seen = {}
         for i, step in enumerate(steps):

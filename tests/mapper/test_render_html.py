@@ -30,6 +30,15 @@ def _data(html: str) -> dict:
     return json.loads(m.group(1))
 
 
+def _steps(data: dict) -> list:
+    """Absolute step minutes (the page stores deltas)."""
+    out, acc = [], 0
+    for d in data["steps"]:
+        acc += d
+        out.append(acc)
+    return out
+
+
 def _meta(html: str) -> dict:
     m = re.search(r'<script type="application/json" id="conflictmap-metadata">(.*?)</script>', html, re.S)
     assert m, "metadata block missing"
@@ -136,8 +145,14 @@ def test_data_present_and_shared_per_place(timeline):
     for p in data["places"]:
         starts = [data["claims"][i][4] for i in p["e"]]
         assert starts == sorted(starts)
-    assert data["steps"] == sorted(set(data["steps"]))
-    assert report.steps == len(data["steps"])
+    steps = _steps(data)
+    assert steps == sorted(set(steps)) and steps == [int(t.timestamp() // 60) for t in timeline.steps()]
+    assert report.steps == len(steps)
+    # Claim times: starts relative to t_base, ends as durations.
+    first = timeline.entries[0]
+    row = data["claims"][0]
+    assert row[4] + data["t_base"] == int(first.start.timestamp() // 60)
+    assert row[4] + row[5] + data["t_base"] == int(first.end.timestamp() // 60)
     # The province has its districts, districts point back to it.
     prov = next(i for i, p in enumerate(data["places"]) if p["n"] == "Badghis")
     assert len(data["places"][prov]["ch"]) == 7
@@ -159,8 +174,8 @@ def test_opening_time_and_range(timeline):
     assert data["initial"] == int(at.timestamp() // 60)
     t0, t1 = datetime(2021, 7, 7, tzinfo=timezone.utc), datetime(2021, 7, 8, tzinfo=timezone.utc)
     data = _data(render_html(timeline, t_from=t0, t_to=t1)[0])
-    assert data["steps"][0] == int(t0.timestamp() // 60)
-    assert all(t0.timestamp() // 60 <= s <= t1.timestamp() // 60 for s in data["steps"])
+    assert _steps(data)[0] == int(t0.timestamp() // 60)
+    assert all(t0.timestamp() // 60 <= s <= t1.timestamp() // 60 for s in _steps(data))
     default = _data(render_html(timeline)[0])
     assert default["initial"] == int(timeline.default_time().timestamp() // 60)
 
