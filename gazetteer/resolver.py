@@ -13,6 +13,11 @@ Every candidate gets ``score = W_MATCH*match + W_IMPORTANCE*importance + W_CONTE
   a type word that agrees with the kind ("Badghis *province*") and closeness
   to other places of the same document or row, and penalises the opposite.
 
+Analyst aliases (``gazetteer add aliases``, names stored with flag
+:data:`gazetteer.store.NAME_FLAG_ALIAS`) match like primary names and an exact
+match on one adds :data:`ALIAS_BONUS`, so they win over other sources; a
+hinted country still applies.
+
 When the two best candidates are within :data:`AMBIGUITY_MARGIN` of each other,
 are far apart and neither contains the other, the status is ``ambiguous`` and
 both are returned.
@@ -69,6 +74,8 @@ MAX_ROWS = 5000  # name rows read per key
 MAX_HYDRATE = 60  # candidates turned into Place objects and scored
 MEMO_SIZE = 100_000
 ALTERNATE_PART_PENALTY = 0.03
+#: Score bonus for an exact match on an analyst alias: more than any importance gap (W_IMPORTANCE).
+ALIAS_BONUS = 0.2
 
 
 def default_data_dir() -> Path:
@@ -113,6 +120,7 @@ class Gazetteer:
         self._conn = store.connect(self.path)
         self._lock = threading.Lock()
         self._fuzzy_cache = {}
+        self._last_near = None
         self._geom_cache = {}
         self._memo = {}
 
@@ -370,26 +378,11 @@ class Gazetteer:
 
     def suggest(self, query: str, *, country: Optional[str] = None, limit: int = 5) -> list:
         """'Did you mean' names for a query that resolved to nothing."""
-        from rapidfuzz import process
-        from rapidfuzz.fuzz import ratio
-
         key = strip_type_words(normalize(query))[0]
         if not key:
             return []
-        last = getattr(self, "_last_near", None)
-        if last and last[0] == key and last[1] == country:
-            return list(dict.fromkeys(last[2]))[:limit]
-        keys, displays = self._fuzzy_keys(country)
-        out = []
-        for _k, _score, idx in process.extract(
-            key, keys, scorer=ratio, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF
-        ):
-            d = displays[idx]
-            if d not in out:
-                out.append(d)
-            if len(out) >= limit:
-                break
-        return out
+        cc = self.country_code(country) if country else None
+        return list(dict.fromkeys(display for display, _k, _pid in self._near(key, cc)))[:limit]
 
     # ------------------------------------------------------------------ internals
     def _within_place(self, within, cc) -> Optional[Place]:
@@ -428,9 +421,12 @@ class Gazetteer:
             if pid not in matches or matches[pid][0] < q:
                 matches[pid] = (q, how)
 
+        aliased = set()  # pids matched exactly through an analyst alias (see ALIAS_BONUS)
         for flag, row in store.exact_matches(self._conn, key, MAX_ROWS):
             known_rows[row[0]] = row
-            offer(row[0], (MATCH_PRIMARY, MATCH_ALTERNATE, MATCH_STRIPPED)[flag], "exact")
+            offer(row[0], _FLAG_MATCH.get(flag, MATCH_ALTERNATE), "exact")
+            if flag == store.NAME_FLAG_ALIAS:
+                aliased.add(row[0])
         if stripped != key:
             for _flag, row in store.exact_matches(self._conn, stripped, MAX_ROWS):
                 known_rows[row[0]] = row
@@ -466,7 +462,10 @@ class Gazetteer:
         for pid, (q, how) in top:
             row = rows.get(pid)
             if row is not None:
-                out.append(self._score(store.row_to_place(row), row[-1], q, how, text, cc, within, ctx, kind))
+                c = self._score(store.row_to_place(row), row[-1], q, how, text, cc, within, ctx, kind)
+                if pid in aliased:
+                    c = replace(c, score=min(1.0, c.score + ALIAS_BONUS), reason=c.reason + "; analyst alias")
+                out.append(c)
         return out
 
     def _any_in_country(self, matches, cc) -> bool:
@@ -532,43 +531,69 @@ class Gazetteer:
         geom = self.geometry(unit)
         return bool(geom is not None and geom.covers(Point(place.lon, place.lat)))
 
-    def _fuzzy_keys(self, cc):
-        """(keys, displays, pids) of one country's names (or all primary names); cached per process."""
+    def _fuzzy_bucket(self, cc, first: str):
+        """(keys, displays, pids) of the names of one country (or all primary names) that share
+        a first sound; loaded once per country and cached for the process."""
         cache_key = cc or "*"
         if cache_key not in self._fuzzy_cache:
             if cc:
                 q = (
-                    "SELECT n.key, n.name, n.pid FROM names n JOIN places p ON p.pid = n.pid "
+                    "SELECT n.key, n.name, n.pid, n.skel FROM names n JOIN places p ON p.pid = n.pid "
                     "WHERE p.country_code = ? AND n.flag != 2"
                 )
                 rows = self._conn.execute(q, (cc,)).fetchall()
             else:
-                rows = self._conn.execute("SELECT key, name, pid FROM names WHERE flag = 0").fetchall()
-            self._fuzzy_cache[cache_key] = ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
-        keys, displays, _pids = self._fuzzy_cache[cache_key]
-        return keys, displays
+                rows = self._conn.execute("SELECT key, name, pid, skel FROM names WHERE flag = 0").fetchall()
+            buckets = {}
+            for key, display, pid, skel in rows:  # the stored skeleton gives the first sound for free
+                b = buckets.setdefault(skel[:1] if skel else key[:1], ([], [], []))
+                b[0].append(key)
+                b[1].append(display)
+                b[2].append(pid)
+            self._fuzzy_cache[cache_key] = buckets
+        return self._fuzzy_cache[cache_key].get(first, ((), (), ()))
+
+    def _near(self, key: str, cc) -> list:
+        """(display, key, pid) of names close to ``key`` (Indel ratio >= SUGGEST_CUTOFF).
+
+        Only names with the same first sound are compared: typos and romanisations
+        keep it (q/k, vowels, v/w count as one), and it makes the scan ~20x smaller.
+        """
+        from rapidfuzz import process
+        from rapidfuzz.fuzz import ratio
+
+        memo = (key, cc)
+        if self._last_near is not None and self._last_near[0] == memo:
+            return self._last_near[1]
+        keys, displays, pids = self._fuzzy_bucket(cc, _first_sound(key))
+        found = process.extract(key, keys, scorer=ratio, limit=20, score_cutoff=SUGGEST_CUTOFF) if keys else []
+        out = [(displays[idx], k, pids[idx]) for k, _score, idx in found]
+        self._last_near = (memo, out)
+        return out
 
     def _fuzzy(self, key: str, cc) -> list:
-        """Typo-tolerant fallback: a fast Indel prefilter over the country's names (or all
-        primary names), then optimal string alignment (a transposition counts once,
-        so geoBoundaries' "Ghanzi" still meets "Ghazni")."""
-        from rapidfuzz import process
+        """Typo-tolerant fallback: near names re-scored with optimal string alignment
+        (a transposition counts once, so geoBoundaries' "Ghanzi" still meets "Ghazni")."""
         from rapidfuzz.distance import OSA
-        from rapidfuzz.fuzz import ratio
 
         if len(key) < 4:
             return []
-        keys, displays = self._fuzzy_keys(cc)
-        pids = self._fuzzy_cache[cc or "*"][2]
-        near = process.extract(key, keys, scorer=ratio, limit=20, score_cutoff=SUGGEST_CUTOFF)
-        self._last_near = (key, cc, [displays[idx] for _k, _s, idx in near])
         out = []
-        for k, _score, idx in near:
+        for _display, k, pid in self._near(key, cc):
             sim = OSA.normalized_similarity(key, k)
             if sim >= FUZZY_MIN_SIMILARITY:
-                out.append((pids[idx], sim))
+                out.append((pid, sim))
         return out
 
+
+def _first_sound(key: str) -> str:
+    """First letter of a key's skeleton (vowels, q/k, v/w folded); the key's first char otherwise."""
+    sk = skeleton(key)
+    return sk[0] if sk else key[:1]
+
+
+#: Match quality by name flag (build: primary, alternate, type words stripped; sources: alias).
+_FLAG_MATCH = {0: MATCH_PRIMARY, 1: MATCH_ALTERNATE, 2: MATCH_STRIPPED, store.NAME_FLAG_ALIAS: MATCH_PRIMARY}
 
 _TYPE_ONLY = frozenset({"province", "district", "city", "town", "village", "matun", "center", "centre", "area"})
 
