@@ -480,6 +480,7 @@ def build_map(
     export_counts=None,
     tz=None,
     budget: Optional[int] = None,
+    embed: bool = False,
 ) -> MapResult:
     """Read claims, resolve their places, build the timeline and write the HTML map.
 
@@ -505,6 +506,10 @@ def build_map(
         before anything is written.
     export_counts
         CSV path for :meth:`Timeline.export_counts` at the opening instant.
+    embed
+        Write the page in embed mode (:func:`mapper.render.embed.make_embeddable`: CSS scoped
+        to the map, no full-page assumptions) with a plain-language description of the
+        opening state in its metadata, for ``conflictmap embed``.
 
     Examples
     --------
@@ -619,6 +624,18 @@ def build_map(
         basemap=basemap, attribution=attribution, sources=_sources(c for c, _ in placed), metadata=metadata,
         budget=budget or DEFAULT_BUDGET, overwrite=overwrite,
     )
+    if embed:
+        from mapper.render.embed import make_embeddable
+
+        description = None
+        try:
+            from mapper.describe import describe
+
+            description = describe(timeline, opens) if opens is not None else None
+        except Exception as err:  # the page is still usable without its description
+            log.warning("no description for the embed metadata: %s", err)
+        page = make_embeddable(output.read_text(encoding="utf-8"), description=description)
+        output.write_text(page, encoding="utf-8")
     sidecar = output.with_name(output.name + ".unresolved.csv")
     unresolved_path = None
     if unresolved:

@@ -53,11 +53,13 @@ def _output_path(value) -> Path:
                                            "a tz column wins).")
 @click.option("--export-counts", type=click.Path(dir_okay=False, path_type=Path), metavar="CSV",
               help="Also write the counts at the opening time, with the claim rows behind each number.")
+@click.option("--embed", is_flag=True, help="Make the page for embedding in an article (CSS scoped to the map, no "
+                                             "full-page assumptions); then see `conflictmap embed`.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the map in the default browser when done.")
 @overwrite_option
 @strict_option
 @data_dir_option
-def command(claims, output, title, at, t_from, t_to, view, tiles, window, actors_file, tz, export_counts,
+def command(claims, output, title, at, t_from, t_to, view, tiles, window, actors_file, tz, export_counts, embed,
             open_browser, overwrite, strict, data_dir):
     """Draw CLAIMS (CSV, JSON, GeoJSON, ACLED or UCDP files) as one HTML map of reported control.
 
@@ -92,7 +94,7 @@ def command(claims, output, title, at, t_from, t_to, view, tiles, window, actors
         result = build_map(
             list(claims), gazetteer=gz, output=out, title=title, at=at, t_from=t_from, t_to=t_to, view=view,
             tiles=tiles, window=window, actors=actors, strict=strict, overwrite=overwrite,
-            export_counts=export_counts, tz=tz,
+            export_counts=export_counts, tz=tz, embed=embed,
         )
     except UnresolvedPlaces as err:
         for u in err.unresolved[:50]:

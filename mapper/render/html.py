@@ -364,7 +364,8 @@ class _Payload:
                 ]
             claims.append(row)
         steps = sorted({minutes(s) for s in tl.steps(self.t_from, self.t_to)})
-        # Compact time: claim starts relative to the first one, ends as durations, steps as deltas.
+        # Compact time: claim starts relative to the first one, ends as durations. Steps stay absolute
+        # minutes (other tools read them: mapper.render.embed).
         base = min((r[4] for r in claims), default=0)
         for r in claims:
             if r[5] is not None:
@@ -372,7 +373,7 @@ class _Payload:
             r[4] -= base
             while len(r) > 7 and not r[-1]:  # trailing empty fields (no note, no scope count)
                 r.pop()
-        step_deltas = [b - a for a, b in zip([0] + steps[:-1], steps)]
+
         initial = self.at or tl.default_time()
         if initial is not None:
             if self.t_from and initial < self.t_from:
@@ -391,7 +392,7 @@ class _Payload:
             "view": self.view,
             "window_minutes": int(tl.window.total_seconds() // 60) if tl.window else None,
             "t_base": base,
-            "steps": step_deltas,
+            "steps": steps,
             "initial": minutes(initial),
             "actors": [{"name": a.name, "colour": a.colour, "configured": a.configured} for a in actors],
             "claimants": [{"name": n, "side": s} for n, s in claimants],

@@ -122,7 +122,7 @@ def test_options_reach_the_page(small_gazetteer_dir, tmp_path):
     data = _data(out.read_text(encoding="utf-8"))
     assert data["view"] == "claimant" and data["window_minutes"] == 24 * 60
     assert data["initial"] == 1625648400 // 60  # 2021-07-07T09:00Z
-    steps = [sum(data["steps"][: i + 1]) for i in range(len(data["steps"]))]  # stored as deltas
+    steps = data["steps"]
     assert steps[0] == 1625529600 // 60  # 2021-07-06T00:00Z
     assert all(s <= 1625788740 // 60 for s in steps)  # <= 2021-07-08T23:59Z
     assert data["tiles"]["url"].startswith("https://")
@@ -148,3 +148,13 @@ def test_help_has_an_example():
     r = CliRunner().invoke(cli, ["map", "--help"])
     assert r.exit_code == 0
     assert "Example" in r.output and "conflictmap map examples/qala-e-naw-2021/claims.csv" in r.output
+
+
+def test_embed_mode(small_gazetteer_dir, tmp_path):
+    out = tmp_path / "e.html"
+    r = _run([str(EXAMPLE), "-o", str(out), "--embed"], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert '<div id="cm-app" class="cm-embed"' in page
+    meta = json.loads(re.search(r'id="conflictmap-metadata">(.*?)</script>', page, re.S).group(1))
+    assert "Qala-e-Naw" in json.dumps(meta.get("description"))

@@ -313,3 +313,20 @@ def test_screenshot_of_example(browser, example, tmp_path):
         page.assert_clean()
     finally:
         page.close()
+
+
+def test_embed_mode_page_runs_at_phone_width(browser, tmp_path, small_gazetteer):
+    """`map --embed` restyles only the page's CSS: its scripts (and CSP hashes) still run."""
+    if not EXAMPLE.exists():
+        pytest.skip(f"{EXAMPLE} not found")
+    from mapper.pipeline import build_map
+
+    out = tmp_path / "embed.html"
+    build_map([EXAMPLE], gazetteer=small_gazetteer, output=out, embed=True)
+    page = Opened(browser, out, "#date=2021-07-07T09:00", viewport=(360, 640))
+    try:
+        assert any(s["place"] == "Qala-e-Naw" and s["status"] == "disputed" for s in page.states())
+        assert page.page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.assert_clean()
+    finally:
+        page.close()

@@ -31,12 +31,8 @@ def _data(html: str) -> dict:
 
 
 def _steps(data: dict) -> list:
-    """Absolute step minutes (the page stores deltas)."""
-    out, acc = [], 0
-    for d in data["steps"]:
-        acc += d
-        out.append(acc)
-    return out
+    """Step instants, in minutes since 1970 (absolute: mapper.render.embed reads them too)."""
+    return data["steps"]
 
 
 def _meta(html: str) -> dict:

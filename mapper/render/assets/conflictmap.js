@@ -11,15 +11,13 @@
 
   var DATA = JSON.parse(document.getElementById('conflictmap-data').textContent);
   var C = DATA.claims, P = DATA.places, A = DATA.actors, CL = DATA.claimants, STR = DATA.strings || [''];
-  // Decode the compact times (html.py build_claims): starts relative to t_base, ends as durations,
-  // steps as deltas.
+  // Decode the compact times (html.py build_claims): starts relative to t_base, ends as durations.
   (function () {
-    var base = DATA.t_base || 0, acc = 0;
+    var base = DATA.t_base || 0;
     C.forEach(function (c) {
       c[4] += base;
       if (c[5] !== null) { c[5] += c[4]; }
     });
-    DATA.steps = DATA.steps.map(function (d) { acc += d; return acc; });
   }());
   var STATUS = ['controlled', 'contested', 'attacked', 'not_controlled', 'controlled'];  // 4: part of the place
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
