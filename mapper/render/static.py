@@ -89,6 +89,9 @@ PAD_U = 30  # padding around the data, as the interactive map's fitBounds paddin
 HATCH_SPACING_U = 9
 MIN_ASPECT, MAX_ASPECT = 0.55, 1.25  # map height / width
 MAX_LABELS = 60  # as the interactive map: more places are not labelled
+#: Above this (weighted) share of its area over drawn data, the locator moves beside the title.
+INSET_MAX_COVER = 0.12
+HEADER_INSET_MAX_H = 80
 #: Metres per pixel at Leaflet zoom 9 (its maxZoom when fitting bounds): the smallest extent shown.
 MIN_METRES_PER_U = 305.75
 EARTH_RADIUS = 6378137.0
@@ -579,8 +582,34 @@ def _footer_text(state, version: str) -> list:
     return parts
 
 
-def _choose_corner(panel_extent, geoms_proj, frac_w, frac_h) -> str:
-    """The map corner where an inset of that size covers the least drawn data (top-right preferred)."""
+def _data_weights(state, keys, per_u: float) -> list:
+    """(projected geometry, weight) of what the map draws: an inset should not hide it."""
+    from shapely.geometry import Point
+
+    out = []
+    for k in keys:
+        p = state.timeline.places[k]
+        try:
+            if p.drawn_as == "unit" and p.geometry is not None and not p.geometry.is_empty:
+                if p.kind != "country":  # a country claim is drawn as an outline only
+                    out.append((_project(p.geometry), 1.0))
+            elif p.lat is not None and p.lon is not None:
+                cx, cy = lonlat_to_merc(p.lon, p.lat)
+                if p.drawn_as in ("approximate", "unit"):
+                    r = (p.radius_m or 5000.0) / max(0.05, math.cos(math.radians(p.lat)))
+                    out.append((Point(cx, cy).buffer(r, 16), 1.0))
+                else:  # a town and its label
+                    out.append((Point(cx, cy).buffer(per_u * 20, 8), 3.0))
+        except Exception as err:  # an invalid geometry is not an obstacle
+            log.debug("no weight for %s: %s", k, err)
+    return out
+
+
+def _choose_corner(panel_extent, geoms_proj, frac_w, frac_h) -> tuple:
+    """The map corner where an inset of that size covers the least drawn data (top-right preferred).
+
+    Returns (corner, share of the inset's area over drawn data, weighted).
+    """
     from shapely.geometry import box as sbox
 
     x0, y0, x1, y1 = panel_extent
@@ -602,7 +631,7 @@ def _choose_corner(panel_extent, geoms_proj, frac_w, frac_h) -> str:
                 continue
         if best_cost is None or cost < best_cost - 1e-9:
             best, best_cost = name, cost
-    return best
+    return best, (best_cost or 0.0) / max(w * h, 1e-9)
 
 
 def _nice_km(max_km: float) -> float:
@@ -707,13 +736,28 @@ def render_static(
 
     # ---- layout (design units, y down) ----
     inner = W - 2 * MARGIN
+    panel_w = (inner - (n - 1) * PANEL_GAP) / n
+    keys = list(state.keys) or [k for k in tl.places if tl.claims_for(k)]
+    ext, aspect = _extent_for(state, keys, extent, None, panel_w)
+    map_h = panel_w * aspect
+    # Locator inset: in the corner of the (first) map that hides the least data, else beside the title.
+    inset_w = max(84.0, min(150.0, panel_w * 0.26))
+    region, inset_aspect = _locator_region(ext)
+    inset_h = inset_w * inset_aspect
+    if inset_h > map_h * 0.45:
+        inset_h = map_h * 0.45
+        inset_w = inset_h / inset_aspect
+    per_u = (ext[2] - ext[0]) / panel_w
+    corner, covered = _choose_corner(ext, _data_weights(state, keys, per_u), inset_w / panel_w, inset_h / map_h)
+    in_header = covered > INSET_MAX_COVER
+    text_w = inner - (inset_w + 12 if in_header else 0)
     y = MARGIN
     header = []  # (x, y, text, size, bold, colour)
-    for line in ctx.wrap(title, TITLE_SIZE, inner, bold=True):
+    for line in ctx.wrap(title, TITLE_SIZE, text_w, bold=True):
         header.append((MARGIN, y, line, TITLE_SIZE, True, INK))
         y += TITLE_SIZE * 1.25
     if subtitle:
-        for line in ctx.wrap(subtitle, SUBTITLE_SIZE, inner):
+        for line in ctx.wrap(subtitle, SUBTITLE_SIZE, text_w):
             header.append((MARGIN, y, line, SUBTITLE_SIZE, False, MUTED_TEXT))
             y += SUBTITLE_SIZE * 1.3
     from mapper.describe import format_local, format_utc
@@ -729,7 +773,7 @@ def render_static(
         if local:
             lx2 = lx + ctx.measure(date, ASOF_SIZE, True)[0] + space
             rest = f"({local})"
-            if lx2 + ctx.measure(rest, ASOF_SIZE)[0] > W - MARGIN:
+            if lx2 + ctx.measure(rest, ASOF_SIZE)[0] > MARGIN + text_w:
                 y += ASOF_SIZE * 1.3
                 lx2 = MARGIN
             header.append((lx2, y + 2, rest, ASOF_SIZE, False, MUTED_TEXT))
@@ -737,12 +781,16 @@ def render_static(
     elif n > 1:
         header.append((MARGIN, y + 2, f"Status at {n} times (UTC{_offset_text(offset)})", ASOF_SIZE, False, INK))
         y += ASOF_SIZE * 1.3 + 2
+    if in_header:
+        if inset_h > HEADER_INSET_MAX_H:
+            inset_w, inset_h = inset_w * HEADER_INSET_MAX_H / inset_h, HEADER_INSET_MAX_H
+        inset = {"rect": (W - MARGIN - inset_w, MARGIN, inset_w, inset_h), "corner": ""}
+        y = max(y, MARGIN + inset_h + 4)
+    else:
+        inset = {"rect": None, "corner": corner, "size": (inset_w, inset_h)}
+    inset["region"] = region
     y += 6
-    panel_w = (inner - (n - 1) * PANEL_GAP) / n
     panel_head = (PANEL_TITLE_SIZE * 1.25 * (2 if offset else 1) + 4) if n > 1 else 0
-    keys = list(state.keys) or [k for k in tl.places if tl.claims_for(k)]
-    ext, aspect = _extent_for(state, keys, extent, None, panel_w)
-    map_h = panel_w * aspect
     panels_layout = []
     for i, t in enumerate(when):
         px = MARGIN + i * (panel_w + PANEL_GAP)
@@ -804,7 +852,7 @@ def render_static(
         over.set_ylim(Hf, 0)
         over.set_axis_off()
         over.set_zorder(20)
-        infos = [_draw_panel(fig, over, add_axes, state, panel, ctx, n, offset, pi, labels)
+        infos = [_draw_panel(fig, over, add_axes, state, panel, ctx, n, offset, pi, labels, inset)
                  for pi, panel in enumerate(panels_layout)]
         placed_total = sum(i["placed"] for i in infos)
         hidden_total = sum(i["hidden"] for i in infos)
@@ -902,7 +950,7 @@ def _rect_path(x, y, w, h):
 
 
 def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, offset: int, index: int,
-                labels: bool = True) -> dict:
+                labels: bool, inset: dict) -> dict:
     """Draw one map panel; returns what was placed where (design units)."""
     from matplotlib.patches import FancyBboxPatch
 
@@ -967,7 +1015,6 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
     order = {"country": 0, "admin1": 1, "admin2": 2, "admin3": 3}
     keys.sort(key=lambda k: (order.get(tl.places[k].kind, 9), tl.places[k].name))
     shapes = {}  # key -> ("unit"|"circle"|"point", projected geom or centre, radius)
-    weights = []
     markers = []  # design-unit boxes of town markers (label obstacles)
 
     def to_u(x, y):
@@ -987,7 +1034,6 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
                 continue
             _patch(ax, path, unit_style(tl, a, p, outline_only), ctx, 3 + order.get(p.kind, 4) * 0.1)
             shapes[k] = ("unit", pg, None)
-            weights.append((pg, 0.2 if p.kind == "country" else 1.0))
         elif p.lat is not None and p.lon is not None:
             cx, cy = lonlat_to_merc(p.lon, p.lat)
             if p.drawn_as in ("approximate", "unit"):
@@ -996,33 +1042,27 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
                 from shapely.geometry import Point
 
                 shapes[k] = ("circle", Point(cx, cy).buffer(r, 16), r)
-                weights.append((shapes[k][1], 1.0))
             else:
                 st = point_style(tl, a)
                 _patch(ax, ("circle", (cx, cy), st.radius_u * per_u), st, ctx, 6)
                 shapes[k] = ("point", (cx, cy), st.radius_u)
-                from shapely.geometry import Point
-
-                weights.append((Point(cx, cy).buffer(per_u * 20), 3.0))
                 ux, uy = to_u(cx, cy)
                 rr = st.radius_u + st.width_u
                 markers.append((k, (ux - rr, uy - rr, ux + rr, uy + rr)))
 
-    # Locator inset and scale bar: corners chosen to cover the least data.
-    inset_w = max(84.0, min(150.0, mw * 0.26))
-    region, inset_aspect = _locator_region(panel.extent)
-    inset_h = inset_w * inset_aspect
-    if inset_h > mh * 0.45:
-        inset_h = mh * 0.45
-        inset_w = inset_h / inset_aspect
-    corner = _choose_corner(panel.extent, weights, inset_w / mw, inset_h / mh)
+    # Locator inset and scale bar (small multiples share one extent: both in the first panel only).
     obstacles = []
-    m = 6
-    ix = mx + mw - inset_w - m if "right" in corner else mx + m
-    iy = my + m if "top" in corner else my + mh - inset_h - m
-    if index == 0:  # small multiples share one extent: one locator and one scale bar, in the first panel
-        _draw_locator(fig, add_axes, state, region, panel.extent, (ix, iy, inset_w, inset_h), ctx)
-        obstacles.append((ix - 3, iy - 3, ix + inset_w + 3, iy + inset_h + 3))
+    corner = inset["corner"]
+    if index == 0:
+        if inset["rect"] is not None:
+            ix, iy, inset_w, inset_h = inset["rect"]
+        else:
+            inset_w, inset_h = inset["size"]
+            m = 6
+            ix = mx + mw - inset_w - m if "right" in corner else mx + m
+            iy = my + m if "top" in corner else my + mh - inset_h - m
+            obstacles.append((ix - 3, iy - 3, ix + inset_w + 3, iy + inset_h + 3))
+        _draw_locator(fig, add_axes, state, inset["region"], panel.extent, (ix, iy, inset_w, inset_h), ctx)
         scalebar = _draw_scalebar(page, panel, ctx, "right" if corner == "bottom-left" else "left")
         obstacles.append(scalebar[0])
     else:

@@ -1,0 +1,280 @@
+"""Static maps: size and DPI as asked, not blank, text as text, hatching where claims conflict, no overlaps."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from shapely.geometry import box
+
+pytest.importorskip("matplotlib")
+from PIL import Image  # noqa: E402  (matplotlib brings pillow)
+
+from map_samples import CITY, DISTRICTS, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts  # noqa: E402
+from mapper.describe import MapState  # noqa: E402
+from mapper.errors import OutputExists, RenderError  # noqa: E402
+from mapper.render.static import (  # noqa: E402
+    _nice_km,
+    clean_text,
+    panel_times,
+    parse_bbox,
+    render_static,
+)
+from mapper.timeline import MapPlace, Timeline  # noqa: E402
+
+UTC = timezone.utc
+AFGHANISTAN = box(60.5, 29.4, 74.9, 38.5)
+ATTRIBUTION = ("Places: GeoNames (geonames.org), CC BY 4.0", "Boundaries: Natural Earth (naturalearthdata.com)")
+#: 7 Jul 2021 06:00 UTC: Taliban claims on the city and province, the Defence Ministry says fighting.
+T_DISPUTED = datetime(2021, 7, 7, 6, 0, tzinfo=UTC)
+
+
+def _state(claims=None, places=None, children=None, at=T_DISPUTED, title="Qala-e-Naw, July 2021"):
+    tl = Timeline(claims if claims is not None else qala_claims(), places or badghis_places(),
+                  children=badghis_children() if children is None else children)
+    return MapState.from_timeline(tl, at=at, title=title, basemap=[("Afghanistan", "country", AFGHANISTAN)],
+                                  attribution=ATTRIBUTION)
+
+
+@pytest.fixture(scope="module")
+def state():
+    return _state()
+
+
+@pytest.fixture(scope="module")
+def svg_text(state):
+    buf = io.BytesIO()
+    render_static(state, buf, fmt="svg", width=800, dpi=100)
+    return buf.getvalue().decode("utf-8")
+
+
+def _texts(svg: str) -> list:
+    root = ET.fromstring(svg)  # well-formed XML or this raises
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_png_has_the_size_and_dpi_asked_and_is_not_blank(state, tmp_path):
+    out = tmp_path / "map.png"
+    report = render_static(state, out, width=640, dpi=150)
+    img = Image.open(out)
+    assert img.size == (640, report.height_px)
+    assert 400 < report.height_px < 1200
+    dpi = img.info.get("dpi")
+    assert dpi and abs(dpi[0] - 150) < 0.5 and abs(dpi[1] - 150) < 0.5
+    rgb = img.convert("RGB")
+    colours = rgb.getcolors(maxcolors=1 << 20)
+    assert len(colours) > 50, "a drawn map has many colours (anti-aliasing, fills, text)"
+    dominant = max(colours)[0] / (img.size[0] * img.size[1])
+    assert dominant < 0.6, "no single colour covers most of the image"
+    # Districts held by the Taliban (all districts, per the province claim): Okabe-Ito vermillion #D55E00
+    # at 62% over the land colour #F6F3EC, as the interactive map fills them.
+    fill = tuple(round(0.62 * c + 0.38 * l) for c, l in zip((0xD5, 0x5E, 0x00), (0xF6, 0xF3, 0xEC)))
+    near = sum(n for n, c in colours if all(abs(a - b) <= 3 for a, b in zip(c, fill)))
+    assert near > 0.1 * img.size[0] * img.size[1]
+    assert report.bytes == out.stat().st_size
+
+
+def test_width_and_dpi_change_resolution_not_layout(state):
+    small = render_static(state, io.BytesIO(), fmt="png", width=600, dpi=100)
+    big = render_static(state, io.BytesIO(), fmt="png", width=1200, dpi=200)
+    assert big.width_px == 1200 and small.width_px == 600
+    assert abs(big.height_px / big.width_px - small.height_px / small.width_px) < 0.01
+
+
+def test_svg_keeps_text_as_text_with_title_legend_and_credits(svg_text):
+    texts = _texts(svg_text)
+    joined = "\n".join(texts)
+    assert "Qala-e-Naw, July 2021" in texts
+    assert "Controlled by Taliban" in texts and "Controlled by Government" in texts
+    assert "Disputed: claims disagree" in texts and any(t.startswith("Contested") for t in texts)
+    assert "Status as of" in texts and "7 Jul 2021, 06:00 UTC" in texts
+    assert "Places: GeoNames (geonames.org), CC BY 4.0" in joined
+    assert re.search(r"^\d+(\.\d+)? km$", joined, re.M), "scale bar label"
+    # Labels of the places with claims.
+    assert "Qala-e-Naw" in texts and "Badghis" in texts
+    # No glyph outlines (svg.fonttype none), no scripts, no event handlers.
+    assert "<script" not in svg_text and not re.search(r"\son\w+\s*=", svg_text)
+    assert "DejaVuSans-" not in svg_text
+    assert "font-family: 'DejaVu Sans', Verdana" in svg_text
+
+
+def test_hostile_text_is_drawn_literally(tmp_path):
+    title = "Gains of $5 million$ <script>alert(1)</script> & \"more\"\x00\x1b"
+    st = _state(title=title)
+    buf = io.BytesIO()
+    render_static(st, buf, fmt="svg", width=600, dpi=100, subtitle="$\\alpha$ </text><svg onload=alert(1)>")
+    svg = buf.getvalue().decode("utf-8")
+    joined = " ".join(_texts(svg))  # long titles wrap onto several text elements
+    assert "Gains of $5 million$ <script>alert(1)</script> & \"more\"" in joined, "no mathtext, markup kept as text"
+    assert "$\\alpha$ </text><svg onload=alert(1)>" in joined
+    assert "<script" not in svg and "<svg onload" not in svg
+    assert clean_text("a\x00b\x1bc") == "a b c"
+
+
+def _crop_colours(img, xy, half=9):
+    x, y = (int(round(v)) for v in xy)
+    crop = img.convert("RGB").crop((x - half, y - half, x + half, y + half))
+    return crop.getcolors(maxcolors=4096)
+
+
+def _stripe_share(colours, rgb, tol=40) -> float:
+    total = sum(n for n, _ in colours)
+    hit = sum(n for n, c in colours if all(abs(a - b) <= tol for a, b in zip(c, rgb)))
+    return hit / total
+
+
+def test_contested_and_disputed_units_are_hatched_controlled_is_not():
+    """Pixels inside each district: stripes (two colours alternating) only where claims conflict."""
+    places = badghis_places()
+    t = datetime(2021, 7, 7, 12, tzinfo=UTC)
+    d = DISTRICTS
+    claims = [
+        (claim("Ab Kamari", ts(2021, 7, 7, 10), "controlled", actor="Taliban", claimant="Taliban spokesman"), d[1]),
+        (claim("Ghormach", ts(2021, 7, 7, 10), "contested", actor="Taliban", claimant="Governor"), d[2]),
+        (claim("Jawand", ts(2021, 7, 7, 10), "controlled", actor="Taliban", claimant="Taliban spokesman"), d[3]),
+        (claim("Jawand", ts(2021, 7, 7, 11), "controlled", actor="Government", claimant="Defence Ministry"), d[3]),
+    ]
+    st = MapState.from_timeline(Timeline(claims, places, children=badghis_children()), at=t,
+                                basemap=[("Afghanistan", "country", AFGHANISTAN)])
+    buf = io.BytesIO()
+    report = render_static(st, buf, fmt="png", width=900, dpi=100, labels=False)
+    img = Image.open(io.BytesIO(buf.getvalue()))
+    anchors = report.anchors[0]
+    vermillion, white = (0xD5, 0x5E, 0x00), (255, 255, 255)
+    controlled = _crop_colours(img, anchors["Ab Kamari"])
+    contested = _crop_colours(img, anchors["Ghormach"])
+    disputed = _crop_colours(img, anchors["Jawand"])
+    # Controlled: one flat fill (actor colour at 62% over the land colour), no white.
+    assert _stripe_share(controlled, white, 8) == 0
+    assert max(n for n, _ in controlled) / sum(n for n, _ in controlled) > 0.9
+    # Contested: vermillion stripes on white, both well represented.
+    assert 0.2 < _stripe_share(contested, vermillion) < 0.8
+    assert 0.15 < _stripe_share(contested, white) < 0.8
+    # Disputed: cross-hatch in the colours claimed (blue and vermillion) on white.
+    blue = (0x00, 0x72, 0xB2)
+    assert _stripe_share(disputed, blue) > 0.08 and _stripe_share(disputed, vermillion) > 0.08
+    assert _stripe_share(disputed, white) > 0.1
+
+
+def test_transparent_background_option(state):
+    for transparent, alpha in ((True, 0), (False, 255)):
+        buf = io.BytesIO()
+        render_static(state, buf, fmt="png", width=500, dpi=100, transparent=transparent)
+        img = Image.open(io.BytesIO(buf.getvalue())).convert("RGBA")
+        assert img.getpixel((1, 1))[3] == alpha
+        if not transparent:
+            assert img.getpixel((1, 1))[:3] == (255, 255, 255)
+
+
+def test_pdf_and_overwrite(state, tmp_path):
+    out = tmp_path / "map.pdf"
+    render_static(state, out, width=800, dpi=100)
+    assert out.read_bytes()[:5] == b"%PDF-"
+    with pytest.raises(OutputExists):
+        render_static(state, out)
+    render_static(state, out, overwrite=True)
+    with pytest.raises(RenderError, match="png, svg, pdf"):
+        render_static(state, tmp_path / "map.gif")
+    with pytest.raises(RenderError, match="width"):
+        render_static(state, io.BytesIO(), fmt="png", width=50)
+
+
+def test_labels_never_overlap_and_crowded_ones_are_hidden():
+    places = badghis_places()
+    claims = []
+    # Twenty towns within a few km of each other: they cannot all be labelled.
+    for i in range(20):
+        key = f"town:{i}"
+        places[key] = MapPlace(key, f"Town number {i}", "populated_place", "point", 35.0 + 0.01 * (i % 5),
+                               63.5 + 0.012 * (i // 5))
+        claims.append((claim(f"Town number {i}", ts(2021, 7, 7, 10), "controlled", actor="Taliban",
+                             claimant="Taliban spokesman", row=i + 1), key))
+    st = MapState.from_timeline(Timeline(claims, places), at=datetime(2021, 7, 7, 12, tzinfo=UTC),
+                                basemap=[("Afghanistan", "country", AFGHANISTAN)])
+    report = render_static(st, io.BytesIO(), fmt="png", width=600, dpi=100)
+    boxes = report.label_boxes[0]
+    assert report.labels_placed == len(boxes) >= 3
+    assert report.labels_hidden >= 5
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a, b)
+    mx0, my0, mx1, my1 = report.map_boxes[0]
+    for b in boxes:
+        assert mx0 <= b[0] and b[2] <= mx1 and my0 <= b[1] and b[3] <= my1, "labels stay inside the map"
+
+
+def test_scale_bar_length_matches_ground_distance(state):
+    report = render_static(state, io.BytesIO(), fmt="png", width=800, dpi=100)
+    (km, bar_px), = report.scalebar
+    lon0, lat0, lon1, lat1 = report.extent
+    # Ground distance across the map at the latitude of its (Mercator) centre.
+    y0 = math.log(math.tan(math.pi / 4 + math.radians(lat0) / 2))
+    y1 = math.log(math.tan(math.pi / 4 + math.radians(lat1) / 2))
+    lat_c = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2)) - math.pi / 2)
+    width_km = 6371.0088 * math.radians(lon1 - lon0) * math.cos(math.radians(lat_c))
+    mx0, _, mx1, _ = report.map_boxes[0]
+    km_per_px = width_km / (mx1 - mx0)
+    assert abs(bar_px * km_per_px - km) / km < 0.02
+    assert km == _nice_km(km) and str(km)[0] in "125"
+
+
+def test_extent_bbox_is_shown(state):
+    bbox = parse_bbox("62.5,34.0,65.0,36.0")
+    report = render_static(state, io.BytesIO(), fmt="png", width=600, dpi=100, extent=bbox)
+    lon0, lat0, lon1, lat1 = report.extent
+    assert lon0 <= 62.5 and lat0 <= 34.0 and lon1 >= 65.0 and lat1 >= 36.0
+    assert lon1 - lon0 < 2.5 * 2.5, "the view is not much larger than asked"
+    with pytest.raises(ValueError, match="min_lon,min_lat,max_lon,max_lat"):
+        parse_bbox("65,34,62,36")
+    with pytest.raises(ValueError, match="4"):
+        parse_bbox("1,2,3")
+
+
+def test_default_extent_covers_the_places_with_claims(state):
+    report = render_static(state, io.BytesIO(), fmt="png", width=600, dpi=100)
+    lon0, lat0, lon1, lat1 = report.extent
+    # Badghis sample box 62.9-64.4 E, 34.5-35.7 N, padded.
+    assert lon0 < 62.9 and lon1 > 64.4 and lat0 < 34.5 and lat1 > 35.7
+    assert lon1 - lon0 < 4
+
+
+def test_small_multiples_share_one_legend(state):
+    buf = io.BytesIO()
+    report = render_static(state, buf, fmt="svg", panels=3, dpi=100)
+    assert len(report.times) == 3 and list(report.times) == sorted(report.times)
+    assert len(report.map_boxes) == 3
+    assert report.width_px == 2 * (3 * 300 + 2 * 12 + 28)
+    texts = _texts(buf.getvalue().decode("utf-8"))
+    assert texts.count("Controlled by Taliban") == 1, "one shared legend"
+    panel_titles = [t for t in texts if re.fullmatch(r"\d{1,2} \w{3} 2021, \d\d:\d\d UTC", t)]
+    assert len(panel_titles) == 3
+    # Given times are used as they are.
+    steps = [datetime(2021, 7, 6, 12, tzinfo=UTC), datetime(2021, 7, 7, 12, tzinfo=UTC)]
+    rep2 = render_static(state, io.BytesIO(), fmt="png", times=steps, width=900, dpi=100)
+    assert list(rep2.times) == steps and rep2.width_px == 900
+
+
+def test_panel_times_are_distinct_steps_ending_at_the_opening_time(state):
+    tl = state.timeline
+    times = panel_times(tl, 3)
+    assert len(times) == 3 and len(set(times)) == 3
+    assert times[-1] == tl.default_time()
+    assert times[0] == min(e.start for e in tl.entries)
+    steps = set(tl.steps())
+    assert all(t in steps for t in times)
+    assert panel_times(tl, 50) == sorted(set(panel_times(tl, 50)))  # never more than the distinct steps
+    assert panel_times(Timeline([], {}), 3) == []
+    with pytest.raises(ValueError):
+        panel_times(tl, 0)
+
+
+def test_nothing_to_draw_still_renders_an_empty_map():
+    st = MapState.from_timeline(Timeline([], {}), basemap=[("Afghanistan", "country", AFGHANISTAN)])
+    buf = io.BytesIO()
+    report = render_static(st, buf, fmt="svg", width=600, dpi=100)
+    assert report.times == ()
+    assert "Reported control" in _texts(buf.getvalue().decode("utf-8"))
