@@ -277,7 +277,15 @@ def _page_summary(data: dict, meta: dict) -> tuple:
 
     claims = meta.get("claims", {}) if isinstance(meta, dict) else {}
     places = data.get("places") or []
-    names = [p.get("n") for p in places if isinstance(p, dict) and p.get("e")]
+    claim_rows = data.get("claims") or []
+
+    def direct(i) -> bool:  # claim row [place, claimant, status, actor, start, end, derived_from, ...]
+        try:
+            return int(claim_rows[i][6]) < 0
+        except (IndexError, TypeError, ValueError):
+            return True
+
+    names = [p.get("n") for p in places if isinstance(p, dict) and any(direct(i) for i in p.get("e") or ())]
     n_claims = claims.get("mapped") if isinstance(claims, dict) and claims.get("mapped") is not None else None
     steps = data.get("steps") or []
     parts = ["Interactive map of reported control"]
@@ -357,15 +365,13 @@ def scope_css(css: str, root: str = EMBED_ROOT) -> str:
             k += 1
         body = css[j + 1:k - 1]
         i = k
+        # Statements without a block (@import ...; @charset ...;) end at ";" before this rule's "{".
+        while ";" in head and head.startswith("@"):
+            stmt, head = head.split(";", 1)
+            head = head.strip()
+            if not stmt.strip().lower().startswith("@import"):
+                out.append(stmt.strip() + ";")
         if head.startswith("@"):
-            # Statements without a block (@import ...;) end at ";" before the "{".
-            while ";" in head and head.startswith("@"):
-                stmt, head = head.split(";", 1)
-                head = head.strip()
-                if not stmt.strip().lower().startswith("@import"):
-                    out.append(stmt.strip() + ";")
-            if not head:
-                continue
             low = head.lower()
             if low.startswith(("@media", "@supports", "@container", "@layer")):
                 out.append(f"{head} {{\n{scope_css(body, root)}\n}}")
