@@ -207,18 +207,25 @@ def document_from_dict(d: dict, *, path="<input>", line=None) -> Document:
 
 
 def read_documents(path) -> Iterator[Document]:
-    """Stream documents from a JSON Lines file (blank lines skipped).
+    """Stream documents from a JSON Lines file, or stdin for ``"-"`` (blank lines skipped).
 
     Raises
     ------
     EvaluationInputError
         On a line that is not JSON or not a document record.
     """
-    path = Path(path)
-    try:
-        fh = path.open(encoding="utf-8")
-    except OSError as err:
-        raise EvaluationInputError(f"cannot read {path}: {err.strerror}", path=str(path)) from err
+    if str(path) == "-":
+        import io
+        import sys
+
+        fh = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8") if hasattr(sys.stdin, "buffer") else sys.stdin
+        path = "<stdin>"
+    else:
+        path = Path(path)
+        try:
+            fh = path.open(encoding="utf-8")
+        except OSError as err:
+            raise EvaluationInputError(f"cannot read {path}: {err.strerror}", path=str(path)) from err
     with fh:
         for i, raw in enumerate(fh, start=1):
             if not raw.strip():

@@ -44,7 +44,7 @@ def _predict(gold_path, gz, resolve_only: bool, limit):
 
 @command.command("geoparse")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
-@click.option("--pred", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False, allow_dash=True), default=None,
               help="Predictions in the same JSON Lines format (default: run conflictmap's geoparser).")
 @click.option("--resolve-only", is_flag=True,
               help="Give the geoparser the gold spans and score resolution only (ignored with --pred).")

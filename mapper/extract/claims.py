@@ -67,6 +67,8 @@ HEADLINE_PENALTY = 0.2
 DENIED_CLAIM_PENALTY = 0.15
 #: Characters around a trigger searched for its clause (a sentence rarely needs more).
 MAX_CLAUSE_CHARS = 220
+#: Longest gap between a trigger and the place it acts on ("took control of six out of seven X").
+MAX_OBJECT_GAP = 90
 
 
 # ------------------------------------------------------------------ pieces
@@ -763,7 +765,8 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
             group = _group_from(places, left_refs[-1], text, forward=False)
         elif role in (lx.FALL, lx.UNDER):
             group = []  # "X fell", "X is under the control of": the place is the subject, never after
-        elif right_refs:
+        elif right_refs and "," not in text[trig.end:places[right_refs[0]].start] \
+                and places[right_refs[0]].start - trig.end <= MAX_OBJECT_GAP:
             group = _group_from(places, right_refs[0], text, forward=True)
         elif left_refs and role in (lx.HOLD, lx.TAKE, lx.CONTEST, lx.EXPEL, lx.PUSHBACK):
             group = _group_from(places, left_refs[-1], text, forward=False)
@@ -1020,6 +1023,9 @@ def extract_claims(
     if not text or not text.strip():
         return []
     mentions = sorted(find_places(text, geoparser), key=lambda m: m.start)
+    # A dateline ("KABUL: ...") says where the story was filed, not where things happened.
+    datelines = [(m.start(), m.end()) for m in re.finditer(r"(?m)^[ \t]*[A-Z][A-Z .,'-]{2,40}(?:\(\w+\))?\s*[:—–]\s", text)]
+    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in datelines)]
     main_country = _country_of(mentions)
     ctx = _DocContext(
         text=text, mentions=mentions, published=published, tz=tz or _tz_for(main_country), source=source, url=url,

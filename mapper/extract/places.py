@@ -57,5 +57,6 @@ def capitalised_places(text: str) -> list:
 def find_places(text: str, geoparser=None) -> list:
     """Place mentions in ``text``, in order: from ``geoparser.parse`` when given, else the stand-in."""
     if geoparser is not None:
-        return list(geoparser.parse(text))
+        # "Afghan security officials" names people, not a place a claim is about.
+        return [m for m in geoparser.parse(text) if getattr(m, "form", "name") != "adjective"]
     return capitalised_places(text)

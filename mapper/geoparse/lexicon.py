@@ -78,6 +78,7 @@ conference agreement accord treaty declaration protocol summit convention festiv
 police army navy force forces guard brigade regiment corps command court tribune radio tv television
 network channel magazine review foundation fund trust society league federation senate assembly
 parliament congress cabinet government administration authority office bureau service services
+directorate division unit units operation operations institution organisation organization
 """.split())
 
 #: Words that look like type words: "X Province", "X City", "X County" keep X a place.

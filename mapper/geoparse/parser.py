@@ -57,6 +57,8 @@ COUNTRY_NAME_BONUS = 0.5
 POOL_SIZE = 12
 #: Below this prior a one-word common English name needs a cue to count as a place.
 COMMON_WORD_MIN_PRIOR = 0.75
+#: A place name directly followed by another capitalised word is kept only if this important ("Kabul Bank").
+MODIFIER_MIN_PRIOR = 0.8
 #: Mentions resolved below this score are still reported, with their score.
 MIN_SCORE = 0.0
 
@@ -84,6 +86,10 @@ _ADJECTIVE_RE = re.compile(
     r"\b(" + "|".join(sorted((re.escape(a) for a, p in lx.ADJECTIVE_PLACES.items() if p), key=len, reverse=True))
     + r")\b(?!['’]?s\b)(?![-\s]?(?:American|Americans)\b)"
 )
+#: Transliterated compounds ("Qala-e-Naw", "Pul-i-Khumri"): spelled many ways, matched by the resolver.
+_COMPOUND_RE = re.compile(r"\b[A-Z][\w’'‘]+(?:-(?:[a-z]{1,3}-)?[A-Z][\w’'‘]+|-(?:e|i|ye|yi|ul|al|el|ud|ad|o)-[\w’'‘]+)+\b")
+#: Match quality below which a compound is not taken as the gazetteer's place.
+COMPOUND_MIN_QUALITY = 0.8
 _CODE_RE = re.compile(r"(?<![\w.])(" + "|".join(sorted((re.escape(c) for c in lx.CODE_PLACES), key=len,
                                                       reverse=True)) + r")(?![\w])")
 
@@ -166,6 +172,14 @@ class Geoparser:
         found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
         taken = []
         occupied = []
+        for m in _COMPOUND_RE.finditer(text):
+            s, e = m.span()
+            if any(a <= s < b for a, b in skip) or any(fs == s and fe == e for fs, fe, _ in found):
+                continue
+            entries = self._fallback_entries(m.group(0), min_quality=COMPOUND_MIN_QUALITY)
+            if entries:
+                occupied.append((s, e))
+                taken.append(_Cand(s, e, normalize(m.group(0)), entries))
         for s, e, key in found:
             if any(s < oe and os_ < e for os_, oe in occupied):
                 continue
@@ -215,8 +229,8 @@ class Geoparser:
             if head in lx.ORG_HEADS:
                 if best_prior < 0.7:  # "Khaama Press"; "Kabul Bank" keeps Kabul as a modifier
                     return None
-            elif head not in lx.PLACE_HEADS and not _is_place_word(self, nxt) and best_prior < 0.6:
-                return None  # "Shams Bek": inside a longer proper name
+            elif head not in lx.PLACE_HEADS and not _is_place_word(self, nxt) and best_prior < MODIFIER_MIN_PRIOR:
+                return None  # "National Directorate", "Shams Bek": inside a longer proper name
         if re.match(r"^\s+(?:said|says|told|added|wrote|asked|noted|explained)\b", after) and best_prior < 0.7 \
                 and len(words) == 1:
             return None  # a person as subject of a speech verb
@@ -277,14 +291,16 @@ class Geoparser:
             entries = self._fallback_entries(name)
         return _Cand(start, end, key, entries, hint, form)
 
-    def _fallback_entries(self, name: str) -> tuple:
+    def _fallback_entries(self, name: str, min_quality: float = 0.0) -> tuple:
         """Candidates from the gazetteer's own resolver (variants, fuzzy) for names not in the index."""
-        hit = self._fallback_cache.get(name)
+        hit = self._fallback_cache.get((name, min_quality))
         if hit is not None:
             return hit
         res = self.gz.resolve(name, limit=POOL_SIZE)
         out = []
         for c in res.candidates:
+            if c.quality < min_quality:
+                continue
             p = c.place
             self._place_cache[p.id] = p
             out.append(Entry(p.id, p.population or 0, p.kind, p.country_code or "",
@@ -292,7 +308,7 @@ class Geoparser:
         out = tuple(sorted(out, key=lambda e: -e.prior))
         if len(self._fallback_cache) > 50_000:
             self._fallback_cache.clear()
-        self._fallback_cache[name] = out
+        self._fallback_cache[(name, min_quality)] = out
         return out
 
     # ------------------------------------------------------------ resolution

@@ -53,3 +53,19 @@ def test_eval_geoparse_bad_file_is_a_clear_error(tmp_path):
     res = CliRunner().invoke(cli, ["eval", "geoparse", str(gold), "--pred", str(gold)])
     assert res.exit_code == 1
     assert "line 1" in res.output and "Traceback" not in res.output
+
+
+def test_eval_runs_our_geoparser(tmp_path, small_gazetteer_dir):
+    text = "Taliban fighters entered Kunduz on Monday. Officials in Herat said Badghis was calm."
+    gold = _write(tmp_path / "gold.jsonl", [{"id": "a", "text": text, "toponyms": [
+        {"start": 25, "end": 31, "name": "Kunduz", "lat": 36.728, "lon": 68.868},
+        {"start": 56, "end": 61, "name": "Herat", "lat": 34.348, "lon": 62.199},
+        {"start": 67, "end": 74, "name": "Badghis", "lat": 35.0, "lon": 63.75}]}])
+    runner = CliRunner()
+    for extra in ([], ["--resolve-only"]):
+        res = runner.invoke(cli, ["eval", "geoparse", str(gold), "--format", "json", "--data-dir",
+                                  str(small_gazetteer_dir), *extra])
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.stdout)
+        assert out["matched"] == 3 and out["recall"] == 1.0
+        assert out["acc161"] >= 2 / 3  # Kunduz and Herat city centres are exact; a province point may differ

@@ -77,3 +77,27 @@ def test_times_keep_their_precision_through_the_csv(tmp_path, seeds):
     mp = [c for c in claims if "Osmani" in c.claimant]
     assert mp and mp[0].time.precision == "daypart"
     assert mp[0].time.earliest.isoformat() == "2021-07-06T12:00:00+04:30"
+
+
+def test_extract_with_the_gazetteer_links_places(tmp_path, seeds, small_gazetteer_dir):
+    out = tmp_path / "claims.csv"
+    r = _run([str(seeds / "badghis-takeover-denied.txt"), str(seeds / "qala-e-naw-overrun.txt"),
+              "--published", "2021-07-07", "--data-dir", str(small_gazetteer_dir), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    claims, _ = read_claims([out])
+    qala = [c for c in claims if c.place in ("Qala-e-Naw", "Qal-e-Naw")]
+    assert qala and all(c.place_id and c.country == "AF" for c in qala)
+    assert all(c.place != "KABUL" for c in claims)  # the dateline is not where things happened
+    assert any(c.time.earliest.utcoffset().total_seconds() == 4.5 * 3600 for c in claims)  # Asia/Kabul
+    # Every required claim from the issue, with the gazetteer's places.
+    def has(**want):
+        return any(all((v(getattr(c, k)) if callable(v) else getattr(c, k) == v) for k, v in want.items())
+                   for c in claims)
+    assert has(place="Qala-e-Naw", status="controlled", actor="Taliban", claimant=lambda s: "Osmani" in s)
+    assert has(status="controlled", actor="Taliban", claimant="Taliban spokesman", place="Badghis")
+    assert has(place="Badghis", status="not_controlled", claimant="Afghan security officials")
+    assert has(place="Qala-e-Naw", status="contested", scope="several parts of the city")
+    assert has(place="Qala-e-Naw", status="controlled", actor="Government", claimant="Afghan Defense Ministry")
+    assert has(place="Badghis", scope="6 of 7 districts", actor="Taliban")
+    for prov in ("Badakhshan", "Takhar", "Kunduz"):
+        assert has(place=prov, scope="majority of districts", actor="Taliban")

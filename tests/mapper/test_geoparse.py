@@ -1,0 +1,82 @@
+"""Geoparser: offsets, recognition filters and resolution in context, on the small test gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapper.geoparse import Geoparser
+from mapper.geoparse.index import normalize_with_offsets
+
+
+def test_normalize_with_offsets_maps_back():
+    text = "In Qal‘ah-ye Now, Kabul’s  São-Paulo."
+    norm, offs = normalize_with_offsets(text)
+    assert norm == "in qalah ye now kabul s sao paulo "
+    assert len(norm) == len(offs)
+    i = norm.index("kabul")
+    assert text[offs[i]:offs[i + 4] + 1] == "Kabul"
+    i = norm.index("sao")
+    assert text[offs[i]] == "S" and text[offs[i + 1]] == "ã"
+
+
+@pytest.fixture(scope="module")
+def gp(small_gazetteer):
+    return Geoparser(small_gazetteer)
+
+
+def _names(mentions):
+    return [m.name for m in mentions]
+
+
+def test_seed_article_mentions(gp, seeds):
+    text = (seeds / "badghis-takeover-denied.txt").read_text(encoding="utf-8")
+    ms = gp.parse(text)
+    for m in ms:
+        assert text[m.start:m.end] == m.name
+    names = set(_names(ms))
+    assert {"Badghis", "Qala-e-Naw", "Badakhshan", "Takhar", "Kunduz", "Tajikistan"} <= names
+    # Person names, days, the skip link and the outlet are not places.
+    for junk in ("Shams", "Saleh", "Bek", "Wednesday", "Enter", "Press", "Khaama"):
+        assert not any(junk in n for n in names), junk
+    qala = next(m for m in ms if m.name == "Qala-e-Naw")
+    assert qala.place.country_code == "AF" and abs(qala.lat - 34.98) < 0.2 and abs(qala.lon - 63.13) < 0.2
+    badghis = next(m for m in ms if m.name == "Badghis")
+    assert badghis.kind == "admin1"
+
+
+def test_boilerplate_caption_is_skipped(gp):
+    text = "Badghis Attack.jpg\n\nTaliban fighters entered Badghis on Tuesday."
+    ms = gp.parse(text)
+    assert [(m.start, m.name) for m in ms] == [(text.rindex("Badghis"), "Badghis")]
+
+
+def test_lowercase_and_title_filters(gp):
+    assert gp.parse("the herat road was closed") == []
+    assert _names(gp.parse("Governor Herat said nothing.")) == []  # a title makes it a person
+    assert _names(gp.parse("They met in Herat.")) == ["Herat"]
+
+
+def test_adjective_is_the_country(gp):
+    ms = gp.parse("Afghan forces left Kunduz.")
+    adj = [m for m in ms if m.form == "adjective"]
+    assert adj and adj[0].name == "Afghan" and adj[0].place.id == "country:AF"
+
+
+def test_container_pattern_prefers_the_named_province(gp):
+    # Two places called Fayzabad exist (Badakhshan and Jowzjan); the container decides.
+    text = "Fighting reached Fayzabad, in the northern province of Badakhshan."
+    ms = gp.parse(text)
+    fz = next(m for m in ms if m.name == "Fayzabad")
+    assert fz.place.admin1 and "Badakhshan" in fz.place.admin1
+
+
+def test_resolve_spans_uses_given_offsets(gp):
+    text = "Clashes in Qal-e-Naw and Herat."
+    spans = [(11, 20), (25, 30)]
+    ms = gp.resolve_spans(text, spans)
+    assert [(m.start, m.end, m.name) for m in ms] == [(11, 20, "Qal-e-Naw"), (25, 30, "Herat")]
+    assert all(m.place is not None and m.place.country_code == "AF" for m in ms)
+
+
+def test_empty_text(gp):
+    assert gp.parse("") == [] and gp.resolve_spans("", []) == []
