@@ -43,7 +43,7 @@ def make_server(directory, port: int = 8000) -> ThreadingHTTPServer:
 
 
 @click.command("serve")
-@click.argument("directory", default="outputs", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", default="outputs", type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
 def command(directory, port):
