@@ -59,3 +59,20 @@ class AmbiguousPlace(GazetteerError, LookupError):
         super().__init__(message)
         self.query = query
         self.candidates = list(candidates)
+
+
+class OnlineGeocodingError(GazetteerError, RuntimeError):
+    """Raised by :mod:`gazetteer.sources.online` when an online geocoder cannot be set up
+    (unknown provider, missing account name) or refuses service (HTTP 401/403).
+
+    Lookups that merely fail (timeouts, no result) never raise: the name stays not found.
+    """
+
+
+class DownloadError(GazetteerError, OSError):
+    """Raised by :mod:`gazetteer.sources.fetch` when a download fails after its retries, or the
+    file received is not what the official location serves (size, format). Carries ``url``."""
+
+    def __init__(self, message: str, *, url: str = ""):
+        super().__init__(message)
+        self.url = url

@@ -9,6 +9,9 @@ import click
 
 from mapper.cli.options import data_dir_option, is_quiet
 
+#: Countries listed by `gazetteer info` in text form (json lists all).
+INFO_COUNTRIES = 15
+
 
 @click.group("gazetteer")
 def command():
@@ -18,6 +21,8 @@ def command():
     Examples:
       conflictmap gazetteer build
       conflictmap gazetteer info --format json
+      conflictmap gazetteer add boundaries geoBoundaries-AFG-ADM2.geojson --level 2
+      conflictmap gazetteer remove boundaries:geoBoundaries-AFG-ADM2
     """
 
 
@@ -66,11 +71,13 @@ def info(fmt, data_dir):
     Example:
       conflictmap gazetteer info
     """
+    from gazetteer.sources import summary
     from mapper.cli.options import open_gazetteer
 
     gz = open_gazetteer(data_dir)
     data = {"path": str(gz.path), "meta": gz.meta(), "stats": gz.stats(), "sources": gz.sources(),
             "attribution": gz.attribution()}
+    data["stats"].update({k: v for k, v in summary(gz).items() if k in ("by_country", "by_source")})
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
@@ -79,8 +86,19 @@ def info(fmt, data_dir):
     click.echo(f"places: {st['places']:,}  names: {st['names']:,}")
     for kind, n in sorted(st["by_kind"].items()):
         click.echo(f"  {kind}: {n:,}")
+    by_cc = sorted(st["by_country"].items(), key=lambda kv: -sum(kv[1].values()))
+    click.echo(f"by country ({len(by_cc)}; largest {min(len(by_cc), INFO_COUNTRIES)}):")
+    for cc, kinds in by_cc[:INFO_COUNTRIES]:
+        click.echo(f"  {cc or '--'}: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())))
     click.echo("sources:")
     for s in data["sources"]:
-        click.echo(f"  {s['name']}: {s.get('count', 0):,} places, licence {s.get('licence', '?')}, "
+        merged = f" (+{s['merged']:,} merged into existing places)" if s.get("merged") else ""
+        click.echo(f"  {s['name']}: {s.get('count', 0):,} places{merged}, licence {s.get('licence', '?')}, "
                    f"loaded {s.get('loaded', '?')}")
     click.echo("attribution: " + " | ".join(data["attribution"]))
+
+
+# add / fetch / remove live in their own module (gazetteer sources, issue 4).
+from mapper.cli.gazetteer_sources import register as _register_sources  # noqa: E402
+
+_register_sources(command)

@@ -8,6 +8,9 @@ from mapper.cli.options import (
     check_overwrite,
     data_dir_option,
     is_quiet,
+    online_gazetteer,
+    online_options,
+    online_summary,
     open_gazetteer,
     output_option,
     overwrite_option,
@@ -24,9 +27,10 @@ from mapper.cli.options import (
 @output_option(help="Output CSV ('-' for stdout).")
 @overwrite_option
 @strict_option
+@online_options
 @data_dir_option
 def command(table, place_column, country_column, admin1_column, admin2_column, output, overwrite, strict,
-            data_dir):
+            data_dir, online):
     """Geocode TABLE.csv, keeping every column and row in order.
 
     Adds geo_lat, geo_lon, geo_id, geo_name, geo_kind, geo_status and
@@ -44,7 +48,7 @@ def command(table, place_column, country_column, admin1_column, admin2_column, o
     from gazetteer.table import geocode_csv
 
     check_overwrite(output, overwrite)
-    gz = open_gazetteer(data_dir)
+    gz = online_gazetteer(open_gazetteer(data_dir), online)  # --online: ask a geocoder for unknown places
     dst = click.open_file(str(output), "w", encoding="utf-8", atomic=str(output) != "-")
     try:
         with dst:
@@ -58,6 +62,7 @@ def command(table, place_column, country_column, admin1_column, admin2_column, o
         ) from err
     except GazetteerError as err:
         raise click.ClickException(str(err)) from err
+    online_summary(gz, online)
     counts = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

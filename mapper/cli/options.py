@@ -10,6 +10,7 @@ option                  used by
 ``--overwrite``         geocode, map, extract, static
 ``--strict``            resolve, geocode, map
 ``-o/--output``         geocode, map, extract, static
+``--online*``           resolve, geocode (opt-in: --online, --online-timeout, --online-url)
 ======================  ===============================================
 
 :func:`open_gazetteer` turns the ``--data-dir`` value into an opened
@@ -84,3 +85,50 @@ def open_gazetteer(data_dir):
         return Gazetteer.open(data_dir, build=True, progress=not is_quiet())
     except GazetteerError as err:
         raise click.ClickException(str(err)) from err
+
+
+# --------------------------------------------------------------------------- online geocoding (opt-in)
+# ``--online PROVIDER`` (+ ``--online-timeout``, ``--online-url``): used by resolve and geocode.
+# The decorator folds the three options into one ``online`` argument (an OnlineSettings or None)
+# so a command needs one parameter and one line: ``gz = online_gazetteer(gz, online)``.
+
+
+def online_options(f):
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args, online=None, online_timeout=None, online_url=None, **kwargs):
+        kwargs["online"] = {"provider": online, "timeout": online_timeout, "url": online_url} if online else None
+        return f(*args, **kwargs)
+
+    for opt in reversed((
+        click.option("--online", metavar="PROVIDER", default=None,
+                     help="Ask this online geocoder (a geopy service: nominatim, geonames, photon...) for names "
+                     "the offline index cannot resolve; off by default. Answers are cached and stored in the index."),
+        click.option("--online-timeout", type=click.FloatRange(0.5, 300), default=10.0, show_default=True,
+                     metavar="SECONDS", help="Timeout of one online request."),
+        click.option("--online-url", metavar="URL", envvar="CONFLICTMAP_ONLINE_URL", show_envvar=True,
+                     help="Base URL of a self-hosted service (e.g. http://127.0.0.1:8080 for a local Nominatim)."),
+    )):
+        wrapper = opt(wrapper)
+    return wrapper
+
+
+def online_gazetteer(gz, online):
+    """Wrap ``gz`` for ``--online`` (returns ``gz`` unchanged when online is off)."""
+    if not online:
+        return gz
+    from gazetteer import GazetteerError
+    from gazetteer.sources.online import OnlineGazetteer, OnlineGeocoder
+
+    try:
+        geocoder = OnlineGeocoder(online["provider"], timeout=online["timeout"], url=online["url"])
+    except GazetteerError as err:
+        raise click.BadParameter(str(err), param_hint="--online") from err
+    return OnlineGazetteer(gz, geocoder, progress=not is_quiet())
+
+
+def online_summary(gz, online) -> None:
+    """Print the online lookup counts (cache hits, requests) on stderr when ``--online`` was used."""
+    if online and not is_quiet():
+        click.echo(gz.summary(), err=True)

@@ -11,6 +11,9 @@ from mapper.cli.options import (
     country_option,
     data_dir_option,
     is_quiet,
+    online_gazetteer,
+    online_options,
+    online_summary,
     open_gazetteer,
     strict_option,
     within_option,
@@ -76,8 +79,9 @@ def _table(results) -> str:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people, json (one list) or geojson (one Feature per line) for programs.")
 @strict_option
+@online_options
 @data_dir_option
-def command(names, names_file, country, within, limit, fmt, strict, data_dir):
+def command(names, names_file, country, within, limit, fmt, strict, data_dir, online):
     """Resolve place NAMES to coordinates and admin units.
 
     Tolerates transliteration variants (Qala-e-Naw, Qal-e-Naw, Qal'eh-ye Now,
@@ -91,11 +95,12 @@ def command(names, names_file, country, within, limit, fmt, strict, data_dir):
       conflictmap resolve Kunduz --format json
       conflictmap resolve --country AF --within Badghis "Qal-e-Naw"
       cut -d, -f1 places.csv | conflictmap resolve - --format geojson
+      conflictmap resolve --country AF --online nominatim "Chahar Dara bazaar"
     """
     queries = _read_names(names, names_file)
     if not queries:
         raise click.UsageError("give at least one NAME, or --file FILE ('-' for stdin)")
-    gz = open_gazetteer(data_dir)
+    gz = online_gazetteer(open_gazetteer(data_dir), online)  # --online: ask a geocoder for unknown names
     if country and gz.country_code(country) is None:
         raise click.BadParameter(f"{country!r} is not a country code or name known to the gazetteer",
                                  param_hint="--country")
@@ -109,6 +114,7 @@ def command(names, names_file, country, within, limit, fmt, strict, data_dir):
             click.echo(json.dumps(_feature(r), ensure_ascii=False))
     else:
         click.echo(_table(results))
+    online_summary(gz, online)
     unresolved = [r for r in results if r.status == "not_found"]
     ambiguous = [r for r in results if r.status == "ambiguous"]
     if not is_quiet() and (unresolved or ambiguous):
