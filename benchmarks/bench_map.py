@@ -266,6 +266,9 @@ def results_section(rows: list) -> str:
             f"| {r['claims']:,} | {r['places_mapped']:,} | **{r['render_seconds']:.2f} s** | **{r['mb']:.2f} MB** | "
             f"{r['pipeline_seconds']:.2f} s | {r['steps']:,} | {ready} | {restyle} | {target} |"
         )
+    if rows and rows[0].get("load_average") is not None:
+        lines += ["", f"(1-minute load average at the end of the run: {rows[-1]['load_average']} on 2 cores; other jobs shared "
+                  "the machine, so wall times are upper bounds.)"]
     lines += ["", "Naive approach, same claims and coordinates: one folium `CircleMarker` with a `Popup` per claim,",
               "`Map.save`:", "", "| claims | written in | size | external assets | offline in chromium |",
               "|---|---|---|---|---|"]
@@ -318,6 +321,14 @@ def main(argv=None) -> int:
     else:
         gz = Gazetteer.open(workdir / "gz", build=True, countries=("AF", "TJ", "PK", "IR", "UZ", "TM"))
     rows = [run(int(s), gz, workdir, args) for s in args.sizes.split(",") if s]
+    try:
+        import os
+
+        load = os.getloadavg()[0]
+        for r in rows:
+            r["load_average"] = round(load, 1)
+    except (AttributeError, OSError):
+        pass
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
     section = results_section(rows)

@@ -36,7 +36,6 @@ import logging
 import math
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -59,8 +58,8 @@ DEFAULT_BUDGET = 3_000_000
 #: Geometry simplification ladder: (tolerance in degrees, decimals kept). The first
 #: level whose estimate fits the budget is used; 0.0005 deg is about 50 m.
 SIMPLIFY_LADDER = ((0.0005, 5), (0.002, 4), (0.005, 4), (0.01, 3), (0.03, 3), (0.1, 2))
-#: Basemap outlines are context only: coarser.
-BASEMAP_TOLERANCE = (0.01, 3)
+#: Basemap outlines are context only: coarser, and coarsened first when over budget.
+BASEMAP_LADDER = ((0.01, 3), (0.02, 3), (0.05, 2), (0.1, 2))
 #: Above this many point places the page groups markers into clusters when zoomed out.
 CLUSTER_THRESHOLD = 1500
 
@@ -408,7 +407,8 @@ class _Payload:
         for k, geo in zip(self.keys, geos):
             p = tl.places[k]
             item = {
-                "n": p.name, "k": p.kind, "d": geo.kind, "e": [e.index for e in tl.claims_for(k)],
+                # "e": how many claims; the page rebuilds each place's list from the claims' place index.
+                "n": p.name, "k": p.kind, "d": geo.kind, "e": len(tl.claims_for(k)),
                 "a": ", ".join(x for x in (p.admin1 if p.admin1 != p.name else "", p.country) if x),
                 "id": p.gazetteer_id, "note": p.note,
             }
@@ -512,20 +512,19 @@ def render_html(
                     + len(script_json(data["steps"])))
     n_steps = len(data["steps"])
     unit_points = sum(_count_points(g.geom) for g in geos if g.kind == "unit")
-    # Basemap outlines are context: coarse, encoded once, measured exactly.
-    outlines = []
-    for name, kind, g in basemap:
-        if g is None or g.is_empty:
-            continue
-        btol, bnd = BASEMAP_TOLERANCE
-        enc = _encode_geom(g, btol, bnd) if kind == "country" else _encode_geom(
-            g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g, btol, bnd)
-        if enc is not None:
-            outlines.append({"n": name, "k": kind, "g": enc, "fill": kind == "country"})
-    outlines.sort(key=lambda o: o["k"] != "country")  # land fills first, province lines over them
-    base_bytes = len(script_json(outlines))
+    # Basemap outlines are context: coarse, measured exactly, coarsened first when over budget.
+    finest_units = int(unit_points * (2 * (SIMPLIFY_LADDER[0][1] + 4) + 3))
+    outlines, base_level = [], BASEMAP_LADDER[0]
+    for base_level in BASEMAP_LADDER:
+        outlines = _encode_basemap(basemap, *base_level)
+        base_bytes = len(script_json(outlines))
+        if fixed + claims_bytes + base_bytes + finest_units <= budget:
+            break
+    if base_level != BASEMAP_LADDER[0]:
+        actions.append(f"basemap outlines simplified to {base_level[0]} deg ({base_bytes / 1e3:,.0f} kB) to fit the "
+                       f"{budget / 1e6:.1f} MB budget")
 
-    # Estimate before writing: pick the finest simplification that fits the budget.
+    # Estimate before writing: pick the finest simplification of the claimed units that fits the budget.
     chosen = SIMPLIFY_LADDER[-1]
     estimate = None
     for tol, nd in SIMPLIFY_LADDER:
@@ -599,9 +598,11 @@ def render_html(
         )
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".conflictmap-", suffix=".html", dir=str(output.parent))
+        # Written next to the target and renamed: a reader never sees half a page. open() (not
+        # mkstemp) so the file gets the usual permissions and a web server can read it.
+        tmp = str(output.with_name(f".{output.name}.{os.getpid()}.tmp"))
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            with open(tmp, "w", encoding="utf-8") as fh:
                 fh.write(html)
             os.replace(tmp, output)
         except BaseException:
@@ -619,6 +620,20 @@ def render_html(
     log.info("render: %s places, %s claims, %s time steps, %.2f MB (estimated %.2f MB) in %.2f s",
              report.places, report.claims, report.steps, size / 1e6, report.estimated_bytes / 1e6, seconds)
     return html, report
+
+
+def _encode_basemap(basemap, tolerance: float, nd: int) -> list:
+    """Country fills and province lines (land first, lines over it)."""
+    outlines = []
+    for name, kind, g in basemap:
+        if g is None or g.is_empty:
+            continue
+        enc = _encode_geom(g, tolerance, nd) if kind == "country" else _encode_geom(
+            g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g, tolerance, nd)
+        if enc is not None:
+            outlines.append({"n": name, "k": kind, "g": enc, "fill": kind == "country"})
+    outlines.sort(key=lambda o: o["k"] != "country")
+    return outlines
 
 
 def _basemap_bounds(base_geoms) -> Optional[list]:

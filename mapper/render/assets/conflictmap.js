@@ -11,13 +11,17 @@
 
   var DATA = JSON.parse(document.getElementById('conflictmap-data').textContent);
   var C = DATA.claims, P = DATA.places, A = DATA.actors, CL = DATA.claimants, STR = DATA.strings || [''];
-  // Decode the compact times (html.py build_claims): starts relative to t_base, ends as durations.
+  // Decode the compact data (html.py): claim starts are relative to t_base and ends are durations;
+  // each place's claim list (in time order) is rebuilt from the claims' place index.
   (function () {
     var base = DATA.t_base || 0;
-    C.forEach(function (c) {
+    P.forEach(function (p) { p.e = []; });
+    C.forEach(function (c, ci) {
       c[4] += base;
       if (c[5] !== null) { c[5] += c[4]; }
+      if (c[0] >= 0 && P[c[0]]) { P[c[0]].e.push(ci); }
     });
+    P.forEach(function (p) { p.e.sort(function (a, b) { return C[a][4] - C[b][4] || a - b; }); });
   }());
   var STATUS = ['controlled', 'contested', 'attacked', 'not_controlled', 'controlled'];  // 4: part of the place
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -390,9 +394,14 @@
     }
   });
   var CLUSTER_MAX_ZOOM = 8, CLUSTER_CELL = 56;
-  function swatchColour(a) {
-    if (a.s === 'controlled') { return actorColour(a.actor); }
-    return {contested: CONTESTED_DEFAULT, disputed: DISPUTED, attacked: '#222222', unknown: UNKNOWN}[a.s];
+  // Pie slices: a key per status (and actor), drawn like the legend: solid actor colours,
+  // stripes for contested, cross-hatch for disputed, black for attacks, grey for no current claim.
+  function sliceKey(a) { return a.s === 'controlled' ? 'c' + a.actor : a.s; }
+  function sliceFill(key) {
+    if (key.charAt(0) === 'c' && key !== 'contested') { return actorColour(+key.slice(1)); }
+    if (key === 'contested') { return canvasPattern('stripes', CONTESTED_DEFAULT, '#ffffff'); }
+    if (key === 'disputed') { return canvasPattern('hatch', DISPUTED, '#555555'); }
+    return {attacked: '#222222', unknown: UNKNOWN}[key];
   }
   function updateClusters() {
     if (!DATA.cluster) { return; }
@@ -418,10 +427,10 @@
       members.forEach(function (pi) {
         if (map.hasLayer(layers[pi])) { map.removeLayer(layers[pi]); }
         lat += P[pi].ll[0]; lon += P[pi].ll[1];
-        var c = swatchColour(state.assessments[pi]);
-        mix[c] = (mix[c] || 0) + 1;
+        var k = sliceKey(state.assessments[pi]);
+        mix[k] = (mix[k] || 0) + 1;
       });
-      var parts = Object.keys(mix).map(function (c) { return [c, mix[c]]; });
+      var parts = Object.keys(mix).sort().map(function (k) { return [sliceFill(k), mix[k]]; });
       var m = new ClusterMarker([lat / members.length, lon / members.length], {
         renderer: pointRenderer, pane: 'cm-points', radius: Math.min(26, 10 + 3 * Math.sqrt(members.length)),
         parts: parts, count: members.length
@@ -698,6 +707,19 @@
     if (P.some(function (p) { return p.d === 'approximate'; })) {
       legendItem(ul, circleSwatch('none', '#555', '3 3', 9), 'Approximate area',
         'the claim names a unit whose boundary is not loaded, or coordinates that are only a centroid');
+    }
+    if (DATA.cluster) {
+      var pie = document.createElementNS(SVGNS, 'svg');
+      pie.setAttribute('width', 22); pie.setAttribute('height', 22);
+      [['M11 11 L11 2 A9 9 0 0 1 20 11 Z', used.length ? A[used[0]].colour : UNKNOWN],
+       ['M11 11 L20 11 A9 9 0 0 1 11 20 Z', '#222222'],
+       ['M11 11 L11 20 A9 9 0 1 1 11 2 Z', UNKNOWN]].forEach(function (d) {
+        var path = document.createElementNS(SVGNS, 'path');
+        path.setAttribute('d', d[0]); path.setAttribute('fill', d[1]); path.setAttribute('stroke', '#222');
+        pie.appendChild(path);
+      });
+      legendItem(ul, pie, 'Numbered pies: groups of towns',
+        'when zoomed out; slices show how many are in each status (same colours and patterns); click to zoom in');
     }
     if (P.some(function (p) { return p.d === 'point'; })) {
       legendItem(ul, circleSwatch(used.length ? A[used[0]].colour : UNKNOWN, '#fff', null, 6), 'Circles: towns and cities',
