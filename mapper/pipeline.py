@@ -52,6 +52,8 @@ UCDP_PRECISION_RADIUS = {4: 15_000, 5: 60_000, 6: 250_000, 7: 100_000}
 ACLED_PRECISION_RADIUS = {2: 10_000, 3: 25_000}
 #: A scope that says the claim is about an admin unit ("6 of 7 districts", "entire province").
 _SCOPE_UNIT_RE = re.compile(r"\b(districts?|provinces?|province-wide|region)\b", re.I)
+#: Above this extent (degrees) the basemap keeps country outlines only, no province lines.
+REGIONAL_SPAN_DEG = 40.0
 #: Smallest approximate-area radius, so the area never looks like a pin.
 MIN_APPROX_RADIUS = 3_000
 UNRESOLVED_COLUMNS = (
@@ -211,7 +213,7 @@ class _Resolver:
             except Exception as err:
                 problem = ("bad_place_id", (), (), f"place_id {claim.place_id!r} is not in the gazetteer ({err})")
         if gp is None:
-            memo_key = (claim.place, cc, claim.admin1, claim.admin2)
+            memo_key = (claim.place, cc, claim.admin1, claim.admin2, bool(_SCOPE_UNIT_RE.search(claim.scope or "")))
             if memo_key not in self._memo:
                 self._memo[memo_key] = self._resolve_name(claim, cc)
             gp, name_problem, fallback = self._memo[memo_key]
@@ -571,28 +573,7 @@ def build_map(
     timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children)
 
     bbox = _bbox(resolver.places[k] for k in {k for _, k in placed} | {c for v in children.values() for c in v})
-    basemap = []
-    if bbox is not None:
-        try:
-            # Country outlines around the data; province lines only in countries with claims.
-            # Clipped to the view: a neighbour's far side (China, Russia) would only add bytes.
-            from shapely.geometry import box as _box
-
-            claimed = {resolver.places[k].country for _, k in placed}
-            w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
-            pad = max(6.0, 0.6 * max(w, h))  # room to pan before the outlines end
-            frame = _box(bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad)
-            for gp, geom in gazetteer.outlines(bbox, kinds=("country", "admin1")):
-                if geom is None or not (gp.kind == "country" or gp.country in claimed):
-                    continue
-                try:
-                    clipped = geom.intersection(frame) if not frame.contains(geom) else geom
-                except Exception:  # an invalid outline: keep it whole rather than lose it
-                    clipped = geom
-                if not clipped.is_empty:
-                    basemap.append((gp.name, gp.kind, clipped))
-        except Exception as err:
-            log.warning("no basemap outlines from the gazetteer: %s", err)
+    basemap = _basemap(gazetteer, bbox, {resolver.places[k].country for _, k in placed}) if bbox else []
     try:
         attribution = list(gazetteer.attribution())
         gz_sources = list(gazetteer.sources())
@@ -656,6 +637,37 @@ def build_map(
         seconds=time.perf_counter() - t0,
     )
     return result
+
+
+def _basemap(gazetteer, bbox, claimed_countries) -> list:
+    """(name, kind, geometry) outlines around ``bbox``: countries, and provinces of the claimed countries.
+
+    Clipped to a frame around the data (a neighbour's far side, China or Russia, would only add
+    bytes); on continental or world maps only country outlines are kept.
+    """
+    from shapely.geometry import box
+
+    w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
+    claimed = set() if max(w, h) > REGIONAL_SPAN_DEG else set(claimed_countries)
+    pad = max(6.0, 0.6 * max(w, h))  # room to pan before the outlines end
+    frame = box(bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad)
+    try:
+        outlines = gazetteer.outlines(bbox, kinds=("country", "admin1"))
+    except Exception as err:  # the map is still useful on a blank background
+        log.warning("no basemap outlines from the gazetteer: %s", err)
+        return []
+    out = []
+    for gp, geom in outlines:
+        if geom is None or geom.is_empty or not (gp.kind == "country" or gp.country in claimed):
+            continue
+        if not frame.contains(geom):
+            try:
+                geom = geom.intersection(frame)
+            except Exception as err:  # shapely GEOSException on an invalid outline: keep it whole
+                log.debug("outline of %s not clipped: %s", gp.name, err)
+        if not geom.is_empty:
+            out.append((gp.name, gp.kind, geom))
+    return out
 
 
 def _bbox(places) -> Optional[tuple]:

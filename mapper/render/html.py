@@ -515,12 +515,17 @@ def render_html(
     # Basemap outlines are context: coarse, measured exactly, coarsened first when over budget.
     finest_units = int(unit_points * (2 * (SIMPLIFY_LADDER[0][1] + 4) + 3))
     outlines, base_level = [], BASEMAP_LADDER[0]
-    for base_level in BASEMAP_LADDER:
+    span = _span(basemap)
+    # Detail follows the extent: about 1/1500 of the map's width is below what a screen shows.
+    ladder = [lv for lv in BASEMAP_LADDER if lv[0] >= span / 1500] or [BASEMAP_LADDER[-1]]
+    if span / 1500 > BASEMAP_LADDER[-1][0]:
+        ladder = [(round(span / 1500, 3), 2)]
+    for base_level in ladder:
         outlines = _encode_basemap(basemap, *base_level)
         base_bytes = len(script_json(outlines))
         if fixed + claims_bytes + base_bytes + finest_units <= budget:
             break
-    if base_level != BASEMAP_LADDER[0]:
+    if base_level != ladder[0]:
         actions.append(f"basemap outlines simplified to {base_level[0]} deg ({base_bytes / 1e3:,.0f} kB) to fit the "
                        f"{budget / 1e6:.1f} MB budget")
 
@@ -620,6 +625,14 @@ def render_html(
     log.info("render: %s places, %s claims, %s time steps, %.2f MB (estimated %.2f MB) in %.2f s",
              report.places, report.claims, report.steps, size / 1e6, report.estimated_bytes / 1e6, seconds)
     return html, report
+
+
+def _span(basemap) -> float:
+    """Largest side (degrees) of the basemap's extent, 0 when empty."""
+    bounds = [g.bounds for _, _, g in basemap if g is not None and not g.is_empty]
+    if not bounds:
+        return 0.0
+    return max(max(b[2] for b in bounds) - min(b[0] for b in bounds), max(b[3] for b in bounds) - min(b[1] for b in bounds))
 
 
 def _encode_basemap(basemap, tolerance: float, nd: int) -> list:

@@ -58,6 +58,10 @@ def test_map_writes_html_reports_and_summary(small_gazetteer_dir, tmp_path):
     badghis = next(p for p in data["places"] if p["n"] == "Badghis")
     assert badghis["d"] == "unit" and badghis["g"]["type"] in ("Polygon", "MultiPolygon")
     assert {a["name"] for a in data["actors"]} >= {"Government", "Taliban"}
+    # The offline basemap around Badghis: countries, and province lines in Afghanistan only.
+    outlines = {(b["k"], b["n"]) for b in data["basemap"]}
+    assert {("country", "Afghanistan"), ("country", "Turkmenistan"), ("admin1", "Hirat"), ("admin1", "Badghis")} <= outlines
+    assert not any(k == "admin1" and n in ("Mary", "Razavi Khorasan") for k, n in outlines)  # no claims there
     meta = json.loads(re.search(r'id="conflictmap-metadata">(.*?)</script>', html, re.S).group(1))
     assert meta["inputs"][0]["sha256"] and len(meta["inputs_sha256"]) == 64
     assert meta["gazetteer"] and meta["claims"]["rejected"] == 1

@@ -692,9 +692,10 @@
     var ul = document.getElementById('cm-legend');
     ul.textContent = '';
     var used = usedActors();
+    if (used.length) { ul.appendChild(el('li', 'cm-note', 'Solid colour: controlled by')); }
     used.forEach(function (ai) {
       legendItem(ul, swatch({s: 'controlled', actor: ai, actors: [ai], ids: []}, 20),
-        'Controlled by ' + A[ai].name, A[ai].configured ? null : 'actor named in the claims (no configured alias)');
+        A[ai].name, A[ai].configured ? null : 'named in the claims; not in the actor list');
     });
     var two = used.slice(0, 2);
     legendItem(ul, swatch({s: 'contested', actor: -1, actors: two, ids: []}, 20), 'Contested',
