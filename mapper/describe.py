@@ -27,9 +27,9 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Optional, Sequence
 
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
 from mapper.timeline import DISPUTED, UNKNOWN, Timeline, _aware, status_label
@@ -43,8 +43,12 @@ STATUS_ORDER = {DISPUTED: 0, CONTESTED: 1, CONTROLLED: 2, ATTACKED: 3, UNKNOWN: 
 #: Within a status: towns, then districts, provinces, countries (as the maps label them).
 KIND_ORDER = {"populated_place": 0, "other": 1, "admin3": 2, "admin2": 3, "admin1": 4, "country": 5}
 KIND_WORDS = {
-    "country": "country", "admin1": "province", "admin2": "district", "admin3": "sub-district",
-    "populated_place": "town or city", "other": "place",
+    "country": "country",
+    "admin1": "province",
+    "admin2": "district",
+    "admin3": "sub-district",
+    "populated_place": "town or city",
+    "other": "place",
 }
 #: Default title, the same as the interactive map's.
 DEFAULT_TITLE = "Reported control"
@@ -156,7 +160,11 @@ class PlaceDescription:
         if not self.claims:
             return head + "."
         parts = "; ".join(f"{c.claimant}: {c.text}" for c in self.claims)
-        more = f"; and {self.omitted} more current claim{'s' if self.omitted != 1 else ''}" if self.omitted else ""
+        more = (
+            f"; and {self.omitted} more current claim{'s' if self.omitted != 1 else ''}"
+            if self.omitted
+            else ""
+        )
         return f"{head} \u2014 {parts}{more}."
 
 
@@ -168,7 +176,7 @@ class Description:
     ``short`` one or two sentences for alt text; ``places`` the parts.
     """
 
-    at: Optional[datetime]
+    at: datetime | None
     as_of: str
     text: str
     short: str
@@ -177,20 +185,29 @@ class Description:
 
     def to_dict(self) -> dict:
         return {
-            "at": _aware(self.at).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if self.at else None,
+            "at": _aware(self.at).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            if self.at
+            else None,
             "as_of": self.as_of,
             "text": self.text,
             "short": self.short,
             "places": [
-                {"name": p.name, "kind": p.kind, "status": p.status, "actor": p.actor, "label": p.label,
-                 "claims": [{"claimant": c.claimant, "text": c.text} for c in p.claims], "omitted": p.omitted}
+                {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "status": p.status,
+                    "actor": p.actor,
+                    "label": p.label,
+                    "claims": [{"claimant": c.claimant, "text": c.text} for c in p.claims],
+                    "omitted": p.omitted,
+                }
                 for p in self.places
             ],
             "counts": list(self.counts),
         }
 
 
-def claim_phrase(entry, timeline: Optional[Timeline] = None) -> str:
+def claim_phrase(entry, timeline: Timeline | None = None) -> str:
     """One current claim in words: status (with actor and scope), the source's word, its time.
 
     Examples
@@ -219,7 +236,11 @@ def claim_phrase(entry, timeline: Optional[Timeline] = None) -> str:
         what = c.status.replace("_", " ")
     extras = []
     raw = " ".join((c.status_raw or "").split())
-    if raw and raw.casefold() != c.status.casefold() and raw.casefold() != c.status.replace("_", " ").casefold():
+    if (
+        raw
+        and raw.casefold() != c.status.casefold()
+        and raw.casefold() != c.status.replace("_", " ").casefold()
+    ):
         extras.append(f'"{raw}"')
     if c.scope:
         extras.append(f"scope: {' '.join(c.scope.split())}")
@@ -238,11 +259,11 @@ def _place_label(status: str, actor: str, has_denials: bool) -> str:
 
 def describe(
     timeline: Timeline,
-    at: Optional[datetime] = None,
+    at: datetime | None = None,
     *,
-    keys: Optional[Sequence[str]] = None,
-    offset_minutes: Optional[int] = None,
-    max_claims: Optional[int] = None,
+    keys: Sequence[str] | None = None,
+    offset_minutes: int | None = None,
+    max_claims: int | None = None,
     claimants=None,
 ) -> Description:
     """Describe the assessed state of every place with claims at ``at`` (default: latest claim start).
@@ -274,23 +295,47 @@ def describe(
     offset = local_offset_minutes(timeline) if offset_minutes is None else offset_minutes
     as_of = as_of_label(at, offset)
     if keys is None:
-        keys = [k for k in timeline.places if any(e.derived_from is None for e in timeline.claims_for(k))]
+        keys = [
+            k
+            for k in timeline.places
+            if any(e.derived_from is None for e in timeline.claims_for(k))
+        ]
     described, silent = [], []
     for key in keys:
         place = timeline.places[key]
-        current = sorted(timeline.current(key, at, claimants), key=lambda e: (e.start, e.claim.time.latest, e.index))
+        current = sorted(
+            timeline.current(key, at, claimants),
+            key=lambda e: (e.start, e.claim.time.latest, e.index),
+        )
         st = timeline.state_at(key, at, claimants)
         if not current:
             silent.append(place.name)
             continue
         shown = current if max_claims is None else current[:max_claims]
-        described.append(PlaceDescription(
-            key=key, name=place.name, kind=place.kind, status=st.status, actor=st.actor,
-            label=_place_label(st.status, st.actor, any(e.claim.status == NOT_CONTROLLED for e in current)),
-            claims=tuple(ClaimText(e.claimant, claim_phrase(e, timeline), e.index) for e in shown),
-            omitted=len(current) - len(shown),
-        ))
-    described.sort(key=lambda p: (STATUS_ORDER.get(p.status, 9), KIND_ORDER.get(p.kind, 9), p.name.casefold(), p.key))
+        described.append(
+            PlaceDescription(
+                key=key,
+                name=place.name,
+                kind=place.kind,
+                status=st.status,
+                actor=st.actor,
+                label=_place_label(
+                    st.status, st.actor, any(e.claim.status == NOT_CONTROLLED for e in current)
+                ),
+                claims=tuple(
+                    ClaimText(e.claimant, claim_phrase(e, timeline), e.index) for e in shown
+                ),
+                omitted=len(current) - len(shown),
+            )
+        )
+    described.sort(
+        key=lambda p: (
+            STATUS_ORDER.get(p.status, 9),
+            KIND_ORDER.get(p.kind, 9),
+            p.name.casefold(),
+            p.key,
+        )
+    )
     counts = tuple(c.text for c in timeline.rollups_at(at, claimants))
 
     sentences = [p.sentence for p in described]
@@ -311,8 +356,10 @@ def _short(described, silent) -> str:
     for p in described:
         label = {DISPUTED: "disputed", UNKNOWN: ""}.get(p.status, status_label(p.status, p.actor))
         groups.setdefault(label, []).append(p.name)
-    parts = [f"{_join(names)} {label}" if label else f"no current claim of control about {_join(names)}"
-             for label, names in groups.items()]
+    parts = [
+        f"{_join(names)} {label}" if label else f"no current claim of control about {_join(names)}"
+        for label, names in groups.items()
+    ]
     if not parts:
         return "no claim is current for any mapped place."
     return "; ".join(parts) + " (per the claims mapped)."
@@ -339,14 +386,14 @@ class MapState:
     """
 
     timeline: Timeline
-    at: Optional[datetime]
+    at: datetime | None
     title: str = DEFAULT_TITLE
     keys: tuple = ()
     basemap: tuple = ()
     attribution: tuple = ()
     sources: tuple = ()
-    t_from: Optional[datetime] = None
-    t_to: Optional[datetime] = None
+    t_from: datetime | None = None
+    t_to: datetime | None = None
     load: object = field(default=None, compare=False, repr=False)
     unresolved: tuple = field(default=(), compare=False, repr=False)
     gazetteer: object = field(default=None, compare=False, repr=False)
@@ -356,15 +403,36 @@ class MapState:
         return local_offset_minutes(self.timeline)
 
     def describe(self, at=None, **kwargs) -> Description:
-        return describe(self.timeline, at if at is not None else self.at, offset_minutes=self.offset_minutes, **kwargs)
+        return describe(
+            self.timeline,
+            at if at is not None else self.at,
+            offset_minutes=self.offset_minutes,
+            **kwargs,
+        )
 
     @classmethod
-    def from_timeline(cls, timeline: Timeline, *, at=None, title=None, basemap=(), attribution=(), sources=(),
-                      gazetteer=None) -> "MapState":
+    def from_timeline(
+        cls,
+        timeline: Timeline,
+        *,
+        at=None,
+        title=None,
+        basemap=(),
+        attribution=(),
+        sources=(),
+        gazetteer=None,
+    ) -> MapState:
         """A state for a timeline built by hand (tests, notebooks)."""
-        return cls(timeline, _aware(at) if at else timeline.default_time(), _title(title), drawn_keys(timeline),
-                   tuple(basemap), tuple(attribution), tuple(sources) or tuple(claim_sources(timeline)),
-                   gazetteer=gazetteer)
+        return cls(
+            timeline,
+            _aware(at) if at else timeline.default_time(),
+            _title(title),
+            drawn_keys(timeline),
+            tuple(basemap),
+            tuple(attribution),
+            tuple(sources) or tuple(claim_sources(timeline)),
+            gazetteer=gazetteer,
+        )
 
 
 def _title(title) -> str:
@@ -381,8 +449,13 @@ def drawn_keys(timeline: Timeline) -> tuple:
 
 def claim_sources(timeline: Timeline) -> list:
     """``"Name (n claims)"`` per claim source, most claims first (as the interactive map lists them)."""
-    c = Counter(e.claim.source for e in timeline.entries if e.derived_from is None and e.claim.source)
-    return [f"{name} ({n} claim{'s' if n != 1 else ''})" for name, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
+    c = Counter(
+        e.claim.source for e in timeline.entries if e.derived_from is None and e.claim.source
+    )
+    return [
+        f"{name} ({n} claim{'s' if n != 1 else ''})"
+        for name, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 def prepare_state(
@@ -390,7 +463,7 @@ def prepare_state(
     *,
     gazetteer,
     at=None,
-    title: Optional[str] = None,
+    title: str | None = None,
     t_from=None,
     t_to=None,
     window=None,
@@ -477,13 +550,22 @@ def prepare_state(
     if opens is not None and to_t and opens > to_t:
         opens = to_t
     return MapState(
-        timeline=timeline, at=opens, title=_title(title), keys=keys, basemap=tuple(basemap),
-        attribution=attribution, sources=tuple(claim_sources(timeline)), t_from=from_t, t_to=to_t,
-        load=load, unresolved=tuple(unresolved), gazetteer=gazetteer,
+        timeline=timeline,
+        at=opens,
+        title=_title(title),
+        keys=keys,
+        basemap=tuple(basemap),
+        attribution=attribution,
+        sources=tuple(claim_sources(timeline)),
+        t_from=from_t,
+        t_to=to_t,
+        load=load,
+        unresolved=tuple(unresolved),
+        gazetteer=gazetteer,
     )
 
 
-def parse_time_arg(value, *, tz=None, end: bool = False) -> Optional[datetime]:
+def parse_time_arg(value, *, tz=None, end: bool = False) -> datetime | None:
     """A ``--at``/``--steps`` value as an aware datetime (earliest instant of its span, or latest with ``end``)."""
     from mapper import pipeline
 
@@ -491,7 +573,20 @@ def parse_time_arg(value, *, tz=None, end: bool = False) -> Optional[datetime]:
 
 
 __all__ = [
-    "Description", "PlaceDescription", "ClaimText", "MapState", "describe", "prepare_state", "claim_phrase",
-    "as_of_label", "format_utc", "format_local", "local_offset_minutes", "drawn_keys", "claim_sources",
-    "parse_time_arg", "DEFAULT_TITLE", "CAVEAT",
+    "CAVEAT",
+    "DEFAULT_TITLE",
+    "ClaimText",
+    "Description",
+    "MapState",
+    "PlaceDescription",
+    "as_of_label",
+    "claim_phrase",
+    "claim_sources",
+    "describe",
+    "drawn_keys",
+    "format_local",
+    "format_utc",
+    "local_offset_minutes",
+    "parse_time_arg",
+    "prepare_state",
 ]

@@ -11,18 +11,48 @@ from mapper.cli.options import data_dir_option, is_quiet, open_gazetteer, strict
 
 @click.command("describe")
 @click.argument("claims", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--at", "at", metavar="TIME", help="Describe the state at this time (default: the latest claim, "
-                                                "where the maps open), e.g. 2021-07-07T18:00.")
-@click.option("--format", "fmt", type=click.Choice(["text", "short", "json"]), default="text", show_default=True,
-              help="text: every place with its current claims; short: one sentence (alt text); json: both, "
-                   "with the parts.")
-@click.option("--max-claims", type=click.IntRange(min=1), metavar="N",
-              help="List at most N current claims per place (the rest are counted).")
-@click.option("--window", type=click.FloatRange(min=0, min_open=True), default=72.0, show_default=True,
-              metavar="HOURS", help="How long a claim stays current unless its claimant updates it.")
-@click.option("--actors", "actors_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
-              help="Actor names, aliases and colours (JSON or CSV), as for `conflictmap map`.")
-@click.option("--tz", metavar="ZONE", help="Time zone of times without one, e.g. Asia/Kabul or +04:30 (default UTC).")
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    help="Describe the state at this time (default: the latest claim, "
+    "where the maps open), e.g. 2021-07-07T18:00.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "short", "json"]),
+    default="text",
+    show_default=True,
+    help="text: every place with its current claims; short: one sentence (alt text); json: both, "
+    "with the parts.",
+)
+@click.option(
+    "--max-claims",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="List at most N current claims per place (the rest are counted).",
+)
+@click.option(
+    "--window",
+    type=click.FloatRange(min=0, min_open=True),
+    default=72.0,
+    show_default=True,
+    metavar="HOURS",
+    help="How long a claim stays current unless its claimant updates it.",
+)
+@click.option(
+    "--actors",
+    "actors_file",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE",
+    help="Actor names, aliases and colours (JSON or CSV), as for `conflictmap map`.",
+)
+@click.option(
+    "--tz",
+    metavar="ZONE",
+    help="Time zone of times without one, e.g. Asia/Kabul or +04:30 (default UTC).",
+)
 @strict_option
 @data_dir_option
 def command(claims, at, fmt, max_claims, window, actors_file, tz, strict, data_dir):
@@ -48,7 +78,9 @@ def command(claims, at, fmt, max_claims, window, actors_file, tz, strict, data_d
         raise click.BadParameter(str(err), param_hint="--actors") from err
     gz = open_gazetteer(data_dir)
     try:
-        state = prepare_state(list(claims), gazetteer=gz, at=at, window=window, actors=actors, strict=strict, tz=tz)
+        state = prepare_state(
+            list(claims), gazetteer=gz, at=at, window=window, actors=actors, strict=strict, tz=tz
+        )
         desc = state.describe(max_claims=max_claims)
     except UnresolvedPlaces as err:
         for u in err.unresolved[:50]:
@@ -65,8 +97,11 @@ def command(claims, at, fmt, max_claims, window, actors_file, tz, strict, data_d
         click.echo(state.load.summary(), err=True)
         missing = [u for u in state.unresolved if not u.mapped_as]
         if missing:
-            click.echo(f"{len(missing)} claim(s) not described: their places are not in the gazetteer "
-                       "(see `conflictmap map` for the full report).", err=True)
+            click.echo(
+                f"{len(missing)} claim(s) not described: their places are not in the gazetteer "
+                "(see `conflictmap map` for the full report).",
+                err=True,
+            )
     if fmt == "json":
         click.echo(json.dumps(desc.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "short":

@@ -9,21 +9,57 @@ from mapper.cli.options import data_dir_option, open_gazetteer
 
 @click.command("embed")
 @click.argument("map_file", metavar="MAP.html", type=click.Path(dir_okay=False))
-@click.option("--width", default="100%", show_default=True, metavar="CSS",
-              help="Width of the embed: 100%, 640 or 640px (it never exceeds its column).")
-@click.option("--height", default="480", show_default=True, metavar="CSS",
-              help="Height of the map on wide screens (px, or e.g. 70vh); phones get a 3:4 map.")
-@click.option("--static", "static_png", metavar="IMAGE",
-              help="Static image of the map (from `conflictmap static`), shown when scripts are off.")
-@click.option("--src", metavar="URL", help="Address the article will load the map from (default: MAP.html as "
-                                          "given), e.g. https://example.org/maps/qala.html.")
-@click.option("--static-src", metavar="URL", help="Address of the static image in the article (default: IMAGE).")
-@click.option("--title", metavar="TEXT", help="Title for the iframe and caption (default: the map's title).")
-@click.option("--claims", "claims", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Claims files the map was made from: describe the map from them when the map does not carry "
-                   "its description. Repeatable.")
-@click.option("--at", "at", metavar="TIME", help="With --claims: describe this time (default: where the map opens).")
-@click.option("--tz", metavar="ZONE", help="With --claims: time zone of times without one, e.g. Asia/Kabul.")
+@click.option(
+    "--width",
+    default="100%",
+    show_default=True,
+    metavar="CSS",
+    help="Width of the embed: 100%, 640 or 640px (it never exceeds its column).",
+)
+@click.option(
+    "--height",
+    default="480",
+    show_default=True,
+    metavar="CSS",
+    help="Height of the map on wide screens (px, or e.g. 70vh); phones get a 3:4 map.",
+)
+@click.option(
+    "--static",
+    "static_png",
+    metavar="IMAGE",
+    help="Static image of the map (from `conflictmap static`), shown when scripts are off.",
+)
+@click.option(
+    "--src",
+    metavar="URL",
+    help="Address the article will load the map from (default: MAP.html as "
+    "given), e.g. https://example.org/maps/qala.html.",
+)
+@click.option(
+    "--static-src",
+    metavar="URL",
+    help="Address of the static image in the article (default: IMAGE).",
+)
+@click.option(
+    "--title", metavar="TEXT", help="Title for the iframe and caption (default: the map's title)."
+)
+@click.option(
+    "--claims",
+    "claims",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Claims files the map was made from: describe the map from them when the map does not carry "
+    "its description. Repeatable.",
+)
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    help="With --claims: describe this time (default: where the map opens).",
+)
+@click.option(
+    "--tz", metavar="ZONE", help="With --claims: time zone of times without one, e.g. Asia/Kabul."
+)
 @data_dir_option
 def command(map_file, width, height, static_png, src, static_src, title, claims, at, tz, data_dir):
     """Print an HTML snippet that embeds MAP.html in an article.
@@ -64,12 +100,20 @@ def command(map_file, width, height, static_png, src, static_src, title, claims,
                 pass
         description, short = desc.text, desc.short
     elif info.origin == "page":
-        click.echo("note: the map carries no description; the caption only says what the map holds. "
-                   "Pass --claims CLAIMS to describe the map state.", err=True)
+        click.echo(
+            "note: the map carries no description; the caption only says what the map holds. "
+            "Pass --claims CLAIMS to describe the map state.",
+            err=True,
+        )
     try:
         snippet = embed_snippet(
-            src or map_file, title=title or info.title, description=description, short=short, width=width,
-            height=height, static_src=(static_src or static_png),
+            src or map_file,
+            title=title or info.title,
+            description=description,
+            short=short,
+            width=width,
+            height=height,
+            static_src=(static_src or static_png),
         )
     except EmbedError as err:
         raise click.UsageError(str(err)) from err
@@ -77,6 +121,8 @@ def command(map_file, width, height, static_png, src, static_src, title, claims,
         from pathlib import Path
 
         if not Path(static_png).exists():
-            click.echo(f"note: {static_png} does not exist yet; make it with `conflictmap static ... -o {static_png}`",
-                       err=True)
+            click.echo(
+                f"note: {static_png} does not exist yet; make it with `conflictmap static ... -o {static_png}`",
+                err=True,
+            )
     click.echo(snippet, nl=False)

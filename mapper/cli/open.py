@@ -23,10 +23,14 @@ def command(map_file):
 
     path = map_file.expanduser()
     if not path.exists():
-        near = sorted(p.name for p in path.parent.glob("*.html"))[:5] if path.parent.is_dir() else []
+        near = (
+            sorted(p.name for p in path.parent.glob("*.html"))[:5] if path.parent.is_dir() else []
+        )
         hint = f"; maps in {path.parent}: {', '.join(near)}" if near else ""
-        raise click.BadParameter(f"{path} does not exist{hint}. Make a map with `conflictmap map CLAIMS -o {path}`",
-                                 param_hint="MAP.html")
+        raise click.BadParameter(
+            f"{path} does not exist{hint}. Make a map with `conflictmap map CLAIMS -o {path}`",
+            param_hint="MAP.html",
+        )
     if not path.is_file():
         raise click.BadParameter(f"{path} is not a file", param_hint="MAP.html")
     uri = path.resolve().as_uri()
@@ -36,6 +40,8 @@ def command(map_file):
         opened = False
         click.echo(f"note: {err}", err=True)
     if not opened:
-        raise click.ClickException(f"no web browser could be started; open {uri} yourself, "
-                                   f"or run `conflictmap serve {path.parent}`")
+        raise click.ClickException(
+            f"no web browser could be started; open {uri} yourself, "
+            f"or run `conflictmap serve {path.parent}`"
+        )
     click.echo(uri)

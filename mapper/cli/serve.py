@@ -18,15 +18,19 @@ HOST = "127.0.0.1"
 class _Handler(SimpleHTTPRequestHandler):
     """Static files from one folder; access log through logging (stderr), never on stdout."""
 
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".geojson": "application/geo+json",
-                      ".svg": "image/svg+xml", ".html": "text/html; charset=utf-8"}
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".geojson": "application/geo+json",
+        ".svg": "image/svg+xml",
+        ".html": "text/html; charset=utf-8",
+    }
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
-    def log_message(self, format, *args):  # noqa: A002 (the stdlib's signature)
+    def log_message(self, format, *args):
         log.info("%s %s", self.address_string(), format % args)
 
 
@@ -44,8 +48,13 @@ def make_server(directory, port: int = 8000) -> ThreadingHTTPServer:
 
 @click.command("serve")
 @click.argument("directory", default="outputs", type=click.Path(path_type=Path))
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
 def command(directory, port):
     """Serve DIRECTORY (default: outputs) at http://127.0.0.1:PORT/ until Ctrl-C.
 
@@ -58,22 +67,30 @@ def command(directory, port):
       # then open http://127.0.0.1:8000/qala-e-naw.html
     """
     if not directory.exists():
-        raise click.BadParameter(f"{directory} does not exist; e.g. `conflictmap serve outputs`",
-                                 param_hint="DIRECTORY")
+        raise click.BadParameter(
+            f"{directory} does not exist; e.g. `conflictmap serve outputs`", param_hint="DIRECTORY"
+        )
     if not directory.is_dir():
-        raise click.BadParameter(f"{directory} is not a folder; serve the folder that holds the map, "
-                                 f"e.g. `conflictmap serve {directory.parent}`", param_hint="DIRECTORY")
+        raise click.BadParameter(
+            f"{directory} is not a folder; serve the folder that holds the map, "
+            f"e.g. `conflictmap serve {directory.parent}`",
+            param_hint="DIRECTORY",
+        )
     try:
         server = make_server(directory, port)
     except OSError as err:
-        raise click.ClickException(f"cannot listen on {HOST}:{port} ({err.strerror}); try another --port, "
-                                   "or --port 0 for a free one") from err
+        raise click.ClickException(
+            f"cannot listen on {HOST}:{port} ({err.strerror}); try another --port, "
+            "or --port 0 for a free one"
+        ) from err
     host, real_port = server.server_address[:2]
     url = f"http://{host}:{real_port}/"
     maps = sorted(p.name for p in directory.glob("*.html"))
     click.echo(url, nl=True)
-    click.echo(f"Serving {directory.resolve()} at {url} (only this computer can connect). Press Ctrl-C to stop.",
-               err=True)
+    click.echo(
+        f"Serving {directory.resolve()} at {url} (only this computer can connect). Press Ctrl-C to stop.",
+        err=True,
+    )
     for name in maps[:10]:
         click.echo(f"  {url}{name}", err=True)
     try:

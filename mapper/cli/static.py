@@ -32,7 +32,8 @@ def _output_path(value) -> Path:
         path = DEFAULT_OUTPUT_DIR / path
     if path.suffix.lower() not in SUFFIXES:
         raise click.BadParameter(
-            f"{str(value)!r} does not end in .png, .svg or .pdf; e.g. -o outputs/qala-e-naw.png", param_hint="-o/--output"
+            f"{str(value)!r} does not end in .png, .svg or .pdf; e.g. -o outputs/qala-e-naw.png",
+            param_hint="-o/--output",
         )
     return path
 
@@ -55,7 +56,9 @@ def _extent(value, gz):
         hint = f"; did you mean: {', '.join(res.suggestions[:5])}" if res.suggestions else ""
         raise click.BadParameter(
             f"place {value!r} not found in the gazetteer{hint}. Give a place name or "
-            "min_lon,min_lat,max_lon,max_lat (e.g. 60.5,29.3,75,38.5)", param_hint="--extent")
+            "min_lon,min_lat,max_lon,max_lat (e.g. 60.5,29.3,75,38.5)",
+            param_hint="--extent",
+        )
     place = res.best.place
     if res.status == "ambiguous":
         log.warning("--extent %r is ambiguous; using %s (%s)", value, place.name, place.id)
@@ -72,7 +75,12 @@ def _extent(value, gz):
         box = (place.lon - 0.5, place.lat - 0.4, place.lon + 0.5, place.lat + 0.4)
     # A margin around the place, so its outline does not touch the frame.
     dx, dy = (box[2] - box[0]) * PLACE_MARGIN, (box[3] - box[1]) * PLACE_MARGIN
-    return (max(-180.0, box[0] - dx), max(-85.0, box[1] - dy), min(180.0, box[2] + dx), min(85.0, box[3] + dy))
+    return (
+        max(-180.0, box[0] - dx),
+        max(-85.0, box[1] - dy),
+        min(180.0, box[2] + dx),
+        min(85.0, box[3] + dy),
+    )
 
 
 def _steps(value, tz):
@@ -86,38 +94,105 @@ def _steps(value, tz):
         except MapperError as err:
             raise click.BadParameter(f"{part!r}: {err}", param_hint="--steps") from err
     if not out:
-        raise click.BadParameter(f"{value!r} names no time; e.g. --steps 2021-07-05,2021-07-06T12:00,2021-07-08",
-                                 param_hint="--steps")
+        raise click.BadParameter(
+            f"{value!r} names no time; e.g. --steps 2021-07-05,2021-07-06T12:00,2021-07-08",
+            param_hint="--steps",
+        )
     return out
 
 
 @click.command("static")
 @click.argument("claims", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @output_option(help="Image to write: .png, .svg or .pdf; a bare name goes into outputs/.")
-@click.option("--at", "at", metavar="TIME", help="Show the state at this time (default: the latest claim, where "
-                                                "the interactive map opens), e.g. 2021-07-07T18:00.")
-@click.option("--title", metavar="TEXT", help="Title (default: 'Reported control', as the interactive map).")
-@click.option("--subtitle", metavar="TEXT", help="Line under the title, e.g. the story it illustrates.")
-@click.option("--width", type=click.IntRange(200, 12000), metavar="PX",
-              help="Image width in pixels (default 1200; 600 per panel with --panels/--steps).")
-@click.option("--dpi", type=click.IntRange(20, 1200), default=200, show_default=True,
-              help="Resolution recorded in the image; SVG/PDF are WIDTH/DPI inches wide.")
-@click.option("--extent", metavar="PLACE|BBOX", help="Area shown: a place name (e.g. Badghis) or "
-                                                     "min_lon,min_lat,max_lon,max_lat. Default: every place with claims.")
-@click.option("--panels", type=click.IntRange(1, 8), metavar="N",
-              help="N maps side by side, from the first claim to --at, with one legend (before/during/after).")
-@click.option("--steps", "steps", metavar="T1,T2,...", help="Small multiples at these times (comma-separated).")
-@click.option("--transparent", is_flag=True, help="Transparent background instead of white (PNG, SVG, PDF).")
-@click.option("--window", type=click.FloatRange(min=0, min_open=True), default=72.0, show_default=True,
-              metavar="HOURS", help="How long a claim stays current unless its claimant updates it.")
-@click.option("--actors", "actors_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
-              help="Actor names, aliases and colours (JSON or CSV), as for `conflictmap map`.")
-@click.option("--tz", metavar="ZONE", help="Time zone of times without one, e.g. Asia/Kabul or +04:30 (default UTC).")
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    help="Show the state at this time (default: the latest claim, where "
+    "the interactive map opens), e.g. 2021-07-07T18:00.",
+)
+@click.option(
+    "--title", metavar="TEXT", help="Title (default: 'Reported control', as the interactive map)."
+)
+@click.option(
+    "--subtitle", metavar="TEXT", help="Line under the title, e.g. the story it illustrates."
+)
+@click.option(
+    "--width",
+    type=click.IntRange(200, 12000),
+    metavar="PX",
+    help="Image width in pixels (default 1200; 600 per panel with --panels/--steps).",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(20, 1200),
+    default=200,
+    show_default=True,
+    help="Resolution recorded in the image; SVG/PDF are WIDTH/DPI inches wide.",
+)
+@click.option(
+    "--extent",
+    metavar="PLACE|BBOX",
+    help="Area shown: a place name (e.g. Badghis) or "
+    "min_lon,min_lat,max_lon,max_lat. Default: every place with claims.",
+)
+@click.option(
+    "--panels",
+    type=click.IntRange(1, 8),
+    metavar="N",
+    help="N maps side by side, from the first claim to --at, with one legend (before/during/after).",
+)
+@click.option(
+    "--steps",
+    "steps",
+    metavar="T1,T2,...",
+    help="Small multiples at these times (comma-separated).",
+)
+@click.option(
+    "--transparent", is_flag=True, help="Transparent background instead of white (PNG, SVG, PDF)."
+)
+@click.option(
+    "--window",
+    type=click.FloatRange(min=0, min_open=True),
+    default=72.0,
+    show_default=True,
+    metavar="HOURS",
+    help="How long a claim stays current unless its claimant updates it.",
+)
+@click.option(
+    "--actors",
+    "actors_file",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE",
+    help="Actor names, aliases and colours (JSON or CSV), as for `conflictmap map`.",
+)
+@click.option(
+    "--tz",
+    metavar="ZONE",
+    help="Time zone of times without one, e.g. Asia/Kabul or +04:30 (default UTC).",
+)
 @overwrite_option
 @strict_option
 @data_dir_option
-def command(claims, output, at, title, subtitle, width, dpi, extent, panels, steps, transparent, window, actors_file,
-            tz, overwrite, strict, data_dir):
+def command(
+    claims,
+    output,
+    at,
+    title,
+    subtitle,
+    width,
+    dpi,
+    extent,
+    panels,
+    steps,
+    transparent,
+    window,
+    actors_file,
+    tz,
+    overwrite,
+    strict,
+    data_dir,
+):
     """Draw CLAIMS as a static map image (PNG, SVG or PDF) for print and social media.
 
     Same places, colours, assessment, title and credits as the interactive
@@ -149,10 +224,28 @@ def command(claims, output, at, title, subtitle, width, dpi, extent, panels, ste
     try:
         box = _extent(extent, gz)
         times = _steps(steps, tz) if steps else None
-        state = prepare_state(list(claims), gazetteer=gz, at=at, title=title, window=window, actors=actors,
-                              strict=strict, tz=tz)
-        report = render_static(state, out, times=times, panels=panels, subtitle=subtitle, width=width, dpi=dpi,
-                               extent=box, transparent=transparent, overwrite=overwrite)
+        state = prepare_state(
+            list(claims),
+            gazetteer=gz,
+            at=at,
+            title=title,
+            window=window,
+            actors=actors,
+            strict=strict,
+            tz=tz,
+        )
+        report = render_static(
+            state,
+            out,
+            times=times,
+            panels=panels,
+            subtitle=subtitle,
+            width=width,
+            dpi=dpi,
+            extent=box,
+            transparent=transparent,
+            overwrite=overwrite,
+        )
     except UnresolvedPlaces as err:
         for u in err.unresolved[:50]:
             click.echo(f"  {u}", err=True)
@@ -171,8 +264,11 @@ def command(claims, output, at, title, subtitle, width, dpi, extent, panels, ste
             click.echo(state.load.summary(), err=True)
         not_mapped = [u for u in state.unresolved if not u.mapped_as]
         if state.unresolved:
-            click.echo(f"Places not linked to one gazetteer entry ({len(state.unresolved)}, "
-                       f"{len(not_mapped)} not on the map):", err=True)
+            click.echo(
+                f"Places not linked to one gazetteer entry ({len(state.unresolved)}, "
+                f"{len(not_mapped)} not on the map):",
+                err=True,
+            )
             for u in state.unresolved[:20]:
                 click.echo(f"  {u}", err=True)
         click.echo(report.summary(), err=True)

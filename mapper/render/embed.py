@@ -33,7 +33,6 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 from urllib.parse import quote, urlsplit
 
 from mapper.errors import MapperError
@@ -48,8 +47,8 @@ DEFAULT_HEIGHT = 480
 #: no same-origin access to the host page, no forms, no downloads.
 SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
 
-_WIDTH_RE = re.compile(r"^\s*(\d{1,5}(?:\.\d{1,3})?)\s*(px|%|em|rem|vw)?\s*$", re.I)
-_HEIGHT_RE = re.compile(r"^\s*(\d{1,5}(?:\.\d{1,3})?)\s*(px|em|rem|vh)?\s*$", re.I)
+_WIDTH_RE = re.compile(r"^\s*(\d{1,5}(?:\.\d{1,3})?)\s*(px|%|em|rem|vw)?\s*$", re.IGNORECASE)
+_HEIGHT_RE = re.compile(r"^\s*(\d{1,5}(?:\.\d{1,3})?)\s*(px|em|rem|vh)?\s*$", re.IGNORECASE)
 
 
 class EmbedError(MapperError, ValueError):
@@ -128,10 +127,14 @@ def safe_src(value: str, what: str = "address") -> str:
     parts = urlsplit(text)
     if parts.scheme:
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            raise EmbedError(f"{what} {value!r} is neither a relative path nor an http(s) URL; {hint}")
+            raise EmbedError(
+                f"{what} {value!r} is neither a relative path nor an http(s) URL; {hint}"
+            )
         return quote(text, safe=":/?#[]@!$&'()*+,;=%~")
     if text.startswith("//"):
-        raise EmbedError(f"{what} {value!r} is protocol-relative; give https://... or a relative path; {hint}")
+        raise EmbedError(
+            f"{what} {value!r} is protocol-relative; give https://... or a relative path; {hint}"
+        )
     return quote(text, safe="/?#&=%~+@!$,;'()*:")
 
 
@@ -149,7 +152,7 @@ def embed_snippet(
     short: str = "",
     width="100%",
     height=DEFAULT_HEIGHT,
-    static_src: Optional[str] = None,
+    static_src: str | None = None,
     link_text: str = "Open the map in a new tab",
 ) -> str:
     """HTML to paste into an article: responsive iframe, caption, noscript fallback.
@@ -207,7 +210,9 @@ def embed_snippet(
     ]
     noscript = []
     if img_attr:
-        noscript.append(f'<img class="{uid}-static" src="{e(img_attr)}" alt="{e(short or title)}" loading="lazy">')
+        noscript.append(
+            f'<img class="{uid}-static" src="{e(img_attr)}" alt="{e(short or title)}" loading="lazy">'
+        )
     if description:
         noscript.append(f"<p>{e(description)}</p>")
     if noscript:
@@ -216,7 +221,9 @@ def embed_snippet(
     if short:
         caption.append(f" {e(short)}")
     if description and description != short:
-        caption.append(f"<details><summary>Full description</summary><p>{e(description)}</p></details>")
+        caption.append(
+            f"<details><summary>Full description</summary><p>{e(description)}</p></details>"
+        )
     caption.append(f' <a href="{e(src_attr)}" target="_blank" rel="noopener">{e(link_text)}</a>')
     caption.append("</figcaption>")
     lines.append("".join(caption))
@@ -227,7 +234,9 @@ def embed_snippet(
 # ------------------------------------------------------------------------------ reading a map page
 def _json_block(text: str, element_id: str):
     m = re.search(
-        r'<script[^>]*\bid="' + re.escape(element_id) + r'"[^>]*>(.*?)</script>', text, re.S | re.I
+        r'<script[^>]*\bid="' + re.escape(element_id) + r'"[^>]*>(.*?)</script>',
+        text,
+        re.DOTALL | re.IGNORECASE,
     )
     if not m:
         return None
@@ -251,17 +260,21 @@ def map_info(path) -> MapInfo:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise EmbedError(f"map file {path} does not exist; make it with `conflictmap map CLAIMS -o {path}`") from None
+        raise EmbedError(
+            f"map file {path} does not exist; make it with `conflictmap map CLAIMS -o {path}`"
+        ) from None
     except (OSError, UnicodeDecodeError) as err:
         raise EmbedError(f"cannot read map file {path}: {err}") from err
     meta = _json_block(text, "conflictmap-metadata") or {}
     data = _json_block(text, "conflictmap-data") or {}
     if not meta and not data:
-        raise EmbedError(f"{path} is not a conflictmap map (no conflictmap-metadata or conflictmap-data block); "
-                         "make it with `conflictmap map`")
+        raise EmbedError(
+            f"{path} is not a conflictmap map (no conflictmap-metadata or conflictmap-data block); "
+            "make it with `conflictmap map`"
+        )
     title = data.get("title") if isinstance(data, dict) else None
     if not title:
-        m = re.search(r"<title>(.*?)</title>", text, re.S | re.I)
+        m = re.search(r"<title>(.*?)</title>", text, re.DOTALL | re.IGNORECASE)
         title = html.unescape(m.group(1)).strip() if m else "Reported control"
     desc = meta.get("description") if isinstance(meta, dict) else None
     if isinstance(desc, dict) and desc.get("text"):
@@ -271,28 +284,44 @@ def map_info(path) -> MapInfo:
     return MapInfo(title, *_page_summary(data, meta), "page")
 
 
+def _direct_place_names(places: list, rows: list) -> list:
+    """Names of places with claims of their own (not only copies of a province claim), in page order.
+
+    A claim row starts ``[place index, claimant, status, actor, start, end, derived_from, ...]``
+    (``derived_from`` -1 for a claim made about the place itself).
+    """
+    direct = set()
+    for row in rows:
+        try:
+            if int(row[6]) < 0:
+                direct.add(int(row[0]))
+        except (IndexError, TypeError, ValueError, KeyError):
+            continue
+    if direct:
+        return [str(places[i].get("n")) for i in sorted(direct) if 0 <= i < len(places)]
+    return [str(p.get("n")) for p in places if p.get("e")]
+
+
 def _page_summary(data: dict, meta: dict) -> tuple:
     """A neutral sentence from the page's data: what the map holds, never what it concludes."""
     from mapper.describe import format_utc
 
     claims = meta.get("claims", {}) if isinstance(meta, dict) else {}
-    places = data.get("places") or []
-    claim_rows = data.get("claims") or []
-
-    def direct(i) -> bool:  # claim row [place, claimant, status, actor, start, end, derived_from, ...]
-        try:
-            return int(claim_rows[i][6]) < 0
-        except (IndexError, TypeError, ValueError):
-            return True
-
-    names = [p.get("n") for p in places if isinstance(p, dict) and any(direct(i) for i in p.get("e") or ())]
-    n_claims = claims.get("mapped") if isinstance(claims, dict) and claims.get("mapped") is not None else None
+    places = [p for p in (data.get("places") or []) if isinstance(p, dict)]
+    names = _direct_place_names(places, data.get("claims") or [])
+    n_claims = (
+        claims.get("mapped")
+        if isinstance(claims, dict) and claims.get("mapped") is not None
+        else None
+    )
     steps = data.get("steps") or []
     parts = ["Interactive map of reported control"]
     if n_claims is not None:
         parts.append(f" from {n_claims} claim{'s' if n_claims != 1 else ''}")
     if names:
-        shown = ", ".join(str(n) for n in names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        shown = ", ".join(str(n) for n in names[:8]) + (
+            f" and {len(names) - 8} more" if len(names) > 8 else ""
+        )
         parts.append(f" about {len(names)} place{'s' if len(names) != 1 else ''} ({shown})")
     try:
         from datetime import datetime, timezone
@@ -303,7 +332,10 @@ def _page_summary(data: dict, meta: dict) -> tuple:
             parts.append(f", {format_utc(first)} to {format_utc(last)}")
     except (TypeError, ValueError, OverflowError, OSError):
         pass
-    text = "".join(parts) + ". Each place shows what the claims say, not verified control; open the map to read every claim."
+    text = (
+        "".join(parts)
+        + ". Each place shows what the claims say, not verified control; open the map to read every claim."
+    )
     return text, text
 
 
@@ -326,13 +358,13 @@ def _split_top(selector_list: str) -> list:
 
 def _scope_selector(sel: str, root: str) -> str:
     sel = sel.strip()
-    m = re.match(r"^(?:html|body|:root)(?=$|[\s>+~.:#\[])", sel, re.I)
+    m = re.match(r"^(?:html|body|:root)(?=$|[\s>+~.:#\[])", sel, re.IGNORECASE)
     if m:
-        rest = sel[m.end():].lstrip()
+        rest = sel[m.end() :].lstrip()
         rest = re.sub(r"^(?:body)(?=$|[\s>+~.:#\[])", "", rest).lstrip()  # "html body x"
         return f"{root} {rest}".strip() if rest else root
     if sel.startswith("#cm-app"):
-        return root + sel[len("#cm-app"):]
+        return root + sel[len("#cm-app") :]
     return f"{root} {sel}"
 
 
@@ -349,7 +381,7 @@ def scope_css(css: str, root: str = EMBED_ROOT) -> str:
     >>> scope_css("@media (max-width: 720px) { #cm-panel { width: 100% } }")
     '@media (max-width: 720px) {\\n#cm-app.cm-embed #cm-panel { width: 100% }\\n}'
     """
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     out, i, n = [], 0, len(css)
     while i < n:
         j = css.find("{", i)
@@ -363,7 +395,7 @@ def scope_css(css: str, root: str = EMBED_ROOT) -> str:
             elif css[k] == "}":
                 depth -= 1
             k += 1
-        body = css[j + 1:k - 1]
+        body = css[j + 1 : k - 1]
         i = k
         # Statements without a block (@import ...; @charset ...;) end at ";" before this rule's "{".
         while ";" in head and head.startswith("@"):
@@ -399,14 +431,18 @@ def make_embeddable(page: str, *, description=None) -> str:
     if 'class="cm-embed"' in page and "conflictmap embed mode" in page:
         out = page
     else:
-        m = re.search(r"<style>(.*?)</style>", page, re.S)
+        m = re.search(r"<style>(.*?)</style>", page, re.DOTALL)
         if not m:
             raise EmbedError("the map page has no <style> block; is it a conflictmap map?")
         extra = (ASSETS / "embed.css").read_text(encoding="utf-8")
         scoped = scope_css(m.group(1)) + "\n" + extra
-        scoped = re.sub(r"</(style)", r"<\\/\1", scoped, flags=re.I)  # never close the element early
-        out = page[:m.start(1)] + "\n" + scoped + "\n" + page[m.end(1):]
-        out, count = re.subn(r'<div id="cm-app"(?![^>]*class=)', '<div id="cm-app" class="cm-embed"', out, count=1)
+        scoped = re.sub(
+            r"</(style)", r"<\\/\1", scoped, flags=re.IGNORECASE
+        )  # never close the element early
+        out = page[: m.start(1)] + "\n" + scoped + "\n" + page[m.end(1) :]
+        out, count = re.subn(
+            r'<div id="cm-app"(?![^>]*class=)', '<div id="cm-app" class="cm-embed"', out, count=1
+        )
         if not count:
             raise EmbedError('the map page has no <div id="cm-app">; is it a conflictmap map?')
     if description is not None:
@@ -419,7 +455,11 @@ def _with_description(page: str, description) -> str:
 
     if hasattr(description, "to_dict"):
         description = description.to_dict()
-    m = re.search(r'(<script type="application/json" id="conflictmap-metadata">)(.*?)(</script>)', page, re.S)
+    m = re.search(
+        r'(<script type="application/json" id="conflictmap-metadata">)(.*?)(</script>)',
+        page,
+        re.DOTALL,
+    )
     if not m:
         raise EmbedError("the map page has no conflictmap-metadata block")
     try:
@@ -427,8 +467,18 @@ def _with_description(page: str, description) -> str:
     except json.JSONDecodeError as err:
         raise EmbedError(f"the map's metadata block is not valid JSON ({err.msg})") from err
     meta["description"] = description
-    return page[:m.start(2)] + script_json(meta) + page[m.end(2):]
+    return page[: m.start(2)] + script_json(meta) + page[m.end(2) :]
 
 
-__all__ = ["embed_snippet", "make_embeddable", "map_info", "scope_css", "css_width", "css_height", "safe_src",
-           "MapInfo", "EmbedError", "SANDBOX"]
+__all__ = [
+    "SANDBOX",
+    "EmbedError",
+    "MapInfo",
+    "css_height",
+    "css_width",
+    "embed_snippet",
+    "make_embeddable",
+    "map_info",
+    "safe_src",
+    "scope_css",
+]

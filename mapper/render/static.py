@@ -32,17 +32,16 @@ StaticReport(path='outputs/qala.png', format='png', width_px=1200, ...)
 
 from __future__ import annotations
 
-import bisect
 import logging
 import math
 import os
 import re
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional, Sequence
 
 from mapper.actors import DISPUTED_COLOUR, OKABE_ITO, UNKNOWN_COLOUR
 from mapper.errors import OutputExists, RenderError
@@ -103,7 +102,7 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 class StaticReport:
     """What :func:`render_static` wrote, with numbers."""
 
-    path: Optional[str]
+    path: str | None
     format: str
     width_px: int
     height_px: int
@@ -122,10 +121,12 @@ class StaticReport:
 
     def summary(self) -> str:
         when = ", ".join(t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ") for t in self.times)
-        return (f"Static map: {self.path} ({self.format.upper()}, {self.width_px} x {self.height_px} px at "
-                f"{self.dpi} dpi, {self.bytes / 1e3:.0f} kB, {len(self.times)} panel{'s' if len(self.times) != 1 else ''}"
-                f"{': ' + when if when else ''}; {self.labels_placed} labels placed, {self.labels_hidden} hidden "
-                f"to avoid overlaps) in {self.seconds:.2f} s")
+        return (
+            f"Static map: {self.path} ({self.format.upper()}, {self.width_px} x {self.height_px} px at "
+            f"{self.dpi} dpi, {self.bytes / 1e3:.0f} kB, {len(self.times)} panel{'s' if len(self.times) != 1 else ''}"
+            f"{': ' + when if when else ''}; {self.labels_placed} labels placed, {self.labels_hidden} hidden "
+            f"to avoid overlaps) in {self.seconds:.2f} s"
+        )
 
 
 # ----------------------------------------------------------------------------------- helpers
@@ -145,8 +146,10 @@ def clean_text(text) -> str:
 def lonlat_to_merc(lon: float, lat: float) -> tuple:
     """Web Mercator (EPSG:3857) metres of a (lon, lat) point; latitude clamped to +-85."""
     lat = max(-85.0, min(85.0, lat))
-    return (math.radians(lon) * EARTH_RADIUS,
-            math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * EARTH_RADIUS)
+    return (
+        math.radians(lon) * EARTH_RADIUS,
+        math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * EARTH_RADIUS,
+    )
 
 
 def merc_to_lat(y: float) -> float:
@@ -161,8 +164,12 @@ def _project(geom):
     def fwd(coords):
         lon = coords[:, 0]
         lat = np.clip(coords[:, 1], -85.0, 85.0)
-        return np.column_stack([np.radians(lon) * EARTH_RADIUS,
-                                np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) * EARTH_RADIUS])
+        return np.column_stack(
+            [
+                np.radians(lon) * EARTH_RADIUS,
+                np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) * EARTH_RADIUS,
+            ]
+        )
 
     return shapely.transform(geom, fwd)
 
@@ -192,13 +199,17 @@ def parse_bbox(text: str) -> tuple:
     if not (-85 <= y0 <= 85 and -85 <= y1 <= 85):
         raise ValueError(f"bbox {text!r}: latitudes {y0} and {y1} are not both in -85..85 {hint}")
     if not (-180 <= x0 <= 180 and -180 <= x1 <= 180):
-        raise ValueError(f"bbox {text!r}: longitudes {x0} and {x1} are not both in -180..180 {hint}")
+        raise ValueError(
+            f"bbox {text!r}: longitudes {x0} and {x1} are not both in -180..180 {hint}"
+        )
     if x0 >= x1 or y0 >= y1:
         raise ValueError(f"bbox {text!r}: min must be less than max on both axes {hint}")
     return (x0, y0, x1, y1)
 
 
-def panel_times(timeline, n: int, *, end: Optional[datetime] = None, start: Optional[datetime] = None) -> list:
+def panel_times(
+    timeline, n: int, *, end: datetime | None = None, start: datetime | None = None
+) -> list:
     """``n`` instants for small multiples, evenly spread from the first claim to ``end``.
 
     ``end`` defaults to the latest claim start (where the maps open). Each
@@ -225,7 +236,7 @@ def panel_times(timeline, n: int, *, end: Optional[datetime] = None, start: Opti
         return [end]
     if n == 1:
         return [end]
-    span = (end - start)
+    span = end - start
     targets = [start + span * (i / (n - 1)) for i in range(n)]
     chosen: list = []
     for t in targets:
@@ -252,7 +263,7 @@ class _Style:
     edge: str = INK
     edge_alpha: float = 1.0
     width_u: float = 1.0
-    dash_u: Optional[tuple] = None
+    dash_u: tuple | None = None
     radius_u: float = 0.0
 
 
@@ -267,22 +278,46 @@ def _pattern_colours(timeline, a) -> tuple:
     cs = [_actor_colour(timeline, n) for n in a.actors]
     if a.status == CONTESTED:
         return (cs[0] if cs else CONTESTED_DEFAULT, cs[1] if len(cs) > 1 else "#ffffff")
-    return (cs[0] if cs else DISPUTED_COLOUR, cs[1] if len(cs) > 1 else (cs[0] if cs else DISPUTED_COLOUR))
+    return (
+        cs[0] if cs else DISPUTED_COLOUR,
+        cs[1] if len(cs) > 1 else (cs[0] if cs else DISPUTED_COLOUR),
+    )
 
 
 def unit_style(timeline, a, place, outline_only: bool) -> _Style:
     """Style of an admin unit / approximate area for assessment ``a`` (as conflictmap.js unitStyle)."""
     if a.status == CONTROLLED:
-        s = dict(face=_actor_colour(timeline, a.actor), face_alpha=0.62, edge=INK, edge_alpha=0.9, width_u=1.0)
+        s = dict(
+            face=_actor_colour(timeline, a.actor),
+            face_alpha=0.62,
+            edge=INK,
+            edge_alpha=0.9,
+            width_u=1.0,
+        )
     elif a.status == CONTESTED:
         c1, c2 = _pattern_colours(timeline, a)
         s = dict(face=c2, face_alpha=0.85, hatch1=c1, hatch_width_u=3.2, edge=INK, width_u=1.5)
     elif a.status == DISPUTED:
         c1, c2 = _pattern_colours(timeline, a)
-        s = dict(face="#ffffff", face_alpha=0.85, hatch1=c1, hatch2=c2, hatch_width_u=1.8, edge="#000000",
-                 width_u=2.5, dash_u=(7, 5))
+        s = dict(
+            face="#ffffff",
+            face_alpha=0.85,
+            hatch1=c1,
+            hatch2=c2,
+            hatch_width_u=1.8,
+            edge="#000000",
+            width_u=2.5,
+            dash_u=(7, 5),
+        )
     elif a.status == ATTACKED:
-        s = dict(face="#ffffff", face_alpha=0.15, edge="#000000", edge_alpha=0.9, width_u=2.0, dash_u=(1, 5))
+        s = dict(
+            face="#ffffff",
+            face_alpha=0.15,
+            edge="#000000",
+            edge_alpha=0.9,
+            width_u=2.0,
+            dash_u=(1, 5),
+        )
     else:
         s = dict(face="none", face_alpha=0.0, edge="#8a8a8a", edge_alpha=0.9, width_u=0.8)
     if place.kind in ("admin1", "country"):
@@ -308,24 +343,43 @@ def unit_style(timeline, a, place, outline_only: bool) -> _Style:
 def point_style(timeline, a) -> _Style:
     """Style of a town marker (as conflictmap.js pointStyle)."""
     if a.status == CONTROLLED:
-        return _Style(face=_actor_colour(timeline, a.actor), face_alpha=1, edge=INK, width_u=1.5, radius_u=7)
+        return _Style(
+            face=_actor_colour(timeline, a.actor), face_alpha=1, edge=INK, width_u=1.5, radius_u=7
+        )
     if a.status == CONTESTED:
         c1, c2 = _pattern_colours(timeline, a)
-        return _Style(face=c2, face_alpha=1, hatch1=c1, hatch_width_u=2.4, edge=INK, width_u=1.5, radius_u=8)
+        return _Style(
+            face=c2, face_alpha=1, hatch1=c1, hatch_width_u=2.4, edge=INK, width_u=1.5, radius_u=8
+        )
     if a.status == DISPUTED:
         c1, c2 = _pattern_colours(timeline, a)
-        return _Style(face="#ffffff", face_alpha=1, hatch1=c1, hatch2=c2, hatch_width_u=1.6, edge="#000000",
-                      width_u=2.5, dash_u=(4, 3), radius_u=9)
+        return _Style(
+            face="#ffffff",
+            face_alpha=1,
+            hatch1=c1,
+            hatch2=c2,
+            hatch_width_u=1.6,
+            edge="#000000",
+            width_u=2.5,
+            dash_u=(4, 3),
+            radius_u=9,
+        )
     if a.status == ATTACKED:
-        return _Style(face="#ffffff", face_alpha=0.6, edge="#000000", edge_alpha=0.9, width_u=2, radius_u=5)
-    return _Style(face=UNKNOWN_COLOUR, face_alpha=0.5, edge="#6d6d6d", edge_alpha=0.8, width_u=1, radius_u=3.5)
+        return _Style(
+            face="#ffffff", face_alpha=0.6, edge="#000000", edge_alpha=0.9, width_u=2, radius_u=5
+        )
+    return _Style(
+        face=UNKNOWN_COLOUR, face_alpha=0.5, edge="#6d6d6d", edge_alpha=0.8, width_u=1, radius_u=3.5
+    )
 
 
 def short_label(a) -> str:
     """Second line of a place label (as conflictmap.js shortLabel)."""
     if a.status == CONTROLLED:
         return a.actor or "controlled"
-    return {CONTESTED: "contested", DISPUTED: "disputed", ATTACKED: "attack reported"}.get(a.status, "")
+    return {CONTESTED: "contested", DISPUTED: "disputed", ATTACKED: "attack reported"}.get(
+        a.status, ""
+    )
 
 
 # ----------------------------------------------------------------------------------- drawing context
@@ -383,13 +437,15 @@ class _Ctx:
 def _text(ax, x, y, s, size_u, ctx, **kw):
     kw.setdefault("color", INK)
     kw.setdefault("family", FONT)
-    return ax.text(x, y, clean_text(s), fontsize=size_u * ctx.pt, parse_math=False, usetex=False, **kw)
+    return ax.text(
+        x, y, clean_text(s), fontsize=size_u * ctx.pt, parse_math=False, usetex=False, **kw
+    )
 
 
 def _patch(ax, path_or_patch, style: _Style, ctx, zorder: float, *, clip=True):
     """Add a styled shape: fill (with hatches) and outline as separate patches."""
-    from matplotlib.patches import PathPatch
     from matplotlib.colors import to_rgba
+    from matplotlib.patches import PathPatch
 
     def make(**kw):
         if isinstance(path_or_patch, tuple):  # ("circle", (x, y), r)
@@ -400,19 +456,37 @@ def _patch(ax, path_or_patch, style: _Style, ctx, zorder: float, *, clip=True):
 
     added = []
     if style.face != "none" and style.face_alpha > 0:
-        p = make(facecolor=to_rgba(style.face, style.face_alpha), edgecolor="none", linewidth=0, zorder=zorder)
+        p = make(
+            facecolor=to_rgba(style.face, style.face_alpha),
+            edgecolor="none",
+            linewidth=0,
+            zorder=zorder,
+        )
         ax.add_patch(p)
         added.append(p)
     for char, colour in (("/", style.hatch1), ("\\", style.hatch2)):
         if colour:
-            p = make(facecolor="none", edgecolor="none", linewidth=0, hatch=ctx.hatch(char),
-                     hatchcolor=to_rgba(colour, 1.0), zorder=zorder + 0.01)
+            p = make(
+                facecolor="none",
+                edgecolor="none",
+                linewidth=0,
+                hatch=ctx.hatch(char),
+                hatchcolor=to_rgba(colour, 1.0),
+                zorder=zorder + 0.01,
+            )
             p.set_hatch_linewidth(ctx.lw(style.hatch_width_u))
             ax.add_patch(p)
             added.append(p)
     if style.edge != "none" and style.width_u > 0:
-        p = make(facecolor="none", edgecolor=to_rgba(style.edge, style.edge_alpha), linewidth=ctx.lw(style.width_u),
-                 linestyle=ctx.dashes(style.dash_u), zorder=zorder + 0.02, joinstyle="round", capstyle="butt")
+        p = make(
+            facecolor="none",
+            edgecolor=to_rgba(style.edge, style.edge_alpha),
+            linewidth=ctx.lw(style.width_u),
+            linestyle=ctx.dashes(style.dash_u),
+            zorder=zorder + 0.02,
+            joinstyle="round",
+            capstyle="butt",
+        )
         ax.add_patch(p)
         added.append(p)
     if not clip:
@@ -474,7 +548,7 @@ def _px(box, ctx) -> tuple:
     return tuple(round(v * ctx.s, 1) for v in box)
 
 
-def _extent_for(state, keys, bbox, box_aspect: Optional[float], map_w_u: float) -> tuple:
+def _extent_for(state, keys, bbox, box_aspect: float | None, map_w_u: float) -> tuple:
     """Projected extent (x0, y0, x1, y1) and map aspect (h/w) for the data or a given lon/lat bbox."""
     xs, ys = [], []
     if bbox is not None:
@@ -494,7 +568,11 @@ def _extent_for(state, keys, bbox, box_aspect: Optional[float], map_w_u: float) 
                     ys.append(y)
             elif p.lat is not None and p.lon is not None:
                 x, y = lonlat_to_merc(p.lon, p.lat)
-                r = (p.radius_m or 0) / max(0.05, math.cos(math.radians(p.lat))) if p.drawn_as == "approximate" else 0
+                r = (
+                    (p.radius_m or 0) / max(0.05, math.cos(math.radians(p.lat)))
+                    if p.drawn_as == "approximate"
+                    else 0
+                )
                 xs += [x - r, x + r]
                 ys += [y - r, y + r]
         pad_u = PAD_U
@@ -546,18 +624,53 @@ def _legend_items(state, drawn_kinds: set) -> list:
     items = []
     place = _FakePlace("admin2", "unit")
     for name in used:
-        items.append(("unit", unit_style(tl, Assessment(CONTROLLED, name, (name,)), place, False), f"Controlled by {name}"))
+        items.append(
+            (
+                "unit",
+                unit_style(tl, Assessment(CONTROLLED, name, (name,)), place, False),
+                f"Controlled by {name}",
+            )
+        )
     two = tuple(used[:2])
-    items.append(("unit", unit_style(tl, Assessment(CONTESTED, "", two), place, False), "Contested (fighting reported)"))
-    items.append(("unit", unit_style(tl, Assessment(DISPUTED, "", two), place, False), "Disputed: claims disagree"))
-    items.append(("unit", unit_style(tl, Assessment(ATTACKED), place, False), "Attack reported (no change of control)"))
+    items.append(
+        (
+            "unit",
+            unit_style(tl, Assessment(CONTESTED, "", two), place, False),
+            "Contested (fighting reported)",
+        )
+    )
+    items.append(
+        (
+            "unit",
+            unit_style(tl, Assessment(DISPUTED, "", two), place, False),
+            "Disputed: claims disagree",
+        )
+    )
+    items.append(
+        (
+            "unit",
+            unit_style(tl, Assessment(ATTACKED), place, False),
+            "Attack reported (no change of control)",
+        )
+    )
     items.append(("unit", unit_style(tl, Assessment(UNKNOWN), place, False), "No current claim"))
     if "approximate" in drawn_kinds:
-        items.append(("ring", _Style(face="none", edge="#555555", width_u=2, dash_u=(3, 3)), "Approximate area"))
+        items.append(
+            (
+                "ring",
+                _Style(face="none", edge="#555555", width_u=2, dash_u=(3, 3)),
+                "Approximate area",
+            )
+        )
     if "point" in drawn_kinds:
         colour = _actor_colour(tl, used[0]) if used else UNKNOWN_COLOUR
-        items.append(("dot", _Style(face=colour, face_alpha=1, edge="#ffffff", width_u=2, radius_u=6),
-                      "Circles: towns and cities"))
+        items.append(
+            (
+                "dot",
+                _Style(face=colour, face_alpha=1, edge="#ffffff", width_u=2, radius_u=6),
+                "Circles: towns and cities",
+            )
+        )
     return items
 
 
@@ -577,8 +690,10 @@ def _footer_text(state, version: str) -> list:
     attribution = [a for a in state.attribution if a]
     if attribution:
         parts.append(" \u00b7 ".join(attribution) + ".")
-    parts.append("Colours show what the claims say, not verified control. Made with conflictmap "
-                 f"{version}.".replace("  ", " "))
+    parts.append(
+        "Colours show what the claims say, not verified control. Made with conflictmap "
+        f"{version}.".replace("  ", " ")
+    )
     return parts
 
 
@@ -605,6 +720,26 @@ def _data_weights(state, keys, per_u: float) -> list:
     return out
 
 
+def _legend_layout(widths: list, available: float) -> list:
+    """(x offset, row) of each legend item: the most columns that fit, filled row by row or column by column."""
+    n = len(widths)
+    for cols in range(min(n, 6), 1, -1):
+        rows = math.ceil(n / cols)
+        for order in ("rows", "columns"):
+            cell = [
+                (i // cols, i % cols) if order == "rows" else (i % rows, i // rows)
+                for i in range(n)
+            ]
+            col_w = [
+                max([widths[i] for i in range(n) if cell[i][1] == c] or [0]) for c in range(cols)
+            ]
+            if sum(col_w) <= available + 14 and all(w > 0 for w in col_w):
+                spare = (available + 14 - sum(col_w)) / cols  # spread the room left over
+                xs = [sum(col_w[:c]) + spare * c for c in range(cols)]
+                return [(xs[c], r) for r, c in cell]
+    return [(0.0, i) for i in range(n)]
+
+
 def _choose_corner(panel_extent, geoms_proj, frac_w, frac_h) -> tuple:
     """The map corner where an inset of that size covers the least drawn data (top-right preferred).
 
@@ -626,7 +761,9 @@ def _choose_corner(panel_extent, geoms_proj, frac_w, frac_h) -> tuple:
         for g, weight in geoms_proj:
             try:
                 if g.intersects(b):
-                    cost += weight * (g.intersection(b).area if g.area > 0 else (x1 - x0) * (y1 - y0) * 0.01)
+                    cost += weight * (
+                        g.intersection(b).area if g.area > 0 else (x1 - x0) * (y1 - y0) * 0.01
+                    )
             except Exception:  # an invalid polygon must not break the layout
                 continue
         if best_cost is None or cost < best_cost - 1e-9:
@@ -639,27 +776,27 @@ def _nice_km(max_km: float) -> float:
         return 1.0
     exp = math.floor(math.log10(max_km))
     for m in (5, 2, 1):
-        v = m * 10 ** exp
+        v = m * 10**exp
         if v <= max_km:
             return v
-    return 10 ** exp
+    return 10**exp
 
 
 def render_static(
     state,
     output=None,
     *,
-    at: Optional[datetime] = None,
-    times: Optional[Sequence[datetime]] = None,
-    panels: Optional[int] = None,
-    title: Optional[str] = None,
-    subtitle: Optional[str] = None,
-    width: Optional[int] = None,
+    at: datetime | None = None,
+    times: Sequence[datetime] | None = None,
+    panels: int | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    width: int | None = None,
     dpi: int = DEFAULT_DPI,
-    extent: Optional[tuple] = None,
+    extent: tuple | None = None,
     transparent: bool = False,
     overwrite: bool = False,
-    fmt: Optional[str] = None,
+    fmt: str | None = None,
     labels: bool = True,
 ) -> StaticReport:
     """Draw the map state as a PNG, SVG or PDF.
@@ -706,9 +843,13 @@ def render_static(
             raise OutputExists(f"{output} exists; pass overwrite=True (--overwrite) to replace it")
     fmt = (fmt or "png").lower()
     if fmt not in FORMATS:
-        raise RenderError(f"output format {fmt!r} is not one of {', '.join(FORMATS)}; name the file .png, .svg or .pdf")
+        raise RenderError(
+            f"output format {fmt!r} is not one of {', '.join(FORMATS)}; name the file .png, .svg or .pdf"
+        )
     if not isinstance(dpi, int) or not 20 <= dpi <= 1200:
-        raise RenderError(f"dpi {dpi!r} is not between 20 and 1200; e.g. 200 for print, 96 for screens")
+        raise RenderError(
+            f"dpi {dpi!r} is not between 20 and 1200; e.g. 200 for print, 96 for screens"
+        )
 
     tl = state.timeline
     if times:
@@ -725,7 +866,11 @@ def render_static(
     if not when:
         when = [None]
     n = len(when)
-    W = DESIGN_WIDTH if n == 1 else max(DESIGN_WIDTH, n * PANEL_DESIGN_WIDTH + (n - 1) * PANEL_GAP + 2 * MARGIN)
+    W = (
+        DESIGN_WIDTH
+        if n == 1
+        else max(DESIGN_WIDTH, n * PANEL_DESIGN_WIDTH + (n - 1) * PANEL_GAP + 2 * MARGIN)
+    )
     width = int(width) if width else W * DEFAULT_PIXEL_FACTOR
     if not 200 <= width <= MAX_PIXELS:
         raise RenderError(f"width {width} px is outside 200..{MAX_PIXELS}; e.g. 1200")
@@ -748,7 +893,9 @@ def render_static(
         inset_h = map_h * 0.45
         inset_w = inset_h / inset_aspect
     per_u = (ext[2] - ext[0]) / panel_w
-    corner, covered = _choose_corner(ext, _data_weights(state, keys, per_u), inset_w / panel_w, inset_h / map_h)
+    corner, covered = _choose_corner(
+        ext, _data_weights(state, keys, per_u), inset_w / panel_w, inset_h / map_h
+    )
     in_header = covered > INSET_MAX_COVER
     text_w = inner - (inset_w + 12 if in_header else 0)
     y = MARGIN
@@ -779,7 +926,16 @@ def render_static(
             header.append((lx2, y + 2, rest, ASOF_SIZE, False, MUTED_TEXT))
         y += ASOF_SIZE * 1.3 + 2
     elif n > 1:
-        header.append((MARGIN, y + 2, f"Status at {n} times (UTC{_offset_text(offset)})", ASOF_SIZE, False, INK))
+        header.append(
+            (
+                MARGIN,
+                y + 2,
+                f"Status at {n} times (UTC{_offset_text(offset)})",
+                ASOF_SIZE,
+                False,
+                INK,
+            )
+        )
         y += ASOF_SIZE * 1.3 + 2
     if in_header:
         if inset_h > HEADER_INSET_MAX_H:
@@ -800,10 +956,9 @@ def render_static(
     drawn_kinds = {tl.places[k].drawn_as for k in keys}
     legend = _legend_items(state, drawn_kinds)
     sw_w, sw_h, gap = 22, 14, 6
-    item_w = max(sw_w + gap + ctx.measure(text, LEGEND_SIZE)[0] for _, _, text in legend) + 14
-    cols = max(1, min(len(legend), int((inner + 14) // item_w)))
-    rows = math.ceil(len(legend) / cols)
-    col_w = inner / cols if cols > 1 else item_w
+    widths = [sw_w + gap + ctx.measure(text, LEGEND_SIZE)[0] + 14 for _, _, text in legend]
+    legend_pos = _legend_layout(widths, inner)
+    rows = max(r for _, r in legend_pos) + 1
     legend_y = y
     y += rows * 19 + 6
     footer = []
@@ -814,15 +969,23 @@ def render_static(
     H = y + MARGIN - 4
     height_px = int(round(H * ctx.s))
     if height_px > MAX_PIXELS:
-        raise RenderError(f"the image would be {height_px} px high; use a smaller --width or fewer panels")
+        raise RenderError(
+            f"the image would be {height_px} px high; use a smaller --width or fewer panels"
+        )
 
     # ---- figure ----
-    from matplotlib.figure import Figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     rc = {
-        "svg.fonttype": "none", "svg.hashsalt": "conflictmap", "text.parse_math": False, "text.usetex": False,
-        "lines.scale_dashes": False, "pdf.fonttype": 42, "font.family": FONT, "hatch.linewidth": ctx.lw(1.5),
+        "svg.fonttype": "none",
+        "svg.hashsalt": "conflictmap",
+        "text.parse_math": False,
+        "text.usetex": False,
+        "lines.scale_dashes": False,
+        "pdf.fonttype": 42,
+        "font.family": FONT,
+        "hatch.linewidth": ctx.lw(1.5),
         "path.simplify": True,
     }
     with matplotlib.rc_context(rc):
@@ -840,9 +1003,19 @@ def render_static(
         page.set_xlim(0, W)
         page.set_ylim(Hf, 0)
         page.set_axis_off()
-        for (hx, hy, text, size, bold, colour) in header:
-            _text(page, hx, hy, text, size, ctx, va="top", ha="left", weight="bold" if bold else "normal",
-                  color=colour)
+        for hx, hy, text, size, bold, colour in header:
+            _text(
+                page,
+                hx,
+                hy,
+                text,
+                size,
+                ctx,
+                va="top",
+                ha="left",
+                weight="bold" if bold else "normal",
+                color=colour,
+            )
         for fx, fy, line in footer:
             _text(page, fx, fy, line, FOOTER_SIZE, ctx, va="top", ha="left", color=MUTED_TEXT)
 
@@ -852,42 +1025,67 @@ def render_static(
         over.set_ylim(Hf, 0)
         over.set_axis_off()
         over.set_zorder(20)
-        infos = [_draw_panel(fig, over, add_axes, state, panel, ctx, n, offset, pi, labels, inset)
-                 for pi, panel in enumerate(panels_layout)]
+        infos = [
+            _draw_panel(fig, over, add_axes, state, panel, ctx, n, offset, pi, labels, inset)
+            for pi, panel in enumerate(panels_layout)
+        ]
         placed_total = sum(i["placed"] for i in infos)
         hidden_total = sum(i["hidden"] for i in infos)
 
         # Legend (shared).
         for i, (kind, style, text) in enumerate(legend):
-            r, c = divmod(i, cols)
-            lx = MARGIN + c * col_w
+            cx_, r = legend_pos[i]
+            lx = MARGIN + cx_
             ly = legend_y + r * 19
             if kind == "unit":
                 _patch(page, _rect_path(lx + 1, ly + 1, sw_w - 2, sw_h - 2), style, ctx, 5)
             elif kind == "ring":
                 _patch(page, ("circle", (lx + sw_w / 2, ly + sw_h / 2), 6.5), style, ctx, 5)
             else:
-                _patch(page, ("circle", (lx + sw_w / 2, ly + sw_h / 2), style.radius_u), style, ctx, 5)
-            _text(page, lx + sw_w + gap, ly + sw_h / 2, text, LEGEND_SIZE, ctx, va="center_baseline", ha="left")
+                _patch(
+                    page, ("circle", (lx + sw_w / 2, ly + sw_h / 2), style.radius_u), style, ctx, 5
+                )
+            _text(
+                page,
+                lx + sw_w + gap,
+                ly + sw_h / 2,
+                text,
+                LEGEND_SIZE,
+                ctx,
+                va="center_baseline",
+                ha="left",
+            )
 
         meta_title = title
         buf = output if output is not None and not isinstance(output, Path) else None
         target = None
         if isinstance(output, Path):
             output.parent.mkdir(parents=True, exist_ok=True)
-            fd, target = tempfile.mkstemp(prefix=".conflictmap-", suffix="." + fmt, dir=str(output.parent))
+            fd, target = tempfile.mkstemp(
+                prefix=".conflictmap-", suffix="." + fmt, dir=str(output.parent)
+            )
             os.close(fd)
         metadata = {
             "png": {"Title": meta_title, "Software": f"conflictmap {__version__}"},
             "svg": {"Title": meta_title, "Creator": f"conflictmap {__version__}", "Date": None},
-            "pdf": {"Title": meta_title, "Creator": f"conflictmap {__version__}", "CreationDate": None},
+            "pdf": {
+                "Title": meta_title,
+                "Creator": f"conflictmap {__version__}",
+                "CreationDate": None,
+            },
         }[fmt]
         import io
 
         sink = io.BytesIO()
         try:
-            fig.savefig(sink, format=fmt, dpi=dpi, transparent=transparent, metadata=metadata,
-                        facecolor="none" if transparent else "#ffffff")
+            fig.savefig(
+                sink,
+                format=fmt,
+                dpi=dpi,
+                transparent=transparent,
+                metadata=metadata,
+                facecolor="none" if transparent else "#ffffff",
+            )
             data = sink.getvalue()
             if fmt == "svg":
                 data = _svg_font_fallback(data)
@@ -906,15 +1104,35 @@ def render_static(
     x0, y0, x1, y1 = ext
     lon0, lon1 = math.degrees(x0 / EARTH_RADIUS), math.degrees(x1 / EARTH_RADIUS)
     report = StaticReport(
-        path=str(output) if isinstance(output, Path) else None, format=fmt, width_px=width, height_px=height_px,
-        dpi=dpi, bytes=size, seconds=seconds, times=tuple(t for t in when if t is not None),
-        labels_placed=placed_total, labels_hidden=hidden_total,
+        path=str(output) if isinstance(output, Path) else None,
+        format=fmt,
+        width_px=width,
+        height_px=height_px,
+        dpi=dpi,
+        bytes=size,
+        seconds=seconds,
+        times=tuple(t for t in when if t is not None),
+        labels_placed=placed_total,
+        labels_hidden=hidden_total,
         map_boxes=tuple(_px(p.rect_box, ctx) for p in panels_layout),
         label_boxes=tuple(tuple(_px(b, ctx) for b in i["labels"]) for i in infos),
-        anchors=tuple({tl.places[k].name: tuple(round(v * ctx.s, 1) for v in uv) for k, uv in i["anchors"].items()}
-                      for i in infos),
-        scalebar=tuple((km, round(length * ctx.s, 2)) for km, length in (i["scalebar"] for i in infos if i["scalebar"])),
-        extent=(round(lon0, 4), round(merc_to_lat(y0), 4), round(lon1, 4), round(merc_to_lat(y1), 4)),
+        anchors=tuple(
+            {
+                tl.places[k].name: tuple(round(v * ctx.s, 1) for v in uv)
+                for k, uv in i["anchors"].items()
+            }
+            for i in infos
+        ),
+        scalebar=tuple(
+            (km, round(length * ctx.s, 2))
+            for km, length in (i["scalebar"] for i in infos if i["scalebar"])
+        ),
+        extent=(
+            round(lon0, 4),
+            round(merc_to_lat(y0), 4),
+            round(lon1, 4),
+            round(merc_to_lat(y1), 4),
+        ),
     )
     log.info("%s", report.summary())
     return report
@@ -949,8 +1167,19 @@ def _rect_path(x, y, w, h):
     return MplPath([(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)], closed=True)
 
 
-def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, offset: int, index: int,
-                labels: bool, inset: dict) -> dict:
+def _draw_panel(
+    fig,
+    page,
+    add_axes,
+    state,
+    panel: _Panel,
+    ctx: _Ctx,
+    n: int,
+    offset: int,
+    index: int,
+    labels: bool,
+    inset: dict,
+) -> dict:
     """Draw one map panel; returns what was placed where (design units)."""
     from matplotlib.patches import FancyBboxPatch
 
@@ -962,12 +1191,32 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
     per_u = (x1 - x0) / mw  # metres (projected) per design unit
 
     if n > 1 and panel.t is not None:
-        _text(page, mx, my - 4, format_utc(panel.t), PANEL_TITLE_SIZE, ctx, va="bottom", ha="left", weight="bold")
+        _text(
+            page,
+            mx,
+            my - 4,
+            format_utc(panel.t),
+            PANEL_TITLE_SIZE,
+            ctx,
+            va="bottom",
+            ha="left",
+            weight="bold",
+        )
         local = format_local(panel.t, offset)
         if local:
             # Two lines: UTC above, local below; shift the UTC line up.
             page.texts[-1].set_y(my - 4 - PANEL_TITLE_SIZE * 1.25)
-            _text(page, mx, my - 4, f"({local})", PANEL_TITLE_SIZE - 1, ctx, va="bottom", ha="left", color=MUTED_TEXT)
+            _text(
+                page,
+                mx,
+                my - 4,
+                f"({local})",
+                PANEL_TITLE_SIZE - 1,
+                ctx,
+                va="bottom",
+                ha="left",
+                color=MUTED_TEXT,
+            )
 
     ax = add_axes(mx, my, mw, mh)
     ax.set_xlim(x0, x1)
@@ -980,7 +1229,9 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
         sp.set_linewidth(ctx.lw(1))
     from shapely.geometry import box as sbox
 
-    view = sbox(x0 - (x1 - x0) * 0.05, y0 - (y1 - y0) * 0.05, x1 + (x1 - x0) * 0.05, y1 + (y1 - y0) * 0.05)
+    view = sbox(
+        x0 - (x1 - x0) * 0.05, y0 - (y1 - y0) * 0.05, x1 + (x1 - x0) * 0.05, y1 + (y1 - y0) * 0.05
+    )
     tol = per_u * 0.5
 
     def prep(g):
@@ -998,16 +1249,24 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
     for name, kind, g in sorted(state.basemap, key=lambda b: b[1] != "country"):
         if g is None or g.is_empty:
             continue
-        pg = prep(g if kind == "country" else (g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g))
+        pg = prep(
+            g
+            if kind == "country"
+            else (g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g)
+        )
         if pg is None or pg.is_empty:
             continue
         path = _geom_path(pg)
         if path is None:
             continue
         if kind == "country":
-            _patch(ax, path, _Style(face=LAND, face_alpha=1, edge=COUNTRY_EDGE, width_u=1.2), ctx, 1)
+            _patch(
+                ax, path, _Style(face=LAND, face_alpha=1, edge=COUNTRY_EDGE, width_u=1.2), ctx, 1
+            )
         else:
-            _patch(ax, path, _Style(face="none", edge=ADMIN1_EDGE, width_u=0.7, dash_u=(2, 3)), ctx, 2)
+            _patch(
+                ax, path, _Style(face="none", edge=ADMIN1_EDGE, width_u=0.7, dash_u=(2, 3)), ctx, 2
+            )
 
     t = panel.t
     keys = list(state.keys) or [k for k in tl.places if tl.claims_for(k)]
@@ -1024,7 +1283,9 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
         p = tl.places[k]
         a = states[k]
         kids = tl.children.get(k, ())
-        outline_only = bool(kids) and any(states.get(c) is not None and states[c].status != UNKNOWN for c in kids)
+        outline_only = bool(kids) and any(
+            states.get(c) is not None and states[c].status != UNKNOWN for c in kids
+        )
         if p.drawn_as == "unit" and p.geometry is not None and not p.geometry.is_empty:
             pg = prep(p.geometry)
             if pg is None or pg.is_empty:
@@ -1032,13 +1293,21 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
             path = _geom_path(pg)
             if path is None:
                 continue
-            _patch(ax, path, unit_style(tl, a, p, outline_only), ctx, 3 + order.get(p.kind, 4) * 0.1)
+            _patch(
+                ax, path, unit_style(tl, a, p, outline_only), ctx, 3 + order.get(p.kind, 4) * 0.1
+            )
             shapes[k] = ("unit", pg, None)
         elif p.lat is not None and p.lon is not None:
             cx, cy = lonlat_to_merc(p.lon, p.lat)
             if p.drawn_as in ("approximate", "unit"):
                 r = (p.radius_m or 5000.0) / max(0.05, math.cos(math.radians(p.lat)))
-                _patch(ax, ("circle", (cx, cy), r), unit_style(tl, a, _FakePlace(p.kind, "approximate"), False), ctx, 4)
+                _patch(
+                    ax,
+                    ("circle", (cx, cy), r),
+                    unit_style(tl, a, _FakePlace(p.kind, "approximate"), False),
+                    ctx,
+                    4,
+                )
                 from shapely.geometry import Point
 
                 shapes[k] = ("circle", Point(cx, cy).buffer(r, 16), r)
@@ -1062,7 +1331,9 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
             ix = mx + mw - inset_w - m if "right" in corner else mx + m
             iy = my + m if "top" in corner else my + mh - inset_h - m
             obstacles.append((ix - 3, iy - 3, ix + inset_w + 3, iy + inset_h + 3))
-        _draw_locator(fig, add_axes, state, inset["region"], panel.extent, (ix, iy, inset_w, inset_h), ctx)
+        _draw_locator(
+            fig, add_axes, state, inset["region"], panel.extent, (ix, iy, inset_w, inset_h), ctx
+        )
         scalebar = _draw_scalebar(page, panel, ctx, "right" if corner == "bottom-left" else "left")
         obstacles.append(scalebar[0])
     else:
@@ -1075,10 +1346,18 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
 
     def lrank(k):
         p = tl.places[k]
-        return (0 if shapes.get(k, ("",))[0] == "point" else rank.get(p.kind, 4), status_rank.get(states[k].status, 5),
-                p.name.casefold())
+        return (
+            0 if shapes.get(k, ("",))[0] == "point" else rank.get(p.kind, 4),
+            status_rank.get(states[k].status, 5),
+            p.name.casefold(),
+        )
 
-    labelled = sorted([k for k in direct if k in shapes], key=lrank) if len(direct) <= MAX_LABELS and labels else []
+    if len(direct) > MAX_LABELS:
+        # Too many to label all (the interactive map then labels none): label those with a current claim.
+        direct = [k for k in direct if states[k].status != UNKNOWN]
+    labelled = (
+        sorted([k for k in direct if k in shapes], key=lrank)[: MAX_LABELS * 2] if labels else []
+    )
     anchors = {}
     for k, (kind, geom, _) in shapes.items():
         if kind == "point":
@@ -1116,23 +1395,38 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
         if kind == "point":
             ux, uy = to_u(*geom)
             off = rad + 4
-            cands = [(ux + off, uy - bh / 2), (ux - off - bw, uy - bh / 2), (ux - bw / 2, uy - off - bh),
-                     (ux - bw / 2, uy + off)]
+            cands = [
+                (ux + off, uy - bh / 2),
+                (ux - off - bw, uy - bh / 2),
+                (ux - bw / 2, uy - off - bh),
+                (ux - bw / 2, uy + off),
+            ]
         else:
             visible = geom.intersection(sbox(x0, y0, x1, y1))
             if visible.is_empty:
                 hidden += 1
                 continue
-            if p.kind == "country" and p.geometry is not None and visible.area < 0.5 * _project(p.geometry).area:
+            if (
+                p.kind == "country"
+                and p.geometry is not None
+                and visible.area < 0.5 * _project(p.geometry).area
+            ):
                 continue  # a map of part of a country: its name at the centre of the view would mislead
             rp = visible.representative_point() if kind == "unit" else visible.centroid
             ux, uy = to_u(rp.x, rp.y)
-            centre = [(ux - bw / 2 + dx, uy - bh / 2 + dy) for dx, dy in ((0, 0), (0, -30), (0, 30), (-70, 0), (70, 0))]
+            centre = [
+                (ux - bw / 2 + dx, uy - bh / 2 + dy)
+                for dx, dy in ((0, 0), (0, -30), (0, 30), (-70, 0), (70, 0))
+            ]
             vx0, vy0, vx1, vy1 = visible.bounds
             (ax0, ay0), (ax1, ay1) = to_u(vx0, vy1), to_u(vx1, vy0)
             # A unit too small to hold its label is labelled beside it, so the label never hides its fill.
-            beside = [(ax1 + 4, uy - bh / 2), (ax0 - 4 - bw, uy - bh / 2), (ux - bw / 2, ay0 - 4 - bh),
-                      (ux - bw / 2, ay1 + 4)]
+            beside = [
+                (ax1 + 4, uy - bh / 2),
+                (ax0 - 4 - bw, uy - bh / 2),
+                (ux - bw / 2, ay0 - 4 - bh),
+                (ux - bw / 2, ay1 + 4),
+            ]
             fits = (ax1 - ax0) >= bw * 1.4 and (ay1 - ay0) >= bh * 2.5
             cands = centre + beside if fits else beside + centre
         spot, best = None, None
@@ -1163,15 +1457,48 @@ def _draw_panel(fig, page, add_axes, state, panel: _Panel, ctx: _Ctx, n: int, of
         placed_boxes.append(spot)
         placed += 1
         lx, ly, rx, ry = spot
-        box = FancyBboxPatch((lx, ly), bw, bh, boxstyle="round,pad=0,rounding_size=2.5",
-                             facecolor=(1, 1, 1, 0.85), edgecolor="none", zorder=20)
+        box = FancyBboxPatch(
+            (lx, ly),
+            bw,
+            bh,
+            boxstyle="round,pad=0,rounding_size=2.5",
+            facecolor=(1, 1, 1, 0.85),
+            edgecolor="none",
+            zorder=20,
+        )
         page.add_patch(box)
-        _text(page, lx + pad, ly + pad, name, label_size, ctx, va="top", ha="left", weight="bold", zorder=21)
+        _text(
+            page,
+            lx + pad,
+            ly + pad,
+            name,
+            label_size,
+            ctx,
+            va="top",
+            ha="left",
+            weight="bold",
+            zorder=21,
+        )
         if sub:
-            _text(page, lx + pad, ly + pad + nh - 1, sub, state_size, ctx, va="top", ha="left", color="#333333",
-                  zorder=21)
-    return {"placed": placed, "hidden": hidden, "labels": placed_boxes, "anchors": anchors,
-            "scalebar": scalebar[1:] if scalebar else None}
+            _text(
+                page,
+                lx + pad,
+                ly + pad + nh - 1,
+                sub,
+                state_size,
+                ctx,
+                va="top",
+                ha="left",
+                color="#333333",
+                zorder=21,
+            )
+    return {
+        "placed": placed,
+        "hidden": hidden,
+        "labels": placed_boxes,
+        "anchors": anchors,
+        "scalebar": scalebar[1:] if scalebar else None,
+    }
 
 
 def _unknown():
@@ -1215,11 +1542,17 @@ def _draw_locator(fig, add_axes, state, region, extent, rect, ctx):
     gz = getattr(state, "gazetteer", None)
     if gz is not None:
         try:
-            outlines = [(p.name, g) for p, g in gz.outlines((lon0, lat0, lon1, lat1), kinds=("country",)) if g is not None]
+            outlines = [
+                (p.name, g)
+                for p, g in gz.outlines((lon0, lat0, lon1, lat1), kinds=("country",))
+                if g is not None
+            ]
         except Exception as err:  # the inset is context; without outlines it shows the frame only
             log.debug("no outlines for the locator: %s", err)
     if not outlines:
-        outlines = [(name, g) for name, kind, g in state.basemap if kind == "country" and g is not None]
+        outlines = [
+            (name, g) for name, kind, g in state.basemap if kind == "country" and g is not None
+        ]
     x, y, w, h = rect
     ax = add_axes(x, y, w, h)
     ax.set_zorder(30)
@@ -1245,16 +1578,36 @@ def _draw_locator(fig, add_axes, state, region, extent, rect, ctx):
             continue
         path = _geom_path(pg)
         if path is not None:
-            _patch(ax, path, _Style(face=LAND, face_alpha=1, edge=COUNTRY_EDGE, width_u=0.6), ctx, 1)
+            _patch(
+                ax, path, _Style(face=LAND, face_alpha=1, edge=COUNTRY_EDGE, width_u=0.6), ctx, 1
+            )
     ex0, ey0, ex1, ey1 = extent
     per_u = (rx1 - rx0) / w
     min_size = 5 * per_u  # a tiny extent is still visible as a small square
     cx, cy = (ex0 + ex1) / 2, (ey0 + ey1) / 2
     ew, eh = max(ex1 - ex0, min_size), max(ey1 - ey0, min_size)
-    ax.add_patch(Rectangle((cx - ew / 2, cy - eh / 2), ew, eh, facecolor="none", edgecolor="#ffffff",
-                           linewidth=ctx.lw(3.2), zorder=5))
-    ax.add_patch(Rectangle((cx - ew / 2, cy - eh / 2), ew, eh, facecolor="none", edgecolor="#000000",
-                           linewidth=ctx.lw(1.6), zorder=6))
+    ax.add_patch(
+        Rectangle(
+            (cx - ew / 2, cy - eh / 2),
+            ew,
+            eh,
+            facecolor="none",
+            edgecolor="#ffffff",
+            linewidth=ctx.lw(3.2),
+            zorder=5,
+        )
+    )
+    ax.add_patch(
+        Rectangle(
+            (cx - ew / 2, cy - eh / 2),
+            ew,
+            eh,
+            facecolor="none",
+            edgecolor="#000000",
+            linewidth=ctx.lw(1.6),
+            zorder=6,
+        )
+    )
     return ax
 
 
@@ -1276,16 +1629,51 @@ def _draw_scalebar(page, panel: _Panel, ctx: _Ctx, side: str) -> tuple:
     lw_, lh = ctx.measure(label, 9.5)
     bx = mx + 10 if side == "left" else mx + mw - 10 - length - lw_ - 6
     by = my + mh - 12
-    page.add_patch(Rectangle((bx - 4, by - 10), length + lw_ + 14, 17, facecolor=(1, 1, 1, 0.8), edgecolor="none",
-                             zorder=20))
+    page.add_patch(
+        Rectangle(
+            (bx - 4, by - 10),
+            length + lw_ + 14,
+            17,
+            facecolor=(1, 1, 1, 0.8),
+            edgecolor="none",
+            zorder=20,
+        )
+    )
     half = length / 2
-    page.add_patch(Rectangle((bx, by - 1), half, 4, facecolor="#222222", edgecolor="#222222", linewidth=ctx.lw(0.8),
-                             zorder=21))
-    page.add_patch(Rectangle((bx + half, by - 1), half, 4, facecolor="#ffffff", edgecolor="#222222",
-                             linewidth=ctx.lw(0.8), zorder=21))
+    page.add_patch(
+        Rectangle(
+            (bx, by - 1),
+            half,
+            4,
+            facecolor="#222222",
+            edgecolor="#222222",
+            linewidth=ctx.lw(0.8),
+            zorder=21,
+        )
+    )
+    page.add_patch(
+        Rectangle(
+            (bx + half, by - 1),
+            half,
+            4,
+            facecolor="#ffffff",
+            edgecolor="#222222",
+            linewidth=ctx.lw(0.8),
+            zorder=21,
+        )
+    )
     _text(page, bx + length + 5, by + 1, label, 9.5, ctx, va="center", ha="left", zorder=22)
     return (bx - 4, by - 10, bx + length + lw_ + 10, by + 7), km, length
 
 
-__all__ = ["render_static", "StaticReport", "panel_times", "parse_bbox", "clean_text", "FORMATS", "DEFAULT_DPI",
-           "unit_style", "point_style"]
+__all__ = [
+    "DEFAULT_DPI",
+    "FORMATS",
+    "StaticReport",
+    "clean_text",
+    "panel_times",
+    "parse_bbox",
+    "point_style",
+    "render_static",
+    "unit_style",
+]

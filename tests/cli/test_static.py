@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 pytest.importorskip("matplotlib")
-from PIL import Image  # noqa: E402
+from PIL import Image
 
-from mapper.cli import cli  # noqa: E402
+from mapper.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
@@ -25,8 +25,25 @@ def _run(args, gz_dir, **kw):
 @pytest.fixture(scope="module")
 def example_png(small_gazetteer_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("static") / "qala.png"
-    r = _run(["static", str(EXAMPLE), "-o", str(out), "--width", "700", "--dpi", "120", "--tz", "Asia/Kabul",
-              "--at", "2021-07-07T18:00", "--title", "Qala-e-Naw, July 2021"], small_gazetteer_dir)
+    r = _run(
+        [
+            "static",
+            str(EXAMPLE),
+            "-o",
+            str(out),
+            "--width",
+            "700",
+            "--dpi",
+            "120",
+            "--tz",
+            "Asia/Kabul",
+            "--at",
+            "2021-07-07T18:00",
+            "--title",
+            "Qala-e-Naw, July 2021",
+        ],
+        small_gazetteer_dir,
+    )
     assert r.exit_code == 0, r.output
     return out, r
 
@@ -42,16 +59,40 @@ def test_static_writes_the_image_asked(example_png):
 
 def test_static_svg_matches_the_claims(small_gazetteer_dir, tmp_path):
     out = tmp_path / "q.svg"
-    r = _run(["-q", "static", str(EXAMPLE), "-o", str(out), "--tz", "Asia/Kabul", "--at", "2021-07-07T18:00"],
-             small_gazetteer_dir)
+    r = _run(
+        [
+            "-q",
+            "static",
+            str(EXAMPLE),
+            "-o",
+            str(out),
+            "--tz",
+            "Asia/Kabul",
+            "--at",
+            "2021-07-07T18:00",
+        ],
+        small_gazetteer_dir,
+    )
     assert r.exit_code == 0, r.output
     svg = out.read_text(encoding="utf-8")
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert "Reported control" in texts, "default title, as the interactive map"
     assert "Controlled by Taliban" in texts and "Controlled by Government" in texts
     # Place labels carry the same assessment as `conflictmap describe` for that time.
-    d = _run(["-q", "describe", str(EXAMPLE), "--tz", "Asia/Kabul", "--at", "2021-07-07T18:00", "--format", "json"],
-             small_gazetteer_dir)
+    d = _run(
+        [
+            "-q",
+            "describe",
+            str(EXAMPLE),
+            "--tz",
+            "Asia/Kabul",
+            "--at",
+            "2021-07-07T18:00",
+            "--format",
+            "json",
+        ],
+        small_gazetteer_dir,
+    )
     assert d.exit_code == 0, d.output
     places = json.loads(d.stdout)["places"]
     statuses = {p["name"]: p["status"] for p in places}
@@ -59,14 +100,29 @@ def test_static_svg_matches_the_claims(small_gazetteer_dir, tmp_path):
     for name, status in statuses.items():
         if status in ("disputed", "contested") and name != "Afghanistan":
             i = texts.index(name)
-            assert texts[i + 1] == status, (name, texts[i:i + 2])
+            assert texts[i + 1] == status, (name, texts[i : i + 2])
     assert "Places: GeoNames (geonames.org), CC BY 4.0" in " ".join(texts)
 
 
 def test_static_steps_extent_and_errors(small_gazetteer_dir, tmp_path):
     out = tmp_path / "strip.png"
-    r = _run(["static", str(EXAMPLE), "-o", str(out), "--steps", "2021-07-06T12:00,2021-07-07T18:00",
-              "--extent", "62,34,65,36.5", "--tz", "Asia/Kabul", "--dpi", "100"], small_gazetteer_dir)
+    r = _run(
+        [
+            "static",
+            str(EXAMPLE),
+            "-o",
+            str(out),
+            "--steps",
+            "2021-07-06T12:00,2021-07-07T18:00",
+            "--extent",
+            "62,34,65,36.5",
+            "--tz",
+            "Asia/Kabul",
+            "--dpi",
+            "100",
+        ],
+        small_gazetteer_dir,
+    )
     assert r.exit_code == 0, r.output
     assert "2 panels: 2021-07-06T07:30Z, 2021-07-07T13:30Z" in r.stderr
     assert Image.open(out).size[0] == 2 * (2 * 300 + 12 + 28)
@@ -74,38 +130,87 @@ def test_static_steps_extent_and_errors(small_gazetteer_dir, tmp_path):
     assert again.exit_code == 2 and "--overwrite" in again.output
     bad = _run(["static", str(EXAMPLE), "-o", str(tmp_path / "x.gif")], small_gazetteer_dir)
     assert bad.exit_code == 2 and ".png, .svg or .pdf" in bad.output
-    both = _run(["static", str(EXAMPLE), "-o", str(tmp_path / "y.png"), "--panels", "2", "--steps", "2021-07-06"],
-                small_gazetteer_dir)
+    both = _run(
+        [
+            "static",
+            str(EXAMPLE),
+            "-o",
+            str(tmp_path / "y.png"),
+            "--panels",
+            "2",
+            "--steps",
+            "2021-07-06",
+        ],
+        small_gazetteer_dir,
+    )
     assert both.exit_code == 2 and "not both" in both.output
-    box = _run(["static", str(EXAMPLE), "-o", str(tmp_path / "z.png"), "--extent", "1,2,3"], small_gazetteer_dir)
+    box = _run(
+        ["static", str(EXAMPLE), "-o", str(tmp_path / "z.png"), "--extent", "1,2,3"],
+        small_gazetteer_dir,
+    )
     assert box.exit_code == 2 and "expected 4" in box.output
-    place = _run(["static", str(EXAMPLE), "-o", str(tmp_path / "z.png"), "--extent", "Qqqxyzzy"], small_gazetteer_dir)
+    place = _run(
+        ["static", str(EXAMPLE), "-o", str(tmp_path / "z.png"), "--extent", "Qqqxyzzy"],
+        small_gazetteer_dir,
+    )
     assert place.exit_code == 2 and "not found" in place.output
-    step = _run(["static", str(EXAMPLE), "-o", str(tmp_path / "z.png"), "--steps", "2021-13-45"], small_gazetteer_dir)
+    step = _run(
+        ["static", str(EXAMPLE), "-o", str(tmp_path / "z.png"), "--steps", "2021-13-45"],
+        small_gazetteer_dir,
+    )
     assert step.exit_code == 2 and "2021-13-45" in step.output
     assert not (tmp_path / "z.png").exists()
 
 
 def test_static_extent_by_place_name(small_gazetteer_dir, tmp_path):
     out = tmp_path / "badghis.png"
-    r = _run(["static", str(EXAMPLE), "-o", str(out), "--extent", "Badghis", "--panels", "2", "--dpi", "100"],
-             small_gazetteer_dir)
+    r = _run(
+        [
+            "static",
+            str(EXAMPLE),
+            "-o",
+            str(out),
+            "--extent",
+            "Badghis",
+            "--panels",
+            "2",
+            "--dpi",
+            "100",
+        ],
+        small_gazetteer_dir,
+    )
     assert r.exit_code == 0, r.output
     assert "2 panels" in r.stderr and out.exists()
 
 
 def test_describe_text_and_short(small_gazetteer_dir):
-    r = _run(["-q", "describe", str(EXAMPLE), "--tz", "Asia/Kabul", "--at", "2021-07-07T18:00"], small_gazetteer_dir)
+    r = _run(
+        ["-q", "describe", str(EXAMPLE), "--tz", "Asia/Kabul", "--at", "2021-07-07T18:00"],
+        small_gazetteer_dir,
+    )
     assert r.exit_code == 0, r.output
     text = r.stdout
     assert text.startswith("As of 7 Jul 2021, 13:30 UTC (18:00 at UTC+04:30): Qala-e-Naw: disputed")
     assert "Afghan Defense Ministry (Facebook): controlled by Government" in text
     assert "captured" in text and "6 Jul 2021, afternoon" in text
-    s = _run(["-q", "describe", str(EXAMPLE), "--tz", "Asia/Kabul", "--at", "2021-07-07T18:00", "--format", "short"],
-             small_gazetteer_dir)
+    s = _run(
+        [
+            "-q",
+            "describe",
+            str(EXAMPLE),
+            "--tz",
+            "Asia/Kabul",
+            "--at",
+            "2021-07-07T18:00",
+            "--format",
+            "short",
+        ],
+        small_gazetteer_dir,
+    )
     assert s.stdout.strip() == (
         "As of 7 Jul 2021, 13:30 UTC (18:00 at UTC+04:30): Qala-e-Naw and Badghis disputed; Badakhshan, Kunduz "
-        "and Takhar contested; no current claim of control about Afghanistan (per the claims mapped).")
+        "and Takhar contested; no current claim of control about Afghanistan (per the claims mapped)."
+    )
     m = _run(["-q", "describe", str(EXAMPLE), "--max-claims", "2"], small_gazetteer_dir)
     assert re.search(r"and \d+ more current claims", m.stdout)
     bad = _run(["describe", str(EXAMPLE), "--at", "yesterday-ish"], small_gazetteer_dir)

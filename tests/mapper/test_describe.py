@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from map_samples import CITY, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts
+
 from mapper.describe import (
     CAVEAT,
     MapState,
@@ -40,11 +40,23 @@ def test_each_place_gets_the_timeline_assessment_and_its_current_claims(timeline
         for name in current:
             assert name in d.text
     city = by_name["Qala-e-Naw"]
-    assert '"war is raging"' in next(c.text for c in city.claims if c.claimant == "Defence Ministry")
+    assert '"war is raging"' in next(
+        c.text for c in city.claims if c.claimant == "Defence Ministry"
+    )
     # Later the ministry's own new claim supersedes it: the old one is no longer described.
     later = describe(timeline, datetime(2021, 7, 7, 12, 0, tzinfo=UTC))
-    mod = [c.text for p in later.places if p.name == "Qala-e-Naw" for c in p.claims if c.claimant == "Defence Ministry"]
-    assert len(mod) == 1 and mod[0].startswith("controlled by Government") and "war is raging" not in later.text
+    mod = [
+        c.text
+        for p in later.places
+        if p.name == "Qala-e-Naw"
+        for c in p.claims
+        if c.claimant == "Defence Ministry"
+    ]
+    assert (
+        len(mod) == 1
+        and mod[0].startswith("controlled by Government")
+        and "war is raging" not in later.text
+    )
     assert d.text.startswith("As of 7 Jul 2021, 06:00 UTC: ")
     assert d.text.endswith(CAVEAT)
 
@@ -99,13 +111,23 @@ def test_max_claims_counts_the_rest(timeline):
 
 
 def test_local_time_of_the_claims_is_shown_next_to_utc():
-    span = TimeSpan(datetime(2021, 7, 7, 14, tzinfo=KABUL), datetime(2021, 7, 7, 17, 59, tzinfo=KABUL), "daypart")
+    span = TimeSpan(
+        datetime(2021, 7, 7, 14, tzinfo=KABUL),
+        datetime(2021, 7, 7, 17, 59, tzinfo=KABUL),
+        "daypart",
+    )
     q = MapPlace("q", "Qala-e-Naw", "populated_place", "point", 34.98, 63.13)
-    tl = Timeline([(Claim("Qala-e-Naw", span, "contested", actor="Taliban", claimant="Governor"), "q")], {"q": q})
+    tl = Timeline(
+        [(Claim("Qala-e-Naw", span, "contested", actor="Taliban", claimant="Governor"), "q")],
+        {"q": q},
+    )
     assert local_offset_minutes(tl) == 270
     d = describe(tl, datetime(2021, 7, 7, 13, 30, tzinfo=UTC))
     assert d.as_of == "7 Jul 2021, 13:30 UTC (18:00 at UTC+04:30)"
-    assert d.short == "As of 7 Jul 2021, 13:30 UTC (18:00 at UTC+04:30): Qala-e-Naw contested (per the claims mapped)."
+    assert (
+        d.short
+        == "As of 7 Jul 2021, 13:30 UTC (18:00 at UTC+04:30): Qala-e-Naw contested (per the claims mapped)."
+    )
     assert "Governor: contested, involving Taliban" in d.text
     assert format_local(datetime(2021, 7, 7, 21, 0, tzinfo=UTC), -300) == "16:00 at UTC-05:00"
     assert as_of_label(datetime(2021, 7, 7, tzinfo=UTC)) == "7 Jul 2021, 00:00 UTC"
@@ -113,8 +135,14 @@ def test_local_time_of_the_claims_is_shown_next_to_utc():
 
 def test_denials_alone_say_nobody_is_known_to_hold_the_place():
     p = MapPlace("b", "Badghis", "admin1", "unit", 35.0, 63.7)
-    c = claim("Badghis", ts(2021, 7, 7, 4), "not_controlled", actor="Taliban", claimant="Security officials",
-              status_raw="denied")
+    c = claim(
+        "Badghis",
+        ts(2021, 7, 7, 4),
+        "not_controlled",
+        actor="Taliban",
+        claimant="Security officials",
+        status_raw="denied",
+    )
     d = describe(Timeline([(c, "b")], {"b": p}), datetime(2021, 7, 7, 5, tzinfo=UTC))
     assert "Badghis: no current claim of control (only denials)" in d.text
     assert 'Security officials: not controlled by Taliban ("denied"' in d.text

@@ -8,8 +8,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-
 from map_samples import badghis_children, badghis_places, qala_claims
+
 from mapper.describe import describe
 from mapper.render.embed import (
     EMBED_ROOT,
@@ -52,8 +52,13 @@ def page(tmp_path_factory):
 
 
 def test_snippet_has_titled_lazy_sandboxed_iframe_and_text_alternative():
-    s = embed_snippet("maps/q.html", title="Qala-e-Naw", description="As of 7 Jul: long text.",
-                      short="As of 7 Jul: short.", static_src="maps/q.png")
+    s = embed_snippet(
+        "maps/q.html",
+        title="Qala-e-Naw",
+        description="As of 7 Jul: long text.",
+        short="As of 7 Jul: short.",
+        static_src="maps/q.png",
+    )
     tags = _tags(s)
     iframe = next(a for t, a in tags if t == "iframe")
     assert iframe["src"] == "maps/q.html"
@@ -64,28 +69,44 @@ def test_snippet_has_titled_lazy_sandboxed_iframe_and_text_alternative():
     assert "allow-popups-to-escape-sandbox" in sandbox  # source links open outside the frame
     img = next(a for t, a in tags if t == "img")
     assert img["alt"] == "As of 7 Jul: short." and img["src"] == "maps/q.png"
-    assert re.search(r"<noscript>.*As of 7 Jul: long text\..*</noscript>", s, re.S)
-    assert re.search(r"<figcaption[^>]*>.*As of 7 Jul: short\..*</figcaption>", s, re.S)
+    assert re.search(r"<noscript>.*As of 7 Jul: long text\..*</noscript>", s, re.DOTALL)
+    assert re.search(r"<figcaption[^>]*>.*As of 7 Jul: short\..*</figcaption>", s, re.DOTALL)
     link = next(a for t, a in tags if t == "a")
     assert link["target"] == "_blank" and link["href"] == "maps/q.html"
 
 
 def test_snippet_escapes_every_text():
-    s = embed_snippet("q.html", title=HOSTILE, description=HOSTILE, short=HOSTILE, static_src="q.png")
+    s = embed_snippet(
+        "q.html", title=HOSTILE, description=HOSTILE, short=HOSTILE, static_src="q.png"
+    )
     assert "<script" not in s and "<img src=x" not in s
     tags = _tags(s)
-    assert {t for t, _ in tags} <= {"figure", "style", "div", "iframe", "noscript", "img", "p", "figcaption",
-                                     "strong", "details", "summary", "a"}
+    assert {t for t, _ in tags} <= {
+        "figure",
+        "style",
+        "div",
+        "iframe",
+        "noscript",
+        "img",
+        "p",
+        "figcaption",
+        "strong",
+        "details",
+        "summary",
+        "a",
+    }
     for _, attrs in tags:
         assert not any(k.startswith("on") for k in attrs)
     iframe = next(a for t, a in tags if t == "iframe")
-    assert iframe["title"] == "Interactive map: " + HOSTILE  # the parser unescapes: the text survived intact
+    assert (
+        iframe["title"] == "Interactive map: " + HOSTILE
+    )  # the parser unescapes: the text survived intact
     assert htmlmod.escape(HOSTILE) in s
 
 
 def test_snippet_css_touches_only_its_own_elements():
     s = embed_snippet("q.html", title="A", width="640", height=520)
-    css = re.search(r"<style>(.*?)</style>", s, re.S).group(1)
+    css = re.search(r"<style>(.*?)</style>", s, re.DOTALL).group(1)
     uid = re.search(r'<figure class="(cm-embed-[0-9a-f]{8})"', s).group(1)
     selectors = []
     for block in re.findall(r"([^{}]+)\{[^{}]*\}", re.sub(r"@(media|supports)[^{]*\{", "", css)):
@@ -103,13 +124,26 @@ def test_snippet_css_touches_only_its_own_elements():
 def test_sizes_are_validated(bad):
     with pytest.raises(EmbedError):
         css_width(bad)
-    assert css_width("100%") == "100%" and css_width(640) == "640px" and css_height("70vh") == "70vh"
+    assert (
+        css_width("100%") == "100%" and css_width(640) == "640px" and css_height("70vh") == "70vh"
+    )
     with pytest.raises(EmbedError):
         css_height("480px;position:fixed")
 
 
-@pytest.mark.parametrize("bad", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x",
-                                 "//evil.example/map.html", "vbscript:x", "file:///etc/passwd", "", "a\nb"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        "//evil.example/map.html",
+        "vbscript:x",
+        "file:///etc/passwd",
+        "",
+        "a\nb",
+    ],
+)
 def test_addresses_must_be_relative_or_http(bad):
     with pytest.raises(EmbedError):
         safe_src(bad)
@@ -142,11 +176,13 @@ def test_embed_mode_scopes_css_keeps_scripts_and_records_the_description(page, t
     path, text, tl = page
     d = describe(tl)
     out = make_embeddable(text, description=d)
-    scripts = lambda t: re.findall(r"<script>(.*?)</script>", t, re.S)  # noqa: E731
-    assert scripts(out) == scripts(text), "inline scripts are byte-identical (CSP hashes stay valid)"
+    scripts = lambda t: re.findall(r"<script>(.*?)</script>", t, re.DOTALL)
+    assert scripts(out) == scripts(text), (
+        "inline scripts are byte-identical (CSP hashes stay valid)"
+    )
     assert '<div id="cm-app" class="cm-embed">' in out
-    css = re.search(r"<style>(.*?)</style>", out, re.S).group(1)
-    css_no_comments = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.search(r"<style>(.*?)</style>", out, re.DOTALL).group(1)
+    css_no_comments = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     flat = re.sub(r"@(media|supports)[^{]*\{", "", css_no_comments)
     selectors = []
     for block in re.findall(r"([^{}]+)\{[^{}]*\}", flat):
@@ -156,7 +192,9 @@ def test_embed_mode_scopes_css_keeps_scripts_and_records_the_description(page, t
     assert not bad, bad[:5]
     assert "100vh" not in css_no_comments
     assert make_embeddable(out, description=d) == out, "idempotent"
-    meta = json.loads(re.search(r'id="conflictmap-metadata">(.*?)</script>', out, re.S).group(1))
+    meta = json.loads(
+        re.search(r'id="conflictmap-metadata">(.*?)</script>', out, re.DOTALL).group(1)
+    )
     assert meta["description"]["text"] == d.text
     p = tmp_path / "embed.html"
     p.write_text(out, encoding="utf-8")
@@ -174,7 +212,11 @@ def test_scope_css_handles_media_queries_and_drops_imports():
     @font-face { font-family: X; src: local(X) }"""
     out = scope_css(css, "#r")
     assert "@import" not in out
-    assert "#r { margin: 0 }" in out and "#r { font: 14px serif }" in out and "#r { display: flex }" in out
+    assert (
+        "#r { margin: 0 }" in out
+        and "#r { font: 14px serif }" in out
+        and "#r { display: flex }" in out
+    )
     assert "#r .a, #r .b > p { color: red }" in out
     assert "@media (max-width: 720px) {\n#r h1, #r #cm-panel { width: 100% }\n}" in out
     assert "@font-face { font-family: X; src: local(X) }" in out

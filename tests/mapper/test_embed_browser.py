@@ -17,8 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from map_samples import DISTRICTS, badghis_children, badghis_places, qala_claims
+
 from mapper.cli.serve import make_server
 from mapper.describe import MapState
 from mapper.render.embed import embed_snippet, make_embeddable
@@ -65,7 +65,9 @@ HOST_STYLES = """() => {
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+    )
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium not found (apt-get install chromium); real-browser tests need it")
     with sync_api.sync_playwright() as p:
@@ -96,7 +98,9 @@ def site(tmp_path_factory):
         static = "map.png"
     except ImportError:  # matplotlib missing: the snippet simply has no static image
         static = None
-    snippet = embed_snippet("map.html", title=TITLE, description=desc.text, short=desc.short, static_src=static)
+    snippet = embed_snippet(
+        "map.html", title=TITLE, description=desc.text, short=desc.short, static_src=static
+    )
     (folder / "article.html").write_text(ARTICLE.format(snippet=snippet), encoding="utf-8")
     (folder / "baseline.html").write_text(ARTICLE.format(snippet=""), encoding="utf-8")
     server = make_server(folder, 0)
@@ -135,7 +139,9 @@ def test_article_embeds_the_map_without_overflow_or_restyling(browser, site, wid
 
     ctx, page, outside, errors = _open(browser, base + "article.html", width, height)
     try:
-        assert page.evaluate(HOST_STYLES) == expected, "the snippet changed the host page's fonts or margins"
+        assert page.evaluate(HOST_STYLES) == expected, (
+            "the snippet changed the host page's fonts or margins"
+        )
         frame_el = page.locator("iframe")
         frame_el.scroll_into_view_if_needed()
         frame = frame_el.element_handle().content_frame()
@@ -147,7 +153,10 @@ def test_article_embeds_the_map_without_overflow_or_restyling(browser, site, wid
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         col_left, col_width = expected["beforeBox"]
         box = frame_el.bounding_box()
-        assert abs(box["x"] - col_left) <= 2 and abs(box["width"] - col_width) <= 2, (box, expected["beforeBox"])
+        assert abs(box["x"] - col_left) <= 2 and abs(box["width"] - col_width) <= 2, (
+            box,
+            expected["beforeBox"],
+        )
         if width <= 640:  # phones: a 3:4 map, at most 85% of the screen height
             assert abs(box["height"] - min(box["width"] * 4 / 3, 0.85 * height)) <= 3, box
         else:
@@ -157,18 +166,24 @@ def test_article_embeds_the_map_without_overflow_or_restyling(browser, site, wid
             overflow: document.documentElement.scrollWidth > window.innerWidth,
             w: window.innerWidth, app: document.getElementById('cm-app').getBoundingClientRect().width,
             embed: document.getElementById('cm-app').classList.contains('cm-embed')})""")
-        assert inner["embed"] and not inner["overflow"] and abs(inner["app"] - inner["w"]) <= 1, inner
+        assert inner["embed"] and not inner["overflow"] and abs(inner["app"] - inner["w"]) <= 1, (
+            inner
+        )
         # Controls are on screen and usable; at phone width they are touch-sized.
         buttons = frame.locator(".cm-buttons button")
         for i in range(buttons.count()):
             b = buttons.nth(i).bounding_box()
-            assert b and b["x"] >= box["x"] - 1 and b["x"] + b["width"] <= box["x"] + box["width"] + 1, b
+            assert (
+                b and b["x"] >= box["x"] - 1 and b["x"] + b["width"] <= box["x"] + box["width"] + 1
+            ), b
             if width <= 480:
                 assert b["height"] >= 32, b
         frame.locator("#cm-first").click()
         first = frame.evaluate("window.conflictmap.time()")
         frame.locator("#cm-next").click()
-        assert frame.evaluate("window.conflictmap.time()") > first, "the Next button moves the map in time"
+        assert frame.evaluate("window.conflictmap.time()") > first, (
+            "the Next button moves the map in time"
+        )
         # The caption carries the description; the page loaded nothing from elsewhere.
         caption = page.locator("figcaption").inner_text()
         assert desc.short in caption
@@ -183,7 +198,9 @@ def test_article_embeds_the_map_without_overflow_or_restyling(browser, site, wid
             .map(a => [a.href, a.target])""")
         assert all(target in ("_blank", "_top") for _, target in links), links
         if not any(href == "https://example.org/mod" for href, _ in links):
-            pytest.xfail("the map renders no source link: conflictmap.js declares `var URL = 12` (claim row index), "
-                         "which shadows window.URL, so safeUrl() always returns ''")
+            pytest.xfail(
+                "the map renders no source link: conflictmap.js declares `var URL = 12` (claim row index), "
+                "which shadows window.URL, so safeUrl() always returns ''"
+            )
     finally:
         ctx.close()

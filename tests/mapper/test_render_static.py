@@ -6,38 +6,56 @@ import io
 import math
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from shapely.geometry import box
 
 pytest.importorskip("matplotlib")
-from PIL import Image  # noqa: E402  (matplotlib brings pillow)
+from map_samples import (
+    DISTRICTS,
+    badghis_children,
+    badghis_places,
+    claim,
+    qala_claims,
+    ts,
+)
+from PIL import Image
 
-from map_samples import CITY, DISTRICTS, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts  # noqa: E402
-from mapper.describe import MapState  # noqa: E402
-from mapper.errors import OutputExists, RenderError  # noqa: E402
-from mapper.render.static import (  # noqa: E402
+from mapper.describe import MapState
+from mapper.errors import OutputExists, RenderError
+from mapper.render.static import (
     _nice_km,
     clean_text,
     panel_times,
     parse_bbox,
     render_static,
 )
-from mapper.timeline import MapPlace, Timeline  # noqa: E402
+from mapper.timeline import MapPlace, Timeline
 
 UTC = timezone.utc
 AFGHANISTAN = box(60.5, 29.4, 74.9, 38.5)
-ATTRIBUTION = ("Places: GeoNames (geonames.org), CC BY 4.0", "Boundaries: Natural Earth (naturalearthdata.com)")
+ATTRIBUTION = (
+    "Places: GeoNames (geonames.org), CC BY 4.0",
+    "Boundaries: Natural Earth (naturalearthdata.com)",
+)
 #: 7 Jul 2021 06:00 UTC: Taliban claims on the city and province, the Defence Ministry says fighting.
 T_DISPUTED = datetime(2021, 7, 7, 6, 0, tzinfo=UTC)
 
 
 def _state(claims=None, places=None, children=None, at=T_DISPUTED, title="Qala-e-Naw, July 2021"):
-    tl = Timeline(claims if claims is not None else qala_claims(), places or badghis_places(),
-                  children=badghis_children() if children is None else children)
-    return MapState.from_timeline(tl, at=at, title=title, basemap=[("Afghanistan", "country", AFGHANISTAN)],
-                                  attribution=ATTRIBUTION)
+    tl = Timeline(
+        claims if claims is not None else qala_claims(),
+        places or badghis_places(),
+        children=badghis_children() if children is None else children,
+    )
+    return MapState.from_timeline(
+        tl,
+        at=at,
+        title=title,
+        basemap=[("Afghanistan", "country", AFGHANISTAN)],
+        attribution=ATTRIBUTION,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +111,7 @@ def test_svg_keeps_text_as_text_with_title_legend_and_credits(svg_text):
     assert "Disputed: claims disagree" in texts and any(t.startswith("Contested") for t in texts)
     assert "Status as of" in texts and "7 Jul 2021, 06:00 UTC" in texts
     assert "Places: GeoNames (geonames.org), CC BY 4.0" in joined
-    assert re.search(r"^\d+(\.\d+)? km$", joined, re.M), "scale bar label"
+    assert re.search(r"^\d+(\.\d+)? km$", joined, re.MULTILINE), "scale bar label"
     # Labels of the places with claims.
     assert "Qala-e-Naw" in texts and "Badghis" in texts
     # No glyph outlines (svg.fonttype none), no scripts, no event handlers.
@@ -103,13 +121,17 @@ def test_svg_keeps_text_as_text_with_title_legend_and_credits(svg_text):
 
 
 def test_hostile_text_is_drawn_literally(tmp_path):
-    title = "Gains of $5 million$ <script>alert(1)</script> & \"more\"\x00\x1b"
+    title = 'Gains of $5 million$ <script>alert(1)</script> & "more"\x00\x1b'
     st = _state(title=title)
     buf = io.BytesIO()
-    render_static(st, buf, fmt="svg", width=600, dpi=100, subtitle="$\\alpha$ </text><svg onload=alert(1)>")
+    render_static(
+        st, buf, fmt="svg", width=600, dpi=100, subtitle="$\\alpha$ </text><svg onload=alert(1)>"
+    )
     svg = buf.getvalue().decode("utf-8")
     joined = " ".join(_texts(svg))  # long titles wrap onto several text elements
-    assert "Gains of $5 million$ <script>alert(1)</script> & \"more\"" in joined, "no mathtext, markup kept as text"
+    assert 'Gains of $5 million$ <script>alert(1)</script> & "more"' in joined, (
+        "no mathtext, markup kept as text"
+    )
     assert "$\\alpha$ </text><svg onload=alert(1)>" in joined
     assert "<script" not in svg and "<svg onload" not in svg
     assert clean_text("a\x00b\x1bc") == "a b c"
@@ -133,13 +155,48 @@ def test_contested_and_disputed_units_are_hatched_controlled_is_not():
     t = datetime(2021, 7, 7, 12, tzinfo=UTC)
     d = DISTRICTS
     claims = [
-        (claim("Ab Kamari", ts(2021, 7, 7, 10), "controlled", actor="Taliban", claimant="Taliban spokesman"), d[1]),
-        (claim("Ghormach", ts(2021, 7, 7, 10), "contested", actor="Taliban", claimant="Governor"), d[2]),
-        (claim("Jawand", ts(2021, 7, 7, 10), "controlled", actor="Taliban", claimant="Taliban spokesman"), d[3]),
-        (claim("Jawand", ts(2021, 7, 7, 11), "controlled", actor="Government", claimant="Defence Ministry"), d[3]),
+        (
+            claim(
+                "Ab Kamari",
+                ts(2021, 7, 7, 10),
+                "controlled",
+                actor="Taliban",
+                claimant="Taliban spokesman",
+            ),
+            d[1],
+        ),
+        (
+            claim(
+                "Ghormach", ts(2021, 7, 7, 10), "contested", actor="Taliban", claimant="Governor"
+            ),
+            d[2],
+        ),
+        (
+            claim(
+                "Jawand",
+                ts(2021, 7, 7, 10),
+                "controlled",
+                actor="Taliban",
+                claimant="Taliban spokesman",
+            ),
+            d[3],
+        ),
+        (
+            claim(
+                "Jawand",
+                ts(2021, 7, 7, 11),
+                "controlled",
+                actor="Government",
+                claimant="Defence Ministry",
+            ),
+            d[3],
+        ),
     ]
-    st = MapState.from_timeline(Timeline(claims, places, children=badghis_children()), at=t,
-                                basemap=[("Afghanistan", "country", AFGHANISTAN)])
+    st = MapState.from_timeline(
+        Timeline(claims, places, children=badghis_children()),
+        at=t,
+        basemap=[("Afghanistan", "country", AFGHANISTAN)],
+    )
     buf = io.BytesIO()
     report = render_static(st, buf, fmt="png", width=900, dpi=100, labels=False)
     img = Image.open(io.BytesIO(buf.getvalue()))
@@ -189,27 +246,49 @@ def test_labels_never_overlap_and_crowded_ones_are_hidden():
     # Twenty towns within a few km of each other: they cannot all be labelled.
     for i in range(20):
         key = f"town:{i}"
-        places[key] = MapPlace(key, f"Town number {i}", "populated_place", "point", 35.0 + 0.01 * (i % 5),
-                               63.5 + 0.012 * (i // 5))
-        claims.append((claim(f"Town number {i}", ts(2021, 7, 7, 10), "controlled", actor="Taliban",
-                             claimant="Taliban spokesman", row=i + 1), key))
-    st = MapState.from_timeline(Timeline(claims, places), at=datetime(2021, 7, 7, 12, tzinfo=UTC),
-                                basemap=[("Afghanistan", "country", AFGHANISTAN)])
+        places[key] = MapPlace(
+            key,
+            f"Town number {i}",
+            "populated_place",
+            "point",
+            35.0 + 0.01 * (i % 5),
+            63.5 + 0.012 * (i // 5),
+        )
+        claims.append(
+            (
+                claim(
+                    f"Town number {i}",
+                    ts(2021, 7, 7, 10),
+                    "controlled",
+                    actor="Taliban",
+                    claimant="Taliban spokesman",
+                    row=i + 1,
+                ),
+                key,
+            )
+        )
+    st = MapState.from_timeline(
+        Timeline(claims, places),
+        at=datetime(2021, 7, 7, 12, tzinfo=UTC),
+        basemap=[("Afghanistan", "country", AFGHANISTAN)],
+    )
     report = render_static(st, io.BytesIO(), fmt="png", width=600, dpi=100)
     boxes = report.label_boxes[0]
     assert report.labels_placed == len(boxes) >= 3
     assert report.labels_hidden >= 5
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a, b)
     mx0, my0, mx1, my1 = report.map_boxes[0]
     for b in boxes:
-        assert mx0 <= b[0] and b[2] <= mx1 and my0 <= b[1] and b[3] <= my1, "labels stay inside the map"
+        assert mx0 <= b[0] and b[2] <= mx1 and my0 <= b[1] and b[3] <= my1, (
+            "labels stay inside the map"
+        )
 
 
 def test_scale_bar_length_matches_ground_distance(state):
     report = render_static(state, io.BytesIO(), fmt="png", width=800, dpi=100)
-    (km, bar_px), = report.scalebar
+    ((km, bar_px),) = report.scalebar
     lon0, lat0, lon1, lat1 = report.extent
     # Ground distance across the map at the latitude of its (Mercator) centre.
     y0 = math.log(math.tan(math.pi / 4 + math.radians(lat0) / 2))
@@ -266,7 +345,9 @@ def test_panel_times_are_distinct_steps_ending_at_the_opening_time(state):
     assert times[0] == min(e.start for e in tl.entries)
     steps = set(tl.steps())
     assert all(t in steps for t in times)
-    assert panel_times(tl, 50) == sorted(set(panel_times(tl, 50)))  # never more than the distinct steps
+    assert panel_times(tl, 50) == sorted(
+        set(panel_times(tl, 50))
+    )  # never more than the distinct steps
     assert panel_times(Timeline([], {}), 3) == []
     with pytest.raises(ValueError):
         panel_times(tl, 0)
