@@ -55,6 +55,7 @@ CODE_PLACES = {
     "US": "United States", "U.S.": "United States", "U.S": "United States", "USA": "United States",
     "U.S.A.": "United States", "UK": "United Kingdom", "U.K.": "United Kingdom", "UAE": "United Arab Emirates",
     "DRC": "Democratic Republic of the Congo", "PRC": "China", "DPRK": "North Korea", "ROK": "South Korea",
+    "EU": "Europe",
 }
 
 #: Titles and roles before a personal name ("Governor Hessamuddin Shams").
@@ -101,3 +102,23 @@ taliban isis isil daesh hamas hezbollah
 
 #: Lower-case function words allowed inside a multi-word place name ("Bosnia and Herzegovina").
 INNER_FUNCTION_WORDS = frozenset("of and de del la le du da dos das des e i y al el ul ur on upon the am im an in".split())
+
+#: Postal-style abbreviations news agencies write after a town ("Richmond, Ky."): (admin1 name, country).
+ADMIN1_ABBREVIATIONS = {
+    "Ala.": ("Alabama", "US"), "Ariz.": ("Arizona", "US"), "Ark.": ("Arkansas", "US"), "Calif.": ("California", "US"),
+    "Colo.": ("Colorado", "US"), "Conn.": ("Connecticut", "US"), "Del.": ("Delaware", "US"), "Fla.": ("Florida", "US"),
+    "Ga.": ("Georgia", "US"), "Ill.": ("Illinois", "US"), "Ind.": ("Indiana", "US"), "Kan.": ("Kansas", "US"),
+    "Kans.": ("Kansas", "US"), "Ky.": ("Kentucky", "US"), "La.": ("Louisiana", "US"), "Md.": ("Maryland", "US"),
+    "Mass.": ("Massachusetts", "US"), "Mich.": ("Michigan", "US"), "Minn.": ("Minnesota", "US"),
+    "Miss.": ("Mississippi", "US"), "Mo.": ("Missouri", "US"), "Mont.": ("Montana", "US"), "Neb.": ("Nebraska", "US"),
+    "Nev.": ("Nevada", "US"), "N.H.": ("New Hampshire", "US"), "N.J.": ("New Jersey", "US"),
+    "N.M.": ("New Mexico", "US"), "N.Y.": ("New York", "US"), "N.C.": ("North Carolina", "US"),
+    "N.D.": ("North Dakota", "US"), "Okla.": ("Oklahoma", "US"), "Ore.": ("Oregon", "US"), "Pa.": ("Pennsylvania", "US"),
+    "R.I.": ("Rhode Island", "US"), "S.C.": ("South Carolina", "US"), "S.D.": ("South Dakota", "US"),
+    "Tenn.": ("Tennessee", "US"), "Tex.": ("Texas", "US"), "Vt.": ("Vermont", "US"), "Va.": ("Virginia", "US"),
+    "Wash.": ("Washington", "US"), "W.Va.": ("West Virginia", "US"), "W.Va": ("West Virginia", "US"),
+    "Wis.": ("Wisconsin", "US"), "Wyo.": ("Wyoming", "US"), "D.C.": ("District of Columbia", "US"),
+    "Ont.": ("Ontario", "CA"), "Que.": ("Quebec", "CA"), "Man.": ("Manitoba", "CA"), "Alta.": ("Alberta", "CA"),
+    "Sask.": ("Saskatchewan", "CA"), "B.C.": ("British Columbia", "CA"), "N.S.": ("Nova Scotia", "CA"),
+    "N.B.": ("New Brunswick", "CA"), "Nfld.": ("Newfoundland and Labrador", "CA"),
+}

@@ -44,15 +44,15 @@ log = logging.getLogger(__name__)
 # Scoring weights (named, so the ranking can be read and tuned in one place).
 W_PRIOR = 1.0
 W_COUNTRY = 0.45
-W_ADMIN1 = 0.35
+W_ADMIN1 = 0.45
 W_CONTAINER = 0.9
 W_KIND_HINT = 0.25
-W_PROXIMITY = 0.3
+W_PROXIMITY = 0.4
 PROXIMITY_KM = 300.0
 #: A name that is only an alternate of the place ("Liverpool" for a US town) ranks below primary names.
 ALTERNATE_NAME_PENALTY = 0.3
 #: A country called by its own name is almost always that country ("Egypt").
-COUNTRY_NAME_BONUS = 0.5
+COUNTRY_NAME_BONUS = 0.2
 #: Candidates per mention that are fetched from the gazetteer and scored.
 POOL_SIZE = 12
 #: Below this prior a one-word common English name needs a cue to count as a place.
@@ -87,9 +87,21 @@ _ADJECTIVE_RE = re.compile(
     + r")\b(?!['’]?s\b)(?![-\s]?(?:American|Americans)\b)"
 )
 #: Transliterated compounds ("Qala-e-Naw", "Pul-i-Khumri"): spelled many ways, matched by the resolver.
-_COMPOUND_RE = re.compile(r"\b[A-Z][\w’'‘]+(?:-(?:[a-z]{1,3}-)?[A-Z][\w’'‘]+|-(?:e|i|ye|yi|ul|al|el|ud|ad|o)-[\w’'‘]+)+\b")
+_COMPOUND_RE = re.compile(r"\b[A-Z][\w’'‘]+(?:-(?:e|i|ye|yi|ul|al|el|ud|ad|o|u)-[\w’'‘]+|-(?:e|i|ye)\s[A-Z][\w’'‘]+)+\b")
 #: Match quality below which a compound is not taken as the gazetteer's place.
 COMPOUND_MIN_QUALITY = 0.8
+_ABBREV_RE = re.compile(r"(?<![\w.])(" + "|".join(sorted((re.escape(a) for a in lx.ADMIN1_ABBREVIATIONS), key=len,
+                                                         reverse=True)) + r")(?![\w])")
+_DOTTED = re.compile(r"(?:^|\s)(?:[A-Z]\.){2,}$")
+_INNER_CAPS = re.compile(r"^(?!Mc|Mac|O['’])[A-Z]?[a-z]+[A-Z]")
+#: One-word names that are generic words: never a place when they are part of a longer capitalised name
+#: ("Central Park", "City Hall", "South Kilburn").
+GENERIC_WORDS = frozenset("""
+centre center central park city state states south north east west western eastern northern southern
+university college river street road avenue square hall national federal royal grand great new old upper
+lower saint mount lake bay island islands valley county district province region station airport bridge
+market beach harbour harbor port fort castle church village town heights hill hills point cape gate
+""".split())
 _CODE_RE = re.compile(r"(?<![\w.])(" + "|".join(sorted((re.escape(c) for c in lx.CODE_PLACES), key=len,
                                                       reverse=True)) + r")(?![\w])")
 
@@ -167,6 +179,8 @@ class Geoparser:
             s, e = offs[ns], offs[ne - 1] + 1
             while e < len(text) and text[e - 1] != text[e - 1].strip():  # never end on whitespace
                 e -= 1
+            if e < len(text) and text[e] == "." and _DOTTED.search(text[s:e + 1]):
+                e += 1  # "U.S." keeps its last period
             found.append((s, e, key))
         # Longest match wins; among equals the earliest.
         found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
@@ -177,15 +191,18 @@ class Geoparser:
             if any(a <= s < b for a, b in skip) or any(fs == s and fe == e for fs, fe, _ in found):
                 continue
             entries = self._fallback_entries(m.group(0), min_quality=COMPOUND_MIN_QUALITY)
+            occupied.append((s, e))  # an unknown compound ("Gilgit-Baltistan") is not its first part either
             if entries:
-                occupied.append((s, e))
                 taken.append(_Cand(s, e, normalize(m.group(0)), entries))
+        persons = _person_tokens(text)
         for s, e, key in found:
             if any(s < oe and os_ < e for os_, oe in occupied):
                 continue
             c = self._accept(text, s, e, key, skip)
             if c is None:
                 continue
+            if " " not in key and text[s:e] in persons and c.entries[0].prior < PERSON_OVERRIDE_PRIOR:
+                continue  # "Salah" after "Mohamed Salah" earlier in the document
             occupied.append((s, e))
             taken.append(c)
         if self.adjectives:
@@ -207,8 +224,12 @@ class Geoparser:
         for w in words:
             if not w[0].isupper() and w.lower() not in lx.INNER_FUNCTION_WORDS:
                 return None
-        if name.isupper() and len(name) <= 4 and name not in lx.CODE_PLACES:
-            return None
+        if name.isupper() and len(name) > 1 and name not in lx.CODE_PLACES:
+            # Shouted words ("TIGER") are not places, except a dateline ("KABUL: ...").
+            if not (re.match(r"^\s*[:—–-]", text[e:e + 3]) and (s == 0 or text[s - 1] == "\n")):
+                return None
+        if any(_INNER_CAPS.match(w) for w in words):
+            return None  # "IoT", "iPhone", "McGregor"-like tokens are brands and names
         entries = self.index.entries.get(key, ())
         if not entries:
             return None
@@ -234,6 +255,10 @@ class Geoparser:
         if re.match(r"^\s+(?:said|says|told|added|wrote|asked|noted|explained)\b", after) and best_prior < 0.7 \
                 and len(words) == 1:
             return None  # a person as subject of a speech verb
+        if len(words) == 1 and low in GENERIC_WORDS:
+            prev_cap = prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before)
+            if prev_cap or (nxt and nxt[0].isupper() and not re.match(r"^\s*[,.;:!?)\"”]", after)):
+                return None
         # A common English word needs evidence: not at sentence start, a cue, or a big place.
         if len(words) == 1 and low in COMMON_WORDS:
             at_start = bool(_SENTENCE_START.search(text[max(0, s - 4):s])) or s == 0
@@ -267,7 +292,22 @@ class Geoparser:
                 occupied.append((s, e))
                 kind = "country" if entries[0].kind == "country" else ""
                 out.append(_Cand(s, e, key, entries, kind, form))
+        for m in _ABBREV_RE.finditer(text):
+            s, e = m.start(1), m.end(1)
+            # Only right after "Town," ("Richmond, Ky."): elsewhere "Ind." or "Mass." mean other things.
+            if not re.search(r"[A-Z][\w.’'-]*,\s*$", text[max(0, s - 40):s]):
+                continue
+            if any(s < oe and os_ < e for os_, oe in occupied) or any(a <= s < b for a, b in skip):
+                continue
+            entries = self._admin1_entries(*lx.ADMIN1_ABBREVIATIONS[m.group(1)])
+            if entries:
+                occupied.append((s, e))
+                out.append(_Cand(s, e, normalize(lx.ADMIN1_ABBREVIATIONS[m.group(1)][0]), entries, "admin1", "code"))
         return out
+
+    def _admin1_entries(self, name: str, cc: str) -> tuple:
+        return tuple(e for e in self.index.entries.get(normalize(name), ()) if e.kind == "admin1"
+                     and e.country_code == cc)[:1]
 
     def _candidate_for_name(self, text, start, end, name) -> _Cand:
         key = normalize(name)
@@ -276,6 +316,9 @@ class Geoparser:
         if bare in lx.CODE_PLACES:
             key = normalize(lx.CODE_PLACES[bare])
             entries, form = self.index.entries.get(key, ()), "code"
+        elif bare in lx.ADMIN1_ABBREVIATIONS:
+            key = normalize(lx.ADMIN1_ABBREVIATIONS[bare][0])
+            entries, form = self._admin1_entries(*lx.ADMIN1_ABBREVIATIONS[bare]), "code"
         elif lx.ADJECTIVE_PLACES.get(bare):
             key = normalize(lx.ADJECTIVE_PLACES[bare])
             entries, form = self.index.entries.get(key, ()), "adjective"
@@ -335,19 +378,25 @@ class Geoparser:
         everyone = list(cands) + [c for c in (context or []) if not any(
             c.start < o.end and o.start < c.end for o in cands)]
         # Country weights: each mention votes for its candidates' countries by prior share.
-        country_w: dict = defaultdict(float)
+        # Each distinct name votes once, so one name repeated ten times does not decide alone.
+        votes: dict = {}
         admin1_names: set = set()
         for c in everyone:
-            if not c.entries:
+            if not c.entries or c.key in votes:
                 continue
             total = sum(e.prior for e in c.entries[:POOL_SIZE]) or 1.0
+            v: dict = defaultdict(float)
             for e in c.entries[:POOL_SIZE]:
                 if e.country_code:
-                    country_w[e.country_code] += e.prior / total
+                    v[e.country_code] += e.prior / total
+            votes[c.key] = v
             top = c.entries[0]
-            if top.kind in ("country", "admin1") and c.form == "name":
+            if top.kind in ("country", "admin1"):
                 admin1_names.add(top.place_id)
-        top_w = max(country_w.values()) if country_w else 1.0
+        all_w: dict = defaultdict(float)
+        for v in votes.values():
+            for cc, w in v.items():
+                all_w[cc] += w
         # Explicit containers: "X, Y" / "X, in the province of Y".
         container_of: dict = {}
         ordered = sorted(everyone, key=lambda c: c.start)
@@ -356,15 +405,28 @@ class Geoparser:
             if len(gap) <= 45 and _CONTAINER_AFTER.match(gap) and b.entries:
                 container_of[id(a)] = b
         # Round 1: prior + country + admin + container + kind hint.
+        weights_cache: dict = {}
+
+        def weights(c):
+            """Country weights from the *other* names of the document."""
+            hit = weights_cache.get(c.key)
+            if hit is None:
+                own = votes.get(c.key, {})
+                w = {cc: x - own.get(cc, 0.0) for cc, x in all_w.items()}
+                top = max(w.values()) if w else 0.0
+                hit = (w, top if top > 1e-9 else 1.0)
+                weights_cache[c.key] = hit
+            return hit
+
         chosen: dict = {}
         for c in everyone:
-            chosen[id(c)] = self._best(c, country_w, top_w, admin1_names, container_of.get(id(c)), None)
+            chosen[id(c)] = self._best(c, *weights(c), admin1_names, container_of.get(id(c)), None)
         # Round 2: add closeness to the other mentions' choices.
         points = [(id(c), ch[0]) for c in everyone if (ch := chosen[id(c)]) is not None and ch[0].lat is not None]
         out = []
         for c in cands:
             others = [(p.lat, p.lon) for cid, p in points if cid != id(c)]
-            best = self._best(c, country_w, top_w, admin1_names, container_of.get(id(c)), others)
+            best = self._best(c, *weights(c), admin1_names, container_of.get(id(c)), others)
             name = text[c.start:c.end]
             if best is None:
                 out.append(Mention(c.start, c.end, name, kind=c.kind_hint, place=None, score=0.0,
@@ -444,6 +506,28 @@ def _inside(p, q) -> bool:
     if q.kind in ("admin2", "admin3"):
         return p.admin2_id == q.id
     return False
+
+
+#: A one-word place also used as a person's name in the same document is kept only if this important.
+PERSON_OVERRIDE_PRIOR = 0.9
+_PERSON_RE = re.compile(
+    r"\b(?:(?:" + "|".join(sorted((t.capitalize() for t in lx.PERSON_TITLES if t.isalpha()), key=len, reverse=True))
+    + r")\.?\s+)?([A-Z][a-z]+(?:\s+[A-Z]\.)?)\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?\b(?=\s+(?:said|says|told|added|"
+    r"wrote|who|was|is|has|had|,|\())"
+)
+
+
+def _person_tokens(text: str) -> set:
+    """Surnames of people named in full ("Mohamed Salah said", "Abdul Aziz Bek, ..."), for the whole document."""
+    out = set()
+    if len(text) > 500_000:
+        return out
+    for m in _PERSON_RE.finditer(text):
+        out.update(g for g in m.groups()[1:] if g)
+    for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr|President|Governor|Minister|General|Gen|Senator|Sen|Mayor|"
+                         r"spokesman|spokeswoman|Judge)\.?\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?", text):
+        out.update(g for g in m.groups() if g)
+    return out
 
 
 def _prev_token(before: str) -> str:
