@@ -532,7 +532,11 @@ def prepare_state(
     keys = drawn_keys(timeline)
     bbox = pipeline._bbox(timeline.places[k] for k in keys)
     basemap = []
-    if bbox is not None:
+    if bbox is not None and hasattr(pipeline, "_basemap"):
+        # The interactive map's own outlines: countries, and provinces of the countries with claims.
+        countries = {timeline.places[k].country for k in keys if timeline.claims_for(k)}
+        basemap = list(pipeline._basemap(gazetteer, bbox, countries))
+    elif bbox is not None:
         try:
             for gp, geom in gazetteer.outlines(bbox, kinds=("country", "admin1")):
                 if geom is not None:

@@ -120,7 +120,9 @@ def command(map_file, width, height, static_png, src, static_src, title, claims,
     if static_png and not static_src:
         from pathlib import Path
 
-        if not Path(static_png).exists():
+        here = Path(static_png)
+        beside_map = Path(map_file).parent / static_png
+        if not here.exists() and not beside_map.exists():
             click.echo(
                 f"note: {static_png} does not exist yet; make it with `conflictmap static ... -o {static_png}`",
                 err=True,

@@ -59,6 +59,8 @@ DEFAULT_PIXEL_FACTOR = 2
 DEFAULT_DPI = 200
 MAX_PIXELS = 12_000  # per side: beyond this an image is a mistake, not a map
 MAX_PANELS = 8
+#: Time steps examined when choosing small-multiple panels (more are sampled evenly).
+MAX_PANEL_CANDIDATES = 400
 
 # Colours and styles shared with conflictmap.js / conflictmap.css.
 CONTESTED_DEFAULT = OKABE_ITO["orange"]
@@ -210,12 +212,14 @@ def parse_bbox(text: str) -> tuple:
 def panel_times(
     timeline, n: int, *, end: datetime | None = None, start: datetime | None = None
 ) -> list:
-    """``n`` instants for small multiples, evenly spread from the first claim to ``end``.
+    """Up to ``n`` instants for small multiples, from the first claim to ``end``, each a different state.
 
-    ``end`` defaults to the latest claim start (where the maps open). Each
-    instant is snapped to the last time step at or before it (a moment where
-    the state changes), so panels show distinct states when there are enough
-    steps; there are never more panels than distinct steps in the range.
+    ``end`` (default: the latest claim start, where the maps open) is always
+    the last panel. The others are the moments where the mapped state changes
+    (the assessment of some place differs from the step before), spread
+    evenly over the range when there are more such moments than panels. When
+    the claims only ever show fewer than ``n`` different states, fewer panels
+    are returned: two identical maps side by side would tell the reader nothing.
 
     Examples
     --------
@@ -231,23 +235,37 @@ def panel_times(
         return []
     if start > end:
         start = end
-    steps = [s for s in timeline.steps(start, end)]
-    if not steps:
+    steps = [t for t in timeline.steps(start, end) if t <= end]
+    if n == 1 or not steps:
         return [end]
-    if n == 1:
-        return [end]
-    span = end - start
-    targets = [start + span * (i / (n - 1)) for i in range(n)]
-    chosen: list = []
-    for t in targets:
-        i = step_index(steps, t)
-        while steps[i] in chosen and i + 1 < len(steps) and steps[i + 1] <= end:
-            i += 1
-        if steps[i] not in chosen:
-            chosen.append(steps[i])
-    if end not in chosen and (not chosen or chosen[-1] < end):
-        chosen[-1:] = [end] if len(chosen) >= n else chosen[-1:] + [end]
-    return sorted(set(chosen))[:n]
+    if len(steps) > MAX_PANEL_CANDIDATES:  # long timelines: sample the steps evenly
+        k = len(steps) / MAX_PANEL_CANDIDATES
+        steps = sorted({steps[int(i * k)] for i in range(MAX_PANEL_CANDIDATES)} | {steps[-1]})
+    keys = [k for k in timeline.places if timeline.claims_for(k)]
+
+    def signature(t):
+        return tuple((a.status, a.actor) for a in (timeline.state_at(k, t) for k in keys))
+
+    end_sig = signature(end)
+    changes, previous = [], None
+    for t in steps:
+        sig = signature(t)
+        if sig != previous and sig != end_sig:
+            changes.append((t, sig))
+        previous = sig
+    # Keep one moment per state run; a state equal to the end's is shown by the last panel.
+    distinct = []
+    for t, sig in changes:
+        if not distinct or distinct[-1][1] != sig:
+            distinct.append((t, sig))
+    moments = [t for t, _ in distinct]
+    if len(moments) > n - 1:
+        if n == 2:
+            moments = [moments[0]]
+        else:
+            idx = sorted({round(i * (len(moments) - 1) / (n - 2)) for i in range(n - 1)})
+            moments = [moments[i] for i in idx]
+    return sorted(set(moments) | {end})
 
 
 # ----------------------------------------------------------------------------------- styles

@@ -345,6 +345,13 @@ def test_panel_times_are_distinct_steps_ending_at_the_opening_time(state):
     assert times[0] == min(e.start for e in tl.entries)
     steps = set(tl.steps())
     assert all(t in steps for t in times)
+    # Neighbouring panels never show the same map.
+    keys = list(state.keys)
+    maps = [tuple((a.status, a.actor) for a in (tl.state_at(k, t) for k in keys)) for t in times]
+    assert all(a != b for a, b in zip(maps, maps[1:]))
+    # A timeline with one state only gives one panel, not copies of it.
+    one = Timeline([qala_claims()[1]], badghis_places())
+    assert len(panel_times(one, 4)) == 1
     assert panel_times(tl, 50) == sorted(
         set(panel_times(tl, 50))
     )  # never more than the distinct steps
