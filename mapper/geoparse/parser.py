@@ -49,6 +49,8 @@ W_CONTAINER = 0.9
 W_KIND_HINT = 0.25
 W_PROXIMITY = 0.4
 PROXIMITY_KM = 300.0
+#: Other places of the document used for the closeness term.
+MAX_CONTEXT_POINTS = 30
 #: A name that is only an alternate of the place ("Liverpool" for a US town) ranks below primary names.
 ALTERNATE_NAME_PENALTY = 0.3
 #: A country called by its own name is almost always that country ("Egypt").
@@ -422,10 +424,15 @@ class Geoparser:
         for c in everyone:
             chosen[id(c)] = self._best(c, *weights(c), admin1_names, container_of.get(id(c)), None)
         # Round 2: add closeness to the other mentions' choices.
-        points = [(id(c), ch[0]) for c in everyone if (ch := chosen[id(c)]) is not None and ch[0].lat is not None]
+        points = {}  # place id -> (lat, lon, keys naming it): one point per distinct place
+        for c in everyone:
+            ch = chosen[id(c)]
+            if ch is not None and ch[0].lat is not None:
+                entry = points.setdefault(ch[0].id, (ch[0].lat, ch[0].lon, set()))
+                entry[2].add(c.key)
         out = []
         for c in cands:
-            others = [(p.lat, p.lon) for cid, p in points if cid != id(c)]
+            others = [(la, lo) for la, lo, keys in points.values() if keys != {c.key}][:MAX_CONTEXT_POINTS]
             best = self._best(c, *weights(c), admin1_names, container_of.get(id(c)), others)
             name = text[c.start:c.end]
             if best is None:
@@ -472,7 +479,7 @@ class Geoparser:
                 elif c.kind_hint != "populated_place" and p.kind == "populated_place":
                     s -= W_KIND_HINT
             if others and p.lat is not None:
-                d = min(haversine_km(p.lat, p.lon, la, lo) for la, lo in others[:50])
+                d = min(haversine_km(p.lat, p.lon, la, lo) for la, lo in others)
                 s += W_PROXIMITY * math.exp(-d / PROXIMITY_KM)
             if best is None or s > best[1]:
                 best = (p, s)
