@@ -82,15 +82,15 @@ def _admin_codes(folder):
     a1, a2 = {}, {}
     if folder is None:
         return a1, a2
-    for line in open(Path(folder) / "admin1CodesASCII.txt", encoding="utf-8"):
-        code = line.split("\t", 1)[0]
-        cc, _, c1 = code.partition(".")
-        a1.setdefault(cc, []).append(c1)
-    for line in open(Path(folder) / "admin2Codes.txt", encoding="utf-8"):
-        code = line.split("\t", 1)[0]
-        parts = code.split(".")
-        if len(parts) == 3:
-            a2.setdefault((parts[0], parts[1]), []).append(parts[2])
+    with open(Path(folder) / "admin1CodesASCII.txt", encoding="utf-8") as fh:
+        for line in fh:
+            cc, _, c1 = line.split("\t", 1)[0].partition(".")
+            a1.setdefault(cc, []).append(c1)
+    with open(Path(folder) / "admin2Codes.txt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split("\t", 1)[0].split(".")
+            if len(parts) == 3:
+                a2.setdefault((parts[0], parts[1]), []).append(parts[2])
     return a1, a2
 
 

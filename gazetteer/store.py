@@ -140,7 +140,7 @@ def select_places(conn, where: str, params=()):
 #
 # Every add/remove runs in ONE transaction on a journaled connection (:func:`write_transaction`).
 
-import contextlib  # noqa: E402
+import contextlib
 
 #: Name flag of analyst aliases (build uses 0 primary, 1 alternate, 2 type words stripped).
 NAME_FLAG_ALIAS = 3
@@ -182,15 +182,15 @@ def ensure_source_schema(conn) -> None:
     if "source" not in cols:
         conn.execute("ALTER TABLE names ADD COLUMN source TEXT")
     for sql in (
-        "CREATE TABLE IF NOT EXISTS alt_geoms (pid INTEGER NOT NULL, source TEXT NOT NULL, wkb BLOB NOT NULL, "
-        "PRIMARY KEY (pid, source))",
-        "CREATE TABLE IF NOT EXISTS edits (source TEXT NOT NULL, pid INTEGER NOT NULL, field TEXT NOT NULL, "
-        "before, after, PRIMARY KEY (source, pid, field))",
-        "CREATE TABLE IF NOT EXISTS codes (code TEXT NOT NULL, pid INTEGER NOT NULL, source TEXT NOT NULL, "
-        "PRIMARY KEY (code, pid))",
+        ("CREATE TABLE IF NOT EXISTS alt_geoms (pid INTEGER NOT NULL, source TEXT NOT NULL, wkb BLOB NOT NULL, "
+         "PRIMARY KEY (pid, source))"),
+        ("CREATE TABLE IF NOT EXISTS edits (source TEXT NOT NULL, pid INTEGER NOT NULL, field TEXT NOT NULL, "
+         "before, after, PRIMARY KEY (source, pid, field))"),
+        ("CREATE TABLE IF NOT EXISTS codes (code TEXT NOT NULL, pid INTEGER NOT NULL, source TEXT NOT NULL, "
+         "PRIMARY KEY (code, pid))"),
         "CREATE TABLE IF NOT EXISTS notes (pid INTEGER NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS admin_codes (code TEXT PRIMARY KEY, name TEXT, asciiname TEXT, "
-        "geonameid INTEGER, source TEXT NOT NULL)",
+        ("CREATE TABLE IF NOT EXISTS admin_codes (code TEXT PRIMARY KEY, name TEXT, asciiname TEXT, "
+         "geonameid INTEGER, source TEXT NOT NULL)"),
         "CREATE INDEX IF NOT EXISTS places_source ON places(source)",
         "CREATE INDEX IF NOT EXISTS places_admin2 ON places(admin2_id)",
         "CREATE INDEX IF NOT EXISTS names_source ON names(source) WHERE source IS NOT NULL",

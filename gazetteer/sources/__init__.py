@@ -22,9 +22,9 @@ from gazetteer.sources._common import LoadReport, remove_source, summary
 
 __all__ = [
     "LoadReport",
+    "add_aliases",
     "add_boundaries",
     "add_geonames",
-    "add_aliases",
     "remove_source",
     "summary",
 ]

@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
 
 from gazetteer import store
 from gazetteer.errors import IndexNotBuilt, SourceDataError
@@ -94,7 +93,7 @@ def index_path(index) -> Path:
 def source_name(kind: str, path) -> str:
     """``kind:<file stem>``, the stem without archive/format suffixes (``boundaries:geoBoundaries-AFG-ADM2``)."""
     name = Path(str(path)).name
-    name = re.sub(r"(\.(zip|gz|txt|csv|tsv|geojson|json|gpkg|shp|fgb|parquet))+$", "", name, flags=re.I)
+    name = re.sub(r"(\.(zip|gz|txt|csv|tsv|geojson|json|gpkg|shp|fgb|parquet))+$", "", name, flags=re.IGNORECASE)
     return f"{kind}:{name}"
 
 
@@ -171,7 +170,7 @@ def strip_cc_prefix(code: str, cc: str) -> str:
     return code
 
 
-def optional(value) -> Optional[str]:
+def optional(value) -> str | None:
     if value is None:
         return None
     try:

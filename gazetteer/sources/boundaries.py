@@ -55,12 +55,18 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from gazetteer import store
 from gazetteer.errors import SourceDataError
 from gazetteer.normalize import clean_text
-from gazetteer.sources._common import Problems, index_path, optional, run_add, source_name, strip_cc_prefix
+from gazetteer.sources._common import (
+    Problems,
+    index_path,
+    optional,
+    run_add,
+    source_name,
+    strip_cc_prefix,
+)
 from gazetteer.sources._spatial import (
     NAMED_UNIT_IOU,
     SAME_NAME_SIMILARITY,
@@ -84,13 +90,13 @@ POINT_KINDS = ("populated_place", "other")
 class Schema:
     name: str  # a short label: geoboundaries, gadm, natural-earth, custom
     name_field: str
-    code_field: Optional[str] = None
-    id_code_field: Optional[str] = None  # stable per-unit id (shapeID, GID_n) when codes are not unique
+    code_field: str | None = None
+    id_code_field: str | None = None  # stable per-unit id (shapeID, GID_n) when codes are not unique
     alt_fields: tuple = ()
-    country_field: Optional[str] = None
+    country_field: str | None = None
     country_is_iso3: bool = False
-    parent_name_field: Optional[str] = None
-    level_field: Optional[str] = None
+    parent_name_field: str | None = None
+    level_field: str | None = None
     extra_codes: tuple = ()  # (field, code prefix)
 
 
@@ -99,11 +105,11 @@ class Record:
     line: int
     name: str
     alternates: list
-    code: Optional[str]
-    id_code: Optional[str]
-    cc: Optional[str]
+    code: str | None
+    id_code: str | None
+    cc: str | None
     geom: object
-    parent_name: Optional[str] = None
+    parent_name: str | None = None
     codes: list = field(default_factory=list)
 
 
@@ -198,7 +204,7 @@ def _metadata(path: Path) -> dict:
     return {}
 
 
-def _iso3_to_cc(value) -> Optional[str]:
+def _iso3_to_cc(value) -> str | None:
     import pycountry
 
     v = optional(value)
@@ -211,7 +217,7 @@ def _iso3_to_cc(value) -> Optional[str]:
     return c.alpha_2 if c else {"XKX": "XK"}.get(v)
 
 
-def _records(frame, schema: Schema, level: int, country: Optional[str], problems: Problems) -> list:
+def _records(frame, schema: Schema, level: int, country: str | None, problems: Problems) -> list:
     import shapely
 
     out = []
@@ -394,9 +400,9 @@ def _load(conn, out, src, records, level, problems, progress):
             if gi < 0 or p[6] != "populated_place":
                 continue
             pop_in[gi] += p[5] or 0
-            if name_similarity([new[gi].name], [p[1]]) >= SEAT_NAME_SIMILARITY:
-                if seat[gi] is None or (p[5] or 0) > (seat[gi][5] or 0):
-                    seat[gi] = p
+            better = seat[gi] is None or (p[5] or 0) > (seat[gi][5] or 0)
+            if better and name_similarity([new[gi].name], [p[1]]) >= SEAT_NAME_SIMILARITY:
+                seat[gi] = p
         new_ids = []
         for i, r in enumerate(new):
             code = codes[i] if unique_codes else (r.id_code or codes[i] or str(r.line))

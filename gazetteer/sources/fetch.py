@@ -32,7 +32,6 @@ import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
-from typing import Optional
 
 from gazetteer.errors import DownloadError, SourceDataError
 
@@ -107,7 +106,7 @@ def check_file(path: Path, expect: str, url: str = "") -> None:
 
 
 # ---------------------------------------------------------------------------- download
-def download(url: str, *, expect: Optional[str] = None, dest: Optional[Path] = None, cache=None, refresh=False,
+def download(url: str, *, expect: str | None = None, dest: Path | None = None, cache=None, refresh=False,
              progress=False, retries=RETRIES, backoff=BACKOFF_SECONDS, timeout=TIMEOUT_SECONDS,
              sleep=time.sleep) -> Path:
     """Fetch ``url`` into the cache (or ``dest``) and return the local path.
@@ -177,7 +176,7 @@ def _fetch_once(url: str, part: Path, *, progress: bool, timeout: float) -> None
 
 
 # ---------------------------------------------------------------------------- GeoNames
-def _base(url: Optional[str], env: str, default: str) -> str:
+def _base(url: str | None, env: str, default: str) -> str:
     b = url or os.environ.get(env) or default
     return b if b.endswith("/") else b + "/"
 

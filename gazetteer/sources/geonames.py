@@ -528,10 +528,11 @@ def _load_dump(conn, path, src, out, problems, *, progress=False, batch_size=BAT
 
 
 def _fix_forward_links(conn, src, loader):
-    """Clear admin ids that name no place (codes of units absent from the dump and the index)."""
-    for col, name_col in (("admin1_id", "admin1"), ("admin2_id", "admin2")):
+    """Clear admin ids that name no place (units named in the code tables but absent from the dump and
+    the index); the unit *name* stays, as the code table gave it."""
+    for col in ("admin1_id", "admin2_id"):
         conn.execute(
-            f"UPDATE places SET {col} = NULL, {name_col} = NULL WHERE source = ? AND {col} IS NOT NULL "
+            f"UPDATE places SET {col} = NULL WHERE source = ? AND {col} IS NOT NULL "
             f"AND {col} NOT IN (SELECT id FROM places)", (src,),
         )
 

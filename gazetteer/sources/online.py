@@ -15,9 +15,11 @@ Politeness and robustness
   Nominatim server, whose policy allows at most one request per second);
 * a User-Agent naming the tool (``conflictmap/<version>``; add a contact with
   ``$CONFLICTMAP_CONTACT``), as Nominatim's policy requires;
-* a configurable timeout; HTTP 429 waits for ``Retry-After`` (else an
-  exponential backoff) and retries, timeouts and 5xx retry with backoff, 401/403
-  stop online lookups for the rest of the run with one warning;
+* a configurable timeout; HTTP 429: geopy's default (requests) adapter already
+  retries twice honouring ``Retry-After``; when it gives up (``GeocoderRateLimited``)
+  this module waits ``Retry-After`` (else an exponential backoff) and tries up to
+  three more times; timeouts and 5xx retry with backoff; 401/403 stop online
+  lookups for the rest of the run with one warning;
 * a persistent cache (SQLite, ``online-geocode.sqlite`` in the cache folder) keyed
   by normalized query + provider + service URL + parameters, holding negative
   answers too, so a name is never asked twice (geopy has no cache: geopy#375).
@@ -38,7 +40,6 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from gazetteer.errors import OnlineGeocodingError
 from gazetteer.model import NOT_FOUND, RESOLVED, Candidate, Place, Resolution
@@ -88,7 +89,7 @@ class OnlineHit:
     lat: float
     lon: float
     kind: str
-    country_code: Optional[str]
+    country_code: str | None
     ref: str  # provider's own id (osm way123, geonames 1129867) or ""
     display: str
     raw: dict
@@ -119,7 +120,7 @@ class OnlineCache:
             return False, None
         return True, (OnlineHit(**json.loads(row[1])) if row[0] else None)
 
-    def put(self, key, provider, query, params, hit: Optional[OnlineHit]) -> None:
+    def put(self, key, provider, query, params, hit: OnlineHit | None) -> None:
         from dataclasses import asdict
 
         self._conn.execute(
@@ -209,10 +210,10 @@ class OnlineGeocoder:
         except TypeError as err:
             raise OnlineGeocodingError(f"cannot set up the {self.provider!r} geocoder: {err}") from err
 
-    def params(self, country: Optional[str]) -> dict:
+    def params(self, country: str | None) -> dict:
         return {"country": country or "", "language": self.language}
 
-    def lookup(self, query: str, *, country: Optional[str] = None) -> Optional[OnlineHit]:
+    def lookup(self, query: str, *, country: str | None = None) -> OnlineHit | None:
         """The provider's answer for ``query`` (cache first), or None."""
         query = clean_text(query)
         params = self.params(country)
@@ -225,6 +226,8 @@ class OnlineGeocoder:
             return hit
         if self.disabled:
             return None
+        from geopy.exc import GeopyError
+
         try:
             location = self._request(query, country)
         except OnlineGeocodingError as err:
@@ -232,7 +235,7 @@ class OnlineGeocoder:
             log.warning("%s; no more online lookups in this run", err)
             self.stats["failed"] += 1
             return None
-        except Exception as err:  # geopy errors after retries: the name stays not found, not cached
+        except (GeopyError, OSError, ValueError) as err:  # after retries: stays not found, not cached
             self.stats["failed"] += 1
             log.warning("online lookup of %r with %s failed: %s", query, self.provider, err)
             return None
@@ -279,7 +282,7 @@ class OnlineGeocoder:
                 self._sleep(self.backoff * 2 ** attempt)
         return None  # pragma: no cover
 
-    def _to_hit(self, query, location) -> Optional[OnlineHit]:
+    def _to_hit(self, query, location) -> OnlineHit | None:
         raw = dict(getattr(location, "raw", None) or {})
         lat, lon = float(location.latitude), float(location.longitude)  # geopy: (lat, lon)
         display = str(getattr(location, "address", "") or raw.get("display_name") or query)

@@ -99,6 +99,6 @@ def info(fmt, data_dir):
 
 
 # add / fetch / remove live in their own module (gazetteer sources, issue 4).
-from mapper.cli.gazetteer_sources import register as _register_sources  # noqa: E402
+from mapper.cli.gazetteer_sources import register as _register_sources
 
 _register_sources(command)
