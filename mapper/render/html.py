@@ -520,19 +520,26 @@ def render_html(
     ladder = [lv for lv in BASEMAP_LADDER if lv[0] >= span / 1500] or [BASEMAP_LADDER[-1]]
     if span / 1500 > BASEMAP_LADDER[-1][0]:
         ladder = [(round(span / 1500, 3), 2)]
+    # When the claims alone pass the budget, coarser outlines cannot bring the page under it:
+    # geometry keeps a moderate level instead of being ruined for nothing.
+    over = fixed + claims_bytes >= budget
+    if over:
+        ladder = ladder[:1]
+        actions.append(f"the page's code and claims alone take {(fixed + claims_bytes) / 1e6:.2f} MB, over the "
+                       f"{budget / 1e6:.1f} MB budget: claims are never dropped, geometry kept at moderate detail")
     for base_level in ladder:
         outlines = _encode_basemap(basemap, *base_level)
         base_bytes = len(script_json(outlines))
         if fixed + claims_bytes + base_bytes + finest_units <= budget:
             break
-    if base_level != ladder[0]:
+    if base_level != ladder[0] and outlines:
         actions.append(f"basemap outlines simplified to {base_level[0]} deg ({base_bytes / 1e3:,.0f} kB) to fit the "
                        f"{budget / 1e6:.1f} MB budget")
 
     # Estimate before writing: pick the finest simplification of the claimed units that fits the budget.
-    chosen = SIMPLIFY_LADDER[-1]
+    chosen = SIMPLIFY_LADDER[1] if over else SIMPLIFY_LADDER[-1]
     estimate = None
-    for tol, nd in SIMPLIFY_LADDER:
+    for tol, nd in (SIMPLIFY_LADDER[:2] if over else SIMPLIFY_LADDER):
         # Roughly: simplification keeps ~ (1 - 60 * tol) of the vertices of detailed boundaries.
         keep = max(0.05, 1.0 - 60 * tol) if unit_points > 5000 else 1.0
         per_pair = 2 * (nd + 4) + 3
@@ -542,7 +549,7 @@ def render_html(
             break
         estimate = est
     tol, nd = chosen
-    if chosen != SIMPLIFY_LADDER[0]:
+    if chosen != SIMPLIFY_LADDER[0] and not over:
         actions.append(
             f"geometry simplified to {tol} deg and {nd} decimals to fit the {budget / 1e6:.1f} MB budget "
             f"({unit_points:,} boundary vertices before)"
@@ -596,11 +603,8 @@ def render_html(
         metadata_json=script_json(meta),
     )
     size = len(html.encode("utf-8"))
-    if size > budget:
-        actions.append(
-            f"output is {size / 1e6:.2f} MB, over the {budget / 1e6:.1f} MB budget: claim text alone is "
-            f"{claims_bytes / 1e6:.2f} MB and is never dropped"
-        )
+    if size > budget and not over:
+        actions.append(f"output is {size / 1e6:.2f} MB, over the {budget / 1e6:.1f} MB budget")
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         # Written next to the target and renamed: a reader never sees half a page. open() (not

@@ -8,7 +8,7 @@ from html import unescape
 from datetime import datetime, timezone
 
 import pytest
-from shapely.geometry import Point, box
+from shapely.geometry import box
 
 from map_samples import CITY, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts
 from mapper.errors import OutputExists, RenderError
@@ -183,8 +183,16 @@ def test_metadata_block(timeline):
 
 
 def test_budget_simplifies_geometry_and_says_so():
-    # A detailed polygon: a circle with many vertices.
-    big = Point(63.5, 35.0).buffer(1.0, quad_segs=4000)
+    # A detailed boundary: 20,000 vertices with a jagged edge that fine simplification keeps.
+    import math
+    import random
+
+    from shapely.geometry import Polygon
+
+    rng = random.Random(3)
+    ring = [(63.5 + (1 + 0.02 * rng.random()) * math.cos(2 * math.pi * i / 20000),
+             35.0 + (1 + 0.02 * rng.random()) * math.sin(2 * math.pi * i / 20000)) for i in range(20000)]
+    big = Polygon(ring).buffer(0)
     places = {"u": MapPlace("u", "Big", "admin1", "unit", 35.0, 63.5, geometry=big)}
     tl = Timeline([(claim("Big", ts(2021, 7, 1), "controlled", actor="Taliban", claimant="a"), "u")], places)
     html_fine, fine = render_html(tl)
@@ -192,7 +200,17 @@ def test_budget_simplifies_geometry_and_says_so():
     assert small.bytes < fine.bytes
     assert small.tolerance > fine.tolerance
     assert any("simplified" in a for a in small.actions)
-    assert len(_data(html_small)["places"][0]["g"]["coordinates"][0]) < len(_data(html_fine)["places"][0]["g"]["coordinates"][0])
+    def vertices(html):
+        return len(re.findall(r"\[-?[\d.]+, ?-?[\d.]+\]", json.dumps(_data(html)["places"][0]["g"])))
+
+    assert vertices(html_small) < 0.8 * vertices(html_fine)
+
+
+def test_claims_over_budget_keep_moderate_geometry(timeline):
+    html, report = render_html(timeline, budget=50_000)  # less than Leaflet itself
+    assert report.tolerance == 0.002 and report.decimals == 4
+    assert any("claims are never dropped" in a for a in report.actions)
+    assert len(_data(html)["claims"]) == len(timeline.entries)
 
 
 def test_refuses_to_overwrite(tmp_path, timeline):
