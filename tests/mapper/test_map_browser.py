@@ -205,6 +205,26 @@ def test_popup_shows_quotes_in_time_order(browser, example):
         page.close()
 
 
+def test_popup_links_sources_and_archives(browser, sample):
+    tl, out = sample
+    page = Opened(browser, out, "#date=2021-07-07T12:00")
+    try:
+        pt = page.page.evaluate("window.conflictmap.pointOf('Qala-e-Naw', 'populated_place')")
+        page.page.mouse.click(pt["x"], pt["y"])
+        popup = page.page.locator(".leaflet-popup-content").last
+        popup.wait_for()
+        links = popup.locator("a")
+        hrefs = [a.get_attribute("href") for a in links.all()]
+        assert "https://example.org/mod" in hrefs
+        assert "https://web.archive.org/web/2021/https://example.org/mod" in hrefs
+        assert popup.locator("a", has_text="archived copy").count() == 1
+        for a in links.all():
+            assert a.get_attribute("rel") == "noopener noreferrer" and a.get_attribute("target") == "_blank"
+        page.assert_clean()
+    finally:
+        page.close()
+
+
 def test_hash_opens_the_map_at_that_time_and_follows_the_slider(browser, sample):
     tl, out = sample
     page = Opened(browser, out, "#date=2021-07-06T09:00")

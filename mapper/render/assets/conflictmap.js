@@ -29,7 +29,7 @@
   var SVGNS = 'http://www.w3.org/2000/svg';
   // Claim row layout (see html.py _Payload.build).
   var PL = 0, WHO = 1, ST = 2, ACT = 3, T0 = 4, T1 = 5, FROM = 6;
-  var LABEL = 7, RAW = 8, SCOPE = 9, QUOTE = 10, SRC = 11, URL = 12, ARCH = 13, ID = 14, FILE = 15,
+  var LABEL = 7, RAW = 8, SCOPE = 9, QUOTE = 10, SRC = 11, LINK = 12, ARCH = 13, ID = 14, FILE = 15,
       ROW = 16, PNAME = 17, NOTE = 18, SCOUNT = 19;
 
   var state = {
@@ -53,7 +53,7 @@
   function safeUrl(u) {
     if (typeof u !== 'string' || !u) { return ''; }
     try {
-      var parsed = new URL(u);
+      var parsed = new window.URL(u);
       return (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? parsed.href : '';
     } catch (err) { return ''; }
   }
@@ -485,7 +485,7 @@
     if (s[QUOTE]) { li.appendChild(el('blockquote', null, '\u201c' + s[QUOTE] + '\u201d')); }
     var sl = el('div', 'cm-src');
     sl.appendChild(el('span', null, 'Source: '));
-    sl.appendChild(txt(s, URL) ? link(txt(s, URL), txt(s, SRC) || txt(s, URL)) : el('span', null, txt(s, SRC) || 'not given'));
+    sl.appendChild(txt(s, LINK) ? link(txt(s, LINK), txt(s, SRC) || txt(s, LINK)) : el('span', null, txt(s, SRC) || 'not given'));
     if (txt(s, ARCH)) { sl.appendChild(el('span', null, ' \u00b7 ')); sl.appendChild(link(txt(s, ARCH), 'archived copy')); }
     var where = [];
     if (DATA.files[s[FILE]]) { where.push(DATA.files[s[FILE]] + (s[ROW] >= 0 ? ' row ' + s[ROW] : '')); }
@@ -615,6 +615,7 @@
     });
     return out;
   }
+  var openDetails = {};  // which "claims behind these numbers" lists the reader opened, kept across steps
   function renderCounts() {
     var box = document.getElementById('cm-counts');
     box.textContent = '';
@@ -644,21 +645,30 @@
       div.appendChild(ul);
       var det = el('details');
       det.appendChild(el('summary', null, 'places and claims behind these numbers'));
-      var list = el('ul');
-      c.lines.forEach(function (l) {
-        l.places.forEach(function (pi) {
-          var a = state.assessments[pi];
-          var li = el('li', null, P[pi].n + ': ' + l.label);
-          if (a.ids.length) {
-            li.appendChild(el('div', null, a.ids.map(function (ci) {
-              var s = src(ci), cc = C[ci];
-              return CL[cc[WHO]].name + ', ' + txt(s, LABEL) + (DATA.files[s[FILE]] ? ' (' + DATA.files[s[FILE]] + ' row ' + s[ROW] + ')' : '');
-            }).join('; ')));
-          }
-          list.appendChild(li);
+      var key = c.unit + '|' + c.level;
+      var fill = function () {  // built when opened: thousands of places would slow every step
+        if (det.querySelector('ul')) { return; }
+        var list = el('ul');
+        c.lines.forEach(function (l) {
+          l.places.forEach(function (pi) {
+            var a = state.assessments[pi];
+            var li = el('li', null, P[pi].n + ': ' + l.label);
+            if (a.ids.length) {
+              li.appendChild(el('div', null, a.ids.map(function (ci) {
+                var s = src(ci), cc = C[ci];
+                return CL[cc[WHO]].name + ', ' + txt(s, LABEL) + (DATA.files[s[FILE]] ? ' (' + DATA.files[s[FILE]] + ' row ' + s[ROW] + ')' : '');
+              }).join('; ')));
+            }
+            list.appendChild(li);
+          });
         });
+        det.appendChild(list);
+      };
+      det.addEventListener('toggle', function () {
+        openDetails[key] = det.open;
+        if (det.open) { fill(); }
       });
-      det.appendChild(list);
+      if (openDetails[key]) { det.open = true; fill(); }
       div.appendChild(det);
       box.appendChild(div);
     });
