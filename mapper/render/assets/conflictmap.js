@@ -932,6 +932,7 @@
     if (DATA.cluster) { updateClusters(); }
     declutter();
     document.getElementById('cm-asof').textContent = fmtTime(t);
+    slider.setAttribute('aria-valuetext', fmtTime(t));
     document.getElementById('cm-local').textContent = fmtLocal(t) ? '(' + fmtLocal(t) + ', the time zone of most claims)' : '';
     var cur = 0;
     state.assessments.forEach(function (a) { cur += a.ids.length; });
