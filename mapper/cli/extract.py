@@ -54,7 +54,8 @@ def command(articles, published, source, url, tz, no_gazetteer, max_chars, outpu
     if not no_gazetteer:
         from mapper.geoparse import Geoparser
 
-        geoparser = Geoparser(open_gazetteer(data_dir))
+        # Claims need recall: every place next to control language counts, so no span filter here.
+        geoparser = Geoparser(open_gazetteer(data_dir), filter_model=None)
     claims, failed = [], []
     for path in articles:
         try:

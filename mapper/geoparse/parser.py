@@ -141,9 +141,14 @@ class Geoparser:
     []
     """
 
-    def __init__(self, gz, *, adjectives: bool = True):
+    def __init__(self, gz, *, adjectives: bool = True, filter_model="default"):
         self.gz = gz
         self.adjectives = adjectives
+        if filter_model == "default":
+            from mapper.geoparse.filter_model import FilterModel
+
+            filter_model = FilterModel.default()
+        self.filter_model = filter_model
         self._index = None
         self._place_cache: dict = {}
         self._fallback_cache: dict = {}
@@ -172,7 +177,48 @@ class Geoparser:
 
     # ----------------------------------------------------------- recognition
     def candidates(self, text: str) -> list:
-        """Recognised spans with their candidate entries (unresolved), in text order."""
+        """Recognised spans with their candidate entries (unresolved), in text order.
+
+        The rules propose spans; the trained filter (when present) drops unlikely ones.
+        """
+        if self.filter_model is None:
+            return self._rule_candidates(text)
+        return [c for c, x in self.candidate_features(text) if c.form != "name" or self.filter_model.keep(x)]
+
+    def candidate_features(self, text: str) -> list:
+        """``[(candidate, feature vector)]`` for every span the rules propose (see :mod:`.filter_model`)."""
+        from mapper.geoparse.filter_model import span_features
+
+        cands = self._rule_candidates(text)
+        counts: dict = defaultdict(int)
+        for c in cands:
+            counts[c.key] += 1
+        votes: dict = defaultdict(float)
+        seen = set()
+        for c in cands:
+            if c.key in seen or not c.entries:
+                continue
+            seen.add(c.key)
+            total = sum(e.prior for e in c.entries[:POOL_SIZE]) or 1.0
+            for e in c.entries[:POOL_SIZE]:
+                if e.country_code:
+                    votes[e.country_code] += e.prior / total
+        top_vote = max(votes.values()) if votes else 1.0
+        lower_cache: dict = {}
+        out = []
+        for c in cands:
+            key = c.key
+            if key not in lower_cache:
+                lower_cache[key] = " " not in key and bool(re.search(r"(?<![\w])" + re.escape(key) + r"(?![\w])", text))
+            top = c.entries[0] if c.entries else None
+            share = votes.get(top.country_code, 0.0) / top_vote if top and top.country_code else 0.0
+            x = span_features(text, c.start, c.end, entries=c.entries, form=c.form,
+                              common=(" " not in key and key in COMMON_WORDS), doc_count=counts[key],
+                              lowercase_in_doc=lower_cache[key], country_share=share)
+            out.append((c, x))
+        return out
+
+    def _rule_candidates(self, text: str) -> list:
         index = self.index
         norm, offs = normalize_with_offsets(text)
         skip = _boilerplate_ranges(text)
