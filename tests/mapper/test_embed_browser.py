@@ -58,8 +58,11 @@ HOST_STYLES = """() => {
     return [s.fontFamily, s.fontSize, s.lineHeight, s.marginTop, s.marginRight, s.marginBottom, s.marginLeft,
             s.color, s.fontWeight]; };
   const r = (sel) => { const b = document.querySelector(sel).getBoundingClientRect(); return [b.left, b.width]; };
+  // main's margins are "auto": Chrome's getComputedStyle reports them as 0px or as their used width
+  // depending on its content, so main is compared by its box (where the margins put it) instead.
   return {body: pick('body'), h1: pick('#headline'), before: pick('#before'), after: pick('#after'),
-          main: pick('main'), mainBox: r('main'), beforeBox: r('#before'), afterBox: r('#after')};
+          mainFont: pick('main').slice(0, 3), mainBox: r('main'), h1Box: r('#headline'), beforeBox: r('#before'),
+          afterBox: r('#after')};
 }"""
 
 
@@ -134,20 +137,22 @@ def _open(browser, url, width, height):
 def test_article_embeds_the_map_without_overflow_or_restyling(browser, site, width, height):
     base, desc = site
     ctx0, baseline, _, _ = _open(browser, base + "baseline.html", width, height)
+    baseline.wait_for_timeout(300)
     expected = baseline.evaluate(HOST_STYLES)
     ctx0.close()
 
     ctx, page, outside, errors = _open(browser, base + "article.html", width, height)
     try:
-        assert page.evaluate(HOST_STYLES) == expected, (
-            "the snippet changed the host page's fonts or margins"
-        )
         frame_el = page.locator("iframe")
         frame_el.scroll_into_view_if_needed()
         frame = frame_el.element_handle().content_frame()
         frame.wait_for_selector("#cm-map.leaflet-container", timeout=15000)
         frame.wait_for_function("() => document.querySelectorAll('#cm-map path').length > 3")
         page.wait_for_timeout(300)
+        # Measured once the page has settled (Chrome may report auto margins as 0px mid-layout).
+        assert page.evaluate(HOST_STYLES) == expected, (
+            "the snippet changed the host page's fonts or margins"
+        )
 
         # No horizontal overflow, the map fills the column.
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -197,10 +202,6 @@ def test_article_embeds_the_map_without_overflow_or_restyling(browser, site, wid
             .filter(a => !a.getAttribute('href').startsWith('#'))   // Leaflet's zoom and close buttons
             .map(a => [a.href, a.target])""")
         assert all(target in ("_blank", "_top") for _, target in links), links
-        if not any(href == "https://example.org/mod" for href, _ in links):
-            pytest.xfail(
-                "the map renders no source link: conflictmap.js declares `var URL = 12` (claim row index), "
-                "which shadows window.URL, so safeUrl() always returns ''"
-            )
+        assert any(href == "https://example.org/mod" for href, _ in links), links
     finally:
         ctx.close()
