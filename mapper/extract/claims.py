@@ -281,9 +281,9 @@ def _subject_before(text: str, lo: int, verb_start: int, final: bool = False) ->
         cut = m.end()
     commas = [m.end() for m in re.finditer(r",", seg) if m.end() > cut and seg[m.end():].strip()]
     if commas:
-        after_last = seg[commas[-1]:]
+        after_last = seg[commas[-1]:].rstrip(" ,")
         whole_words = len(seg[cut:].split())
-        if final or whole_words > 14 or not _valid_claimant(_clean(seg[cut:])):
+        if final or whole_words > 14 or not _valid_claimant(_DETERMINER.sub("", _clean(seg[cut:]))):
             cut = commas[-1]
         elif len(after_last.split()) <= 4 and not re.match(r"^\s*(?:[A-Z][\w’'-]+\s*){1,4}$", after_last):
             cut = commas[-1]
