@@ -105,6 +105,7 @@ class RenderReport:
     clustered: bool
     seconds: float
     actions: tuple = ()
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -486,7 +487,7 @@ def render_html(
     -------
     (html text, RenderReport)
     """
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if view not in VIEWS:
         raise RenderError(f"view {view!r} is not one of {', '.join(VIEWS)}")
     if tiles not in TILES:
@@ -623,6 +624,7 @@ def render_html(
         path=str(output) if output is not None else None, bytes=size, estimated_bytes=estimate or size,
         budget=budget, places=len(payload.keys), claims=len(timeline.entries), steps=len(data["steps"]),
         tolerance=tol, decimals=nd, clustered=bool(data["cluster"]), seconds=seconds, actions=tuple(actions),
+        cpu_seconds=time.process_time() - c0,
     )
     for a in actions:
         log.info("render: %s", a)
