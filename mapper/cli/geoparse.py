@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from mapper.cli.options import data_dir_option, is_quiet, open_gazetteer
+from mapper.cli.options import country_option, data_dir_option, is_quiet, open_gazetteer
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +92,11 @@ def _table_rows(result: dict) -> list:
                                                 "(offsets of HTML inputs refer to the extracted text).")
 @click.option("--max-chars", type=click.IntRange(1000, None), default=2_000_000, show_default=True,
               help="Refuse text/HTML articles longer than this.")
+@click.option("--no-filter", is_flag=True, help="Keep every span the rules accept (skip the trained span filter): "
+                                               "more recall, less precision.")
+@country_option
 @data_dir_option
-def command(inputs, fmt, resolve_only, with_text, max_chars, data_dir):
+def command(inputs, fmt, resolve_only, with_text, max_chars, no_filter, country, data_dir):
     """Find place names in INPUTS and resolve them in context.
 
     INPUTS are text or HTML files, '-' (stdin), or JSON Lines files of documents
@@ -112,7 +115,7 @@ def command(inputs, fmt, resolve_only, with_text, max_chars, data_dir):
     from mapper.geoparse import Geoparser, geoparse_documents
 
     gz = open_gazetteer(data_dir)
-    geoparser = Geoparser(gz)
+    geoparser = Geoparser(gz, country=country, **({"filter_model": None} if no_filter else {}))
     problems: list = []
     out = sys.stdout
     first = True

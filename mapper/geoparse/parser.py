@@ -53,6 +53,8 @@ PROXIMITY_KM = 300.0
 MAX_CONTEXT_POINTS = 30
 #: A name that is only an alternate of the place ("Liverpool" for a US town) ranks below primary names.
 ALTERNATE_NAME_PENALTY = 0.3
+#: A --country hint counts as this many names of the document pointing to that country.
+COUNTRY_HINT_VOTES = 3.0
 #: A country called by its own name is almost always that country ("Egypt").
 COUNTRY_NAME_BONUS = 0.2
 #: Candidates per mention that are fetched from the gazetteer and scored.
@@ -131,6 +133,10 @@ class Geoparser:
     adjectives : bool
         Report nationality adjectives ("Russian") as mentions of their country,
         as the standard corpora annotate them.
+    filter_model : FilterModel, "default" or None
+        The trained span filter (:mod:`.filter_model`); None keeps every span the rules accept.
+    country : str, optional
+        Prefer places in this country (ISO code or name), e.g. "AF".
 
     Examples
     --------
@@ -141,9 +147,10 @@ class Geoparser:
     []
     """
 
-    def __init__(self, gz, *, adjectives: bool = True, filter_model="default"):
+    def __init__(self, gz, *, adjectives: bool = True, filter_model="default", country: Optional[str] = None):
         self.gz = gz
         self.adjectives = adjectives
+        self.country = gz.country_code(country) if country else None
         if filter_model == "default":
             from mapper.geoparse.filter_model import FilterModel
 
@@ -445,6 +452,8 @@ class Geoparser:
         for v in votes.values():
             for cc, w in v.items():
                 all_w[cc] += w
+        if self.country:
+            all_w[self.country] += COUNTRY_HINT_VOTES
         # Explicit containers: "X, Y" / "X, in the province of Y".
         container_of: dict = {}
         ordered = sorted(everyone, key=lambda c: c.start)

@@ -82,3 +82,12 @@ def test_json_list(tmp_path, run):
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert [d["id"] for d in data] == [1, 2] and data[0]["text"] == TEXT and data[1]["toponyms"] == []
+
+
+def test_country_hint_and_no_filter(tmp_path, run):
+    p = tmp_path / "a.txt"
+    p.write_text("Reinforcements reached Fayzabad.", encoding="utf-8")  # two Afghan Fayzabads, and others
+    r = run([str(p), "--country", "AF", "--no-filter"])
+    assert r.exit_code == 0, r.output
+    (t,) = json.loads(r.stdout)["toponyms"]
+    assert t["name"] == "Fayzabad" and 29 < t["lat"] < 39 and 60 < t["lon"] < 75
