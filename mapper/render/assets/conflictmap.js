@@ -1019,6 +1019,16 @@
       }
       return null;
     },
+    zoomTo: function (name) {
+      for (var i = 0; i < P.length; i++) {
+        if (P[i].n === name && layers[i]) {
+          if (layers[i].getBounds) { map.fitBounds(layers[i].getBounds(), {padding: [30, 30], animate: false}); }
+          else { map.setView(P[i].ll, 10, {animate: false}); }
+          return true;
+        }
+      }
+      return false;
+    },
     openPlace: function (name) {
       for (var i = 0; i < P.length; i++) { if (P[i].n === name && layers[i]) { openPopup(i); return true; } }
       return false;
