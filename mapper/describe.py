@@ -25,7 +25,6 @@ As of 7 Jul 2021, 07:30 UTC (12:00 at UTC+04:30): Qala-e-Naw (town or city, Badg
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -483,76 +482,15 @@ def prepare_state(
     ClaimsFileError, UnresolvedPlaces, MapperError
         As :func:`mapper.pipeline.build_map` (bad files; ``strict`` problems; bad times).
     """
-    from mapper import pipeline
-    from mapper.actors import Actors
-    from mapper.claims_io import read_claims
-    from mapper.errors import MapperError, UnresolvedPlaces
+    from mapper.pipeline import prepare_map
 
-    if isinstance(claim_paths, (str, os.PathLike)) or hasattr(claim_paths, "read"):
-        claim_paths = [claim_paths]
-    claim_paths = list(claim_paths)
-    if actors is None:
-        actors = Actors.default()
-    elif not isinstance(actors, Actors):
-        actors = Actors.load(actors)
-    win = pipeline._window(window)
-    at_t = pipeline._parse_when(at, tz=tz)
-    from_t = pipeline._parse_when(t_from, tz=tz)
-    to_t = pipeline._parse_when(t_to, end=True, tz=tz)
-    if from_t and to_t and from_t > to_t:
-        raise MapperError(f"--from {t_from} is after --to {t_to}; give the earlier time first")
-
-    claims, load = read_claims(claim_paths, tz=tz, strict=strict)
-    resolver = pipeline._Resolver(gazetteer)
-    placed, unresolved = [], []
-    for claim in claims:
-        key, problem = resolver.resolve(claim)
-        if problem is not None:
-            unresolved.append(problem)
-        if key is not None:
-            placed.append((claim, key))
-    if strict and unresolved:
-        raise UnresolvedPlaces(
-            f"{len(unresolved)} claim(s) with places not linked to the gazetteer (strict mode); first: {unresolved[0]}. "
-            "Add country/admin1 columns or a place_id, or drop --strict to map the rest",
-            unresolved=unresolved,
-        )
-    # Town labels follow the claims' spelling, as in the interactive map.
-    from dataclasses import replace
-
-    for key, names in resolver.names.items():
-        p = resolver.places[key]
-        if p.kind not in ("admin1", "admin2", "admin3", "country") and names:
-            written = names.most_common(1)[0][0]
-            if written and written != p.name:
-                resolver.places[key] = replace(p, name=written)
-    children = resolver.load_districts({k for _, k in placed})
-    timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children)
-
+    prep = prepare_map(
+        claim_paths, gazetteer=gazetteer, at=at, t_from=t_from, t_to=t_to, window=window, actors=actors,
+        strict=strict, tz=tz,
+    )
+    timeline, opens, from_t, to_t = prep.timeline, prep.opens, prep.t_from, prep.t_to
+    load, unresolved, basemap, attribution = prep.load, prep.unresolved, prep.basemap, prep.attribution
     keys = drawn_keys(timeline)
-    bbox = pipeline._bbox(timeline.places[k] for k in keys)
-    basemap = []
-    if bbox is not None and hasattr(pipeline, "_basemap"):
-        # The interactive map's own outlines: countries, and provinces of the countries with claims.
-        countries = {timeline.places[k].country for k in keys if timeline.claims_for(k)}
-        basemap = list(pipeline._basemap(gazetteer, bbox, countries))
-    elif bbox is not None:
-        try:
-            for gp, geom in gazetteer.outlines(bbox, kinds=("country", "admin1")):
-                if geom is not None:
-                    basemap.append((gp.name, gp.kind, geom))
-        except Exception as err:  # the basemap is context; the claims are still drawn
-            log.warning("no basemap outlines from the gazetteer: %s", err)
-    try:
-        attribution = tuple(gazetteer.attribution())
-    except Exception as err:
-        log.warning("gazetteer attribution unavailable: %s", err)
-        attribution = ()
-    opens = at_t or timeline.default_time()
-    if opens is not None and from_t and opens < from_t:
-        opens = from_t
-    if opens is not None and to_t and opens > to_t:
-        opens = to_t
     return MapState(
         timeline=timeline,
         at=opens,

@@ -464,6 +464,114 @@ def write_unresolved(unresolved: Sequence[UnresolvedClaim], path) -> int:
     return len(unresolved)
 
 
+@dataclass(frozen=True)
+class PreparedMap:
+    """Claims read, resolved and turned into a timeline: what every renderer starts from.
+
+    ``opens`` is the instant maps open at (``at`` or the latest claim start, clamped to
+    ``t_from``/``t_to``); ``basemap`` holds ``(name, kind, geometry)`` outlines around the data.
+    """
+
+    claims: tuple
+    load: object
+    placed: tuple  # (Claim, place key)
+    unresolved: tuple
+    timeline: Timeline
+    basemap: tuple
+    attribution: tuple
+    gazetteer_sources: tuple
+    opens: Optional[datetime]
+    t_from: Optional[datetime]
+    t_to: Optional[datetime]
+    window: Optional[timedelta]
+    actors: Actors
+
+
+def prepare_map(
+    claim_paths,
+    *,
+    gazetteer,
+    at=None,
+    t_from=None,
+    t_to=None,
+    window=None,
+    actors: Union[Actors, str, os.PathLike, None] = None,
+    strict: bool = False,
+    tz=None,
+) -> PreparedMap:
+    """Read claims, resolve their places and build the timeline (no output written).
+
+    The one code path behind :func:`build_map`, the static map and the plain-language
+    description, so all of them show the same places, states and credits.
+
+    Raises
+    ------
+    ClaimsFileError, UnresolvedPlaces, MapperError
+        Bad files (``strict``: the first bad row), unresolved places in ``strict`` mode,
+        bad times or a ``t_from`` after ``t_to``.
+    """
+    from mapper.claims_io import read_claims
+
+    if isinstance(claim_paths, (str, os.PathLike)) or hasattr(claim_paths, "read"):
+        claim_paths = [claim_paths]
+    claim_paths = list(claim_paths)
+    if actors is None:
+        actors = Actors.default()
+    elif not isinstance(actors, Actors):
+        actors = Actors.load(actors)
+    win = _window(window)
+    at_t, from_t, to_t = _parse_when(at, tz=tz), _parse_when(t_from, tz=tz), _parse_when(t_to, end=True, tz=tz)
+    if from_t and to_t and from_t > to_t:
+        raise MapperError(f"--from {t_from} is after --to {t_to}; give the earlier time first")
+
+    claims, load = read_claims(claim_paths, tz=tz, strict=strict)
+    resolver = _Resolver(gazetteer)
+    placed, unresolved = [], []
+    for claim in claims:
+        key, problem = resolver.resolve(claim)
+        if problem is not None:
+            unresolved.append(problem)
+        if key is not None:
+            placed.append((claim, key))
+    if strict and unresolved:
+        raise UnresolvedPlaces(
+            f"{len(unresolved)} claim(s) with places not linked to the gazetteer (strict mode); first: {unresolved[0]}. "
+            "Add country/admin1 columns or a place_id, or drop --strict to map the rest",
+            unresolved=unresolved,
+        )
+    # Labels of towns follow the spelling of the claims; admin units keep the gazetteer name.
+    for key, names in resolver.names.items():
+        p = resolver.places[key]
+        if p.kind not in ("admin1", "admin2", "admin3", "country") and names:
+            written = names.most_common(1)[0][0]
+            if written and written != p.name:
+                from dataclasses import replace
+
+                note = (p.note + " " if p.note else "") + (f"Gazetteer name: {p.name}." if p.gazetteer_id else "")
+                resolver.places[key] = replace(p, name=written, note=note.strip())
+    children = resolver.load_districts({k for _, k in placed})
+    timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children)
+
+    bbox = _bbox(resolver.places[k] for k in {k for _, k in placed} | {c for v in children.values() for c in v})
+    basemap = _basemap(gazetteer, bbox, {resolver.places[k].country for _, k in placed}) if bbox else []
+    try:
+        attribution = list(gazetteer.attribution())
+        gz_sources = list(gazetteer.sources())
+    except Exception as err:
+        log.warning("gazetteer attribution unavailable: %s", err)
+        attribution, gz_sources = [], []
+    opens = at_t or timeline.default_time()
+    if opens is not None and from_t and opens < from_t:
+        opens = from_t
+    if opens is not None and to_t and opens > to_t:
+        opens = to_t
+    return PreparedMap(
+        claims=tuple(claims), load=load, placed=tuple(placed), unresolved=tuple(unresolved),
+        timeline=timeline, basemap=tuple(basemap), attribution=tuple(attribution),
+        gazetteer_sources=tuple(gz_sources), opens=opens, t_from=from_t, t_to=to_t, window=win, actors=actors,
+    )
+
+
 def build_map(
     claim_paths,
     *,
@@ -521,7 +629,6 @@ def build_map(
     import time
 
     from mapper import __version__
-    from mapper.claims_io import read_claims
     from mapper.render.html import DEFAULT_BUDGET, render_html
 
     t0 = time.perf_counter()
@@ -533,53 +640,15 @@ def build_map(
     if isinstance(claim_paths, (str, os.PathLike)) or hasattr(claim_paths, "read"):
         claim_paths = [claim_paths]
     claim_paths = list(claim_paths)
-    if actors is None:
-        actors = Actors.default()
-    elif not isinstance(actors, Actors):
-        actors = Actors.load(actors)
-    win = _window(window)
-    at_t, from_t, to_t = _parse_when(at, tz=tz), _parse_when(t_from, tz=tz), _parse_when(t_to, end=True, tz=tz)
-    if from_t and to_t and from_t > to_t:
-        raise MapperError(f"--from {t_from} is after --to {t_to}; give the earlier time first")
-
     files, inputs_sha = _hash_inputs(claim_paths)
-    claims, load = read_claims(claim_paths, tz=tz, strict=strict)
-
-    resolver = _Resolver(gazetteer)
-    placed, unresolved = [], []
-    for claim in claims:
-        key, problem = resolver.resolve(claim)
-        if problem is not None:
-            unresolved.append(problem)
-        if key is not None:
-            placed.append((claim, key))
-    if strict and unresolved:
-        raise UnresolvedPlaces(
-            f"{len(unresolved)} claim(s) with places not linked to the gazetteer (strict mode); first: {unresolved[0]}. "
-            "Add country/admin1 columns or a place_id, or drop --strict to map the rest",
-            unresolved=unresolved,
-        )
-    # Labels of towns follow the spelling of the claims; admin units keep the gazetteer name.
-    for key, names in resolver.names.items():
-        p = resolver.places[key]
-        if p.kind not in ("admin1", "admin2", "admin3", "country") and names:
-            written = names.most_common(1)[0][0]
-            if written and written != p.name:
-                from dataclasses import replace
-
-                note = (p.note + " " if p.note else "") + (f"Gazetteer name: {p.name}." if p.gazetteer_id else "")
-                resolver.places[key] = replace(p, name=written, note=note.strip())
-    children = resolver.load_districts({k for _, k in placed})
-    timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children)
-
-    bbox = _bbox(resolver.places[k] for k in {k for _, k in placed} | {c for v in children.values() for c in v})
-    basemap = _basemap(gazetteer, bbox, {resolver.places[k].country for _, k in placed}) if bbox else []
-    try:
-        attribution = list(gazetteer.attribution())
-        gz_sources = list(gazetteer.sources())
-    except Exception as err:
-        log.warning("gazetteer attribution unavailable: %s", err)
-        attribution, gz_sources = [], []
+    prep = prepare_map(
+        claim_paths, gazetteer=gazetteer, at=at, t_from=t_from, t_to=t_to, window=window, actors=actors,
+        strict=strict, tz=tz,
+    )
+    claims, load, placed, unresolved = prep.claims, prep.load, prep.placed, prep.unresolved
+    timeline, win, actors, opens = prep.timeline, prep.window, prep.actors, prep.opens
+    from_t, to_t = prep.t_from, prep.t_to
+    basemap, attribution, gz_sources = list(prep.basemap), list(prep.attribution), list(prep.gazetteer_sources)
     metadata = {
         "tool": "conflictmap",
         "version": __version__,
@@ -595,11 +664,6 @@ def build_map(
         "view": view,
         "tiles": tiles,
     }
-    opens = at_t or timeline.default_time()
-    if opens is not None and from_t and opens < from_t:
-        opens = from_t
-    if opens is not None and to_t and opens > to_t:
-        opens = to_t
     _html, report = render_html(
         timeline, output, title=title, at=opens, t_from=from_t, t_to=to_t, view=view, tiles=tiles,
         basemap=basemap, attribution=attribution, sources=_sources(c for c, _ in placed), metadata=metadata,
@@ -686,4 +750,4 @@ def _bbox(places) -> Optional[tuple]:
     return (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
 
 
-__all__ = ["build_map", "MapResult", "UnresolvedClaim", "write_unresolved", "UNRESOLVED_COLUMNS"]
+__all__ = ["build_map", "prepare_map", "PreparedMap", "MapResult", "UnresolvedClaim", "write_unresolved", "UNRESOLVED_COLUMNS"]
