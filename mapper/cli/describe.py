@@ -6,7 +6,17 @@ import json
 
 import click
 
-from mapper.cli.options import data_dir_option, is_quiet, open_gazetteer, strict_option
+from mapper.cli.options import (
+    actors_option,
+    data_dir_option,
+    is_quiet,
+    load_actors,
+    mapper_errors,
+    open_gazetteer,
+    strict_option,
+    tz_option,
+    window_option,
+)
 
 
 @click.command("describe")
@@ -33,26 +43,9 @@ from mapper.cli.options import data_dir_option, is_quiet, open_gazetteer, strict
     metavar="N",
     help="List at most N current claims per place (the rest are counted).",
 )
-@click.option(
-    "--window",
-    type=click.FloatRange(min=0, min_open=True),
-    default=72.0,
-    show_default=True,
-    metavar="HOURS",
-    help="How long a claim stays current unless its claimant updates it.",
-)
-@click.option(
-    "--actors",
-    "actors_file",
-    type=click.Path(exists=True, dir_okay=False),
-    metavar="FILE",
-    help="Actor names, aliases and colours (JSON or CSV), as for `conflictmap map`.",
-)
-@click.option(
-    "--tz",
-    metavar="ZONE",
-    help="Time zone of times without one, e.g. Asia/Kabul or +04:30 (default UTC).",
-)
+@window_option
+@actors_option
+@tz_option
 @strict_option
 @data_dir_option
 def command(claims, at, fmt, max_claims, window, actors_file, tz, strict, data_dir):
@@ -68,31 +61,15 @@ def command(claims, at, fmt, max_claims, window, actors_file, tz, strict, data_d
       conflictmap describe examples/qala-e-naw-2021/claims.csv --at 2021-07-07T18:00 --tz Asia/Kabul
       conflictmap describe claims.csv --format short        # one sentence, for alt text
     """
-    from mapper.actors import ActorConfigError, Actors
     from mapper.describe import prepare_state
-    from mapper.errors import MapperError, UnresolvedPlaces
 
-    try:
-        actors = Actors.load(actors_file) if actors_file else None
-    except ActorConfigError as err:
-        raise click.BadParameter(str(err), param_hint="--actors") from err
+    actors = load_actors(actors_file)
     gz = open_gazetteer(data_dir)
-    try:
+    with mapper_errors(gz):
         state = prepare_state(
             list(claims), gazetteer=gz, at=at, window=window, actors=actors, strict=strict, tz=tz
         )
         desc = state.describe(max_claims=max_claims)
-    except UnresolvedPlaces as err:
-        for u in err.unresolved[:50]:
-            click.echo(f"  {u}", err=True)
-        raise click.ClickException(str(err)) from err
-    except MapperError as err:
-        raise click.ClickException(str(err)) from err
-    finally:
-        try:
-            gz.close()
-        except Exception:  # closing must not hide the real error
-            pass
     if not is_quiet() and state.load is not None:
         click.echo(state.load.summary(), err=True)
         missing = [u for u in state.unresolved if not u.mapped_as]

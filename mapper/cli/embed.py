@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mapper.cli.options import data_dir_option, open_gazetteer
+from mapper.cli.options import data_dir_option, mapper_errors, open_gazetteer
 
 
 @click.command("embed")
@@ -76,7 +76,6 @@ def command(map_file, width, height, static_png, src, static_src, title, claims,
       conflictmap embed outputs/qala.html --src https://example.org/maps/qala.html --height 560 \\
           --claims examples/qala-e-naw-2021/claims.csv --tz Asia/Kabul
     """
-    from mapper.errors import MapperError
     from mapper.render.embed import EmbedError, embed_snippet, map_info
 
     try:
@@ -88,16 +87,9 @@ def command(map_file, width, height, static_png, src, static_src, title, claims,
         from mapper.describe import prepare_state
 
         gz = open_gazetteer(data_dir)
-        try:
+        with mapper_errors(gz):
             state = prepare_state(list(claims), gazetteer=gz, at=at, tz=tz)
             desc = state.describe()
-        except MapperError as err:
-            raise click.ClickException(str(err)) from err
-        finally:
-            try:
-                gz.close()
-            except Exception:  # closing must not hide the real error
-                pass
         description, short = desc.text, desc.short
     elif info.origin == "page":
         click.echo(

@@ -9,29 +9,27 @@ from pathlib import Path
 import click
 
 from mapper.cli.options import (
+    actors_option,
     check_overwrite,
     data_dir_option,
     is_quiet,
+    load_actors,
+    mapper_errors,
     open_gazetteer,
     output_option,
+    output_path,
     overwrite_option,
     strict_option,
+    tz_option,
+    window_option,
 )
 
 log = logging.getLogger(__name__)
 
-#: Where maps go when -o is a bare file name.
-DEFAULT_OUTPUT_DIR = Path("outputs")
 
 
 def _output_path(value) -> Path:
-    path = Path(value)
-    if path.parent == Path("."):
-        path = DEFAULT_OUTPUT_DIR / path
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise click.BadParameter(f"{value!r} does not end in .html; e.g. -o outputs/qala-e-naw.html",
-                                 param_hint="-o/--output")
-    return path
+    return output_path(value, (".html", ".htm"), "outputs/qala-e-naw.html")
 
 
 @click.command("map")
@@ -45,12 +43,9 @@ def _output_path(value) -> Path:
               help="assessed: combine the claims of the ticked claimants; claimant: one claimant's view at a time.")
 @click.option("--tiles", type=click.Choice(["none", "osm", "carto"]), default="none", show_default=True,
               help="Online tile layer under the data. 'none' keeps the map fully offline (vector outlines only).")
-@click.option("--window", type=click.FloatRange(min=0, min_open=True), default=72.0, show_default=True,
-              metavar="HOURS", help="How long a claim stays current unless its claimant updates it.")
-@click.option("--actors", "actors_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
-              help="Actor names, aliases and colours (JSON or CSV); see README 'Actors'.")
-@click.option("--tz", metavar="ZONE", help="Time zone of times without one, e.g. Asia/Kabul or +04:30 (default UTC; "
-                                           "a tz column wins).")
+@window_option
+@actors_option
+@tz_option
 @click.option("--export-counts", type=click.Path(dir_okay=False, path_type=Path), metavar="CSV",
               help="Also write the counts at the opening time, with the claim rows behind each number.")
 @click.option("--embed", is_flag=True, help="Make the page for embedding in an article (CSS scoped to the map, no "
@@ -77,40 +72,20 @@ def command(claims, output, title, at, t_from, t_to, view, tiles, window, actors
       conflictmap map acled.csv ucdp.csv -o outputs/north.html --from 2021-06-01 --to 2021-08-15 \\
           --export-counts outputs/north-counts.csv
     """
-    from mapper.actors import ActorConfigError, Actors
-    from mapper.errors import ClaimsFileError, MapperError, OutputExists, UnresolvedPlaces
     from mapper.pipeline import build_map
 
     out = _output_path(output)
     check_overwrite(out, overwrite)
     if export_counts is not None:
         check_overwrite(export_counts, overwrite)
-    try:
-        actors = Actors.load(actors_file) if actors_file else None
-    except ActorConfigError as err:
-        raise click.BadParameter(str(err), param_hint="--actors") from err
+    actors = load_actors(actors_file)
     gz = open_gazetteer(data_dir)
-    try:
+    with mapper_errors(gz):
         result = build_map(
             list(claims), gazetteer=gz, output=out, title=title, at=at, t_from=t_from, t_to=t_to, view=view,
             tiles=tiles, window=window, actors=actors, strict=strict, overwrite=overwrite,
             export_counts=export_counts, tz=tz, embed=embed,
         )
-    except UnresolvedPlaces as err:
-        for u in err.unresolved[:50]:
-            click.echo(f"  {u}", err=True)
-        raise click.ClickException(str(err)) from err
-    except ClaimsFileError as err:
-        raise click.ClickException(str(err)) from err
-    except OutputExists as err:
-        raise click.UsageError(str(err)) from err
-    except MapperError as err:
-        raise click.ClickException(str(err)) from err
-    finally:
-        try:
-            gz.close()
-        except Exception:  # closing must not hide the real error
-            pass
     if not is_quiet():
         click.echo(result.summary(), err=True)
     click.echo(str(result.output))

@@ -20,7 +20,7 @@ a progress bar on stderr.
 
 from __future__ import annotations
 
-import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -58,10 +58,85 @@ strict_option = click.option(
 )
 
 
+window_option = click.option(
+    "--window",
+    type=click.FloatRange(min=0, min_open=True),
+    default=72.0,
+    show_default=True,
+    metavar="HOURS",
+    help="How long a claim stays current unless its claimant updates it.",
+)
+
+actors_option = click.option(
+    "--actors",
+    "actors_file",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE",
+    help="Actor names, aliases and colours (JSON or CSV); see README, 'Actors'.",
+)
+
+tz_option = click.option(
+    "--tz",
+    metavar="ZONE",
+    help="Time zone of times without one, e.g. Asia/Kabul or +04:30 (default UTC; a tz column wins).",
+)
+
+
+def load_actors(actors_file):
+    """``--actors FILE`` as :class:`mapper.actors.Actors` (None: the defaults)."""
+    from mapper.actors import ActorConfigError, Actors
+
+    try:
+        return Actors.load(actors_file) if actors_file else None
+    except ActorConfigError as err:
+        raise click.BadParameter(str(err), param_hint="--actors") from err
+
+
+@contextmanager
+def mapper_errors(gz=None):
+    """Turn mapper errors into click errors (listing unresolved places) and close ``gz``."""
+    from mapper.errors import MapperError, OutputExists, UnresolvedPlaces
+
+    try:
+        yield
+    except UnresolvedPlaces as err:
+        for u in err.unresolved[:50]:
+            click.echo(f"  {u}", err=True)
+        raise click.ClickException(str(err)) from err
+    except OutputExists as err:
+        raise click.UsageError(str(err)) from err
+    except MapperError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        if gz is not None:
+            try:
+                gz.close()
+            except Exception:  # closing must not hide the real error
+                pass
+
+
 def output_option(required=True, help="Output file."):
     return click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=required, help=help
     )
+
+
+#: Where maps and images go when -o is a bare file name.
+DEFAULT_OUTPUT_DIR = Path("outputs")
+
+
+def output_path(value, suffixes, example: str) -> Path:
+    """``-o`` value as a path: a bare name goes into ``outputs/``; the suffix must be one of ``suffixes``."""
+    path = Path(value)
+    if path.parent == Path("."):
+        path = DEFAULT_OUTPUT_DIR / path
+    if path.suffix.lower() not in suffixes:
+        raise click.BadParameter(
+            f"{str(value)!r} does not end in {', '.join(suffixes[:-1])}{' or ' if len(suffixes) > 1 else ''}"
+            f"{suffixes[-1]}; e.g. -o {example}",
+            param_hint="-o/--output",
+        )
+    return path
 
 
 def check_overwrite(path: Path, overwrite: bool) -> None:

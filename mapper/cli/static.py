@@ -8,34 +8,31 @@ from pathlib import Path
 import click
 
 from mapper.cli.options import (
+    actors_option,
     check_overwrite,
     data_dir_option,
     is_quiet,
+    load_actors,
+    mapper_errors,
     open_gazetteer,
     output_option,
+    output_path,
     overwrite_option,
     strict_option,
+    tz_option,
+    window_option,
 )
 
 log = logging.getLogger(__name__)
 
 #: Where images go when -o is a bare file name (as for `conflictmap map`).
-DEFAULT_OUTPUT_DIR = Path("outputs")
 SUFFIXES = (".png", ".svg", ".pdf")
 #: Margin around a place given as --extent, as a share of its size on each side.
 PLACE_MARGIN = 0.08
 
 
 def _output_path(value) -> Path:
-    path = Path(value)
-    if path.parent == Path("."):
-        path = DEFAULT_OUTPUT_DIR / path
-    if path.suffix.lower() not in SUFFIXES:
-        raise click.BadParameter(
-            f"{str(value)!r} does not end in .png, .svg or .pdf; e.g. -o outputs/qala-e-naw.png",
-            param_hint="-o/--output",
-        )
-    return path
+    return output_path(value, SUFFIXES, "outputs/qala-e-naw.png")
 
 
 def _extent(value, gz):
@@ -151,26 +148,9 @@ def _steps(value, tz):
 @click.option(
     "--transparent", is_flag=True, help="Transparent background instead of white (PNG, SVG, PDF)."
 )
-@click.option(
-    "--window",
-    type=click.FloatRange(min=0, min_open=True),
-    default=72.0,
-    show_default=True,
-    metavar="HOURS",
-    help="How long a claim stays current unless its claimant updates it.",
-)
-@click.option(
-    "--actors",
-    "actors_file",
-    type=click.Path(exists=True, dir_okay=False),
-    metavar="FILE",
-    help="Actor names, aliases and colours (JSON or CSV), as for `conflictmap map`.",
-)
-@click.option(
-    "--tz",
-    metavar="ZONE",
-    help="Time zone of times without one, e.g. Asia/Kabul or +04:30 (default UTC).",
-)
+@window_option
+@actors_option
+@tz_option
 @overwrite_option
 @strict_option
 @data_dir_option
@@ -207,21 +187,16 @@ def command(
       conflictmap static claims.csv -o outputs/badghis-strip.svg --panels 3 --extent Badghis
       conflictmap static claims.csv -o outputs/strip.pdf --steps 2021-07-05,2021-07-07,2021-07-09
     """
-    from mapper.actors import ActorConfigError, Actors
     from mapper.describe import prepare_state
-    from mapper.errors import ClaimsFileError, MapperError, OutputExists, UnresolvedPlaces
     from mapper.render.static import render_static
 
     if panels and steps:
         raise click.UsageError("give either --panels N or --steps T1,T2,..., not both")
     out = _output_path(output)
     check_overwrite(out, overwrite)
-    try:
-        actors = Actors.load(actors_file) if actors_file else None
-    except ActorConfigError as err:
-        raise click.BadParameter(str(err), param_hint="--actors") from err
+    actors = load_actors(actors_file)
     gz = open_gazetteer(data_dir)
-    try:
+    with mapper_errors(gz):
         box = _extent(extent, gz)
         times = _steps(steps, tz) if steps else None
         state = prepare_state(
@@ -246,19 +221,6 @@ def command(
             transparent=transparent,
             overwrite=overwrite,
         )
-    except UnresolvedPlaces as err:
-        for u in err.unresolved[:50]:
-            click.echo(f"  {u}", err=True)
-        raise click.ClickException(str(err)) from err
-    except OutputExists as err:
-        raise click.UsageError(str(err)) from err
-    except (ClaimsFileError, MapperError) as err:
-        raise click.ClickException(str(err)) from err
-    finally:
-        try:
-            gz.close()
-        except Exception:  # closing must not hide the real error
-            pass
     if not is_quiet():
         if state.load is not None:
             click.echo(state.load.summary(), err=True)
