@@ -43,7 +43,7 @@ from typing import Optional, Sequence, Union
 from mapper.actors import Actors
 from mapper.errors import MapperError, OutputExists, UnresolvedPlaces
 from mapper.model import Claim
-from mapper.timeline import DEFAULT_WINDOW, MapPlace, Timeline, _aware
+from mapper.timeline import DEFAULT_WINDOW, MapPlace, Timeline, _aware, bounds_of
 
 log = logging.getLogger(__name__)
 
@@ -735,19 +735,12 @@ def _basemap(gazetteer, bbox, claimed_countries) -> list:
 
 
 def _bbox(places) -> Optional[tuple]:
-    xs, ys = [], []
-    for p in places:
-        if p.geometry is not None and not p.geometry.is_empty:
-            x0, y0, x1, y1 = p.geometry.bounds
-            xs += [x0, x1]
-            ys += [y0, y1]
-        elif p.lat is not None and p.lon is not None:
-            xs.append(p.lon)
-            ys.append(p.lat)
-    if not xs:
+    """Bounds of the places (lon/lat), padded by 15% or at least 1.5 degrees."""
+    b = bounds_of(places)
+    if b is None:
         return None
-    pad = max(1.5, 0.15 * max(max(xs) - min(xs), max(ys) - min(ys)))
-    return (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
+    pad = max(1.5, 0.15 * max(b[2] - b[0], b[3] - b[1]))
+    return (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
 
 
 __all__ = ["build_map", "prepare_map", "PreparedMap", "MapResult", "UnresolvedClaim", "write_unresolved", "UNRESOLVED_COLUMNS"]

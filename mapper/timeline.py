@@ -690,7 +690,21 @@ def summarize_statuses(states: Mapping[str, Assessment]) -> Counter:
     return Counter(st.label for st in states.values())
 
 
+def bounds_of(places) -> Optional[tuple]:
+    """(min_lon, min_lat, max_lon, max_lat) of places' geometries or points; None when none has either."""
+    xs, ys = [], []
+    for p in places:
+        if p.geometry is not None and not p.geometry.is_empty:
+            x0, y0, x1, y1 = p.geometry.bounds
+            xs += [x0, x1]
+            ys += [y0, y1]
+        elif p.lat is not None and p.lon is not None:
+            xs.append(p.lon)
+            ys.append(p.lat)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
 __all__ = [
-    "DEFAULT_WINDOW", "ASSESSED_STATUSES", "DISPUTED", "UNKNOWN", "MapPlace", "Entry", "Assessment",
+    "DEFAULT_WINDOW", "ASSESSED_STATUSES", "DISPUTED", "UNKNOWN", "MapPlace", "bounds_of", "Entry", "Assessment",
     "Count", "Scope", "Timeline", "assess", "parse_scope", "scope_is_partial", "status_label", "step_index", "COUNT_COLUMNS",
 ]

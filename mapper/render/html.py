@@ -247,18 +247,11 @@ def _count_points(geom) -> int:
 
 
 def _bounds(places: Iterable) -> Optional[list]:
-    xs, ys = [], []
-    for p in places:
-        if p.geometry is not None and not p.geometry.is_empty:
-            x0, y0, x1, y1 = p.geometry.bounds
-            xs += [x0, x1]
-            ys += [y0, y1]
-        elif p.lat is not None and p.lon is not None:
-            xs.append(p.lon)
-            ys.append(p.lat)
-    if not xs:
-        return None
-    return [[min(ys), min(xs)], [max(ys), max(xs)]]  # Leaflet (lat, lon) corners
+    """Leaflet corners [[south, west], [north, east]] — (lat, lon) order — of the places."""
+    from mapper.timeline import bounds_of
+
+    b = bounds_of(places)
+    return [[b[1], b[0]], [b[3], b[2]]] if b else None
 
 
 def _csp(script_hashes: Sequence[str], tiles: Optional[dict]) -> str:
