@@ -51,7 +51,7 @@ from mapper.errors import TimeParseError
 from mapper.extract import lexicon as lx
 from mapper.extract.places import find_places
 from mapper.geoparse.text import article_sentences, text_blocks
-from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED, Claim, TimeSpan
+from mapper.model import ATTACKED, CONTROLLED, NOT_CONTROLLED, Claim, TimeSpan
 
 log = logging.getLogger(__name__)
 

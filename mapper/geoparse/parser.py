@@ -28,7 +28,7 @@ import logging
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from gazetteer import haversine_km, normalize
