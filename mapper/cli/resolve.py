@@ -24,7 +24,7 @@ FORMATS = ("table", "json", "geojson")
 
 def _read_names(names, names_file):
     if list(names) == ["-"]:  # `conflictmap resolve -`: names from stdin, one per line
-        names, names_file = [], click.get_text_stream("stdin")
+        names, names_file = [], click.open_file("-", "r", encoding="utf-8", errors="replace")
     out = list(names)
     if names_file is not None:
         for line in names_file:
