@@ -33,7 +33,7 @@ COUNTRY_ALIASES = {
     "TR": ["Turkey", "Turkiye"],
     "TW": ["Taiwan"],
     "TZ": ["Tanzania"],
-    "US": ["USA", "U.S.", "U.S.A.", "United States", "America", "United States of America"],
+    "US": ["US", "USA", "U.S.", "U.S.A.", "United States", "America", "United States of America"],
     "VA": ["Vatican", "Holy See", "Vatican City"],
     "VE": ["Venezuela"],
     "VN": ["Vietnam", "Viet Nam"],

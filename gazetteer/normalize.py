@@ -60,7 +60,7 @@ _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 #: Bumped whenever a key function changes: an index built with another version is rebuilt.
-NORMALIZE_VERSION = "2"
+NORMALIZE_VERSION = "3"  # 3: continents, admin-1 links by polygon where codes are shared
 
 #: Longest query, in characters, the resolver looks at (longer input is junk, not a name).
 MAX_NAME_LENGTH = 200

@@ -258,11 +258,16 @@ class Gazetteer:
         names = self._conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
         return {"places": sum(kinds.values()), "by_kind": kinds, "names": names}
 
-    def name_entries(self):
-        """Yield (key, place_id, population, kind, country_code) for every indexed name (for text scanning)."""
+    def name_entries(self, *, with_flag: bool = False):
+        """Yield (key, place_id, population, kind, country_code) for every indexed name (for text scanning).
+
+        With ``with_flag`` a sixth item says how the name belongs to the place:
+        0 its primary name, 1 an alternate name, 2 a name with type words removed.
+        """
         q = (
-            "SELECT n.key, p.id, p.population, p.kind, p.country_code FROM names n "
-            "JOIN places p ON p.pid = n.pid"
+            "SELECT n.key, p.id, p.population, p.kind, p.country_code"
+            + (", n.flag" if with_flag else "")
+            + " FROM names n JOIN places p ON p.pid = n.pid"
         )
         yield from self._conn.execute(q)
 

@@ -96,8 +96,11 @@ def kind_of(fclass: str, fcode: str) -> str:
 
 
 # ---------------------------------------------------------------------------- reading files
-def _open_text(path: Path, member_hint=None):
-    """(text stream, uncompressed size, member name) for a .txt or a GeoNames .zip."""
+def _open(path: Path):
+    """(binary stream, uncompressed size, member name) for a .txt or a GeoNames .zip.
+
+    Lines are decoded one by one (:func:`_lines`), so a bad byte is reported at its exact line.
+    """
     if path.suffix.lower() == ".zip":
         try:
             z = zipfile.ZipFile(path)
@@ -112,8 +115,28 @@ def _open_text(path: Path, member_hint=None):
             raise SourceDataError(f"{path} holds no .txt member (members: {', '.join(z.namelist())})",
                                   path=str(path))
         m = chosen[0]
-        return io.TextIOWrapper(z.open(m), encoding="utf-8", newline=""), m.file_size, m.filename
-    return open(path, encoding="utf-8", newline=""), os.path.getsize(path), path.name
+        return io.BufferedReader(z.open(m), buffer_size=1 << 20), m.file_size, m.filename
+    return open(path, "rb", buffering=1 << 20), os.path.getsize(path), path.name
+
+
+def _lines(fh, path, problems=None):
+    """(line number, text, bytes read) of a stream. A line that is not UTF-8 is a malformed row
+    (reported through ``problems``) or, without ``problems``, an error naming file and line."""
+    import zlib
+
+    line_no = 0
+    try:
+        for line_no, raw in enumerate(fh, start=1):
+            try:
+                yield line_no, raw.decode("utf-8"), len(raw)
+            except UnicodeDecodeError as err:
+                message = f"not UTF-8 text (byte {err.start}: {raw[err.start:err.start + 1]!r}); GeoNames files are UTF-8"
+                if problems is None:
+                    raise SourceDataError(f"{path}:{line_no}: {message}", path=str(path), line=line_no) from err
+                problems.add(line_no, None, message)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as err:
+        raise SourceDataError(f"{path}: the archive is damaged after line {line_no} ({err}); download it again",
+                              path=str(path), line=line_no + 1) from err
 
 
 def classify(path: Path) -> str:
@@ -127,9 +150,9 @@ def classify(path: Path) -> str:
         return "countryinfo"
     if name.startswith("alternatenames") or "alternatenames" in str(path.parent).lower():
         return "alternates"
-    fh, _size, _m = _open_text(path)
+    fh, _size, _m = _open(path)
     with fh:
-        for line in fh:
+        for _n, line, _b in _lines(fh, path):
             if line.startswith("#") or not line.strip():
                 continue
             n = line.count("\t") + 1
@@ -207,9 +230,9 @@ def add_geonames(index, paths, *, strict=False, progress=False, batch_size=BATCH
 
 # ---------------------------------------------------------------------------- code tables
 def _code_rows(path, problems, ncols=CODE_COLUMNS):
-    fh, _size, _m = _open_text(path)
+    fh, _size, _m = _open(path)
     with fh:
-        for line_no, line in enumerate(fh, start=1):
+        for line_no, line, nbytes in _lines(fh, path, problems):
             line = line.rstrip("\r\n")
             if not line or line.startswith("#"):
                 continue
@@ -494,7 +517,7 @@ class _DumpLoader:
 
 
 def _load_dump(conn, path, src, out, problems, *, progress=False, batch_size=BATCH_SIZE):
-    fh, size, member = _open_text(path)
+    fh, size, member = _open(path)
     bulk = size > BULK_BYTES
     if bulk:  # one sort at the end instead of random B-tree inserts per name
         conn.execute("DROP INDEX IF EXISTS names_key")
@@ -502,8 +525,8 @@ def _load_dump(conn, path, src, out, problems, *, progress=False, batch_size=BAT
     loader = _DumpLoader(conn, src, out, problems)
     bar = _progress(size, f"loading {member}", progress)
     with fh:
-        for line_no, line in enumerate(fh, start=1):
-            bar.update(len(line))
+        for line_no, line, nbytes in _lines(fh, path, problems):
+            bar.update(nbytes)
             line = line.rstrip("\r\n")
             if not line:
                 continue
@@ -541,7 +564,11 @@ def _fix_forward_links(conn, src, loader):
 def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_size=BATCH_SIZE):
     from gazetteer.build import ALTERNATE, _name_rows
 
-    fh, size, member = _open_text(path)
+    fh, size, member = _open(path)
+    bulk = size > BULK_BYTES
+    if bulk:  # as for dumps: rebuild the key indexes once (names_pid stays: the batches read it)
+        conn.execute("DROP INDEX IF EXISTS names_key")
+        conn.execute("DROP INDEX IF EXISTS names_skel")
     bar = _progress(size, f"loading {member}", progress)
     batch = []
 
@@ -574,8 +601,8 @@ def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_si
         batch.clear()
 
     with fh:
-        for line_no, line in enumerate(fh, start=1):
-            bar.update(len(line))
+        for line_no, line, nbytes in _lines(fh, path, problems):
+            bar.update(nbytes)
             line = line.rstrip("\r\n")
             if not line:
                 continue
@@ -595,3 +622,6 @@ def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_si
                 flush()
         flush()
     bar.close()
+    if bulk:
+        store.create_name_indexes(conn)
+        conn.execute("ANALYZE names")

@@ -163,3 +163,34 @@ def test_attribution_and_sources(small_gazetteer):
     text = " ".join(small_gazetteer.attribution())
     assert "GeoNames" in text and "CC BY" in text and "Natural Earth" in text
     assert {s["name"] for s in small_gazetteer.sources()} >= {"geonames-cities500", "natural-earth-admin"}
+
+
+def test_country_points_sit_on_the_main_landmass(small_gazetteer):
+    # The largest part's centroid, near where GeoNames puts countries (Afghanistan: 33 N, 66 E;
+    # Tajikistan: 39 N, 71 E), not an arbitrary interior point.
+    af = small_gazetteer.get("country:AF")
+    assert haversine_km(af.lat, af.lon, 33.0, 66.0) < 150
+    tj = small_gazetteer.get("country:TJ")
+    assert haversine_km(tj.lat, tj.lon, 39.0, 71.0) < 150
+
+
+def test_continents_and_country_abbreviations(small_gazetteer):
+    assert small_gazetteer.resolve("Asia").best.place.id.startswith("continent:")
+    assert small_gazetteer.resolve("US").best.place.id == "country:US"
+
+
+def test_shared_admin1_codes_link_by_polygon(small_gazetteer):
+    # Every place's admin1 name and id must describe the same unit.
+    import sqlite3
+
+    con = sqlite3.connect(small_gazetteer.path)
+    bad = con.execute(
+        "SELECT COUNT(*) FROM places c JOIN places a ON a.id = c.admin1_id "
+        "WHERE c.kind = 'populated_place' AND c.admin1 != a.name"
+    ).fetchone()[0]
+    assert bad == 0
+
+
+def test_name_entries_can_carry_the_name_flag(small_gazetteer):
+    entry = next(iter(small_gazetteer.name_entries(with_flag=True)))
+    assert len(entry) == 6 and entry[5] in (0, 1, 2)
