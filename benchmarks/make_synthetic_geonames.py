@@ -8,7 +8,8 @@ codes, population, elevation, dem, timezone, modification date) and the 10
 columns of ``alternateNamesV2`` (alternateNameId, geonameid, isolanguage,
 alternate name, isPreferredName, isShortName, isColloquial, isHistoric, from,
 to). Names are made of Persian/Pashto-like syllables with the izafe and
-``Qala``/``Deh``/``Kalay`` patterns of the region; feature classes follow the
+``Qala``/``Deh``/``Kalay`` patterns of the region (most unique or shared by a
+few rows, 2% from a pool of 3,000 very common names); feature classes follow the
 real allCountries mix (P 37%, S 18%, H 18%, T 12%, L 4%, A 3%, V/R/U rest);
 ~25% of rows carry comma-separated alternates (a few carry dozens, as large
 places do). Admin codes come from the real ``admin1CodesASCII.txt`` /
@@ -56,14 +57,24 @@ FEATURE_MIX = [  # (class, codes, weight) roughly as in allCountries
 ]
 SYLLABLES = ("qal", "ghor", "kan", "deh", "bagh", "khan", "naw", "zar", "shah", "mir", "sang", "kot", "abad",
              "dar", "pul", "sar", "gul", "band", "tak", "jan", "zai", "khel", "mur", "gah", "lash", "char",
-             "kar", "bad", "nur", "rud", "chin", "tar", "pa", "ya", "ka", "sha", "ra", "na", "ma", "wa", "ha")
+             "kar", "bad", "nur", "rud", "chin", "tar", "pa", "ya", "ka", "sha", "ra", "na", "ma", "wa", "ha",
+             "bur", "dum", "fer", "gol", "hes", "jol", "kus", "lor", "mas", "nik", "pir", "qar", "ros", "sul",
+             "tol", "vak", "wur", "zam", "bel", "dow", "gan", "hor", "kal", "les", "mon", "nam", "ord", "pis")
+#: Share of rows named from a small pool of very common names (like "Mill Creek" or "Kalay" in the
+#: real dump, which recur thousands of times); the rest follow the syllable model, where a row's
+#: name is unique or shared by a handful of rows, as most GeoNames names are.
+COMMON_SHARE, COMMON_POOL = 0.02, 3000
 PREFIXES = ("Qala-e ", "Deh-e ", "Kalay ", "Pul-e ", "Sar-e ", "Bala ", "Payin ", "Chah-e ", "", "", "", "", "", "")
 SUFFIXES = ("", "", "", "", " Kalay", " Khel", "abad", " Bazar", " Kot", "i", "")
 LANGS = ("fa", "ps", "en", "ru", "ar", "uz", "tg", "", "", "link", "post", "iata", "wkdt")
 
 
-def _name(rng) -> str:
-    core = "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((1, 2, 2, 2, 3))))
+def _name(rng, common=()) -> str:
+    if common and rng.random() < COMMON_SHARE:
+        return rng.choice(common)
+    k = rng.random()
+    n = 1 if k < 0.05 else (2 if k < 0.5 else 3)
+    core = "".join(rng.choice(SYLLABLES) for _ in range(n))
     return (rng.choice(PREFIXES) + core.capitalize() + rng.choice(SUFFIXES)).strip()
 
 
@@ -102,6 +113,7 @@ def generate(out_dir: Path, rows: int, *, countries=DEFAULT_COUNTRIES, stem="all
     out_dir.mkdir(parents=True, exist_ok=True)
     a1codes, a2codes = _admin_codes(admin_codes)
     classes = [(c, codes) for c, codes, w in FEATURE_MIX for _ in range(w)]
+    common = [_name(rng) for _ in range(COMMON_POOL)]
     txt = out_dir / f"{stem}.txt"
     ids = []
     with open(txt, "w", encoding="utf-8", newline="\n") as fh:
@@ -112,7 +124,7 @@ def generate(out_dir: Path, rows: int, *, countries=DEFAULT_COUNTRIES, stem="all
             lat, lon = rng.uniform(y0, y1), rng.uniform(x0, x1)
             fclass, codes = rng.choice(classes)
             fcode = rng.choice(codes)
-            name = _name(rng)
+            name = _name(rng, common)
             k = rng.random()
             n_alt = 0 if k < 0.75 else (rng.randint(1, 3) if k < 0.98 else rng.randint(10, 60))
             alts = _variants(rng, name, n_alt)

@@ -191,8 +191,8 @@ def ensure_source_schema(conn) -> None:
         "CREATE TABLE IF NOT EXISTS notes (pid INTEGER NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL)",
         ("CREATE TABLE IF NOT EXISTS admin_codes (code TEXT PRIMARY KEY, name TEXT, asciiname TEXT, "
          "geonameid INTEGER, source TEXT NOT NULL)"),
-        "CREATE INDEX IF NOT EXISTS places_source ON places(source)",
-        "CREATE INDEX IF NOT EXISTS places_admin2 ON places(admin2_id)",
+        *(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS") for name, sql in BULK_INDEXES
+          if name in ("places_source", "places_admin2", "places_cc")),
         "CREATE INDEX IF NOT EXISTS names_source ON names(source) WHERE source IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS codes_pid ON codes(pid)",
         "CREATE INDEX IF NOT EXISTS codes_source ON codes(source)",
@@ -224,25 +224,38 @@ def insert_rows(conn, place_rows=(), name_rows=(), geom_rows=(), *, name_source=
         conn.executemany("INSERT INTO geoms VALUES (?,?)", geom_rows)
 
 
-NAME_INDEXES = (
+#: Indexes a bulk append drops and rebuilds once (one sort each instead of random B-tree inserts
+#: per row, which thrash the page cache once an index outgrows it). ``names_pid`` stays: loaders
+#: read it and pids only grow, so it is appended to. The first two place indexes are the ones
+#: :func:`insert` creates for the embedded build; the others come from :func:`ensure_source_schema`
+#: (``places_cc`` lets the resolver read one country's names without scanning every place).
+BULK_INDEXES = (
     ("names_key", "CREATE INDEX names_key ON names(key)"),
     ("names_skel", "CREATE INDEX names_skel ON names(skel)"),
-    ("names_pid", "CREATE INDEX names_pid ON names(pid)"),
+    ("places_admin1", "CREATE INDEX places_admin1 ON places(admin1_id)"),
+    ("places_kind_cc", "CREATE INDEX places_kind_cc ON places(kind, country_code)"),
+    ("places_source", "CREATE INDEX places_source ON places(source)"),
+    ("places_admin2", "CREATE INDEX places_admin2 ON places(admin2_id)"),
+    ("places_cc", "CREATE INDEX places_cc ON places(country_code)"),
 )
 
 
-def drop_name_indexes(conn) -> None:
-    """Drop the names indexes before a bulk append (recreated by :func:`create_name_indexes`,
-    which sorts once instead of updating three B-trees per row). Transactional."""
-    for name, _sql in NAME_INDEXES:
-        conn.execute(f"DROP INDEX IF EXISTS {name}")
+def drop_bulk_indexes(conn, tables=("names", "places")) -> None:
+    """Drop the secondary indexes of ``tables`` before a bulk append (transactional); queries by
+    kind, source or admin ids scan until :func:`create_bulk_indexes` rebuilds them."""
+    for name, sql in BULK_INDEXES:
+        if sql.split(" ON ")[1].split("(")[0] in tables:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-def create_name_indexes(conn) -> None:
+def create_bulk_indexes(conn) -> None:
+    """Rebuild whichever :data:`BULK_INDEXES` are missing, then refresh the planner's statistics."""
     existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    for name, sql in NAME_INDEXES:
-        if name not in existing:
-            conn.execute(sql)
+    missing = [(name, sql) for name, sql in BULK_INDEXES if name not in existing]
+    for _name, sql in missing:
+        conn.execute(sql)
+    if missing:
+        conn.execute("ANALYZE")
 
 
 def set_fields(conn, source: str, pid: int, values: dict) -> bool:

@@ -43,8 +43,9 @@ ADM2 rows).
 Memory
 ------
 Rows are parsed line by line and written in batches (``batch_size``); the file
-is never held. For big files the name-key indexes are dropped and rebuilt once
-at the end, inside the same transaction. What stays in memory: a geonameid ->
+is never held. For big files the secondary indexes (name keys and skeletons,
+place kind/source/admin ids) are dropped and rebuilt once at the end, inside
+the same transaction (:data:`gazetteer.store.BULK_INDEXES`). What stays in memory: a geonameid ->
 row-id map of places already in the index (~250k for the embedded data) and
 the admin code tables. Alternate-name files are joined to places batch by batch
 through the index, never with an in-memory map of all places.
@@ -519,10 +520,11 @@ class _DumpLoader:
 def _load_dump(conn, path, src, out, problems, *, progress=False, batch_size=BATCH_SIZE):
     fh, size, member = _open(path)
     bulk = size > BULK_BYTES
-    if bulk:  # one sort at the end instead of random B-tree inserts per name
-        conn.execute("DROP INDEX IF EXISTS names_key")
-        conn.execute("DROP INDEX IF EXISTS names_skel")
     loader = _DumpLoader(conn, src, out, problems)
+    if bulk:  # one sort per index at the end instead of random B-tree inserts per row
+        for cc in loader.polygon_countries:
+            loader.layer(cc)  # read district polygons while places_kind_cc exists
+        store.drop_bulk_indexes(conn)
     bar = _progress(size, f"loading {member}", progress)
     with fh:
         for line_no, line, nbytes in _lines(fh, path, problems):
@@ -543,11 +545,10 @@ def _load_dump(conn, path, src, out, problems, *, progress=False, batch_size=BAT
                 loader.flush()
         loader.flush()
     bar.close()
+    if bulk:
+        store.create_bulk_indexes(conn)
     # Links to admin units this dump created after the rows that name them were written.
     _fix_forward_links(conn, src, loader)
-    if bulk:
-        store.create_name_indexes(conn)
-        conn.execute("ANALYZE names")
 
 
 def _fix_forward_links(conn, src, loader):
@@ -566,9 +567,8 @@ def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_si
 
     fh, size, member = _open(path)
     bulk = size > BULK_BYTES
-    if bulk:  # as for dumps: rebuild the key indexes once (names_pid stays: the batches read it)
-        conn.execute("DROP INDEX IF EXISTS names_key")
-        conn.execute("DROP INDEX IF EXISTS names_skel")
+    if bulk:  # as for dumps: rebuild the name-key indexes once (names_pid stays: the batches read it)
+        store.drop_bulk_indexes(conn, tables=("names",))
     bar = _progress(size, f"loading {member}", progress)
     batch = []
 
@@ -623,5 +623,4 @@ def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_si
         flush()
     bar.close()
     if bulk:
-        store.create_name_indexes(conn)
-        conn.execute("ANALYZE names")
+        store.create_bulk_indexes(conn)

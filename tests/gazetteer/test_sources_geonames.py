@@ -133,7 +133,11 @@ def test_malformed_rows_are_counted_shown_and_fatal_when_strict(gz_dir, tmp_path
     assert hashlib.sha256((gz_dir / "gazetteer.sqlite").read_bytes()).hexdigest() == digest
 
 
-def test_zip_and_code_tables_link_districts(gz_dir, tmp_path, shared_data):
+def test_zip_and_code_tables_link_districts(gz_dir, tmp_path, shared_data, monkeypatch):
+    from gazetteer import store
+    from gazetteer.sources import geonames
+
+    monkeypatch.setattr(geonames, "BULK_BYTES", 1)  # exercise the drop-and-rebuild path of big files
     gen = _generator()
     info = gen.generate(tmp_path / "gn", 3000, countries=("AF", "TJ"), stem="AF", zip_it=True,
                         admin_codes=shared_data / "geonames", seed=7)
@@ -144,6 +148,8 @@ def test_zip_and_code_tables_link_districts(gz_dir, tmp_path, shared_data):
                            batch_size=700)  # several batches
     assert [r.source for r in reports] == ["geonames:admin1CodesASCII", "geonames:admin2Codes", "geonames:AF"]
     assert reports[2].added == 3000 and reports[2].malformed == 0
+    indexes = {n for (n,) in _rows(gz_dir, "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {name for name, _sql in store.BULK_INDEXES} | {"names_pid"} <= indexes
     # admin2 names and codes from admin2Codes.txt: AF.02.1901 is Qal'ah-ye Now, geonameid 7052796
     named = _rows(gz_dir, "SELECT COUNT(*) FROM places WHERE source = 'geonames:AF' AND admin2 IS NOT NULL")[0][0]
     assert named > 2000
@@ -206,3 +212,17 @@ def test_classify_checks_columns(tmp_path):
     notzip.write_text("<html>error</html>", encoding="utf-8")
     with pytest.raises(SourceDataError, match="not a valid zip"):
         classify(notzip)
+
+
+def test_a_corrupt_byte_is_a_malformed_row_at_its_line(gz_dir, tmp_path):
+    path = tmp_path / "AF.txt"
+    path.write_bytes("".join(HAND_ROWS[:2]).encode("utf-8") + b"90000077\tBad \xff Byte" + b"\tx" * 17 + b"\n"
+                     + HAND_ROWS[4].encode("utf-8"))
+    (report,) = add_geonames(gz_dir, [path])
+    assert report.added == 3 and report.malformed == 1
+    assert report.problems[0].startswith(f"{path}:3: not UTF-8")
+    before = _rows(gz_dir, "SELECT COUNT(*) FROM places")
+    with pytest.raises(SourceDataError) as err:
+        add_geonames(gz_dir, [path], strict=True)
+    assert err.value.line == 3
+    assert _rows(gz_dir, "SELECT COUNT(*) FROM places") == before
