@@ -114,7 +114,7 @@ def test_fetch_geoboundaries_via_the_api(server, gz_dir, monkeypatch):
     api = (FIXTURES / "geoboundaries" / "api-AFG-ADM2.json").read_text(encoding="utf-8").replace("{base}", server.url)
     server.route("/api/current/gbOpen/AFG/ADM2/", (200, {"Content-Type": "application/json"}, api))
     server.route("/data/geoBoundaries-AFG-ADM2.geojson",
-                 (200, {}, (FIXTURES / "geoboundaries" / "geoBoundaries-AFG-ADM2.geojson").read_bytes()))
+                 (200, {}, (FIXTURES / "geoboundaries" / "fixture-AFG-ADM2.geojson").read_bytes()))
     monkeypatch.setenv("CONFLICTMAP_GEOBOUNDARIES_URL", server.url + "/api/current/")
     report = fetch.fetch_geoboundaries(gz_dir, "AF", 2)  # alpha-2 accepted, asked as AFG
     assert report.source == "boundaries:geoBoundaries-AFG-ADM2" and report.added == 2
