@@ -328,6 +328,10 @@ def source_info(conn, name: str):
     return json.loads(row[0]) if row else None
 
 
+#: Removing at least this many places drops and rebuilds the secondary indexes (see BULK_INDEXES).
+BULK_REMOVE_PLACES = 500_000
+
+
 def delete_source(conn, source: str) -> dict:
     """Remove everything ``source`` added (inside the caller's transaction) and return counts.
 
@@ -341,6 +345,9 @@ def delete_source(conn, source: str) -> dict:
     conn.execute("CREATE INDEX temp.gone_pid ON gone(pid)")
     conn.execute("CREATE INDEX temp.gone_id ON gone(id)")
     n_places = conn.execute("SELECT COUNT(*) FROM gone").fetchone()[0]
+    bulk = n_places >= BULK_REMOVE_PLACES
+    if bulk:  # deleting millions of rows from five B-trees costs more than rebuilding them once
+        drop_bulk_indexes(conn)
     restored = 0
     edits = conn.execute(
         "SELECT pid, field, before, after FROM edits WHERE source = ? AND pid NOT IN (SELECT pid FROM gone)",
@@ -373,6 +380,8 @@ def delete_source(conn, source: str) -> dict:
     ).rowcount
     existed = conn.execute("DELETE FROM sources WHERE name = ?", (source,)).rowcount
     conn.execute("DROP TABLE temp.gone")
+    if bulk:
+        create_bulk_indexes(conn)
     return {"source": source, "existed": bool(existed), "places": n_places, "names": n_names,
             "restored_fields": restored, "unlinked": unlinked}
 

@@ -21,10 +21,10 @@ def gz_dir(small_gazetteer_dir, tmp_path):
     return folder
 
 
-def _dump(path, n):
+def _dump(path, n, first=80_000_000):
     lines = []
     for i in range(n):
-        cols = [str(80_000_000 + i), f"Interrupted Place {i}", f"Interrupted Place {i}", "", "35.0", "63.0", "P",
+        cols = [str(first + i), f"Interrupted Place {i}", f"Interrupted Place {i}", "", "35.0", "63.0", "P",
                 "PPL", "AF", "", "02", "", "", "", "0", "", "900", "Asia/Kabul", "2024-01-15"]
         lines.append("\t".join(cols))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -96,3 +96,24 @@ def test_summary_counts_by_country_and_kind(gz_dir, tmp_path):
     assert s["by_country"]["AF"]["admin1"] == 34
     assert s["by_source"]["geonames:AF"] == 30
     assert any(src["name"] == "geonames:AF" and src["count"] == 30 for src in s["sources"])
+
+
+def test_removing_a_big_source_rebuilds_the_indexes(gz_dir, tmp_path, monkeypatch):
+    import sqlite3
+
+    def snapshot():
+        conn = sqlite3.connect(gz_dir / "gazetteer.sqlite")
+        try:
+            return (conn.execute("SELECT * FROM places ORDER BY pid").fetchall(),
+                    conn.execute("SELECT key, pid, flag FROM names ORDER BY rowid").fetchall(),
+                    {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")})
+        finally:
+            conn.close()
+
+    geonames.add_geonames(gz_dir, [_dump(tmp_path / "seed.txt", 5, first=70_000_000)])  # source tables and indexes exist
+    before = snapshot()
+    geonames.add_geonames(gz_dir, [_dump(tmp_path / "AF.txt", 200)])
+    monkeypatch.setattr(store, "BULK_REMOVE_PLACES", 100)
+    out = remove_source(gz_dir, "geonames:AF")
+    assert out["places"] == 200
+    assert snapshot() == before
