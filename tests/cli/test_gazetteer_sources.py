@@ -111,7 +111,7 @@ def test_fetch_commands_against_a_local_server(gz_dir, server):
     api = (FIXTURES / "geoboundaries" / "api-AFG-ADM2.json").read_text(encoding="utf-8").replace("{base}", server.url)
     server.route("/api/current/gbOpen/AFG/ADM2/", (200, {}, api))
     server.route("/data/geoBoundaries-AFG-ADM2.geojson",
-                 (200, {}, (FIXTURES / "geoboundaries" / "geoBoundaries-AFG-ADM2.geojson").read_bytes()))
+                 (200, {}, (FIXTURES / "geoboundaries" / "fixture-AFG-ADM2.geojson").read_bytes()))
     r = _run("gazetteer", "fetch", "geoboundaries", "AFG", "--level", "2", "--base-url",
              server.url + "/api/current/", "--data-dir", gz_dir)
     assert r.exit_code == 0, r.output
