@@ -316,7 +316,6 @@ def build_index(
             sources,
         )
         conn.commit()
-        conn.execute("VACUUM") if os.environ.get("CONFLICTMAP_VACUUM") else None
         conn.close()
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)

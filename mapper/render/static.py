@@ -46,7 +46,7 @@ from pathlib import Path
 from mapper.actors import DISPUTED_COLOUR, OKABE_ITO, UNKNOWN_COLOUR
 from mapper.errors import OutputExists, RenderError
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED
-from mapper.timeline import DISPUTED, UNKNOWN, _aware, step_index
+from mapper.timeline import DISPUTED, UNKNOWN, _aware
 
 log = logging.getLogger(__name__)
 
@@ -1604,28 +1604,12 @@ def _draw_locator(fig, add_axes, state, region, extent, rect, ctx):
     min_size = 5 * per_u  # a tiny extent is still visible as a small square
     cx, cy = (ex0 + ex1) / 2, (ey0 + ey1) / 2
     ew, eh = max(ex1 - ex0, min_size), max(ey1 - ey0, min_size)
-    ax.add_patch(
-        Rectangle(
-            (cx - ew / 2, cy - eh / 2),
-            ew,
-            eh,
-            facecolor="none",
-            edgecolor="#ffffff",
-            linewidth=ctx.lw(3.2),
-            zorder=5,
+    # The extent box: a black frame over a wider white halo, readable on any fill.
+    for colour, width, z in (("#ffffff", 3.2, 5), ("#000000", 1.6, 6)):
+        ax.add_patch(
+            Rectangle((cx - ew / 2, cy - eh / 2), ew, eh, facecolor="none", edgecolor=colour,
+                      linewidth=ctx.lw(width), zorder=z)
         )
-    )
-    ax.add_patch(
-        Rectangle(
-            (cx - ew / 2, cy - eh / 2),
-            ew,
-            eh,
-            facecolor="none",
-            edgecolor="#000000",
-            linewidth=ctx.lw(1.6),
-            zorder=6,
-        )
-    )
     return ax
 
 
