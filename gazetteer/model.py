@@ -8,7 +8,7 @@ Axis order: ``lat``/``lon`` fields are named, ``bbox`` is GeoJSON order
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Optional
 
 #: Kinds of place, from largest to smallest.

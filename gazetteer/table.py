@@ -9,13 +9,12 @@ never placed at 0,0.
 from __future__ import annotations
 
 import csv
-import io
 import logging
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 from gazetteer.errors import SourceDataError
-from gazetteer.model import NOT_FOUND, RESOLVED, Resolution
+from gazetteer.model import NOT_FOUND, Resolution
 
 log = logging.getLogger(__name__)
 

@@ -116,7 +116,6 @@ def _admin1(conn, cc, value):
 
 
 def _load(conn, out, src, path, rows, problems):
-    import shapely  # noqa: F401  (spatial links below)
 
     from gazetteer.build import _name_rows
     from gazetteer.sources._spatial import Layer, load_units
