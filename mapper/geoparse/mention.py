@@ -14,7 +14,9 @@ class Mention:
     when unresolved); ``kind`` is the place's kind, or a hint from the
     wording ("X province" -> admin1) when unresolved; ``score`` is the
     resolver's score (0..1). ``form`` is how the place was named: ``name``,
-    ``adjective`` ("Russian" -> Russia) or ``code`` ("US").
+    ``adjective`` ("Russian" -> Russia, "Russians" -> Russia), ``code`` ("US"), or
+    ``contained`` (a given span the gazetteer does not know, placed at the place
+    named inside it: "Cavan Institute" -> Cavan).
     """
 
     start: int

@@ -63,6 +63,11 @@ POOL_SIZE = 12
 COMMON_WORD_MIN_PRIOR = 0.75
 #: A place name directly followed by another capitalised word is kept only if this important ("Kabul Bank").
 MODIFIER_MIN_PRIOR = 0.8
+#: A span the gazetteer does not know is placed at a name inside it ("Cavan Institute" -> Cavan)
+#: unless the resolver's variant/fuzzy match of the whole span is at least this good.
+CONTAINED_OVER_FUZZY_QUALITY = 0.9
+#: Priors of a place found inside a longer span are lowered by this factor (a weaker claim).
+CONTAINED_PRIOR_FACTOR = 0.8
 #: Mentions resolved below this score are still reported, with their score.
 MIN_SCORE = 0.0
 
@@ -119,7 +124,7 @@ class _Cand:
     key: str
     entries: tuple
     kind_hint: str = ""
-    form: str = "name"  # name | adjective | code
+    form: str = "name"  # name | adjective | code | contained
 
 
 class Geoparser:
@@ -159,6 +164,7 @@ class Geoparser:
         self._index = None
         self._place_cache: dict = {}
         self._fallback_cache: dict = {}
+        self._fallback_quality: dict = {}
 
     @property
     def index(self):
@@ -374,8 +380,8 @@ class Geoparser:
         elif bare in lx.ADMIN1_ABBREVIATIONS:
             key = normalize(lx.ADMIN1_ABBREVIATIONS[bare][0])
             entries, form = self._admin1_entries(*lx.ADMIN1_ABBREVIATIONS[bare]), "code"
-        elif lx.ADJECTIVE_PLACES.get(bare):
-            key = normalize(lx.ADJECTIVE_PLACES[bare])
+        elif lx.adjective_place(bare):
+            key = normalize(lx.adjective_place(bare))
             entries, form = self.index.entries.get(key, ()), "adjective"
         if not entries:
             key, form = normalize(name), "name"
@@ -387,7 +393,36 @@ class Geoparser:
             hint = type_hint or ""
         if not entries:
             entries = self._fallback_entries(name)
+            best_quality = self._fallback_quality.get((name, 0.0), 0.0)
+            if " " in bare and best_quality < CONTAINED_OVER_FUZZY_QUALITY:
+                inner = self._contained(name)
+                if inner is not None:
+                    key, entries = inner
+                    form = "contained"
         return _Cand(start, end, key, entries, hint, form)
+
+    def _contained(self, name: str):
+        """``(key, entries)`` of the longest place name inside a longer span that the gazetteer
+        does not know ("Cavan Institute" -> Cavan, "Colchester General Hospital" -> Colchester),
+        with priors lowered by :data:`CONTAINED_PRIOR_FACTOR`; None if there is none.
+
+        Only for spans someone else marked as places (``--resolve-only``): the building or
+        street is then located at the place it is named after, which is usually where it is.
+        Generic and common words ("Royal", "Third", "Center") do not count.
+        """
+        norm = normalize(name)
+        best = None
+        for s, e, key in self.index.find(norm):
+            if e - s == len(norm) or key in GENERIC_WORDS or key in COMMON_WORDS:
+                continue
+            if best is None or e - s > best[1] - best[0]:
+                best = (s, e, key)
+        if best is None:
+            return None
+        key = best[2]
+        entries = tuple(Entry(x.place_id, x.population, x.kind, x.country_code, x.prior * CONTAINED_PRIOR_FACTOR)
+                        for x in self.index.entries.get(key, ()))
+        return (key, entries) if entries else None
 
     def _fallback_entries(self, name: str, min_quality: float = 0.0) -> tuple:
         """Candidates from the gazetteer's own resolver (variants, fuzzy) for names not in the index."""
@@ -395,6 +430,9 @@ class Geoparser:
         if hit is not None:
             return hit
         res = self.gz.resolve(name, limit=POOL_SIZE)
+        if len(self._fallback_quality) > 50_000:
+            self._fallback_quality.clear()
+        self._fallback_quality[(name, min_quality)] = res.candidates[0].quality if res.candidates else 0.0
         out = []
         for c in res.candidates:
             if c.quality < min_quality:
@@ -532,7 +570,7 @@ class Geoparser:
                 elif c.kind_hint != "populated_place" and p.kind == "populated_place":
                     s -= W_KIND_HINT
             if others and p.lat is not None:
-                d = min(haversine_km(p.lat, p.lon, la, lo) for la, lo in others)
+                d = min(_distance_km(p, la, lo) for la, lo in others)
                 s += W_PROXIMITY * math.exp(-d / PROXIMITY_KM)
             if best is None or s > best[1]:
                 best = (p, s)
@@ -544,6 +582,20 @@ class Geoparser:
 
 # ---------------------------------------------------------------- helpers
 _PRIMARY_CACHE: dict = {}
+
+
+#: Kinds whose extent (bbox) counts for closeness: a state is close to the towns inside it.
+_AREA_KINDS = frozenset({"country", "admin1", "admin2", "admin3"})
+
+
+def _distance_km(p, lat: float, lon: float) -> float:
+    """Distance from place ``p`` to a point: 0 inside an admin unit's bounding box, else
+    from ``p``'s point ("Texas" is as close to Houston as Texas City is)."""
+    if p.kind in _AREA_KINDS and p.bbox:
+        min_lon, min_lat, max_lon, max_lat = p.bbox
+        if min_lat <= lat <= max_lat and min_lon <= lon <= max_lon:
+            return 0.0
+    return haversine_km(p.lat, p.lon, lat, lon)
 
 
 def _primary_keys(p) -> frozenset:

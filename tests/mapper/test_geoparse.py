@@ -80,3 +80,42 @@ def test_resolve_spans_uses_given_offsets(gp):
 
 def test_empty_text(gp):
     assert gp.parse("") == [] and gp.resolve_spans("", []) == []
+
+
+def test_resolve_spans_plural_nationality_is_the_country(gp):
+    text = "Afghans and Tajiks crossed the border."
+    ms = gp.resolve_spans(text, [(0, 7), (12, 18)])
+    assert [m.form for m in ms] == ["adjective", "adjective"]
+    assert [m.place.id for m in ms] == ["country:AF", "country:TJ"]
+
+
+def test_resolve_spans_unknown_building_goes_to_the_place_it_is_named_after(gp):
+    text = "Shots were fired near Kunduz Regional Hospital on Monday."
+    start = text.index("Kunduz")
+    end = start + len("Kunduz Regional Hospital")
+    m = gp.resolve_spans(text, [(start, end)])[0]
+    assert m.name == "Kunduz Regional Hospital" and m.form == "contained"
+    assert m.place is not None and m.place.country_code == "AF" and "Kunduz" in m.place.name
+    # Weaker than naming the place itself.
+    plain = gp.resolve_spans("Shots were fired near Kunduz on Monday.", [(22, 28)])[0]
+    assert plain.form == "name" and m.score < plain.score
+
+
+def test_resolve_spans_without_a_known_name_stays_unresolved(gp):
+    text = "They met at Third Street Center."
+    m = gp.resolve_spans(text, [(12, 31)])[0]
+    assert m.place is None and m.lat is None  # never invented, never 0,0
+
+
+def test_admin_unit_is_close_to_the_places_inside_it():
+    from gazetteer import Place
+    from mapper.geoparse.parser import _distance_km
+
+    unit = Place(id="admin1:x", name="Badghis", kind="admin1", lat=35.0, lon=63.5,
+                 bbox=(62.5, 34.5, 64.8, 36.0))
+    town = Place(id="t", name="Badghis", kind="populated_place", lat=35.0, lon=63.5,
+                 bbox=(63.5, 35.0, 63.5, 35.0))
+    # Qala-e-Naw (34.98 N, 63.13 E) lies inside the province's box, ~34 km from its point.
+    assert _distance_km(unit, 34.98, 63.13) == 0.0
+    assert 25 < _distance_km(town, 34.98, 63.13) < 45
+    assert _distance_km(unit, 36.7, 68.9) > 400  # Kunduz is outside
