@@ -68,6 +68,8 @@ MODIFIER_MIN_PRIOR = 0.8
 CONTAINED_OVER_FUZZY_QUALITY = 0.9
 #: Priors of a place found inside a longer span are lowered by this factor (a weaker claim).
 CONTAINED_PRIOR_FACTOR = 0.8
+#: Resolver matches below this quality (its own bar for "resolved") are not offered as candidates.
+FALLBACK_MIN_QUALITY = 0.75
 #: Mentions resolved below this score are still reported, with their score.
 MIN_SCORE = 0.0
 
@@ -187,6 +189,14 @@ class Geoparser:
             cands.append(self._candidate_for_name(text, start, end, name))
         # Detected mentions elsewhere in the document are context only.
         return self.resolve_mentions(text, cands, context=self.candidates(text))
+
+    def span_candidates(self, text: str, start: int, end: int) -> list:
+        """The gazetteer places resolution chooses from for ``text[start:end]`` (best prior first).
+
+        A diagnostic: if none of them is the right place, no context can fix the answer.
+        """
+        c = self._candidate_for_name(text, start, end, text[start:end])
+        return [p for p in (self._place(e.place_id) for e in c.entries) if p is not None]
 
     # ----------------------------------------------------------- recognition
     def candidates(self, text: str) -> list:
@@ -435,7 +445,7 @@ class Geoparser:
         self._fallback_quality[(name, min_quality)] = res.candidates[0].quality if res.candidates else 0.0
         out = []
         for c in res.candidates:
-            if c.quality < min_quality:
+            if c.quality < max(min_quality, FALLBACK_MIN_QUALITY):
                 continue
             p = c.place
             self._place_cache[p.id] = p
