@@ -4,9 +4,10 @@ Built once per gazetteer from :meth:`gazetteer.Gazetteer.name_entries` and kept
 on disk next to the gazetteer index (``<data dir>/gazetteer.geoparse-cache.sqlite``,
 see :func:`cache_path`), so a new process is ready to scan in well under a
 second instead of building it again (10-40 s, ~0.6 GB). The cache is one SQLite
-table (~60 MB for the full embedded gazetteer) of name keys (plus the word prefixes of multi-word keys, which tell the
-scanner when to keep extending a match) with each key's ranked candidates;
-a process reads only the keys its documents contain (memoized). It is keyed
+table (~60 MB for the full embedded gazetteer) of name keys, plus the word
+prefixes of multi-word keys (which tell the scanner when to keep extending a
+match), with each key's ranked candidates; a process reads only the keys its
+documents contain (memoized). It is keyed
 on the gazetteer's identity (build, loaded sources, counts) and on this
 module's ranking rules (:data:`INDEX_VERSION`), so a rebuilt gazetteer or an
 added or removed source rebuilds it; deleting the file is always safe.
