@@ -1,7 +1,7 @@
 """Recognise place names in text and resolve them in the document's context.
 
 Recognition (:meth:`Geoparser.candidates`)
-    1. Scan the normalized text with the gazetteer automaton
+    1. Scan the normalized text for gazetteer name keys
        (:mod:`mapper.geoparse.index`); keep the longest match at each place.
     2. Keep a match only if it is written like a name: capitalised (every
        content word), not a day, month, pronoun or known non-place; not part of a
@@ -135,8 +135,8 @@ class Geoparser:
     Parameters
     ----------
     gz : gazetteer.Gazetteer
-        An opened gazetteer. The scanning index is built on first use in the
-        process (a few seconds) and shared.
+        An opened gazetteer. Its scanning index (:mod:`.index`) is read lazily
+        from an on-disk cache beside the gazetteer, built once per gazetteer state.
     adjectives : bool
         Report nationality adjectives ("Russian") as mentions of their country,
         as the standard corpora annotate them.
