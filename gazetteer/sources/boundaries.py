@@ -378,15 +378,18 @@ def _load(conn, out, src, records, level, problems, progress):
                         or (None,))[0]
         merged = _merge_existing(conn, src, recs, kind, cc)
         out["merged"] += len(merged)
+        got_polygon = []  # merged units that had only a point (embedded admin-2 units)
         for r, unit in merged.items():
             existing_keys = {k for (k,) in conn.execute("SELECT key FROM names WHERE pid = ?", (unit.pid,))}
             rows = [nr for nr in _name_rows(unit.pid, r.alternates, r.name) if nr[0] not in existing_keys]
             store.insert_rows(conn, name_rows=rows, name_source=src)
             out["names"] += len(rows)
             store.add_codes(conn, src, [(c, unit.pid) for c in _codes(r, cc)])
-            store.attach_geometry(conn, src, unit.pid, shapely.to_wkb(r.geom), r.geom.bounds)
+            if store.attach_geometry(conn, src, unit.pid, shapely.to_wkb(r.geom), r.geom.bounds) == "primary":
+                got_polygon.append((r, unit))
         new = [r for r in recs if r not in merged]
         if not new:
+            out["linked"] += _link_merged(conn, src, level, cc, got_polygon)
             continue
         codes = [strip_cc_prefix(r.code, cc) if r.code else None for r in new]
         unique_codes = all(codes) and len(set(codes)) == len(codes)
@@ -442,6 +445,7 @@ def _load(conn, out, src, records, level, problems, progress):
         store.add_codes(conn, src, code_pairs)
         place_rows, name_rows, geom_rows, code_pairs = [], [], [], []
         out["linked"] += _link_points(conn, src, level, points, located, new, new_ids)
+        out["linked"] += _link_merged(conn, src, level, cc, got_polygon)
 
 
 def _codes(r: Record, cc: str) -> list:
@@ -465,6 +469,21 @@ def _points(conn, cc) -> list:
         f"WHERE country_code = ? AND kind IN ({','.join('?' * len(POINT_KINDS))}) AND lat IS NOT NULL",
         (cc, *POINT_KINDS),
     ).fetchall()
+
+
+def _link_merged(conn, src, level, cc, got_polygon) -> int:
+    """Link the points inside merged units that gained their first polygon, as for a new unit.
+
+    Run after the new units' links: a point inside such a unit is outside every new polygon
+    and may have been snapped to a neighbouring new unit.
+    """
+    if level != 2 or not got_polygon:
+        return 0
+    points = _points(conn, cc)
+    layer = Layer([_unit_stub(r) for r, _u in got_polygon])
+    located = layer.locate([p[2] for p in points], [p[3] for p in points], snap=0) if points else []
+    units = [u for _r, u in got_polygon]
+    return _link_points(conn, src, level, points, located, units, [u.id for u in units])
 
 
 def _link_points(conn, src, level, points, located, new, new_ids) -> int:
