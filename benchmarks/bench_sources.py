@@ -5,7 +5,8 @@ ADM1/ADM2 files for Afghanistan and Tajikistan added to the embedded data.
 Usage::
 
     .venv/bin/python benchmarks/bench_sources.py [--base DIR] [--rows 1000000] [--alternates 500000]
-        [--skip-load] [--json out.json]
+        [--skip-load] [--keep DIR] [--json out.json]
+    .venv/bin/python benchmarks/bench_sources.py --latency-only DIR     # an index kept with --keep
 
 ``--base`` is a folder holding an embedded-only index (``conflictmap gazetteer build``);
 without it one is built in a temp folder (~30-60 s). Each stage works on its own copy.
@@ -20,6 +21,7 @@ streams; memory does not grow with the file, see the two sizes measured).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import shutil
@@ -120,50 +122,71 @@ def load_stage(base: Path, tmp: Path, rows_list, alternates: int) -> dict:
 
 
 # ---------------------------------------------------------------------------- query latency
+def _stats(values) -> dict:
+    values = sorted(values)
+    return {"p50_ms": round(statistics.median(values), 2), "p95_ms": round(values[int(0.95 * len(values)) - 1], 2),
+            "p99_ms": round(values[int(0.99 * len(values)) - 1], 2), "max_ms": round(values[-1], 2),
+            "over_10ms": sum(v > 10 for v in values)}
+
+
 def latency_stage(index_dir: Path, n=300, seed=3) -> dict:
-    """Per-query latency of distinct names after the load (memo off): synthetic exact names,
-    synthetic names with a letter changed (variant/fuzzy path), and real dev toponyms."""
+    """Per-query latency of distinct names after the load (answer memo cleared before each query):
+    synthetic exact names, synthetic names with a letter changed (variant/fuzzy path) with and
+    without the country hint, and real dev toponyms. Wall and CPU time per query (the machine is
+    shared: CPU time is what the query itself cost); for the misspelt names also the share whose
+    best answer is the place they were made from (or a namesake of it in the same country)."""
     import sqlite3
 
     from bench_gazetteer import DEFAULT_TOPONYMS, load_rows
 
     from gazetteer import Gazetteer
+    from gazetteer.normalize import normalize
 
     rng = random.Random(seed)
     conn = sqlite3.connect(index_dir / "gazetteer.sqlite")
     pids = [p for (p,) in conn.execute("SELECT pid FROM places WHERE source = 'geonames:allCountries'")]
-    synth = [conn.execute("SELECT name, country_code FROM places WHERE pid = ?", (p,)).fetchone()
+    synth = [conn.execute("SELECT name, country_code, id FROM places WHERE pid = ?", (p,)).fetchone()
              for p in rng.sample(pids, 2 * n)]
     conn.close()
-    exact = synth[:n]
+    # The 2M-element list would be traversed by every garbage collection that meets it (~20 ms
+    # inside whichever query triggers it): free it before timing.
+    del pids
+    gc.collect()
+    exact = [(name, cc, pid) for name, cc, pid in synth[:n]]
     typos = []
-    for name, cc in synth[n:]:
+    for name, cc, pid in synth[n:]:
         i = rng.randrange(1, max(2, len(name) - 1))
-        typos.append((name[:i] + rng.choice("aeiouklmnr") + name[i + 1:], cc))
+        typos.append((name[:i] + rng.choice("aeiouklmnr") + name[i + 1:], cc, (pid, normalize(name), cc)))
     dev = []
     if DEFAULT_TOPONYMS.exists():
-        dev = list(dict.fromkeys((r["location"], r["country"]) for r in load_rows(DEFAULT_TOPONYMS)))[:n]
+        dev = [(name, cc, None) for name, cc in
+               dict.fromkeys((r["location"], r["country"]) for r in load_rows(DEFAULT_TOPONYMS))][:n]
+    sets = (("exact_synthetic", exact), ("typo_synthetic", typos),
+            ("typo_synthetic_no_hint", [(q, None, t) for q, _cc, t in typos]), ("dev_toponyms", dev))
     out = {}
-    for label, queries in (("exact_synthetic", exact), ("typo_synthetic", typos), ("dev_toponyms", dev)):
+    for label, queries in sets:
         if not queries:
             continue
         gz = Gazetteer(index_dir / "gazetteer.sqlite")
         out[label] = {}
-        # First pass: per-country fuzzy name lists load on first use. Second pass: those caches
-        # warm, the answer memo cleared before every query (distinct-name latency).
+        # First pass: a new connection (empty SQLite page cache; the OS cache holds the file, as
+        # it does right after a load). Second pass: pages warm, answer memo cleared every query.
         for pass_name in ("first_pass", "warm"):
-            times = []
-            for name, cc in queries:
+            wall, cpu, recovered = [], [], 0
+            for name, cc, truth in queries:
                 gz._memo.clear()
-                t = time.perf_counter()
-                gz.resolve(name, country=cc)
-                times.append((time.perf_counter() - t) * 1000)
-            times.sort()
-            out[label][pass_name] = {
-                "queries": len(times), "p50_ms": round(statistics.median(times), 2),
-                "p95_ms": round(times[int(0.95 * len(times)) - 1], 2),
-                "p99_ms": round(times[int(0.99 * len(times)) - 1], 2), "max_ms": round(times[-1], 2),
-                "over_10ms": sum(t > 10 for t in times)}
+                t, c = time.perf_counter(), time.process_time()
+                res = gz.resolve(name, country=cc)
+                cpu.append((time.process_time() - c) * 1000)
+                wall.append((time.perf_counter() - t) * 1000)
+                if label.startswith("typo") and res.best is not None and res.status != "not_found":
+                    pid, key, tcc = truth
+                    p = res.best.place
+                    recovered += p.id == pid or (normalize(p.name) == key and p.country_code == tcc)
+            out[label][pass_name] = {"queries": len(wall), **_stats(wall), "cpu": _stats(cpu),
+                                     "slowest": queries[max(range(len(wall)), key=wall.__getitem__)][0]}
+            if label.startswith("typo"):
+                out[label][pass_name]["recovered"] = round(recovered / len(queries), 3)
         gz.close()
         print(f"latency {label}: {out[label]}", file=sys.stderr)
     return out
@@ -216,10 +239,19 @@ def main(argv=None):
                     help="synthetic allCountries sizes to load (default 500000 1000000)")
     ap.add_argument("--alternates", type=int, default=500_000, help="alternateNamesV2 rows (with the largest size)")
     ap.add_argument("--skip-load", action="store_true", help="only the accuracy stage")
+    ap.add_argument("--keep", type=Path, help="keep the index of the largest load in this folder (for --latency-only)")
+    ap.add_argument("--latency-only", type=Path, metavar="DIR",
+                    help="only the latency stage, on DIR/gazetteer.sqlite already holding a synthetic load")
     ap.add_argument("--json", type=Path, help="also write the numbers as JSON here")
     args = ap.parse_args(argv)
     if not (SHARED / "conflict" / "dev_toponyms.csv").exists():
         sys.exit(f"{SHARED} not found: the benchmark needs ../shared/data")
+    if args.latency_only:
+        results = {"latency_after_load": latency_stage(args.latency_only)}
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1))
+        print(json.dumps(results, indent=1))
+        return results
     tmp = Path(tempfile.mkdtemp(prefix="cm-bench-sources-"))
     results = {}
     try:
@@ -241,6 +273,8 @@ def main(argv=None):
                         "peak RSS grows slowly with rows (see the sizes measured), the file is streamed",
             }
             results["latency_after_load"] = latency_stage(Path(biggest["index_dir"]))
+            if args.keep:
+                _copy(Path(biggest["index_dir"]), args.keep)
             results["remove_biggest"] = remove_stage(Path(biggest["index_dir"]))
         results["with_boundaries"] = accuracy_stage(base, tmp, seats=True)
         results["with_boundaries_representative_points"] = accuracy_stage(base, tmp, seats=False)

@@ -19,6 +19,20 @@ Analyst aliases (``gazetteer add aliases``, names stored with flag
 match on one adds :data:`ALIAS_BONUS`, so they win over other sources; a
 hinted country still applies.
 
+Cost
+----
+A query never loads a country's names: each stage reads one index range of
+``names`` in importance order with a LIMIT (:data:`gazetteer.store.NAME_INDEXES`):
+exact namesakes (:data:`EXACT_MAX_ROWS`), the query's skeleton
+(:data:`VARIANT_MAX_ROWS`), then for the fuzzy stage every skeleton one edit away
+from the query's (a consonant deleted, inserted, replaced, or two swapped: what a
+typo does to a skeleton), :data:`FUZZY_ROWS_PER_KEY` names each and
+:data:`FUZZY_MAX_ROWS` in all. Names without a skeleton (non-Latin scripts) probe
+the keys one edit away instead, with the query's own letters (and the Arabic
+alphabet for Arabic-script names) as replacements. So the rows a query reads are
+bounded whatever the index holds; when a skeleton is shared by more names than the
+cap, the least important are the ones not considered.
+
 Importance counts half for non-exact matches. A best candidate with match
 quality below :data:`MIN_MATCH_TO_RESOLVE`, outside a hinted country, or only
 similar to a place outside a hinted unit makes the status ``not_found``.
@@ -73,8 +87,18 @@ SUGGEST_CUTOFF = 60
 AMBIGUITY_MARGIN = 0.015  # ~ a threefold population gap between exact namesakes
 AMBIGUITY_MIN_KM = 25.0
 CONTEXT_DECAY_KM = 300.0
-MAX_ROWS = 5000  # name rows read per key
 MAX_HYDRATE = 60  # candidates turned into Place objects and scored
+# Bounded reads (see "Cost" in the module docstring). Every read is one index range in importance
+# order with a LIMIT, so a query costs the same on the embedded index and after allCountries.
+#: Exact namesakes read per key (in the hinted country; plus MAX_HYDRATE from anywhere).
+EXACT_MAX_ROWS = 200
+#: Names read for the query's own skeleton (variant stage), most important first.
+VARIANT_MAX_ROWS = 500
+#: Names read per neighbouring skeleton (fuzzy stage), and in all, most important first.
+FUZZY_ROWS_PER_KEY = 50
+FUZZY_MAX_ROWS = 2500
+#: Neighbouring skeletons (or keys, for non-Latin names) probed at most.
+FUZZY_MAX_PROBES = 800
 MEMO_SIZE = 100_000
 ALTERNATE_PART_PENALTY = 0.03
 #: Score bonus for an exact match on an analyst alias: more than any importance gap (W_IMPORTANCE).
@@ -120,10 +144,16 @@ class Gazetteer:
             raise IndexNotBuilt(
                 f"no gazetteer index at {self.path}; run `conflictmap gazetteer build` to create it"
             )
+        if store.upgrade_file(self.path):
+            log.warning("upgraded the gazetteer index %s to schema version %d", self.path, store.SCHEMA_VERSION)
         self._conn = store.connect(self.path)
+        # rapidfuzz (~15 ms to import) is loaded with the index, not by the first query that needs it.
+        import rapidfuzz.distance.OSA  # noqa: F401
+        import rapidfuzz.fuzz  # noqa: F401
+        import rapidfuzz.process  # noqa: F401
+
         self._lock = threading.Lock()
-        self._fuzzy_cache = {}
-        self._last_near = None
+        self._last_prefilter = None
         self._geom_cache = {}
         self._memo = {}
 
@@ -406,17 +436,6 @@ class Gazetteer:
                 return c.place
         return None
 
-    def _skeleton_rows(self, skel: str, cc) -> list:
-        """(key, soft, pid, flag) of names sharing a skeleton, optionally in one country."""
-        if cc:
-            return self._conn.execute(
-                "SELECT n.key, n.soft, n.pid, n.flag FROM names n JOIN places p ON p.pid = n.pid "
-                f"WHERE n.skel = ? AND p.country_code = ? LIMIT {MAX_ROWS}", (skel, cc),
-            ).fetchall()
-        return self._conn.execute(
-            f"SELECT key, soft, pid, flag FROM names WHERE skel = ? LIMIT {MAX_ROWS}", (skel,)
-        ).fetchall()
-
     def _candidates(self, text: str, cc, within: Optional[Place], ctx, kind) -> list:
         from rapidfuzz import process
         from rapidfuzz.fuzz import ratio
@@ -430,43 +449,48 @@ class Gazetteer:
         kind = kind or hint
         matches = {}  # pid -> (match quality, how)
         known_rows = {}  # pid -> place row already fetched with its name
+        in_country = False  # some match lies in the hinted country
 
-        def offer(pid, q, how):
+        def offer(pid, q, how, pcc):
+            nonlocal in_country
             if pid not in matches or matches[pid][0] < q:
                 matches[pid] = (q, how)
+            in_country = in_country or pcc == cc
 
         aliased = set()  # pids matched exactly through an analyst alias (see ALIAS_BONUS)
-        for flag, row in store.exact_matches(self._conn, key, MAX_ROWS):
-            known_rows[row[0]] = row
-            offer(row[0], _FLAG_MATCH.get(flag, MATCH_ALTERNATE), "exact")
-            if flag == store.NAME_FLAG_ALIAS:
-                aliased.add(row[0])
-        if stripped != key:
-            for _flag, row in store.exact_matches(self._conn, stripped, MAX_ROWS):
+        for k in dict.fromkeys((key, stripped)):
+            for flag, row in store.exact_matches(self._conn, k, EXACT_MAX_ROWS, cc, abroad_limit=MAX_HYDRATE):
                 known_rows[row[0]] = row
-                offer(row[0], MATCH_STRIPPED, "exact")
-        if not matches or (cc and not any(r[6] == cc for r in known_rows.values())):
+                q = _FLAG_MATCH.get(flag, MATCH_ALTERNATE) if k == key else MATCH_STRIPPED
+                offer(row[0], q, "exact", row[6])
+                if flag == store.NAME_FLAG_ALIAS and k == key:
+                    aliased.add(row[0])
+        own = None
+        if not matches or (cc and not in_country):
             skel = skeleton(stripped)
             if skel:
                 # With a country hint only that country's namesakes can win (others would be
-                # "abroad" and not_found), so the bucket is read for that country alone.
-                rows = self._skeleton_rows(skel, cc)
-                if rows:
+                # "abroad" and not_found), so the skeleton is read for that country alone.
+                own = store.names_by_skeleton(self._conn, skel, cc, VARIANT_MAX_ROWS)
+                if own:
                     min_sim = SHORT_SKELETON_MIN_SIMILARITY if len(skel) <= 2 else VARIANT_MIN_SIMILARITY
-                    # similarity() vectorised: mean of the literal and the vowel-class Indel ratios.
-                    sims = (
-                        process.cdist([stripped], [r[0] for r in rows], scorer=ratio)[0]
-                        + process.cdist([soft_form(stripped)], [r[1] for r in rows], scorer=ratio)[0]
-                    ) / 200.0
-                    for i in (sims >= min_sim).nonzero()[0]:
-                        row = rows[i]
-                        q = VARIANT_BASE + VARIANT_SPAN * float(sims[i]) - (
-                            VARIANT_ALTERNATE_PENALTY if row[3] else 0.0
-                        )
-                        offer(row[2], q, "variant")
-        if not matches or (cc and not self._any_in_country(matches, cc)):
-            for pid, sim in self._fuzzy(stripped, cc):
-                offer(pid, FUZZY_SPAN * sim, "fuzzy")
+                    # similarity() over the rows: mean of the literal and the vowel-class Indel
+                    # ratios, so the literal one alone must reach 2 * min_sim - 1.
+                    soft_query = soft_form(stripped)
+                    for _k, literal, i in process.extract(
+                        stripped, [r[0] for r in own], scorer=ratio, limit=None, score_cutoff=(200 * min_sim - 100)
+                    ):
+                        _k, soft, pid, flag, pcc = own[i]
+                        sim = (literal + ratio(soft_query, soft)) / 200.0
+                        if sim >= min_sim:
+                            q = VARIANT_BASE + VARIANT_SPAN * sim - (VARIANT_ALTERNATE_PENALTY if flag else 0.0)
+                            offer(pid, q, "variant", pcc)
+        if not matches or (cc and not in_country):
+            for pid, sim, flag, pcc in self._fuzzy(stripped, cc, own):
+                # A name with its type word removed ("Abadkus" of "Abadkus Bazar") ranks below a
+                # real name as similar, as in the exact stage, unless the query had a type word too.
+                penalty = MATCH_PRIMARY - MATCH_STRIPPED if flag == STRIPPED_FLAG and stripped == key else 0.0
+                offer(pid, FUZZY_SPAN * sim - penalty, "fuzzy", pcc)
         if not matches:
             return []
         top = sorted(matches.items(), key=lambda kv: -kv[1][0])[:MAX_HYDRATE]
@@ -481,13 +505,6 @@ class Gazetteer:
                     c = replace(c, score=min(1.0, c.score + ALIAS_BONUS), reason=c.reason + "; analyst alias")
                 out.append(c)
         return out
-
-    def _any_in_country(self, matches, cc) -> bool:
-        pids = list(matches)[:MAX_ROWS]
-        marks = ",".join("?" * len(pids))
-        return self._conn.execute(
-            f"SELECT 1 FROM places WHERE pid IN ({marks}) AND country_code = ? LIMIT 1", (*pids, cc)
-        ).fetchone() is not None
 
     def _score(self, place: Place, importance, q, how, text, cc, within, ctx, kind) -> Candidate:
         reasons = [f"{how} match on {text!r} ({q:.2f})"]
@@ -545,67 +562,112 @@ class Gazetteer:
         geom = self.geometry(unit)
         return bool(geom is not None and geom.covers(Point(place.lon, place.lat)))
 
-    def _fuzzy_bucket(self, cc, first: str):
-        """(keys, displays, pids) of the names of one country (or all primary names) that share
-        a first sound; loaded once per country and cached for the process."""
-        cache_key = cc or "*"
-        if cache_key not in self._fuzzy_cache:
-            if cc:
-                q = (
-                    "SELECT n.key, n.name, n.pid, n.skel FROM names n JOIN places p ON p.pid = n.pid "
-                    "WHERE p.country_code = ? AND n.flag != 2"
-                )
-                rows = self._conn.execute(q, (cc,)).fetchall()
-            else:
-                rows = self._conn.execute("SELECT key, name, pid, skel FROM names WHERE flag = 0").fetchall()
-            buckets = {}
-            for key, display, pid, skel in rows:  # the stored skeleton gives the first sound for free
-                b = buckets.setdefault(skel[:1] if skel else key[:1], ([], [], []))
-                b[0].append(key)
-                b[1].append(display)
-                b[2].append(pid)
-            self._fuzzy_cache[cache_key] = buckets
-        return self._fuzzy_cache[cache_key].get(first, ((), (), ()))
+    def _prefilter(self, key: str, cc, own=None) -> list:
+        """(key, soft, pid, flag, cc) of names that may be a typo away from ``key``: its own
+        skeleton's names (``own`` when the variant stage read them already) and the names of
+        every skeleton one edit away (for non-Latin keys: every key one edit away).
+
+        Reads at most VARIANT_MAX_ROWS + FUZZY_MAX_ROWS rows in FUZZY_MAX_PROBES + 1 index
+        ranges, most important names first in each (see the module docstring).
+        """
+        memo = (key, cc)
+        if self._last_prefilter is not None and self._last_prefilter[0] == memo:
+            return self._last_prefilter[1]
+        skel = skeleton(key)
+        if skel:
+            rows = list(own) if own is not None else store.names_by_skeleton(self._conn, skel, cc, VARIANT_MAX_ROWS)
+            column, probes = "skel", skeleton_neighbours(skel)
+        else:
+            rows, column, probes = [], "key", key_neighbours(key)
+        rows += store.names_by_probes(self._conn, column, probes[:FUZZY_MAX_PROBES], cc, FUZZY_ROWS_PER_KEY,
+                                      FUZZY_MAX_ROWS)
+        self._last_prefilter = (memo, rows)
+        return rows
 
     def _near(self, key: str, cc) -> list:
-        """(display, key, pid) of names close to ``key`` (Indel ratio >= SUGGEST_CUTOFF).
-
-        Only names with the same first sound are compared: typos and romanisations
-        keep it (q/k, vowels, v/w count as one), and it makes the scan ~20x smaller.
-        """
+        """(display, key, pid) of up to 20 names close to ``key`` (Indel ratio >= SUGGEST_CUTOFF)
+        among the :meth:`_prefilter` rows, closest first."""
         from rapidfuzz import process
         from rapidfuzz.fuzz import ratio
 
-        memo = (key, cc)
-        if self._last_near is not None and self._last_near[0] == memo:
-            return self._last_near[1]
-        keys, displays, pids = self._fuzzy_bucket(cc, _first_sound(key))
-        found = process.extract(key, keys, scorer=ratio, limit=20, score_cutoff=SUGGEST_CUTOFF) if keys else []
-        out = [(displays[idx], k, pids[idx]) for k, _score, idx in found]
-        self._last_near = (memo, out)
-        return out
+        rows = self._prefilter(key, cc)
+        if not rows:
+            return []
+        found = process.extract(key, [r[0] for r in rows], scorer=ratio, limit=20, score_cutoff=SUGGEST_CUTOFF)
+        picked = [(rows[idx][2], k) for k, _score, idx in found]
+        display = store.display_names(self._conn, picked)
+        return [(display.get((pid, k), k), k, pid) for pid, k in picked]
 
-    def _fuzzy(self, key: str, cc) -> list:
-        """Typo-tolerant fallback: near names re-scored with optimal string alignment
-        (a transposition counts once, so geoBoundaries' "Ghanzi" still meets "Ghazni")."""
+    def _fuzzy(self, key: str, cc, own=None) -> list:
+        """Typo-tolerant fallback: (pid, similarity, flag, cc) of :meth:`_prefilter` names whose optimal
+        string alignment similarity to ``key`` is at least FUZZY_MIN_SIMILARITY (a transposition
+        counts once, so geoBoundaries' "Ghanzi" still meets "Ghazni")."""
+        from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
         if len(key) < 4:
             return []
-        out = []
-        for _display, k, pid in self._near(key, cc):
-            sim = OSA.normalized_similarity(key, k)
-            if sim >= FUZZY_MIN_SIMILARITY:
-                out.append((pid, sim))
-        return out
+        rows = self._prefilter(key, cc, own)
+        if not cc:
+            # Without a country every place competes, and alternate names (hundreds per big city,
+            # in many languages) would pair typos with far-away places ("Darfur" -> Dufur, US):
+            # only primary names are typo targets then.
+            rows = [r for r in rows if r[3] == 0]
+        if not rows:
+            return []
+        found = process.extract(key, [r[0] for r in rows], scorer=OSA.normalized_similarity, limit=None,
+                                score_cutoff=FUZZY_MIN_SIMILARITY)
+        return [(rows[i][2], sim, rows[i][3], rows[i][4]) for _k, sim, i in found]
 
 
-def _first_sound(key: str) -> str:
-    """First letter of a key's skeleton (vowels, q/k, v/w folded); the key's first char otherwise."""
-    sk = skeleton(key)
-    return sk[0] if sk else key[:1]
+#: Consonants a skeleton holds after its first letter (:func:`gazetteer.normalize.skeleton` drops
+#: vowels, h, w, y and folds q -> k, v -> w).
+_SKEL_REST = "bcdfgjklmnprstxz"
+#: Arabic-script letters as :func:`gazetteer.normalize.normalize` leaves them (variants folded).
+_ARABIC_LETTERS = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
 
 
+def _edits1(s: str, letters: str) -> list:
+    """Strings one deletion, transposition, replacement or insertion (in that order) away from
+    ``s`` that keep its first character, replacements and insertions drawn from ``letters``.
+    May hold ``s`` itself and duplicates.
+
+    The first letter stays: typos and romanisations rarely change it, and a changed first
+    letter mostly meets another place (Landay -> Kanday, Iyadh -> Riyadh).
+    """
+    n = len(s)
+    out = [s[:i] + s[i + 1:] for i in range(1, n)]
+    out += [s[:i] + s[i + 1] + s[i] + s[i + 2:] for i in range(1, n - 1)]
+    for i in range(1, n):
+        out += [s[:i] + c + s[i + 1:] for c in letters]
+    for i in range(1, n + 1):
+        out += [s[:i] + c + s[i:] for c in letters]
+    return out
+
+
+def skeleton_neighbours(skel: str) -> list:
+    """Skeletons one edit away from ``skel`` with the same first letter, deletions and swaps
+    first, without ``skel`` itself.
+
+    >>> skeleton_neighbours("gnz")[:4]
+    ['gz', 'gn', 'gzn', 'gbz']
+    """
+    return [t for t in dict.fromkeys(_edits1(skel, _SKEL_REST)) if t != skel]
+
+
+def key_neighbours(key: str) -> list:
+    """Keys one edit away from a key without a skeleton (non-Latin script), same first letter:
+    replacements and insertions use the key's own letters and a space, plus the Arabic
+    alphabet for Arabic-script keys."""
+    letters = set(key) | {" "}  # a space dropped or added between words is a typo too
+    if any("\u0600" <= ch <= "\u06ff" for ch in key):
+        letters |= set(_ARABIC_LETTERS)
+    return [t for t in dict.fromkeys(_edits1(key, "".join(sorted(letters))))
+            if t != key and t.strip() == t and "  " not in t]
+
+
+#: Name flag of a key with its type words removed (gazetteer.build.STRIPPED).
+STRIPPED_FLAG = 2
 #: Match quality by name flag (build: primary, alternate, type words stripped; sources: alias).
 _FLAG_MATCH = {0: MATCH_PRIMARY, 1: MATCH_ALTERNATE, 2: MATCH_STRIPPED, store.NAME_FLAG_ALIAS: MATCH_PRIMARY}
 

@@ -3,7 +3,10 @@
 Tables
 ------
 ``places``   one row per place; ``bbox`` columns in (lon, lat) order.
-``names``    normalized ``key`` and romanisation ``skel``eton per name, both indexed.
+``names``    normalized ``key`` and romanisation ``skel``eton per name, with the place's
+             country code ``cc`` and importance ``rank`` copied in, so that every read
+             the resolver makes is one index range in importance order with a LIMIT
+             (see :data:`NAME_INDEXES`): its cost does not grow with the index.
 ``geoms``    WKB polygons of admin units.
 ``meta``     key/value build facts; ``sources`` loaded sources with licences.
 
@@ -13,12 +16,36 @@ package sees :class:`gazetteer.model.Place` objects.
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import sqlite3
 
 from gazetteer.model import Place
 
-SCHEMA_VERSION = 1
+#: Bumped when the tables change; :func:`upgrade_schema` migrates older indexes in place.
+#: 2: ``names.cc`` and ``names.rank`` with the :data:`NAME_INDEXES` that read them.
+SCHEMA_VERSION = 2
+
+#: ``names.rank`` = round((1 - importance) x RANK_SCALE): ascending rank is descending importance.
+RANK_SCALE = 10_000
+_RANK_SQL = f"CAST(ROUND((1.0 - MIN(MAX(COALESCE({{imp}}, 0.0), 0.0), 1.0)) * {RANK_SCALE}) AS INTEGER)"
+
+#: Indexes on ``names`` the resolver reads (each query is an equality on the leading columns,
+#: then ``ORDER BY rank LIMIT n``, so it stops after n entries however many names share the key):
+#:
+#: ``names_key_rank``   exact names, most important first; ``cc``, ``flag`` and ``pid`` inside so a
+#:                      country filter is checked on the index entry;
+#: ``names_skel_cc``    one country's names with a skeleton, most important first, covering the
+#:                      columns the variant and fuzzy stages score (no table reads);
+#: ``names_skel_rank``  the same without a country hint, all countries in one importance order.
+#:
+#: Skeleton indexes skip names without one (non-Latin scripts): queries add ``skel != ''``.
+NAME_INDEXES = (
+    ("names_key_rank", "CREATE INDEX names_key_rank ON names(key, rank, cc, flag, pid)"),
+    ("names_skel_cc", "CREATE INDEX names_skel_cc ON names(skel, cc, rank, flag, key, soft, pid) WHERE skel != ''"),
+    ("names_skel_rank", "CREATE INDEX names_skel_rank ON names(skel, rank, flag, key, soft, pid, cc) WHERE skel != ''"),
+)
 
 PLACE_COLUMNS = (
     "pid", "id", "name", "kind", "lat", "lon", "country_code", "country", "admin1", "admin2",
@@ -40,7 +67,8 @@ def create_schema(conn: sqlite3.Connection) -> None:
             min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL, has_geometry INTEGER,
             source TEXT, importance REAL
         );
-        CREATE TABLE names (key TEXT NOT NULL, skel TEXT, soft TEXT, pid INTEGER NOT NULL, name TEXT, flag INTEGER);
+        CREATE TABLE names (key TEXT NOT NULL, skel TEXT, soft TEXT, pid INTEGER NOT NULL, name TEXT, flag INTEGER,
+                            cc TEXT NOT NULL DEFAULT '', rank INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE geoms (pid INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
         CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
         CREATE TABLE sources (name TEXT PRIMARY KEY, info TEXT);
@@ -55,14 +83,31 @@ def place_row(pid, id, name, kind, lat, lon, cc, country, admin1, admin2, admin1
             population, feature_code, *bbox, int(bool(has_geometry)), source, importance)
 
 
+def importance_rank(importance) -> int:
+    """``names.rank`` of a place's names: 0 for importance 1, :data:`RANK_SCALE` for 0."""
+    imp = min(max(float(importance or 0.0), 0.0), 1.0)
+    return int(math.floor((1.0 - imp) * RANK_SCALE + 0.5))  # as SQLite's ROUND (upgrade_schema)
+
+
+def _ranked(name_rows, place_of):
+    """Append (cc, rank) to (key, skel, soft, pid, name, flag) rows; ``place_of(pid)`` -> (cc, importance)."""
+    for r in name_rows:
+        cc, imp = place_of(r[3])
+        yield (*r[:6], cc or "", importance_rank(imp))
+
+
+_INSERT_NAMES = "INSERT INTO names (key, skel, soft, pid, name, flag, cc, rank) VALUES (?,?,?,?,?,?,?,?)"
+
+
 def insert(conn, place_rows, name_rows, geom_rows) -> None:
     conn.executemany(f"INSERT INTO places VALUES ({','.join('?' * len(PLACE_COLUMNS))})", place_rows)
-    conn.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_rows)
+    by_pid = {r[0]: (r[6], r[20]) for r in place_rows}
+    conn.executemany(_INSERT_NAMES, _ranked(name_rows, by_pid.__getitem__))
     conn.executemany("INSERT INTO geoms VALUES (?,?)", geom_rows)
+    for _name, sql in NAME_INDEXES:
+        conn.execute(sql)
     conn.executescript(
         """
-        CREATE INDEX names_key ON names(key);
-        CREATE INDEX names_skel ON names(skel);
         CREATE INDEX names_pid ON names(pid);
         CREATE INDEX places_admin1 ON places(admin1_id);
         CREATE INDEX places_kind_cc ON places(kind, country_code);
@@ -112,13 +157,87 @@ def places_by_pids(conn, pids) -> dict:
 
 _EXACT = (
     "SELECT n.flag, " + ", ".join("p." + c for c in PLACE_COLUMNS)
-    + " FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ? LIMIT ?"
+    + " FROM names n INDEXED BY names_key_rank JOIN places p ON p.pid = n.pid WHERE n.key = ?{cc} "
+    "ORDER BY n.rank LIMIT ?"
 )
+_EXACT_ANY, _EXACT_CC = _EXACT.format(cc=""), _EXACT.format(cc=" AND n.cc = ?")
 
 
-def exact_matches(conn, key: str, limit: int) -> list:
-    """(flag, place row) for every name with this normalized key, in one query."""
-    return [(r[0], r[1:]) for r in conn.execute(_EXACT, (key, limit))]
+def exact_matches(conn, key: str, limit: int, cc=None, abroad_limit: int = 0) -> list:
+    """(flag, place row) for names with this normalized key, most important places first.
+
+    At most ``limit`` rows; with a country ``cc`` that many from the country plus the
+    ``abroad_limit`` most important from anywhere (for ranking and "closest" messages).
+    """
+    if not cc:
+        return [(r[0], r[1:]) for r in conn.execute(_EXACT_ANY, (key, limit))]
+    rows = [(r[0], r[1:]) for r in conn.execute(_EXACT_CC, (key, cc, limit))]
+    if abroad_limit:
+        rows += [(r[0], r[1:]) for r in conn.execute(_EXACT_ANY, (key, abroad_limit)) if r[7] != cc]
+    return rows
+
+
+#: Columns of a name row read by the variant and fuzzy stages (all in ``names_skel_cc``).
+NAME_ROW = "key, soft, pid, flag, cc"
+_BY_SKEL_CC = (f"SELECT {NAME_ROW} FROM names INDEXED BY names_skel_cc "
+               "WHERE skel = ? AND skel != '' AND cc = ? ORDER BY rank LIMIT ?")
+_BY_SKEL_ANY = (f"SELECT {NAME_ROW} FROM names INDEXED BY names_skel_rank "
+                "WHERE skel = ? AND skel != '' ORDER BY rank LIMIT ?")
+
+
+def names_by_skeleton(conn, skel: str, cc, limit: int) -> list:
+    """(key, soft, pid, flag, cc) of the ``limit`` most important names with this skeleton
+    (in country ``cc`` when given): one index range, however many names share it."""
+    if not skel:
+        return []
+    if cc:
+        return conn.execute(_BY_SKEL_CC, (skel, cc, limit)).fetchall()
+    return conn.execute(_BY_SKEL_ANY, (skel, limit)).fetchall()
+
+
+#: Probes per statement in :func:`names_by_probes` (short chunks are padded, so a few statement
+#: texts serve every query and stay in sqlite3's statement cache).
+PROBE_CHUNK = 64
+_NO_KEY = "\x00"  # padding probe: no key or skeleton is a control character
+
+
+@functools.lru_cache(maxsize=None)
+def _probe_sql(column: str, with_cc: bool) -> str:
+    index = {("skel", True): "names_skel_cc", ("skel", False): "names_skel_rank"}.get((column, with_cc), "names_key_rank")
+    where = f"{column} = ?{{i}}" + (" AND skel != ''" if column == "skel" else "") + (" AND cc = ?1" if with_cc else "")
+    sub = (f"SELECT * FROM (SELECT {NAME_ROW} FROM names INDEXED BY {index} WHERE {where} "
+           "ORDER BY rank LIMIT ?2)")
+    return ("SELECT * FROM (" + " UNION ALL ".join(sub.format(i=i + 4) for i in range(PROBE_CHUNK))
+            + ") LIMIT ?3")
+
+
+def names_by_probes(conn, column: str, probes, cc, per_probe: int, total: int) -> list:
+    """(key, soft, pid, flag, cc) of the ``per_probe`` most important names for each value of
+    ``column`` (``"skel"`` or ``"key"``) in ``probes``, in probe order, at most ``total`` rows:
+    the same rows as :func:`names_by_skeleton` / :func:`names_by_key` per probe, fetched
+    PROBE_CHUNK probes per statement."""
+    if column not in ("skel", "key"):
+        raise ValueError(f"column {column!r} is not 'skel' or 'key'")
+    sql = _probe_sql(column, bool(cc))
+    rows = []
+    probes = list(probes)
+    for i in range(0, len(probes), PROBE_CHUNK):
+        if len(rows) >= total:
+            break
+        chunk = probes[i:i + PROBE_CHUNK]
+        chunk += [_NO_KEY] * (PROBE_CHUNK - len(chunk))
+        rows += conn.execute(sql, [cc or "", per_probe, total - len(rows), *chunk]).fetchall()
+    return rows
+
+
+def display_names(conn, pairs) -> dict:
+    """(pid, key) -> the name as written, for a few (pid, key) pairs."""
+    out = {}
+    for pid, key in pairs:
+        row = conn.execute("SELECT name FROM names WHERE pid = ? AND key = ? LIMIT 1", (pid, key)).fetchone()
+        if row:
+            out[(pid, key)] = row[0]
+    return out
 
 
 def select_places(conn, where: str, params=()):
@@ -153,11 +272,12 @@ EDITABLE_FIELDS = frozenset({
 
 
 @contextlib.contextmanager
-def write_transaction(path):
+def write_transaction(path, *, sources: bool = True):
     """A journaled writable connection inside one ``BEGIN IMMEDIATE`` ... ``COMMIT``.
 
     Any exception (including KeyboardInterrupt) rolls back, leaving the index
-    exactly as it was. The connection is closed on exit.
+    exactly as it was. The connection is closed on exit. With ``sources`` the
+    tables added sources need are created first (:func:`ensure_source_schema`).
     """
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
     try:
@@ -166,7 +286,8 @@ def write_transaction(path):
         conn.execute("PRAGMA temp_store = FILE")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            ensure_source_schema(conn)
+            if sources:
+                ensure_source_schema(conn)
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")
@@ -176,8 +297,60 @@ def write_transaction(path):
         conn.close()
 
 
+def schema_version(conn) -> int:
+    row = conn.execute("SELECT v FROM meta WHERE k = 'schema_version'").fetchone()
+    try:
+        return int(row[0]) if row else 1
+    except ValueError:
+        return 1
+
+
+def upgrade_schema(conn) -> bool:
+    """Migrate an index written by an older version to :data:`SCHEMA_VERSION` (inside the
+    caller's transaction). Returns True when anything changed.
+
+    1 -> 2: ``names.cc`` and ``names.rank`` filled from the places, the old single-column
+    ``names_key``/``names_skel`` indexes replaced by :data:`NAME_INDEXES`.
+    """
+    if schema_version(conn) >= SCHEMA_VERSION:
+        return False
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(names)")}
+    if "cc" not in cols:
+        conn.execute("ALTER TABLE names ADD COLUMN cc TEXT NOT NULL DEFAULT ''")
+    if "rank" not in cols:
+        conn.execute("ALTER TABLE names ADD COLUMN rank INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        f"UPDATE names SET cc = COALESCE(p.country_code, ''), rank = {_RANK_SQL.format(imp='p.importance')} "
+        "FROM places p WHERE p.pid = names.pid"
+    )
+    conn.execute("DROP INDEX IF EXISTS names_key")
+    conn.execute("DROP INDEX IF EXISTS names_skel")
+    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    for name, sql in NAME_INDEXES:
+        if name not in existing:
+            conn.execute(sql)
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    return True
+
+
+def upgrade_file(path) -> bool:
+    """Bring the index file at ``path`` to :data:`SCHEMA_VERSION` in one transaction (no-op when
+    current). Returns True when it was upgraded."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        current = schema_version(conn) >= SCHEMA_VERSION
+    finally:
+        conn.close()
+    if current:
+        return False
+    with write_transaction(path, sources=False) as conn:
+        return upgrade_schema(conn)
+
+
 def ensure_source_schema(conn) -> None:
-    """Create the tables and indexes added sources need (idempotent, transactional)."""
+    """Create the tables and indexes added sources need (idempotent, transactional); an index
+    written by an older version is upgraded first (:func:`upgrade_schema`)."""
+    upgrade_schema(conn)
     cols = {r[1] for r in conn.execute("PRAGMA table_info(names)")}
     if "source" not in cols:
         conn.execute("ALTER TABLE names ADD COLUMN source TEXT")
@@ -216,9 +389,16 @@ def insert_rows(conn, place_rows=(), name_rows=(), geom_rows=(), *, name_source=
     if place_rows:
         conn.executemany(f"INSERT INTO places VALUES ({','.join('?' * len(PLACE_COLUMNS))})", place_rows)
     if name_rows:
+        name_rows = list(name_rows)
+        known = {r[0]: (r[6], r[20]) for r in place_rows}
+        others = list({r[3] for r in name_rows if r[3] not in known})
+        for i in range(0, len(others), 500):
+            chunk = others[i:i + 500]
+            known.update((pid, (cc, imp)) for pid, cc, imp in conn.execute(
+                f"SELECT pid, country_code, importance FROM places WHERE pid IN ({','.join('?' * len(chunk))})", chunk))
         conn.executemany(
-            "INSERT INTO names (key, skel, soft, pid, name, flag, source) VALUES (?,?,?,?,?,?,?)",
-            (r[:6] + (name_source,) for r in name_rows),
+            "INSERT INTO names (key, skel, soft, pid, name, flag, cc, rank, source) VALUES (?,?,?,?,?,?,?,?,?)",
+            (r + (name_source,) for r in _ranked(name_rows, lambda pid: known.get(pid, (None, 0.0)))),
         )
     if geom_rows:
         conn.executemany("INSERT INTO geoms VALUES (?,?)", geom_rows)
@@ -230,8 +410,7 @@ def insert_rows(conn, place_rows=(), name_rows=(), geom_rows=(), *, name_source=
 #: :func:`insert` creates for the embedded build; the others come from :func:`ensure_source_schema`
 #: (``places_cc`` lets the resolver read one country's names without scanning every place).
 BULK_INDEXES = (
-    ("names_key", "CREATE INDEX names_key ON names(key)"),
-    ("names_skel", "CREATE INDEX names_skel ON names(skel)"),
+    *NAME_INDEXES,
     ("places_admin1", "CREATE INDEX places_admin1 ON places(admin1_id)"),
     ("places_kind_cc", "CREATE INDEX places_kind_cc ON places(kind, country_code)"),
     ("places_source", "CREATE INDEX places_source ON places(source)"),

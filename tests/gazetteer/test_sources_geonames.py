@@ -203,6 +203,29 @@ def test_alternate_names_join_through_the_index(gz_dir, af_txt, tmp_path):
     gz.close()
 
 
+def test_loaded_names_carry_country_and_rank_so_misspellings_find_them(gz_dir, af_txt, tmp_path):
+    alt = tmp_path / "alternateNamesV2.txt"
+    alt.write_text(f"1\t90000005\tps\tCharderah Bazar\t\t\t\t\t\t\n3\t{QALA_I_NAW}\ten\tQala Nau Town\t\t\t\t\t\t\n",
+                   encoding="utf-8")
+    reports = add_geonames(gz_dir, [af_txt, alt])
+    # Names of new places, names added to embedded places and alternates all carry their place's
+    # country and importance rank (the resolver reads them in that order, bounded).
+    checked = _rows(gz_dir, "SELECT COUNT(*), SUM(n.cc != COALESCE(p.country_code, '') OR n.rank != "
+                            "CAST(ROUND((1.0 - p.importance) * 10000) AS INTEGER)) FROM names n "
+                            "JOIN places p ON p.pid = n.pid WHERE p.source = 'geonames:AF' OR n.source IS NOT NULL")
+    assert checked[0][0] >= 15 and checked[0][1] == 0
+    gz = Gazetteer.open(gz_dir, build=False)
+    typo = gz.resolve("Kotal-e Sabsak", country="AF")  # z -> s: another skeleton, one edit away
+    assert typo.status == "resolved" and typo.best.place.id == "geonames:90000003" and typo.best.match == "fuzzy"
+    assert gz.resolve("Qala Nau Towm", country="AF").best.place.id == f"geonames:{QALA_I_NAW}"
+    gz.close()
+    for r in reports[::-1]:
+        remove_source(gz_dir, r.source)
+    gz = Gazetteer.open(gz_dir, build=False)
+    assert gz.resolve("Kotal-e Sabsak", country="AF").status == "not_found"
+    gz.close()
+
+
 def test_classify_checks_columns(tmp_path):
     odd = tmp_path / "mystery.txt"
     odd.write_text("a\tb\tc\n", encoding="utf-8")
