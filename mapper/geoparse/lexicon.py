@@ -71,7 +71,7 @@ CODE_PLACES = {
     "US": "United States", "U.S.": "United States", "U.S": "United States", "USA": "United States",
     "U.S.A.": "United States", "UK": "United Kingdom", "U.K.": "United Kingdom", "UAE": "United Arab Emirates",
     "DRC": "Democratic Republic of the Congo", "PRC": "China", "DPRK": "North Korea", "ROK": "South Korea",
-    "EU": "Europe",
+    "EU": "Europe", "L.A.": "Los Angeles",
 }
 
 #: Titles and roles before a personal name ("Governor Hessamuddin Shams").

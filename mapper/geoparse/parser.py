@@ -104,6 +104,11 @@ COMPOUND_MIN_QUALITY = 0.8
 _ABBREV_RE = re.compile(r"(?<![\w.])(" + "|".join(sorted((re.escape(a) for a in lx.ADMIN1_ABBREVIATIONS), key=len,
                                                          reverse=True)) + r")(?![\w])")
 _DOTTED = re.compile(r"(?:^|\s)(?:[A-Z]\.){2,}$")
+_INITIALISM = re.compile(r"^(?:[A-Z]\.){2,}$")
+#: A dateline: a shouted place name opening a line (or following a caption's full stop), then
+#: ", State" or nothing, then "(AP)", a dash, a colon or a comma ("BEIRUT (AP) —", "SPRINGFIELD, Ill.").
+_DATELINE_BEFORE = re.compile(r"(?:^|\n|[.!?]\s)[ \t]*$")
+_DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*[(:—–,-]")
 _INNER_CAPS = re.compile(r"^(?!Mc|Mac|O['’])[A-Z]?[a-z]+[A-Z]")
 #: One-word names that are generic words: never a place when they are part of a longer capitalised name
 #: ("Central Park", "City Hall", "South Kilburn").
@@ -297,7 +302,7 @@ class Geoparser:
                 return None
         if name.isupper() and len(name) > 1 and name not in lx.CODE_PLACES:
             # Shouted words ("TIGER") are not places, except a dateline ("KABUL: ...").
-            if not (re.match(r"^\s*[:—–-]", text[e:e + 3]) and (s == 0 or text[s - 1] == "\n")):
+            if not (_DATELINE_AFTER.match(text[e:e + 30]) and _DATELINE_BEFORE.search(text[max(0, s - 4):s])):
                 return None
         if any(_INNER_CAPS.match(w) for w in words):
             return None  # "IoT", "iPhone", "McGregor"-like tokens are brands and names
@@ -366,7 +371,9 @@ class Geoparser:
         for m in _ABBREV_RE.finditer(text):
             s, e = m.start(1), m.end(1)
             # Only right after "Town," ("Richmond, Ky."): elsewhere "Ind." or "Mass." mean other things.
-            if not re.search(r"[A-Z][\w.’'-]*,\s*$", text[max(0, s - 40):s]):
+            # Initialisms ("D.C.", "S.C.") stand alone too, except after a number ("500 B.C.").
+            if not re.search(r"[A-Z][\w.’'-]*,\s*$", text[max(0, s - 40):s]) and not (
+                    _INITIALISM.match(m.group(1)) and not re.search(r"\d\s*$", text[max(0, s - 6):s])):
                 continue
             if any(s < oe and os_ < e for os_, oe in occupied) or any(a <= s < b for a, b in skip):
                 continue

@@ -119,3 +119,29 @@ def test_admin_unit_is_close_to_the_places_inside_it():
     assert _distance_km(unit, 34.98, 63.13) == 0.0
     assert 25 < _distance_km(town, 34.98, 63.13) < 45
     assert _distance_km(unit, 36.7, 68.9) > 400  # Kunduz is outside
+
+
+@pytest.mark.parametrize("text", [
+    "KABUL (AP) — Fighting continued on Tuesday.",
+    "KABUL, Afghanistan — Fighting continued on Tuesday.",
+    "The talks ended. KABUL: Fighting continued on Tuesday.",
+    "Headline here\n\nKABUL – Fighting continued on Tuesday.",
+])
+def test_dateline_in_capitals_is_a_place(gp, text):
+    ms = [m for m in gp.parse(text) if m.name == "KABUL"]
+    assert ms and ms[0].place is not None and ms[0].place.country_code == "AF"
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said KABUL (the capital) was calm.",  # mid-sentence shouting
+    "WE LOVE KABUL — a festival.",  # not the first word of the line
+])
+def test_shouted_name_outside_a_dateline_is_not_a_place(gp, text):
+    assert "KABUL" not in [m.name for m in gp.parse(text)]
+
+
+def test_initialisms_stand_alone_but_not_after_a_number():
+    from mapper.geoparse.parser import _INITIALISM
+
+    assert _INITIALISM.match("D.C.") and _INITIALISM.match("S.C.")
+    assert not _INITIALISM.match("Ky.") and not _INITIALISM.match("Calif.")
