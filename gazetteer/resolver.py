@@ -187,16 +187,19 @@ class Gazetteer:
                 gz = cls(path)
             else:
                 log.warning(
-                    "the index in %s was built with older name keys; run `conflictmap gazetteer build "
-                    "--force` and re-add your sources for best results", data_dir,
+                    "the index in %s was built by an older conflictmap (name keys or embedded data); run "
+                    "`conflictmap gazetteer build --force` and re-add your sources for best results", data_dir,
                 )
         return gz
 
     def is_current(self) -> bool:
-        """True when the index was built with this version's name-key functions."""
+        """True when the index was built with this version's name-key functions and embedded data
+        (:data:`gazetteer.normalize.NORMALIZE_VERSION`, :data:`gazetteer.build.DATA_VERSION`)."""
+        from gazetteer.build import DATA_VERSION
         from gazetteer.normalize import NORMALIZE_VERSION
 
-        return self.meta().get("normalize_version") == NORMALIZE_VERSION
+        meta = self.meta()
+        return meta.get("normalize_version") == NORMALIZE_VERSION and meta.get("data_version") == DATA_VERSION
 
     def close(self) -> None:
         self._conn.close()

@@ -43,12 +43,13 @@ def test_open_builds_on_first_use(tmp_path):
     assert conn.execute("SELECT v FROM meta WHERE k='countries_filter'").fetchone()[0] == "TJ"
 
 
-def test_index_from_an_older_normalizer_is_rebuilt(tmp_path):
+@pytest.mark.parametrize("key", ["normalize_version", "data_version"])
+def test_index_from_an_older_normalizer_or_data_is_rebuilt(tmp_path, key):
     import sqlite3
 
     build_index(tmp_path / "gazetteer.sqlite", countries=["TJ"])
     con = sqlite3.connect(tmp_path / "gazetteer.sqlite")
-    con.execute("UPDATE meta SET v = 'old' WHERE k = 'normalize_version'")
+    con.execute("UPDATE meta SET v = 'old' WHERE k = ?", (key,))
     con.commit()
     con.close()
     gz = Gazetteer.open(tmp_path, build=True)
