@@ -138,14 +138,14 @@ class Gazetteer:
     'not_found'
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, upgrade: bool = True):
         self.path = Path(path)
         if not self.path.exists():
             raise IndexNotBuilt(
                 f"no gazetteer index at {self.path}; run `conflictmap gazetteer build` to create it"
             )
-        if store.upgrade_file(self.path):
-            log.warning("upgraded the gazetteer index %s to schema version %d", self.path, store.SCHEMA_VERSION)
+        if upgrade:
+            self._upgrade_schema()
         self._conn = store.connect(self.path)
         # rapidfuzz (~15 ms to import) is loaded with the index, not by the first query that needs it.
         import rapidfuzz.distance.OSA  # noqa: F401
@@ -172,8 +172,10 @@ class Gazetteer:
 
             log.warning("building the offline gazetteer index in %s (first use, about a minute)", data_dir)
             build_index(path, progress=progress, countries=countries)
-        gz = cls(path)
-        if not gz.is_current():
+        gz = cls(path, upgrade=False)  # an index about to be rebuilt is not upgraded first
+        if gz.is_current():
+            gz._upgrade_schema(reconnect=True)
+        else:
             embedded_only = all(s["name"] in EMBEDDED_SOURCES for s in gz.sources())
             if build and embedded_only:
                 from gazetteer.build import build_index
@@ -190,7 +192,17 @@ class Gazetteer:
                     "the index in %s was built by an older conflictmap (name keys or embedded data); run "
                     "`conflictmap gazetteer build --force` and re-add your sources for best results", data_dir,
                 )
+                gz._upgrade_schema(reconnect=True)
         return gz
+
+    def _upgrade_schema(self, reconnect: bool = False) -> None:
+        """Migrate an index written by an older version to the current tables
+        (:func:`gazetteer.store.upgrade_file`, one transaction)."""
+        if store.upgrade_file(self.path):
+            log.warning("upgraded the gazetteer index %s to schema version %d", self.path, store.SCHEMA_VERSION)
+            if reconnect:
+                self._conn.close()
+                self._conn = store.connect(self.path)
 
     def is_current(self) -> bool:
         """True when the index was built with this version's name-key functions and embedded data

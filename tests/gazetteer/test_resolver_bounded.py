@@ -241,6 +241,34 @@ def test_old_index_is_upgraded_on_open_with_the_same_answers(crowded, tmp_path):
     assert store.upgrade_file(old) is False  # once only
 
 
+def test_open_upgrades_a_current_index_and_rebuilds_none(crowded, tmp_path):
+    from gazetteer.build import DATA_VERSION
+    from gazetteer.normalize import NORMALIZE_VERSION
+
+    _ids, _ids_big, small, _big = crowded
+    old = tmp_path / "gazetteer.sqlite"
+    old.write_bytes(small.read_bytes())
+    _downgrade(old)
+    conn = sqlite3.connect(old)
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                     [("normalize_version", NORMALIZE_VERSION), ("data_version", DATA_VERSION)])
+    conn.commit()
+    conn.close()
+    gz = Gazetteer.open(tmp_path, build=True)  # current keys and data: upgraded in place, not rebuilt
+    assert gz.meta()["schema_version"] == str(store.SCHEMA_VERSION)
+    assert gz.stats()["places"] == _rows_count(small)
+    assert gz.resolve("Zarghun Shahz", country=COUNTRY).best.place.name == TARGET
+    gz.close()
+
+
+def _rows_count(path):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def test_interrupted_upgrade_leaves_the_file_unchanged(crowded, tmp_path, monkeypatch):
     _ids, _ids_big, small, _big = crowded
     old = tmp_path / "old.sqlite"
