@@ -300,6 +300,7 @@ def build_index(
         capitals = {cc.upper(): (info.get("capital") or "") for cc, info in gn_countries.items()}
         town_index = {}  # geonameid -> position in place_rows
         towns_by_name = {}  # (cc, GeoNames admin1 code, name key) -> [(lat, lon, population, geonameid)]
+        sparse = {u["country_code"] for u in admin2_units if u["country_tagged"] < ADMIN2_SPARSE_TAGGING}
         for gid, c in cities.items():
             cc = (c.get("countrycode") or "").upper()
             bar.update(1)
@@ -314,8 +315,9 @@ def build_index(
             imp = population_importance(pop) + (0.15 if feature == "PPLC" else 0.0)
             lat, lon = float(c["latitude"]), float(c["longitude"])
             town_index[int(c["geonameid"])] = len(place_rows)
-            towns_by_name.setdefault((cc, c.get("admin1code") or "", normalize(c["name"])), []).append(
-                (lat, lon, pop, int(c["geonameid"])))
+            if cc in sparse:  # only units there are checked against namesakes (_contradicted)
+                towns_by_name.setdefault((cc, c.get("admin1code") or "", normalize(c["name"])), []).append(
+                    (lat, lon, pop, int(c["geonameid"])))
             place_rows.append(
                 store.place_row(
                     pid, f"geonames:{c['geonameid']}", c["name"], "populated_place", lat, lon, cc,
@@ -521,12 +523,12 @@ def _add_admin2(units, place_rows, name_rows, pid, *, only, town_index, towns_by
 
     stats = {"added": 0, "with_seat": 0, "same_as_admin1": 0, "contradicted": 0, "towns_linked": 0}
     units = [u for u in units if not only or u["country_code"] in only]
-    kept = [u for u in units if not _contradicted(u, towns_by_name)]
-    stats["contradicted"] = len(units) - len(kept)
+    dropped = [_contradicted(u, towns_by_name) for u in units]
+    stats["contradicted"] = sum(dropped)
     if stats["contradicted"]:
         log.debug("admin-2 units left out (a namesake town outweighs them): %s",
-                  ", ".join(f"{u['country_code']}:{u['name']}" for u in units if u not in kept))
-    units = kept
+                  ", ".join(f"{u['country_code']}:{u['name']}" for u, d in zip(units, dropped) if d))
+    units = [u for u, d in zip(units, dropped) if not d]
     links = []  # per unit: (admin1 id, admin1 name) or None
     pending = []
     probe_rows = []
