@@ -572,6 +572,9 @@ class Geoparser:
             primary = _primary_keys(p)
             if c.form == "name" and c.key not in primary and strip_type_words(c.key)[0] not in primary:
                 s -= ALTERNATE_NAME_PENALTY
+            elif p.kind in ("admin2", "admin3") and c.kind_hint not in ("admin2", "admin3") \
+                    and c.key != normalize(p.name):
+                s -= ALTERNATE_NAME_PENALTY  # a bare "Texas" is not Texas County
             elif p.kind == "country":
                 s += COUNTRY_NAME_BONUS
             if e.country_code:

@@ -145,3 +145,20 @@ def test_initialisms_stand_alone_but_not_after_a_number():
 
     assert _INITIALISM.match("D.C.") and _INITIALISM.match("S.C.")
     assert not _INITIALISM.match("Ky.") and not _INITIALISM.match("Calif.")
+
+
+def test_bare_name_is_not_the_county_named_after_it(gp):
+    from gazetteer import Place
+    from mapper.geoparse.index import Entry
+    from mapper.geoparse.parser import _Cand
+
+    county = Place(id="t:county", name="Zzyx County", kind="admin2", lat=1.0, lon=1.0, population=50000)
+    town = Place(id="t:town", name="Zzyx", kind="populated_place", lat=5.0, lon=5.0, population=20000)
+    gp._place_cache.update({county.id: county, town.id: town})
+    entries = (Entry(county.id, 50000, "admin2", "", 0.60), Entry(town.id, 20000, "populated_place", "", 0.58))
+    bare = _Cand(0, 4, "zzyx", entries)
+    assert gp._best(bare, {}, 1.0, set(), None, None)[0].id == "t:town"
+    with_type_word = _Cand(0, 11, "zzyx county", entries)
+    assert gp._best(with_type_word, {}, 1.0, set(), None, None)[0].id == "t:county"
+    hinted = _Cand(0, 4, "zzyx", entries, "admin2")  # "Zzyx district" written with the hint after it
+    assert gp._best(hinted, {}, 1.0, set(), None, None)[0].id == "t:county"
