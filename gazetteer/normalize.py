@@ -60,7 +60,7 @@ _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 #: Bumped whenever a key function changes: an index built with another version is rebuilt.
-NORMALIZE_VERSION = "3"  # 3: continents, admin-1 links by polygon where codes are shared
+NORMALIZE_VERSION = "4"  # 4: parish, borough, municipality, rayon/raion, township are type words
 
 #: Longest query, in characters, the resolver looks at (longer input is junk, not a name).
 MAX_NAME_LENGTH = 200
@@ -71,7 +71,8 @@ _TYPE_WORDS_TRAILING = {
     "welayat": "admin1", "vilayat": "admin1", "governorate": "admin1", "oblast": "admin1",
     "region": "admin1", "state": "admin1", "prefecture": "admin1", "department": "admin1",
     "district": "admin2", "districts": "admin2", "woleswali": "admin2", "uluswali": "admin2",
-    "county": "admin2", "subdistrict": "admin3",
+    "county": "admin2", "parish": "admin2", "borough": "admin2", "municipality": "admin2",
+    "rayon": "admin2", "raion": "admin2", "subdistrict": "admin3", "township": "admin3",
     "city": "populated_place", "town": "populated_place", "village": "populated_place",
     "center": "populated_place", "centre": "populated_place", "matun": "populated_place",
     "markaz": "populated_place", "bazaar": "populated_place", "bazar": "populated_place",

@@ -70,6 +70,11 @@ def test_type_words_are_stripped_with_a_kind_hint():
     assert strip_type_words(normalize("Qala-I- Naw town")) == ("qala i naw", "populated_place")
     assert strip_type_words(normalize("Province of Badghis"))[0] == "badghis"
     assert strip_type_words("province") == ("province", None)  # never strip to nothing
+    # Second-level unit words used by UCDP/ACLED and US/UK/post-Soviet names.
+    assert strip_type_words(normalize("Granada municipality")) == ("granada", "admin2")
+    assert strip_type_words(normalize("Orleans Parish")) == ("orleans", "admin2")
+    assert strip_type_words(normalize("Bakhmut raion")) == ("bakhmut", "admin2")
+    assert strip_type_words(normalize("Jackson Township")) == ("jackson", "admin3")
 
 
 def test_parenthesised_alternates():
