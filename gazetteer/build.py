@@ -643,7 +643,7 @@ def _country_point(geom, reference):
     :data:`REFERENCE_POINT_MAX_DEGREES` of) the polygon and the midpoint is inside it.
 
     Neither convention alone matches where gazetteers and annotators put a country
-    (GeoNames: United States 39.8N 98.5W, Factbook 38N 97W, centroid 45N 99W); on the
+    (India: GeoNames 22N 79E, Factbook 20N 77E; Canada: GeoNames 60.1N 113.6W, Factbook 60N 95W); on the
     development corpora (2,683 annotated country mentions) the midpoint is within
     161 km of the annotated point for 84% of them, the centroid for 76%, the reference
     for 74% (``benchmarks/bench_geoparse.py``). Otherwise the centroid is used.
