@@ -24,6 +24,7 @@ import argparse
 import gc
 import json
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -173,6 +174,7 @@ def latency_stage(index_dir: Path, n=300, seed=3) -> dict:
         # it does right after a load). Second pass: pages warm, answer memo cleared every query.
         for pass_name in ("first_pass", "warm"):
             wall, cpu, recovered = [], [], 0
+            blocks = resource.getrusage(resource.RUSAGE_SELF).ru_inblock
             for name, cc, truth in queries:
                 gz._memo.clear()
                 t, c = time.perf_counter(), time.process_time()
@@ -184,7 +186,9 @@ def latency_stage(index_dir: Path, n=300, seed=3) -> dict:
                     p = res.best.place
                     recovered += p.id == pid or (normalize(p.name) == key and p.country_code == tcc)
             out[label][pass_name] = {"queries": len(wall), **_stats(wall), "cpu": _stats(cpu),
-                                     "slowest": queries[max(range(len(wall)), key=wall.__getitem__)][0]}
+                                     "slowest": queries[max(range(len(wall)), key=wall.__getitem__)][0],
+                                     # 512-byte blocks read from disk (not from the OS page cache)
+                                     "disk_blocks_read": resource.getrusage(resource.RUSAGE_SELF).ru_inblock - blocks}
             if label.startswith("typo"):
                 out[label][pass_name]["recovered"] = round(recovered / len(queries), 3)
         gz.close()
