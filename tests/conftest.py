@@ -57,3 +57,16 @@ def small_gazetteer(small_gazetteer_dir):
     gz = Gazetteer.open(small_gazetteer_dir, build=False)
     yield gz
     gz.close()
+
+
+@pytest.fixture
+def gz_dir(small_gazetteer_dir, tmp_path) -> Path:
+    """A private, writable copy of the small index (for tests that add sources or write caches)."""
+    import shutil
+
+    from gazetteer.resolver import INDEX_FILENAME
+
+    folder = tmp_path / "index"
+    folder.mkdir()
+    shutil.copy(small_gazetteer_dir / INDEX_FILENAME, folder / INDEX_FILENAME)
+    return folder

@@ -4,7 +4,6 @@ import csv
 import importlib.util
 import io
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,14 +14,6 @@ from gazetteer import Gazetteer
 from mapper.cli import cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
-
-
-@pytest.fixture
-def gz_dir(small_gazetteer_dir, tmp_path):
-    folder = tmp_path / "index"
-    folder.mkdir()
-    shutil.copy(small_gazetteer_dir / "gazetteer.sqlite", folder / "gazetteer.sqlite")
-    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,4 @@
 import csv
-import io
 
 from click.testing import CliRunner
 

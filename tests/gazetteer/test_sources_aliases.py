@@ -1,6 +1,5 @@
 """Analyst aliases: new places, extra names for existing places, exact-match priority, removal."""
 
-import shutil
 
 import pytest
 
@@ -19,14 +18,6 @@ Ghost,,,geonames:999999999,,,,
 Far Away,34.0,63.0,,spaceship,AF,,
 Wrong Province,34.9,63.1,,other,AF,Atlantis,
 """
-
-
-@pytest.fixture
-def gz_dir(small_gazetteer_dir, tmp_path):
-    folder = tmp_path / "index"
-    folder.mkdir()
-    shutil.copy(small_gazetteer_dir / "gazetteer.sqlite", folder / "gazetteer.sqlite")
-    return folder
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import importlib.util
 import io
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -26,14 +25,6 @@ def _server_module():
 def server():
     with _server_module().FixtureServer() as srv:
         yield srv
-
-
-@pytest.fixture
-def gz_dir(small_gazetteer_dir, tmp_path):
-    folder = tmp_path / "index"
-    folder.mkdir()
-    shutil.copy(small_gazetteer_dir / "gazetteer.sqlite", folder / "gazetteer.sqlite")
-    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 import hashlib
 import importlib.util
-import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -23,12 +22,6 @@ def _generator():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
-
-
-def _copy_index(src_dir, dst):
-    dst.mkdir(parents=True, exist_ok=True)
-    shutil.copy(src_dir / "gazetteer.sqlite", dst / "gazetteer.sqlite")
-    return dst
 
 
 def _rows(folder, sql, params=()):
@@ -60,11 +53,6 @@ HAND_ROWS = [
     _row(90000009, "Sangar Kalay", 35.02, 63.21, "P", "PPL", a2="9999"),
     _row(QALA_I_NAW, "Qala i Naw", 34.98735, 63.12891, "P", "PPLA", alts="Qal`ah-ye Now,Kala-i-Nau Extra", pop=9000),
 ]
-
-
-@pytest.fixture
-def gz_dir(small_gazetteer_dir, tmp_path):
-    return _copy_index(small_gazetteer_dir, tmp_path / "index")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Every add/remove is one transaction: an interrupted load leaves the index byte-for-byte as before."""
 
 import hashlib
-import shutil
 
 import pytest
 
@@ -11,14 +10,6 @@ from gazetteer.sources import geonames, remove_source, summary
 
 def _digest(folder) -> str:
     return hashlib.sha256((folder / "gazetteer.sqlite").read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def gz_dir(small_gazetteer_dir, tmp_path):
-    folder = tmp_path / "index"
-    folder.mkdir()
-    shutil.copy(small_gazetteer_dir / "gazetteer.sqlite", folder / "gazetteer.sqlite")
-    return folder
 
 
 def _dump(path, n, first=80_000_000):

@@ -2,7 +2,6 @@
 
 import importlib.util
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -40,14 +39,6 @@ class FakeGeocoder:
         return _Location(lat, lon, f"{query}, Badghis, Afghanistan",
                          {"osm_type": "node", "osm_id": abs(hash(query)) % 10**8, "addresstype": typ,
                           "name": query, "address": {"country_code": "af"}, "licence": "ODbL test"})
-
-
-@pytest.fixture
-def gz_dir(small_gazetteer_dir, tmp_path):
-    folder = tmp_path / "index"
-    folder.mkdir()
-    shutil.copy(small_gazetteer_dir / "gazetteer.sqlite", folder / "gazetteer.sqlite")
-    return folder
 
 
 def _geocoder(tmp_path, fake, **kw):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 
 import pytest
 
@@ -15,15 +14,6 @@ from mapper.geoparse import index as ix
 
 TEXT = ("Fighting near Qala-e-Naw, the capital of Badghis, spread to Kunduz and Mazar-i-Sharif; "
         "officials in Kabul and Dushanbe (Tajikistan) said the Pamir Highway was closed. De Musa Qaleh fell.")
-
-
-@pytest.fixture
-def gz_dir(small_gazetteer_dir, tmp_path):
-    """A private copy of the small index (these tests add sources and write cache files)."""
-    folder = tmp_path / "index"
-    folder.mkdir()
-    shutil.copy(small_gazetteer_dir / "gazetteer.sqlite", folder / "gazetteer.sqlite")
-    return folder
 
 
 def _open(folder):

@@ -7,7 +7,6 @@ any dialog. Skipped (with the reason) when Playwright or chromium is missing.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from datetime import datetime, timezone
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from map_samples import CITY, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts
+from map_samples import CITY, badghis_children, badghis_places, claim, qala_claims, ts
 from mapper.render.html import render_html
 from mapper.timeline import MapPlace, Timeline
 

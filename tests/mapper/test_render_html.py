@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 from shapely.geometry import box
 
-from map_samples import CITY, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts
+from map_samples import badghis_children, badghis_places, claim, qala_claims, ts
 from mapper.errors import OutputExists, RenderError
 from mapper.render.html import render_html, safe_url, script_json
 from mapper.timeline import MapPlace, Timeline
