@@ -43,6 +43,7 @@ both are returned.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import math
 import threading
@@ -148,10 +149,8 @@ class Gazetteer:
             self._upgrade_schema()
         self._conn = store.connect(self.path)
         # rapidfuzz (~15 ms to import) is loaded with the index, not by the first query that needs it.
-        import rapidfuzz.distance.OSA  # noqa: F401
-        import rapidfuzz.fuzz  # noqa: F401
-        import rapidfuzz.process  # noqa: F401
-
+        for module in ("rapidfuzz.process", "rapidfuzz.fuzz", "rapidfuzz.distance.OSA"):
+            importlib.import_module(module)
         self._lock = threading.Lock()
         self._last_prefilter = None
         self._geom_cache = {}

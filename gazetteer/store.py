@@ -213,9 +213,8 @@ def _probe_sql(column: str, with_cc: bool) -> str:
 
 def names_by_probes(conn, column: str, probes, cc, per_probe: int, total: int) -> list:
     """(key, soft, pid, flag, cc) of the ``per_probe`` most important names for each value of
-    ``column`` (``"skel"`` or ``"key"``) in ``probes``, in probe order, at most ``total`` rows:
-    the same rows as :func:`names_by_skeleton` / :func:`names_by_key` per probe, fetched
-    PROBE_CHUNK probes per statement."""
+    ``column`` (``"skel"`` or ``"key"``) in ``probes``, in probe order, at most ``total`` rows
+    (per skeleton the same rows as :func:`names_by_skeleton`), PROBE_CHUNK probes per statement."""
     if column not in ("skel", "key"):
         raise ValueError(f"column {column!r} is not 'skel' or 'key'")
     sql = _probe_sql(column, bool(cc))
