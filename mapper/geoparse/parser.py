@@ -499,8 +499,8 @@ class Geoparser:
                     v[e.country_code] += e.prior / total
             votes[c.key] = v
             top = c.entries[0]
-            if top.kind in ("country", "admin1"):
-                admin1_names.add(top.place_id)
+            if top.kind in ("country", "admin1") and c.form != "contained":
+                admin1_names.add(top.place_id)  # "Tennessee Colony" does not name Tennessee
         all_w: dict = defaultdict(float)
         for v in votes.values():
             for cc, w in v.items():
@@ -535,7 +535,7 @@ class Geoparser:
         points = {}  # place id -> (lat, lon, keys naming it): one point per distinct place
         for c in everyone:
             ch = chosen[id(c)]
-            if ch is not None and ch[0].lat is not None:
+            if ch is not None and ch[0].lat is not None and c.form != "contained":
                 entry = points.setdefault(ch[0].id, (ch[0].lat, ch[0].lon, set()))
                 entry[2].add(c.key)
         out = []

@@ -162,3 +162,19 @@ def test_bare_name_is_not_the_county_named_after_it(gp):
     assert gp._best(with_type_word, {}, 1.0, set(), None, None)[0].id == "t:county"
     hinted = _Cand(0, 4, "zzyx", entries, "admin2")  # "Zzyx district" written with the hint after it
     assert gp._best(hinted, {}, 1.0, set(), None, None)[0].id == "t:county"
+
+
+def test_a_place_found_inside_an_unknown_span_does_not_steer_the_others(gp):
+    # Two Khanabads: Kunduz's by default, Takhar's when the article names Takhar.
+    def khanabad_admin1(text, extra):
+        s = text.index(extra)
+        ms = gp.resolve_spans(text, [(12, 20), (s, s + len(extra))])
+        assert ms[0].name == "Khanabad"
+        return ms[0].place.admin1, ms[1]
+
+    alone, _ = khanabad_admin1("Fighting in Khanabad. Nothing else.", "Nothing")
+    named, _ = khanabad_admin1("Fighting in Khanabad. Officials in Takhar said so.", "Takhar")
+    assert alone != named and "Takhar" in named
+    weak, inner = khanabad_admin1("Fighting in Khanabad. The Takhar Colony Hall said so.", "Takhar Colony Hall")
+    assert inner.form == "contained" and "Takhar" in (inner.place.admin1 or inner.place.name)
+    assert weak == alone  # a hall named after the province is no evidence about Khanabad
