@@ -50,7 +50,18 @@ ADMIN2_FILE = DATA_DIR / "admin2_units.tsv.gz"
 
 #: Version of the embedded data and of the rules that derive it (points, links); an index
 #: built with another value is rebuilt on open, like one built with other name keys.
-DATA_VERSION = "3"  # 3: admin-2 units from GeoNames towns; 2: country points between reference point and centroid
+DATA_VERSION = "4"  # 4: regions, current Pakistani unit names; 3: admin-2 units; 2: country points
+
+#: Regions named in the news that are unions of countries or first-level units (Darfur, Donbas,
+#: Sahel...): see :func:`_load_regions` and ``gazetteer/data/regions.csv``.
+REGIONS_FILE = DATA_DIR / "regions.csv"
+#: Natural Earth 4.1 admin-1 names that have changed since: (country, NE name) -> current name.
+ADMIN1_CURRENT_NAMES = {
+    ("PK", "Northern Areas"): "Gilgit-Baltistan",  # renamed 2009
+    ("PK", "K.P."): "Khyber Pakhtunkhwa",  # renamed 2010 (N.W.F.P.)
+    ("PK", "F.A.T.A."): "Federally Administered Tribal Areas",  # abbreviation only; merged into KP 2018
+    ("PK", "F.C.T."): "Islamabad Capital Territory",
+}
 
 #: Name flags stored with each key.
 PRIMARY, ALTERNATE, STRIPPED = 0, 1, 2
@@ -271,6 +282,9 @@ def build_index(
             if (only and cc not in only) or not isinstance(props.get("name"), str):
                 bar.update(1)
                 continue
+            current = ADMIN1_CURRENT_NAMES.get((cc, props["name"]))
+            if current:  # Natural Earth 4.1 keeps names changed since (the old one stays a name)
+                props = dict(props, name=current, alt_names=[props["name"], *(props.get("alt_names") or [])])
             code = props.get("admin1_code") or props.get("fips") or ""
             pid += 1
             aid = f"admin1:{cc}-{code}"
@@ -348,6 +362,10 @@ def build_index(
             admin1_pop=admin1_pop, country_name=country_name,
         )
         bar.update(len(admin2_units))
+        pid, regions_added = _add_regions(
+            _load_regions(), place_rows, name_rows, geom_rows, pid, only=only, ne_country=ne_country,
+            admin1_geoms=admin1_geoms, admin1_pop=admin1_pop, gn_countries=gn_countries,
+        )
         bar.close()
 
         store.insert(conn, place_rows, name_rows, geom_rows)
@@ -371,6 +389,15 @@ def build_index(
                 "licence": "public domain",
                 "attribution": ATTRIBUTION_NATURAL_EARTH,
                 "count": sum(1 for r in place_rows if r[3] in ("country", "admin1")),
+                "loaded": built,
+            },
+            {
+                "name": "conflictmap-regions",
+                "description": "regions named in the news as unions of countries or first-level units "
+                "(gazetteer/data/regions.csv: Darfur, Donbas, Sahel, Horn of Africa...), Natural Earth polygons",
+                "licence": "public domain (definitions: conflictmap; polygons: Natural Earth)",
+                "attribution": ATTRIBUTION_NATURAL_EARTH,
+                "count": regions_added,
                 "loaded": built,
             },
         ]
@@ -695,3 +722,74 @@ def _link_by_containment(place_rows, indexes, admin1_geoms):
         place_rows[idx] = tuple(row)
         linked[idx] = (a_pid, aid, aname)
     return linked
+
+
+def _load_regions(path: Path = REGIONS_FILE) -> list:
+    """Rows of ``regions.csv``: name, other names, members (``CC`` = a country, ``CC:Name`` = the
+    first-level unit of that Natural Earth name), and the definition the membership follows."""
+    import csv
+
+    out = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out.append({
+                "name": row["name"].strip(),
+                "other_names": [n.strip() for n in (row.get("other_names") or "").split(";") if n.strip()],
+                "members": [m.strip() for m in row["members"].split(";") if m.strip()],
+                "definition": (row.get("definition") or "").strip(),
+            })
+    return out
+
+
+def _add_regions(regions, place_rows, name_rows, geom_rows, pid, *, only, ne_country, admin1_geoms, admin1_pop,
+                 gn_countries):
+    """Add each region as a place of kind ``other`` whose polygon is the union of its members.
+
+    A region with a member the data does not hold (or, in a country-restricted test index, a
+    first-level member outside the restriction) is left out with a log line, never approximated.
+    """
+    import shapely
+    from shapely.geometry import shape
+
+    admin1_by_name = {(cc, name): (geom, a1_pid) for geom, a1_pid, _aid, name, cc in admin1_geoms}
+    added = 0
+    for region in regions:
+        geoms, population, missing = [], 0, []
+        for member in region["members"]:
+            cc, _, unit = member.partition(":")
+            cc = cc.upper()
+            if unit:
+                hit = admin1_by_name.get((cc, unit))
+                if hit is None:
+                    missing.append(member)
+                    continue
+                geoms.append(hit[0])
+                population += admin1_pop.get(hit[1], 0)
+            else:
+                f = ne_country.get(cc)
+                if f is None:
+                    missing.append(member)
+                    continue
+                geoms.append(shape(f["geometry"]))
+                population += int((gn_countries.get(cc) or {}).get("population") or 0)
+        if missing:
+            level = logging.DEBUG if only else logging.WARNING
+            log.log(level, "region %s left out: no unit %s in the data", region["name"], ", ".join(missing))
+            continue
+        geom = shapely.union_all(geoms)
+        lon, lat = _point(geom, None)
+        pid += 1
+        slug = normalize(region["name"]).replace(" ", "-")
+        codes = {m.partition(":")[0].upper() for m in region["members"]}
+        cc = codes.pop() if len(codes) == 1 else None  # Darfur is in Sudan; the Sahel in no one country
+        country = (gn_countries.get(cc) or {}).get("name") if cc else None
+        place_rows.append(
+            store.place_row(
+                pid, f"region:{slug}", region["name"], "other", lat, lon, cc, country, None, None, None, None,
+                population, "RGN", geom.bounds, True, "embedded:regions", KIND_IMPORTANCE["admin1"],
+            )
+        )
+        geom_rows.append((pid, shapely.to_wkb(geom)))
+        name_rows.extend(_name_rows(pid, region["other_names"], region["name"]))
+        added += 1
+    return pid, added

@@ -68,7 +68,7 @@ from gazetteer.normalize import (
 log = logging.getLogger(__name__)
 
 INDEX_FILENAME = "gazetteer.sqlite"
-EMBEDDED_SOURCES = ("geonames-cities500", "natural-earth-admin")
+EMBEDDED_SOURCES = ("geonames-cities500", "natural-earth-admin", "conflictmap-regions")
 
 # Scoring weights and thresholds (see module docstring).
 W_MATCH, W_IMPORTANCE, W_CONTEXT = 0.60, 0.20, 0.20
