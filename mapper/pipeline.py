@@ -183,7 +183,7 @@ class _Resolver:
         drawn = "point"
         radius = None
         note = ""
-        if gp.is_admin_unit:
+        if gp.is_admin_unit or gp.has_geometry:  # units, and regions drawn as the union of units
             try:
                 geom = self.gz.geometry(gp) if gp.has_geometry else None
             except Exception as err:

@@ -126,3 +126,11 @@ def test_summary_names_numbers(tmp_path, small_gazetteer):
                                 (tmp_path / "m.html").read_text(encoding="utf-8"), re.S).group(1))
     assert meta["inputs"][0]["path"] == "claims.csv" and len(meta["inputs"][0]["sha256"]) == 64
     assert meta["version"] and meta["gazetteer"][0]["name"]
+
+
+def test_region_is_drawn_as_its_polygon(tmp_path, small_gazetteer):
+    src = _write(tmp_path, ["r,Central Asia,2021-07-07,contested,Taliban,X,q,,,,,,"])
+    r = build_map([src], gazetteer=small_gazetteer, output=tmp_path / "m.html")
+    place = _place(r, "r")
+    assert place.gazetteer_id.startswith("region:") and place.kind == "other"
+    assert place.drawn_as == "unit"  # the union of the member countries, not a dot
