@@ -171,7 +171,6 @@ class Geoparser:
         self._index = None
         self._place_cache: dict = {}
         self._fallback_cache: dict = {}
-        self._fallback_quality: dict = {}
 
     @property
     def index(self):
@@ -409,8 +408,7 @@ class Geoparser:
             entries = self.index.entries.get(stripped, ())
             hint = type_hint or ""
         if not entries:
-            entries = self._fallback_entries(name)
-            best_quality = self._fallback_quality.get((name, 0.0), 0.0)
+            entries, best_quality = self._fallback(name)
             if " " in bare and best_quality < CONTAINED_OVER_FUZZY_QUALITY:
                 inner = self._contained(name)
                 if inner is not None:
@@ -443,13 +441,14 @@ class Geoparser:
 
     def _fallback_entries(self, name: str, min_quality: float = 0.0) -> tuple:
         """Candidates from the gazetteer's own resolver (variants, fuzzy) for names not in the index."""
+        return self._fallback(name, min_quality)[0]
+
+    def _fallback(self, name: str, min_quality: float = 0.0) -> tuple:
+        """``(entries, best match quality)`` of the resolver's answer for ``name`` (cached)."""
         hit = self._fallback_cache.get((name, min_quality))
         if hit is not None:
             return hit
         res = self.gz.resolve(name, limit=POOL_SIZE)
-        if len(self._fallback_quality) > 50_000:
-            self._fallback_quality.clear()
-        self._fallback_quality[(name, min_quality)] = res.candidates[0].quality if res.candidates else 0.0
         out = []
         for c in res.candidates:
             if c.quality < max(min_quality, FALLBACK_MIN_QUALITY):
@@ -458,11 +457,11 @@ class Geoparser:
             self._place_cache[p.id] = p
             out.append(Entry(p.id, p.population or 0, p.kind, p.country_code or "",
                              prior(p.kind, p.population or 0) * (0.5 + 0.5 * c.quality)))
-        out = tuple(sorted(out, key=lambda e: -e.prior))
+        hit = (tuple(sorted(out, key=lambda e: -e.prior)), res.candidates[0].quality if res.candidates else 0.0)
         if len(self._fallback_cache) > 50_000:
             self._fallback_cache.clear()
-        self._fallback_cache[(name, min_quality)] = out
-        return out
+        self._fallback_cache[(name, min_quality)] = hit
+        return hit
 
     # ------------------------------------------------------------ resolution
     def _place(self, pid: str):
