@@ -41,6 +41,7 @@ from gazetteer.normalize import (
     split_alternates,
     strip_type_words,
 )
+from gazetteer.resolver import haversine_km
 
 log = logging.getLogger(__name__)
 
@@ -522,15 +523,9 @@ def _contradicted(u, towns_by_name) -> bool:
                 continue
             near_lat = min(max(lat, u["min_lat"]), u["max_lat"])
             near_lon = min(max(lon, u["min_lon"]), u["max_lon"])
-            if _haversine_km(lat, lon, near_lat, near_lon) > ADMIN2_NAMESAKE_MAX_KM:
+            if haversine_km(lat, lon, near_lat, near_lon) > ADMIN2_NAMESAKE_MAX_KM:
                 return True
     return False
-
-
-def _haversine_km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _add_admin2(units, place_rows, name_rows, pid, *, only, town_index, towns_by_name, admin1_by_code,
