@@ -70,3 +70,25 @@ def gz_dir(small_gazetteer_dir, tmp_path) -> Path:
     folder.mkdir()
     shutil.copy(small_gazetteer_dir / INDEX_FILENAME, folder / INDEX_FILENAME)
     return folder
+
+
+#: Debian's chromium (``playwright install`` downloads nothing here).
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless chromium driven by Playwright; skips (with the reason) when either is missing."""
+    import shutil
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    chromium = shutil.which("chromium") or CHROMIUM
+    if not Path(chromium).exists():
+        pytest.skip("chromium not found (apt-get install chromium); real-browser tests need it")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=chromium,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()

@@ -11,7 +11,6 @@ go to ``outputs/``. Skipped (with the reason) when Playwright or chromium is mis
 
 from __future__ import annotations
 
-import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -29,7 +28,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 OUTPUTS = REPO / "outputs"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TITLE = "Qala-e-Naw: who holds the city? <claims>"
 
 ARTICLE = """<!DOCTYPE html>
@@ -64,22 +62,6 @@ HOST_STYLES = """() => {
           mainFont: pick('main').slice(0, 3), mainBox: r('main'), h1Box: r('#headline'), beforeBox: r('#before'),
           afterBox: r('#after')};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
-    )
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium not found (apt-get install chromium); real-browser tests need it")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

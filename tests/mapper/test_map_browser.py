@@ -8,7 +8,6 @@ any dialog. Skipped (with the reason) when Playwright or chromium is missing.
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,26 +21,11 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 UTC = timezone.utc
 
 
 def minutes(dt) -> int:
     return int(dt.timestamp() // 60)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium not found (apt-get install chromium); real-browser tests need it")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
 
 
 class Opened:
