@@ -53,6 +53,7 @@ def run_corpus(gp, gz, name: str, *, resolve_only: bool) -> dict:
     gold = list(read_documents(CORPORA_DIR / f"{name}.jsonl"))
     chars = sum(len(d.text) for d in gold)
     preds = []
+    mentions = []  # per document, kept for the gold-span diagnostics below
     unit_point = 0
     reachable = 0
     t0 = time.perf_counter()
@@ -61,14 +62,14 @@ def run_corpus(gp, gz, name: str, *, resolve_only: bool) -> dict:
             ms = gp.resolve_spans(d.text, [(t.start, t.end) for t in d.toponyms])
         else:
             ms = gp.parse(d.text)
+        mentions.append(ms)
         preds.append(Document(d.id, "", tuple(Toponym(m.start, m.end, m.name, m.lat, m.lon) for m in ms)))
     elapsed = time.perf_counter() - t0
     s = score(gold, preds)
     if resolve_only:
         geom_cache = {}
         # Which wrong answers are the right unit with a different representative point.
-        for d in gold:
-            ms = gp.resolve_spans(d.text, [(t.start, t.end) for t in d.toponyms])
+        for d, ms in zip(gold, mentions):
             for g, mm in zip(d.toponyms, ms):
                 if g.lat is not None and any(
                         haversine_km(g.lat, g.lon, p.lat, p.lon) < 161
