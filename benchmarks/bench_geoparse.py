@@ -133,7 +133,7 @@ def markdown(results: list, meta: dict) -> str:
         "",
         f"Measured {meta['date']}: embedded gazetteer only ({meta['places']:,} places: countries, first- and",
         f"second-level units, GeoNames cities500). Scanning index ready in **{meta['index_s']:.1f} s** (opened from",
-        "its on-disk cache, read lazily; the first run after a gazetteer change builds the cache in 8-40 s);",
+        "its on-disk cache, read lazily; the first run after a gazetteer change builds the cache: see \"Geoparser start-up\");",
         f"peak RSS of the whole run {meta['rss_mb']:,.0f} MB. Span filter (logistic regression,",
         f"`mapper/geoparse/filter_model.py`) trained on **{meta['trained_on'] or 'nothing'}** only: rows of those corpora",
         "are marked † and are not a fair test of it; GeoWebNews, TR-News and LGL were never used for training.",
