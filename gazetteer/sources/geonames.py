@@ -140,6 +140,17 @@ def _lines(fh, path, problems=None):
                               path=str(path), line=line_no + 1) from err
 
 
+def _rows(fh, path, problems, bar, out):
+    """(line number, tab-separated fields) of the non-empty lines of a dump or alternate-names
+    file, each counted in ``out["rows"]``; ``bar`` advances by the bytes read."""
+    for line_no, line, nbytes in _lines(fh, path, problems):
+        bar.update(nbytes)
+        line = line.rstrip("\r\n")
+        if line:
+            out["rows"] += 1
+            yield line_no, line.split("\t")
+
+
 def classify(path: Path) -> str:
     """``dump``, ``alternates``, ``admin1``, ``admin2`` or ``countryinfo`` for a GeoNames file."""
     name = path.name.lower()
@@ -527,13 +538,7 @@ def _load_dump(conn, path, src, out, problems, *, progress=False, batch_size=BAT
         store.drop_bulk_indexes(conn)
     bar = _progress(size, f"loading {member}", progress)
     with fh:
-        for line_no, line, nbytes in _lines(fh, path, problems):
-            bar.update(nbytes)
-            line = line.rstrip("\r\n")
-            if not line:
-                continue
-            out["rows"] += 1
-            parts = line.split("\t")
+        for line_no, parts in _rows(fh, path, problems, bar, out):
             if len(parts) != DUMP_COLUMNS:
                 problems.add(line_no, None, f"{len(parts)} tab-separated columns, expected {DUMP_COLUMNS}")
                 continue
@@ -601,13 +606,7 @@ def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_si
         batch.clear()
 
     with fh:
-        for line_no, line, nbytes in _lines(fh, path, problems):
-            bar.update(nbytes)
-            line = line.rstrip("\r\n")
-            if not line:
-                continue
-            out["rows"] += 1
-            parts = line.split("\t")
+        for line_no, parts in _rows(fh, path, problems, bar, out):
             if len(parts) not in ALTERNATE_COLUMNS:
                 problems.add(line_no, None, f"{len(parts)} columns, expected 10 (alternateNamesV2) or 8")
                 continue
