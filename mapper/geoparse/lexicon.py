@@ -50,19 +50,12 @@ ADJECTIVE_PLACES = {
     "Middle Eastern": "Middle East", "Arab": "",  # "Arab" names no single place
 }
 
-#: Plural endings of nationality nouns ("Russians", "Israelis", "Czechs").
-_PLURAL_SUFFIXES = ("s",)
-
-
 def adjective_place(word: str) -> str:
     """The place a nationality adjective or its plural noun names ("Russians" -> "Russia"), or ""."""
     word = word.strip()
     target = ADJECTIVE_PLACES.get(word)
-    if target is None:
-        for suffix in _PLURAL_SUFFIXES:
-            if word.endswith(suffix) and word[: -len(suffix)] in ADJECTIVE_PLACES:
-                target = ADJECTIVE_PLACES[word[: -len(suffix)]]
-                break
+    if target is None and word.endswith("s"):
+        target = ADJECTIVE_PLACES.get(word[:-1])
     return target or ""
 
 

@@ -396,8 +396,8 @@ class Geoparser:
         elif bare in lx.ADMIN1_ABBREVIATIONS:
             key = normalize(lx.ADMIN1_ABBREVIATIONS[bare][0])
             entries, form = self._admin1_entries(*lx.ADMIN1_ABBREVIATIONS[bare]), "code"
-        elif lx.adjective_place(bare):
-            key = normalize(lx.adjective_place(bare))
+        elif target := lx.adjective_place(bare):
+            key = normalize(target)
             entries, form = self.index.entries.get(key, ()), "adjective"
         if not entries:
             key, form = normalize(name), "name"
