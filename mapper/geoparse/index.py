@@ -156,13 +156,6 @@ class NameIndex:
         self.entries = _Entries(self._store)
         self.location = location  # the cache file, or ":memory:"
 
-    @classmethod
-    def build(cls, gz) -> NameIndex:
-        """Build the index of ``gz`` in memory (no cache file read or written)."""
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-        _write_rows(conn, _index_rows(gz), gazetteer_identity(gz))
-        return cls(conn)
-
     def find(self, normalized: str):
         """Yield ``(start, end, key)`` of every key occurring on word boundaries (end exclusive).
 
@@ -409,9 +402,12 @@ def open_index(gz) -> NameIndex:
     A stale or unreadable cache is rebuilt with a log message; when the data folder
     cannot be written the index is built in memory for this process with a warning.
     """
-    global builds
     identity = gazetteer_identity(gz)
     path = cache_path(gz)
+
+    def recover() -> sqlite3.Connection:  # for a cache that fails while being read
+        return _build(gz, path)[0]
+
     if path is not None and path.exists():
         try:
             conn = _open_cache(path, identity)
@@ -420,9 +416,22 @@ def open_index(gz) -> NameIndex:
         else:
             if conn is not None:
                 log.debug("geoparser name index: cache %s", path)
-                return NameIndex(conn, location=str(path), recover=lambda: _rebuild(gz, path))
+                return NameIndex(conn, location=str(path), recover=recover)
             log.info("geoparser name index cache %s is for another gazetteer state; rebuilding it", path)
+    conn, location = _build(gz, path, identity)
+    return NameIndex(conn, location=location, recover=None if location == ":memory:" else recover)
+
+
+def _build(gz, path: Path | None, identity: str | None = None) -> tuple:
+    """``(connection, location)`` of a newly built index of ``gz``, cached at ``path`` when it can be.
+
+    Used for a missing or stale cache and to replace one that failed while being read;
+    when the cache cannot be written (or ``path`` is None) the index is kept in memory.
+    """
+    global builds
     builds += 1
+    if identity is None:
+        identity = gazetteer_identity(gz)
     t0 = time.perf_counter()
     rows = _index_rows(gz)
     if path is not None:
@@ -436,28 +445,10 @@ def open_index(gz) -> NameIndex:
                         "process only (make the folder writable to start faster next time)", path.parent, exc)
         else:
             log.info("geoparser name index cached in %s (%.1f s)", path, time.perf_counter() - t0)
-            return NameIndex(conn, location=str(path), recover=lambda: _rebuild(gz, path))
+            return conn, str(path)
     conn = sqlite3.connect(":memory:", check_same_thread=False)
     _write_rows(conn, rows, identity)
-    return NameIndex(conn)
-
-
-def _rebuild(gz, path: Path) -> sqlite3.Connection:
-    """Replace a cache file that failed while being read; an in-memory index if that fails too."""
-    global builds
-    builds += 1
-    identity = gazetteer_identity(gz)
-    rows = _index_rows(gz)
-    try:
-        _write_cache(path, rows, identity)
-        conn = _open_cache(path, identity)
-        if conn is not None:
-            return conn
-    except (sqlite3.Error, OSError) as exc:
-        log.warning("cannot rewrite the geoparser name index cache %s (%s); keeping it in memory", path, exc)
-    conn = sqlite3.connect(":memory:", check_same_thread=False)
-    _write_rows(conn, rows, identity)
-    return conn
+    return conn, ":memory:"
 
 
 _CACHE: dict = {}
