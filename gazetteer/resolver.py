@@ -172,9 +172,7 @@ class Gazetteer:
             log.warning("building the offline gazetteer index in %s (first use, about a minute)", data_dir)
             build_index(path, progress=progress, countries=countries)
         gz = cls(path, upgrade=False)  # an index about to be rebuilt is not upgraded first
-        if gz.is_current():
-            gz._upgrade_schema(reconnect=True)
-        else:
+        if not gz.is_current():
             embedded_only = all(s["name"] in EMBEDDED_SOURCES for s in gz.sources())
             if build and embedded_only:
                 from gazetteer.build import build_index
@@ -185,13 +183,12 @@ class Gazetteer:
                     row = conn.execute("SELECT v FROM meta WHERE k = 'countries_filter'").fetchone()
                     gz_filter = row[0].split(",") if row and row[0] else None
                 build_index(path, progress=progress, countries=countries or gz_filter)
-                gz = cls(path)
-            else:
-                log.warning(
-                    "the index in %s was built by an older conflictmap (name keys or embedded data); run "
-                    "`conflictmap gazetteer build --force` and re-add your sources for best results", data_dir,
-                )
-                gz._upgrade_schema(reconnect=True)
+                return cls(path)
+            log.warning(
+                "the index in %s was built by an older conflictmap (name keys or embedded data); run "
+                "`conflictmap gazetteer build --force` and re-add your sources for best results", data_dir,
+            )
+        gz._upgrade_schema(reconnect=True)
         return gz
 
     def _upgrade_schema(self, reconnect: bool = False) -> None:
