@@ -29,7 +29,6 @@ SCHEMA_VERSION = 2
 
 #: ``names.rank`` = round((1 - importance) x RANK_SCALE): ascending rank is descending importance.
 RANK_SCALE = 10_000
-_RANK_SQL = f"CAST(ROUND((1.0 - MIN(MAX(COALESCE({{imp}}, 0.0), 0.0), 1.0)) * {RANK_SCALE}) AS INTEGER)"
 
 #: Indexes on ``names`` the resolver reads (each query is an equality on the leading columns,
 #: then ``ORDER BY rank LIMIT n``, so it stops after n entries however many names share the key):
@@ -86,7 +85,7 @@ def place_row(pid, id, name, kind, lat, lon, cc, country, admin1, admin2, admin1
 def importance_rank(importance) -> int:
     """``names.rank`` of a place's names: 0 for importance 1, :data:`RANK_SCALE` for 0."""
     imp = min(max(float(importance or 0.0), 0.0), 1.0)
-    return int(math.floor((1.0 - imp) * RANK_SCALE + 0.5))  # as SQLite's ROUND (upgrade_schema)
+    return int(math.floor((1.0 - imp) * RANK_SCALE + 0.5))
 
 
 def _ranked(name_rows, place_of):
@@ -318,8 +317,9 @@ def upgrade_schema(conn) -> bool:
         conn.execute("ALTER TABLE names ADD COLUMN cc TEXT NOT NULL DEFAULT ''")
     if "rank" not in cols:
         conn.execute("ALTER TABLE names ADD COLUMN rank INTEGER NOT NULL DEFAULT 0")
+    conn.create_function("importance_rank", 1, importance_rank, deterministic=True)
     conn.execute(
-        f"UPDATE names SET cc = COALESCE(p.country_code, ''), rank = {_RANK_SQL.format(imp='p.importance')} "
+        "UPDATE names SET cc = COALESCE(p.country_code, ''), rank = importance_rank(p.importance) "
         "FROM places p WHERE p.pid = names.pid"
     )
     conn.execute("DROP INDEX IF EXISTS names_key")
