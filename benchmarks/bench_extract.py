@@ -189,7 +189,10 @@ def _fmt_gold(g: GoldClaim) -> str:
 
 
 def _fmt_draft(d: DraftClaim) -> str:
-    t = "" if d.earliest is None else (str(d.earliest) if d.latest in (None, d.earliest) else f"{d.earliest}/{d.latest}")
+    if d.earliest is None:
+        t = ""
+    else:
+        t = str(d.earliest) if d.latest in (None, d.earliest) else f"{d.earliest}/{d.latest}"
     return f"{d.place} | {d.status} | {d.actor or '-'} | {d.claimant or '-'} | {t}"
 
 
@@ -329,7 +332,8 @@ def main(argv=None) -> int:
     if crashes:
         print(f"crashes: {len(crashes)}: " + "; ".join(f"{d.id}: {c}" for d, c in crashes))
     print(f"speed: {speed:.1f} articles/s, {chars / best if best else 0:,.0f} chars/s (extraction only, best of "
-          f"{max(1, args.repeat)}, one process); start-up: gazetteer+geoparser {t_open:.1f} s, first call {t_warm:.1f} s")
+          f"{max(1, args.repeat)}, one process); start-up: gazetteer+geoparser {t_open:.1f} s, "
+          f"first call {t_warm:.1f} s")
     for g, sp in group_speed.items():
         print(f"  {g}: {sp['articles_per_s']} articles/s ({sp['articles']} documents, mean "
               f"{sp['chars'] // sp['articles']:,} chars), {sp['chars_per_s']:,} chars/s")
