@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/bench_extract.py [--gold DIR] [--shared DIR] [--data-dir DIR]
-        [--no-gazetteer] [--errors N] [--docs] [--format text|json]
+        [--no-gazetteer] [--errors N] [--docs] [--only GROUPS] [--show ID] [--format text|json]
 
 Gold claims live in ``benchmarks/data/extract_gold/*.jsonl`` (see its README): one document per line,
 pointing at a text in ``../shared`` (seed articles, ACLED notes, geoparsing corpora) by file, id and
@@ -205,6 +205,8 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses and N false positives")
     ap.add_argument("--docs", action="store_true", help="per-document breakdown")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs (best is reported)")
+    ap.add_argument("--only", default="", metavar="GROUPS", help="comma-separated groups to run (seeds,acled,geoparse)")
+    ap.add_argument("--show", default="", metavar="ID", help="print gold and drafts of the document with this id")
     ap.add_argument("--format", choices=("text", "json"), default="text")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
@@ -214,6 +216,13 @@ def main(argv=None) -> int:
     except GoldError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.only:
+        keep = {g.strip() for g in args.only.split(",") if g.strip()}
+        unknown = keep - {d.group for d in docs}
+        if unknown:
+            print(f"error: --only: no gold group {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        docs = [d for d in docs if d.group in keep]
     shared = find_shared(args.shared)
     if not shared.is_dir():
         print(f"skipped: the shared texts are not at {shared} (pass --shared DIR); the gold files only point at them",
@@ -294,6 +303,17 @@ def main(argv=None) -> int:
             for dr in drafts:
                 if dr.sentence and dr.sentence[0] < e and s < dr.sentence[1]:
                     neg_hits.append((d, dr, why))
+    if args.show:
+        for d, (claims, crash) in zip(docs, results):
+            if d.id != args.show:
+                continue
+            head = f"{d.source}#{d.id} (published {d.published}, tz {d.tz or '-'})"
+            print(head + (f" CRASH {crash}" if crash else ""))
+            for g in d.claims:
+                print(f"  gold  [{g.sentence[0]}-{g.sentence[1]}] {_fmt_gold(g)}")
+            for x in to_drafts(claims, gz):
+                s = f"[{x.sentence[0]}-{x.sentence[1]}]" if x.sentence else "[-]"
+                print(f"  draft {s} {_fmt_draft(x)}")
     non_seed = sum((t for g, t in groups.items() if g != "seeds"), Totals())
     speed = len(docs) / best if best else float("inf")
     n_neg = sum(len(d.negatives) for d in docs)
