@@ -384,8 +384,8 @@
   function sliceKey(a) { return a.s === 'controlled' ? 'c' + a.actor : a.s; }
   function sliceFill(key) {
     if (key.charAt(0) === 'c' && key !== 'contested') { return actorColour(+key.slice(1)); }
-    if (key === 'contested') { return canvasPattern('stripes', CONTESTED_DEFAULT, '#ffffff'); }
-    if (key === 'disputed') { return canvasPattern('hatch', DISPUTED, '#555555'); }
+    if (key === 'contested') { return canvasPattern('stripes', CONTESTED_DEFAULT, SC.pattern_ground); }
+    if (key === 'disputed') { return canvasPattern('hatch', DISPUTED, UNSTATED); }
     return {attacked: '#222222', unknown: UNKNOWN}[key];
   }
   function updateClusters() {
@@ -991,7 +991,8 @@
         if (P[i].n === name && layers[i] && (!kind || P[i].k === kind)) {
           var o = layers[i].options;
           if (layers[i].eachLayer) { layers[i].eachLayer(function (l) { o = l.options; }); }
-          return {fillColor: typeof o.fillColor === 'string' ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity};
+          return {fillColor: typeof o.fillColor === 'string' ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity,
+            weight: o.weight, opacity: o.opacity, radius: o.radius};
         }
       }
       return null;
