@@ -100,6 +100,8 @@ LEADER_GAP_U = 6
 LEADER_WIDTH_U = 0.9
 #: Placement cost of a label moved away (with a leader): as bad as hiding a whole unit's fill.
 LEADER_COST = 2.0
+#: Gap (design units) kept between a label and any other town's marker.
+MARKER_CLEARANCE_U = 5
 MAX_LABELS = STYLE.label["max_labels"]  # as the interactive map: more places are not labelled
 #: Above this (weighted) share of its area over drawn data, the locator moves beside the title.
 INSET_MAX_COVER = 0.12
@@ -1607,12 +1609,21 @@ def _draw_panel(
                 continue
             if any(_overlap(r, o) for o in placed_boxes) or any(_overlap(r, o) for o in obstacles):
                 continue
-            if any(_overlap(r, b) for mk, b in markers if mk != k):
+            # Never next to another town's marker: a label there would read as that town's.
+            if any(_overlap(r, _grow(b, MARKER_CLEARANCE_U)) for mk, b in markers if mk != k):
                 continue
             rb = sbox(*r)
             if any(line.intersects(rb) for line in leader_lines):
                 continue
             gap = target.distance(rb)
+            if gap > LEADER_GAP_U:
+                seg = _leader_line(r, (ux, uy), rad if kind == "point" else 0.0)
+                if seg is not None:
+                    line = LineString(seg)
+                    if any(line.intersects(sbox(*_grow(o, -0.5))) for o in placed_boxes):
+                        continue  # a leader never crosses another label
+                    if any(line.intersects(sbox(*b)) for mk, b in markers if mk != k):
+                        continue  # ... nor another town's marker
             # Soft cost: hiding other places' fills (and a small unit's own fill) under the label,
             # and distance from the shape (a leader is a last resort).
             area = bw * bh
@@ -1760,6 +1771,10 @@ def _unknown():
 
 def _inside(r, outer) -> bool:
     return r[0] >= outer[0] and r[1] >= outer[1] and r[2] <= outer[2] and r[3] <= outer[3]
+
+
+def _grow(r, d: float) -> tuple:
+    return (r[0] - d, r[1] - d, r[2] + d, r[3] + d)
 
 
 def _overlap(a, b) -> bool:
