@@ -2,20 +2,28 @@
 
 The picture matches the interactive map for the same claims and time: the
 same places (:func:`mapper.describe.drawn_keys`), the same assessment
-(:meth:`mapper.timeline.Timeline.state_at`), the same colours
-(:mod:`mapper.actors`, Okabe-Ito) and styles as ``conflictmap.js``
-(controlled: actor colour; contested: stripes in the colours of the sides;
-disputed: cross-hatch and dashed outline; attacked: dotted outline), the
-same extent (bounds of the places drawn, 30 px padding), title, legend and
-credits (:meth:`gazetteer.Gazetteer.attribution`). Drawn with matplotlib's
-Agg/SVG/PDF backends only: no browser, no pyplot global state, no network.
+(:meth:`mapper.timeline.Timeline.state_at`), the same colours and styles
+from the one style table both maps read (``assets/style.json`` through
+:mod:`mapper.render.style`: controlled: actor colour; contested: stripes in
+the colours of the sides; disputed: cross-hatch and dashed outline;
+attacked: dotted outline), the same extent (bounds of the places drawn,
+30 px padding), default title (:func:`mapper.render.titles.default_title`),
+legend and credits (:meth:`gazetteer.Gazetteer.attribution`). Drawn with
+matplotlib's Agg/SVG/PDF backends only: no browser, no pyplot global state,
+no network.
 
 Layout is computed in *design units* (``u``): one unit is one pixel when
 the whole image is shown 600 px wide (one map) or 300 px per panel (small
-multiples), so text keeps the same proportions at any ``width``/``dpi``
-and stays legible when the image is shown at 600 px (labels 11 u, title
-17 u). Geometry is projected to Web Mercator like the Leaflet map; the
-scale bar is computed for the latitude of the map's centre.
+multiples), so text keeps the same proportions at any ``width``/``dpi``.
+No text is smaller than ``MIN_TEXT_U`` (12 u: 12 px at 600 px, 9 pt on a
+96 px-per-inch screen); a narrower image is laid out on fewer units rather
+than shrinking its text. Town markers shrink on maps of wide areas and never
+cover more than a quarter of the province around them
+(:func:`marker_radius_u`); labels sit inside or beside their place, and one
+moved farther than ``LEADER_GAP_U`` gets a leader line. Geometry is
+projected to Web Mercator like the Leaflet map; the scale bar is computed
+for the latitude of the map's centre. Files are written atomically with the
+user's umask (:func:`mapper.atomic.write_atomic`).
 
 Input text (title, subtitle, place names, claimants, sources) is drawn as
 plain text: matplotlib's mathtext is switched off (``parse_math=False``), so
