@@ -470,6 +470,13 @@ def _text(ax, x, y, s, size_u, ctx, **kw):
     )
 
 
+def _add_patch(ax, patch):
+    """``ax.add_patch`` without its data-limit update (a Python loop over every vertex of an
+    outline, seconds for a country): every axes here has fixed limits."""
+    ax.add_artist(patch)
+    return patch
+
+
 def _patch(ax, path_or_patch, style: _Style, ctx, zorder: float, *, clip=True):
     """Add a styled shape: fill (with hatches) and outline as separate patches."""
     from matplotlib.colors import to_rgba
@@ -490,14 +497,14 @@ def _patch(ax, path_or_patch, style: _Style, ctx, zorder: float, *, clip=True):
             linewidth=0,
             zorder=zorder,
         )
-        ax.add_patch(p)
+        _add_patch(ax, p)
         added.append(p)
     if style.hatch1 or style.hatch2:
         # Pattern lines drawn as lines clipped to the shape (not matplotlib hatches, whose density is
         # a whole number of lines per inch): exactly the page's spacing and widths at any size.
         clip_patch = added[0] if added else make(facecolor="none", edgecolor="none", linewidth=0)
         if not added:
-            ax.add_patch(clip_patch)
+            _add_patch(ax, clip_patch)
         for direction, colour in ((1, style.hatch1), (-1, style.hatch2)):
             if colour:
                 lc = _pattern_lines(ax, clip_patch, direction, colour, style, ctx, zorder + 0.01)
@@ -513,7 +520,7 @@ def _patch(ax, path_or_patch, style: _Style, ctx, zorder: float, *, clip=True):
             joinstyle="round",
             capstyle="butt",
         )
-        ax.add_patch(p)
+        _add_patch(ax, p)
         added.append(p)
     if not clip:
         for p in added:
