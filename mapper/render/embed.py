@@ -154,6 +154,7 @@ def embed_snippet(
     height=DEFAULT_HEIGHT,
     static_src: str | None = None,
     link_text: str = "Open the map in a new tab",
+    resize: bool = False,
 ) -> str:
     """HTML to paste into an article: responsive iframe, caption, noscript fallback.
 
@@ -172,6 +173,11 @@ def embed_snippet(
         map takes a 3:4 aspect ratio, at most 85% of the screen height.
     static_src
         A static image of the map (``conflictmap static``), shown when scripts are off.
+    resize
+        Add the optional host script (:data:`RESIZE_SCRIPT`): the map page posts its content
+        height and the script sets the iframe to it, so the key and the panel under the map show
+        without scrolling inside the frame. Without it (or with scripts off in the article) the
+        iframe keeps the sizes above.
 
     Examples
     --------
@@ -227,8 +233,26 @@ def embed_snippet(
     caption.append(f' <a href="{e(src_attr)}" target="_blank" rel="noopener">{e(link_text)}</a>')
     caption.append("</figcaption>")
     lines.append("".join(caption))
+    if resize:
+        lines.append(f"<script>{RESIZE_SCRIPT}</script>")
     lines.append("</figure>")
     return "\n".join(lines) + "\n"
+
+
+#: Host-page script of ``conflictmap embed --resize``, placed inside the snippet's ``<figure>``.
+#: It listens for ``{type: "conflictmap:height", height: N}`` messages, accepts one only when it
+#: comes from this figure's own iframe (``event.source``) and has exactly that shape with a finite
+#: height, and sets the frame's height to it (clamped to 200..6000 px). It never evaluates or
+#: inserts anything from the message.
+RESIZE_SCRIPT = (
+    "(function(){var s=document.currentScript,f=s&&s.parentNode,w=f&&f.querySelector('iframe'),"
+    "b=w&&w.parentNode;if(!w||!b||!window.addEventListener)return;"
+    "window.addEventListener('message',function(e){if(e.source!==w.contentWindow)return;var d=e.data;"
+    "if(!d||typeof d!=='object'||d.type!=='conflictmap:height'||typeof d.height!=='number'||!isFinite(d.height))return;"
+    "var h=Math.round(Math.min(6000,Math.max(200,d.height)));"
+    "b.style.height=h+'px';b.style.maxHeight='none';b.style.minHeight='0';b.style.aspectRatio='auto';"
+    "b.setAttribute('data-conflictmap-height',String(h));});})();"
+)
 
 
 # ------------------------------------------------------------------------------ reading a map page
@@ -471,6 +495,7 @@ def _with_description(page: str, description) -> str:
 
 
 __all__ = [
+    "RESIZE_SCRIPT",
     "SANDBOX",
     "EmbedError",
     "MapInfo",
