@@ -356,7 +356,7 @@ class _Payload:
                     _scope_count(c.scope),
                 ]
             claims.append(row)
-        steps = _claim_steps(tl, self.t_from, self.t_to)
+        steps, window_ends = _claim_steps(tl, self.t_from, self.t_to)
         # Compact time: claim starts relative to the first one, ends as durations. Steps stay absolute
         # minutes (other tools read them: mapper.render.embed).
         base = min((r[4] for r in claims), default=0)
@@ -388,6 +388,7 @@ class _Payload:
             "window_minutes": int(tl.window.total_seconds() // 60) if tl.window else None,
             "t_base": base,
             "steps": steps,
+            "window_ends": window_ends,
             "initial": minutes(initial),
             "actors": [{"name": a.name, "colour": a.colour, "configured": a.configured} for a in actors],
             "claimants": [{"name": n, "side": s} for n, s in claimants],
@@ -462,27 +463,27 @@ def _ceil_minutes(t: datetime) -> int:
     return math.ceil(_aware(t).timestamp() / 60)
 
 
-def _claim_steps(tl: Timeline, t_from, t_to) -> list:
-    """Slider steps: the instants the claims give (starts, and ends a row states), never computed ones.
+def _claim_steps(tl: Timeline, t_from, t_to) -> tuple:
+    """Slider steps in whole minutes, and the indices of those that only end a claim's window.
 
-    :meth:`Timeline.steps` also lists window expiries (the latest instant of a claim plus the
-    window, e.g. 13:29:59 UTC); they are dropped here: the state at every step the page shows is
-    still computed by the rules for that instant. An end a row gives (``time_end``) is its last
-    instant, shown as the minute after it ("18:00", not "17:59").
+    The instants of :meth:`Timeline.steps` (claim starts, supersessions, ends), each on the
+    minute it is reached: a claim stated for "afternoon" (12:00-18:00 local) ends at its last
+    instant (17:59:59.999), so the step after it is 18:00 local, never "17:59" or "13:29 UTC".
+    Steps that are not a claim's own time (a window running out) are listed so the page can say so.
     """
     t_from = _aware(t_from) if t_from else None
     t_to = _aware(t_to) if t_to else None
-    given = set()
+    given, ends = set(), set()
     for e in tl.entries:
         given.add(minutes(e.start))
-        if e.claim.time_end is not None and e.end is not None:
-            given.add(_ceil_minutes(e.end))
+        if e.end is not None:
+            (given if e.claim.time_end is not None else ends).add(_ceil_minutes(e.end))
     lo = minutes(t_from) if t_from else None
     hi = minutes(t_to) if t_to else None
-    out = sorted(m for m in given if (lo is None or m >= lo) and (hi is None or m <= hi))
+    out = sorted(m for m in given | ends if (lo is None or m >= lo) and (hi is None or m <= hi))
     if lo is not None and (not out or out[0] != lo):
         out.insert(0, lo)
-    return out
+    return out, [i for i, m in enumerate(out) if m in ends and m not in given]
 
 
 def zone_label(key: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from html import unescape
 from datetime import datetime, timezone
@@ -141,7 +142,8 @@ def test_data_present_and_shared_per_place(timeline):
     for i, p in enumerate(data["places"]):
         assert p["e"] == sum(1 for row in data["claims"] if row[0] == i)
     steps = _steps(data)
-    assert steps == sorted(set(steps)) and steps == [int(t.timestamp() // 60) for t in timeline.steps()]
+    # Every change instant of the timeline, on the minute it is reached (a claim ending 13:29:59.999 -> 13:30).
+    assert steps == sorted(set(steps)) and steps == sorted({math.ceil(t.timestamp() / 60) for t in timeline.steps()})
     assert report.steps == len(steps)
     # Claim times: starts relative to t_base, ends as durations.
     first = timeline.entries[0]

@@ -1255,7 +1255,8 @@
     document.getElementById('cm-asof').textContent = fmtTime(t);
     document.getElementById('cm-local').textContent = fmtLocal(t) ? '(' + fmtLocal(t) + ')' : '';
     var info = steps.length
-      ? fmtDate(t) + ' \u2014 step ' + (state.step + 1) + ' of ' + steps.length + (t !== steps[state.step] ? ' (between steps)' : '')
+      ? fmtDate(t) + ' \u2014 step ' + (state.step + 1) + ' of ' + steps.length + (t !== steps[state.step] ? ' (between steps)'
+        : (DATA.window_ends || []).indexOf(state.step) >= 0 ? ' (a claim stops counting: its window ran out)' : '')
       : 'No time steps';
     document.getElementById('cm-stepinfo').textContent = info;
     slider.setAttribute('aria-valuetext', info + ', ' + zoneName(t));
@@ -1347,7 +1348,7 @@
         if (P[i].n === name && layers[i] && (!kind || P[i].k === kind)) {
           var o = layers[i].options;
           if (layers[i].eachLayer) { layers[i].eachLayer(function (l) { o = l.options; }); }
-          return {fillColor: typeof o.fillColor === 'string' ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity};
+          return {fillColor: typeof o.fillColor === 'string' && o.fillColor.indexOf('url(') !== 0 ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity};
         }
       }
       return null;
