@@ -343,11 +343,14 @@
   // The view must exist before vector layers are added.
   // The view frames the places the claims are about (html.py _claim_bounds), else the basemap,
   // else the whole world; it is framed again when the map's size changes until the reader moves it.
-  var framing = false, readerMoved = false;
+  var framing = false, readerMoved = false, keyWidth = 0;
   function frameClaims() {
     framing = true;
-    var small = Math.min(map.getSize().x, map.getSize().y) < 420;
-    if (DATA.bounds) { map.fitBounds(DATA.bounds, {padding: small ? [18, 18] : [30, 30], maxZoom: 9, animate: false}); }
+    var pad = Math.min(map.getSize().x, map.getSize().y) < 420 ? 18 : 30;
+    // An open key (top right) covers part of the map: the claims are framed beside it.
+    if (DATA.bounds) {
+      map.fitBounds(DATA.bounds, {paddingTopLeft: [pad, pad], paddingBottomRight: [pad + keyWidth, pad], maxZoom: 9, animate: false});
+    }
     else { map.setView([20, 0], 2, {animate: false}); }
     framing = false;
   }
@@ -804,6 +807,7 @@
   });
   // The key is open from the start on a roomy map, folded on a narrow or low one.
   showPanel(keyUi, !(narrowMap() || map.getSize().y < 420));
+  if (!keyUi.panel.hidden && map.getSize().x > 800) { keyWidth = keyUi.panel.offsetWidth + 10; frameClaims(); }
   document.addEventListener('keydown', function (ev) {
     if (ev.key !== 'Escape' && ev.key !== 'Esc') { return; }
     if (!placesUi.panel.hidden) { showPanel(placesUi, false); placesUi.btn.focus(); ev.preventDefault(); return; }
@@ -1375,6 +1379,11 @@
     },
     places: function () {
       return P.map(function (p, pi) { return {name: p.n, kind: p.k, drawn: layers[pi] ? p.d : 'none', warnings: (p.w || []).slice()}; });
+    },
+    frame: function () { readerMoved = false; frameClaims(); },
+    unproject: function (x, y) {  // page coordinates -> [lat, lon]
+      var box = map.getContainer().getBoundingClientRect(), ll = map.containerPointToLatLng([x - box.left, y - box.top]);
+      return [ll.lat, ll.lng];
     },
     project: function (lat, lon) {
       var pt = map.latLngToContainerPoint([lat, lon]), box = map.getContainer().getBoundingClientRect();
