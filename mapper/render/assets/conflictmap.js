@@ -372,7 +372,7 @@
     options: {position: 'bottomright'},
     onAdd: function () {
       var box = L.DomUtil.create('div', 'leaflet-control-attribution leaflet-control cm-credits');
-      var btn = el('button', 'cm-credits-toggle', '\u24D8 Credits');
+      var btn = el('button', 'cm-credits-toggle', 'Credits');
       btn.type = 'button';
       btn.setAttribute('aria-expanded', 'false');
       var text = el('span', 'cm-credits-text', credits.join(' | '));
@@ -748,7 +748,11 @@
     ui.panel.hidden = !open;
     ui.btn.setAttribute('aria-expanded', open ? 'true' : 'false');
     ui.wrap.classList.toggle('cm-open', open);
-    if (open) { ui.panel.style.maxHeight = Math.max(120, map.getSize().y - 70) + 'px'; }
+    // (room left under it for the scale and the credits)
+    if (open) {
+      var top = ui.panel.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
+      ui.panel.style.maxHeight = Math.max(90, map.getSize().y - top - 44) + 'px';
+    }
   }
   function placeOrder() {
     return P.map(function (p, pi) { return pi; }).filter(function (pi) { return layers[pi]; }).sort(function (a, b) {
@@ -805,8 +809,9 @@
     showPanel(placesUi, false);
     showPanel(keyUi, open);
   });
-  // The key is open from the start on a roomy map, folded on a narrow or low one.
-  showPanel(keyUi, !(narrowMap() || map.getSize().y < 420));
+  // The key is open from the start on a roomy map (a side of it is kept free for the claims),
+  // folded on an article column, a phone or a low map: its button opens it.
+  showPanel(keyUi, map.getSize().x >= 800 && map.getSize().y >= 420);
   if (!keyUi.panel.hidden && map.getSize().x > 800) { keyWidth = keyUi.panel.offsetWidth + 10; frameClaims(); }
   document.addEventListener('keydown', function (ev) {
     if (ev.key !== 'Escape' && ev.key !== 'Esc') { return; }
