@@ -625,3 +625,41 @@ def test_a_map_without_claims_or_basemap_opens_on_the_world(browser, tmp_path):
         opened.assert_clean()
     finally:
         opened.close()
+
+
+def test_many_towns_on_canvas_leave_the_areas_clickable(browser, tmp_path):
+    """Above the clustering threshold towns go to one canvas over the whole map: areas stay clickable."""
+    from shapely.geometry import box
+
+    from mapper.render.html import CLUSTER_THRESHOLD
+
+    n = CLUSTER_THRESHOLD + 100
+    places = {"r": MapPlace("r", "Darfur test region", "admin1", "unit", 13.0, 24.0, geometry=box(22.0, 11.0, 26.0, 15.0))}
+    claims = [(claim("Darfur test region", ts(2023, 5, 1, 8), "contested", actor="RSF", claimant="Monitor"), "r")]
+    for i in range(n):  # a grid of villages in the north-west quarter of the region
+        lat, lon = 14.9 - (i // 40) * 0.05, 22.1 + (i % 40) * 0.05
+        key = f"v{i}"
+        places[key] = MapPlace(key, f"Village {i}", "populated_place", "point", lat, lon)
+        claims.append((claim(f"Village {i}", ts(2023, 5, 2, 8), "controlled", actor="RSF", claimant="Monitor",
+                             row=i + 2), key))
+    out = tmp_path / "many.html"
+    render_html(Timeline(claims, places), out, title="Many villages")
+    opened = Opened(browser, out)
+    page = opened.page
+    try:
+        assert page.locator(".leaflet-cm-points-pane canvas").count() == 1
+        # Zoomed in past clustering, a village's dot opens its popup ...
+        page.evaluate("window.conflictmap.zoomTo('Village 0')")
+        page.wait_for_timeout(300)
+        xy = page.evaluate("window.conflictmap.project(14.9, 22.1)")
+        page.mouse.click(xy["x"], xy["y"])
+        assert _open_popup_title(page) == "Village 0"
+        page.keyboard.press("Escape")
+        page.locator(".leaflet-popup").wait_for(state="detached", timeout=3000)
+        # ... and the region under the canvas, away from the dots, opens the region's.
+        xy = page.evaluate("window.conflictmap.project(14.925, 22.125)")
+        page.mouse.click(xy["x"], xy["y"])
+        assert _open_popup_title(page) == "Darfur test region"
+        opened.assert_clean()
+    finally:
+        opened.close()

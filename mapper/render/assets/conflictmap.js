@@ -478,7 +478,7 @@
     return {attacked: '#222222', unknown: UNKNOWN}[key];
   }
   function updateClusters() {
-    if (!DATA.cluster) { return; }
+    if (!DATA.cluster || state.assessments.length !== P.length) { return; }  // (before the first update)
     var clustered = map.getZoom() <= CLUSTER_MAX_ZOOM;
     if (clusterLayer) { map.removeLayer(clusterLayer); clusterLayer = null; }
     var cells = {};
