@@ -252,6 +252,12 @@ def test_article_column_keeps_a_tall_framed_map_and_a_foldable_key(browser, kher
             other = frame.locator(sel).bounding_box()
             assert other["y"] >= legend["y"] + legend["height"] or other["x"] >= legend["x"] + legend["width"] \
                 or other["x"] + other["width"] <= legend["x"], f"the open key covers {sel}"
+        btn.click()  # fold the key again: the credits never cover a control
+        credits = frame.locator(".cm-credits").bounding_box()
+        for sel in (".leaflet-control-zoom", ".leaflet-control-scale", ".cm-tools"):
+            other = frame.locator(sel).bounding_box()
+            assert (credits["x"] + credits["width"] <= other["x"] or other["x"] + other["width"] <= credits["x"]
+                    or credits["y"] + credits["height"] <= other["y"] or other["y"] + other["height"] <= credits["y"]), sel
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         OUTPUTS.mkdir(exist_ok=True)
         page.screenshot(path=str(OUTPUTS / f"embed-kherson-{width}.png"), full_page=True)

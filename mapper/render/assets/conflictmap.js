@@ -1,8 +1,8 @@
 /* conflictmap: the interactive map of reported control.
  *
  * Reads the JSON block with id "conflictmap-data" (written by mapper/render/html.py) and draws it with
- * Leaflet. Every text from the input reaches the page through textContent (never innerHTML), and
- * links are only made for http(s) URLs. The state of a place at time t is computed here with the same
+ * Leaflet. Every text from the input reaches the page through textContent (never innerHTML, the
+ * credits included), and links are only made for http(s) URLs. The state of a place at time t is computed here with the same
  * rules as mapper/timeline.py (function assess below mirrors mapper.timeline.assess), so that
  * the claimant filter can recombine claims without a copy per time step.
  */
@@ -65,11 +65,6 @@
     a.target = '_blank';
     a.rel = 'noopener noreferrer';
     return a;
-  }
-  function escapeHtml(s) {  // only for Leaflet's attribution control, which takes HTML
-    return String(s).replace(/[&<>"']/g, function (c) {
-      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
-    });
   }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
   // Times are shown in the zone most claims give (html.py _page_zone): its readable name ("Kabul
@@ -538,6 +533,7 @@
     };
     map.getContainer().addEventListener('click', function (ev) {
       if (!ev.target.closest || !ev.target.closest('.leaflet-map-pane')) { return; }  // controls, popups
+      if (map.dragging && map.dragging.moved()) { return; }  // the end of a drag is not a click
       var hit = pointAt(ev);
       if (!hit) { return; }
       ev.stopPropagation();
@@ -1284,7 +1280,7 @@
     var nDirect = C.filter(function (c) { return c[FROM] < 0; }).length;
     document.getElementById('cm-subtitle').textContent = 'Reported control from ' + nDirect + ' claim' + (nDirect === 1 ? '' : 's') +
       ' by ' + CL.length + ' claimant' + (CL.length === 1 ? '' : 's') + ' about ' +
-      P.filter(function (p) { return p.e.length; }).length + ' places. Click a place to read the claims.';
+      P.filter(function (p) { return p.e.length; }).length + ' places. Click a place (or use Places on the map) to read the claims.';
     var rules = document.getElementById('cm-rules');
     var w = DATA.window_minutes;
     [
