@@ -5,7 +5,8 @@
 ``loading="lazy"``, a sandbox that lets the map run but not touch the host
 page, links allowed to open outside the frame), responsive sizing (fills
 its column; on phones a 3:4 aspect ratio capped to the screen height), and a
-text alternative: the plain-language description of the map state
+text alternative (and, with ``resize=True``, a tiny host script that fits the
+iframe to the height the map page posts): the plain-language description of the map state
 (:mod:`mapper.describe`) as caption and ``<noscript>`` content, and as the
 ``alt`` text of an optional static image. Its CSS is scoped by a class unique
 to the map (``cm-embed-<hash>``), so it never changes the host page's fonts,
@@ -17,7 +18,9 @@ addresses must be relative paths or http(s) URLs.
 every rule of its style sheet is scoped under ``#cm-app.cm-embed`` (no
 ``html``/``body``/``h1`` rules that could restyle a page it is placed in),
 the app fills its nearest positioned container instead of assuming a full
-page, and controls get touch-sized at phone widths (``assets/embed.css``).
+page, up to 720 px wide the map sits above the panel with a height from its
+width (at least 300 px, 422 px in a 680 px column), and controls get
+touch-sized at phone widths (``assets/embed.css``).
 The page's scripts are not touched, so their CSP hashes stay valid.
 
 :func:`map_info` reads a map page's title and description (from its
