@@ -49,8 +49,8 @@ def test_denial_of_a_named_groups_claim_keeps_both():
     by_status = {c.status: c for c in claims}
     assert set(by_status) == {NOT_CONTROLLED, CONTROLLED}
     assert by_status[NOT_CONTROLLED].claimant == "Ukrainian officials"
-    assert by_status[NOT_CONTROLLED].actor == "Wagner"
-    assert by_status[CONTROLLED].claimant == "Wagner"
+    assert by_status[NOT_CONTROLLED].actor == "Wagner Group"  # the registry's canonical name
+    assert by_status[CONTROLLED].claimant == "Wagner Group"
     assert by_status[CONTROLLED].confidence < by_status[NOT_CONTROLLED].confidence
 
 
@@ -63,7 +63,7 @@ def test_according_to_and_generic_insurgents():
 
 def test_passive_expulsion_with_agent_and_last_night():
     c = one("M23 rebels were driven out of Goma by Congolese troops last night, the army said.", "2012-11-25",
-            place="Goma", status=NOT_CONTROLLED, actor="M23", claimant="army")
+            place="Goma", status=NOT_CONTROLLED, actor="March 23 Movement", claimant="army")
     assert c.time.precision == "daypart" and c.time.earliest.date() == date(2012, 11, 24)
 
 
