@@ -235,9 +235,6 @@ def test_the_loader_keeps_every_row_and_side(rows):
             assert actors.get(row["side"]) is not None, f"{row['name']}: side {row['side']!r} unknown to the loader"
 
 
-@pytest.mark.xfail(strict=True, reason="mapper.actors gives the state it generates for TF (French Southern and "
-                   "Antarctic Lands, demonym 'French') the alias 'French Armed Forces' before the table's "
-                   "Government of France; a demonym shared by several codes should go to the sovereign state")
 def test_the_loader_resolves_every_label_to_its_row(rows):
     from mapper.actors import Actors
 
