@@ -606,17 +606,27 @@ def _split_claimant_local(text: str) -> tuple:
 
 
 def split_claimant(text: str) -> tuple:
-    """(organisation, channel) of a claimant: ``mapper.actors.split_claimant`` when present, else a local rule."""
+    """(organisation, channel) of a claimant: ``mapper.actors.split_claimant``, and when it finds no
+    channel, the local patterns (which also read "X (Facebook)" and "X (via Y)").
+
+    >>> split_claimant("Ukrainian Defence Ministry on Telegram"), split_claimant("Afghan Defense Ministry (Facebook)")
+    (('Ukrainian Defence Ministry', 'Telegram'), ('Afghan Defense Ministry', 'Facebook'))
+    """
     shared = getattr(_actors_module, "split_claimant", None)
     if shared is not None:
-        try:
-            c = shared(text)
-            org = (getattr(c, "organisation", "") or "").strip()
-            if org:
-                return org, (getattr(c, "channel", "") or "").strip()
-        except Exception as err:  # a claimant must never break the timeline
-            log.debug("split_claimant failed for %r: %s", text, err)
+        c = shared(text)
+        org, channel = (c.organisation or "").strip(), (c.channel or "").strip()
+        if org and channel:
+            return org, channel
     return _split_claimant_local(text)
+
+
+def _resolve_actor(actors: Actors, text: str, country: str):
+    """The actor a claim names, with the place's country as context when the registry takes it."""
+    try:
+        return actors.resolve(text, country=country)
+    except TypeError:  # an actor registry without country context
+        return actors.resolve(text)
 
 
 def _match_side(actors: Actors, claimant: str, country: str):
@@ -718,7 +728,7 @@ class Timeline:
     >>> t = datetime(2021, 7, 6, 12, tzinfo=timezone.utc)
     >>> q = MapPlace("q", "Qala-e-Naw", "populated_place")
     >>> tl = Timeline([(Claim("Qala-e-Naw", TimeSpan(t, t, "hour"), "controlled",
-    ...                       actor="insurgents", claimant="Taliban spokesman"), "q")], {"q": q})
+    ...                       actor="Taliban", claimant="Taliban spokesman"), "q")], {"q": q})
     >>> tl.state_at("q", t).label
     'controlled by Taliban'
     >>> st = tl.state_at("q", t + timedelta(days=100))   # still standing: nobody reported a change
@@ -793,9 +803,10 @@ class Timeline:
     def _raw(self, claim: Claim, key: str, derived_from) -> dict:
         written = " ".join((claim.claimant or claim.source or "unattributed").split())
         claimant, channel = split_claimant(written)
-        place = self.places[key]
-        side = _match_side(self.actors, claimant, place.country or claim.country or "")
-        actor = self.actors.resolve(claim.actor) if claim.actor else None
+        place = self.places.get(key)
+        cc = (place.country if place is not None else "") or claim.country or ""
+        side = _match_side(self.actors, claimant, cc)
+        actor = _resolve_actor(self.actors, claim.actor, cc) if claim.actor else None
         start = _aware(claim.time.earliest)
         track = INCIDENT_TRACK if self.rules["tracks"].get(claim.status) == INCIDENT_TRACK else CONTROL_TRACK
         natural, reason = None, STANDING

@@ -159,8 +159,8 @@ def test_city_and_its_same_named_province_are_named_apart_with_the_age_of_each_s
     oblast = claim("Kherson Oblast", ts(2022, 3, 20, 10), "controlled", actor="Russian forces",
                    claimant="Regional council", status_raw="control", scope="most of the region")
     d = describe(Timeline([(city, "c"), (oblast, "o")], places), datetime(2022, 6, 15, tzinfo=UTC))
-    assert "Kherson city: controlled by Russian forces (last reported 3 months ago)" in d.text
-    assert "Kherson Oblast (province): Russian forces: most of region (partial control) (last reported 2 months ago)" \
+    assert "Kherson city: controlled by Government of Russia (last reported 3 months ago)" in d.text
+    assert "Kherson Oblast (province): Government of Russia: most of region (partial control) (last reported 2 months ago)" \
         in d.text
     assert "contested" not in d.text
     assert [p["shown_name"] for p in d.to_dict()["places"]] == ["Kherson Oblast (province)", "Kherson city"]

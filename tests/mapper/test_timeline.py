@@ -129,7 +129,7 @@ def test_time_end_bounds_the_claim():
 def test_denial_disputes_claimed_control_and_alone_is_a_denial():
     place = {"p": MapPlace("p", "P", "admin1", "unit")}
     t = ts(2021, 7, 7, 6)
-    deny = claim("P", t, "not_controlled", actor="insurgents", claimant="Security officials", row=1)
+    deny = claim("P", t, "not_controlled", actor="Taliban", claimant="Security officials", row=1)
     say = claim("P", t, "controlled", actor="Taliban", claimant="Taliban spokesman", row=2)
     other = claim("P", t, "controlled", actor="Government", claimant="Governor", row=3)
     alone = Timeline([(deny, "p")], place).state_at("p", at(7, 7))
@@ -178,7 +178,7 @@ def test_actor_aliases_and_sides(tl):
     custom = Actors.default()
     aliases = Timeline([(claim("P", ts(2021, 7, 1), "controlled", actor="ANDSF", claimant="x"), "p")],
                        {"p": MapPlace("p", "P", "admin2")}, actors=custom)
-    assert aliases.entries[0].actor == "Government"
+    assert aliases.entries[0].actor == "Government of Afghanistan"
 
 
 def test_all_districts_scope_spreads_to_districts_and_rolls_up(tl):
@@ -277,3 +277,20 @@ def test_partial_control_is_partial_with_its_scope():
     assert st.short_label == "Government: city centre"
     assert "part: city centre" in st.reason
     assert Timeline([(whole, "p")], place).state_at("p", at(7, 7)).label == "controlled by Government"
+
+
+def test_claimant_sides_use_the_place_country_as_context():
+    places = {"k": MapPlace("k", "Kherson", "populated_place", country="UA"),
+              "q": MapPlace("q", "Qala-e-Naw", "populated_place", country="AF")}
+    t = ts(2022, 3, 2)
+    tl = Timeline([
+        (claim("Kherson", t, "controlled", actor="Russian troops", claimant="Russian Defence Ministry on Telegram",
+               status_raw="captured"), "k"),
+        (claim("Kherson", t, "contested", actor="Russian troops", claimant="Defence Ministry"), "k"),
+        (claim("Qala-e-Naw", t, "contested", actor="Taliban", claimant="Defence Ministry (via Facebook)"), "q"),
+    ], places)
+    sides = [(e.claimant, e.channel, e.side) for e in tl.entries]
+    assert sides == [("Russian Defence Ministry", "Telegram", "Government of Russia"),
+                     ("Defence Ministry", "", "Government of Ukraine"),
+                     ("Defence Ministry", "Facebook", "Government of Afghanistan")]
+    assert tl.entries[0].actor == "Government of Russia"
