@@ -509,6 +509,8 @@ def prepare_state(
     actors=None,
     strict: bool = False,
     tz=None,
+    dispute_window=None,
+    stale_after=None,
 ) -> MapState:
     """Read claims, resolve their places and build the timeline, as ``conflictmap map`` does.
 
@@ -526,7 +528,7 @@ def prepare_state(
 
     prep = prepare_map(
         claim_paths, gazetteer=gazetteer, at=at, t_from=t_from, t_to=t_to, window=window, actors=actors,
-        strict=strict, tz=tz,
+        strict=strict, tz=tz, dispute_window=dispute_window, stale_after=stale_after,
     )
     timeline, opens, from_t, to_t = prep.timeline, prep.opens, prep.t_from, prep.t_to
     load, unresolved, basemap, attribution = prep.load, prep.unresolved, prep.basemap, prep.attribution

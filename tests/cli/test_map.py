@@ -120,11 +120,15 @@ def test_options_reach_the_page(small_gazetteer_dir, tmp_path):
                                   {"name": "Taliban", "colour": "#445566", "aliases": []}]))
     out = tmp_path / "m.html"
     r = _run([str(src), "-o", str(out), "--at", "2021-07-07T09:00", "--from", "2021-07-06", "--to", "2021-07-08",
-              "--view", "claimant", "--tiles", "carto", "--window", "24", "--actors", str(actors)],
+              "--view", "claimant", "--tiles", "carto", "--window", "24", "--actors", str(actors),
+              "--dispute-window", "12", "--stale-after", "3w"],
              small_gazetteer_dir)
     assert r.exit_code == 0, r.output
     data = _data(out.read_text(encoding="utf-8"))
     assert data["view"] == "claimant" and data["window_minutes"] == 24 * 60
+    assert (data["rules"]["dispute_window_minutes"], data["rules"]["stale_after_minutes"]) == (12 * 60, 21 * 24 * 60)
+    r = _run([str(src), "-o", str(tmp_path / "s.html"), "--stale-after", "30 days"], small_gazetteer_dir)
+    assert r.exit_code == 2 and "30d, 12w" in r.output
     assert data["initial"] == 1625648400 // 60  # 2021-07-07T09:00Z
     steps = data["steps"]
     assert steps[0] == 1625529600 // 60  # 2021-07-06T00:00Z
