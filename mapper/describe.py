@@ -259,6 +259,11 @@ def claim_phrase(entry, timeline: Timeline | None = None) -> str:
     return f"{what} ({', '.join(extras)})"
 
 
+def _who(entry) -> str:
+    """The claimant with the channel it spoke through: "Afghan Defense Ministry (Facebook)"."""
+    return f"{entry.claimant} ({entry.channel})" if entry.channel else entry.claimant
+
+
 _UNIT_WORDS = re.compile(
     r"\s+(oblast|province|provincia|region|governorate|wilayah|wilaya|vilayet|state|district|raion|rayon|county|"
     r"prefecture|department|municipality|krai|kray)$", re.I)
@@ -360,7 +365,7 @@ def describe(
                 age=st.age_label,
                 stale=st.stale,
                 claims=tuple(
-                    ClaimText(e.claimant, claim_phrase(e, timeline), e.index) for e in shown
+                    ClaimText(_who(e), claim_phrase(e, timeline), e.index) for e in shown
                 ),
                 omitted=len(current) - len(shown),
             )
@@ -395,8 +400,10 @@ def _short(described, silent) -> str:
     for p in described:
         label = {DISPUTED: "disputed", UNKNOWN: ""}.get(p.status, p.label)
         groups.setdefault(label, []).append(p.shown_name or p.name)
+    statuses = {p.label if p.status not in (DISPUTED, UNKNOWN) else "": p.status for p in described}
     parts = [
-        f"{_join(names)} {label}" if label else f"no current claim of control about {_join(names)}"
+        (f"{_join(names)} \u2014 {label}" if statuses.get(label) in (PARTIAL, DENIED) else f"{_join(names)} {label}")
+        if label else f"no current claim of control about {_join(names)}"
         for label, names in groups.items()
     ]
     if not parts:

@@ -46,7 +46,7 @@ from pathlib import Path
 from mapper.actors import DISPUTED_COLOUR, OKABE_ITO, UNKNOWN_COLOUR
 from mapper.errors import OutputExists, RenderError
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED
-from mapper.timeline import DISPUTED, UNKNOWN, _aware
+from mapper.timeline import DENIED, DISPUTED, PARTIAL, UNKNOWN, _aware
 
 log = logging.getLogger(__name__)
 
@@ -336,6 +336,11 @@ def unit_style(timeline, a, place, outline_only: bool) -> _Style:
             width_u=2.0,
             dash_u=(1, 5),
         )
+    elif a.status == PARTIAL:  # as conflictmap.js: the actor's colour, light, dashed edge
+        colour = _actor_colour(timeline, a.actor)
+        s = dict(face=colour, face_alpha=0.3, edge=colour, edge_alpha=1.0, width_u=2.5, dash_u=(6, 4))
+    elif a.status == DENIED:
+        s = dict(face="#ffffff", face_alpha=0.1, edge="#444444", edge_alpha=0.9, width_u=1.8, dash_u=(2, 4))
     else:
         s = dict(face="none", face_alpha=0.0, edge="#8a8a8a", edge_alpha=0.9, width_u=0.8)
     if place.kind in ("admin1", "country"):
@@ -386,6 +391,12 @@ def point_style(timeline, a) -> _Style:
         return _Style(
             face="#ffffff", face_alpha=0.6, edge="#000000", edge_alpha=0.9, width_u=2, radius_u=5
         )
+    if a.status == PARTIAL:
+        colour = _actor_colour(timeline, a.actor)
+        return _Style(face=colour, face_alpha=0.4, edge=colour, width_u=2.5, dash_u=(3, 2), radius_u=7)
+    if a.status == DENIED:
+        return _Style(face="#ffffff", face_alpha=0.8, edge="#333333", edge_alpha=0.9, width_u=1.5, dash_u=(2, 2),
+                      radius_u=4.5)
     return _Style(
         face=UNKNOWN_COLOUR, face_alpha=0.5, edge="#6d6d6d", edge_alpha=0.8, width_u=1, radius_u=3.5
     )
@@ -393,11 +404,7 @@ def point_style(timeline, a) -> _Style:
 
 def short_label(a) -> str:
     """Second line of a place label (as conflictmap.js shortLabel)."""
-    if a.status == CONTROLLED:
-        return a.actor or "controlled"
-    return {CONTESTED: "contested", DISPUTED: "disputed", ATTACKED: "attack reported"}.get(
-        a.status, ""
-    )
+    return a.short_label  # the rule table's short labels (mapper/render/assets/rules.json), as the page
 
 
 # ----------------------------------------------------------------------------------- drawing context

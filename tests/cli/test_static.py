@@ -209,7 +209,8 @@ def test_describe_text_and_short(small_gazetteer_dir):
     )
     assert s.stdout.strip() == (
         "As of 7 Jul 2021, 13:30 UTC (18:00 at UTC+04:30): Qala-e-Naw and Badghis disputed; Badakhshan, Kunduz "
-        "and Takhar contested; no current claim of control about Afghanistan (per the claims mapped)."
+        "and Takhar \u2014 Taliban: majority of districts (partial control); Afghanistan \u2014 denied: not held by "
+        "Taliban (per the claims mapped)."
     )
     m = _run(["-q", "describe", str(EXAMPLE), "--max-claims", "2"], small_gazetteer_dir)
     assert re.search(r"and \d+ more current claims", m.stdout)
