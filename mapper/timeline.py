@@ -319,19 +319,21 @@ class Assessment:
     last_reported: Optional[datetime] = None
     age: Optional[timedelta] = None
     stale: bool = False
+    rules: Optional[dict] = field(default=None, compare=False, repr=False)  # the table it was assessed by
 
     @property
     def label(self) -> str:
-        return status_label(self.status, self.actor, actors=self.actors, scope=self.scope)
+        return status_label(self.status, self.actor, actors=self.actors, scope=self.scope, rules=self.rules)
 
     @property
     def short_label(self) -> str:
-        return status_label(self.status, self.actor, actors=self.actors, scope=self.scope, short=True)
+        return status_label(self.status, self.actor, actors=self.actors, scope=self.scope, short=True,
+                            rules=self.rules)
 
     @property
     def age_label(self) -> str:
         """"last reported 3 months ago" ("" without a current claim)."""
-        return age_label(self.age) if self.age is not None else ""
+        return age_label(self.age, self.rules) if self.age is not None else ""
 
 
 def tidy_scope(text: str, rules: Optional[dict] = None) -> str:
@@ -556,7 +558,8 @@ def assess(current: Iterable, *, at: Optional[datetime] = None, stale_after: Opt
     age = (_aware(at) - last) if (at is not None and last is not None) else None
     stale = bool(stale_after is not None and age is not None and age > stale_after)
     reason = _reason(behind) if behind else "no current claim"
-    return Assessment(status, actor, actors, _ids(behind), reason, scope, last, age, stale)
+    return Assessment(status, actor, actors, _ids(behind), reason, scope, last, age, stale,
+                      None if rules is RULES else rules)
 
 
 # ---------------------------------------------------------------------------- claimants

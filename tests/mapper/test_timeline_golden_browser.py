@@ -68,3 +68,36 @@ def test_golden_cases_in_the_page(browser, tmp_path):
     assert checked == sum(len(c["queries"]) for c in G.cases())
     assert not failures, "\n".join(failures)
     assert errors == [] and external == []
+
+
+def test_the_page_reads_the_rule_table_not_literals(browser, tmp_path):
+    """Change the table (a label, a change word, the dispute window): Python and the page change alike."""
+    from mapper.timeline import load_rules
+
+    case = next(c for c in G.cases() if c["id"] == "kherson-held-for-months")
+    rules = load_rules()
+    rules["labels"]["controlled"]["long"] = "held by {actor} (per claims)"
+    rules["change_words"]["controlled"].remove("liberated")
+    base = G.timeline(case)
+    tl = type(base)([(e.claim, e.place_key) for e in base.entries], base.places, actors=base.actors,
+                    dispute_window=base.dispute_window, rules=rules)
+    at = G.when("2022-11-12T12:00Z")
+    py = tl.state_at("k", at)
+    assert py.status == "disputed"  # "liberated" no longer reports a change: the capture claims stand
+    before = tl.state_at("k", G.when("2022-06-15T00:00Z"))
+    assert before.label.startswith("held by ") and before.label.endswith(" (per claims)")
+    out = tmp_path / "custom.html"
+    render_html(tl, out, title="custom rules")
+    page = browser.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    try:
+        page.goto(out.resolve().as_uri())
+        page.wait_for_function("typeof window.conflictmap === 'object'")
+        got = []
+        for t in (G.when("2022-06-15T00:00Z"), at):
+            page.evaluate(f"window.conflictmap.setTime({_minutes(t)})")
+            got.append(next(s for s in page.evaluate("window.conflictmap.states()") if s["place"] == "Kherson"))
+        assert [g["label"] for g in got] == [before.label, py.label]
+        assert got[1]["status"] == "disputed"
+    finally:
+        page.close()

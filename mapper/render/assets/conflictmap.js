@@ -132,8 +132,8 @@
   function shortLabel(a) { return RULES.label(a, true); }
   function ageLabel(a) { return RULES.ageLabel(a); }
   function assessAll(t) {
-    var out = new Array(P.length);
-    for (var i = 0; i < P.length; i++) { out[i] = RULES.assess(currentClaims(i, t), t); }
+    var out = new Array(P.length), key = filterKey();
+    for (var i = 0; i < P.length; i++) { out[i] = RULES.assess(RULES.currentClaims(i, t, claimantOn, key), t); }
     return out;
   }
 
@@ -681,13 +681,20 @@
       'fighting reported; stripes in the colours of the sides named');
     legendItem(ul, swatch({s: 'disputed', actor: -1, actors: two, ids: []}, 20), 'Disputed: claims disagree',
       'cross-hatch and dashed outline; open the place to read each claim');
-    var partKeys = {};
+    var partKeys = {}, parts = 0, PART_MAX = 4;
     C.forEach(function (c, ci) {
       if (c[ST] !== 4) { return; }
       var a = {s: 'partial', actor: c[ACT], actors: c[ACT] >= 0 ? [c[ACT]] : [], ids: [], scope: txt(src(ci), SCOPE)};
       var lab = shortLabel(a);
-      if (!partKeys[lab]) { partKeys[lab] = 1; legendItem(ul, swatch(a, 20), lab, 'partial control: the claim names part of the place'); }
+      if (partKeys[lab]) { return; }
+      partKeys[lab] = 1;
+      parts += 1;
+      if (parts <= PART_MAX) { legendItem(ul, swatch(a, 20), lab, 'partial control: the claim names part of the place'); }
     });
+    if (parts > PART_MAX) {
+      legendItem(ul, swatch({s: 'partial', actor: -1, actors: [], ids: [], scope: ''}, 20),
+        'and ' + (parts - PART_MAX) + ' more partial-control scopes', 'open a place to read its scope');
+    }
     if (C.some(function (c) { return c[ST] === 3; })) {
       legendItem(ul, swatch({s: 'denied', actor: -1, actors: [], ids: []}, 20), 'Denied',
         'only denials are current: someone says an actor does not hold the place');
