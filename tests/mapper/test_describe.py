@@ -146,7 +146,7 @@ def test_denials_alone_say_nobody_is_known_to_hold_the_place():
     d = describe(Timeline([(c, "b")], {"b": p}), datetime(2021, 7, 7, 5, tzinfo=UTC))
     assert "Badghis: denied: not held by Taliban (last reported 1 hour ago)" in d.text
     assert 'Security officials: not controlled by Taliban ("denied"' in d.text
-    assert "Badghis denied: not held by Taliban" in d.short
+    assert "Badghis \u2014 denied: not held by Taliban" in d.short
 
 
 def test_city_and_its_same_named_province_are_named_apart_with_the_age_of_each_state():
