@@ -197,7 +197,8 @@ class _Resolver:
         parent = gp.admin1_id if gp.kind in ("admin2", "admin3") else (gp.admin2_id or gp.admin1_id or "")
         self.places[gp.id] = MapPlace(
             key=gp.id, name=gp.name, kind=gp.kind, drawn_as=drawn, lat=gp.lat, lon=gp.lon, parent_key=parent or "",
-            admin1=gp.admin1 or "", country=gp.country or "", gazetteer_id=gp.id, radius_m=radius, note=note,
+            admin1=gp.admin1 or "", country=gp.country or "", country_code=gp.country_code or "", gazetteer_id=gp.id,
+            radius_m=radius, note=note,
             geometry=geom,
         )
         return gp.id
@@ -270,6 +271,7 @@ class _Resolver:
                 self.places[key] = MapPlace(
                     key, gp.name if gp and gp.is_admin_unit else claim.place, gp.kind if gp else "other", "unit",
                     c.y, c.x, admin1=(gp.admin1 or "") if gp else claim.admin1, country=(gp.country or "") if gp else claim.country,
+                    country_code=(gp.country_code or "") if gp else (self._country(claim.country) or ""),
                     gazetteer_id=linked, note="Drawn with the geometry given in the claims file.", geometry=geom,
                 )
         else:
@@ -291,6 +293,7 @@ class _Resolver:
                     "approximate" if radius else "point", lat, lon,
                     parent_key=(gp.admin2_id or gp.admin1_id or "") if gp else "",
                     admin1=(gp.admin1 or "") if gp else claim.admin1, country=(gp.country or "") if gp else claim.country,
+                    country_code=(gp.country_code or "") if gp else (self._country(claim.country) or ""),
                     gazetteer_id=linked, radius_m=radius, note=note,
                 )
         self.names[key][claim.place] += 1
@@ -303,7 +306,8 @@ class _Resolver:
         if key not in self.places:
             self.places[key] = MapPlace(
                 key, claim.place, "other", "approximate", unit.lat, unit.lon, parent_key=unit.id,
-                admin1=unit.admin1 or unit.name, country=unit.country or "", gazetteer_id="",
+                admin1=unit.admin1 or unit.name, country=unit.country or "", country_code=unit.country_code or "",
+                gazetteer_id="",
                 radius_m=_bbox_radius(unit.bbox) * 0.6,
                 note=f"'{claim.place}' is not in the gazetteer; the row places it in {unit.name}, "
                      f"so it is drawn as an approximate area there (not the whole {unit.kind})",

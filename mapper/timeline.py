@@ -240,6 +240,7 @@ class MapPlace:
     admin1: str = ""
     country: str = ""
     gazetteer_id: str = ""
+    country_code: str = ""  # ISO alpha-2: the context for matching claimants and actors to sides
     radius_m: Optional[float] = None
     note: str = ""
     geometry: object = field(default=None, compare=False, repr=False)
@@ -624,6 +625,14 @@ def split_claimant(text: str) -> tuple:
     return _split_claimant_local(text)
 
 
+def _country_code(place: Optional[MapPlace], claim: Claim) -> str:
+    """ISO alpha-2 of the place (or of the claim's country column when it is a code), "" if unknown."""
+    for value in ((place.country_code, place.country) if place is not None else ()) + (claim.country,):
+        if value and re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+            return value.strip().upper()
+    return ""
+
+
 def _resolve_actor(actors: Actors, text: str, country: str):
     """The actor a claim names, with the place's country as context when the registry takes it."""
     try:
@@ -806,8 +815,7 @@ class Timeline:
     def _raw(self, claim: Claim, key: str, derived_from) -> dict:
         written = " ".join((claim.claimant or claim.source or "unattributed").split())
         claimant, channel = split_claimant(written)
-        place = self.places.get(key)
-        cc = (place.country if place is not None else "") or claim.country or ""
+        cc = _country_code(self.places.get(key), claim)
         side = _match_side(self.actors, claimant, cc)
         actor = _resolve_actor(self.actors, claim.actor, cc) if claim.actor else None
         start = _aware(claim.time.earliest)

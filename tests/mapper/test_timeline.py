@@ -280,8 +280,9 @@ def test_partial_control_is_partial_with_its_scope():
 
 
 def test_claimant_sides_use_the_place_country_as_context():
-    places = {"k": MapPlace("k", "Kherson", "populated_place", country="UA"),
-              "q": MapPlace("q", "Qala-e-Naw", "populated_place", country="AF")}
+    # As the pipeline makes them: the country's name for display, its code for context.
+    places = {"k": MapPlace("k", "Kherson", "populated_place", country="Ukraine", country_code="UA"),
+              "q": MapPlace("q", "Qala-e-Naw", "populated_place", country="Afghanistan", country_code="AF")}
     t = ts(2022, 3, 2)
     tl = Timeline([
         (claim("Kherson", t, "controlled", actor="Russian troops", claimant="Russian Defence Ministry on Telegram",
