@@ -27,18 +27,20 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
-from mapper.timeline import DISPUTED, UNKNOWN, Timeline, _aware, status_label
+import re
+
+from mapper.timeline import DENIED, DISPUTED, PARTIAL, UNKNOWN, Timeline, _aware, status_label
 
 log = logging.getLogger(__name__)
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 #: Order in which places are described: disagreement first, places without a current claim last.
-STATUS_ORDER = {DISPUTED: 0, CONTESTED: 1, CONTROLLED: 2, ATTACKED: 3, UNKNOWN: 4}
+STATUS_ORDER = {DISPUTED: 0, CONTESTED: 1, PARTIAL: 2, CONTROLLED: 3, DENIED: 4, ATTACKED: 5, UNKNOWN: 6}
 #: Within a status: towns, then districts, provinces, countries (as the maps label them).
 KIND_ORDER = {"populated_place": 0, "other": 1, "admin3": 2, "admin2": 3, "admin1": 4, "country": 5}
 KIND_WORDS = {
@@ -152,10 +154,14 @@ class PlaceDescription:
     label: str
     claims: tuple = ()
     omitted: int = 0
+    age: str = ""
+    stale: bool = False
+    shown_name: str = ""
 
     @property
     def sentence(self) -> str:
-        head = f"{self.name}: {self.label}"
+        name = self.shown_name or self.name
+        head = f"{name}: {self.label}" + (f" ({self.age}{', an old report' if self.stale else ''})" if self.age else "")
         if not self.claims:
             return head + "."
         parts = "; ".join(f"{c.claimant}: {c.text}" for c in self.claims)
@@ -197,6 +203,9 @@ class Description:
                     "status": p.status,
                     "actor": p.actor,
                     "label": p.label,
+                    "shown_name": p.shown_name or p.name,
+                    "age": p.age,
+                    "stale": p.stale,
                     "claims": [{"claimant": c.claimant, "text": c.text} for c in p.claims],
                     "omitted": p.omitted,
                 }
@@ -250,10 +259,44 @@ def claim_phrase(entry, timeline: Timeline | None = None) -> str:
     return f"{what} ({', '.join(extras)})"
 
 
-def _place_label(status: str, actor: str, has_denials: bool) -> str:
-    if status == UNKNOWN and has_denials:
-        return "no current claim of control (only denials)"
-    return status_label(status, actor)
+def _who(entry) -> str:
+    """The claimant with the channel it spoke through: "Afghan Defense Ministry (Facebook)"."""
+    return f"{entry.claimant} ({entry.channel})" if entry.channel else entry.claimant
+
+
+_UNIT_WORDS = re.compile(
+    r"\s+(oblast|province|provincia|region|governorate|wilayah|wilaya|vilayet|state|district|raion|rayon|county|"
+    r"prefecture|department|municipality|krai|kray)$", re.I)
+
+
+def _base_name(name: str) -> str:
+    return _UNIT_WORDS.sub("", " ".join(name.split())).casefold()
+
+
+def shown_names(places) -> dict:
+    """Key -> name to show, telling a city and its same-named unit apart.
+
+    "Kherson" (city) and "Kherson Oblast" (province) become "Kherson city" and
+    "Kherson Oblast (province)"; names that are not shared stay as they are.
+
+    Examples
+    --------
+    >>> from mapper.timeline import MapPlace
+    >>> shown_names([MapPlace("c", "Kherson", "populated_place"), MapPlace("o", "Kherson Oblast", "admin1"),
+    ...              MapPlace("m", "Mykolaiv", "populated_place")])
+    {'c': 'Kherson city', 'o': 'Kherson Oblast (province)', 'm': 'Mykolaiv'}
+    """
+    places = list(places)
+    bases = Counter(_base_name(p.name) for p in places)
+    out = {}
+    for p in places:
+        if bases[_base_name(p.name)] < 2:
+            out[p.key] = p.name
+        elif p.kind == "populated_place":
+            out[p.key] = f"{p.name} city"
+        else:
+            out[p.key] = f"{p.name} ({KIND_WORDS.get(p.kind, 'place')})"
+    return out
 
 
 def describe(
@@ -318,15 +361,17 @@ def describe(
                 kind=place.kind,
                 status=st.status,
                 actor=st.actor,
-                label=_place_label(
-                    st.status, st.actor, any(e.claim.status == NOT_CONTROLLED for e in current)
-                ),
+                label=st.label,
+                age=st.age_label,
+                stale=st.stale,
                 claims=tuple(
-                    ClaimText(e.claimant, claim_phrase(e, timeline), e.index) for e in shown
+                    ClaimText(_who(e), claim_phrase(e, timeline), e.index) for e in shown
                 ),
                 omitted=len(current) - len(shown),
             )
         )
+    names = shown_names(timeline.places[p.key] for p in described)
+    described = [replace(p, shown_name=names[p.key]) for p in described]
     described.sort(
         key=lambda p: (
             STATUS_ORDER.get(p.status, 9),
@@ -353,10 +398,12 @@ def describe(
 def _short(described, silent) -> str:
     groups: dict = {}
     for p in described:
-        label = {DISPUTED: "disputed", UNKNOWN: ""}.get(p.status, status_label(p.status, p.actor))
-        groups.setdefault(label, []).append(p.name)
+        label = {DISPUTED: "disputed", UNKNOWN: ""}.get(p.status, p.label)
+        groups.setdefault(label, []).append(p.shown_name or p.name)
+    statuses = {p.label if p.status not in (DISPUTED, UNKNOWN) else "": p.status for p in described}
     parts = [
-        f"{_join(names)} {label}" if label else f"no current claim of control about {_join(names)}"
+        (f"{_join(names)} \u2014 {label}" if statuses.get(label) in (PARTIAL, DENIED) else f"{_join(names)} {label}")
+        if label else f"no current claim of control about {_join(names)}"
         for label, names in groups.items()
     ]
     if not parts:
@@ -475,6 +522,8 @@ def prepare_state(
     actors=None,
     strict: bool = False,
     tz=None,
+    dispute_window=None,
+    stale_after=None,
 ) -> MapState:
     """Read claims, resolve their places and build the timeline, as ``conflictmap map`` does.
 
@@ -492,7 +541,7 @@ def prepare_state(
 
     prep = prepare_map(
         claim_paths, gazetteer=gazetteer, at=at, t_from=t_from, t_to=t_to, window=window, actors=actors,
-        strict=strict, tz=tz,
+        strict=strict, tz=tz, dispute_window=dispute_window, stale_after=stale_after,
     )
     timeline, opens, from_t, to_t = prep.timeline, prep.opens, prep.t_from, prep.t_to
     load, unresolved, basemap, attribution = prep.load, prep.unresolved, prep.basemap, prep.attribution

@@ -43,7 +43,7 @@ from typing import Optional, Sequence, Union
 from mapper.actors import Actors
 from mapper.errors import MapperError, OutputExists, UnresolvedPlaces
 from mapper.model import Claim
-from mapper.timeline import DEFAULT_WINDOW, MapPlace, Timeline, _aware, bounds_of
+from mapper.timeline import DEFAULT_DISPUTE_WINDOW, DEFAULT_WINDOW, MapPlace, Timeline, _aware, bounds_of
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,8 @@ class _Resolver:
         parent = gp.admin1_id if gp.kind in ("admin2", "admin3") else (gp.admin2_id or gp.admin1_id or "")
         self.places[gp.id] = MapPlace(
             key=gp.id, name=gp.name, kind=gp.kind, drawn_as=drawn, lat=gp.lat, lon=gp.lon, parent_key=parent or "",
-            admin1=gp.admin1 or "", country=gp.country or "", gazetteer_id=gp.id, radius_m=radius, note=note,
+            admin1=gp.admin1 or "", country=gp.country or "", country_code=gp.country_code or "", gazetteer_id=gp.id,
+            radius_m=radius, note=note,
             geometry=geom,
         )
         return gp.id
@@ -270,6 +271,7 @@ class _Resolver:
                 self.places[key] = MapPlace(
                     key, gp.name if gp and gp.is_admin_unit else claim.place, gp.kind if gp else "other", "unit",
                     c.y, c.x, admin1=(gp.admin1 or "") if gp else claim.admin1, country=(gp.country or "") if gp else claim.country,
+                    country_code=(gp.country_code or "") if gp else (self._country(claim.country) or ""),
                     gazetteer_id=linked, note="Drawn with the geometry given in the claims file.", geometry=geom,
                 )
         else:
@@ -291,6 +293,7 @@ class _Resolver:
                     "approximate" if radius else "point", lat, lon,
                     parent_key=(gp.admin2_id or gp.admin1_id or "") if gp else "",
                     admin1=(gp.admin1 or "") if gp else claim.admin1, country=(gp.country or "") if gp else claim.country,
+                    country_code=(gp.country_code or "") if gp else (self._country(claim.country) or ""),
                     gazetteer_id=linked, radius_m=radius, note=note,
                 )
         self.names[key][claim.place] += 1
@@ -303,7 +306,8 @@ class _Resolver:
         if key not in self.places:
             self.places[key] = MapPlace(
                 key, claim.place, "other", "approximate", unit.lat, unit.lon, parent_key=unit.id,
-                admin1=unit.admin1 or unit.name, country=unit.country or "", gazetteer_id="",
+                admin1=unit.admin1 or unit.name, country=unit.country or "", country_code=unit.country_code or "",
+                gazetteer_id="",
                 radius_m=_bbox_radius(unit.bbox) * 0.6,
                 note=f"'{claim.place}' is not in the gazetteer; the row places it in {unit.name}, "
                      f"so it is drawn as an approximate area there (not the whole {unit.kind})",
@@ -402,9 +406,9 @@ def _parse_when(value, *, end: bool = False, tz=None) -> Optional[datetime]:
     return _aware(span.latest if end else span.earliest)
 
 
-def _window(value) -> Optional[timedelta]:
+def _window(value, default=DEFAULT_WINDOW) -> Optional[timedelta]:
     if value is None:
-        return DEFAULT_WINDOW
+        return default
     if isinstance(value, timedelta):
         return value
     hours = float(value)
@@ -498,6 +502,8 @@ def prepare_map(
     actors: Union[Actors, str, os.PathLike, None] = None,
     strict: bool = False,
     tz=None,
+    dispute_window=None,
+    stale_after=None,
 ) -> PreparedMap:
     """Read claims, resolve their places and build the timeline (no output written).
 
@@ -550,7 +556,8 @@ def prepare_map(
                 note = (p.note + " " if p.note else "") + (f"Gazetteer name: {p.name}." if p.gazetteer_id else "")
                 resolver.places[key] = replace(p, name=written, note=note.strip())
     children = resolver.load_districts({k for _, k in placed})
-    timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children)
+    timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children,
+                        dispute_window=_window(dispute_window, DEFAULT_DISPUTE_WINDOW), stale_after=stale_after)
 
     bbox = _bbox(resolver.places[k] for k in {k for _, k in placed} | {c for v in children.values() for c in v})
     basemap = _basemap(gazetteer, bbox, {resolver.places[k].country for _, k in placed}) if bbox else []
@@ -591,6 +598,8 @@ def build_map(
     tz=None,
     budget: Optional[int] = None,
     embed: bool = False,
+    dispute_window=None,
+    stale_after=None,
 ) -> MapResult:
     """Read claims, resolve their places, build the timeline and write the HTML map.
 
@@ -643,7 +652,7 @@ def build_map(
     files, inputs_sha = _hash_inputs(claim_paths)
     prep = prepare_map(
         claim_paths, gazetteer=gazetteer, at=at, t_from=t_from, t_to=t_to, window=window, actors=actors,
-        strict=strict, tz=tz,
+        strict=strict, tz=tz, dispute_window=dispute_window, stale_after=stale_after,
     )
     claims, load, placed, unresolved = prep.claims, prep.load, prep.placed, prep.unresolved
     timeline, win, actors, opens = prep.timeline, prep.window, prep.actors, prep.opens
@@ -657,6 +666,8 @@ def build_map(
         "inputs_sha256": inputs_sha,
         "gazetteer": gz_sources,
         "window_hours": win.total_seconds() / 3600 if win else None,
+        "dispute_window_hours": timeline.dispute_window.total_seconds() / 3600 if timeline.dispute_window else None,
+        "stale_after_hours": timeline.stale_after.total_seconds() / 3600 if timeline.stale_after else None,
         "rules": "mapper.timeline (see README, 'Timeline rules')",
         "claims": {"read": load.read, "accepted": load.accepted, "rejected": load.rejected_rows,
                    "mapped": len(placed), "unresolved": len(unresolved)},

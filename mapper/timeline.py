@@ -2,56 +2,66 @@
 
 A claim is what one claimant said about one place at one time. The timeline
 keeps every claim and derives, for any instant ``t``, what each claimant
-says about each place and an overall *assessed* status. The rules below are
-the whole logic; the HTML map applies the same rules in JavaScript
-(``mapper/render/assets/conflictmap.js``, function ``assess``) so that the
-claimant filter can recombine claims in the browser.
+says about each place and an overall *assessed* status. The parameters of
+the rules (status tracks, change words, how current claims combine, labels,
+age wording) are data, ``mapper/render/assets/rules.json``, read here and by
+the page's script (``assets/assess.js``), and one table of golden cases
+(``tests/data/timeline_golden.json``) is run against both.
 
 Rules
 -----
 1. **Tracks.** ``controlled``, ``contested`` and ``not_controlled`` (a
    denial) are statements about *control*; ``attacked`` reports an
-   *incident* and says nothing about who holds the place. Each claimant has
-   one control track and one incident track per place, so an attack report
-   never replaces a claimant's control claim.
-2. **Claimant.** Claims are grouped by claimant (case and spacing ignored).
-   A claim without a claimant counts as a claim by its source (e.g.
-   "ACLED"), else by "unattributed".
+   *incident* and says nothing about who holds the place. An attack report
+   never ends a control claim.
+2. **Claimant.** Claims are grouped by claimant organisation: the channel is
+   split off ("Defence Ministry on Telegram" and "Defence Ministry (via
+   Facebook)" are the Defence Ministry) and case and spacing are ignored. A
+   claim without a claimant counts as a claim by its source, else by
+   "unattributed".
 3. **Order.** Claims are ordered by their parsed time span (earliest, then
    latest instant), never by the text; ties keep input order.
-4. **Current.** A claim is current from the *earliest* instant of its time
-   span until the first of: (a) the next claim of the *same claimant* about
-   the *same place* on the same track (supersession), (b) the end of its
-   ``time_end`` span when the row gives one, otherwise the *latest* instant
-   of its time span plus the window (default 72 hours, ``--window``). A
-   month-precision claim ("2021-07") is therefore current from 1 July, and
-   the map labels it with its precision so the reader sees it is coarse.
-5. **Assessment at t**, from the current control claims of all (selected)
-   claimants:
+4. **Persistence.** A control claim is current from the *earliest* instant
+   of its span until a later claim about the same place *supersedes* it (or
+   the end of its ``time_end`` span when the row gives one):
+
+   * the same claimant's next control claim always supersedes it;
+   * another claimant's later claim supersedes it when that claim *reports a
+     change* (a change word of its status in ``status_raw``: "captured",
+     "liberated", "recaptured", "withdrew", ...; every ``contested`` claim
+     is news of fighting), says something different (status or actor), and
+     does not fall within the *dispute window* (default 72 hours,
+     ``--dispute-window``) of the older claim's latest instant; a denial
+     ("withdrew") only ends claims about the actor it denies. Claims of
+     different claimants that contradict each other within the window stay
+     current side by side (disputed);
+   * an incident (``attacked``) is current for the *incident window*
+     (``--window``, default 72 hours) after its latest instant, or until its
+     claimant's next incident report.
+
+   Every entry records why it ended (:attr:`Entry.end_reason`,
+   :attr:`Entry.superseded_by`). A month-precision claim ("2021-07") is
+   current from 1 July; the map labels it with its precision.
+5. **Assessment at t**, from the current control claims of the (selected)
+   claimants, by the first matching line of ``rules.json`` ``combine``:
 
    * none: ``attacked`` if an incident is current, else ``unknown``;
-   * two or more claimants say the place is controlled by *different*
-     actors: ``disputed``;
-   * someone says actor X controls it and another claimant denies that X
-     controls it (``not_controlled`` naming X, or naming no actor):
+   * two or more actors said to control it, or control by X and a denial of
+     X (or a denial naming nobody), or whole control and fighting:
      ``disputed``;
-   * someone says it is controlled and another says it is contested:
-     ``disputed`` (they disagree about whether control changed);
-   * only ``contested`` claims: ``contested``;
-   * only ``controlled`` claims naming the same actor X (claims that name no
-     actor are compatible with any): ``controlled`` by X;
-   * only denials: ``unknown`` (a denial says who does *not* hold a place,
-     not who does).
+   * a claim that X holds *part* of the place (its ``scope`` names a part:
+     "city centre", "a majority of the districts", "6 of 7 districts"):
+     ``partial``, labelled with the scope ("Taliban: majority of districts
+     (partial control)"), never contested;
+   * only fighting: ``contested``; only whole control by one actor (claims
+     naming no actor are compatible with any): ``controlled``;
+   * only denials: ``denied`` (shown as a denial, not as "no claim").
 
-   Disagreement is shown, never resolved by "latest claim wins": a claim by
-   one side does not cancel the other side's claim; only the claimant's
-   own later claim, or the window, does.
-   **Partial control.** A ``controlled`` claim whose ``scope`` names only
-   part of the place ("city centre", "provincial prison", "majority of
-   districts", "6 of 7 districts") does not say the whole place is held: it
-   counts as ``contested`` in the assessment (the claim keeps its own
-   wording in popups and exports). Scopes that cover the whole place ("all
-   districts", "entire province", "entire city", "7 of 7") do not.
+   Disagreement is shown, never resolved by "latest claim wins".
+   **Age.** Each assessment carries ``last_reported``, the start of its most
+   recent claim, and its age ("last reported 3 months ago"); with
+   ``stale_after`` (``--stale-after``) older states are marked ``stale`` and
+   drawn faded.
 6. **Admin hierarchy.** A claim about a province whose ``scope`` says "all
    districts" (also "every district", "entire/whole province") also applies
    to each of the province's districts when their polygons are loaded; the
@@ -62,15 +72,17 @@ Rules
    6 of 7 districts controlled by Taliban (per claims); 1 contested"). Towns
    and cities never recolour the unit they lie in.
 7. **Time steps.** The slider steps through every instant at which some
-   place's state can change: claim starts, supersessions and window
-   expiries, between ``--from`` and ``--to``.
+   place's state can change: claim starts, supersessions, ``time_end`` and
+   incident-window ends, between ``--from`` and ``--to``.
 """
 
 from __future__ import annotations
 
 import bisect
 import csv
+import json
 import logging
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -79,25 +91,55 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
+from mapper import actors as _actors_module
 from mapper.actors import Actors, normalise
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED, Claim
 
 log = logging.getLogger(__name__)
 
-#: Default time a claim stays current after its latest instant (rule 4).
-DEFAULT_WINDOW = timedelta(hours=72)
+#: The rule table shared with the page (see the module docstring).
+RULES_PATH = Path(__file__).resolve().parent / "render" / "assets" / "rules.json"
+
+
+@lru_cache(maxsize=1)
+def _load_rules() -> str:
+    return RULES_PATH.read_text(encoding="utf-8")
+
+
+def load_rules() -> dict:
+    """A fresh copy of the rule table (``rules.json``)."""
+    return json.loads(_load_rules())
+
+
+RULES = load_rules()
+
+#: How long an incident (``attacked``) stays current after its latest instant (rule 4, ``--window``).
+DEFAULT_WINDOW = timedelta(hours=RULES["incident_window_hours"])
+DEFAULT_INCIDENT_WINDOW = DEFAULT_WINDOW
+#: Claims of different claimants this close in time that contradict each other stay disputed (rule 4).
+DEFAULT_DISPUTE_WINDOW = timedelta(hours=RULES["dispute_window_hours"])
 
 #: Assessed statuses (rule 5). ``attacked`` = only incidents current, control unknown.
+PARTIAL = "partial"
 DISPUTED = "disputed"
+DENIED = "denied"
 UNKNOWN = "unknown"
-ASSESSED_STATUSES = (CONTROLLED, CONTESTED, DISPUTED, ATTACKED, UNKNOWN)
+ASSESSED_STATUSES = (CONTROLLED, PARTIAL, CONTESTED, DISPUTED, DENIED, ATTACKED, UNKNOWN)
 
 CONTROL_TRACK = "control"
 INCIDENT_TRACK = "incident"
 
+#: Why an entry stopped being current (:attr:`Entry.end_reason`).
+STANDING = "standing"
+SAME_CLAIMANT = "same_claimant"
+CHANGE = "change"
+TIME_END = "time_end"
+INCIDENT_WINDOW = "incident_window"
+
 #: Place kinds that are admin units (drawn as polygons, roll up).
 PROVINCE_KINDS = ("admin1",)
 DISTRICT_KINDS = ("admin2",)
+
 
 _WORD_NUMBERS = {
     w: i
@@ -198,9 +240,12 @@ class MapPlace:
     admin1: str = ""
     country: str = ""
     gazetteer_id: str = ""
+    country_code: str = ""  # ISO alpha-2: the context for matching claimants and actors to sides
     radius_m: Optional[float] = None
     note: str = ""
     geometry: object = field(default=None, compare=False, repr=False)
+
+
 
 
 @dataclass(frozen=True)
@@ -209,7 +254,13 @@ class Entry:
 
     ``index`` is the entry's position in :attr:`Timeline.entries`;
     ``derived_from`` is the index of the province entry a district copy
-    was made from (rule 6). ``end`` is None when claims never expire.
+    was made from (rule 6). ``end`` is None while the claim stands;
+    ``end_reason`` says why it ended (``standing``, ``same_claimant``,
+    ``change``, ``time_end``, ``incident_window``) and ``superseded_by``
+    names the entry that ended it. ``natural_end`` is the end without any
+    supersession (``time_end`` or the incident window), ``change`` whether
+    the claim reports a change (rule 4), ``channel`` how the claimant
+    spoke ("Telegram"), split off the claimant's name.
     """
 
     index: int
@@ -225,6 +276,10 @@ class Entry:
     superseded_by: Optional[int] = None
     derived_from: Optional[int] = None
     partial: bool = False
+    end_reason: str = STANDING
+    natural_end: Optional[datetime] = None
+    change: bool = False
+    channel: str = ""
 
     @property
     def status(self) -> str:
@@ -233,8 +288,12 @@ class Entry:
 
     @property
     def effective_status(self) -> str:
-        """The status the assessment uses: partial control counts as contested (rule 5)."""
-        return CONTESTED if self.partial else self.claim.status
+        """The status the assessment uses: ``partial`` for control of part of the place (rule 5)."""
+        return PARTIAL if self.partial else self.claim.status
+
+    @property
+    def latest(self) -> datetime:
+        return _aware(self.claim.time.latest)
 
     def current_at(self, t: datetime) -> bool:
         return self.start <= t and (self.end is None or t < self.end)
@@ -244,9 +303,12 @@ class Entry:
 class Assessment:
     """The assessed status of a place at an instant (rule 5).
 
-    ``actor`` is set for ``controlled`` (empty when no claim names one);
-    ``actors`` lists every actor involved (contest sides, disputed
-    claims). ``entries`` are the indices of the current claims behind it.
+    ``actor`` is set for ``controlled`` and ``partial`` (empty when no claim
+    names one); ``actors`` lists the actors involved (contest sides,
+    disputed claims, denied actors). ``entries`` are the indices of the
+    current claims behind it, ``last_reported`` the start of the most recent
+    of them, ``scope`` the part held (``partial``), ``stale`` whether it is
+    older than the timeline's ``stale_after`` at the time asked.
     """
 
     status: str
@@ -254,14 +316,42 @@ class Assessment:
     actors: tuple = ()
     entries: tuple = ()
     reason: str = ""
+    scope: str = ""
+    last_reported: Optional[datetime] = None
+    age: Optional[timedelta] = None
+    stale: bool = False
+    rules: Optional[dict] = field(default=None, compare=False, repr=False)  # the table it was assessed by
 
     @property
     def label(self) -> str:
-        return status_label(self.status, self.actor)
+        return status_label(self.status, self.actor, actors=self.actors, scope=self.scope, rules=self.rules)
+
+    @property
+    def short_label(self) -> str:
+        return status_label(self.status, self.actor, actors=self.actors, scope=self.scope, short=True,
+                            rules=self.rules)
+
+    @property
+    def age_label(self) -> str:
+        """"last reported 3 months ago" ("" without a current claim)."""
+        return age_label(self.age, self.rules) if self.age is not None else ""
 
 
-def status_label(status: str, actor: str = "") -> str:
-    """Human wording of an assessed status, used in counts and exports.
+def tidy_scope(text: str, rules: Optional[dict] = None) -> str:
+    """A scope as labels show it ("a majority of the districts" -> "majority of districts").
+
+    >>> tidy_scope("a majority of the districts")
+    'majority of districts'
+    """
+    out = " ".join((text or "").split())
+    for pattern, repl in (rules or RULES)["scope_tidy"]:
+        out = re.sub(pattern, repl, out, flags=re.I)
+    return out.strip()
+
+
+def status_label(status: str, actor: str = "", *, actors: Sequence[str] = (), scope: str = "",
+                 short: bool = False, rules: Optional[dict] = None) -> str:
+    """Human wording of an assessed status (``rules.json`` ``labels``), used in counts, keys and exports.
 
     Examples
     --------
@@ -269,43 +359,155 @@ def status_label(status: str, actor: str = "") -> str:
     'controlled by Taliban'
     >>> status_label("attacked")
     'attacked (incident, control not claimed)'
+    >>> status_label("partial", "Taliban", scope="a majority of the districts")
+    'Taliban: majority of districts (partial control)'
+    >>> status_label("denied", actors=("Taliban",))
+    'denied: not held by Taliban'
     """
-    if status == CONTROLLED:
-        return f"controlled by {actor}" if actor else "controlled (actor not stated)"
-    return {
-        CONTESTED: "contested",
-        DISPUTED: "disputed (claims disagree)",
-        ATTACKED: "attacked (incident, control not claimed)",
-        UNKNOWN: "no current claim",
-    }.get(status, status)
+    rules = rules or RULES
+    spec = rules["labels"].get(status)
+    if spec is None:
+        return status
+    names = [actor] if actor else [a for a in actors if a]
+    if status not in (CONTROLLED, PARTIAL, DENIED):
+        names = []
+    who = rules["actor_joiner"].join(names)
+    key = "short" if short else "long"
+    template = spec.get(key + "_no_actor", spec[key]) if not who else spec[key]
+    return template.replace("{actor}", who).replace("{scope}", tidy_scope(scope, rules))
+
+
+def age_label(age: timedelta, rules: Optional[dict] = None) -> str:
+    """How old the standing claim is, in the largest whole unit that counts at least two.
+
+    Examples
+    --------
+    >>> age_label(timedelta(days=95))
+    'last reported 3 months ago'
+    >>> age_label(timedelta(days=10)), age_label(timedelta(hours=1, minutes=5)), age_label(timedelta(0))
+    ('last reported 10 days ago', 'last reported 1 hour ago', 'last reported less than an hour ago')
+    """
+    spec = (rules or RULES)["age"]
+    m = int(age.total_seconds() // 60)
+    for unit, size in spec["units"]:
+        n = m // size
+        if n >= spec["min_count"] or (unit == spec["units"][-1][0] and n >= 1):
+            return spec["template"].replace("{age}", f"{n} {unit}{'' if n == 1 else 's'}")
+    return spec["under_an_hour"]
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.sub(r"[\W_]+", " ", (text or "").casefold()).split()) + " "
+
+
+def reports_change(status: str, raw: str, rules: Optional[dict] = None) -> bool:
+    """Whether a claim reports a change of control (rule 4): a change word of its status in its wording.
+
+    ``status`` is the effective status (``partial`` uses the words of ``controlled``).
+
+    Examples
+    --------
+    >>> reports_change("controlled", "liberated"), reports_change("controlled", "holds")
+    (True, False)
+    >>> reports_change("not_controlled", "withdrew from"), reports_change("not_controlled", "denied")
+    (True, False)
+    >>> reports_change("contested", "")
+    True
+    """
+    words = (rules or RULES)["change_words"].get(CONTROLLED if status == PARTIAL else status, ())
+    if "*" in words:
+        return True
+    text = _words(raw)
+    return any(f" {w} " in text for w in words)
+
+
+def _supersedes(old: "_Item", new: "_Item", dispute: Optional[timedelta], rules: dict) -> bool:
+    """Whether ``new`` (another claimant's later control claim) ends ``old`` (rule 4)."""
+    if not new.change or new.start <= old.start:
+        return False
+    if dispute is not None and new.start - old.latest < dispute:
+        return False
+    if (new.status, new.actor) == (old.status, old.actor):
+        return False
+    if new.status in rules["supersede"]["positive"]:
+        return True
+    if new.status == NOT_CONTROLLED:
+        # A withdrawal ends claims that someone holds or fights for the place: of the actor it names.
+        return old.status != NOT_CONTROLLED and (not new.actor or not old.actor or new.actor == old.actor
+                                                 or old.status == CONTESTED)
+    return False
 
 
 @dataclass(frozen=True)
-class _Say:
-    """What one claimant currently says (input to :func:`assess`)."""
+class _Item:
+    """What supersession needs of an entry."""
 
-    claimant: str
+    index: int
+    who: str
     track: str
     status: str
     actor: str
-    index: int
+    start: datetime
+    latest: datetime
+    natural_end: Optional[datetime]
+    natural_reason: str
+    change: bool
 
 
-def assess(current: Iterable) -> Assessment:
-    """Combine the current claims of one place into an assessment (rule 5).
+def supersede(items: Sequence[_Item], dispute: Optional[timedelta], rules: Optional[dict] = None) -> dict:
+    """End of each item of one place (rule 4): index -> (end, superseded_by, reason).
 
-    ``current`` holds :class:`Entry` objects (at most one per claimant and
-    track, as :meth:`Timeline.current` returns them).
+    ``items`` are the entries of one place (of the selected claimants only, when filtering).
+    """
+    rules = rules or RULES
+    order = sorted(items, key=lambda i: (i.start, i.latest, i.index))
+    out = {}
+    for pos, it in enumerate(order):
+        end, by, why = it.natural_end, None, it.natural_reason if it.natural_end is not None else STANDING
+        for nxt in order[pos + 1:]:
+            if end is not None and nxt.start >= end:
+                break
+            if nxt.track != it.track:
+                continue
+            if nxt.who == it.who:
+                end, by, why = nxt.start, nxt.index, SAME_CLAIMANT
+                break
+            if it.track == CONTROL_TRACK and _supersedes(it, nxt, dispute, rules):
+                end, by, why = nxt.start, nxt.index, CHANGE
+                break
+        out[it.index] = (end, by, why)
+    return out
+
+
+_PREDICATES = {
+    "no_control": lambda f: not f["control"],
+    "incident": lambda f: bool(f["incident"]),
+    "two_holders": lambda f: len(f["held"]) >= 2,
+    "holder_denied": lambda f: bool(f["positive"]) and bool(f["denied"]) and (
+        "" in f["denied_actors"] or bool(set(f["held"]) & f["denied_actors"])),
+    "whole": lambda f: bool(f["whole"]),
+    "partial": lambda f: bool(f["partial"]),
+    "contested": lambda f: bool(f["contested"]),
+    "denied": lambda f: bool(f["denied"]),
+}
+
+
+def assess(current: Iterable, *, at: Optional[datetime] = None, stale_after: Optional[timedelta] = None,
+           rules: Optional[dict] = None) -> Assessment:
+    """Combine the current claims of one place into an assessment (rule 5, ``rules.json`` ``combine``).
+
+    ``current`` holds :class:`Entry` objects (as :meth:`Timeline.current`
+    returns them). With ``at``, the assessment carries its age.
 
     Examples
     --------
     >>> from datetime import datetime, timezone
     >>> from mapper.model import Claim, TimeSpan
     >>> t = datetime(2021, 7, 6, tzinfo=timezone.utc)
-    >>> def e(i, who, status, actor):
-    ...     c = Claim("Qala-e-Naw", TimeSpan(t, t, "day"), status, actor=actor, claimant=who)
+    >>> def e(i, who, status, actor, scope=""):
+    ...     c = Claim("Qala-e-Naw", TimeSpan(t, t, "day"), status, actor=actor, claimant=who, scope=scope)
     ...     track = "incident" if status == "attacked" else "control"
-    ...     return Entry(i, c, "q", who, who.lower(), "", actor, track, t, None)
+    ...     return Entry(i, c, "q", who, who.lower(), "", actor, track, t, None, partial=bool(scope))
     >>> assess([e(0, "Taliban", "controlled", "Taliban")]).label
     'controlled by Taliban'
     >>> assess([e(0, "Taliban", "controlled", "Taliban"),
@@ -314,41 +516,139 @@ def assess(current: Iterable) -> Assessment:
     >>> assess([e(0, "Taliban", "controlled", "Taliban"),
     ...         e(1, "MoD", "not_controlled", "Taliban")]).status
     'disputed'
-    >>> assess([e(0, "MoD", "not_controlled", "Taliban")]).status
-    'unknown'
+    >>> assess([e(0, "MoD", "not_controlled", "Taliban")]).label
+    'denied: not held by Taliban'
+    >>> assess([e(0, "MP", "controlled", "Taliban", scope="a majority of the districts")]).label
+    'Taliban: majority of districts (partial control)'
     >>> assess([e(0, "ACLED", "attacked", "Taliban")]).status
     'attacked'
     >>> assess([]).status
     'unknown'
     """
-    current = list(current)
+    rules = rules or RULES
+    current = sorted(current, key=lambda e: e.index)
     control = [e for e in current if e.track == CONTROL_TRACK]
-    incidents = [e for e in current if e.track == INCIDENT_TRACK]
-    if not control:
-        if incidents:
-            return Assessment(ATTACKED, "", _actors_of(incidents), _ids(incidents), _reason(incidents))
-        return Assessment(UNKNOWN, reason="no current claim")
-    positives = [e for e in control if e.effective_status == CONTROLLED]
-    contested = [e for e in control if e.effective_status == CONTESTED]
-    denials = [e for e in control if e.effective_status == NOT_CONTROLLED]
-    held_by = sorted({e.actor for e in positives if e.actor})
-    denied = {e.actor for e in denials}
-    ids, reason = _ids(control), _reason(control)
-    everyone = _actors_of(control)
-    if len(held_by) >= 2:
-        return Assessment(DISPUTED, "", everyone, ids, reason)
-    if positives and denials and ("" in denied or set(held_by) & denied):
-        return Assessment(DISPUTED, "", everyone, ids, reason)
-    if positives and contested:
-        return Assessment(DISPUTED, "", everyone, ids, reason)
-    if contested:
-        return Assessment(CONTESTED, "", _actors_of(contested), _ids(contested), reason)
-    if positives:
-        actor = held_by[0] if held_by else ""
-        return Assessment(CONTROLLED, actor, (actor,) if actor else (), _ids(positives), reason)
-    return Assessment(UNKNOWN, "", everyone, ids, reason)
+    by = defaultdict(list)
+    for e in control:
+        by[e.effective_status].append(e)
+    positive = by[CONTROLLED] + by[PARTIAL]
+    facts = {
+        "control": control, "incident": [e for e in current if e.track == INCIDENT_TRACK],
+        "whole": by[CONTROLLED], "partial": by[PARTIAL], "contested": by[CONTESTED], "denied": by[NOT_CONTROLLED],
+        "positive": positive, "held": sorted({e.actor for e in positive if e.actor}),
+        "denied_actors": {e.actor for e in by[NOT_CONTROLLED]},
+    }
+    for rule in rules["combine"]:
+        if all(_PREDICATES[p](facts) for p in rule["if"]):
+            break
+    status = rule["then"]
+    pick = rule["actors"]
+    if pick == "holders":
+        actors = tuple(facts["held"][:1])
+    elif pick == "none":
+        actors = ()
+    else:
+        actors = _actors_of(facts[pick])
+    behind = facts[rule["claims"]] if rule["claims"] != "none" else []
+    actor = actors[0] if status in (CONTROLLED, PARTIAL) and actors else ""
+    scope = ""
+    if status == PARTIAL:
+        latest = max(facts["partial"], key=lambda e: (e.start, e.index))
+        scope = latest.claim.scope
+    last = max((e.start for e in behind), default=None)
+    age = (_aware(at) - last) if (at is not None and last is not None) else None
+    stale = bool(stale_after is not None and age is not None and age > stale_after)
+    reason = _reason(behind) if behind else "no current claim"
+    return Assessment(status, actor, actors, _ids(behind), reason, scope, last, age, stale,
+                      None if rules is RULES else rules)
 
 
+# ---------------------------------------------------------------------------- claimants
+_CHANNELS = (
+    "facebook", "telegram", "twitter", "x", "instagram", "youtube", "whatsapp", "tiktok", "vk", "vkontakte",
+    "website", "web site", "social media", "a statement", "statement", "press conference", "a press conference",
+    "television", "tv", "state tv", "state television", "radio", "briefing", "a briefing",
+)
+_CHANNEL_ALT = "|".join(sorted((re.escape(c) for c in _CHANNELS), key=len, reverse=True))
+_CHANNEL_PATTERNS = (
+    # "X (via Y)", "X (Facebook)", "X (on Telegram)"
+    re.compile(r"^(?P<org>.+?)\s*\(\s*(?:via|on|in|through)\s+(?P<ch>[^()]+)\)\s*$", re.I),
+    re.compile(r"^(?P<org>.+?)\s*\(\s*(?P<ch>(?:" + _CHANNEL_ALT + r")(?:\s+(?:post|channel|account|page))?)\s*\)\s*$",
+               re.I),
+    # "X's Telegram channel", "X's Facebook page"
+    re.compile(r"^(?P<org>.+?)['’]s?\s+(?P<ch>(?:official\s+)?(?:" + _CHANNEL_ALT
+               + r"))(?:\s+(?:channel|page|account|feed|post))?\s*$", re.I),
+    # "X on Facebook", "X via Telegram", "X in a statement on X", "X said on Telegram"
+    re.compile(r"^(?P<org>.+?)\s+(?:(?:said|says|wrote|posted|reported)\s+)?(?:via|on|in|through)\s+"
+               r"(?P<ch>(?:(?:a\s+)?(?:statement|post|video|message)\s+on\s+)?(?:its\s+|their\s+|his\s+|her\s+)?"
+               r"(?:official\s+)?(?:" + _CHANNEL_ALT + r")(?:\s+(?:channel|page|account|feed))?)\s*$", re.I),
+)
+
+
+def _split_claimant_local(text: str) -> tuple:
+    """(organisation, channel) of a claimant as written (the fallback for ``mapper.actors.split_claimant``).
+
+    Examples
+    --------
+    >>> _split_claimant_local("Defence Ministry on Telegram")
+    ('Defence Ministry', 'Telegram')
+    >>> _split_claimant_local("Afghan Defense Ministry (Facebook)")
+    ('Afghan Defense Ministry', 'Facebook')
+    >>> _split_claimant_local("the ministry in a statement on X")
+    ('the ministry', 'a statement on X')
+    >>> _split_claimant_local("Abdulbasir Osmani, MP for Badghis (via Khaama Press)")
+    ('Abdulbasir Osmani, MP for Badghis', 'Khaama Press')
+    >>> _split_claimant_local("Taliban spokesman (unnamed in the article)")
+    ('Taliban spokesman (unnamed in the article)', '')
+    """
+    name = " ".join((text or "").split())
+    for pattern in _CHANNEL_PATTERNS:
+        m = pattern.match(name)
+        if m and m.group("org").strip(" ,;:-"):
+            return m.group("org").strip(" ,;:-"), m.group("ch").strip()
+    return name, ""
+
+
+def split_claimant(text: str) -> tuple:
+    """(organisation, channel) of a claimant: ``mapper.actors.split_claimant``, and when it finds no
+    channel, the local patterns (which also read "X (Facebook)" and "X (via Y)").
+
+    >>> split_claimant("Ukrainian Defence Ministry on Telegram"), split_claimant("Afghan Defense Ministry (Facebook)")
+    (('Ukrainian Defence Ministry', 'Telegram'), ('Afghan Defense Ministry', 'Facebook'))
+    """
+    shared = getattr(_actors_module, "split_claimant", None)
+    if shared is not None:
+        c = shared(text)
+        org, channel = (c.organisation or "").strip(), (c.channel or "").strip()
+        if org and channel:
+            return org, channel
+    return _split_claimant_local(text)
+
+
+def _country_code(place: Optional[MapPlace], claim: Claim) -> str:
+    """ISO alpha-2 of the place (or of the claim's country column when it is a code), "" if unknown."""
+    for value in ((place.country_code, place.country) if place is not None else ()) + (claim.country,):
+        if value and re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+            return value.strip().upper()
+    return ""
+
+
+def _resolve_actor(actors: Actors, text: str, country: str):
+    """The actor a claim names, with the place's country as context when the registry takes it."""
+    try:
+        return actors.resolve(text, country=country)
+    except TypeError:  # an actor registry without country context
+        return actors.resolve(text)
+
+
+def _match_side(actors: Actors, claimant: str, country: str):
+    """The actor a claimant speaks for, with the place's country as context when the registry takes it."""
+    if country:
+        try:
+            return actors.match(claimant, country=country)
+        except TypeError:  # an actor registry without country context
+            pass
+    return actors.match(claimant)
 def _ids(entries) -> tuple:
     return tuple(sorted(e.index for e in entries))
 
@@ -394,6 +694,20 @@ class Count:
     text: str = ""
 
 
+
+
+def _item(r: dict) -> _Item:
+    return _Item(r["index"], r["claimant_key"], r["track"], PARTIAL if r["partial"] else r["claim"].status,
+                 r["actor"], r["start"], _aware(r["claim"].time.latest), r["natural_end"], r["natural_reason"],
+                 r["change"])
+
+
+def _item_of(e: Entry) -> _Item:
+    reason = e.end_reason if e.end_reason in (TIME_END, INCIDENT_WINDOW) else (
+        (TIME_END if e.claim.time_end is not None else INCIDENT_WINDOW) if e.natural_end is not None else STANDING)
+    return _Item(e.index, e.claimant_key, e.track, e.effective_status, e.actor, e.start, e.latest, e.natural_end,
+                 reason, e.change)
+
 class Timeline:
     """Every claim of every place, ordered, with the rules above applied.
 
@@ -404,8 +718,15 @@ class Timeline:
     places
         :class:`MapPlace` by key.
     window
-        How long a claim stays current after its latest instant (rule 4).
-        ``None`` means claims never expire (only supersession ends them).
+        How long an incident (``attacked``) stays current after its latest
+        instant (rule 4). ``None``: incidents never expire. Control claims
+        do not expire; they stand until superseded.
+    dispute_window
+        Claims of different claimants closer than this that contradict each
+        other stay disputed (rule 4). ``None``: any later change supersedes.
+    stale_after
+        Assessments whose most recent claim is older than this are ``stale``
+        (drawn faded); ``None`` (default) never.
     actors
         :class:`~mapper.actors.Actors` used to name actors and the sides
         claimants speak for; unknown actors are added to it.
@@ -419,11 +740,12 @@ class Timeline:
     >>> t = datetime(2021, 7, 6, 12, tzinfo=timezone.utc)
     >>> q = MapPlace("q", "Qala-e-Naw", "populated_place")
     >>> tl = Timeline([(Claim("Qala-e-Naw", TimeSpan(t, t, "hour"), "controlled",
-    ...                       actor="insurgents", claimant="Taliban spokesman"), "q")], {"q": q})
+    ...                       actor="Taliban", claimant="Taliban spokesman"), "q")], {"q": q})
     >>> tl.state_at("q", t).label
     'controlled by Taliban'
-    >>> tl.state_at("q", t + timedelta(hours=73)).status   # window expired
-    'unknown'
+    >>> st = tl.state_at("q", t + timedelta(days=100))   # still standing: nobody reported a change
+    >>> st.label, st.age_label
+    ('controlled by Taliban', 'last reported 3 months ago')
     """
 
     def __init__(
@@ -432,12 +754,19 @@ class Timeline:
         places: Mapping[str, MapPlace],
         *,
         window: Optional[timedelta] = DEFAULT_WINDOW,
+        dispute_window: Optional[timedelta] = DEFAULT_DISPUTE_WINDOW,
+        stale_after: Optional[timedelta] = None,
         actors: Optional[Actors] = None,
         children: Optional[Mapping[str, Sequence[str]]] = None,
+        rules: Optional[dict] = None,
     ):
-        if window is not None and window <= timedelta(0):
-            raise ValueError(f"window must be positive, got {window}; e.g. timedelta(hours=72)")
+        for name, value in (("window", window), ("dispute_window", dispute_window), ("stale_after", stale_after)):
+            if value is not None and value <= timedelta(0):
+                raise ValueError(f"{name} must be positive, got {value}; e.g. timedelta(hours=72)")
         self.window = window
+        self.dispute_window = dispute_window
+        self.stale_after = stale_after
+        self.rules = rules or RULES
         self.actors = actors if actors is not None else Actors.default()
         self.places = dict(places)
         self.children = {k: [c for c in v if c in self.places] for k, v in (children or {}).items()}
@@ -450,6 +779,7 @@ class Timeline:
             self._by_place[e.place_key].append(e)
         for lst in self._by_place.values():
             lst.sort(key=lambda e: (e.start, e.claim.time.latest, e.index))
+        self._filtered = {}
 
     # -- construction -------------------------------------------------
     def _build(self, claims: list) -> list:
@@ -465,47 +795,46 @@ class Timeline:
                     raw.append(self._raw(r["claim"], child, derived_from=i))
         for i, r in enumerate(raw):
             r["index"] = i
-        groups = defaultdict(list)
+        by_place = defaultdict(list)
         for r in raw:
-            groups[(r["place_key"], r["claimant_key"], r["track"])].append(r)
-        for group in groups.values():
-            group.sort(key=lambda r: (r["start"], r["claim"].time.latest, r["index"]))
-            for cur, nxt in zip(group, group[1:] + [None]):
-                natural = cur["natural_end"]
-                if nxt is not None and (natural is None or nxt["start"] < natural):
-                    cur["end"], cur["superseded_by"] = nxt["start"], nxt["index"]
-                else:
-                    cur["end"], cur["superseded_by"] = natural, None
-        return [
-            Entry(
+            by_place[r["place_key"]].append(_item(r))
+        ends = {}
+        for items in by_place.values():
+            ends.update(supersede(items, self.dispute_window, self.rules))
+        out = []
+        for r in raw:
+            end, by, why = ends[r["index"]]
+            out.append(Entry(
                 index=r["index"], claim=r["claim"], place_key=r["place_key"], claimant=r["claimant"],
                 claimant_key=r["claimant_key"], side=r["side"], actor=r["actor"], track=r["track"],
-                start=r["start"], end=r["end"], superseded_by=r["superseded_by"], derived_from=r["derived_from"],
-                partial=r["claim"].status == CONTROLLED and scope_is_partial(r["claim"].scope),
-            )
-            for r in raw
-        ]
+                start=r["start"], end=end, superseded_by=by, derived_from=r["derived_from"], partial=r["partial"],
+                end_reason=why, natural_end=r["natural_end"], change=r["change"], channel=r["channel"],
+            ))
+        return out
 
     def _raw(self, claim: Claim, key: str, derived_from) -> dict:
-        claimant = " ".join((claim.claimant or claim.source or "unattributed").split())
-        place = self.places.get(key)
-        cc = place.country if place is not None else ""
-        side = self.actors.match(claimant, country=cc)
-        actor = self.actors.resolve(claim.actor, country=cc) if claim.actor else None
+        written = " ".join((claim.claimant or claim.source or "unattributed").split())
+        claimant, channel = split_claimant(written)
+        cc = _country_code(self.places.get(key), claim)
+        side = _match_side(self.actors, claimant, cc)
+        actor = _resolve_actor(self.actors, claim.actor, cc) if claim.actor else None
         start = _aware(claim.time.earliest)
+        track = INCIDENT_TRACK if self.rules["tracks"].get(claim.status) == INCIDENT_TRACK else CONTROL_TRACK
+        natural, reason = None, STANDING
         if claim.time_end is not None:
-            natural = _aware(claim.time_end.latest)
-        elif self.window is None:
-            natural = None
-        else:
-            natural = _aware(claim.time.latest) + self.window
+            natural, reason = _aware(claim.time_end.latest), TIME_END
+        elif track == INCIDENT_TRACK and self.window is not None:
+            natural, reason = _aware(claim.time.latest) + self.window, INCIDENT_WINDOW
         if natural is not None and natural <= start:
             natural = start + (self.window or timedelta(hours=1))
+        partial = claim.status == CONTROLLED and scope_is_partial(claim.scope)
+        status = PARTIAL if partial else claim.status
         return {
-            "claim": claim, "place_key": key, "claimant": claimant, "claimant_key": normalise(claimant) or claimant,
-            "side": side.name if side else "", "actor": actor.name if actor else "",
-            "track": INCIDENT_TRACK if claim.status == ATTACKED else CONTROL_TRACK,
-            "start": start, "natural_end": natural, "derived_from": derived_from,
+            "claim": claim, "place_key": key, "claimant": claimant, "channel": channel,
+            "claimant_key": normalise(claimant) or claimant,
+            "side": side.name if side else "", "actor": actor.name if actor else "", "track": track,
+            "start": start, "natural_end": natural, "natural_reason": reason, "derived_from": derived_from,
+            "partial": partial, "change": reports_change(status, claim.status_raw or claim.status, self.rules),
         }
 
     # -- queries ----------------------------------------------------------
@@ -517,21 +846,40 @@ class Timeline:
         return list(self.places)
 
     def claimants(self) -> list:
-        """(claimant, side) pairs in order of first appearance."""
+        """(claimant, side) pairs in order of first appearance (organisations: channels split off)."""
         seen = {}
         for e in self.entries:
             seen.setdefault(e.claimant_key, (e.claimant, e.side))
         return list(seen.values())
 
+    def _ends_for(self, place_key: str, keep: frozenset) -> dict:
+        """Rule 4 again for one place with only some claimants' claims (the claimant filter)."""
+        cache_key = (place_key, keep)
+        ends = self._filtered.get(cache_key)
+        if ends is None:
+            items = [_item_of(e) for e in self._by_place.get(place_key, ()) if e.claimant_key in keep]
+            ends = self._filtered[cache_key] = supersede(items, self.dispute_window, self.rules)
+        return ends
+
     def current(self, place_key: str, t: datetime, claimants: Optional[Iterable[str]] = None) -> list:
-        """Entries current at ``t`` (rule 4), optionally only those of some claimants (names or keys)."""
+        """Entries current at ``t`` (rule 4), optionally only those of some claimants (names or keys).
+
+        With a claimant filter, supersession is worked out among the kept claimants' claims only:
+        a claim ended by a hidden claimant's report stands in a view without that claimant.
+        """
         t = _aware(t)
-        keep = None if claimants is None else {normalise(c) or c for c in claimants}
-        return [
-            e
-            for e in self._by_place.get(place_key, ())
-            if e.current_at(t) and (keep is None or e.claimant_key in keep)
-        ]
+        if claimants is None:
+            return [e for e in self._by_place.get(place_key, ()) if e.current_at(t)]
+        keep = frozenset(normalise(split_claimant(c)[0]) or c for c in claimants) | frozenset(
+            normalise(c) or c for c in claimants)
+        ends = self._ends_for(place_key, keep)
+        out = []
+        for e in self._by_place.get(place_key, ()):
+            if e.claimant_key in keep and e.start <= t:
+                end = ends[e.index][0]
+                if end is None or t < end:
+                    out.append(e)
+        return out
 
     def claimant_status(self, place_key: str, t: datetime) -> dict:
         """Claimant -> {track: Entry} of what each claimant says at ``t``."""
@@ -541,7 +889,7 @@ class Timeline:
         return dict(out)
 
     def state_at(self, place_key: str, t: datetime, claimants: Optional[Iterable[str]] = None) -> Assessment:
-        return assess(self.current(place_key, t, claimants))
+        return assess(self.current(place_key, t, claimants), at=t, stale_after=self.stale_after, rules=self.rules)
 
     def states_at(self, t: datetime, claimants: Optional[Iterable[str]] = None) -> dict:
         return {k: self.state_at(k, t, claimants) for k in self.places}
@@ -555,6 +903,8 @@ class Timeline:
             instants.add(e.start)
             if e.end is not None:
                 instants.add(e.end)
+            if e.natural_end is not None:
+                instants.add(e.natural_end)
         out = sorted(t for t in instants if (t_from is None or t >= t_from) and (t_to is None or t <= t_to))
         if t_from is not None and (not out or out[0] != t_from):
             out.insert(0, t_from)
@@ -563,6 +913,19 @@ class Timeline:
     def default_time(self) -> Optional[datetime]:
         """The latest claim start: the most recent moment at which every claim has been made."""
         return max((e.start for e in self.entries), default=None)
+
+    def ended_because(self, entry: Entry) -> str:
+        """Why an entry stopped being current, in words (rule 4)."""
+        if entry.end_reason == STANDING:
+            return "still standing (no later claim supersedes it)"
+        if entry.end_reason == TIME_END:
+            return "its stated end (time_end)"
+        if entry.end_reason == INCIDENT_WINDOW:
+            return "the incident window passed"
+        by = self.entries[entry.superseded_by]
+        if entry.end_reason == SAME_CLAIMANT:
+            return f"superseded by the same claimant's later claim (entry {by.index})"
+        return f"superseded by {by.claimant}'s later claim reporting a change (entry {by.index})"
 
     # -- counts -------------------------------------------------------------
     def rollups_at(self, t: datetime, claimants=None) -> list:
@@ -707,6 +1070,7 @@ def bounds_of(places) -> Optional[tuple]:
 
 
 __all__ = [
-    "DEFAULT_WINDOW", "ASSESSED_STATUSES", "DISPUTED", "UNKNOWN", "MapPlace", "bounds_of", "Entry", "Assessment",
+    "DEFAULT_WINDOW", "DEFAULT_INCIDENT_WINDOW", "DEFAULT_DISPUTE_WINDOW", "RULES", "load_rules", "ASSESSED_STATUSES",
+    "PARTIAL", "DISPUTED", "DENIED", "UNKNOWN", "age_label", "reports_change", "split_claimant", "supersede", "tidy_scope", "MapPlace", "bounds_of", "Entry", "Assessment",
     "Count", "Scope", "Timeline", "assess", "parse_scope", "scope_is_partial", "status_label", "step_index", "COUNT_COLUMNS",
 ]

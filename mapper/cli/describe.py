@@ -16,6 +16,8 @@ from mapper.cli.options import (
     strict_option,
     tz_option,
     window_option,
+    dispute_window_option,
+    stale_after_option,
 )
 
 
@@ -44,11 +46,13 @@ from mapper.cli.options import (
     help="List at most N current claims per place (the rest are counted).",
 )
 @window_option
+@dispute_window_option
+@stale_after_option
 @actors_option
 @tz_option
 @strict_option
 @data_dir_option
-def command(claims, at, fmt, max_claims, window, actors_file, tz, strict, data_dir):
+def command(claims, at, fmt, max_claims, window, dispute_window, stale_after, actors_file, tz, strict, data_dir):
     """Describe what the map of CLAIMS shows at a time, in plain language.
 
     Built only from the claims and the timeline rules (the same assessment
@@ -67,7 +71,8 @@ def command(claims, at, fmt, max_claims, window, actors_file, tz, strict, data_d
     gz = open_gazetteer(data_dir)
     with mapper_errors(gz):
         state = prepare_state(
-            list(claims), gazetteer=gz, at=at, window=window, actors=actors, strict=strict, tz=tz
+            list(claims), gazetteer=gz, at=at, window=window, actors=actors, strict=strict, tz=tz,
+            dispute_window=dispute_window, stale_after=stale_after,
         )
         desc = state.describe(max_claims=max_claims)
     if not is_quiet() and state.load is not None:

@@ -20,6 +20,8 @@ from mapper.cli.options import (
     output_path,
     overwrite_option,
     strict_option,
+    dispute_window_option,
+    stale_after_option,
     tz_option,
     window_option,
 )
@@ -44,6 +46,8 @@ def _output_path(value) -> Path:
 @click.option("--tiles", type=click.Choice(["none", "osm", "carto"]), default="none", show_default=True,
               help="Online tile layer under the data. 'none' keeps the map fully offline (vector outlines only).")
 @window_option
+@dispute_window_option
+@stale_after_option
 @actors_option
 @tz_option
 @click.option("--export-counts", type=click.Path(dir_okay=False, path_type=Path), metavar="CSV",
@@ -54,8 +58,8 @@ def _output_path(value) -> Path:
 @overwrite_option
 @strict_option
 @data_dir_option
-def command(claims, output, title, at, t_from, t_to, view, tiles, window, actors_file, tz, export_counts, embed,
-            open_browser, overwrite, strict, data_dir):
+def command(claims, output, title, at, t_from, t_to, view, tiles, window, dispute_window, stale_after, actors_file, tz,
+            export_counts, embed, open_browser, overwrite, strict, data_dir):
     """Draw CLAIMS (CSV, JSON, GeoJSON, ACLED or UCDP files) as one HTML map of reported control.
 
     The map has a time slider (arrow keys, play/pause; the date is kept in the
@@ -83,7 +87,8 @@ def command(claims, output, title, at, t_from, t_to, view, tiles, window, actors
     with mapper_errors(gz):
         result = build_map(
             list(claims), gazetteer=gz, output=out, title=title, at=at, t_from=t_from, t_to=t_to, view=view,
-            tiles=tiles, window=window, actors=actors, strict=strict, overwrite=overwrite,
+            tiles=tiles, window=window, dispute_window=dispute_window, stale_after=stale_after, actors=actors,
+            strict=strict, overwrite=overwrite,
             export_counts=export_counts, tz=tz, embed=embed,
         )
     if not is_quiet():

@@ -64,7 +64,45 @@ window_option = click.option(
     default=72.0,
     show_default=True,
     metavar="HOURS",
-    help="How long a claim stays current unless its claimant updates it.",
+    help="How long an attack report (incident) stays current. Control claims do not expire: they stand "
+         "until a later claim supersedes them (README, 'Timeline rules').",
+)
+
+dispute_window_option = click.option(
+    "--dispute-window",
+    type=click.FloatRange(min=0, min_open=True),
+    default=72.0,
+    show_default=True,
+    metavar="HOURS",
+    help="Contrary claims of different claimants this close in time stay disputed side by side; a change "
+         "reported later than this supersedes the older claim.",
+)
+
+
+class Duration(click.ParamType):
+    """A duration such as 30d, 12w, 48h or 90m (days, weeks, hours, minutes) -> timedelta."""
+
+    name = "duration"
+    _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+    def convert(self, value, param, ctx):
+        import re
+        from datetime import timedelta
+
+        if isinstance(value, timedelta):
+            return value
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(min|m|h|d|w)\s*", str(value).lower())
+        if not m or float(m.group(1)) <= 0:
+            self.fail(f"{value!r} is not a duration; give a positive number and a unit: 30d, 12w, 48h, 90m", param, ctx)
+        return timedelta(**{self._UNITS[m.group(2)]: float(m.group(1))})
+
+
+stale_after_option = click.option(
+    "--stale-after",
+    type=Duration(),
+    default=None,
+    metavar="DURATION",
+    help="Draw a place faded when its latest current claim is older than this (e.g. 30d, 12w); default: never.",
 )
 
 actors_option = click.option(

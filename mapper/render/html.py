@@ -67,7 +67,7 @@ BASEMAP_LADDER = ((0.01, 3), (0.02, 3), (0.05, 2), (0.1, 2))
 CLUSTER_THRESHOLD = 1500
 
 STATUS_CODES = {CONTROLLED: 0, CONTESTED: 1, ATTACKED: 2, NOT_CONTROLLED: 3}
-#: A ``controlled`` claim about part of a place (timeline rule 5): assessed as contested.
+#: A ``controlled`` claim about part of a place (timeline rule 5): assessed as partial control.
 PARTIAL_CODE = 4
 
 TILES = {
@@ -325,8 +325,11 @@ class _Payload:
         claimants, claimant_index = [], {}
         files, file_index = [], {}
         claims = []
+        spans = []  # per claim: [latest instant - start, end without supersession - start or None] (minutes)
         label_cache = {}
         for e in tl.entries:
+            t0 = minutes(e.start)
+            spans.append([minutes(e.latest) - t0, None if e.natural_end is None else minutes(e.natural_end) - t0])
             if e.claimant_key not in claimant_index:  # first spelling of each claimant, in order of appearance
                 claimant_index[e.claimant_key] = len(claimants)
                 claimants.append((e.claimant, e.side))
@@ -398,6 +401,8 @@ class _Payload:
             "files": files,
             "strings": strings,
             "claims": claims,
+            "spans": spans,
+            "rules": _page_rules(tl),
             "kinds": KIND_LABELS,
         }
 
@@ -564,6 +569,16 @@ def _page_zone(tl: Timeline, steps: Sequence[int], initial: Optional[int]) -> di
             "offsets": _offset_changes(tzinfos[key], lo - 1440, hi + 1440)}
 
 
+def _page_rules(tl: Timeline) -> dict:
+    """The rule table the page's script applies (assets/assess.js), with this timeline's windows."""
+    rules = dict(tl.rules)
+    rules.pop("about", None)
+    rules.pop("predicates", None)
+    for key, value in (("dispute_window_minutes", tl.dispute_window), ("stale_after_minutes", tl.stale_after)):
+        rules[key] = None if value is None else int(value.total_seconds() // 60)
+    return rules
+
+
 def _scope_count(text: str):
     from mapper.timeline import parse_scope
 
@@ -640,7 +655,7 @@ def render_html(
 
     # Fixed parts (assets) and the claim text do not depend on simplification.
     leaflet_js = _leaflet_js()
-    app_js = _inline_js(_asset("conflictmap.js"))
+    app_js = _inline_js(_asset("assess.js") + "\n" + _asset("conflictmap.js"))
     css = _leaflet_css() + "\n" + css_variables() + "\n" + _asset("conflictmap.css")
     fixed = len(leaflet_js) + len(app_js) + len(css) + 6000
     data = payload.build_claims()

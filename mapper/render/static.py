@@ -407,11 +407,7 @@ def _plain_style(st: PathStyle, **kw) -> _Style:
 
 def short_label(a) -> str:
     """Second line of a place label (as conflictmap.js shortLabel)."""
-    if a.status == CONTROLLED:
-        return a.actor or "controlled"
-    return {CONTESTED: "contested", DISPUTED: "disputed", ATTACKED: "attack reported"}.get(
-        a.status, ""
-    )
+    return a.short_label  # the rule table's short labels (mapper/render/assets/rules.json), as the page
 
 
 # ----------------------------------------------------------------------------------- drawing context

@@ -116,21 +116,26 @@ def test_options_reach_the_page(small_gazetteer_dir, tmp_path):
     src = tmp_path / "claims.csv"
     src.write_text(CLAIMS, encoding="utf-8")
     actors = tmp_path / "actors.json"
-    actors.write_text(json.dumps([{"name": "Government", "colour": "#112233", "aliases": ["ANDSF"]},
+    # The places are Afghan: claims naming "Government" are qualified as the Government of Afghanistan.
+    actors.write_text(json.dumps([{"name": "Government of Afghanistan", "colour": "#112233", "aliases": ["ANDSF"]},
                                   {"name": "Taliban", "colour": "#445566", "aliases": []}]))
     out = tmp_path / "m.html"
     r = _run([str(src), "-o", str(out), "--at", "2021-07-07T09:00", "--from", "2021-07-06", "--to", "2021-07-08",
-              "--view", "claimant", "--tiles", "carto", "--window", "24", "--actors", str(actors)],
+              "--view", "claimant", "--tiles", "carto", "--window", "24", "--actors", str(actors),
+              "--dispute-window", "12", "--stale-after", "3w"],
              small_gazetteer_dir)
     assert r.exit_code == 0, r.output
     data = _data(out.read_text(encoding="utf-8"))
     assert data["view"] == "claimant" and data["window_minutes"] == 24 * 60
+    assert (data["rules"]["dispute_window_minutes"], data["rules"]["stale_after_minutes"]) == (12 * 60, 21 * 24 * 60)
+    r = _run([str(src), "-o", str(tmp_path / "s.html"), "--stale-after", "30 days"], small_gazetteer_dir)
+    assert r.exit_code == 2 and "30d, 12w" in r.output
     assert data["initial"] == 1625648400 // 60  # 2021-07-07T09:00Z
     steps = data["steps"]
     assert steps[0] == 1625529600 // 60  # 2021-07-06T00:00Z
     assert all(s <= 1625788740 // 60 for s in steps)  # <= 2021-07-08T23:59Z
     assert data["tiles"]["url"].startswith("https://")
-    assert {a["name"]: a["colour"] for a in data["actors"]}["Government"] == "#112233"
+    assert {a["name"]: a["colour"] for a in data["actors"]}["Government of Afghanistan"] == "#112233"
     bad = tmp_path / "bad.json"
     bad.write_text("[{\"name\": \"X\", \"colour\": \"blue\"}]")
     r = _run([str(src), "-o", str(tmp_path / "n.html"), "--actors", str(bad)], small_gazetteer_dir)

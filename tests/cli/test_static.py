@@ -84,7 +84,8 @@ def test_static_svg_matches_the_claims(small_gazetteer_dir, tmp_path):
     assert m.exit_code == 0, m.output
     html_title = re.search(r"<title>([^<]*)</title>", page.read_text(encoding="utf-8")).group(1)
     assert html_title == title
-    assert "Controlled by Taliban" in texts and "Controlled by Government" in texts
+    # "Government" is qualified by the places' country (timeline: the place's country code is the context).
+    assert "Controlled by Taliban" in texts and "Controlled by Government of Afghanistan" in texts
     # Place labels carry the same assessment as `conflictmap describe` for that time.
     d = _run(
         [
@@ -216,7 +217,8 @@ def test_describe_text_and_short(small_gazetteer_dir):
     )
     assert s.stdout.strip() == (
         "As of 7 Jul 2021, 13:30 UTC (18:00 at UTC+04:30): Qala-e-Naw and Badghis disputed; Badakhshan, Kunduz "
-        "and Takhar contested; no current claim of control about Afghanistan (per the claims mapped)."
+        "and Takhar \u2014 Taliban: majority of districts (partial control); Afghanistan \u2014 denied: not held by "
+        "Taliban (per the claims mapped)."
     )
     m = _run(["-q", "describe", str(EXAMPLE), "--max-claims", "2"], small_gazetteer_dir)
     assert re.search(r"and \d+ more current claims", m.stdout)

@@ -144,9 +144,26 @@ def test_denials_alone_say_nobody_is_known_to_hold_the_place():
         status_raw="denied",
     )
     d = describe(Timeline([(c, "b")], {"b": p}), datetime(2021, 7, 7, 5, tzinfo=UTC))
-    assert "Badghis: no current claim of control (only denials)" in d.text
+    assert "Badghis: denied: not held by Taliban (last reported 1 hour ago)" in d.text
     assert 'Security officials: not controlled by Taliban ("denied"' in d.text
-    assert "no current claim of control about Badghis" in d.short
+    assert "Badghis \u2014 denied: not held by Taliban" in d.short
+
+
+def test_city_and_its_same_named_province_are_named_apart_with_the_age_of_each_state():
+    places = {
+        "c": MapPlace("c", "Kherson", "populated_place", "point", 46.64, 32.61, country="UA"),
+        "o": MapPlace("o", "Kherson Oblast", "admin1", "unit", 46.7, 33.3, country="UA"),
+    }
+    city = claim("Kherson", ts(2022, 3, 2, 10), "controlled", actor="Russian forces",
+                 claimant="Russian Defence Ministry", status_raw="captured")
+    oblast = claim("Kherson Oblast", ts(2022, 3, 20, 10), "controlled", actor="Russian forces",
+                   claimant="Regional council", status_raw="control", scope="most of the region")
+    d = describe(Timeline([(city, "c"), (oblast, "o")], places), datetime(2022, 6, 15, tzinfo=UTC))
+    assert "Kherson city: controlled by Government of Russia (last reported 3 months ago)" in d.text
+    assert "Kherson Oblast (province): Government of Russia: most of region (partial control) (last reported 2 months ago)" \
+        in d.text
+    assert "contested" not in d.text
+    assert [p["shown_name"] for p in d.to_dict()["places"]] == ["Kherson Oblast (province)", "Kherson city"]
 
 
 def test_map_state_describe_uses_its_opening_time(timeline):

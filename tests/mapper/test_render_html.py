@@ -147,10 +147,11 @@ def test_data_present_and_shared_per_place(timeline):
     assert steps == sorted(set(steps)) and steps == sorted({math.ceil(t.timestamp() / 60) for t in timeline.steps()})
     assert report.steps == len(steps)
     # Claim times: starts relative to t_base, ends as durations.
-    first = timeline.entries[0]
-    row = data["claims"][0]
+    first = next(e for e in timeline.entries if e.end is not None)  # standing claims have no end (None)
+    row = data["claims"][first.index]
     assert row[4] + data["t_base"] == int(first.start.timestamp() // 60)
     assert row[4] + row[5] + data["t_base"] == int(first.end.timestamp() // 60)
+    assert all(r[5] is None for r, e in zip(data["claims"], timeline.entries) if e.end is None)
     # The province has its districts, districts point back to it.
     prov = next(i for i, p in enumerate(data["places"]) if p["n"] == "Badghis")
     assert len(data["places"][prov]["ch"]) == 7

@@ -43,6 +43,10 @@ def test_vocabulary_is_exact(word):
         ("airstrike", "attacked"),
         ("air strike", "attacked"),
         ("shelling", "attacked"),
+        ("missile strike", "attacked"),
+        ("withdrawing", "not_controlled"),
+        ("pulled out", "not_controlled"),
+        ("liberation", "controlled"),
     ],
 )
 def test_synonyms(word, status):
@@ -157,3 +161,14 @@ def test_ucdp_status(code, status):
 def test_ucdp_status_unknown(code):
     with pytest.raises(UnknownStatus):
         ucdp_status(code)
+
+
+def test_change_words_of_the_rule_table_are_statuses_of_their_own_kind():
+    """Every change word in rules.json that is also a status word maps onto the status it is listed under."""
+    from mapper.status import SYNONYMS
+    from mapper.timeline import RULES
+
+    for status, words in RULES["change_words"].items():
+        for w in words:
+            if w in SYNONYMS:
+                assert SYNONYMS[w] == status, (w, status)

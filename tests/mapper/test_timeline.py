@@ -50,31 +50,72 @@ def test_story_of_qala_e_naw(tl):
     st = tl.state_at(CITY, at(7, 12))
     assert st.status == "disputed"
     assert set(st.actors) == {"Taliban", "Government"}
-    # After the Taliban claims' window (72 h after 13:30 on 6 Jul) only the ministry's claim is current.
-    st = tl.state_at(CITY, at(9, 14))
-    assert (st.status, st.actor) == ("controlled", "Government")
-    # ... and it expires 72 h after its own latest instant (14:30 on 7 Jul).
-    assert tl.state_at(CITY, at(10, 14, 29)).status == "controlled"
-    assert tl.state_at(CITY, at(10, 14, 30)).status == "unknown"
+    # The retaking was reported within the dispute window of the capture: nobody settled it, so the
+    # claims stand side by side for as long as nobody reports again (no 72-hour expiry any more).
+    for day in (9, 14, 30):
+        st = tl.state_at(CITY, at(day, 14))
+        assert st.status == "disputed"
+        assert st.last_reported == at(7, 10, 30)
+    assert tl.state_at(CITY, at(30, 14)).age_label == "last reported 3 weeks ago"
 
 
-def test_window_is_configurable():
-    short = Timeline(qala_claims(), badghis_places(), children=badghis_children(), window=timedelta(hours=6))
-    assert short.state_at(CITY, at(7, 12)).label == "controlled by Government"
+def test_dispute_window_decides_whether_a_change_supersedes():
+    # The ministry's "war is raging" came 15.5 hours after the latest instant of the Taliban's capture claim,
+    # its "retook" 21 hours after: with a 6-hour window the fighting report is news that ends the capture claim.
+    short = Timeline(qala_claims(), badghis_places(), children=badghis_children(), dispute_window=timedelta(hours=6))
+    assert short.state_at(CITY, at(7, 6)).status == "contested"
+    st = short.state_at(CITY, at(7, 12))
+    assert st.label == "controlled by Government"
+    ended = {e.claim.origin.row: e for e in short.entries if e.place_key == CITY}
+    assert ended[1].end_reason == "change" and ended[1].superseded_by == ended[5].index
+    assert "Defence Ministry" in short.ended_because(ended[1])
+    long = Timeline(qala_claims(), badghis_places(), children=badghis_children(), dispute_window=timedelta(hours=30))
+    assert long.state_at(CITY, at(7, 12)).status == "disputed"
+    with pytest.raises(ValueError, match="dispute_window must be positive"):
+        Timeline([], {}, dispute_window=timedelta(0))
+
+
+def test_window_is_the_incident_window():
+    place = {"p": MapPlace("p", "P", "populated_place")}
+    held = claim("P", ts(2021, 7, 1), "controlled", actor="Government", claimant="A", row=1, status_raw="holds")
+    hit = claim("P", ts(2021, 7, 2, 12), "attacked", actor="Taliban", claimant="B", row=2, status_raw="shelled")
+    tl = Timeline([(held, "p"), (hit, "p")], place, window=timedelta(hours=6))
+    inc = tl.entries[1]
+    assert inc.end == at(2, 12) + timedelta(hours=6) and inc.end_reason == "incident_window"
+    assert tl.entries[0].end is None and tl.entries[0].end_reason == "standing"
+    only_hit = Timeline([(hit, "p")], place, window=timedelta(hours=6))
+    assert only_hit.state_at("p", at(2, 17)).status == "attacked"
+    assert only_hit.state_at("p", at(2, 19)).status == "unknown"
+    assert tl.state_at("p", at(20)).label == "controlled by Government"  # control persists
     with pytest.raises(ValueError, match="window must be positive"):
         Timeline([], {}, window=timedelta(0))
-    never = Timeline(qala_claims(), badghis_places(), window=None)
-    assert never.state_at(CITY, at(30, 0)).status == "disputed"
+    never = Timeline([(hit, "p")], place, window=None)
+    assert never.state_at("p", at(30)).status == "attacked"
 
 
-def test_supersession_only_within_claimant(tl):
+def test_supersession_within_claimant_and_standing_claims(tl):
     entries = {e.claim.origin.row: e for e in tl.entries if e.place_key == CITY}
     contested, retaken = entries[5], entries[7]
     assert contested.superseded_by == retaken.index
     assert contested.end == retaken.start
-    # The Taliban claim is not superseded by the ministry: it only expires.
-    assert entries[1].superseded_by is None
-    assert entries[1].end == at(6, 13, 30) + timedelta(hours=72)
+    assert contested.end_reason == "same_claimant"
+    # The Taliban claim is not superseded by the ministry (within the dispute window): it stands.
+    assert entries[1].superseded_by is None and entries[1].end is None
+    assert entries[1].end_reason == "standing"
+    assert tl.ended_because(entries[1]).startswith("still standing")
+
+
+def test_same_organisation_through_another_channel_supersedes_its_own_claim():
+    place = {"p": MapPlace("p", "Kherson", "populated_place", country="UA")}
+    first = claim("Kherson", ts(2022, 3, 2), "contested", actor="Russia", claimant="Ukrainian Defence Ministry", row=1)
+    later = claim("Kherson", ts(2022, 3, 3), "controlled", actor="Russia",
+                  claimant="Ukrainian Defence Ministry on Telegram", row=2, status_raw="occupied")
+    tl = Timeline([(first, "p"), (later, "p")], place)
+    assert [e.claimant for e in tl.entries] == ["Ukrainian Defence Ministry"] * 2
+    assert tl.entries[1].channel == "Telegram"
+    assert tl.entries[0].end_reason == "same_claimant"
+    assert tl.state_at("p", ts(2022, 6, 1).earliest).label == "controlled by Russia"
+    assert len(tl.claimants()) == 1
 
 
 def test_time_end_bounds_the_claim():
@@ -85,13 +126,14 @@ def test_time_end_bounds_the_claim():
     assert tl.state_at("p", at(2, 7)).status == "unknown"
 
 
-def test_denial_disputes_claimed_control_but_alone_is_unknown():
+def test_denial_disputes_claimed_control_and_alone_is_a_denial():
     place = {"p": MapPlace("p", "P", "admin1", "unit")}
     t = ts(2021, 7, 7, 6)
     deny = claim("P", t, "not_controlled", actor="Taliban", claimant="Security officials", row=1)
     say = claim("P", t, "controlled", actor="Taliban", claimant="Taliban spokesman", row=2)
     other = claim("P", t, "controlled", actor="Government", claimant="Governor", row=3)
-    assert Timeline([(deny, "p")], place).state_at("p", at(7, 7)).status == "unknown"
+    alone = Timeline([(deny, "p")], place).state_at("p", at(7, 7))
+    assert (alone.status, alone.label) == ("denied", "denied: not held by Taliban")
     assert Timeline([(deny, "p"), (say, "p")], place).state_at("p", at(7, 7)).status == "disputed"
     # Denying Taliban control is consistent with a claim of government control.
     st = Timeline([(deny, "p"), (other, "p")], place).state_at("p", at(7, 7))
@@ -195,7 +237,8 @@ def test_steps_are_change_instants_within_range(tl):
     steps = tl.steps()
     assert steps == sorted(steps)
     assert at(6, 7, 30) in steps  # Taliban claim start
-    assert at(6, 13, 30) + timedelta(hours=72) in steps  # its expiry
+    assert at(7, 10, 30) in steps  # the ministry's "retook", which ends its own "war is raging"
+    assert at(6, 13, 30) + timedelta(hours=72) not in steps  # control claims no longer expire
     ranged = tl.steps(at(7, 0), at(8, 0))
     assert ranged[0] == at(7, 0) and all(at(7, 0) <= s <= at(8, 0) for s in ranged)
     assert step_index(steps, at(6, 8)) == steps.index(at(6, 7, 30))
@@ -221,7 +264,7 @@ def test_unknown_place_key_is_an_error():
         Timeline([(claim("X", ts(2021, 7, 1), "controlled"), "nope")], {})
 
 
-def test_partial_control_counts_as_contested():
+def test_partial_control_is_partial_with_its_scope():
     place = {"p": MapPlace("p", "Qala-e-Naw", "populated_place")}
     t = ts(2021, 7, 7, 6)
     part = claim("P", t, "controlled", actor="Government", claimant="report", scope="city centre", row=1)
@@ -229,6 +272,26 @@ def test_partial_control_counts_as_contested():
     tl = Timeline([(part, "p")], place)
     assert tl.entries[0].partial and tl.entries[0].status == "controlled"
     st = tl.state_at("p", at(7, 7))
-    assert st.status == "contested" and st.actors == ("Government",)
+    assert (st.status, st.actor, st.scope) == ("partial", "Government", "city centre")
+    assert st.label == "Government: city centre (partial control)"
+    assert st.short_label == "Government: city centre"
     assert "part: city centre" in st.reason
     assert Timeline([(whole, "p")], place).state_at("p", at(7, 7)).label == "controlled by Government"
+
+
+def test_claimant_sides_use_the_place_country_as_context():
+    # As the pipeline makes them: the country's name for display, its code for context.
+    places = {"k": MapPlace("k", "Kherson", "populated_place", country="Ukraine", country_code="UA"),
+              "q": MapPlace("q", "Qala-e-Naw", "populated_place", country="Afghanistan", country_code="AF")}
+    t = ts(2022, 3, 2)
+    tl = Timeline([
+        (claim("Kherson", t, "controlled", actor="Russian troops", claimant="Russian Defence Ministry on Telegram",
+               status_raw="captured"), "k"),
+        (claim("Kherson", t, "contested", actor="Russian troops", claimant="Defence Ministry"), "k"),
+        (claim("Qala-e-Naw", t, "contested", actor="Taliban", claimant="Defence Ministry (via Facebook)"), "q"),
+    ], places)
+    sides = [(e.claimant, e.channel, e.side) for e in tl.entries]
+    assert sides == [("Russian Defence Ministry", "Telegram", "Government of Russia"),
+                     ("Defence Ministry", "", "Government of Ukraine"),
+                     ("Defence Ministry", "Facebook", "Government of Afghanistan")]
+    assert tl.entries[0].actor == "Government of Russia"

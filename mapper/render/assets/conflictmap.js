@@ -3,7 +3,7 @@
  * Reads the JSON block with id "conflictmap-data" (written by mapper/render/html.py) and draws it with
  * Leaflet. Every text from the input reaches the page through textContent (never innerHTML, the
  * credits included), and links are only made for http(s) URLs. The state of a place at time t is computed here with the same
- * rules as mapper/timeline.py (function assess below mirrors mapper.timeline.assess), so that
+ * rules as mapper/timeline.py (assess.js, reading the shared rule table DATA.rules), so that
  * the claimant filter can recombine claims without a copy per time step.
  */
 (function () {
@@ -147,61 +147,19 @@
   function kindLabel(k) { return (DATA.kinds && DATA.kinds[k]) || 'Place'; }
 
   // ------------------------------------------------------------- the rules
+  // The timeline rules live in assess.js (read from the rule table DATA.rules, the same table as
+  // mapper/timeline.py); these wrappers give them the claimant filter.
+  var RULES = conflictmapRules(DATA, C, P, A, src, txt, {WHO: WHO, ST: ST, ACT: ACT, T0: T0, RAW: RAW, SCOPE: SCOPE});
   function claimantOn(k) { return state.view === 'claimant' ? k === state.one : state.enabled[k]; }
-  function isCurrent(c, t) { return c[T0] <= t && (c[T1] === null || t < c[T1]); }
-  function currentClaims(pi, t) {
-    var out = [], es = P[pi].e;
-    for (var i = 0; i < es.length; i++) {
-      var c = C[es[i]];
-      if (c[T0] > t) { break; }  // es is sorted by start
-      if (isCurrent(c, t) && claimantOn(c[WHO])) { out.push(es[i]); }
-    }
-    return out;
-  }
-  function actorsOf(ids) {
-    var seen = [];
-    ids.slice().sort(function (a, b) { return a - b; }).forEach(function (i) {
-      var a = C[i][ACT];
-      if (a >= 0 && seen.indexOf(a) < 0) { seen.push(a); }
-    });
-    return seen;
-  }
-  /* Mirror of mapper.timeline.assess: same order of tests, same outcomes. */
-  function assess(ids) {
-    var control = [], incidents = [];
-    ids.forEach(function (i) { (C[i][ST] === 2 ? incidents : control).push(i); });
-    if (!control.length) {
-      if (incidents.length) { return {s: 'attacked', actor: -1, actors: actorsOf(incidents), ids: incidents}; }
-      return {s: 'unknown', actor: -1, actors: [], ids: []};
-    }
-    var pos = [], con = [], den = [];
-    control.forEach(function (i) { [pos, con, pos, den, con][C[i][ST]].push(i); });  // partial control counts as contested
-    var held = [], denied = [];
-    pos.forEach(function (i) { var a = C[i][ACT]; if (a >= 0 && held.indexOf(a) < 0) { held.push(a); } });
-    held.sort(function (a, b) { return A[a].name < A[b].name ? -1 : A[a].name > A[b].name ? 1 : 0; });
-    den.forEach(function (i) { denied.push(C[i][ACT]); });
-    var all = actorsOf(control);
-    if (held.length >= 2) { return {s: 'disputed', actor: -1, actors: all, ids: control}; }
-    if (pos.length && den.length && (denied.indexOf(-1) >= 0 || held.some(function (a) { return denied.indexOf(a) >= 0; }))) {
-      return {s: 'disputed', actor: -1, actors: all, ids: control};
-    }
-    if (pos.length && con.length) { return {s: 'disputed', actor: -1, actors: all, ids: control}; }
-    if (con.length) { return {s: 'contested', actor: -1, actors: actorsOf(con), ids: con}; }
-    if (pos.length) { return {s: 'controlled', actor: held.length ? held[0] : -1, actors: held.slice(0, 1), ids: pos}; }
-    return {s: 'unknown', actor: -1, actors: all, ids: control};
-  }
-  function statusLabel(a) {
-    if (a.s === 'controlled') { return a.actor >= 0 ? 'controlled by ' + A[a.actor].name : 'controlled (actor not stated)'; }
-    return {contested: 'contested', disputed: 'disputed (claims disagree)',
-      attacked: 'attacked (incident, control not claimed)', unknown: 'no current claim'}[a.s] || a.s;
-  }
-  function shortLabel(a) {
-    if (a.s === 'controlled') { return a.actor >= 0 ? A[a.actor].name : 'controlled'; }
-    return {contested: 'contested', disputed: 'disputed', attacked: 'attack reported', unknown: ''}[a.s];
-  }
+  function filterKey() { return state.view === 'claimant' ? 'one:' + state.one : state.enabled.map(function (x) { return x ? 1 : 0; }).join(''); }
+  function currentClaims(pi, t) { return RULES.currentClaims(pi, t, claimantOn, filterKey()); }
+  function assess(ids) { return RULES.assess(ids, state.t); }
+  function statusLabel(a) { return RULES.label(a, false); }
+  function shortLabel(a) { return RULES.label(a, true); }
+  function ageLabel(a) { return RULES.ageLabel(a); }
   function assessAll(t) {
-    var out = new Array(P.length);
-    for (var i = 0; i < P.length; i++) { out[i] = assess(currentClaims(i, t)); }
+    var out = new Array(P.length), key = filterKey();
+    for (var i = 0; i < P.length; i++) { out[i] = RULES.assess(RULES.currentClaims(i, t, claimantOn, key), t); }
     return out;
   }
 
@@ -455,7 +413,7 @@
     if (key.charAt(0) === 'c' && key !== 'contested') { return actorColour(+key.slice(1)); }
     if (key === 'contested') { return canvasPattern('stripes', CONTESTED_DEFAULT, SC.pattern_ground); }
     if (key === 'disputed') { return canvasPattern('hatch', DISPUTED, UNSTATED); }
-    return {attacked: '#222222', unknown: UNKNOWN}[key];
+    return {attacked: S.slices.attacked, unknown: UNKNOWN, partial: S.slices.partial, denied: S.slices.denied}[key];
   }
   function updateClusters() {
     if (!DATA.cluster || state.assessments.length !== P.length) { return; }  // (before the first update)
@@ -553,7 +511,7 @@
     if (c[ACT] >= 0) { line.appendChild(el('span', null, ' \u00b7 Actor: ' + A[c[ACT]].name)); }
     if (txt(s, SCOPE)) { line.appendChild(el('span', null, ' \u00b7 Scope: ' + txt(s, SCOPE))); }
     li.appendChild(line);
-    if (c[ST] === 4) { li.appendChild(el('div', 'cm-derived', 'Control of part of the place only: counted as contested.')); }
+    if (c[ST] === 4) { li.appendChild(el('div', 'cm-derived', 'Control of part of the place only: drawn as partial control.')); }
     if (c[FROM] >= 0) {
       li.appendChild(el('div', 'cm-derived', 'Applies here through a claim about ' + P[C[c[FROM]][PL]].n +
         ' (scope: ' + txt(s, SCOPE) + ')'));
@@ -579,7 +537,7 @@
     svg.setAttribute('width', size); svg.setAttribute('height', size);
     var r = document.createElementNS(SVGNS, 'rect');
     r.setAttribute('x', 1); r.setAttribute('y', 1); r.setAttribute('width', size - 2); r.setAttribute('height', size - 2);
-    var st = unitStyleFor(a);
+    var st = RULES.fade(unitStyleFor(a), a);
     r.setAttribute('fill', st.fillColor);
     r.setAttribute('fill-opacity', st.fillOpacity || 0);
     r.setAttribute('stroke', st.color); r.setAttribute('stroke-width', Math.min(st.weight, 2));
@@ -647,7 +605,8 @@
     }
     var st = el('p', 'cm-state');
     st.appendChild(swatch(a, 16));
-    st.appendChild(el('span', null, statusLabel(a).charAt(0).toUpperCase() + statusLabel(a).slice(1) + ' \u00b7 as of ' + fmtTime(t)));
+    st.appendChild(el('span', null, statusLabel(a).charAt(0).toUpperCase() + statusLabel(a).slice(1) + ' \u00b7 as of ' + fmtTime(t) +
+      (ageLabel(a) ? ' \u00b7 ' + ageLabel(a) + (a.stale ? ' (old report)' : '') : '')));
     box.appendChild(st);
     if (a.ids.length) {
       // What the current claims say, grouped: "controlled by Taliban: MP ..., Taliban spokesman".
@@ -949,6 +908,28 @@
       'fighting reported; stripes in the colours of the sides named');
     legendItem(ul, swatch({s: 'disputed', actor: -1, actors: two, ids: []}, 20), 'Disputed: claims disagree',
       'cross-hatch and dashed outline; open the place to read each claim');
+    var partKeys = {}, parts = 0, PART_MAX = 4;
+    C.forEach(function (c, ci) {
+      if (c[ST] !== 4) { return; }
+      var a = {s: 'partial', actor: c[ACT], actors: c[ACT] >= 0 ? [c[ACT]] : [], ids: [], scope: txt(src(ci), SCOPE)};
+      var lab = shortLabel(a);
+      if (partKeys[lab]) { return; }
+      partKeys[lab] = 1;
+      parts += 1;
+      if (parts <= PART_MAX) { legendItem(ul, swatch(a, 20), lab, 'partial control: the claim names part of the place'); }
+    });
+    if (parts > PART_MAX) {
+      legendItem(ul, swatch({s: 'partial', actor: -1, actors: [], ids: [], scope: ''}, 20),
+        'and ' + (parts - PART_MAX) + ' more partial-control scopes', 'open a place to read its scope');
+    }
+    if (C.some(function (c) { return c[ST] === 3; })) {
+      legendItem(ul, swatch({s: 'denied', actor: -1, actors: [], ids: []}, 20), 'Denied',
+        'only denials are current: someone says an actor does not hold the place');
+    }
+    if (DATA.rules.stale_after_minutes) {
+      legendItem(ul, swatch({s: 'controlled', actor: used.length ? used[0] : -1, actors: [], ids: [], stale: true}, 20), 'Faded: old report',
+        'the latest current claim is older than ' + Math.round(DATA.rules.stale_after_minutes / 1440) + ' days');
+    }
     legendItem(ul, swatch({s: 'attacked', actor: -1, actors: [], ids: []}, 20), 'Attack reported',
       'an incident; says nothing about who holds the place');
     legendItem(ul, swatch({s: 'unknown', actor: -1, actors: [], ids: []}, 20), 'No current claim');
@@ -961,7 +942,7 @@
       var pie = document.createElementNS(SVGNS, 'svg');
       pie.setAttribute('width', 22); pie.setAttribute('height', 22);
       [['M11 11 L11 2 A9 9 0 0 1 20 11 Z', used.length ? A[used[0]].colour : UNKNOWN],
-       ['M11 11 L20 11 A9 9 0 0 1 11 20 Z', '#222222'],
+       ['M11 11 L20 11 A9 9 0 0 1 11 20 Z', S.slices.attacked],
        ['M11 11 L11 20 A9 9 0 1 1 11 2 Z', UNKNOWN]].forEach(function (d) {
         var path = document.createElementNS(SVGNS, 'path');
         path.setAttribute('d', d[0]); path.setAttribute('fill', d[1]); path.setAttribute('stroke', '#222');
@@ -1226,7 +1207,7 @@
   // ----------------------------------------------------------------- update
   var lastKey = [];
   function styleKey(a, pi) {
-    return a.s + '|' + a.actor + '|' + a.actors.join(',') + (P[pi].ch ? '|' + childrenActive(pi) : '');
+    return a.s + '|' + a.actor + '|' + a.actors.join(',') + (a.stale ? '|old' : '') + (P[pi].ch ? '|' + childrenActive(pi) : '');
   }
   function update() {
     var t = state.t;
@@ -1236,7 +1217,7 @@
       if (!layer) { return; }
       var a = state.assessments[pi], key = styleKey(a, pi);
       if (lastKey[pi] !== key) {
-        layer.setStyle(p.d === 'point' ? pointStyle(a) : unitStyle(a, pi));
+        layer.setStyle(RULES.fade(p.d === 'point' ? pointStyle(a) : unitStyle(a, pi), a));
         if (p.d === 'point') { layer.setRadius(pointStyle(a).radius); }
         lastKey[pi] = key;
       }
@@ -1272,11 +1253,15 @@
     var w = DATA.window_minutes;
     [
       'Each colour shows what the claims say, not what is verified.',
-      'A claim counts from the earliest time it gives until the same claimant says something new about the place, or ' +
-        (w ? Math.round(w / 60) + ' hours after its latest time' : 'forever (no window)') + '.',
+      'A claim about control stands from the earliest time it gives until the same claimant says something new about the place, ' +
+        'or another claimant reports a change (a capture, a withdrawal, a recapture) more than ' +
+        (DATA.rules.dispute_window_minutes === null ? '0' : Math.round(DATA.rules.dispute_window_minutes / 60)) +
+        ' hours later; contrary claims closer in time stand side by side as disputed. Each place says when it was last reported.',
+      'Attack reports count for ' + (w ? Math.round(w / 60) + ' hours after their latest time.' : 'ever (no window).'),
       'Controlled: every current claim names the same actor. Contested: current claims report fighting. ' +
         'Disputed: claimants disagree (one says held, another says lost, contested or denied).',
-      'A denial alone says who does not hold a place, so it leaves the place without a current claim.',
+      'Partial control: a claim that an actor holds part of the place (its scope), shown with that scope. ' +
+        'Denied: only denials are current (someone says an actor does not hold the place).',
       'Attacks are incidents and never change who is said to hold a place.',
       'A claim about a whole province with scope "all districts" also applies to each district; district counts are shown as shares.',
       'Towns are circles and never recolour their district. Claims that only name a unit are drawn as that unit, never as a pin.',
@@ -1331,10 +1316,15 @@
     states: function () {
       return state.assessments.map(function (a, pi) {
         return {place: P[pi].n, id: P[pi].id, status: a.s, actor: a.actor >= 0 ? A[a.actor].name : '', label: statusLabel(a),
-          claims: a.ids.slice()};
+          claims: a.ids.slice(), actors: a.actors.map(function (x) { return A[x].name; }), age: ageLabel(a), stale: !!a.stale};
       });
     },
     counts: function () { return state.counts; },
+    setClaimants: function (names) {  // tick only these claimants (null: all), as the filter does
+      state.view = 'assessed';
+      state.enabled = CL.map(function (c) { return !names || names.indexOf(c.name) >= 0; });
+      renderFilter(); update();
+    },
     layerStyle: function (name, kind) {
       for (var i = 0; i < P.length; i++) {
         if (P[i].n === name && layers[i] && (!kind || P[i].k === kind)) {
