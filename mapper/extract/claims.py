@@ -49,8 +49,13 @@ from typing import Optional
 
 from mapper.errors import TimeParseError
 from mapper.extract import lexicon as lx
+from mapper.extract import registry
+from mapper.extract.document import blocks as article_blocks
+from mapper.extract.document import find_dateline
+from mapper.extract.flags import LOW_MATCH_SCORE, finish_claims
 from mapper.extract.places import find_places
-from mapper.geoparse.text import article_sentences, text_blocks
+from mapper.extract.speakers import PRONOUNS, PRONOUNS_SPEAKER, Discourse, head_word, kind_of
+from mapper.geoparse.text import split_sentences
 from mapper.model import ATTACKED, CONTROLLED, NOT_CONTROLLED, Claim, TimeSpan
 
 log = logging.getLogger(__name__)
@@ -65,6 +70,11 @@ EXPLICIT_TIME_BONUS = 0.05
 INFERRED_TIME_PENALTY = 0.05
 HEADLINE_PENALTY = 0.2
 DENIED_CLAIM_PENALTY = 0.15
+REBUTTAL_PENALTY = 0.05
+#: A rebuttal ("Kyiv rejected the claim") answers claims made at most this many sentences before it.
+REBUTTAL_REACH_SENTENCES = 3
+#: A change of control dated this many days or more before publication is background, not a current claim.
+HISTORY_DAYS = 365
 #: Characters around a trigger searched for its clause (a sentence rarely needs more).
 MAX_CLAUSE_CHARS = 220
 #: Longest gap between a trigger and the place it acts on ("took control of six out of seven X").
@@ -130,6 +140,12 @@ class _DocContext:
     name: str
     first_event_time: Optional[TimeSpan] = None
     block_event_time: dict = field(default_factory=dict)
+    doc_names: object = None  # regex of actor names learned from this document (acronym definitions)
+    dateline_time: Optional[TimeSpan] = None
+    discourse: Discourse = field(default_factory=Discourse)
+    history: list = field(default_factory=list)  # (sentence index, [claims]) made so far
+    sentence_index: int = 0
+    countries: frozenset = frozenset()  # every country the article names (places, demonyms, dateline)
 
 
 # ------------------------------------------------------------------ helpers
@@ -189,10 +205,22 @@ def _number(word: str) -> Optional[int]:
 
 
 # ------------------------------------------------------------------ actors
+_CAPITAL_SUBJECT = re.compile(rf"\b(?P<cap>[A-Z][a-z’'-]+(?:\s[A-Z][a-z’'-]+)?)(?=['’]s\s|\s+(?:has\s+|had\s+|have\s+)?"
+                              rf"(?:{lx.SPEECH_VERBS})\b)")
+
+
 def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
+    """Actor phrases in text[s_start:s_end], in order: named groups (the registry's and those
+    defined in this article), state forces (demonyms, capitals as metonyms, "the army"),
+    militias, generic insurgent words and pronouns ("its fighters", "we", "it")."""
     out = []
+    if ctx.doc_names is not None:
+        for m in ctx.doc_names.finditer(text, s_start, s_end):
+            out.append(_Actor(m.start(), m.end(), m.group(0), "named",
+                              registry.label(ctx.actors, m.group(0), ctx.main_country) or _clean(m.group(0))))
     for m in lx.ACTOR_RE.finditer(text, s_start, s_end):
-        kind = m.lastgroup if m.lastgroup in ("named", "gov", "militia", "insurgent") else None
+        if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
+            continue
         if m.group("named"):
             kind = "named"
             if not lx.NAMED_CASE_SENSITIVE.match(text, m.start()):
@@ -205,42 +233,82 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
             kind = "insurgent"
         raw = m.group(0)
         out.append(_Actor(m.start(), m.end(), raw, kind, _actor_label(raw, kind, m, ctx)))
+    for m in _CAPITAL_SUBJECT.finditer(text, s_start, s_end):
+        cc = registry.capital_country(m.group("cap"))
+        if cc and not any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
+            out.append(_Actor(m.start(), m.end(), m.group("cap"), "gov", registry.state_name(ctx.actors, cc)))
+    for m in lx.PRONOUN_ACTOR_RE.finditer(text, s_start, s_end):
+        if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
+            continue
+        word = (m.group("poss") or m.group("subj")).lower()
+        out.append(_Actor(m.start(), m.end(), m.group(0), "pronoun", word))
+    out.sort(key=lambda a: a.start)
     return out
 
 
 def _actor_label(raw: str, kind: str, m, ctx: _DocContext) -> str:
     if kind == "named":
-        actor = ctx.actors.match(raw) if ctx.actors is not None else None
-        if actor is not None:
-            return actor.name
+        name = registry.label(ctx.actors, raw, ctx.main_country)
+        if name:
+            return name
         return re.sub(r"\s+(?:forces|fighters|militants|troops|militia|insurgents|rebels)$", "", _clean(raw))
     if kind == "gov":
-        demonym = (m.group("demonym") or "").lower()
-        if demonym and lx.DEMONYMS.get(demonym) and ctx.main_country and lx.DEMONYMS[demonym] != ctx.main_country:
-            noun = raw[len(m.group("demonym")):].strip().split()[-1].lower()
-            noun = noun if noun in ("forces", "troops", "army", "military", "soldiers", "police") else "forces"
-            return f"{m.group('demonym').strip().title()} {noun}"
-        return "Government"
+        demonym = (m.group("demonym") or "").strip()
+        cc = registry.demonym_country(demonym) if demonym else ""
+        name = registry.label(ctx.actors, raw, ctx.main_country)
+        if name and name != "Government":
+            return name
+        return registry.state_name(ctx.actors, cc or ctx.main_country)
     if kind == "militia":
         return "Militias"
     return ctx.main_group or "Insurgents"
 
 
-def _main_group(text: str, ctx_actors) -> str:
-    """The named armed group mentioned most often (ties: first mentioned)."""
+def _main_group(text: str, ctx_actors, doc_names=None) -> str:
+    """The non-state armed group mentioned most often (ties: first mentioned)."""
     counts = Counter()
     first = {}
-    for m in lx.NAMED_CASE_SENSITIVE.finditer(text):
+    found = list(lx.NAMED_CASE_SENSITIVE.finditer(text))
+    if doc_names is not None:
+        found += list(doc_names.finditer(text))
+    for m in found:
         raw = m.group(0)
-        actor = ctx_actors.match(raw) if ctx_actors is not None else None
-        label = actor.name if actor is not None else raw
-        if label == "Government" or raw in ("ANDSF", "ANSF", "ANA", "ANP", "NDS", "SAF", "FAMa"):
+        label = registry.label(ctx_actors, raw) or raw
+        if label.startswith("Government") or registry.is_state(ctx_actors, label) or raw in (
+                "ANDSF", "ANSF", "ANA", "ANP", "NDS", "SAF", "FAMa"):
             continue
         counts[label] += 1
         first.setdefault(label, m.start())
     if not counts:
         return ""
     return max(counts, key=lambda k: (counts[k], -first[k]))
+
+
+def _speaker_side(claimant: str, ctx: _DocContext) -> str:
+    """The actor a speaker belongs to ("a military spokesman" -> the state, "Taliban spokesman" -> Taliban)."""
+    if not claimant:
+        return ""
+    return registry.label(ctx.actors, claimant, ctx.main_country)
+
+
+def _resolve_pronoun_actor(actor: _Actor, sent_actors: list, claimant: str, ctx: _DocContext) -> str:
+    """The actor a pronoun stands for: the speaker's side for we/our, the nearest organisation
+    named before it for it/its/they/their (in the sentence, else the speaker, else earlier)."""
+    word = actor.label
+    if word in PRONOUNS_SPEAKER:
+        return _speaker_side(claimant, ctx)
+    before = [a for a in sent_actors if a.kind != "pronoun" and a.end <= actor.start]
+    if word in ("his", "her"):
+        side = _speaker_side(claimant, ctx)
+        if side:
+            return side
+    if before:
+        return before[-1].label
+    side = _speaker_side(claimant, ctx)
+    if side:
+        return side
+    found = ctx.discourse.resolve("it" if word in ("it", "its") else "they", actor.start, ("actor",))
+    return found.actor if found is not None else ""
 
 
 # ------------------------------------------------------------ attribution
@@ -356,8 +424,11 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
             subj, sstart, carrier = _subject_before(text, s_start, s_start + _first_verb_offset(sentence))
             if _valid_claimant(subj):
                 claimant, cstart = subj, sstart
-        if not _valid_claimant(claimant):
+        if claimant.lower() in PRONOUNS and cstart >= vs - len(claimant) - 3:
+            pass  # "..., it said", "he told reporters": resolved to the antecedent when the claim is made
+        elif not _valid_claimant(claimant):
             continue
+        claimant = _PAREN.sub("", claimant).strip()
         channel, _ = _channel_after(text, ve, s_end)
         channel = channel or carrier
         via = ""
@@ -390,6 +461,9 @@ _FUNCTION_WORDS = frozenset(
     "and or but the a an of to in on at by for from with that which who this these those it he she they we i "
     "you there here also then as is are was were be been has have had".split()
 )
+
+
+_PAREN = re.compile(r"\s*\([^)]{1,40}\)")
 
 
 def _valid_claimant(phrase: str) -> bool:
@@ -691,6 +765,20 @@ def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0
     elif role == lx.FALL or role == lx.SURRENDER:
         if after_to:
             return after_to[0].label, True
+        if role == lx.FALL:
+            # "X fell": whoever is named before is more often the loser or the speaker than the winner.
+            return "", False
+    elif role == lx.WITHDRAW:
+        # "the army said it had withdrawn from X": the subject leaves (nearest actor before the verb).
+        inner = [a for a in actors if trig.start <= a.start and a.end <= trig.end]
+        if inner:
+            return inner[0].label, True
+        if in_left:
+            return in_left[-1].label, True
+        subject = [a for a in actors if a.end <= trig.start and not (attr and attr.region_start <= a.start < attr.verb_end)]
+        if subject:
+            return subject[-1].label, True
+        return "", False
     elif role == lx.EXPEL:
         passive = bool(_PASSIVE_BEFORE.search(text[left[0]:trig.start]))
         inner = [a for a in actors if trig.start <= a.start and a.end <= trig.end]
@@ -733,23 +821,205 @@ def _make_id(name: str, *parts) -> str:
     return f"x{h}"
 
 
+#: Roles that report a change or a state of control (a reference point "near X" is never their place).
+_CONTROL_ROLES = (lx.TAKE, lx.FALL, lx.HOLD, lx.UNDER, lx.EXPEL, lx.WITHDRAW, lx.NOMINAL_TAKE, lx.SURRENDER)
+#: Roles whose event lies in the past when dated long before publication (history, not a current claim).
+_CHANGE_ROLES = (lx.TAKE, lx.FALL, lx.EXPEL, lx.WITHDRAW, lx.NOMINAL_TAKE, lx.SURRENDER)
+
+
+def _resolve_claimant(attr: Optional[_Attribution], sent_actors: list, ctx: _DocContext) -> tuple:
+    """(claimant, unresolved?) for an attribution: pronouns ("it said", "he told reporters") and short
+    descriptions ("the ministry added") become the speaker or organisation named before."""
+    if attr is None:
+        return "", False
+    who = attr.claimant
+    low = who.lower()
+    if low in PRONOUNS:
+        found = ctx.discourse.resolve(low, attr.verb_start, ("speaker",))
+        if found is None and low in ("it", "its", "they", "their"):
+            before = [a for a in sent_actors if a.kind != "pronoun" and a.end <= attr.verb_start]
+            if before:
+                return _clean(before[-1].text), False
+            found = ctx.discourse.resolve(low, attr.verb_start, ("actor",))
+        if found is None:
+            return "", True
+        return found.name, False
+    if head_word(who) or re.fullmatch(r"(?:the\s+)?(?:ministry|army|military|group|spokes(?:man|woman|person)|"
+                                      r"governor|official|command|militia|movement)", low):
+        found = ctx.discourse.resolve(who if head_word(who) else f"the {low}", attr.verb_start, ("speaker",))
+        if found is not None:
+            return found.name, False
+    return who, False
+
+
+def _is_hypothetical(text: str, s0: int, s1: int, trig: _Trigger) -> bool:
+    """A question, or a trigger inside an if/unless/whether clause ("if the group consolidates control of X
+    it would be ..."): no current claim."""
+    if re.search(r"\?\s*[”\"’']?\s*$", text[s0:s1]):
+        return True
+    before = text[s0:trig.start]
+    last = None
+    for m in lx.CONDITIONAL_RE.finditer(before):
+        last = m
+    return bool(last and not re.search(r"[,;:]|\bthen\b", before[last.end():]))
+
+
+def _is_background(text: str, lo: int, hi: int, trig: _Trigger, span: TimeSpan, time_how: str,
+                   ctx: _DocContext) -> bool:
+    """A change of control dated long before publication ("X, which fell in 2015,") is history."""
+    if trig.role not in _CHANGE_ROLES and not (trig.role in (lx.HOLD, lx.UNDER)
+                                                and not re.search(r"\bsince\b", text[lo:hi], re.I)):
+        return False
+    pub = ctx.published if isinstance(ctx.published, date) else None
+    pub_year = pub.year if pub is not None else None
+    if time_how == "event" and pub is not None:
+        pub_date = pub.date() if isinstance(pub, datetime) else pub
+        if (pub_date - span.latest.date()).days >= HISTORY_DAYS:
+            return True
+    for m in lx.HISTORY_RE.finditer(text, lo, hi):
+        year = m.group("year") or m.group("year2")
+        if year is None:
+            return True
+        if pub_year is not None and int(year) < pub_year - 1:
+            return True
+    return False
+
+
+def _near_points(text: str, s0: int, places: list) -> set:
+    """Indexes of places named as reference points ("near X", "20 km north of X")."""
+    out = set()
+    for i, r in enumerate(places):
+        if r.explicit and lx.NEAR_BEFORE_RE.search(text[max(s0, r.start - 45):r.start]):
+            out.add(i)
+    return out
+
+
+def _credit_fall(place_ref, ctx: _DocContext) -> str:
+    """Who took a place that "has fallen" with no "to ...": the side an earlier claim of the article
+    says took or holds it."""
+    key = place_ref.mention.place_id or place_ref.mention.name
+    for _, claims in reversed(ctx.history):
+        for c in claims:
+            if (c.place_id or c.place) == key and c.status == CONTROLLED and c.actor:
+                return c.actor
+    return ""
+
+
 def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, para_attrs: list,
                          out: list) -> None:
     text = ctx.text
     s0, s1 = sent.start, sent.end
-    triggers = _find_triggers(text, s0, s1)
-    if not triggers:
-        return
+    ctx.sentence_index += 1
     attributions = [a for a in para_attrs if s0 <= a.verb_start < s1]
-    actors = _find_actors(text, s0, s1, ctx)
+    triggers = _find_triggers(text, s0, s1)
+    actors = _find_actors(text, s0, s1, ctx) if (triggers or attributions) else []
+    made = []
+    if triggers:
+        made = _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, triggers, actors)
+    rebuttal = lx.REBUTTAL_RE.search(text, s0, s1) or lx.REBUTTAL_RE.match(text[s0:s1].lstrip(' “"'))
+    if rebuttal and not any(c.status == NOT_CONTROLLED for c in made):
+        made += _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal)
+    made = _dedupe(made)
+    if made:
+        ctx.history.append((ctx.sentence_index, made))
+    # Remember who spoke and who was named, for "it said" / "the group" further on.
+    for a in attributions:
+        who, _ = _resolve_claimant(a, actors, ctx)
+        if who:
+            ctx.discourse.add(a.verb_start, who, actor=_speaker_side(who, ctx), role="speaker")
+    for a in actors:
+        if a.kind != "pronoun":
+            ctx.discourse.add(a.start, _clean(a.text), kind="org", actor=a.label, role="actor")
+    out.extend(made)
+
+
+def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal) -> list:
+    """ "Kyiv rejected the claim", "This is not true": not_controlled claims by the rebutting party
+    for the control claims made just before by someone else."""
+    text = ctx.text
+    pos = sent.start + rebuttal.start() if rebuttal.string is not text else rebuttal.start()
+    qa = _quote_attribution(text, pos, quotes, para_attrs)
+    attr = qa or next((a for a in attributions if a.verb_start <= pos + 1 and a.verb_end >= pos), None)
+    if attr is None:
+        attr = next(iter(attributions), None)
+    claimant, unresolved = _resolve_claimant(attr, actors, ctx)
+    if not claimant:
+        return []
+    for idx, claims in reversed(ctx.history):
+        if ctx.sentence_index - idx > REBUTTAL_REACH_SENTENCES:
+            break
+        target = [c for c in claims if c.status == CONTROLLED and c.claimant != claimant]
+        if not target:
+            continue
+        times = _find_times(text, sent.start, sent.end, ctx)
+        span, how = (times[0][2], "event") if times else _fallback_time(ctx)
+        quote = _SPACE.sub(" ", sent.text).strip()
+        made = []
+        for c in target:
+            notes = [f"rebuttal by {claimant} of the claim by {c.claimant}"]
+            if how != "event":
+                notes.append(f"time {how}")
+            flags = ["speaker_unresolved"] if unresolved else []
+            made.append(replace(
+                c, status=NOT_CONTROLLED, claimant=claimant, quote=quote, time=span,
+                id=_make_id(ctx.name, sent.start, pos, c.place_id or c.place, NOT_CONTROLLED, claimant),
+                confidence=round(max(0.05, (c.confidence or BASE_CONFIDENCE) - REBUTTAL_PENALTY), 2),
+                notes="; ".join(notes), status_raw=_clean(rebuttal.group(0)).lower(),
+                extra=(("sentence_start", sent.start), ("sentence_end", sent.end), ("flags", ";".join(flags))),
+            ))
+        return made
+    return []
+
+
+_PLURAL_UNITS = re.compile(r"\b(?:districts|provinces|regions|governorates|counties|states|cities|towns|villages|"
+                           r"settlements|municipalities|oblasts|departments|areas|parts|territory|territories)\b",
+                           re.I)
+
+
+def _place_group(text, trig, places, usable, left, right, passive) -> list:
+    """The places a trigger acts on, among ``places[i] for i in usable`` (see the module docstring)."""
+    role = trig.role
+    control = role in _CONTROL_ROLES
+    look_left = role in (lx.FALL, lx.UNDER) or (passive and role in (lx.TAKE, lx.HOLD, lx.EXPEL))
+    right_refs = [i for i in usable if right[0] <= places[i].start and places[i].end <= right[1]]
+    left_refs = [i for i in usable if left[0] <= places[i].start and places[i].end <= left[1]]
+    if control and not right_refs:
+        # "seized towns near X, including A and B": the list after the reference point.
+        right_refs = [i for i in usable if trig.end <= places[i].start <= trig.end + MAX_OBJECT_GAP + 60
+                      and re.search(r"\b(?:including|such\s+as|notably|among\s+them|namely)\b",
+                                    text[trig.end:places[i].start])]
+    # "seized a key town in Sudan's Darfur": a country or region after "in" locates the object, it is not it.
+    right_refs = [i for i in right_refs if not (
+        control and (places[i].mention.kind or "") in ("country", "admin1") and places[i].explicit
+        and re.search(r"\b[a-z]{3,}\s+(?:in|inside|across)\s+(?:the\s+)?(?:\w+\s+)?$", text[trig.end:places[i].start])
+        and not _PLURAL_UNITS.search(text[trig.end:places[i].start]))]
+    group = []
+    if look_left and left_refs:
+        group = _group_from(places, left_refs[-1], text, forward=False)
+    elif role in (lx.FALL, lx.UNDER):
+        group = []  # "X fell", "X is under the control of": the place is the subject, never after
+    elif right_refs and ("," not in text[trig.end:places[right_refs[0]].start]
+                         or re.search(r"\b(?:including|such\s+as|notably|among\s+them|namely)\b",
+                                      text[trig.end:places[right_refs[0]].start])) \
+            and places[right_refs[0]].start - trig.end <= MAX_OBJECT_GAP + 60:
+        group = _group_from(places, right_refs[0], text, forward=True)
+    elif left_refs and role in (lx.HOLD, lx.TAKE, lx.CONTEST, lx.EXPEL, lx.PUSHBACK, lx.WITHDRAW):
+        group = _group_from(places, left_refs[-1], text, forward=False)
+    return group
+
+
+def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, triggers, actors) -> list:
+    text = ctx.text
+    s0, s1 = sent.start, sent.end
     places = _sentence_places(text, s0, s1, ctx)
+    near = _near_points(text, s0, places)
     times = _find_times(text, s0, s1, ctx)
     cuts = _boundaries(text, s0, s1, triggers, attributions)
     prev_actor = ""
     prev_trig = None
     made = []
     for trig in triggers:
-        if _is_intention(text, s0, trig):
+        if _is_intention(text, s0, trig) or _is_hypothetical(text, s0, s1, trig):
             continue
         if trig.role == lx.SURRENDER and not _surrender_has_object(text, trig, s1):
             continue
@@ -757,43 +1027,46 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
         right = _right_window(cuts, trig, s1)
         passive = bool(_PASSIVE_BEFORE.search(text[left[0]:trig.start]))
         role = trig.role
-        look_left = role in (lx.FALL, lx.UNDER) or (passive and role in (lx.TAKE, lx.HOLD, lx.EXPEL))
-        right_refs = [i for i, r in enumerate(places) if right[0] <= r.start and r.end <= right[1]]
-        left_refs = [i for i, r in enumerate(places) if left[0] <= r.start and r.end <= left[1]]
+        control = role in _CONTROL_ROLES
+        passes = ([i for i in range(len(places)) if i not in near], list(range(len(places)))) if control \
+            else (list(range(len(places))),)
         group = []
-        if look_left and left_refs:
-            group = _group_from(places, left_refs[-1], text, forward=False)
-        elif role in (lx.FALL, lx.UNDER):
-            group = []  # "X fell", "X is under the control of": the place is the subject, never after
-        elif right_refs and "," not in text[trig.end:places[right_refs[0]].start] \
-                and places[right_refs[0]].start - trig.end <= MAX_OBJECT_GAP:
-            group = _group_from(places, right_refs[0], text, forward=True)
-        elif left_refs and role in (lx.HOLD, lx.TAKE, lx.CONTEST, lx.EXPEL, lx.PUSHBACK):
-            group = _group_from(places, left_refs[-1], text, forward=False)
+        for usable in passes:
+            # A reference point ("a base near X") is the place only when nothing else is named.
+            group = _place_group(text, trig, places, usable, left, right, passive)
+            if group:
+                break
         if not group:
             continue
         # Speaker.
         qa = _quote_attribution(text, trig.start, quotes, para_attrs)
         attr = _claimant_for(trig, attributions, qa)
-        claimant = attr.claimant if attr else ""
-        claimant_actor = ctx.actors.match(claimant) if (ctx.actors is not None and claimant) else None
+        claimant, speaker_unresolved = _resolve_claimant(attr, actors, ctx)
+        side = _speaker_side(claimant, ctx)
+        # Pronouns ("its fighters", "our units", "it had withdrawn") stand for the speaker or the group before.
+        sent_actors = [replace(a, label=_resolve_pronoun_actor(a, actors, claimant, ctx)) if a.kind == "pronoun"
+                       else a for a in actors]
         # Actor.
         inherit = prev_actor if (prev_trig is not None and re.search(r"\band\b", text[prev_trig.end:trig.start])
                                  and not re.search(r"\bbut\b|;", text[prev_trig.end:trig.start])) else ""
-        actor, actor_explicit = _actor_for(trig, text, actors, left, right, claimant, inherit, s0, attr)
+        actor, actor_explicit = _actor_for(trig, text, sent_actors, left, right, claimant, inherit, s0, attr)
         enemy_words = re.compile(r"\b(?:the\s+)?enemy\b", re.I)
-        if actor and any(enemy_words.fullmatch(a.text.strip()) for a in actors if a.label == actor) \
-                and claimant_actor is not None and claimant_actor.name == (ctx.main_group or "Insurgents"):
-            actor = "Government"  # the enemy, as an insurgent spokesman says it
+        if actor and any(enemy_words.fullmatch(a.text.strip()) for a in sent_actors if a.label == actor) \
+                and side and side == (ctx.main_group or "Insurgents"):
+            actor = registry.state_name(ctx.actors, ctx.main_country)  # the enemy, as an insurgent says it
         if not actor and trig.status in (CONTROLLED, NOT_CONTROLLED):
-            # Unnamed winner: a non-state speaker claims for itself ("our fighters took X"); otherwise a
-            # place that "fell" fell to the article's main armed group.
-            if claimant_actor is not None and claimant_actor.name != "Government" and trig.role in (
-                    lx.FALL, lx.NOMINAL_TAKE, lx.TAKE, lx.HOLD):
-                actor = claimant_actor.name
-            elif ctx.main_group and trig.role in (lx.FALL, lx.NOMINAL_TAKE):
+            if trig.role == lx.FALL:
+                # "now that X has fallen": the side an earlier claim says took it; else a non-state
+                # speaker's own side; else the article's main armed group.
+                actor = _credit_fall(group[0], ctx)
+                if actor:
+                    actor_explicit = False
+            if not actor and side and not registry.is_state(ctx.actors, side) and not side.startswith(
+                    "Government") and trig.role in (lx.FALL, lx.NOMINAL_TAKE, lx.TAKE, lx.HOLD):
+                actor = side
+            elif not actor and ctx.main_group and trig.role in (lx.FALL, lx.NOMINAL_TAKE):
                 actor = ctx.main_group
-        if trig.role == lx.EXPEL and not actor:
+        if trig.role in (lx.EXPEL, lx.WITHDRAW) and not actor:
             continue
         prev_actor = actor or prev_actor
         prev_trig = trig
@@ -808,10 +1081,15 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
             status = NOT_CONTROLLED
         # Time.
         span, time_how = _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1)
+        if _is_background(text, left[0], right[1], trig, span, time_how, ctx):
+            continue
         if time_how == "event":
             ctx.block_event_time[block_id] = span
-            if ctx.first_event_time is None:
-                ctx.first_event_time = span
+        flags = []
+        if speaker_unresolved:
+            flags.append("speaker_unresolved")
+        if not actor or not registry.is_known(ctx.actors, actor):
+            flags.append("actor_unknown")
         for ref in group:
             kind = ref.mention.kind or ""
             if ref.start >= trig.end:  # place after the trigger: scope words sit between them or right after
@@ -828,6 +1106,8 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
                 scope, scope_note = _scope(text, ref.start, ref.end, kind)
             if trig.role == lx.PUSHBACK and not scope:
                 scope, scope_note = _scope(text, right[0], right[1], kind)
+            if places.index(ref) in near and not scope:
+                scope = "near"
             conf = BASE_CONFIDENCE
             conf += EXPLICIT_PLACE_BONUS if ref.explicit else -REFERENCE_PLACE_PENALTY
             conf += EXPLICIT_ACTOR_BONUS if actor_explicit else -INFERRED_ACTOR_PENALTY
@@ -835,8 +1115,12 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
             if sent.kind == "headline":
                 conf -= HEADLINE_PENALTY
             claim_notes = list(notes)
+            claim_flags = list(flags)
             if not ref.explicit:
                 claim_notes.append(f"place from the reference '{_clean(ref.text)}'")
+                claim_flags.append("place_from_reference")
+            if ref.mention.place is not None and ref.mention.score and ref.mention.score < LOW_MATCH_SCORE:
+                claim_flags.append("low_match")
             if not actor_explicit and actor:
                 claim_notes.append("actor inferred from context")
             if time_how not in ("event", "report"):
@@ -847,18 +1131,20 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
                 claim_notes.append(f"via {attr.channel}")
             if attr is not None and attr.via:
                 claim_notes.append(f"told {attr.via}")
+            if speaker_unresolved:
+                claim_notes.append(f"speaker '{attr.claimant}' not resolved; the source stands in")
             if denied:
                 claim_notes.append(f"denial by {claimant}")
             made.append(_build_claim(ctx, sent, ref, span, status, actor, claimant or ctx.source, scope,
-                                     trig, conf, claim_notes))
+                                     trig, conf, claim_notes, claim_flags))
             if denied and attr.denied_owner:
                 owner = _owner_label(attr.denied_owner, ctx)
                 made.append(_build_claim(
                     ctx, sent, ref, span, CONTROLLED, actor, owner, scope, trig,
                     conf - DENIED_CLAIM_PENALTY,
-                    claim_notes[:-1] + [f"claim known only through the denial by {claimant}"],
+                    claim_notes[:-1] + [f"claim known only through the denial by {claimant}"], claim_flags,
                 ))
-    out.extend(_dedupe(made))
+    return made
 
 
 def _surrender_has_object(text: str, trig: _Trigger, s1: int) -> bool:
@@ -867,11 +1153,16 @@ def _surrender_has_object(text: str, trig: _Trigger, s1: int) -> bool:
 
 
 def _owner_label(owner: str, ctx: _DocContext) -> str:
-    actor = ctx.actors.match(owner) if ctx.actors is not None else None
-    return actor.name if actor is not None else _clean(owner)
+    return registry.label(ctx.actors, owner, ctx.main_country) or _clean(owner)
+
+
+_CONTRAST = re.compile(r"\bbut\b|;|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b", re.I)
 
 
 def _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1) -> tuple:
+    """The claim's time: a time phrase in its clause, else the time its speaker spoke, else any time in
+    its sentence, else an event time of an earlier sentence of the same paragraph, else the dateline
+    date or the publication date. Never a time from an earlier paragraph."""
     after = [t for t in times if right[0] <= t[0] and t[1] <= right[1] + 40 and t[0] <= right[1]]
     if after:
         return after[0][2], "event"
@@ -884,10 +1175,19 @@ def _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1) -> tuple:
         rep = [t for t in times if lo <= t[0] and t[1] <= hi]
         if rep:
             return rep[0][2], "report"
+    same_clause = [t for t in times if not _CONTRAST.search(
+        ctx.text[min(t[1], trig.end):max(t[0], trig.start)])]
+    if same_clause:
+        nearest = min(same_clause, key=lambda t: min(abs(t[0] - trig.end), abs(trig.start - t[1])))
+        return nearest[2], "event"
     if ctx.block_event_time.get(block_id) is not None:
-        return ctx.block_event_time[block_id], "inherited from the paragraph"
-    if ctx.first_event_time is not None:
-        return ctx.first_event_time, "inherited from the article's first dated event"
+        return ctx.block_event_time[block_id], "from an earlier sentence of the paragraph"
+    return _fallback_time(ctx)
+
+
+def _fallback_time(ctx) -> tuple:
+    if ctx.dateline_time is not None:
+        return ctx.dateline_time, "is the dateline date"
     return _published_span(ctx), "is the publication date"
 
 
@@ -900,7 +1200,7 @@ def _published_span(ctx: _DocContext) -> TimeSpan:
     return parse_time(p, tz=ctx.tz)
 
 
-def _build_claim(ctx, sent, ref, span, status, actor, claimant, scope, trig, conf, notes) -> Claim:
+def _build_claim(ctx, sent, ref, span, status, actor, claimant, scope, trig, conf, notes, flags=()) -> Claim:
     m = ref.mention
     place = m.place
     quote = _SPACE.sub(" ", sent.text).strip()
@@ -922,7 +1222,7 @@ def _build_claim(ctx, sent, ref, span, status, actor, claimant, scope, trig, con
         place_id=m.place_id,
         notes="; ".join(notes),
         status_raw=_clean(trig.text).lower(),
-        extra=(("sentence_start", sent.start), ("sentence_end", sent.end)),
+        extra=(("sentence_start", sent.start), ("sentence_end", sent.end), ("flags", ";".join(flags))),
     )
 
 
@@ -948,8 +1248,12 @@ def _dedupe(claims: list) -> list:
 
 
 # ------------------------------------------------------------------- API
-def _country_of(mentions) -> str:
+def _country_of(mentions, demonym_ccs=()) -> str:
+    """The article's country: the one its places (and the dateline, counted twice) name most; demonyms
+    only break ties."""
     counts = Counter(m.country_code for m in mentions if m.country_code)
+    for cc in demonym_ccs:
+        counts[cc] += 0.5
     return counts.most_common(1)[0][0] if counts else ""
 
 
@@ -1009,9 +1313,8 @@ def extract_claims(
     []
     """
     if actors is None:
-        from mapper.actors import Actors
-
-        actors = Actors.default()
+        actors = _default_actors()
+    actors = actors.copy() if hasattr(actors, "copy") else actors
     if isinstance(published, str):
         published = published.strip()
         try:
@@ -1022,28 +1325,58 @@ def extract_claims(
                 f"publication date {published!r} is not an ISO date (expected e.g. 2021-07-07)") from err
     if not text or not text.strip():
         return []
-    mentions = sorted(find_places(text, geoparser), key=lambda m: m.start)
-    # A dateline ("KABUL: ...") says where the story was filed, not where things happened.
-    datelines = [(m.start(), m.end()) for m in re.finditer(r"(?m)^[ \t]*[A-Z][A-Z .,'-]{2,40}(?:\(\w+\))?\s*[:—–]\s", text)]
-    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in datelines)]
-    main_country = _country_of(mentions)
+    layout = article_blocks(text)
+    datelines = [d for d in (find_dateline(text, b0, b1) for b0, b1, kind in layout if kind == "body") if d]
+    all_mentions = sorted(find_places(text, geoparser), key=lambda m: m.start)
+    # A dateline ("KABUL: ...") says where the story was filed: context for the country, never a claim place.
+    in_dateline = [m for m in all_mentions if any(d.start <= m.start < d.end for d in datelines)]
+    mentions = [m for m in all_mentions if m not in in_dateline]
+    # Demonyms and nationality adjectives ("the Syrian town of X") are context, never claim places.
+    demonym_ccs = [registry.demonym_country(m.name) for m in mentions if registry.demonym_country(m.name)
+                   and m.kind != "country"]
+    mentions = [m for m in mentions if not (registry.demonym_country(m.name) and m.kind != "country")]
+    main_country = _country_of(mentions + in_dateline + in_dateline, demonym_ccs)
+    pairs = registry.learn_acronyms(actors, text)
+    doc_names = None
+    if pairs:
+        names = sorted({n for p in pairs for n in p}, key=len, reverse=True)
+        doc_names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
     ctx = _DocContext(
         text=text, mentions=mentions, published=published, tz=tz or _tz_for(main_country), source=source, url=url,
-        main_group=_main_group(text, actors), main_country=main_country, actors=actors, name=name or source,
+        main_group=_main_group(text, actors, doc_names), main_country=main_country, actors=actors,
+        name=name or source, doc_names=doc_names,
+        countries=frozenset(c for c in [m.country_code for m in all_mentions] + demonym_ccs if c),
     )
+    if datelines and datelines[0].date:
+        from mapper.timespan import parse_time
+
+        try:
+            ctx.dateline_time = parse_time(datelines[0].date, tz=ctx.tz, anchor=published)
+        except (TimeParseError, ValueError, OverflowError):
+            log.debug("dateline date %r not understood", datelines[0].date)
     claims = []
-    sentences = article_sentences(text)
-    by_block: dict = {}
-    blocks = text_blocks(text)
-    bi = 0
-    for sent in sentences:
-        while bi < len(blocks) - 1 and blocks[bi][1] < sent.start:
-            bi += 1
-        by_block.setdefault(bi, []).append(sent)
-    for bi, sents in by_block.items():
-        b0, b1, _ = blocks[bi]
+    for bi, (b0, b1, kind) in enumerate(layout):
+        if kind == "boilerplate":
+            continue
+        dl = next((d for d in datelines if d.start == b0), None)
+        sents = split_sentences(text, dl.end if dl else b0, b1, kind=kind)
         quotes = _quote_spans(text, b0, b1)
         attrs = [a for s in sents for a in _find_attributions(text, s.start, s.end)]
         for sent in sents:
             _claims_for_sentence(sent, bi, ctx, quotes, attrs, claims)
-    return claims
+    places = {m.place_id: m.place for m in all_mentions if m.place is not None}
+    return finish_claims(claims, mention_places=[m.place for m in mentions if m.place is not None],
+                         countries=ctx.countries, places_by_id=places)
+
+
+_DEFAULT_ACTORS = None
+
+
+def _default_actors():
+    """The default registry, built once per process (copied per article)."""
+    global _DEFAULT_ACTORS
+    if _DEFAULT_ACTORS is None:
+        from mapper.actors import Actors
+
+        _DEFAULT_ACTORS = Actors.default()
+    return _DEFAULT_ACTORS

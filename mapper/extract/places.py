@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from mapper import countries
 from mapper.extract import lexicon
 from mapper.geoparse.mention import Mention
 
@@ -44,7 +45,7 @@ def capitalised_places(text: str) -> list:
         name = m.group(0)
         if name.startswith("The ") and len(name) > 4:
             continue
-        if _NOT_PLACES.match(name) or name.lower() in lexicon.DEMONYMS or name.isupper() and len(name) <= 4:
+        if _NOT_PLACES.match(name) or countries.country_for_demonym(name) or name.isupper() and len(name) <= 4:
             continue
         if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text[m.end():]):
             continue

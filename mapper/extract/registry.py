@@ -1,0 +1,90 @@
+"""The actor registry and the country tables, as the extractor uses them.
+
+One owner for each rule: actor names, aliases, acronyms and state forces
+come from :mod:`mapper.actors`; demonyms, capitals and country names from
+:mod:`mapper.countries`. This module only adds what is specific to reading
+articles: acronyms defined in the text, and a label for every actor phrase
+("the army" in an article about Sudan -> "Government of Sudan").
+"""
+
+from __future__ import annotations
+
+import re
+
+from mapper import countries
+from mapper.extract import lexicon as lx
+
+_LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def match(actors, text: str, country: str = ""):
+    """The registry's actor for ``text`` in the context of ``country`` (ISO2), or None."""
+    if actors is None or not text:
+        return None
+    try:  # TEMP compat until the registry lands
+        return actors.match(text, country=country)
+    except TypeError:
+        return actors.match(text)
+
+
+def label(actors, text: str, country: str = "") -> str:
+    """Canonical actor name for a phrase; '' when the registry does not know it."""
+    actor = match(actors, text, country)
+    return actor.name if actor is not None else ""
+
+
+def state_name(actors, cc: str) -> str:
+    """'Government of Ukraine' for 'UA'; 'Government' when the country is unknown."""
+    if not cc or actors is None:
+        return "Government"
+    if not hasattr(actors, "state"):  # TEMP compat
+        return f"Government of {country_name(cc)}"
+    return actors.state(cc).name
+
+
+def is_state(actors, name: str) -> bool:
+    actor = actors.get(name) if actors is not None and name else None
+    if actor is None:  # TEMP compat
+        return name.startswith("Government")
+    return bool(actor.is_state()) if hasattr(actor, "is_state") else name.startswith("Government")
+
+
+def is_known(actors, name: str) -> bool:
+    """Is ``name`` an actor the registry knows (configured), not one added on the fly?"""
+    if actors is None or not name:
+        return False
+    actor = actors.get(name) or actors.match(name)
+    return bool(actor is not None and getattr(actor, "configured", True))
+
+
+def demonym_country(word: str) -> str:
+    return countries.country_for_demonym(word.strip())
+
+
+def capital_country(word: str) -> str:
+    return countries.country_for_capital(word.strip())
+
+
+def country_name(cc: str) -> str:
+    return countries.country_name(cc) if cc else ""
+
+
+def learn_acronyms(actors, text: str) -> list:
+    """Register acronyms defined in ``text`` ("the Rapid Support Forces (RSF)", "RSF (Rapid Support
+    Forces)") on ``actors`` (a per-document copy). Returns the (acronym, expansion) pairs learned."""
+    pairs = []
+    for rx in (lx.ACRONYM_AFTER_RE, lx.ACRONYM_BEFORE_RE):
+        for m in rx.finditer(text):
+            acr, exp = m.group("acr"), _LEADING.sub("", m.group("exp").strip())
+            words = [w for w in re.split(r"[\s-]+", exp) if w[:1].isupper()]
+            # The acronym's letters come from the expansion's capitalised words (in order, most of them).
+            if len(words) < 2 or acr[0].upper() != words[0][0].upper():
+                continue
+            if demonym_country(exp) or capital_country(exp):
+                continue
+            if (acr, exp) not in pairs:
+                pairs.append((acr, exp))
+    for acr, exp in pairs:
+        if hasattr(actors, "learn"):  # TEMP compat
+            actors.learn(acr, exp)
+    return pairs
