@@ -53,7 +53,7 @@ from mapper.extract import registry
 from mapper.extract.document import blocks as article_blocks
 from mapper.extract.document import find_dateline
 from mapper.extract.flags import LOW_MATCH_SCORE, finish_claims
-from mapper.extract.places import find_places
+from mapper.extract.places import find_places, unresolved_places
 from mapper.extract.speakers import PRONOUNS, PRONOUNS_SPEAKER, Discourse, head_word, kind_of
 from mapper.geoparse.text import split_sentences
 from mapper.model import ATTACKED, CONTROLLED, NOT_CONTROLLED, Claim, TimeSpan
@@ -141,6 +141,7 @@ class _DocContext:
     first_event_time: Optional[TimeSpan] = None
     block_event_time: dict = field(default_factory=dict)
     doc_names: object = None  # regex of actor names learned from this document (acronym definitions)
+    named_re: object = None  # regex of the registry's named actors
     dateline_time: Optional[TimeSpan] = None
     discourse: Discourse = field(default_factory=Discourse)
     history: list = field(default_factory=list)  # (sentence index, [claims]) made so far
@@ -205,6 +206,8 @@ def _number(word: str) -> Optional[int]:
 
 
 # ------------------------------------------------------------------ actors
+_ORG_AFTER = re.compile(r"\s+(?:Forces|Army|Brigades?|Battalions?|Front|Movement|Party|Council|Ministry|Division|"
+                        r"Regiment|Corps|Group|Units?|Press|News|Agency|Times|Post|Observatory|Network)\b")
 _CAPITAL_SUBJECT = re.compile(rf"\b(?P<cap>[A-Z][a-z’'-]+(?:\s[A-Z][a-z’'-]+)?)(?=['’]s\s|\s+(?:has\s+|had\s+|have\s+)?"
                               rf"(?:{lx.SPEECH_VERBS})\b)")
 
@@ -218,19 +221,13 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
         for m in ctx.doc_names.finditer(text, s_start, s_end):
             out.append(_Actor(m.start(), m.end(), m.group(0), "named",
                               registry.label(ctx.actors, m.group(0), ctx.main_country) or _clean(m.group(0))))
-    for m in lx.ACTOR_RE.finditer(text, s_start, s_end):
+    for m in ctx.named_re.finditer(text, s_start, s_end):
+        if not any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
+            out.append(_Actor(m.start(), m.end(), m.group(0), "named", _actor_label(m.group(0), "named", m, ctx)))
+    for m in lx.actor_re().finditer(text, s_start, s_end):
         if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             continue
-        if m.group("named"):
-            kind = "named"
-            if not lx.NAMED_CASE_SENSITIVE.match(text, m.start()):
-                continue
-        elif m.group("gov"):
-            kind = "gov"
-        elif m.group("militia"):
-            kind = "militia"
-        else:
-            kind = "insurgent"
+        kind = "gov" if m.group("gov") else "militia" if m.group("militia") else "insurgent"
         raw = m.group(0)
         out.append(_Actor(m.start(), m.end(), raw, kind, _actor_label(raw, kind, m, ctx)))
     for m in _CAPITAL_SUBJECT.finditer(text, s_start, s_end):
@@ -264,11 +261,11 @@ def _actor_label(raw: str, kind: str, m, ctx: _DocContext) -> str:
     return ctx.main_group or "Insurgents"
 
 
-def _main_group(text: str, ctx_actors, doc_names=None) -> str:
+def _main_group(text: str, ctx_actors, named, doc_names=None) -> str:
     """The non-state armed group mentioned most often (ties: first mentioned)."""
     counts = Counter()
     first = {}
-    found = list(lx.NAMED_CASE_SENSITIVE.finditer(text))
+    found = list(named.finditer(text))
     if doc_names is not None:
         found += list(doc_names.finditer(text))
     for m in found:
@@ -424,6 +421,8 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
             subj, sstart, carrier = _subject_before(text, s_start, s_start + _first_verb_offset(sentence))
             if _valid_claimant(subj):
                 claimant, cstart = subj, sstart
+        if re.search(r"\bas\s*$", before) or re.search(r"[()]|\d", claimant):
+            continue  # "(as reported)", "Around 24 June 2022 (as reported)": no speaker named
         if claimant.lower() in PRONOUNS and cstart >= vs - len(claimant) - 3:
             pass  # "..., it said", "he told reporters": resolved to the antecedent when the claim is made
         elif not _valid_claimant(claimant):
@@ -506,7 +505,12 @@ def _find_triggers(text: str, s_start: int, s_end: int) -> list:
 def _is_intention(text: str, s_start: int, trig: _Trigger) -> bool:
     before = text[max(s_start, trig.start - 60):trig.start]
     before = re.sub(r"[“”\"‘’']", " ", before)
+    if _ACHIEVED.search(before):
+        return False  # "managed to control X" reports what happened
     return bool(lx.INTENT_BEFORE.search(before))
+
+
+_ACHIEVED = re.compile(r"\b(?:managed|able|succeeded|went\s+on|moved\s+on)\s+to\s+(?:\w+\s+)?$", re.I)
 
 
 def _is_negated(text: str, s_start: int, trig: _Trigger) -> bool:
@@ -738,6 +742,9 @@ def _quote_attribution(text: str, pos: int, quotes: list, para_attrs: list) -> O
     return None
 
 
+_SUPPORT_BEFORE = re.compile(r"\b(?:backed|back|supported|assisted|aided|helped|accompanied|reinforced|"
+                             r"with\s+the\s+(?:support|help|backing)\s+of|alongside|and)\s+(?:by\s+)?(?:the\s+)?"
+                             r"(?:[\w-]+\s+){0,2}$", re.I)
 _PARTICIPLE_CLAUSE = re.compile(r",\s*(?:and\s+)?$")
 
 
@@ -749,6 +756,8 @@ def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0
         subject = [a for a in actors if a.start < trig.start and not (attr and attr.region_start <= a.start < attr.verb_end)]
         if subject:
             return subject[0].label, True
+    # "PMF forces, backed by the Iraqi air force, recaptured": the supporter is not the subject.
+    actors = [a for a in actors if not _SUPPORT_BEFORE.search(text[max(s0, a.start - 40):a.start])] or actors
     in_left = [a for a in actors if left[0] <= a.start and a.end <= left[1]]
     in_right = [a for a in actors if right[0] <= a.start and a.end <= right[1]]
     text = re.sub(r"[“”\"‘’]", " ", text)  # same length: quotes never hide "by"/"to"
@@ -1312,9 +1321,7 @@ def extract_claims(
     >>> extract_claims("", published="2021-07-07")
     []
     """
-    if actors is None:
-        actors = _default_actors()
-    actors = actors.copy() if hasattr(actors, "copy") else actors
+    base = actors if actors is not None else _default_actors()
     if isinstance(published, str):
         published = published.strip()
         try:
@@ -1331,11 +1338,21 @@ def extract_claims(
     # A dateline ("KABUL: ...") says where the story was filed: context for the country, never a claim place.
     in_dateline = [m for m in all_mentions if any(d.start <= m.start < d.end for d in datelines)]
     mentions = [m for m in all_mentions if m not in in_dateline]
+    named = lx.named_re(registry.surface_names(base))
+    actor_spans = [(m.start(), m.end()) for m in named.finditer(text)]
+    # A toponym inside an actor's name ("Hayat Tahrir al-Sham", "Tiger Forces") is not a place.
+    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in actor_spans)
+                and not _ORG_AFTER.match(text, m.end)]
+    if geoparser is not None:
+        # Villages the gazetteer lacks: capitalised names in a place position, unresolved (flagged).
+        mentions = sorted(mentions + unresolved_places(text, mentions + in_dateline, actor_spans),
+                          key=lambda m: m.start)
     # Demonyms and nationality adjectives ("the Syrian town of X") are context, never claim places.
     demonym_ccs = [registry.demonym_country(m.name) for m in mentions if registry.demonym_country(m.name)
                    and m.kind != "country"]
     mentions = [m for m in mentions if not (registry.demonym_country(m.name) and m.kind != "country")]
     main_country = _country_of(mentions + in_dateline + in_dateline, demonym_ccs)
+    actors = base.copy()  # acronyms defined in this article are learned for this article only
     pairs = registry.learn_acronyms(actors, text)
     doc_names = None
     if pairs:
@@ -1343,8 +1360,8 @@ def extract_claims(
         doc_names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
     ctx = _DocContext(
         text=text, mentions=mentions, published=published, tz=tz or _tz_for(main_country), source=source, url=url,
-        main_group=_main_group(text, actors, doc_names), main_country=main_country, actors=actors,
-        name=name or source, doc_names=doc_names,
+        main_group=_main_group(text, actors, named, doc_names), main_country=main_country, actors=actors,
+        name=name or source, doc_names=doc_names, named_re=named,
         countries=frozenset(c for c in [m.country_code for m in all_mentions] + demonym_ccs if c),
     )
     if datelines and datelines[0].date:

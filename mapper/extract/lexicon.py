@@ -9,6 +9,7 @@ wars (tests/mapper/test_extract_rules.py).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mapper import countries
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
@@ -169,17 +170,31 @@ GOVERNMENT_WORDS = (
 )
 MILITIA_WORDS = r"militias?|militia\s+units|militiamen|uprising\s+forces|popular\s+uprising|local\s+defen[cs]e\s+forces"
 
-#: Nationality adjectives (one owner: mapper.countries); a demonym before government words names the state.
-DEMONYM_RE = rf"(?:{countries.DEMONYM_PATTERN})"
+_FORCE_SUFFIX = r"(?:\s+(?:forces|fighters|militants|troops|militia|insurgents|rebels))?"
 
-ACTOR_RE = re.compile(
-    rf"(?P<named>\b(?:{NAMED_GROUPS})\b(?:\s+(?:forces|fighters|militants|troops|militia|insurgents|rebels))?)"
-    rf"|(?P<gov>\b(?:(?P<demonym>{DEMONYM_RE})\s+)?(?:{GOVERNMENT_WORDS})\b)"
-    rf"|(?P<militia>\b(?:(?:local|pro-government|tribal|armed)\s+)?(?:{MILITIA_WORDS})\b)"
-    rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b)",
-    re.I,
-)
-#: Names of armed groups must be capitalised as names ("Hamas", not "hamas" in a URL).
+
+@lru_cache(maxsize=1)
+def actor_re() -> "re.Pattern":
+    """State, militia and generic insurgent wording; a nationality adjective (one owner:
+    :func:`mapper.countries.demonym_pattern`) before government words names that state.
+    Built on first use (the demonym table is not read at import time)."""
+    return re.compile(
+        rf"(?P<gov>\b(?:(?P<demonym>{countries.demonym_pattern()})\s+)?(?:{GOVERNMENT_WORDS})\b)"
+        rf"|(?P<militia>\b(?:(?:local|pro-government|tribal|armed)\s+)?(?:{MILITIA_WORDS})\b)"
+        rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b)",
+        re.I,
+    )
+
+
+@lru_cache(maxsize=4)
+def named_re(names: frozenset) -> "re.Pattern":
+    """Named armed groups and forces: the registry's names, aliases and acronyms (``names``) and the
+    common surface forms above, case-sensitive ("Hamas", not "hamas" in a URL)."""
+    alts = sorted((re.escape(n) for n in names), key=len, reverse=True)
+    return re.compile(rf"\b(?:{NAMED_GROUPS}{'|' if alts else ''}{'|'.join(alts)})\b{_FORCE_SUFFIX}")
+
+
+#: Names of armed groups must be capitalised as names (the common surface forms; see :func:`named_re`).
 NAMED_CASE_SENSITIVE = re.compile(rf"\b(?:{NAMED_GROUPS})\b")
 
 # ------------------------------------------------------------------------ scope

@@ -61,3 +61,43 @@ def find_places(text: str, geoparser=None) -> list:
         # "Afghan security officials" names people, not a place a claim is about.
         return [m for m in geoparser.parse(text) if getattr(m, "form", "name") != "adjective"]
     return capitalised_places(text)
+
+
+#: Words before a capitalised name that make it a place ("the village of X", "in X", "X, Y and Z").
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:villages?|towns?|city|cities|districts?|areas?|regions?|provinces?|county|counties|townships?|"
+    r"localit(?:y|ies)|neighbou?rhoods?|hamlets?|settlements?|camps?|valley|suburbs?|outskirts|municipalit(?:y|ies)|"
+    r"governorates?|oblasts?|state)\s+of\s+(?:the\s+)?"
+    r"|\b(?:in|at|into|from|of|control\s+of|captured|seized|took|retook|recaptured|overran|liberated|entered|"
+    r"stormed|attacked|shelled|besieged|encircled)\s+(?:the\s+)?(?:(?:village|town|city|area|district)\s+)?)$"
+)
+_PLACE_AFTER = re.compile(
+    r"^\s+(?:villages?|towns?|city|district|area|region|province|county|township|LGA|neighbou?rhood|valley|camp|"
+    r"sub-district|subdistrict|locality|commune|governorate|oblast)\b"
+)
+_LIST_GAP = re.compile(r"^\s*(?:,|and|or|,\s*and)\s*$")
+
+
+def unresolved_places(text: str, known: list, avoid: list = ()) -> list:
+    """Capitalised names in a place position that the geoparser did not resolve: "the village of X",
+    "took control of part of X", "X town", and names listed with a known place ("A, B and C").
+    They have no coordinates (``place`` None); ``avoid`` are (start, end) spans of actor names."""
+    spans = [(m.start, m.end) for m in known]
+    out = []
+    cands = capitalised_places(text)
+    for i, c in enumerate(cands):
+        if any(a < c.end and c.start < b for a, b in spans) or any(a <= c.start < b for a, b in avoid):
+            continue
+        if len(c.name) < 3 or c.name.isupper():
+            continue
+        before = text[max(0, c.start - 40):c.start]
+        ok = bool(_PLACE_BEFORE.search(before) or _PLACE_AFTER.match(text[c.end:c.end + 20]))
+        if not ok:
+            # In a list with a place: "Tel Hajem, Um-Shababit and Mekeibra".
+            neighbours = [(m.start, m.end) for m in known] + [(o.start, o.end) for o in out]
+            ok = any(_LIST_GAP.match(text[b:c.start]) for a, b in neighbours if b <= c.start) or (
+                i + 1 < len(cands) and _LIST_GAP.match(text[c.end:cands[i + 1].start])
+                and _PLACE_BEFORE.search(before + "") is not None)
+        if ok:
+            out.append(Mention(c.start, c.end, c.name, kind=c.kind))
+    return out

@@ -21,10 +21,7 @@ def match(actors, text: str, country: str = ""):
     """The registry's actor for ``text`` in the context of ``country`` (ISO2), or None."""
     if actors is None or not text:
         return None
-    try:  # TEMP compat until the registry lands
-        return actors.match(text, country=country)
-    except TypeError:
-        return actors.match(text)
+    return actors.match(text, country=country)
 
 
 def label(actors, text: str, country: str = "") -> str:
@@ -37,16 +34,13 @@ def state_name(actors, cc: str) -> str:
     """'Government of Ukraine' for 'UA'; 'Government' when the country is unknown."""
     if not cc or actors is None:
         return "Government"
-    if not hasattr(actors, "state"):  # TEMP compat
-        return f"Government of {country_name(cc)}"
-    return actors.state(cc).name
+    state = actors.state(cc)
+    return state.name if state is not None else "Government"
 
 
 def is_state(actors, name: str) -> bool:
     actor = actors.get(name) if actors is not None and name else None
-    if actor is None:  # TEMP compat
-        return name.startswith("Government")
-    return bool(actor.is_state()) if hasattr(actor, "is_state") else name.startswith("Government")
+    return bool(actor is not None and actor.is_state())
 
 
 def is_known(actors, name: str) -> bool:
@@ -54,7 +48,7 @@ def is_known(actors, name: str) -> bool:
     if actors is None or not name:
         return False
     actor = actors.get(name) or actors.match(name)
-    return bool(actor is not None and getattr(actor, "configured", True))
+    return bool(actor is not None and actor.configured)
 
 
 def demonym_country(word: str) -> str:
@@ -67,6 +61,33 @@ def capital_country(word: str) -> str:
 
 def country_name(cc: str) -> str:
     return countries.country_name(cc) if cc else ""
+
+
+_SURFACE_CACHE: dict = {}
+
+
+def surface_names(actors) -> frozenset:
+    """Names, aliases and acronyms of the registry's actors as they are written in text (capitalised,
+    without dataset qualifiers such as "(2021-)"), for finding actor phrases. State actors count only
+    with their acronyms and capitalised aliases that are not "<demonym> forces" (found by the wording)."""
+    key = id(actors), len(actors.all())
+    if key in _SURFACE_CACHE:
+        return _SURFACE_CACHE[key]
+    out = set()
+    for a in actors.all():
+        forms = list(a.acronyms)
+        if a.kind != "state":
+            forms += [a.name, *a.aliases]
+        else:
+            forms += [x for x in a.aliases if not demonym_country(x.split()[0])]
+        for f in forms:
+            f = " ".join(f.split())
+            if len(f) >= 2 and f[:1].isupper() and "(" not in f and not demonym_country(f):
+                out.add(f)
+    result = frozenset(out)
+    _SURFACE_CACHE.clear()
+    _SURFACE_CACHE[key] = result
+    return result
 
 
 def learn_acronyms(actors, text: str) -> list:
@@ -85,6 +106,5 @@ def learn_acronyms(actors, text: str) -> list:
             if (acr, exp) not in pairs:
                 pairs.append((acr, exp))
     for acr, exp in pairs:
-        if hasattr(actors, "learn"):  # TEMP compat
-            actors.learn(acr, exp)
+        actors.learn(acr, exp)
     return pairs
