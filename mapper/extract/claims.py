@@ -141,7 +141,7 @@ class _DocContext:
     first_event_time: Optional[TimeSpan] = None
     block_event_time: dict = field(default_factory=dict)
     doc_names: object = None  # regex of actor names learned from this document (acronym definitions)
-    named_re: object = None  # regex of the registry's named actors
+    named_re: object = None  # registry.NameFinder of the registry's named actors
     dateline_time: Optional[TimeSpan] = None
     discourse: Discourse = field(default_factory=Discourse)
     history: list = field(default_factory=list)  # (sentence index, [claims]) made so far
@@ -221,15 +221,26 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
         for m in ctx.doc_names.finditer(text, s_start, s_end):
             out.append(_Actor(m.start(), m.end(), m.group(0), "named",
                               registry.label(ctx.actors, m.group(0), ctx.main_country) or _clean(m.group(0))))
-    for m in ctx.named_re.finditer(text, s_start, s_end):
+    for a0, a1, raw in ctx.named_re.finditer(text, s_start, s_end):
+        if not any(_overlaps(a0, a1, a.start, a.end) for a in out):
+            out.append(_Actor(a0, a1, raw, "named", _actor_label(raw, "named", ctx)))
+    for m in lx.NAMED_CASE_SENSITIVE.finditer(text, s_start, s_end):
         if not any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
-            out.append(_Actor(m.start(), m.end(), m.group(0), "named", _actor_label(m.group(0), "named", m, ctx)))
-    for m in lx.actor_re().finditer(text, s_start, s_end):
+            out.append(_Actor(m.start(), m.end(), m.group(0), "named", _actor_label(m.group(0), "named", ctx)))
+    for m in lx.ACTOR_RE.finditer(text, s_start, s_end):
         if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             continue
         kind = "gov" if m.group("gov") else "militia" if m.group("militia") else "insurgent"
-        raw = m.group(0)
-        out.append(_Actor(m.start(), m.end(), raw, kind, _actor_label(raw, kind, m, ctx)))
+        a0, demonym = m.start(), ""
+        if kind == "gov":
+            dm = lx.DEMONYM_BEFORE.search(text, max(s_start, a0 - 30), a0)
+            if dm:
+                for cand in (dm.group("dem"), dm.group("dem").split()[-1]):
+                    if registry.demonym_country(cand):
+                        demonym, a0 = cand, dm.end("dem") - len(cand)
+                        break
+        raw = text[a0:m.end()]
+        out.append(_Actor(a0, m.end(), raw, kind, _actor_label(raw, kind, ctx, demonym)))
     for m in _CAPITAL_SUBJECT.finditer(text, s_start, s_end):
         cc = registry.capital_country(m.group("cap"))
         if cc and not any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
@@ -243,14 +254,13 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
     return out
 
 
-def _actor_label(raw: str, kind: str, m, ctx: _DocContext) -> str:
+def _actor_label(raw: str, kind: str, ctx: _DocContext, demonym: str = "") -> str:
     if kind == "named":
         name = registry.label(ctx.actors, raw, ctx.main_country)
         if name:
             return name
         return re.sub(r"\s+(?:forces|fighters|militants|troops|militia|insurgents|rebels)$", "", _clean(raw))
     if kind == "gov":
-        demonym = (m.group("demonym") or "").strip()
         cc = registry.demonym_country(demonym) if demonym else ""
         name = registry.label(ctx.actors, raw, ctx.main_country)
         if name and name != "Government":
@@ -265,17 +275,16 @@ def _main_group(text: str, ctx_actors, named, doc_names=None) -> str:
     """The non-state armed group mentioned most often (ties: first mentioned)."""
     counts = Counter()
     first = {}
-    found = list(named.finditer(text))
+    found = [raw for _, _, raw in named.finditer(text)] + [m.group(0) for m in lx.NAMED_CASE_SENSITIVE.finditer(text)]
     if doc_names is not None:
-        found += list(doc_names.finditer(text))
-    for m in found:
-        raw = m.group(0)
+        found += [m.group(0) for m in doc_names.finditer(text)]
+    for raw in found:
         label = registry.label(ctx_actors, raw) or raw
         if label.startswith("Government") or registry.is_state(ctx_actors, label) or raw in (
                 "ANDSF", "ANSF", "ANA", "ANP", "NDS", "SAF", "FAMa"):
             continue
         counts[label] += 1
-        first.setdefault(label, m.start())
+        first.setdefault(label, len(first))
     if not counts:
         return ""
     return max(counts, key=lambda k: (counts[k], -first[k]))
@@ -488,7 +497,10 @@ def _first_verb_offset(sentence: str) -> int:
 # -------------------------------------------------------------- triggers
 def _find_triggers(text: str, s_start: int, s_end: int) -> list:
     found = []
-    for role, status, rx in lx.TRIGGER_RES:
+    low = text[s_start:s_end].lower()
+    for role, status, rx, stems in lx.TRIGGER_RES:
+        if stems and not any(st in low for st in stems):
+            continue
         for m in rx.finditer(text, s_start, s_end):
             found.append(_Trigger(m.start(), m.end(), m.group(0), role, status))
     # Longest match wins among overlapping ones; then by position.
@@ -1338,8 +1350,9 @@ def extract_claims(
     # A dateline ("KABUL: ...") says where the story was filed: context for the country, never a claim place.
     in_dateline = [m for m in all_mentions if any(d.start <= m.start < d.end for d in datelines)]
     mentions = [m for m in all_mentions if m not in in_dateline]
-    named = lx.named_re(registry.surface_names(base))
-    actor_spans = [(m.start(), m.end()) for m in named.finditer(text)]
+    named = registry.name_finder(base)
+    actor_spans = [(a, b) for a, b, _ in named.finditer(text)]
+    actor_spans += [(m.start(), m.end()) for m in lx.NAMED_CASE_SENSITIVE.finditer(text)]
     # A toponym inside an actor's name ("Hayat Tahrir al-Sham", "Tiger Forces") is not a place.
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in actor_spans)
                 and not _ORG_AFTER.match(text, m.end)]
@@ -1348,9 +1361,9 @@ def extract_claims(
         mentions = sorted(mentions + unresolved_places(text, mentions + in_dateline, actor_spans),
                           key=lambda m: m.start)
     # Demonyms and nationality adjectives ("the Syrian town of X") are context, never claim places.
-    demonym_ccs = [registry.demonym_country(m.name) for m in mentions if registry.demonym_country(m.name)
-                   and m.kind != "country"]
-    mentions = [m for m in mentions if not (registry.demonym_country(m.name) and m.kind != "country")]
+    dem = {m.name: registry.demonym_country(m.name) if m.kind != "country" else "" for m in mentions}
+    demonym_ccs = [dem[m.name] for m in mentions if dem[m.name]]
+    mentions = [m for m in mentions if not dem[m.name]]
     main_country = _country_of(mentions + in_dateline + in_dateline, demonym_ccs)
     actors = base.copy()  # acronyms defined in this article are learned for this article only
     pairs = registry.learn_acronyms(actors, text)

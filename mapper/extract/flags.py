@@ -95,10 +95,13 @@ def finish_claims(claims: list, *, mention_places: list, countries: frozenset, p
     ``sentences`` ("start-end;start-end").
     """
     out = []
+    geo: dict = {}  # one computation per place
     for c in claims:
         flags = _flags_of(c)
         place = places_by_id.get(c.place_id) if c.place_id else None
-        for f in geographic_flags(place, mention_places, countries):
+        if c.place_id not in geo:
+            geo[c.place_id] = geographic_flags(place, mention_places, countries)
+        for f in geo[c.place_id]:
             if f not in flags:
                 flags.append(f)
         penalty = FLAG_PENALTY * sum(1 for f in flags if f not in COUNTED_FLAGS)

@@ -9,7 +9,6 @@ wars (tests/mapper/test_extract_rules.py).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from mapper import countries
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
@@ -87,7 +86,20 @@ TRIGGERS = [
                        r"strik(?:es|ing)|struck|target(?:ed|ing)|ambush(?:ed|ing))\b"),
     (SURRENDER, CONTROLLED, r"\bsurrender(?:ed|s|ing)?\b|\bhand(?:ed|s|ing)?\s+over\b|\bcapitulat(?:ed|es|e|ing)\b"),
 ]
-TRIGGER_RES = [(role, status, re.compile(p, re.I)) for role, status, p in TRIGGERS]
+#: Words one of which a sentence must contain (lower case) for a trigger pattern to be tried at all:
+#: a cheap pre-filter, so most patterns never scan most sentences. Index -> stems; no entry = always try.
+_TRIGGER_STEMS = {
+    1: ("control",), 2: ("over",), 3: (" of",), 5: ("control",), 6: ("control",), 7: ("control",),
+    8: ("control",), 9: ("hands of",), 10: ("driv", "drove", "forced", "kicked", "chased", "flushed", "cleared",
+                                            "expelled", "ousted", "routed", "evicted"),
+    11: ("dislodg", "expel", "oust", "evict", "cleared"), 13: ("from",), 14: ("finish", "complet", "conclud"),
+    15: ("out of",), 16: ("push", "repel", "repuls"), 17: ("control",),
+    18: ("fight", "clash", "battle", "combat", "firefight", "gunfight"),
+    19: ("fighting", "battling", "clashing", "holding out", "resisting"), 20: ("fight", "clash", "battle"),
+    22: ("battle", "fight", "struggle", "siege"),
+}
+TRIGGER_RES = [(role, status, re.compile(p, re.I), _TRIGGER_STEMS.get(i, ()))
+               for i, (role, status, p) in enumerate(TRIGGERS)]
 
 #: Words before a trigger that make it an intention, not a report ("sent troops to retake").
 INTENT_BEFORE = re.compile(
@@ -170,31 +182,19 @@ GOVERNMENT_WORDS = (
 )
 MILITIA_WORDS = r"militias?|militia\s+units|militiamen|uprising\s+forces|popular\s+uprising|local\s+defen[cs]e\s+forces"
 
-_FORCE_SUFFIX = r"(?:\s+(?:forces|fighters|militants|troops|militia|insurgents|rebels))?"
+#: State, militia and generic insurgent wording (a nationality adjective before it is looked up in
+#: mapper.countries by the extractor: "Russian forces", "the Iraqi army").
+ACTOR_RE = re.compile(
+    rf"(?P<gov>\b(?:{GOVERNMENT_WORDS})\b)"
+    rf"|(?P<militia>\b(?:(?:local|pro-government|tribal|armed)\s+)?(?:{MILITIA_WORDS})\b)"
+    rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b)",
+    re.I,
+)
+#: The word(s) before a force word that may be a demonym ("Russian", "South Sudanese", "U.S.").
+DEMONYM_BEFORE = re.compile(r"(?P<dem>(?:[A-Z][\w’'.-]*\s)?[A-Z][\w’'.-]*)\s+$")
 
-
-@lru_cache(maxsize=1)
-def actor_re() -> "re.Pattern":
-    """State, militia and generic insurgent wording; a nationality adjective (one owner:
-    :func:`mapper.countries.demonym_pattern`) before government words names that state.
-    Built on first use (the demonym table is not read at import time)."""
-    return re.compile(
-        rf"(?P<gov>\b(?:(?P<demonym>{countries.demonym_pattern()})\s+)?(?:{GOVERNMENT_WORDS})\b)"
-        rf"|(?P<militia>\b(?:(?:local|pro-government|tribal|armed)\s+)?(?:{MILITIA_WORDS})\b)"
-        rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b)",
-        re.I,
-    )
-
-
-@lru_cache(maxsize=4)
-def named_re(names: frozenset) -> "re.Pattern":
-    """Named armed groups and forces: the registry's names, aliases and acronyms (``names``) and the
-    common surface forms above, case-sensitive ("Hamas", not "hamas" in a URL)."""
-    alts = sorted((re.escape(n) for n in names), key=len, reverse=True)
-    return re.compile(rf"\b(?:{NAMED_GROUPS}{'|' if alts else ''}{'|'.join(alts)})\b{_FORCE_SUFFIX}")
-
-
-#: Names of armed groups must be capitalised as names (the common surface forms; see :func:`named_re`).
+#: Names of armed groups must be capitalised as names (common surface forms; the registry's own names are found by
+#: mapper.extract.registry.NameFinder).
 NAMED_CASE_SENSITIVE = re.compile(rf"\b(?:{NAMED_GROUPS})\b")
 
 # ------------------------------------------------------------------------ scope

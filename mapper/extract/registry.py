@@ -10,6 +10,7 @@ articles: acronyms defined in the text, and a label for every actor phrase
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mapper import countries
 from mapper.extract import lexicon as lx
@@ -51,6 +52,7 @@ def is_known(actors, name: str) -> bool:
     return bool(actor is not None and actor.configured)
 
 
+@lru_cache(maxsize=4096)
 def demonym_country(word: str) -> str:
     return countries.country_for_demonym(word.strip())
 
@@ -61,6 +63,59 @@ def capital_country(word: str) -> str:
 
 def country_name(cc: str) -> str:
     return countries.country_name(cc) if cc else ""
+
+
+_TOKEN = re.compile(r"\w+(?:[-'’./]\w+)*\.?")
+_FORCE_WORDS = frozenset("forces fighters militants troops militia insurgents rebels".split())
+
+
+class NameFinder:
+    """Finds actor names in text by looking up runs of words in a set (much faster than one regex
+    alternation of hundreds of names). Case-sensitive: names are written as names."""
+
+    def __init__(self, names):
+        self.names = frozenset(names)
+        self.first = frozenset(n.split()[0] for n in self.names)
+        self.longest = max((len(n.split()) for n in self.names), default=0)
+
+    def finditer(self, text: str, start: int = 0, end: int = None) -> list:
+        """(start, end, text) of each name in text[start:end], longest first, with a force word
+        after it included ("M23 rebels")."""
+        end = len(text) if end is None else end
+        toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+        out = []
+        i = 0
+        while i < len(toks):
+            s0, e0 = toks[i]
+            w = text[s0:e0]
+            if w not in self.first and (w[-1] not in "s." or _strip(w) not in self.first):
+                i += 1
+                continue
+            found = 0
+            for n in range(min(self.longest, len(toks) - i), 0, -1):
+                j = i + n - 1
+                if any(text[toks[k][1]:toks[k + 1][0]] != " " for k in range(i, j)):
+                    continue
+                cand = text[s0:toks[j][1]]
+                if cand in self.names or _strip(cand) in self.names:
+                    found = n
+                    break
+            if not found:
+                i += 1
+                continue
+            j = i + found - 1
+            stop = toks[j][1] - (2 if _strip(text[s0:toks[j][1]]) != text[s0:toks[j][1]] else 0)
+            if j + 1 < len(toks) and text[toks[j][1]:toks[j + 1][0]] == " " and \
+                    text[toks[j + 1][0]:toks[j + 1][1]].lower() in _FORCE_WORDS:
+                stop = toks[j + 1][1]
+                j += 1
+            out.append((s0, stop, text[s0:stop]))
+            i = j + 1
+        return out
+
+
+def _strip(word: str) -> str:
+    return word[:-2] if word.endswith(("'s", "’s")) else word.rstrip(".")
 
 
 _SURFACE_CACHE: dict = {}
@@ -90,6 +145,19 @@ def surface_names(actors) -> frozenset:
     return result
 
 
+_FINDERS: dict = {}
+
+
+def name_finder(actors) -> NameFinder:
+    """A :class:`NameFinder` of the registry's surface names (built once per registry)."""
+    names = surface_names(actors)
+    finder = _FINDERS.get(names)
+    if finder is None:
+        _FINDERS.clear()
+        finder = _FINDERS[names] = NameFinder(names)
+    return finder
+
+
 def learn_acronyms(actors, text: str) -> list:
     """Register acronyms defined in ``text`` ("the Rapid Support Forces (RSF)", "RSF (Rapid Support
     Forces)") on ``actors`` (a per-document copy). Returns the (acronym, expansion) pairs learned."""
@@ -105,6 +173,12 @@ def learn_acronyms(actors, text: str) -> list:
                 continue
             if (acr, exp) not in pairs:
                 pairs.append((acr, exp))
+    learned = []
     for acr, exp in pairs:
+        # The registry may know the acronym or the group under another spelling ("Afghan National Defense
+        # and Security Forces (ANDSF)"): learning would split one actor in two.
+        if actors.get(acr) is not None or actors.match(exp) is not None:
+            continue
         actors.learn(acr, exp)
+        learned.append((acr, exp))
     return pairs
