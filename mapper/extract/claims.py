@@ -152,16 +152,21 @@ class _DocContext:
 # ------------------------------------------------------------------ helpers
 _REF_RE = re.compile(
     r"\b(?P<det>the|this|that|an|a|its|their)?\s*(?P<adj>(?:entire|whole|provincial|local|same)\s+)?"
-    r"(?P<noun>provincial\s+capital|provincial\s+cent(?:er|re)|capital|city|town|province|district|country|"
-    r"urban\s+cent(?:er|re))\b(?!\s+(?:cent(?:er|re)|council|hall|gates?|limits|police|governor|officials?))",
+    r"(?P<noun>provincial\s+capital|provincial\s+cent(?:er|re)|capital|city|town|village|area|province|district|"
+    r"country|urban\s+cent(?:er|re))\b(?!\s+(?:cent(?:er|re)|council|hall|gates?|limits|police|governor|officials?))",
     re.I,
 )
 _REF_KIND = {
     "provincial capital": "populated_place", "provincial center": "populated_place",
     "provincial centre": "populated_place", "capital": "populated_place", "city": "populated_place",
-    "town": "populated_place", "urban center": "populated_place", "urban centre": "populated_place",
+    "town": "populated_place", "village": "populated_place", "area": "", "urban center": "populated_place", "urban centre": "populated_place",
     "province": "admin1", "district": "admin2", "country": "country",
 }
+_PARENS = re.compile(r"\([^()]{1,120}\)")
+_CONTAINER_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+(?:areas?|villages?|parts?|neighbou?rhoods?|localities|outskirts|"
+                               r"countryside|suburbs?)\s+of\s+(?:the\s+)?$")
+_PLURAL_REF = re.compile(r"\b(?:those|these|the|all\s+(?:the|those|these))\s+(?:areas|villages|towns|positions|"
+                         r"localities|settlements|places)\b(?!\s+of\b)", re.I)
 _FACILITY_RE = re.compile(
     r"\b(?:the\s+)?(?:provincial|local|central|police|district|security|governor['’]s)\s+"
     r"(?:headquarters|prison|jail|compound|office|police\s+headquarters|council)\b",
@@ -208,6 +213,8 @@ def _number(word: str) -> Optional[int]:
 # ------------------------------------------------------------------ actors
 _ORG_AFTER = re.compile(r"\s+(?:Forces|Army|Brigades?|Battalions?|Front|Movement|Party|Council|Ministry|Division|"
                         r"Regiment|Corps|Group|Units?|Press|News|Agency|Times|Post|Observatory|Network)\b")
+_FORCE_AFTER_MENTION = re.compile(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|rebels|soldiers|"
+                                  r"gunmen|insurgents)\b", re.I)
 _CAPITAL_SUBJECT = re.compile(rf"\b(?P<cap>[A-Z][a-z’'-]+(?:\s[A-Z][a-z’'-]+)?)(?=['’]s\s|\s+(?:has\s+|had\s+|have\s+)?"
                               rf"(?:{lx.SPEECH_VERBS})\b)")
 
@@ -226,7 +233,9 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
             out.append(_Actor(a0, a1, raw, "named", _actor_label(raw, "named", ctx)))
     for m in lx.NAMED_CASE_SENSITIVE.finditer(text, s_start, s_end):
         if not any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
-            out.append(_Actor(m.start(), m.end(), m.group(0), "named", _actor_label(m.group(0), "named", ctx)))
+            suffix = _FORCE_AFTER_MENTION.match(text, m.end(), s_end)
+            a1 = suffix.end() if suffix else m.end()
+            out.append(_Actor(m.start(), a1, text[m.start():a1], "named", _actor_label(text[m.start():a1], "named", ctx)))
     for m in lx.ACTOR_RE.finditer(text, s_start, s_end):
         if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             continue
@@ -256,10 +265,10 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
 
 def _actor_label(raw: str, kind: str, ctx: _DocContext, demonym: str = "") -> str:
     if kind == "named":
-        name = registry.label(ctx.actors, raw, ctx.main_country)
-        if name:
-            return name
-        return re.sub(r"\s+(?:forces|fighters|militants|troops|militia|insurgents|rebels)$", "", _clean(raw))
+        # The bare name decides ("Houthi forces": "forces" alone would mean the state).
+        bare = re.sub(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|insurgents|rebels|soldiers|gunmen)$",
+                      "", _clean(raw), flags=re.I)
+        return registry.label(ctx.actors, bare, ctx.main_country) or bare
     if kind == "gov":
         cc = registry.demonym_country(demonym) if demonym else ""
         name = registry.label(ctx.actors, raw, ctx.main_country)
@@ -535,19 +544,35 @@ def _is_negated(text: str, s_start: int, trig: _Trigger) -> bool:
 
 
 # ------------------------------------------------------------------ places
-def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
+def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, speakers=()) -> list:
     """Explicit mentions plus references ("the city", "all the districts") resolved to earlier mentions."""
     refs = []
     dateline = _DATELINE.match(text, s_start, s_end)
     lo = dateline.end() if dateline else s_start
     explicit = [m for m in ctx.mentions if m.start >= lo and m.end <= s_end]
+    parens = [(p.start(), p.end()) for p in _PARENS.finditer(text, s_start, s_end)]
     for m in explicit:
+        # "(Bwisha, Rutshuru, Nord-Kivu)", "X areas of Y district": administrative context, not the place.
+        if any(a < m.start < b for a, b in parens) or _CONTAINER_BEFORE.search(text, max(s_start, m.start - 30),
+                                                                               m.start):
+            continue
         refs.append(_PlaceRef(m.start, m.end, m.name, m, True))
+    # "those areas", "the villages": every place of the last claims made (a list named just before).
+    for m in _PLURAL_REF.finditer(text, s_start, s_end):
+        prior = ctx.history[-1][1] if ctx.history and ctx.sentence_index - ctx.history[-1][0] <= 2 else []
+        seen = set()
+        for c in prior:
+            key = c.place_id or c.place
+            mention = next((x for x in ctx.mentions if (x.place_id or x.name) == key), None)
+            if mention is not None and key not in seen:
+                seen.add(key)
+                refs.append(_PlaceRef(m.start(), m.end(), m.group(0), mention, False, scope_unit="plural"))
     for m in _REF_RE.finditer(text, s_start, s_end):
         noun = _SPACE.sub(" ", m.group("noun").lower())
         kind = _REF_KIND.get(noun)
-        if not kind:
+        if kind is None:
             continue
+        kind = kind or "any"
         after = text[m.end():m.end() + 40]
         # "the city of X", "the provincial capital, X" name the place explicitly.
         if re.match(r"^\s+of\s+[A-Z]|^,\s+[A-Z][\w-]+(?:\s[A-Z][\w-]+)?\s*[,.]", after):
@@ -565,7 +590,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext) -> l
             continue  # "city" without a determiner is rarely a reference
         if det in ("a", "an") and adj not in ("entire", "whole"):
             continue  # "a provincial capital": not a reference to a known place
-        antecedent = _antecedent(ctx, kind, m.start(), noun)
+        antecedent = _antecedent(ctx, kind, m.start(), noun, speakers)
         if antecedent is None:
             continue
         refs.append(_PlaceRef(m.start(), m.end(), m.group(0).strip(), antecedent, False))
@@ -600,15 +625,18 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext) -> l
     return refs
 
 
-def _antecedent(ctx: _DocContext, kind: str, pos: int, noun: str):
-    """The last mention of ``kind`` before ``pos`` (any kind when unknown)."""
+def _antecedent(ctx: _DocContext, kind: str, pos: int, noun: str, speakers=()):
+    """The last mention of ``kind`` before ``pos`` (any kind when unknown), outside the speakers'
+    phrases ("authorities in X refuted claims that rebels took the area": the area is not X)."""
     best = None
     for m in ctx.mentions:
         if m.end > pos:
             break
+        if any(a <= m.start < b for a, b in speakers):
+            continue
         mk = m.kind or ""
-        if mk == kind or (kind == "populated_place" and mk in ("populated_place",)) or (
-            kind == "admin2" and mk in ("admin2", "admin3")
+        if mk == kind or (kind in ("populated_place", "any") and mk in ("populated_place", "")) or (
+            kind in ("admin2", "any") and mk in ("admin2", "admin3")
         ):
             best = m
     if best is None and kind == "populated_place" and noun in ("provincial capital", "provincial center",
@@ -624,7 +652,11 @@ def _group_from(refs: list, first_idx: int, text: str, forward: bool) -> list:
     step = 1 if forward else -1
     while 0 <= i + step < len(refs):
         a, b = (refs[i], refs[i + step]) if forward else (refs[i + step], refs[i])
-        gap = text[a.end:b.start]
+        gap = _PARENS.sub("", text[a.end:b.start])
+        if a.start == b.start and a.scope_unit == b.scope_unit == "plural":
+            group.append(refs[i + step])  # one plural reference, several places
+            i += step
+            continue
         if not _COORD_GAP.match(gap):
             break
         if (a.scope_unit or b.scope_unit) and not re.search(r"\b(?:and|or)\b", gap):
@@ -757,7 +789,7 @@ def _quote_attribution(text: str, pos: int, quotes: list, para_attrs: list) -> O
 _SUPPORT_BEFORE = re.compile(r"\b(?:backed|back|supported|assisted|aided|helped|accompanied|reinforced|"
                              r"with\s+the\s+(?:support|help|backing)\s+of|alongside|and)\s+(?:by\s+)?(?:the\s+)?"
                              r"(?:[\w-]+\s+){0,2}$", re.I)
-_PARTICIPLE_CLAUSE = re.compile(r",\s*(?:and\s+)?$")
+_PARTICIPLE_CLAUSE = re.compile(r"(?:,\s*(?:and\s+)?|\band\s+)$")
 
 
 def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0, attr=None) -> tuple:
@@ -813,6 +845,12 @@ def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0
             if obj:
                 return obj[0].label, True
         return "", False
+    elif role == lx.CONTEST and not in_left:
+        # "clashes between A and B in X", "fighting with A": the first party named after the trigger.
+        parties = [a for a in in_right if re.match(r"^\s*(?:between|with|against|involving)?\s*(?:the\s+)?$",
+                                                    text[trig.end:a.start]) or a is (in_right[0] if in_right else None)]
+        if parties and re.search(r"\b(?:between|with|against|involving)\s", text[trig.start:parties[0].start + 1]):
+            return parties[0].label, True
     elif role == lx.PUSHBACK:
         if after_by:
             return after_by[0].label, True
@@ -1032,7 +1070,8 @@ def _place_group(text, trig, places, usable, left, right, passive) -> list:
 def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, triggers, actors) -> list:
     text = ctx.text
     s0, s1 = sent.start, sent.end
-    places = _sentence_places(text, s0, s1, ctx)
+    speakers = [(a.region_start, a.verb_start) for a in attributions]
+    places = _sentence_places(text, s0, s1, ctx, speakers)
     near = _near_points(text, s0, places)
     times = _find_times(text, s0, s1, ctx)
     cuts = _boundaries(text, s0, s1, triggers, attributions)
@@ -1049,8 +1088,7 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         passive = bool(_PASSIVE_BEFORE.search(text[left[0]:trig.start]))
         role = trig.role
         control = role in _CONTROL_ROLES
-        passes = ([i for i in range(len(places)) if i not in near], list(range(len(places)))) if control \
-            else (list(range(len(places))),)
+        passes = ([i for i in range(len(places)) if i not in near], list(range(len(places))))
         group = []
         for usable in passes:
             # A reference point ("a base near X") is the place only when nothing else is named.
@@ -1177,7 +1215,7 @@ def _owner_label(owner: str, ctx: _DocContext) -> str:
     return registry.label(ctx.actors, owner, ctx.main_country) or _clean(owner)
 
 
-_CONTRAST = re.compile(r"\bbut\b|;|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b", re.I)
+_CONTRAST = re.compile(r"\bbut\b|;|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b", re.I)
 
 
 def _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1) -> tuple:
@@ -1355,7 +1393,8 @@ def extract_claims(
     actor_spans += [(m.start(), m.end()) for m in lx.NAMED_CASE_SENSITIVE.finditer(text)]
     # A toponym inside an actor's name ("Hayat Tahrir al-Sham", "Tiger Forces") is not a place.
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in actor_spans)
-                and not _ORG_AFTER.match(text, m.end)]
+                and not _ORG_AFTER.match(text, m.end) and not _FORCE_AFTER_MENTION.match(text, m.end)
+                and not re.search(r"\b(?:pro|anti)-$", text[max(0, m.start - 5):m.start], re.I)]
     if geoparser is not None:
         # Villages the gazetteer lacks: capitalised names in a place position, unresolved (flagged).
         mentions = sorted(mentions + unresolved_places(text, mentions + in_dateline, actor_spans),

@@ -35,7 +35,7 @@ _W = r"(?:\s+\w+){0,3}?"  # up to three words in between ("took full control of"
 TRIGGERS = [
     (TAKE, CONTROLLED, r"\b(?:captur(?:ed|es|e|ing)|overr(?:an|un|uns|unning)|seiz(?:ed|es|e|ing)|"
                        r"conquer(?:ed|s|ing)?|retook|retak(?:en|es|e|ing)|recaptur(?:ed|es|e|ing)|"
-                       r"liberat(?:ed|es|e|ing)|occupied|overpowered)\b"),
+                       r"liberat(?:ed|es|e|ing)|occupied|overpowered|overt(?:ook|aken|akes|ake|aking))\b"),
     (TAKE, CONTROLLED, r"\b(?:t(?:ook|aken?|akes|aking)|retook|retak(?:en|es|e|ing)|gain(?:ed|s|ing)?|regain(?:ed|s|ing)?|seiz(?:ed|es|e|ing)|"
                        r"assum(?:ed|es|e|ing)|establish(?:ed|es|ing)?|wrest(?:ed|s|ing)?|consolidat(?:ed|es|e|ing)|"
                        r"extend(?:ed|s|ing)?|secur(?:ed|es|e|ing)|claim(?:ed|s|ing)?)"
@@ -60,6 +60,7 @@ TRIGGERS = [
                                r"(?:\s+(?:its|their|his|all|the|remaining|last|of|our|from)?\s*(?:own\s+)?"
                                r"(?:forces|troops|units|soldiers|fighters|men|positions|personnel|garrison)?)?"
                                r"\s*(?:from|out\s+of|of)\b"),
+    (WITHDRAW, NOT_CONTROLLED, r"\babandon(?:ed|s|ing)?\b"),
     (WITHDRAW, NOT_CONTROLLED, r"\b(?:withdrawal|retreat|pull-?out|pullback)\s+(?:of\s+(?:\w+\s+){0,3}?)?from\b"),
     (WITHDRAW, NOT_CONTROLLED, r"\b(?:finish(?:ed|es)?|complet(?:ed|es)|conclud(?:ed|es))\s+(?:their\s+|its\s+|the\s+)?"
                                r"(?:withdrawal|pulling\s+out|pull-?out|retreat)\b"),
@@ -76,6 +77,10 @@ TRIGGERS = [
                          r"holding\s+out|resisting)\s+(?:in|inside|around|for|on\s+the\s+outskirts\s+of)\b"),
     (CONTEST, CONTESTED, r"\b(?:fighting|clashes|battles?)\s+(?:continues?|continued|(?:is|are)\s+\w+ing)\s+"
                          r"(?:in|around|inside)\b"),
+    (CONTEST, CONTESTED, r"\bclash(?:ed|es|ing)?\s+(?:with|between|against)\b|\bclashes\s+(?:took\s+place|occurred|"
+                         r"erupted|broke\s+out|were\s+reported)\b|\b(?:armed\s+)?clash(?:es)?\s+(?:in|at|around)\b|"
+                         r"\bexchang(?:ed|es|ing)\s+(?:heavy\s+)?fire\b|\bengag(?:ed|es|ing)\s+in\s+(?:an?\s+)?(?:armed\s+)?"
+                         r"(?:clash(?:es)?|fighting|battle|gunfight)\b|\bfought\b|\bbattled\b"),
     (CONTEST, CONTESTED, r"\b(?:besieg(?:ed|es|e|ing)|encircl(?:ed|es|e|ing)|surround(?:ed|s|ing)|"
                          r"under\s+siege|entered|enter(?:s|ing)?|stormed|storm(?:s|ing)?|"
                          r"advanc(?:ed|es|ing)\s+(?:on|into|towards?)|defend(?:ed|s|ing)?)\b"),
@@ -86,20 +91,34 @@ TRIGGERS = [
                        r"strik(?:es|ing)|struck|target(?:ed|ing)|ambush(?:ed|ing))\b"),
     (SURRENDER, CONTROLLED, r"\bsurrender(?:ed|s|ing)?\b|\bhand(?:ed|s|ing)?\s+over\b|\bcapitulat(?:ed|es|e|ing)\b"),
 ]
-#: Words one of which a sentence must contain (lower case) for a trigger pattern to be tried at all:
-#: a cheap pre-filter, so most patterns never scan most sentences. Index -> stems; no entry = always try.
-_TRIGGER_STEMS = {
-    1: ("control",), 2: ("over",), 3: (" of",), 5: ("control",), 6: ("control",), 7: ("control",),
-    8: ("control",), 9: ("hands of",), 10: ("driv", "drove", "forced", "kicked", "chased", "flushed", "cleared",
-                                            "expelled", "ousted", "routed", "evicted"),
-    11: ("dislodg", "expel", "oust", "evict", "cleared"), 13: ("from",), 14: ("finish", "complet", "conclud"),
-    15: ("out of",), 16: ("push", "repel", "repuls"), 17: ("control",),
-    18: ("fight", "clash", "battle", "combat", "firefight", "gunfight"),
-    19: ("fighting", "battling", "clashing", "holding out", "resisting"), 20: ("fight", "clash", "battle"),
-    22: ("battle", "fight", "struggle", "siege"),
-}
-TRIGGER_RES = [(role, status, re.compile(p, re.I), _TRIGGER_STEMS.get(i, ()))
-               for i, (role, status, p) in enumerate(TRIGGERS)]
+#: Literal words one of which a sentence must contain (lower case) for a trigger pattern to be tried:
+#: a cheap pre-filter, so most patterns never scan most sentences. Keyed by the pattern's position in
+#: TRIGGERS, checked by tests/mapper/test_extract_rules.py (every pattern match contains a stem).
+_STEMS_BY_START = (
+    (r"\b(?:t(?:ook|aken?|akes|aking)|retook", ("control",)),
+    (r"\b(?:ha(?:s|ve|d)|hold", ("control",)),
+    (r"\bcontrol(?:s|led", ("control",)),
+    (r"\bunder\s+", ("control",)),
+    (r"\bin\s+the\s+hands", ("hands",)),
+    (r"\bpush(?:ed|es|ing)?\s+(?:\w+\s+){0,3}?out", ("out",)),
+    (r"\b(?:fight(?:ing|s)?|battl(?:e|es|ing)|war|", ("control",)),
+    (r"\b(?:fighting|clashes|battles?|combat", ("fight", "clash", "battle", "combat")),
+    (r"\b(?:fighting|clashes|battles?)\s+(?:continues", ("fight", "clash", "battle")),
+    (r"\bclash(?:ed|es|ing)?\s+", ("clash", "exchang", "engag", "fought", "battled")),
+    (r"\b(?:battle|fight|struggle|siege)\s+(?:for", ("battle", "fight", "struggle", "siege")),
+    (r"\b(?:withdrawal|retreat|pull-?out", ("withdrawal", "retreat", "pull")),
+    (r"\b(?:finish(?:ed|es)?|complet", ("finish", "complet", "conclud")),
+)
+
+
+def _stems(pattern: str) -> tuple:
+    for start, stems in _STEMS_BY_START:
+        if pattern.startswith(start):
+            return stems
+    return ()
+
+
+TRIGGER_RES = [(role, status, re.compile(p, re.I), _stems(p)) for role, status, p in TRIGGERS]
 
 #: Words before a trigger that make it an intention, not a report ("sent troops to retake").
 INTENT_BEFORE = re.compile(

@@ -68,13 +68,16 @@ _PLACE_BEFORE = re.compile(
     r"(?:\b(?:villages?|towns?|city|cities|districts?|areas?|regions?|provinces?|county|counties|townships?|"
     r"localit(?:y|ies)|neighbou?rhoods?|hamlets?|settlements?|camps?|valley|suburbs?|outskirts|municipalit(?:y|ies)|"
     r"governorates?|oblasts?|state)\s+of\s+(?:the\s+)?"
-    r"|\b(?:in|at|into|from|of|control\s+of|captured|seized|took|retook|recaptured|overran|liberated|entered|"
+    r"|\b(?:in|at|into|from|of|control\s+(?:of|over)|captured|seized|took|retook|recaptured|overran|liberated|entered|"
     r"stormed|attacked|shelled|besieged|encircled)\s+(?:the\s+)?(?:(?:village|town|city|area|district)\s+)?)$"
 )
 _PLACE_AFTER = re.compile(
     r"^\s+(?:villages?|towns?|city|district|area|region|province|county|township|LGA|neighbou?rhood|valley|camp|"
     r"sub-district|subdistrict|locality|commune|governorate|oblast)\b"
 )
+_FORCE_AFTER = re.compile(r"\s+(?:forces|fighters|militants|troops|members|soldiers|militia|militiamen|rebels|"
+                          r"positions|commanders?|spokesm[ae]n|officials?|leaders?|group|Forces|Army|Brigade)\b", re.I)
+_PARENS = re.compile(r"\([^()]{1,120}\)")
 _LIST_GAP = re.compile(r"^\s*(?:,|and|or|,\s*and)\s*$")
 
 
@@ -90,12 +93,14 @@ def unresolved_places(text: str, known: list, avoid: list = ()) -> list:
             continue
         if len(c.name) < 3 or c.name.isupper():
             continue
+        if _FORCE_AFTER.match(text, c.end):
+            continue  # "Arbaki forces", "Tiger Forces": a group, not a place
         before = text[max(0, c.start - 40):c.start]
         ok = bool(_PLACE_BEFORE.search(before) or _PLACE_AFTER.match(text[c.end:c.end + 20]))
         if not ok:
             # In a list with a place: "Tel Hajem, Um-Shababit and Mekeibra".
             neighbours = [(m.start, m.end) for m in known] + [(o.start, o.end) for o in out]
-            ok = any(_LIST_GAP.match(text[b:c.start]) for a, b in neighbours if b <= c.start) or (
+            ok = any(_LIST_GAP.match(_PARENS.sub("", text[b:c.start])) for a, b in neighbours if b <= c.start) or (
                 i + 1 < len(cands) and _LIST_GAP.match(text[c.end:cands[i + 1].start])
                 and _PLACE_BEFORE.search(before + "") is not None)
         if ok:
