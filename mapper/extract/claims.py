@@ -141,7 +141,7 @@ class _DocContext:
     first_event_time: Optional[TimeSpan] = None
     block_event_time: dict = field(default_factory=dict)
     doc_names: object = None  # regex of actor names learned from this document (acronym definitions)
-    named_re: object = None  # registry.NameFinder of the registry's named actors
+    named_spans: list = field(default_factory=list)  # (start, end, text) of named actors in the article
     dateline_time: Optional[TimeSpan] = None
     discourse: Discourse = field(default_factory=Discourse)
     history: list = field(default_factory=list)  # (sentence index, [claims]) made so far
@@ -228,14 +228,9 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
         for m in ctx.doc_names.finditer(text, s_start, s_end):
             out.append(_Actor(m.start(), m.end(), m.group(0), "named",
                               registry.label(ctx.actors, m.group(0), ctx.main_country) or _clean(m.group(0))))
-    for a0, a1, raw in ctx.named_re.finditer(text, s_start, s_end):
-        if not any(_overlaps(a0, a1, a.start, a.end) for a in out):
+    for a0, a1, raw in ctx.named_spans:
+        if a0 >= s_start and a1 <= s_end and not any(_overlaps(a0, a1, a.start, a.end) for a in out):
             out.append(_Actor(a0, a1, raw, "named", _actor_label(raw, "named", ctx)))
-    for m in lx.NAMED_CASE_SENSITIVE.finditer(text, s_start, s_end):
-        if not any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
-            suffix = _FORCE_AFTER_MENTION.match(text, m.end(), s_end)
-            a1 = suffix.end() if suffix else m.end()
-            out.append(_Actor(m.start(), a1, text[m.start():a1], "named", _actor_label(text[m.start():a1], "named", ctx)))
     for m in lx.ACTOR_RE.finditer(text, s_start, s_end):
         if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             continue
@@ -280,14 +275,13 @@ def _actor_label(raw: str, kind: str, ctx: _DocContext, demonym: str = "") -> st
     return ctx.main_group or "Insurgents"
 
 
-def _main_group(text: str, ctx_actors, named, doc_names=None) -> str:
+def _main_group(named_spans: list, ctx_actors) -> str:
     """The non-state armed group mentioned most often (ties: first mentioned)."""
     counts = Counter()
     first = {}
-    found = [raw for _, _, raw in named.finditer(text)] + [m.group(0) for m in lx.NAMED_CASE_SENSITIVE.finditer(text)]
-    if doc_names is not None:
-        found += [m.group(0) for m in doc_names.finditer(text)]
-    for raw in found:
+    for _, _, raw in named_spans:
+        raw = re.sub(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|insurgents|rebels|soldiers|gunmen)$",
+                     "", raw, flags=re.I)
         label = registry.label(ctx_actors, raw) or raw
         if label.startswith("Government") or registry.is_state(ctx_actors, label) or raw in (
                 "ANDSF", "ANSF", "ANA", "ANP", "NDS", "SAF", "FAMa"):
@@ -297,6 +291,19 @@ def _main_group(text: str, ctx_actors, named, doc_names=None) -> str:
     if not counts:
         return ""
     return max(counts, key=lambda k: (counts[k], -first[k]))
+
+
+def _named_spans(text: str, finder) -> list:
+    """(start, end, text) of every named actor in the article: the registry's names, then the common
+    surface forms of the lexicon, each with a force word after it ("M23 rebels")."""
+    out = finder.finditer(text)
+    for m in lx.NAMED_CASE_SENSITIVE.finditer(text):
+        if not any(_overlaps(m.start(), m.end(), a, b) for a, b, _ in out):
+            suffix = _FORCE_AFTER_MENTION.match(text, m.end())
+            a1 = suffix.end() if suffix else m.end()
+            out.append((m.start(), a1, text[m.start():a1]))
+    out.sort()
+    return out
 
 
 def _speaker_side(claimant: str, ctx: _DocContext) -> str:
@@ -1388,9 +1395,8 @@ def extract_claims(
     # A dateline ("KABUL: ...") says where the story was filed: context for the country, never a claim place.
     in_dateline = [m for m in all_mentions if any(d.start <= m.start < d.end for d in datelines)]
     mentions = [m for m in all_mentions if m not in in_dateline]
-    named = registry.name_finder(base)
-    actor_spans = [(a, b) for a, b, _ in named.finditer(text)]
-    actor_spans += [(m.start(), m.end()) for m in lx.NAMED_CASE_SENSITIVE.finditer(text)]
+    named_spans = _named_spans(text, registry.name_finder(base))
+    actor_spans = [(a, b) for a, b, _ in named_spans]
     # A toponym inside an actor's name ("Hayat Tahrir al-Sham", "Tiger Forces") is not a place.
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in actor_spans)
                 and not _ORG_AFTER.match(text, m.end) and not _FORCE_AFTER_MENTION.match(text, m.end)
@@ -1412,8 +1418,9 @@ def extract_claims(
         doc_names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
     ctx = _DocContext(
         text=text, mentions=mentions, published=published, tz=tz or _tz_for(main_country), source=source, url=url,
-        main_group=_main_group(text, actors, named, doc_names), main_country=main_country, actors=actors,
-        name=name or source, doc_names=doc_names, named_re=named,
+        main_group=_main_group(named_spans + [(m.start(), m.end(), m.group(0)) for m in doc_names.finditer(text)]
+                               if doc_names is not None else named_spans, actors),
+        main_country=main_country, actors=actors, name=name or source, doc_names=doc_names, named_spans=named_spans,
         countries=frozenset(c for c in [m.country_code for m in all_mentions] + demonym_ccs if c),
     )
     if datelines and datelines[0].date:

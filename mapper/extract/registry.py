@@ -125,9 +125,9 @@ def surface_names(actors) -> frozenset:
     """Names, aliases and acronyms of the registry's actors as they are written in text (capitalised,
     without dataset qualifiers such as "(2021-)"), for finding actor phrases. State actors count only
     with their acronyms and capitalised aliases that are not "<demonym> forces" (found by the wording)."""
-    key = id(actors), len(actors.all())
-    if key in _SURFACE_CACHE:
-        return _SURFACE_CACHE[key]
+    key = id(actors)  # a registry's names do not change (acronyms are learned on per-article copies)
+    if key in _SURFACE_CACHE and _SURFACE_CACHE[key][0] is actors:
+        return _SURFACE_CACHE[key][1]
     out = set()
     for a in actors.all():
         forms = list(a.acronyms)
@@ -141,7 +141,7 @@ def surface_names(actors) -> frozenset:
                 out.add(f)
     result = frozenset(out)
     _SURFACE_CACHE.clear()
-    _SURFACE_CACHE[key] = result
+    _SURFACE_CACHE[key] = (actors, result)
     return result
 
 
