@@ -163,6 +163,8 @@ _REF_KIND = {
     "province": "admin1", "district": "admin2", "country": "country",
 }
 _PARENS = re.compile(r"\([^()]{1,120}\)")
+_CONTEXT_GAP = re.compile(r"^\s*(?:district|province|city|county|town|village|area|region|governorate|state)?\s*,\s*$",
+                          re.I)
 _CONTAINER_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+(?:areas?|villages?|parts?|neighbou?rhoods?|localities|outskirts|"
                                r"countryside|suburbs?)\s+of\s+(?:the\s+)?$")
 _PLURAL_REF = re.compile(r"\b(?:those|these|the|all\s+(?:the|those|these))\s+(?:areas|villages|towns|positions|"
@@ -533,11 +535,13 @@ def _find_triggers(text: str, s_start: int, s_end: int) -> list:
 def _is_intention(text: str, s_start: int, trig: _Trigger) -> bool:
     before = text[max(s_start, trig.start - 60):trig.start]
     before = re.sub(r"[“”\"‘’']", " ", before)
+    before = _MONTH_MAY.sub("Mai", before)  # the month, not the modal ("On May 29, troops took ...")
     if _ACHIEVED.search(before):
         return False  # "managed to control X" reports what happened
     return bool(lx.INTENT_BEFORE.search(before))
 
 
+_MONTH_MAY = re.compile(r"(?<=\d\s)May\b|\bMay(?=\s+\d)")
 _ACHIEVED = re.compile(r"\b(?:managed|able|succeeded|went\s+on|moved\s+on)\s+to\s+(?:\w+\s+)?$", re.I)
 
 
@@ -563,6 +567,10 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
         if any(a < m.start < b for a, b in parens) or _CONTAINER_BEFORE.search(text, max(s_start, m.start - 30),
                                                                                m.start):
             continue
+        prev = next((p for p in reversed(explicit) if p.end <= m.start), None)
+        if prev is not None and (m.kind or "") in ("admin1", "country") and (prev.kind or "") != (m.kind or "") \
+                and _CONTEXT_GAP.match(text[prev.end:m.start]):
+            continue  # "Shinkay district, Zabul", "Goma, DR Congo": the containing unit, context only
         refs.append(_PlaceRef(m.start, m.end, m.name, m, True))
     # "those areas", "the villages": every place of the last claims made (a list named just before).
     for m in _PLURAL_REF.finditer(text, s_start, s_end):
@@ -829,6 +837,9 @@ def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0
             # "X fell": whoever is named before is more often the loser or the speaker than the winner.
             return "", False
     elif role == lx.WITHDRAW:
+        # "following the withdrawal of Afghan forces": the party named after "of" leaves.
+        if re.search(r"\bof$", trig.text) and after_of:
+            return after_of[0].label, True
         # "the army said it had withdrawn from X": the subject leaves (nearest actor before the verb).
         inner = [a for a in actors if trig.start <= a.start and a.end <= trig.end]
         if inner:
@@ -1059,6 +1070,14 @@ def _place_group(text, trig, places, usable, left, right, passive) -> list:
         control and (places[i].mention.kind or "") in ("country", "admin1") and places[i].explicit
         and re.search(r"\b[a-z]{3,}\s+(?:in|inside|across)\s+(?:the\s+)?(?:\w+\s+)?$", text[trig.end:places[i].start])
         and not _PLURAL_UNITS.search(text[trig.end:places[i].start]))]
+    if not right_refs and role in (lx.CONTEST, lx.ATTACK):
+        # "clashes between A and B on June 29 in X": the place after the parties.
+        far = [i for i in usable if trig.end <= places[i].start <= trig.end + MAX_CLAUSE_CHARS
+               and re.search(r"\b(?:in|at|around|inside|on)\s+(?:the\s+)?(?:(?:town|village|city|area)\s+of\s+)?$",
+                             text[max(trig.end, places[i].start - 30):places[i].start])
+               and not re.search(r"[;.]|\bbut\b", text[trig.end:places[i].start])]
+        if far:
+            return _group_from(places, far[0], text, forward=True)
     group = []
     if look_left and left_refs:
         group = _group_from(places, left_refs[-1], text, forward=False)

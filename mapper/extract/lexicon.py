@@ -61,6 +61,7 @@ TRIGGERS = [
                                r"(?:forces|troops|units|soldiers|fighters|men|positions|personnel|garrison)?)?"
                                r"\s*(?:from|out\s+of|of)\b"),
     (WITHDRAW, NOT_CONTROLLED, r"\babandon(?:ed|s|ing)?\b"),
+    (WITHDRAW, NOT_CONTROLLED, r"\b(?:withdrawal|pull-?out|retreat)\s+of\b"),
     (WITHDRAW, NOT_CONTROLLED, r"\b(?:withdrawal|retreat|pull-?out|pullback)\s+(?:of\s+(?:\w+\s+){0,3}?)?from\b"),
     (WITHDRAW, NOT_CONTROLLED, r"\b(?:finish(?:ed|es)?|complet(?:ed|es)|conclud(?:ed|es))\s+(?:their\s+|its\s+|the\s+)?"
                                r"(?:withdrawal|pulling\s+out|pull-?out|retreat)\b"),
@@ -81,6 +82,7 @@ TRIGGERS = [
                          r"erupted|broke\s+out|were\s+reported)\b|\b(?:armed\s+)?clash(?:es)?\s+(?:in|at|around)\b|"
                          r"\bexchang(?:ed|es|ing)\s+(?:heavy\s+)?fire\b|\bengag(?:ed|es|ing)\s+in\s+(?:an?\s+)?(?:armed\s+)?"
                          r"(?:clash(?:es)?|fighting|battle|gunfight)\b|\bfought\b|\bbattled\b"),
+    (CONTEST, CONTESTED, r"\b(?:clashes|fighting|gunfights?|firefights?|skirmishes|heavy\s+fighting)\b"),
     (CONTEST, CONTESTED, r"\b(?:besieg(?:ed|es|e|ing)|encircl(?:ed|es|e|ing)|surround(?:ed|s|ing)|"
                          r"under\s+siege|entered|enter(?:s|ing)?|stormed|storm(?:s|ing)?|"
                          r"advanc(?:ed|es|ing)\s+(?:on|into|towards?)|defend(?:ed|s|ing)?)\b"),
@@ -118,6 +120,8 @@ _STEMS_BY_START = (
     (r"\b(?:dislodg", ("dislodg", "expel", "oust", "evict", "cleared")),
     (r"\b(?:withdr(?:ew", ("withdr", "retreat", "pull", "fled", "abandon", "evacuat", "left", "leav")),
     (r"\babandon", ("abandon",)),
+    (r"\b(?:withdrawal|pull-?out|retreat)\s+of", ("withdrawal", "pull", "retreat")),
+    (r"\b(?:clashes|fighting|gunfights", ("clashes", "fighting", "gunfight", "firefight", "skirmishes")),
     (r"\bpush(?:ed|es|ing)?\s+back", ("push", "repel", "repuls")),
     (r"\b(?:are|is|were|was|remain", ("fighting", "battling", "clashing", "holding", "resisting")),
     (r"\b(?:besieg", ("besieg", "encircl", "surround", "siege", "enter", "storm", "advanc", "defend")),
