@@ -56,7 +56,7 @@ from mapper.extract.flags import LOW_MATCH_SCORE, finish_claims
 from mapper.extract.places import find_places, unresolved_places
 from mapper.extract.speakers import PRONOUNS, PRONOUNS_SPEAKER, Discourse, head_word, kind_of
 from mapper.geoparse.text import split_sentences
-from mapper.model import ATTACKED, CONTROLLED, NOT_CONTROLLED, Claim, TimeSpan
+from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED, Claim, TimeSpan
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +215,8 @@ def _number(word: str) -> Optional[int]:
 # ------------------------------------------------------------------ actors
 _ORG_AFTER = re.compile(r"\s+(?:Forces|Army|Brigades?|Battalions?|Front|Movement|Party|Council|Ministry|Division|"
                         r"Regiment|Corps|Group|Units?|Press|News|Agency|Times|Post|Observatory|Network)\b")
+_LED_AFTER = re.compile(r"\.?-(?:led|backed|based|allied|aligned|supported|controlled|held|run|installed|sponsored)\b",
+                        re.I)
 _FORCE_AFTER_MENTION = re.compile(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|rebels|soldiers|"
                                   r"gunmen|insurgents)\b", re.I)
 _CAPITAL_SUBJECT = re.compile(rf"\b(?P<cap>[A-Z][a-z’'-]+(?:\s[A-Z][a-z’'-]+)?)(?=['’]s\s|\s+(?:has\s+|had\s+|have\s+)?"
@@ -1053,7 +1055,7 @@ _PLURAL_UNITS = re.compile(r"\b(?:districts|provinces|regions|governorates|count
                            re.I)
 
 
-def _place_group(text, trig, places, usable, left, right, passive) -> list:
+def _place_group(text, trig, places, usable, left, right, passive, triggers=()) -> list:
     """The places a trigger acts on, among ``places[i] for i in usable`` (see the module docstring)."""
     role = trig.role
     control = role in _CONTROL_ROLES
@@ -1075,7 +1077,10 @@ def _place_group(text, trig, places, usable, left, right, passive) -> list:
         far = [i for i in usable if trig.end <= places[i].start <= trig.end + MAX_CLAUSE_CHARS
                and re.search(r"\b(?:in|at|around|inside|on)\s+(?:the\s+)?(?:(?:town|village|city|area)\s+of\s+)?$",
                              text[max(trig.end, places[i].start - 30):places[i].start])
-               and not re.search(r"[;.]|\bbut\b", text[trig.end:places[i].start])]
+               and not re.search(r"[;.]|\bbut\b", text[trig.end:places[i].start])
+               # a trigger in between is nearer: "clashes broke out after X attacked bases in Y" (Y attacked)
+               and not any(trig.end <= t.start and t.end <= places[i].start for t in triggers if t is not trig)]
+        far = [i for i in far if (places[i].mention.kind or "") != "country"]
         if far:
             return _group_from(places, far[0], text, forward=True)
     group = []
@@ -1118,9 +1123,12 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         group = []
         for usable in passes:
             # A reference point ("a base near X") is the place only when nothing else is named.
-            group = _place_group(text, trig, places, usable, left, right, passive)
+            group = _place_group(text, trig, places, usable, left, right, passive, triggers)
             if group:
                 break
+        if role == lx.CONTEST:
+            # "fighting in Syria": a country is the setting of the fighting, not a place being fought for.
+            group = [r for r in group if (r.mention.kind or "") != "country"]
         if not group:
             continue
         # Speaker.
@@ -1324,6 +1332,9 @@ def _dedupe(claims: list) -> list:
             continue
         seen[key] = c
     out = list(seen.values())
+    # Fighting for a place includes the attacks on it: one sentence, one claimant -> the contested claim.
+    contested = {(c.place_id or c.place, c.claimant) for c in out if c.status == CONTESTED}
+    out = [c for c in out if not (c.status == ATTACKED and (c.place_id or c.place, c.claimant) in contested)]
     controlled = {(c.place_id or c.place, c.claimant): c.actor for c in out if c.status == CONTROLLED}
     return [
         c for c in out
@@ -1413,7 +1424,8 @@ def extract_claims(
     all_mentions = sorted(find_places(text, geoparser), key=lambda m: m.start)
     # A dateline ("KABUL: ...") says where the story was filed: context for the country, never a claim place.
     in_dateline = [m for m in all_mentions if any(d.start <= m.start < d.end for d in datelines)]
-    mentions = [m for m in all_mentions if m not in in_dateline]
+    # "U.S.-led forces", "Saudi-backed": an adjective, not a place.
+    mentions = [m for m in all_mentions if m not in in_dateline and not _LED_AFTER.match(text, m.end)]
     named_spans = _named_spans(text, registry.name_finder(base))
     actor_spans = [(a, b) for a, b, _ in named_spans]
     # A toponym inside an actor's name ("Hayat Tahrir al-Sham", "Tiger Forces") is not a place.
