@@ -1050,6 +1050,9 @@ def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebutta
     return []
 
 
+#: "attack on the provincial capital, X": the comma of an apposition does not end the object.
+_APPOSITION = re.compile(r"\b(?:provincial\s+|regional\s+|district\s+|state\s+)?(?:capital|city|town|village|"
+                         r"stronghold|hub|centre|center),\s*$", re.I)
 _PLURAL_UNITS = re.compile(r"\b(?:districts|provinces|regions|governorates|counties|states|cities|towns|villages|"
                            r"settlements|municipalities|oblasts|departments|areas|parts|territory|territories)\b",
                            re.I)
@@ -1088,7 +1091,7 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
         group = _group_from(places, left_refs[-1], text, forward=False)
     elif role in (lx.FALL, lx.UNDER):
         group = []  # "X fell", "X is under the control of": the place is the subject, never after
-    elif right_refs and ("," not in text[trig.end:places[right_refs[0]].start]
+    elif right_refs and ("," not in _APPOSITION.sub(" ", text[trig.end:places[right_refs[0]].start])
                          or re.search(r"\b(?:including|such\s+as|notably|among\s+them|namely)\b",
                                       text[trig.end:places[right_refs[0]].start])) \
             and places[right_refs[0]].start - trig.end <= MAX_OBJECT_GAP + 60:

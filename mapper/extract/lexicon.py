@@ -41,6 +41,8 @@ TRIGGERS = [
                        r"extend(?:ed|s|ing)?|secur(?:ed|es|e|ing)|claim(?:ed|s|ing)?)"
                        r"(?:\s+(?:back|full|complete|total|the|over|effective|partial|firm))*\s+control\s+(?:of|over)\b"),
     (TAKE, CONTROLLED, r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over\b"),
+    (TAKE, CONTROLLED, r"\b(?:roll(?:ed|s|ing)?\s+up|(?:made|making|make|makes)\s+(?:\w+\s+){0,2}?gains\s+in|"
+                       r"gain(?:ed|s|ing)?\s+ground\s+in)\b"),
     (NOMINAL_TAKE, CONTROLLED, r"\b(?:takeover|capture|fall|seizure|conquest|recapture|occupation|liberation)"
                                r"\s+of\b"),
     (FALL, CONTROLLED, r"\b(?:fell|fallen|falls)\b"),
@@ -69,7 +71,7 @@ TRIGGERS = [
     (PUSHBACK, CONTESTED, r"\bpush(?:ed|es|ing)?\s+back(?:\s+from)?\b|\bpush(?:ed|es|ing)?\s+(?:\w+\s+){1,3}?back\b|"
                           r"\brepel(?:led|s|ling)?\b|\brepuls(?:ed|es|ing)\b"),
     (CONTEST, CONTESTED, r"\b(?:fight(?:ing|s)?|battl(?:e|es|ing)|war|struggle|clash(?:es|ed|ing)?|vying|compet(?:ing|e))"
-                         r"(?:\s+\w+){0,4}?\s+for\s+(?:the\s+)?control\s+of\b"),
+                         r"(?:[\s”\"’]+\w+){0,5}?[\s”\"’,]+for\s+(?:the\s+)?control\s+of\b"),
     (CONTEST, CONTESTED, r"\b(?:fighting|clashes|battles?|combat|gunfights?|firefights?|street\s+fighting)"
                          r"(?:\s+(?:is|are|was|were|has|have|had|been|still|continues?|continued|continuing|ongoing|"
                          r"raging|rages|raged|erupted|broke\s+out|underway|going\s+on|reported))+\s+(?:in|around|near|"
@@ -113,6 +115,7 @@ _STEMS_BY_START = (
     (r"\b(?:captur(?:ed|es|e|ing)|overr", ("captur", "overr", "seiz", "conquer", "retook", "retak", "liberat",
                                            "occupied", "overpower", "overt")),
     (r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over", ("over",)),
+    (r"\b(?:roll(?:ed|s|ing)?\s+up", ("roll", "gains", "ground")),
     (r"\b(?:takeover|capture|fall|", (" of",)),
     (r"\b(?:fell|fallen|falls)", ("fell", "fallen", "falls")),
     (r"\b(?:driven|drove|", ("driv", "drove", "forced", "kicked", "chased", "flushed", "cleared", "expelled",
