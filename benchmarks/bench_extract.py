@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/bench_extract.py [--gold DIR] [--shared DIR] [--data-dir DIR]
-        [--no-gazetteer] [--errors N] [--docs] [--format text|json]
+        [--no-gazetteer] [--errors N] [--docs] [--only GROUPS] [--show ID] [--format text|json]
 
 Gold claims live in ``benchmarks/data/extract_gold/*.jsonl`` (see its README): one document per line,
 pointing at a text in ``../shared`` (seed articles, ACLED notes, geoparsing corpora) by file, id and
@@ -15,8 +15,9 @@ family or within 25 km) and the status is the same, one to one, greedy by best m
 recall and F1 over all claims; actor, claimant and time accuracy over the matches. Each source group
 is reported separately (the seed articles are the ``seeds`` group; their recall should be 1.00).
 
-Speed: articles per second of the extraction alone, best of 3 runs in this process; the start-up
-(gazetteer open, geoparser set-up and its first call) is timed separately.
+Speed: articles per second of the extraction alone, best of 3 runs in this process, overall and per
+group (ACLED notes are short, the seeds and news documents article-length); the start-up (gazetteer
+open, geoparser set-up and its first call) is timed separately.
 """
 
 from __future__ import annotations
@@ -195,7 +196,10 @@ def _fmt_gold(g: GoldClaim) -> str:
 
 
 def _fmt_draft(d: DraftClaim) -> str:
-    t = "" if d.earliest is None else (str(d.earliest) if d.latest in (None, d.earliest) else f"{d.earliest}/{d.latest}")
+    if d.earliest is None:
+        t = ""
+    else:
+        t = str(d.earliest) if d.latest in (None, d.earliest) else f"{d.earliest}/{d.latest}"
     return f"{d.place} | {d.status} | {d.actor or '-'} | {d.claimant or '-'} | {t}"
 
 
@@ -208,6 +212,8 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses and N false positives")
     ap.add_argument("--docs", action="store_true", help="per-document breakdown")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs (best is reported)")
+    ap.add_argument("--only", default="", metavar="GROUPS", help="comma-separated groups to run (seeds,acled,geoparse)")
+    ap.add_argument("--show", default="", metavar="ID", help="print gold and drafts of the document with this id")
     ap.add_argument("--format", choices=("text", "json"), default="text")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
@@ -217,6 +223,13 @@ def main(argv=None) -> int:
     except GoldError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.only:
+        keep = {g.strip() for g in args.only.split(",") if g.strip()}
+        unknown = keep - {d.group for d in docs}
+        if unknown:
+            print(f"error: --only: no gold group {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        docs = [d for d in docs if d.group in keep]
     shared = find_shared(args.shared)
     if not shared.is_dir():
         print(f"skipped: the shared texts are not at {shared} (pass --shared DIR); the gold files only point at them",
@@ -257,14 +270,28 @@ def main(argv=None) -> int:
     extract_claims("Fighters took control of Kabul.", published="2021-07-07", geoparser=gp)
     t_warm = time.perf_counter() - t1
 
-    best = None
-    results = None
-    for _ in range(max(1, args.repeat)):
-        t = time.perf_counter()
-        results = run_extraction(docs, texts, gp)
-        el = time.perf_counter() - t
-        best = el if best is None else min(best, el)
+    # Each group timed on its own (ACLED notes are a few hundred characters, news articles thousands).
+    group_names = sorted({d.group for d in docs})
+    group_best, by_doc = {}, {}
+    for g in group_names:
+        gdocs = [d for d in docs if d.group == g]
+        for _ in range(max(1, args.repeat)):
+            t = time.perf_counter()
+            res = run_extraction(gdocs, texts, gp)
+            el = time.perf_counter() - t
+            group_best[g] = min(group_best.get(g, el), el)
+        by_doc.update({(d.id, d.source): r for d, r in zip(gdocs, res)})
+    results = [by_doc[d.id, d.source] for d in docs]
+    best = sum(group_best.values())
     chars = sum(len(texts[d.id, d.source]) for d in docs)
+    group_speed = {}
+    for g in group_names:
+        n = sum(1 for d in docs if d.group == g)
+        c = sum(len(texts[d.id, d.source]) for d in docs if d.group == g)
+        el = group_best[g]
+        group_speed[g] = {"articles": n, "chars": c, "extract_s": round(el, 4),
+                          "articles_per_s": round(n / el, 1) if el else None,
+                          "chars_per_s": round(c / el) if el else None}
 
     per_doc, groups, grand = [], {}, Totals()
     errors_miss, errors_fp, neg_hits = [], [], []
@@ -283,6 +310,17 @@ def main(argv=None) -> int:
             for dr in drafts:
                 if dr.sentence and dr.sentence[0] < e and s < dr.sentence[1]:
                     neg_hits.append((d, dr, why))
+    if args.show:
+        for d, (claims, crash) in zip(docs, results):
+            if d.id != args.show:
+                continue
+            head = f"{d.source}#{d.id} (published {d.published}, tz {d.tz or '-'})"
+            print(head + (f" CRASH {crash}" if crash else ""))
+            for g in d.claims:
+                print(f"  gold  [{g.sentence[0]}-{g.sentence[1]}] {_fmt_gold(g)}")
+            for x in to_drafts(claims, gz):
+                s = f"[{x.sentence[0]}-{x.sentence[1]}]" if x.sentence else "[-]"
+                print(f"  draft {s} {_fmt_draft(x)}")
     non_seed = sum((t for g, t in groups.items() if g != "seeds"), Totals())
     speed = len(docs) / best if best else float("inf")
     n_neg = sum(len(d.negatives) for d in docs)
@@ -296,7 +334,8 @@ def main(argv=None) -> int:
             "crashes": [{"doc": f"{d.source}#{d.id}", "error": c} for d, _, c in per_doc if c],
             "speed": {"articles_per_s": round(speed, 1), "chars_per_s": round(chars / best) if best else None,
                       "best_of": max(1, args.repeat), "extract_s": round(best, 4),
-                      "startup_open_s": round(t_open, 2), "startup_first_call_s": round(t_warm, 2)},
+                      "startup_open_s": round(t_open, 2), "startup_first_call_s": round(t_warm, 2),
+                      "groups": group_speed},
             "gazetteer": not args.no_gazetteer,
             "per_document": [{"doc": f"{d.source}#{d.id}", "group": d.group, **t.to_dict()} for d, t, _ in per_doc],
             "misses": [{"doc": f"{d.source}#{d.id}", "gold": _fmt_gold(g), "sentence": list(g.sentence)}
@@ -320,7 +359,11 @@ def main(argv=None) -> int:
     if crashes:
         print(f"crashes: {len(crashes)}: " + "; ".join(f"{d.id}: {c}" for d, c in crashes))
     print(f"speed: {speed:.1f} articles/s, {chars / best if best else 0:,.0f} chars/s (extraction only, best of "
-          f"{max(1, args.repeat)}, one process); start-up: gazetteer+geoparser {t_open:.1f} s, first call {t_warm:.1f} s")
+          f"{max(1, args.repeat)}, one process); start-up: gazetteer+geoparser {t_open:.1f} s, "
+          f"first call {t_warm:.1f} s")
+    for g, sp in group_speed.items():
+        print(f"  {g}: {sp['articles_per_s']} articles/s ({sp['articles']} documents, mean "
+              f"{sp['chars'] // sp['articles']:,} chars), {sp['chars_per_s']:,} chars/s")
     if args.docs:
         print("\nper document")
         for d, t, _ in per_doc:

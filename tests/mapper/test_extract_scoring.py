@@ -128,3 +128,77 @@ def test_draft_from_claim_reads_sentence_and_local_days():
               extra=(("sentence_start", 3), ("sentence_end", 40)))
     d = draft_from_claim(c, lat=1.0, lon=2.0)
     assert (d.earliest, d.latest, d.sentence, d.lat, d.lon) == (D, D, (3, 40), 1.0, 2.0)
+
+
+# ------------------------------------------------------------------ the benchmark's gold files
+def _gold_lines():
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "extract_gold"
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            if line.strip():
+                yield f"{path.name}:{n}", json.loads(line)
+
+
+def test_gold_files_follow_the_format():
+    from mapper.model import STATUSES
+
+    n_claims = 0
+    for where, rec in _gold_lines():
+        assert {"source", "id", "published", "country"} <= set(rec["doc"]), where
+        date.fromisoformat(rec["doc"]["published"])
+        for c in rec["claims"]:
+            n_claims += 1
+            assert c["status"] in STATUSES, where
+            assert c["actor"].strip().lower() not in ("government", "government forces"), where
+            assert len(c["quote_hint"].split()) <= 8, where
+            s, e = c["sentence"]
+            assert 0 <= s < e, where
+            assert (c["lat"] is None) == (c["lon"] is None), where
+            if c["time"]:
+                a, _, b = c["time"].partition("/")
+                assert date.fromisoformat(a) <= date.fromisoformat(b or a), where
+        for x in rec["negatives"]:
+            assert len(x["quote_hint"].split()) <= 8 and x["why"], where
+    assert n_claims >= 100
+
+
+def test_gold_offsets_point_at_their_quote_hints():
+    """Each claim's sentence offsets hold its quote hint (needs the texts in ../shared)."""
+    import csv
+    import json
+    from pathlib import Path
+
+    shared = Path(__file__).resolve().parents[2].parent / "shared"
+    if not shared.is_dir():
+        shared = Path(__file__).resolve().parents[2].parent.parent / "shared"
+    if not shared.is_dir():
+        pytest.skip(f"shared texts not found next to the checkout ({shared})")
+    from mapper.geoparse.text import load_article
+
+    cache = {}
+
+    def text_of(src, doc_id):
+        if src.startswith("seeds/"):
+            return load_article(shared / src).text
+        path = shared / "data" / src
+        if src not in cache:
+            if src.endswith(".jsonl"):
+                recs = [json.loads(x) for x in path.read_text(encoding="utf-8").split("\n") if x.strip()]
+                cache[src] = {r["id"]: r["text"] for r in recs}
+            else:
+                with open(path, encoding="utf-8", newline="") as f:
+                    rows = list(csv.DictReader(f))
+                cache[src] = {**{r.get("event_id_cnty"): r for r in rows if r.get("event_id_cnty")},
+                              **{f"row:{i}": r for i, r in enumerate(rows)}}
+        got = cache[src][doc_id]
+        return got if isinstance(got, str) else (got.get("notes") or got.get("Notes"))
+
+    for where, rec in _gold_lines():
+        text = text_of(rec["doc"]["source"], rec["doc"]["id"]).replace("\u00a0", " ")
+        for item in rec["claims"] + rec["negatives"]:
+            s, e = item["sentence"]
+            assert e <= len(text), where
+            assert item["quote_hint"] in " ".join(text[s:e].split()), (where, item["quote_hint"])
