@@ -53,7 +53,7 @@ from mapper.extract import registry
 from mapper.extract.document import blocks as article_blocks
 from mapper.extract.document import find_dateline
 from mapper.extract.flags import LOW_MATCH_SCORE, finish_claims
-from mapper.extract.places import find_places, unresolved_places
+from mapper.extract.places import find_places, longer_names, unresolved_places
 from mapper.extract.speakers import PRONOUNS, PRONOUNS_SPEAKER, Discourse, head_word, kind_of
 from mapper.geoparse.text import split_sentences
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED, Claim, TimeSpan
@@ -75,6 +75,8 @@ REBUTTAL_PENALTY = 0.05
 REBUTTAL_REACH_SENTENCES = 3
 #: A change of control dated this many days or more before publication is background, not a current claim.
 HISTORY_DAYS = 365
+#: A geoparser match scoring below this that is only the start of a longer capitalised name yields to it.
+LONGER_NAME_SCORE = 0.5
 #: Characters around a trigger searched for its clause (a sentence rarely needs more).
 MAX_CLAUSE_CHARS = 220
 #: Longest gap between a trigger and the place it acts on ("took control of six out of seven X").
@@ -570,8 +572,9 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
                                                                                m.start):
             continue
         prev = next((p for p in reversed(explicit) if p.end <= m.start), None)
-        if prev is not None and (m.kind or "") in ("admin1", "country") and (prev.kind or "") != (m.kind or "") \
-                and _CONTEXT_GAP.match(text[prev.end:m.start]):
+        if prev is not None and _CONTEXT_GAP.match(text[prev.end:m.start]) and (
+                ((m.kind or "") in ("admin1", "country") and (prev.kind or "") != (m.kind or ""))
+                or (prev.admin1 and registry.same_name(m.name, prev.admin1))):
             continue  # "Shinkay district, Zabul", "Goma, DR Congo": the containing unit, context only
         refs.append(_PlaceRef(m.start, m.end, m.name, m, True))
     # "those areas", "the villages": every place of the last claims made (a list named just before).
@@ -1436,6 +1439,7 @@ def extract_claims(
                 and not _ORG_AFTER.match(text, m.end) and not _FORCE_AFTER_MENTION.match(text, m.end)
                 and not re.search(r"\b(?:pro|anti)-$", text[max(0, m.start - 5):m.start], re.I)]
     if geoparser is not None:
+        mentions = longer_names(text, mentions, LONGER_NAME_SCORE)
         # Villages the gazetteer lacks: capitalised names in a place position, unresolved (flagged).
         mentions = sorted(mentions + unresolved_places(text, mentions + in_dateline, actor_spans),
                           key=lambda m: m.start)

@@ -80,7 +80,7 @@ TRIGGERS = [
                          r"holding\s+out|resisting)\s+(?:in|inside|around|for|on\s+the\s+outskirts\s+of)\b"),
     (CONTEST, CONTESTED, r"\b(?:fighting|clashes|battles?)\s+(?:continues?|continued|(?:is|are)\s+\w+ing)\s+"
                          r"(?:in|around|inside)\b"),
-    (CONTEST, CONTESTED, r"\bclash(?:ed|es|ing)?\s+(?:with|between|against)\b|\bclashes\s+(?:took\s+place|occurred|"
+    (CONTEST, CONTESTED, r"\bclash(?:ed|es|ing)?\s+(?:with|between|against|in|at|around|near)\b|\bclashes\s+(?:took\s+place|occurred|"
                          r"erupted|broke\s+out|were\s+reported)\b|\b(?:armed\s+)?clash(?:es)?\s+(?:in|at|around)\b|"
                          r"\bexchang(?:ed|es|ing)\s+(?:heavy\s+)?fire\b|\bengag(?:ed|es|ing)\s+in\s+(?:an?\s+)?(?:armed\s+)?"
                          r"(?:clash(?:es)?|fighting|battle|gunfight)\b|\bfought\b|\bbattled\b"),
@@ -91,6 +91,8 @@ TRIGGERS = [
     (CONTEST, CONTESTED, r"\b(?:battle|fight|struggle|siege)\s+(?:for|of)\b"),
     (ATTACK, ATTACKED, r"\b(?:attack(?:s)?|assault(?:s)?|offensive|strike(?:s)?|raid(?:s)?|push|onslaught|"
                        r"counterattack|counteroffensive|bombardment|shelling|airstrikes?)\s+(?:on|against|in|into)\b"),
+    (ATTACK, ATTACKED, r"\b(?:fir(?:ed|es|ing)|launch(?:ed|es|ing))\s+(?:[\w-]+\s+){0,4}?(?:at|on|into|towards)\b|"
+                       r"\bopen(?:ed|s|ing)?\s+fire\s+(?:on|at)\b|\bair\s*(?:raids?|strikes?)\b|\bdrone\s+strikes?\b"),
     (ATTACK, ATTACKED, r"\b(?:attack(?:ed|ing)|assault(?:ed|ing)|shell(?:ed|ing)|bomb(?:ed|ing)|raid(?:ed|ing)|"
                        r"strik(?:es|ing)|struck|target(?:ed|ing)|ambush(?:ed|ing))\b"),
     (SURRENDER, CONTROLLED, r"\bsurrender(?:ed|s|ing)?\b|\bhand(?:ed|s|ing)?\s+over\b|\bcapitulat(?:ed|es|e|ing)\b"),
@@ -130,6 +132,7 @@ _STEMS_BY_START = (
     (r"\b(?:besieg", ("besieg", "encircl", "surround", "siege", "enter", "storm", "advanc", "defend")),
     (r"\b(?:attack(?:s)?|assault", ("attack", "assault", "offensive", "strike", "raid", "push", "onslaught",
                                     "counter", "bombard", "shelling", "airstrike")),
+    (r"\b(?:fir(?:ed|es|ing)|launch", ("fir", "launch", "fire", "air", "drone")),
     (r"\b(?:attack(?:ed|ing)|", ("attack", "assault", "shell", "bomb", "raid", "strik", "struck", "target",
                                  "ambush")),
     (r"\bsurrender", ("surrender", "hand", "capitulat")),

@@ -68,7 +68,7 @@ _PLACE_BEFORE = re.compile(
     r"(?:\b(?:villages?|towns?|city|cities|districts?|areas?|regions?|provinces?|county|counties|townships?|"
     r"localit(?:y|ies)|neighbou?rhoods?|hamlets?|settlements?|camps?|valley|suburbs?|outskirts|municipalit(?:y|ies)|"
     r"governorates?|oblasts?|state)\s+of\s+(?:the\s+)?"
-    r"|\b(?:in|at|into|from|of|control\s+(?:of|over)|captured|seized|took|retook|recaptured|overran|liberated|entered|"
+    r"|\b(?:in|at|into|from|of|on|control\s+(?:of|over)|captured|seized|took|retook|recaptured|overran|liberated|entered|"
     r"stormed|attacked|shelled|besieged|encircled)\s+(?:the\s+)?(?:(?:village|town|city|area|district)\s+)?)$"
 )
 _PLACE_AFTER = re.compile(
@@ -104,5 +104,37 @@ def unresolved_places(text: str, known: list, avoid: list = ()) -> list:
                 i + 1 < len(cands) and _LIST_GAP.match(text[c.end:cands[i + 1].start])
                 and _PLACE_BEFORE.search(before + "") is not None)
         if ok:
+            name, end = c.name, c.end
+            tm = _TYPE_SUFFIX.search(name)
+            if tm and tm.start() > 0:  # "Mong Pawn Township" -> "Mong Pawn" (the kind stays as a hint)
+                name, end = name[:tm.start()], c.start + tm.start()
+            out.append(Mention(c.start, end, name, kind=c.kind or _kind_of_type(tm.group(1) if tm else "")))
+    return out
+
+
+_TYPE_SUFFIX = re.compile(r"\s+(Township|District|Province|Village|Town|City|Area|County|Region|Governorate|LGA|"
+                          r"Sub-district|Subdistrict|Commune|Municipality)$")
+
+
+def _kind_of_type(word: str) -> str:
+    word = word.lower()
+    if word in ("province", "region", "governorate"):
+        return "admin1"
+    if word in ("district", "township", "county", "lga", "municipality"):
+        return "admin2"
+    return "populated_place" if word in ("village", "town", "city") else ""
+
+
+def longer_names(text: str, mentions: list, min_score: float) -> list:
+    """Weak geoparser matches that are only the start of a longer capitalised name ("Myrna" of "Myrna
+    Dolyna") give way to the whole name, unresolved."""
+    out = []
+    cands = {c.start: c for c in capitalised_places(text)}
+    for m in mentions:
+        c = cands.get(m.start)
+        if c is not None and c.end > m.end and (m.score or 0) < min_score and m.place is not None \
+                and text[m.end:c.end].strip()[:1].isupper():
             out.append(Mention(c.start, c.end, c.name, kind=c.kind))
+        else:
+            out.append(m)
     return out

@@ -182,3 +182,17 @@ def learn_acronyms(actors, text: str) -> list:
         actors.learn(acr, exp)
         learned.append((acr, exp))
     return pairs
+
+
+def same_name(a: str, b: str) -> bool:
+    """Do two place names look the same ("Donetsk" / "Donetsk Oblast", "Hajjah" / "Hajjah Governorate")?"""
+    fa, fb = _fold_place(a), _fold_place(b)
+    return bool(fa) and (fa == fb or fb.startswith(fa + " ") or fa.startswith(fb + " "))
+
+
+def _fold_place(name: str) -> str:
+    import unicodedata
+
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(ch for ch in name if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^\w\s]", " ", name).split())
