@@ -165,6 +165,7 @@ _REF_KIND = {
     "province": "admin1", "district": "admin2", "country": "country",
 }
 _PARENS = re.compile(r"\([^()]{1,120}\)")
+_CLAUSE_END_AFTER = re.compile(r"\s*(?:[.;()]|$|,\s*(?:[a-z]|[A-Z][\w-]+\s*[.;)]))")
 _CONTEXT_GAP = re.compile(r"^\s*(?:district|province|city|county|town|village|area|region|governorate|state)?\s*,\s*$",
                           re.I)
 _CONTAINER_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+(?:areas?|villages?|parts?|neighbou?rhoods?|localities|outskirts|"
@@ -219,6 +220,9 @@ _ORG_AFTER = re.compile(r"\s+(?:Forces|Army|Brigades?|Battalions?|Front|Movement
                         r"Regiment|Corps|Group|Units?|Press|News|Agency|Times|Post|Observatory|Network)\b")
 _LED_AFTER = re.compile(r"\.?-(?:led|backed|based|allied|aligned|supported|controlled|held|run|installed|sponsored)\b",
                         re.I)
+_ORG_NAME = re.compile(r"(?P<org>(?:[A-Z][\w’'-]+\s+){0,4}(?:Ministry|Command|Army|Office|Council|Agency|Police|"
+                       r"Presidency|Kremlin|Pentagon|Observatory|Committee|Directorate|Headquarters|Staff)"
+                       r"(?:\s+of\s+(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)?)\b")
 _FORCE_AFTER_MENTION = re.compile(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|rebels|soldiers|"
                                   r"gunmen|insurgents)\b", re.I)
 _CAPITAL_SUBJECT = re.compile(rf"\b(?P<cap>[A-Z][a-z’'-]+(?:\s[A-Z][a-z’'-]+)?)(?=['’]s\s|\s+(?:has\s+|had\s+|have\s+)?"
@@ -230,13 +234,14 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
     defined in this article), state forces (demonyms, capitals as metonyms, "the army"),
     militias, generic insurgent words and pronouns ("its fighters", "we", "it")."""
     out = []
-    if ctx.doc_names is not None:
-        for m in ctx.doc_names.finditer(text, s_start, s_end):
-            out.append(_Actor(m.start(), m.end(), m.group(0), "named",
-                              registry.label(ctx.actors, m.group(0), ctx.main_country) or _clean(m.group(0))))
     for a0, a1, raw in ctx.named_spans:
         if a0 >= s_start and a1 <= s_end and not any(_overlaps(a0, a1, a.start, a.end) for a in out):
             out.append(_Actor(a0, a1, raw, "named", _actor_label(raw, "named", ctx)))
+    for m in lx.PRONOUN_ACTOR_RE.finditer(text, s_start, s_end):
+        if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
+            continue
+        word = (m.group("poss") or m.group("subj")).lower()
+        out.append(_Actor(m.start(), m.end(), m.group(0), "pronoun", word))
     for m in lx.ACTOR_RE.finditer(text, s_start, s_end):
         if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             continue
@@ -255,21 +260,13 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
         cc = registry.capital_country(m.group("cap"))
         if cc and not any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             out.append(_Actor(m.start(), m.end(), m.group("cap"), "gov", registry.state_name(ctx.actors, cc)))
-    for m in lx.PRONOUN_ACTOR_RE.finditer(text, s_start, s_end):
-        if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
-            continue
-        word = (m.group("poss") or m.group("subj")).lower()
-        out.append(_Actor(m.start(), m.end(), m.group(0), "pronoun", word))
     out.sort(key=lambda a: a.start)
     return out
 
 
 def _actor_label(raw: str, kind: str, ctx: _DocContext, demonym: str = "") -> str:
     if kind == "named":
-        # The bare name decides ("Houthi forces": "forces" alone would mean the state).
-        bare = re.sub(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|insurgents|rebels|soldiers|gunmen)$",
-                      "", _clean(raw), flags=re.I)
-        return registry.label(ctx.actors, bare, ctx.main_country) or bare
+        return _named_label(ctx.actors, raw, ctx.main_country)
     if kind == "gov":
         cc = registry.demonym_country(demonym) if demonym else ""
         name = registry.label(ctx.actors, raw, ctx.main_country)
@@ -281,14 +278,23 @@ def _actor_label(raw: str, kind: str, ctx: _DocContext, demonym: str = "") -> st
     return ctx.main_group or "Insurgents"
 
 
+def _named_label(actors, raw: str, country: str = "") -> str:
+    """Canonical name of a named actor phrase: the registry's exact name or alias, else its bare name
+    ("Houthi forces": "forces" alone would mean the state), else the bare name as written."""
+    exact = actors.get(_clean(raw))
+    if exact is not None:
+        return exact.name
+    bare = re.sub(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|insurgents|rebels|soldiers|gunmen)$",
+                  "", _clean(raw), flags=re.I)
+    return registry.label(actors, bare, country) or bare
+
+
 def _main_group(named_spans: list, ctx_actors) -> str:
     """The non-state armed group mentioned most often (ties: first mentioned)."""
     counts = Counter()
     first = {}
     for _, _, raw in named_spans:
-        raw = re.sub(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|insurgents|rebels|soldiers|gunmen)$",
-                     "", raw, flags=re.I)
-        label = registry.label(ctx_actors, raw) or raw
+        label = _named_label(ctx_actors, raw)
         if label.startswith("Government") or registry.is_state(ctx_actors, label) or raw in (
                 "ANDSF", "ANSF", "ANA", "ANP", "NDS", "SAF", "FAMa"):
             continue
@@ -452,6 +458,7 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
             subj, sstart, carrier = _subject_before(text, s_start, s_start + _first_verb_offset(sentence))
             if _valid_claimant(subj):
                 claimant, cstart = subj, sstart
+        claimant = _PAREN.sub("", claimant).strip()
         if re.search(r"\bas\s*$", before) or re.search(r"[()]|\d", claimant):
             continue  # "(as reported)", "Around 24 June 2022 (as reported)": no speaker named
         if claimant.lower() in PRONOUNS and cstart >= vs - len(claimant) - 3:
@@ -574,7 +581,8 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
         prev = next((p for p in reversed(explicit) if p.end <= m.start), None)
         if prev is not None and _CONTEXT_GAP.match(text[prev.end:m.start]) and (
                 ((m.kind or "") in ("admin1", "country") and (prev.kind or "") != (m.kind or ""))
-                or (prev.admin1 and registry.same_name(m.name, prev.admin1))):
+                or (prev.admin1 and registry.same_name(m.name, prev.admin1))
+                or (prev.place is None and m.place is not None and _CLAUSE_END_AFTER.match(text, m.end))):
             continue  # "Shinkay district, Zabul", "Goma, DR Congo": the containing unit, context only
         refs.append(_PlaceRef(m.start, m.end, m.name, m, True))
     # "those areas", "the villages": every place of the last claims made (a list named just before).
@@ -904,6 +912,8 @@ def _make_id(name: str, *parts) -> str:
 
 
 #: Roles that report a change or a state of control (a reference point "near X" is never their place).
+_BACKGROUND_NOUN = re.compile(r"\b(?:after|following|amid|despite|during|since|ended|end\s+of|days?|weeks?|months?|"
+                              r"years?|hours?|nights?)\s+(?:of\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _CONTROL_ROLES = (lx.TAKE, lx.FALL, lx.HOLD, lx.UNDER, lx.EXPEL, lx.WITHDRAW, lx.NOMINAL_TAKE, lx.SURRENDER)
 #: Roles whose event lies in the past when dated long before publication (history, not a current claim).
 _CHANGE_ROLES = (lx.TAKE, lx.FALL, lx.EXPEL, lx.WITHDRAW, lx.NOMINAL_TAKE, lx.SURRENDER)
@@ -917,12 +927,11 @@ def _resolve_claimant(attr: Optional[_Attribution], sent_actors: list, ctx: _Doc
     who = attr.claimant
     low = who.lower()
     if low in PRONOUNS:
-        found = ctx.discourse.resolve(low, attr.verb_start, ("speaker",))
+        found = ctx.discourse.resolve(low, attr.verb_start, ("speaker", "org"))
         if found is None and low in ("it", "its", "they", "their"):
-            before = [a for a in sent_actors if a.kind != "pronoun" and a.end <= attr.verb_start]
-            if before:
-                return _clean(before[-1].text), False
-            found = ctx.discourse.resolve(low, attr.verb_start, ("actor",))
+            # Only an earlier sentence: what the sentence itself names is what "it" reports on.
+            found = ctx.discourse.resolve(low, min(attr.verb_start, attr.region_start, sent_actors[0].start
+                                                   if sent_actors else attr.verb_start), ("actor",))
         if found is None:
             return "", True
         return found.name, False
@@ -1012,6 +1021,10 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
     for a in actors:
         if a.kind != "pronoun":
             ctx.discourse.add(a.start, _clean(a.text), kind="org", actor=a.label, role="actor")
+    # Organisations named without speaking ("The Defence Ministry issued a statement"): antecedents of "it".
+    for m in _ORG_NAME.finditer(text, s0, s1):
+        name = _DETERMINER.sub("", _clean(m.group("org")))
+        ctx.discourse.add(m.start("org"), name, kind="org", actor=_speaker_side(name, ctx), role="org")
     out.extend(made)
 
 
@@ -1118,6 +1131,9 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
     for trig in triggers:
         if _is_intention(text, s0, trig) or _is_hypothetical(text, s0, s1, trig):
             continue
+        if trig.role == lx.CONTEST and _BACKGROUND_NOUN.search(text, max(s0, trig.start - 40), trig.start) \
+                and " " not in trig.text.strip():
+            continue  # "retook X after a week of fighting": the fighting is the background of the claim
         if trig.role == lx.SURRENDER and not _surrender_has_object(text, trig, s1):
             continue
         left = _left_window(cuts, trig, s0)
@@ -1205,8 +1221,8 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
                 scope, scope_note = _scope(text, ref.start, ref.end, kind)
             if trig.role == lx.PUSHBACK and not scope:
                 scope, scope_note = _scope(text, right[0], right[1], kind)
-            if places.index(ref) in near and not scope:
-                scope = "near"
+            if places.index(ref) in near:
+                scope = f"{scope} near".strip()  # "a military base near X": the claim is about X's surroundings
             conf = BASE_CONFIDENCE
             conf += EXPLICIT_PLACE_BONUS if ref.explicit else -REFERENCE_PLACE_PENALTY
             conf += EXPLICIT_ACTOR_BONUS if actor_explicit else -INFERRED_ACTOR_PENALTY
@@ -1454,10 +1470,17 @@ def extract_claims(
     if pairs:
         names = sorted({n for p in pairs for n in p}, key=len, reverse=True)
         doc_names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+    if doc_names is not None:
+        # Names defined in this article ("the Rapid Support Forces (RSF)") count like the registry's.
+        extra = [(m.start(), m.end(), m.group(0)) for m in doc_names.finditer(text)]
+        for a0, a1, raw in extra:
+            suffix = _FORCE_AFTER_MENTION.match(text, a1)
+            a1 = suffix.end() if suffix else a1
+            named_spans = [x for x in named_spans if not _overlaps(a0, a1, x[0], x[1])] + [(a0, a1, text[a0:a1])]
+        named_spans.sort()
     ctx = _DocContext(
         text=text, mentions=mentions, published=published, tz=tz or _tz_for(main_country), source=source, url=url,
-        main_group=_main_group(named_spans + [(m.start(), m.end(), m.group(0)) for m in doc_names.finditer(text)]
-                               if doc_names is not None else named_spans, actors),
+        main_group=_main_group(named_spans, actors),
         main_country=main_country, actors=actors, name=name or source, doc_names=doc_names, named_spans=named_spans,
         countries=frozenset(c for c in [m.country_code for m in all_mentions] + demonym_ccs if c),
     )
@@ -1480,7 +1503,9 @@ def extract_claims(
             _claims_for_sentence(sent, bi, ctx, quotes, attrs, claims)
     places = {m.place_id: m.place for m in all_mentions if m.place is not None}
     return finish_claims(claims, mention_places=[m.place for m in mentions if m.place is not None],
-                         countries=ctx.countries, places_by_id=places)
+                         countries=frozenset(demonym_ccs) | frozenset(m.country_code for m in in_dateline
+                                                                        if m.country_code),
+                         places_by_id=places)
 
 
 _DEFAULT_ACTORS = None

@@ -93,6 +93,10 @@ def unresolved_places(text: str, known: list, avoid: list = ()) -> list:
             continue
         if len(c.name) < 3 or c.name.isupper():
             continue
+        first = re.split(r"[-\s]", c.name)[0]
+        if countries.country_for_demonym(first) or re.search(r"-(?:style|made|backed|led|based|born|owned)$",
+                                                             c.name, re.I):
+            continue  # "Syrian-style", "Russian-made": adjectives
         if _FORCE_AFTER.match(text, c.end):
             continue  # "Arbaki forces", "Tiger Forces": a group, not a place
         before = text[max(0, c.start - 40):c.start]

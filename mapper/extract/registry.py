@@ -165,6 +165,13 @@ def learn_acronyms(actors, text: str) -> list:
     for rx in (lx.ACRONYM_AFTER_RE, lx.ACRONYM_BEFORE_RE):
         for m in rx.finditer(text):
             acr, exp = m.group("acr"), _LEADING.sub("", m.group("exp").strip())
+            # "Fighters of the Western Hills Front (WHF)": the expansion starts at the acronym's first letter.
+            parts = exp.split()
+            while len(parts) > 2 and parts[0][:1].upper() != acr[0].upper():
+                parts = parts[1:]
+            while parts and parts[0].lower() in ("of", "the", "for", "and"):
+                parts = parts[1:]
+            exp = " ".join(parts)
             words = [w for w in re.split(r"[\s-]+", exp) if w[:1].isupper()]
             # The acronym's letters come from the expansion's capitalised words (in order, most of them).
             if len(words) < 2 or acr[0].upper() != words[0][0].upper():

@@ -85,7 +85,7 @@ def test_all_n_districts_scope():
 
 def test_clause_after_but_does_not_leak_time():
     c = one("Al-Shabaab fighters overran a military base near Kismayo, but Somali troops pushed them back on "
-            "Tuesday afternoon.", "2019-05-05", place="Kismayo", status=CONTROLLED, scope="military base")
+            "Tuesday afternoon.", "2019-05-05", place="Kismayo", status=CONTROLLED, scope="military base near")
     assert "publication date" in c.notes
 
 
