@@ -47,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Optional
 
+from mapper import countries
 from mapper.errors import TimeParseError
 from mapper.extract import lexicon as lx
 from mapper.extract import registry
@@ -165,7 +166,7 @@ _REF_KIND = {
     "province": "admin1", "district": "admin2", "country": "country",
 }
 _PARENS = re.compile(r"\([^()]{1,120}\)")
-_CLAUSE_END_AFTER = re.compile(r"\s*(?:[.;()]|$|,\s*(?:[a-z]|[A-Z][\w-]+\s*[.;)]))")
+_CLAUSE_END_AFTER = re.compile(r"\s*(?:[.;()]|$|,\s*(?:(?!and\b|or\b)[a-z]|[A-Z][\w-]+\s*[.;)]))")
 _CONTEXT_GAP = re.compile(r"^\s*(?:district|province|city|county|town|village|area|region|governorate|state)?\s*,\s*$",
                           re.I)
 _CONTAINER_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+(?:areas?|villages?|parts?|neighbou?rhoods?|localities|outskirts|"
@@ -218,6 +219,8 @@ def _number(word: str) -> Optional[int]:
 # ------------------------------------------------------------------ actors
 _ORG_AFTER = re.compile(r"\s+(?:Forces|Army|Brigades?|Battalions?|Front|Movement|Party|Council|Ministry|Division|"
                         r"Regiment|Corps|Group|Units?|Press|News|Agency|Times|Post|Observatory|Network)\b")
+_SPEAKS_AFTER = re.compile(rf"\s+(?:has\s+|had\s+)?(?:said|says|told|claimed|claims|denied|denies|announced|added|"
+                           rf"argued|insisted|stated|warned|reported)\b")
 _LED_AFTER = re.compile(r"\.?-(?:led|backed|based|allied|aligned|supported|controlled|held|run|installed|sponsored)\b",
                         re.I)
 _ORG_NAME = re.compile(r"(?P<org>(?:[A-Z][\w’'-]+\s+){0,4}(?:Ministry|Command|Army|Office|Council|Agency|Police|"
@@ -226,7 +229,8 @@ _ORG_NAME = re.compile(r"(?P<org>(?:[A-Z][\w’'-]+\s+){0,4}(?:Ministry|Command|
 _FORCE_AFTER_MENTION = re.compile(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|rebels|soldiers|"
                                   r"gunmen|insurgents)\b", re.I)
 _CAPITAL_SUBJECT = re.compile(rf"\b(?P<cap>[A-Z][a-z’'-]+(?:\s[A-Z][a-z’'-]+)?)(?=['’]s\s|\s+(?:has\s+|had\s+|have\s+)?"
-                              rf"(?:{lx.SPEECH_VERBS})\b)")
+                              rf"(?:{lx.SPEECH_VERBS}|fired|shelled|struck|bombed|attacked|launched|captured|seized|"
+                              rf"retook|invaded|sent|deployed|accused)\b)")
 
 
 def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
@@ -257,7 +261,7 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
         raw = text[a0:m.end()]
         out.append(_Actor(a0, m.end(), raw, kind, _actor_label(raw, kind, ctx, demonym)))
     for m in _CAPITAL_SUBJECT.finditer(text, s_start, s_end):
-        cc = registry.capital_country(m.group("cap"))
+        cc = registry.capital_country(m.group("cap")) or countries.country_for_name(m.group("cap"))
         if cc and not any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             out.append(_Actor(m.start(), m.end(), m.group("cap"), "gov", registry.state_name(ctx.actors, cc)))
     out.sort(key=lambda a: a.start)
@@ -576,13 +580,16 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
     for m in explicit:
         # "(Bwisha, Rutshuru, Nord-Kivu)", "X areas of Y district": administrative context, not the place.
         if any(a < m.start < b for a, b in parens) or _CONTAINER_BEFORE.search(text, max(s_start, m.start - 30),
-                                                                               m.start):
+                                                                               m.start) \
+                or re.search(r"\bcountryside\s+of\s+(?:the\s+)?$", text[max(s_start, m.start - 20):m.start], re.I):
             continue
         prev = next((p for p in reversed(explicit) if p.end <= m.start), None)
         if prev is not None and _CONTEXT_GAP.match(text[prev.end:m.start]) and (
                 ((m.kind or "") in ("admin1", "country") and (prev.kind or "") != (m.kind or ""))
                 or (prev.admin1 and registry.same_name(m.name, prev.admin1))
-                or (prev.place is None and m.place is not None and _CLAUSE_END_AFTER.match(text, m.end))):
+                or (m.place is not None and _CLAUSE_END_AFTER.match(text, m.end)
+                    and (prev.place is None or ((m.kind or "") != (prev.kind or "")
+                                                and m.country_code == prev.country_code)))):
             continue  # "Shinkay district, Zabul", "Goma, DR Congo": the containing unit, context only
         refs.append(_PlaceRef(m.start, m.end, m.name, m, True))
     # "those areas", "the villages": every place of the last claims made (a list named just before).
@@ -820,6 +827,21 @@ _SUPPORT_BEFORE = re.compile(r"\b(?:backed|back|supported|assisted|aided|helped|
 _PARTICIPLE_CLAUSE = re.compile(r"(?:,\s*(?:and\s+)?|\band\s+)$")
 
 
+ctx_actors_holder = [None]  # the article's context while _actor_for runs (set by _trigger_claims)
+
+
+def _compound_actor(prefix: str, ctx) -> str:
+    cc = registry.demonym_country(prefix) or registry.capital_country(prefix) or (
+        countries.country_for_name(prefix) if prefix[:1].isupper() else "")
+    if cc:
+        return registry.state_name(ctx.actors, cc)
+    if re.fullmatch(r"(?:rebel|insurgent|militant|jihadist|separatist|opposition|terrorist)s?", prefix, re.I):
+        return ctx.main_group or "Insurgents"
+    if re.fullmatch(r"(?:government|regime|army|state)", prefix, re.I):
+        return registry.state_name(ctx.actors, ctx.main_country)
+    return _named_label(ctx.actors, prefix, ctx.main_country)
+
+
 def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0, attr=None) -> tuple:
     """(actor label, explicit?) for a trigger."""
     first_word = trig.text.split()[0].lower()
@@ -837,6 +859,10 @@ def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0
     after_to = [a for a in in_right if re.search(r"\bto\s+(?:the\s+)?(?:\w+\s+){0,2}$", text[right[0]:a.start])]
     after_of = [a for a in in_right if re.search(r"^\s*(?:the\s+)?(?:\w+\s+){0,2}$", text[right[0]:a.start])]
     role = trig.role
+    if role == lx.HOLD and re.search(r"-(?:controlled|held|occupied|run)$", trig.text, re.I):
+        # "Georgian-controlled", "Houthi-held", "rebel-held": the holder is the prefix.
+        prefix = trig.text.rsplit("-", 1)[0]
+        return _compound_actor(prefix, ctx_actors_holder[0]), True
     if role == lx.UNDER:
         inner = [a for a in actors if trig.start <= a.start and a.end <= trig.end]
         if inner:
@@ -1078,7 +1104,12 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
     """The places a trigger acts on, among ``places[i] for i in usable`` (see the module docstring)."""
     role = trig.role
     control = role in _CONTROL_ROLES
-    look_left = role in (lx.FALL, lx.UNDER) or (passive and role in (lx.TAKE, lx.HOLD, lx.EXPEL))
+    look_left = (role in (lx.FALL, lx.UNDER) and not trig.text.lower().endswith(" by")) or (
+        passive and role in (lx.TAKE, lx.HOLD, lx.EXPEL, lx.CONTEST))
+    if role == lx.UNDER and trig.text.lower().endswith(" by"):
+        look_left = True  # "Douma, controlled by the group": the place before
+    if role == lx.HOLD and "-" in trig.text:
+        look_left = False  # "the Georgian-controlled villages of A and B": the places after
     right_refs = [i for i in usable if right[0] <= places[i].start and places[i].end <= right[1]]
     left_refs = [i for i in usable if left[0] <= places[i].start and places[i].end <= left[1]]
     if control and not right_refs:
@@ -1119,6 +1150,7 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
 
 def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, triggers, actors) -> list:
     text = ctx.text
+    ctx_actors_holder[0] = ctx
     s0, s1 = sent.start, sent.end
     speakers = [(a.region_start, a.verb_start) for a in attributions]
     places = _sentence_places(text, s0, s1, ctx, speakers)
@@ -1148,8 +1180,8 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
             group = _place_group(text, trig, places, usable, left, right, passive, triggers)
             if group:
                 break
-        if role == lx.CONTEST:
-            # "fighting in Syria": a country is the setting of the fighting, not a place being fought for.
+        if role in (lx.CONTEST, lx.WITHDRAW):
+            # "fighting in Syria", "the withdrawal of foreign forces from Afghanistan": a country is the setting of the fighting, not a place being fought for.
             group = [r for r in group if (r.mention.kind or "") != "country"]
         if not group:
             continue
@@ -1196,7 +1228,9 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
             status = NOT_CONTROLLED
         # Time.
         span, time_how = _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1)
-        if _is_background(text, left[0], right[1], trig, span, time_how, ctx):
+        if _is_background(text, left[0], right[1], trig, span, time_how, ctx) or (
+                trig.role in _CHANGE_ROLES and time_how != "event" and _is_background(
+                    text, s0, trig.start, trig, span, time_how, ctx)):
             continue
         if time_how == "event":
             ctx.block_event_time[block_id] = span
@@ -1446,8 +1480,9 @@ def extract_claims(
     all_mentions = sorted(find_places(text, geoparser), key=lambda m: m.start)
     # A dateline ("KABUL: ...") says where the story was filed: context for the country, never a claim place.
     in_dateline = [m for m in all_mentions if any(d.start <= m.start < d.end for d in datelines)]
-    # "U.S.-led forces", "Saudi-backed": an adjective, not a place.
-    mentions = [m for m in all_mentions if m not in in_dateline and not _LED_AFTER.match(text, m.end)]
+    # "U.S.-led forces", "Saudi-backed": an adjective, not a place; "Assad said", "Kyiv says": a speaker.
+    mentions = [m for m in all_mentions if m not in in_dateline and not _LED_AFTER.match(text, m.end)
+                and not _SPEAKS_AFTER.match(text, m.end)]
     named_spans = _named_spans(text, registry.name_finder(base))
     actor_spans = [(a, b) for a, b, _ in named_spans]
     # A toponym inside an actor's name ("Hayat Tahrir al-Sham", "Tiger Forces") is not a place.

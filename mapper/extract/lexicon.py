@@ -35,7 +35,7 @@ _W = r"(?:\s+\w+){0,3}?"  # up to three words in between ("took full control of"
 TRIGGERS = [
     (TAKE, CONTROLLED, r"\b(?:captur(?:ed|es|e|ing)|overr(?:an|un|uns|unning)|seiz(?:ed|es|e|ing)|"
                        r"conquer(?:ed|s|ing)?|retook|retak(?:en|es|e|ing)|recaptur(?:ed|es|e|ing)|"
-                       r"liberat(?:ed|es|e|ing)|occupied|overpowered|overt(?:ook|aken|akes|ake|aking))\b"),
+                       r"liberat(?:ed|es|e|ing)|occupied|overpowered|overt(?:ook|aken|akes|ake|aking)|regain(?:ed|s|ing))\b"),
     (TAKE, CONTROLLED, r"\b(?:t(?:ook|aken?|akes|aking)|retook|retak(?:en|es|e|ing)|gain(?:ed|s|ing)?|regain(?:ed|s|ing)?|seiz(?:ed|es|e|ing)|"
                        r"assum(?:ed|es|e|ing)|establish(?:ed|es|ing)?|wrest(?:ed|s|ing)?|consolidat(?:ed|es|e|ing)|"
                        r"extend(?:ed|s|ing)?|secur(?:ed|es|e|ing)|claim(?:ed|s|ing)?)"
@@ -53,6 +53,8 @@ TRIGGERS = [
     (UNDER, CONTROLLED, r"\bunder\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?control\s+of\b"),
     (UNDER, CONTROLLED, r"\bunder\s+(?:\w+[\s-]){1,4}?control\b"),
     (UNDER, CONTROLLED, r"\bin\s+the\s+hands\s+of\b"),
+    (UNDER, CONTROLLED, r"\b(?:controlled|held|occupied|run|besieged)\s+by\b"),
+    (HOLD, CONTROLLED, r"\b[\w’'.]+-(?:controlled|held|occupied|run)\b"),
     (EXPEL, NOT_CONTROLLED, r"\b(?:driven|drove|drive[sn]?|forced|kicked|chased|flushed|cleared|expelled|"
                             r"ousted|routed|evicted)\s+(?:\w+\s+){0,3}?(?:out\s+of|out|from|away\s+from)\b"),
     (EXPEL, NOT_CONTROLLED, r"\b(?:dislodg(?:ed|es|e|ing)|expell(?:ed|ing)|oust(?:ed|ing)|evict(?:ed|ing)|"
@@ -91,6 +93,11 @@ TRIGGERS = [
     (CONTEST, CONTESTED, r"\b(?:battle|fight|struggle|siege)\s+(?:for|of)\b"),
     (ATTACK, ATTACKED, r"\b(?:attack(?:s)?|assault(?:s)?|offensive|strike(?:s)?|raid(?:s)?|push|onslaught|"
                        r"counterattack|counteroffensive|bombardment|shelling|airstrikes?)\s+(?:on|against|in|into)\b"),
+    (ATTACK, ATTACKED, r"\bc(?:ame|omes|oming)\s+under\s+(?:\w+\s+)?(?:attack|fire|shelling|bombardment|assault)\b"),
+    (CONTEST, CONTESTED, r"\b(?:press(?:ed|es|ing)?|continu(?:ed|es|ing)|conduct(?:ed|s|ing)|wag(?:ed|es|ing))\s+"
+                         r"(?:its\s+|their\s+|the\s+)?(?:military\s+)?(?:operations?|offensive|assault|campaign)\s+"
+                         r"(?:in|on|into|against|around)\b|\b(?:military\s+)?operations\s+(?:were|are|is|was)\s+"
+                         r"(?:continuing|ongoing|underway)\s+(?:in|on|around)\b"),
     (ATTACK, ATTACKED, r"\b(?:fir(?:ed|es|ing)|launch(?:ed|es|ing))\s+(?:[\w-]+\s+){0,4}?(?:at|on|into|towards)\b|"
                        r"\bopen(?:ed|s|ing)?\s+fire\s+(?:on|at)\b|\bair\s*(?:raids?|strikes?)\b|\bdrone\s+strikes?\b"),
     (ATTACK, ATTACKED, r"\b(?:attack(?:ed|ing)|assault(?:ed|ing)|shell(?:ed|ing)|bomb(?:ed|ing)|raid(?:ed|ing)|"
@@ -115,7 +122,7 @@ _STEMS_BY_START = (
     (r"\b(?:withdrawal|retreat|pull-?out", ("withdrawal", "retreat", "pull")),
     (r"\b(?:finish(?:ed|es)?|complet", ("finish", "complet", "conclud")),
     (r"\b(?:captur(?:ed|es|e|ing)|overr", ("captur", "overr", "seiz", "conquer", "retook", "retak", "liberat",
-                                           "occupied", "overpower", "overt")),
+                                           "occupied", "overpower", "overt", "regain")),
     (r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over", ("over",)),
     (r"\b(?:roll(?:ed|s|ing)?\s+up", ("roll", "gains", "ground")),
     (r"\b(?:takeover|capture|fall|", (" of",)),
@@ -133,6 +140,10 @@ _STEMS_BY_START = (
     (r"\b(?:attack(?:s)?|assault", ("attack", "assault", "offensive", "strike", "raid", "push", "onslaught",
                                     "counter", "bombard", "shelling", "airstrike")),
     (r"\b(?:fir(?:ed|es|ing)|launch", ("fir", "launch", "fire", "air", "drone")),
+    (r"\bc(?:ame|omes|oming)\s+under", ("under",)),
+    (r"\b(?:press(?:ed|es|ing)?|continu", ("operation", "offensive", "assault", "campaign")),
+    (r"\b(?:controlled|held|occupied|run|besieged)\s+by", (" by",)),
+    (r"\b[\w’'.]+-(?:controlled", ("-controlled", "-held", "-occupied", "-run")),
     (r"\b(?:attack(?:ed|ing)|", ("attack", "assault", "shell", "bomb", "raid", "strik", "struck", "target",
                                  "ambush")),
     (r"\bsurrender", ("surrender", "hand", "capitulat")),
