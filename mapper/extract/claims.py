@@ -902,6 +902,8 @@ def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0
             if obj:
                 return obj[0].label, True
         return "", False
+    elif role == lx.CONTEST and _PASSIVE_BEFORE.search(text[left[0]:trig.start]) and after_by:
+        return after_by[0].label, True  # "X is surrounded by the RSF"
     elif role == lx.CONTEST and not in_left:
         # "clashes between A and B in X", "fighting with A": the first party named after the trigger.
         parties = [a for a in in_right if re.match(r"^\s*(?:between|with|against|involving)?\s*(?:the\s+)?$",
@@ -1105,9 +1107,13 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
     role = trig.role
     control = role in _CONTROL_ROLES
     look_left = (role in (lx.FALL, lx.UNDER) and not trig.text.lower().endswith(" by")) or (
-        passive and role in (lx.TAKE, lx.HOLD, lx.EXPEL, lx.CONTEST))
+        passive and role in (lx.TAKE, lx.HOLD, lx.EXPEL)) or (
+        passive and role == lx.CONTEST and re.match(r"\w+(?:ed|en)\b", trig.text, re.I))  # not "was pressing"
     if role == lx.UNDER and trig.text.lower().endswith(" by"):
         look_left = True  # "Douma, controlled by the group": the place before
+    came_under = bool(re.match(r"c(?:ame|omes|oming)\s+under\b", trig.text, re.I))
+    if came_under:
+        look_left = True  # "X came under attack"
     if role == lx.HOLD and "-" in trig.text:
         look_left = False  # "the Georgian-controlled villages of A and B": the places after
     right_refs = [i for i in usable if right[0] <= places[i].start and places[i].end <= right[1]]
@@ -1136,7 +1142,7 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
     group = []
     if look_left and left_refs:
         group = _group_from(places, left_refs[-1], text, forward=False)
-    elif role in (lx.FALL, lx.UNDER):
+    elif role in (lx.FALL, lx.UNDER) or came_under:
         group = []  # "X fell", "X is under the control of": the place is the subject, never after
     elif right_refs and ("," not in _APPOSITION.sub(" ", text[trig.end:places[right_refs[0]].start])
                          or re.search(r"\b(?:including|such\s+as|notably|among\s+them|namely)\b",

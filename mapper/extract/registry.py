@@ -104,7 +104,8 @@ class NameFinder:
                 i += 1
                 continue
             j = i + found - 1
-            stop = toks[j][1] - (2 if _strip(text[s0:toks[j][1]]) != text[s0:toks[j][1]] else 0)
+            whole = text[s0:toks[j][1]]
+            stop = s0 + (len(whole) if whole in self.names else len(_strip(whole)))
             if j + 1 < len(toks) and text[toks[j][1]:toks[j + 1][0]] == " " and \
                     text[toks[j + 1][0]:toks[j + 1][1]].lower() in _FORCE_WORDS:
                 stop = toks[j + 1][1]
