@@ -963,6 +963,10 @@ def _resolve_claimant(attr: Optional[_Attribution], sent_actors: list, ctx: _Doc
         if found is None:
             return "", True
         return found.name, False
+    # "Kyiv said", "Turkey says": a capital or country speaking is its government.
+    cc = registry.capital_country(who) or countries.country_for_name(who)
+    if cc and len(who.split()) <= 3:
+        return registry.state_name(ctx.actors, cc), False
     if head_word(who) or re.fullmatch(r"(?:the\s+)?(?:ministry|army|military|group|spokes(?:man|woman|person)|"
                                       r"governor|official|command|militia|movement)", low):
         found = ctx.discourse.resolve(who if head_word(who) else f"the {low}", attr.verb_start, ("speaker",))
