@@ -47,14 +47,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Optional
 
-from mapper import countries
 from mapper.errors import TimeParseError
 from mapper.extract import lexicon as lx
 from mapper.extract import registry
 from mapper.extract.document import blocks as article_blocks
 from mapper.extract.document import find_dateline
 from mapper.extract.flags import LOW_MATCH_SCORE, finish_claims
-from mapper.extract.places import find_places, longer_names, unresolved_places
+from mapper.extract.places import capitalised_places, find_places, longer_names, unresolved_places
 from mapper.extract.speakers import PRONOUNS, PRONOUNS_SPEAKER, Discourse, head_word, kind_of
 from mapper.geoparse.text import split_sentences
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED, Claim, TimeSpan
@@ -261,7 +260,7 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
         raw = text[a0:m.end()]
         out.append(_Actor(a0, m.end(), raw, kind, _actor_label(raw, kind, ctx, demonym)))
     for m in _CAPITAL_SUBJECT.finditer(text, s_start, s_end):
-        cc = registry.capital_country(m.group("cap")) or countries.country_for_name(m.group("cap"))
+        cc = registry.capital_country(m.group("cap")) or registry.name_country(m.group("cap"))
         if cc and not any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             out.append(_Actor(m.start(), m.end(), m.group("cap"), "gov", registry.state_name(ctx.actors, cc)))
     out.sort(key=lambda a: a.start)
@@ -832,7 +831,7 @@ ctx_actors_holder = [None]  # the article's context while _actor_for runs (set b
 
 def _compound_actor(prefix: str, ctx) -> str:
     cc = registry.demonym_country(prefix) or registry.capital_country(prefix) or (
-        countries.country_for_name(prefix) if prefix[:1].isupper() else "")
+        registry.name_country(prefix) if prefix[:1].isupper() else "")
     if cc:
         return registry.state_name(ctx.actors, cc)
     if re.fullmatch(r"(?:rebel|insurgent|militant|jihadist|separatist|opposition|terrorist)s?", prefix, re.I):
@@ -964,7 +963,7 @@ def _resolve_claimant(attr: Optional[_Attribution], sent_actors: list, ctx: _Doc
             return "", True
         return found.name, False
     # "Kyiv said", "Turkey says": a capital or country speaking is its government.
-    cc = registry.capital_country(who) or countries.country_for_name(who)
+    cc = registry.capital_country(who) or registry.name_country(who)
     if cc and len(who.split()) <= 3:
         return registry.state_name(ctx.actors, cc), False
     if head_word(who) or re.fullmatch(r"(?:the\s+)?(?:ministry|army|military|group|spokes(?:man|woman|person)|"
@@ -1500,9 +1499,10 @@ def extract_claims(
                 and not _ORG_AFTER.match(text, m.end) and not _FORCE_AFTER_MENTION.match(text, m.end)
                 and not re.search(r"\b(?:pro|anti)-$", text[max(0, m.start - 5):m.start], re.I)]
     if geoparser is not None:
-        mentions = longer_names(text, mentions, LONGER_NAME_SCORE)
+        caps = capitalised_places(text)
+        mentions = longer_names(text, mentions, LONGER_NAME_SCORE, caps)
         # Villages the gazetteer lacks: capitalised names in a place position, unresolved (flagged).
-        mentions = sorted(mentions + unresolved_places(text, mentions + in_dateline, actor_spans),
+        mentions = sorted(mentions + unresolved_places(text, mentions + in_dateline, actor_spans, caps),
                           key=lambda m: m.start)
     # Demonyms and nationality adjectives ("the Syrian town of X") are context, never claim places.
     dem = {m.name: registry.demonym_country(m.name) if m.kind != "country" else "" for m in mentions}

@@ -95,6 +95,7 @@ def finish_claims(claims: list, *, mention_places: list, countries: frozenset, p
     ``sentences`` ("start-end;start-end").
     """
     out = []
+    mention_places = list({p.id: p for p in mention_places if p is not None}.values())
     geo: dict = {}  # one computation per place
     for c in claims:
         flags = _flags_of(c)

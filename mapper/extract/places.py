@@ -81,13 +81,13 @@ _PARENS = re.compile(r"\([^()]{1,120}\)")
 _LIST_GAP = re.compile(r"^\s*(?:,|and|or|,\s*and)\s*$")
 
 
-def unresolved_places(text: str, known: list, avoid: list = ()) -> list:
+def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> list:
     """Capitalised names in a place position that the geoparser did not resolve: "the village of X",
     "took control of part of X", "X town", and names listed with a known place ("A, B and C").
     They have no coordinates (``place`` None); ``avoid`` are (start, end) spans of actor names."""
     spans = [(m.start, m.end) for m in known]
     out = []
-    cands = capitalised_places(text)
+    cands = capitalised_places(text) if cands is None else cands
     for i, c in enumerate(cands):
         if any(a < c.end and c.start < b for a, b in spans) or any(a <= c.start < b for a, b in avoid):
             continue
@@ -129,11 +129,11 @@ def _kind_of_type(word: str) -> str:
     return "populated_place" if word in ("village", "town", "city") else ""
 
 
-def longer_names(text: str, mentions: list, min_score: float) -> list:
+def longer_names(text: str, mentions: list, min_score: float, cands=None) -> list:
     """Weak geoparser matches that are only the start of a longer capitalised name ("Myrna" of "Myrna
     Dolyna") give way to the whole name, unresolved."""
     out = []
-    cands = {c.start: c for c in capitalised_places(text)}
+    cands = {c.start: c for c in (capitalised_places(text) if cands is None else cands)}
     for m in mentions:
         c = cands.get(m.start)
         if c is not None and c.end > m.end and (m.score or 0) < min_score and m.place is not None \

@@ -57,8 +57,15 @@ def demonym_country(word: str) -> str:
     return countries.country_for_demonym(word.strip())
 
 
+@lru_cache(maxsize=4096)
 def capital_country(word: str) -> str:
     return countries.country_for_capital(word.strip())
+
+
+@lru_cache(maxsize=4096)
+def name_country(word: str) -> str:
+    """ISO2 of a country name ("Turkey", "DR Congo"), '' if none."""
+    return countries.country_for_name(word.strip())
 
 
 def country_name(cc: str) -> str:
