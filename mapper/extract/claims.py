@@ -309,16 +309,9 @@ def _main_group(named_spans: list, ctx_actors) -> str:
 
 
 def _named_spans(text: str, finder) -> list:
-    """(start, end, text) of every named actor in the article: the registry's names, then the common
-    surface forms of the lexicon, each with a force word after it ("M23 rebels")."""
-    out = finder.finditer(text)
-    for m in lx.NAMED_CASE_SENSITIVE.finditer(text):
-        if not any(_overlaps(m.start(), m.end(), a, b) for a, b, _ in out):
-            suffix = _FORCE_AFTER_MENTION.match(text, m.end())
-            a1 = suffix.end() if suffix else m.end()
-            out.append((m.start(), a1, text[m.start():a1]))
-    out.sort()
-    return out
+    """(start, end, text) of every named actor of the registry in the article (one owner for actor
+    names: mapper.actors), each with a force word after it ("M23 rebels")."""
+    return sorted(finder.finditer(text))
 
 
 def _speaker_side(claimant: str, ctx: _DocContext) -> str:

@@ -214,7 +214,7 @@ CARRIER = re.compile(
 )
 
 # ---------------------------------------------------------------------- actors
-#: Named armed groups and forces (regex, case-sensitive names).
+#: Common names of armed groups (a stop-list of the gazetteer-less place stand-in, see NAMED_CASE_SENSITIVE).
 NAMED_GROUPS = (
     r"Taliban|Taleban|Islamic\s+Emirate|Islamic\s+State(?:\s+(?:Khorasan|in\s+\w+))?|ISIS(?:-K)?|ISIL|ISKP|IS-K|"
     r"Daesh|al[- ]Qa[e']?ida|Al[- ]Qa[e']?ida|al[- ]Shabaa?b|Al[- ]Shabaa?b|Boko\s+Haram|ISWAP|JNIM|"
@@ -251,8 +251,8 @@ ACTOR_RE = re.compile(
 #: The word(s) before a force word that may be a demonym ("Russian", "South Sudanese", "U.S.").
 DEMONYM_BEFORE = re.compile(r"(?P<dem>(?:[A-Z][\w’'.-]*\s)?[A-Z][\w’'.-]*)\s+$")
 
-#: Names of armed groups must be capitalised as names (common surface forms; the registry's own names are found by
-#: mapper.extract.registry.NameFinder).
+#: Common armed-group names: only a stop-list for the gazetteer-less stand-in (capitalised phrases that are
+#: not places). Actors themselves are found from the registry's names (mapper.extract.registry.NameFinder).
 NAMED_CASE_SENSITIVE = re.compile(rf"\b(?:{NAMED_GROUPS})\b")
 
 # ------------------------------------------------------------------------ scope
