@@ -1,40 +1,58 @@
 """Draft claims from article text: who says which actor holds which place, when.
 
-For every sentence the extractor finds *triggers* (control language such as
-"captured", "fell", "under the control of", "driven from", "fighting for
-control of"), then for each trigger, inside its clause:
+The article is split into blocks (:mod:`mapper.extract.document`: a headline
+without a full stop is its own block; the dateline is context, never a
+claimant or place). For every sentence the extractor finds *triggers*
+(control language such as "captured", "fell", "under the control of",
+"withdrew from", "clashed with", "X-controlled"), then for each trigger,
+inside its clause:
 
-* the **place**: place mentions (from the geoparser) or references such as
-  "the city", "the province", "all the districts" resolved to the last
-  place of that kind mentioned before; the side of the trigger depends on
-  its role ("X fell" looks left, "captured X" looks right, passives flip);
-  coordinated places ("Badakhshan, Takhar, and Kunduz") each get a claim;
-* the **actor**: the nearest actor phrase on the agent side ("the Taliban
-  captured", "fell to the Taliban", "under the control of ANDSF", "pushed
-  back ... by security troops"); generic words (insurgents, militants, the
-  group, the enemy) become the document's main named armed group, and
-  government wording (security forces, commandos, Afghan troops) becomes
-  "Government" unless a foreign nationality is named ("Russian forces");
+* the **place**: place mentions (the geoparser's, plus capitalised names in a
+  place position that the gazetteer lacks, unresolved and flagged) or
+  references ("the city", "the area", "those villages", "all the districts")
+  resolved to earlier mentions; demonyms, administrative context ("(Rutshuru,
+  Nord-Kivu)", "X district, Zabul", "countryside of X"), names inside actor
+  names and speakers ("Assad said") are never claim places; reference points
+  ("near X", "west of X") give way to a following list ("including A and B")
+  and otherwise keep the scope "near"; coordinated places each get a claim;
+* the **actor**: the nearest actor phrase on the agent side, named from the
+  registry (:mod:`mapper.actors` via :mod:`mapper.extract.registry`): named
+  groups and acronyms defined in the article ("the Rapid Support Forces
+  (RSF)"), state forces from demonyms, capitals and country names used as
+  metonyms, and "the army" as the state of the article's country
+  ("Government of Sudan", never a bare "Government" when the country is
+  known); pronouns ("its fighters", "our units", "it had withdrawn") stand
+  for the speaker's side or the organisation named before
+  (:mod:`mapper.extract.speakers`); generic words (insurgents, the group)
+  become the article's main non-state group; "now that X has fallen"
+  credits the side an earlier claim says took X;
 * the **claimant**: the speaker whose speech verb governs the clause ("X
-  said/told/claimed/wrote on Facebook that ...", "..., X said", "according
-  to X", quotations closed by ", X said"); without one, the source itself;
+  said/told/claimed ... that", "..., X said", "according to X", quotations
+  closed by ", X said"); "it said", "he told reporters", "the ministry
+  added" resolve to the speaker or organisation named before; a capital or
+  country that speaks is its government; without a speaker, the source;
 * the **status**: the trigger's status, turned into ``not_controlled`` by a
-  negation ("has not fallen") or a denial ("officials denied Taliban claims
-  that ..."; the denied party's own claim is kept too, with lower confidence);
-* the **scope** ("all districts", "6 of 7 districts", "majority of
-  districts", "several parts of the city"); a count of provinces inside a
-  province is read as districts, with a note;
-* the **time**: a time phrase in the clause, else the time the speaker spoke
-  ("officials on Wednesday denied"), else the last event time of the same
-  paragraph or the article's first event time, else the publication date;
-  resolved by :func:`mapper.timespan.parse_time` against the publication
-  date, with its precision kept.
+  negation or a denial ("officials denied Taliban claims that ..."; the denied
+  claim is kept too, with lower confidence); a rebuttal without its own claim
+  ("Kyiv rejected the claim", "This is not true") is ``not_controlled`` by the
+  rebutter for the control claims made just before by someone else;
+  withdrawals are ``not_controlled`` for the side that left;
+* the **scope** ("all districts", "6 of 7 districts", "several parts of the
+  city", "military base near");
+* the **time**: a time phrase in the clause, else the time the speaker spoke,
+  else another time of the same sentence, else an event time of an earlier
+  sentence of the same paragraph, else the dateline date, else the
+  publication date (never a time from an earlier paragraph).
 
-Triggers in an intention ("sent troops to retake", "effort to capture",
-"will defend") make no claim.
+No claim comes from intentions ("sent troops to retake", "will defend"),
+conditionals and questions ("if the group consolidates control of X"),
+or history (a change of control dated a year or more before publication,
+"X, which fell in 2015,").
 
 Each claim carries its sentence (``quote``, ``sentence_start``,
-``sentence_end`` in ``extra``) and a heuristic ``confidence`` in [0, 1].
+``sentence_end`` in ``extra``), a heuristic ``confidence`` in [0, 1] and
+``flags`` (:mod:`mapper.extract.flags`); identical drafts of one article are
+merged, keeping every sentence (``sentences``).
 """
 
 from __future__ import annotations
