@@ -473,7 +473,10 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
             if _valid_claimant(subj):
                 claimant, cstart = subj, sstart
         claimant = _PAREN.sub("", claimant).strip()
-        if re.search(r"\bas\s*$", before) or re.search(r"[()]|\d", claimant):
+        claimant = re.sub(r"^[\w’'-]+-based\s+", "", claimant)  # "Britain-based Syrian Observatory ..."
+        if re.search(r"\bas\s*$", before) or re.search(r"[()]|\d", claimant) or (verb in ("reported", "confirmed", "indicated", "shown") and _PASSIVE_REPORT.search(
+                text[max(s_start, vs - 60):vs])):
+            continue
             continue  # "(as reported)", "Around 24 June 2022 (as reported)": no speaker named
         if claimant.lower() in PRONOUNS and cstart >= vs - len(claimant) - 3:
             pass  # "..., it said", "he told reporters": resolved to the antecedent when the claim is made
@@ -515,6 +518,9 @@ _FUNCTION_WORDS = frozenset(
 
 
 _PAREN = re.compile(r"\s*\([^)]{1,40}\)")
+#: "... with no injuries or fatalities reported", "deaths were reported": a passive, not a speaker.
+_PASSIVE_REPORT = re.compile(r"(?:\b(?:was|were|is|are|been|being|be|no|any)\b[^,.;:“”\"]{0,50}|"
+                             r"\b(?:fatalities|casualties|injuries|deaths|damage)\s+)$", re.I)
 
 
 def _valid_claimant(phrase: str) -> bool:
@@ -852,12 +858,16 @@ def _compound_actor(prefix: str, ctx) -> str:
     return _named_label(ctx.actors, prefix, ctx.main_country)
 
 
-def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0, attr=None) -> tuple:
+def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0, attr=None,
+               other_triggers=()) -> tuple:
     """(actor label, explicit?) for a trigger."""
     first_word = trig.text.split()[0].lower()
     if first_word.endswith("ing") and _PARTICIPLE_CLAUSE.search(text[max(s0, trig.start - 8):trig.start]):
         # ", taking control of X": the subject of the main clause acts.
         subject = [a for a in actors if a.start < trig.start and not (attr and attr.region_start <= a.start < attr.verb_end)]
+        if not subject:
+            # "X claimed to have advanced ..., taking control of Y": the speaker is the subject.
+            subject = [a for a in actors if a.start < trig.start and a.kind != "pronoun"]
         if subject:
             return subject[0].label, True
     # "PMF forces, backed by the Iraqi air force, recaptured": the supporter is not the subject.
@@ -935,6 +945,15 @@ def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0
             return in_left[-1].label, True
     if prev_actor:
         return prev_actor, False
+    if role in (lx.TAKE, lx.HOLD, lx.CONTEST, lx.WITHDRAW):
+        # "The army, supported by ..., managed to control X": the sentence's subject, when no other
+        # trigger or contrast stands between it and this trigger.
+        subject = [a for a in actors if a.end <= trig.start and a.label
+                   and not (attr and attr.region_start <= a.start < attr.verb_end)]
+        if subject and not _CONTRAST.search(text[subject[0].end:trig.start]) \
+                and not any(subject[0].end <= t.start < trig.start and (" " in t.text.strip() or t.text.lower()
+                            .endswith(("ed", "ing", "took", "ran", "fell"))) for t in other_triggers):
+            return subject[0].label, False
     # Any actor named in the sentence outside the speaker's phrase ("the assault on X was the Taliban's ...").
     others = [a for a in actors if not (attr and attr.region_start <= a.start < attr.verb_end)
               and not (trig.start <= a.start < trig.end)]
@@ -1216,7 +1235,8 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         # Actor.
         inherit = prev_actor if (prev_trig is not None and re.search(r"\band\b", text[prev_trig.end:trig.start])
                                  and not re.search(r"\bbut\b|;", text[prev_trig.end:trig.start])) else ""
-        actor, actor_explicit = _actor_for(trig, text, sent_actors, left, right, claimant, inherit, s0, attr)
+        actor, actor_explicit = _actor_for(trig, text, sent_actors, left, right, claimant, inherit, s0, attr,
+                                           triggers)
         enemy_words = re.compile(r"\b(?:the\s+)?enemy\b", re.I)
         if actor and any(enemy_words.fullmatch(a.text.strip()) for a in sent_actors if a.label == actor) \
                 and side and side == (ctx.main_group or "Insurgents"):

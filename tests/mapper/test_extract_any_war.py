@@ -310,3 +310,21 @@ def test_a_speaker_named_like_a_place_is_not_a_place():
 def test_past_year_earlier_in_the_sentence_is_history():
     assert claims("When in 1997 rebels marched from the east, they quickly captured Goma and Kinshasa.",
                   "2013-06-01") == []
+
+
+def test_subject_far_before_the_verb_and_the_speaker_as_subject():
+    cs = claims("The Syrian army, backed by allied militias and Russian airstrikes, managed to control Saraqeb.",
+                "2020-03-02")
+    assert [(c.place, c.actor) for c in cs] == [("Saraqeb", "Government of Syria")]
+    cs = claims("Houthi fighters claimed to have advanced in Marib, taking control of Marib airport.", "2021-03-05")
+    assert all(c.actor == "Houthis" for c in cs) and cs
+
+
+def test_a_passive_report_is_not_a_speaker():
+    c = claims("Government forces shelled Boni with no casualties reported.", "2019-06-10")[0]
+    assert c.claimant == "Wire" and c.status == ATTACKED
+
+
+def test_claimant_loses_a_based_adjective():
+    c = claims("The London-based Sahel Conflict Monitor said jihadists seized Boni.", "2019-06-10")[0]
+    assert c.claimant == "Sahel Conflict Monitor"
