@@ -840,7 +840,9 @@ def _quote_attribution(text: str, pos: int, quotes: list, para_attrs: list) -> O
 _SUPPORT_BEFORE = re.compile(r"\b(?:backed|back|supported|assisted|aided|helped|accompanied|reinforced|"
                              r"with\s+the\s+(?:support|help|backing)\s+of|alongside|and)\s+(?:by\s+)?(?:the\s+)?"
                              r"(?:[\w-]+\s+){0,2}$", re.I)
-_PARTICIPLE_CLAUSE = re.compile(r"(?:,\s*(?:and\s+)?|\band\s+)$")
+_MILITARY_SPEAKER = re.compile(r"\b(?:army|military|command|forces|defen[cs]e|troops|commander|brigade|fighters)\b",
+                               re.I)
+_PARTICIPLE_CLAUSE = re.compile(r"(?:,\s*(?:and\s+)?|\band\s+|\b(?:after|before|while|by|since)\s+(?:\w+ly\s+)?)$")
 
 
 ctx_actors_holder = [None]  # the article's context while _actor_for runs (set by _trigger_claims)
@@ -862,7 +864,7 @@ def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0
                other_triggers=()) -> tuple:
     """(actor label, explicit?) for a trigger."""
     first_word = trig.text.split()[0].lower()
-    if first_word.endswith("ing") and _PARTICIPLE_CLAUSE.search(text[max(s0, trig.start - 8):trig.start]):
+    if first_word.endswith("ing") and _PARTICIPLE_CLAUSE.search(text[max(s0, trig.start - 24):trig.start]):
         # ", taking control of X": the subject of the main clause acts.
         subject = [a for a in actors if a.start < trig.start and not (attr and attr.region_start <= a.start < attr.verb_end)]
         if not subject:
@@ -1233,14 +1235,21 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         sent_actors = [replace(a, label=_resolve_pronoun_actor(a, actors, claimant, ctx)) if a.kind == "pronoun"
                        else a for a in actors]
         # Actor.
-        inherit = prev_actor if (prev_trig is not None and re.search(r"\band\b", text[prev_trig.end:trig.start])
-                                 and not re.search(r"\bbut\b|;", text[prev_trig.end:trig.start])) else ""
+        between = text[prev_trig.end:trig.start] if prev_trig is not None else ""
+        # "took X and seized Y": the same actor; "retook the centre but fighting is still going on": the
+        # fighting involves the side that retook it.
+        inherit = prev_actor if prev_trig is not None and (
+            (re.search(r"\band\b", between) and not re.search(r"\bbut\b|;", between))
+            or (trig.role == lx.CONTEST and re.search(r"\bbut\b", between) and not re.search(r";", between))) else ""
         actor, actor_explicit = _actor_for(trig, text, sent_actors, left, right, claimant, inherit, s0, attr,
                                            triggers)
         enemy_words = re.compile(r"\b(?:the\s+)?enemy\b", re.I)
         if actor and any(enemy_words.fullmatch(a.text.strip()) for a in sent_actors if a.label == actor) \
                 and side and side == (ctx.main_group or "Insurgents"):
             actor = registry.state_name(ctx.actors, ctx.main_country)  # the enemy, as an insurgent says it
+        if not actor and trig.role in (lx.CONTEST, lx.ATTACK) and side and _MILITARY_SPEAKER.search(claimant):
+            # "The army command said operations were continuing in X": the speaker's side is fighting.
+            actor = side
         if not actor and trig.status in (CONTROLLED, NOT_CONTROLLED):
             if trig.role == lx.FALL:
                 # "now that X has fallen": the side an earlier claim says took it; else a non-state

@@ -328,3 +328,20 @@ def test_a_passive_report_is_not_a_speaker():
 def test_claimant_loses_a_based_adjective():
     c = claims("The London-based Sahel Conflict Monitor said jihadists seized Boni.", "2019-06-10")[0]
     assert c.claimant == "Sahel Conflict Monitor"
+
+
+def test_participle_after_after_takes_the_subject():
+    cs = claims("Wagner fighters captured Soledar after steadily rolling up the villages around Bakhmut.", "2023-01-12")
+    assert {c.actor for c in cs} == {"Wagner Group"}
+
+
+def test_fighting_after_but_involves_the_side_that_retook():
+    cs = claims("Ukrainian troops retook the centre of Bakhmut but fighting is still going on in the city.",
+                "2023-03-01")
+    fight = find(cs, status=CONTESTED)
+    assert fight and fight[0].actor == "Government of Ukraine"
+
+
+def test_military_speaker_is_the_fighting_side():
+    cs = claims("The army command said military operations were continuing in El Fasher.", "2024-06-01")
+    assert [(c.place, c.status, c.actor) for c in cs] == [("El Fasher", CONTESTED, "Government of Sudan")]
