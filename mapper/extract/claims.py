@@ -1160,7 +1160,8 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
                                     text[trig.end:places[i].start])]
     # "seized a key town in Sudan's Darfur": a country or region after "in" locates the object, it is not it.
     right_refs = [i for i in right_refs if not (
-        control and (places[i].mention.kind or "") in ("country", "admin1") and places[i].explicit
+        role in _CONTROL_ROLES + (lx.ATTACK, lx.CONTEST)
+        and (places[i].mention.kind or "") in ("country", "admin1") and places[i].explicit
         and re.search(r"\b[a-z]{3,}\s+(?:in|inside|across)\s+(?:the\s+)?(?:\w+\s+)?$", text[trig.end:places[i].start])
         and not _PLURAL_UNITS.search(text[trig.end:places[i].start]))]
     if not right_refs and role in (lx.CONTEST, lx.ATTACK):

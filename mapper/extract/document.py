@@ -33,7 +33,7 @@ DATELINE_RE = re.compile(
     rf"(?:,\s*(?P<region>[A-Z][A-Za-z.'’ -]{{1,30}}?))??"
     rf"(?:,?\s+(?P<date>{_DATE}))?"
     rf"\s*(?:\((?P<agency>[A-Za-z][\w .&/-]{{0,30}})\))?"
-    rf"\s*(?:[-—–:]|--)\s+(?=[A-Z“\"‘'])"
+    rf"\s*(?:[-—–:\ufffd|]|--)\s+(?=[A-Z“\"‘'])"
 )
 _TERMINAL = re.compile(r"[.!?:;,\"”’)\]…]\s*$")
 

@@ -345,3 +345,14 @@ def test_fighting_after_but_involves_the_side_that_retook():
 def test_military_speaker_is_the_fighting_side():
     cs = claims("The army command said military operations were continuing in El Fasher.", "2024-06-01")
     assert [(c.place, c.status, c.actor) for c in cs] == [("El Fasher", CONTESTED, "Government of Sudan")]
+
+
+def test_country_after_in_locates_the_object_of_an_attack():
+    cs = claims("Turkish jets shelled a town in northern Syria on Tuesday, a Kurdish spokesman said.", "2018-01-23")
+    assert not find(cs, place="Syria")
+
+
+def test_dateline_with_a_damaged_dash():
+    text = "GOMA, Congo (Wire) \ufffd M23 rebels seized Kibumba on Sunday, the army said."
+    c = claims(text, "2022-11-01")[0]
+    assert c.place == "Kibumba" and "GOMA" not in c.claimant and "Wire" not in c.claimant
