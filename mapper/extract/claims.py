@@ -91,6 +91,8 @@ DENIED_CLAIM_PENALTY = 0.15
 REBUTTAL_PENALTY = 0.05
 #: A rebuttal ("Kyiv rejected the claim") answers claims made at most this many sentences before it.
 REBUTTAL_REACH_SENTENCES = 3
+#: A date without a year read more than this many days before publication is taken in the publication year.
+YEARLESS_BACK_DAYS = 300
 #: A change of control dated this many days or more before publication is background, not a current claim.
 HISTORY_DAYS = 365
 #: A geoparser match scoring below this that is only the start of a longer capitalised name yields to it.
@@ -794,6 +796,9 @@ def _scope(text: str, lo: int, hi: int, place_kind: str) -> tuple:
 
 
 # ------------------------------------------------------------------- times
+_TIME_PREP = re.compile(r"^(?:on|by|since|until|in)\s+", re.I)
+
+
 def _find_times(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
     from mapper.timespan import parse_time
 
@@ -802,6 +807,15 @@ def _find_times(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
         phrase = _clean(m.group(0))
         try:
             span = parse_time(phrase, tz=ctx.tz, anchor=ctx.published)
+            # "14 March" in a text published on 13 March is the next day, not the year before: a date
+            # without a year lands within a few days after publication rather than a year back.
+            pub = ctx.published.date() if isinstance(ctx.published, datetime) else ctx.published
+            if isinstance(pub, date) and not re.search(r"\b\d{4}\b", phrase) and re.search(r"\d", phrase) and \
+                    (pub - span.latest.date()).days > YEARLESS_BACK_DAYS:
+                try:
+                    span = parse_time(f"{_TIME_PREP.sub('', phrase)} {pub.year}", tz=ctx.tz, anchor=ctx.published)
+                except (TimeParseError, ValueError, OverflowError):
+                    log.debug("time phrase %r not re-read in the publication year", phrase)
         except (TimeParseError, ValueError, OverflowError):
             log.debug("time phrase %r not understood", phrase)
             continue
@@ -1374,8 +1388,10 @@ def _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1) -> tuple:
         rep = [t for t in times if lo <= t[0] and t[1] <= hi]
         if rep:
             return rep[0][2], "report"
-    same_clause = [t for t in times if not _CONTRAST.search(
-        ctx.text[min(t[1], trig.end):max(t[0], trig.start)])]
+    # Another time of the sentence, unless a contrast or a "since ..." clause stands between ("the first
+    # capture since launching an offensive in April": April dates the offensive, not the capture).
+    same_clause = [t for t in times if not _CONTRAST.search(ctx.text[min(t[1], trig.end):max(t[0], trig.start)])
+                   and not re.search(r"\bsince\b", ctx.text[min(t[1], trig.end):max(t[0], trig.start)], re.I)]
     if same_clause:
         nearest = min(same_clause, key=lambda t: min(abs(t[0] - trig.end), abs(trig.start - t[1])))
         return nearest[2], "event"

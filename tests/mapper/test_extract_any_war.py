@@ -356,3 +356,16 @@ def test_dateline_with_a_damaged_dash():
     text = "GOMA, Congo (Wire) \ufffd M23 rebels seized Kibumba on Sunday, the army said."
     c = claims(text, "2022-11-01")[0]
     assert c.place == "Kibumba" and "GOMA" not in c.claimant and "Wire" not in c.claimant
+
+
+def test_a_date_without_year_just_after_publication_is_that_year():
+    c = claims("Houthi forces seized Marib on 14 March, tribal sources said.", "2022-03-13")[0]
+    assert c.time.earliest.date() == date(2022, 3, 14)
+    c = claims("Houthi forces seized Marib on 2 March, tribal sources said.", "2022-03-13")[0]
+    assert c.time.earliest.date() == date(2022, 3, 2)
+
+
+def test_a_since_clause_does_not_date_the_claim():
+    c = claims("The assault on Goma was the rebels' boldest move since launching an offensive in March.",
+               "2022-11-20")[0]
+    assert c.time.earliest.date() == date(2022, 11, 20) and "publication date" in c.notes
