@@ -459,6 +459,7 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
         vs, ve = m.start(), m.end()
         verb = m.group(0).lower()
         before = text[s_start:vs]
+        copied = False
         # A speech verb right after a closing quote or at the end: ", X said." (subject may be before or after).
         tail = text[ve:s_end]
         final = bool(re.match(r"^\s*(?:[^,.;“”\"]{0,80})?[.!?]?\s*$", tail)) and not re.search(r"\bthat\b", tail)
@@ -469,8 +470,13 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
             inv = _subject_after(text, ve, s_end)
             if _valid_claimant(inv) and (after_quote or short_tail):
                 claimant, cstart = inv, ve
-        # Participles ("..., reporting that", "saying") take the sentence subject.
-        if verb.endswith("ing") and re.search(r",\s*$", before):
+        # Participles ("..., it said, adding that", "saying") take the previous speaker of the sentence,
+        # else the sentence subject.
+        if verb.endswith("ing") and re.search(r",\s*$", before) and any(
+                a.verb_start >= s_start for a in out):
+            prev = [a for a in out if a.verb_start >= s_start][-1]
+            claimant, cstart, copied = prev.claimant, prev.region_start, True
+        elif verb.endswith("ing") and re.search(r",\s*$", before):
             subj, sstart, carrier = _subject_before(text, s_start, s_start + _first_verb_offset(sentence))
             if _valid_claimant(subj):
                 claimant, cstart = subj, sstart
@@ -480,7 +486,7 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
                 text[max(s_start, vs - 60):vs])):
             continue
             continue  # "(as reported)", "Around 24 June 2022 (as reported)": no speaker named
-        if claimant.lower() in PRONOUNS and cstart >= vs - len(claimant) - 3:
+        if copied or (claimant.lower() in PRONOUNS and cstart >= vs - len(claimant) - 3):
             pass  # "..., it said", "he told reporters": resolved to the antecedent when the claim is made
         elif not _valid_claimant(claimant):
             continue
@@ -1000,7 +1006,7 @@ def _resolve_claimant(attr: Optional[_Attribution], sent_actors: list, ctx: _Doc
     who = attr.claimant
     low = who.lower()
     if low in PRONOUNS:
-        found = ctx.discourse.resolve(low, attr.verb_start, ("speaker", "org"))
+        found = ctx.discourse.resolve(low, attr.verb_start, ("speaker", "org"), ordered=False)
         if found is None and low in ("it", "its", "they", "their"):
             # Only an earlier sentence: what the sentence itself names is what "it" reports on.
             found = ctx.discourse.resolve(low, min(attr.verb_start, attr.region_start, sent_actors[0].start
@@ -1174,8 +1180,8 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
                                     text[trig.end:places[i].start])]
     # "seized a key town in Sudan's Darfur": a country or region after "in" locates the object, it is not it.
     right_refs = [i for i in right_refs if not (
-        role in _CONTROL_ROLES + (lx.ATTACK, lx.CONTEST)
-        and (places[i].mention.kind or "") in ("country", "admin1") and places[i].explicit
+        ((control and (places[i].mention.kind or "") in ("country", "admin1"))
+         or (role in (lx.ATTACK, lx.CONTEST) and (places[i].mention.kind or "") == "country")) and places[i].explicit
         and re.search(r"\b[a-z]{3,}\s+(?:in|inside|across)\s+(?:the\s+)?(?:\w+\s+)?$", text[trig.end:places[i].start])
         and not _PLURAL_UNITS.search(text[trig.end:places[i].start]))]
     if not right_refs and role in (lx.CONTEST, lx.ATTACK):

@@ -101,10 +101,10 @@ class Discourse:
             if it.pos < pos and pos - it.pos <= MAX_ANTECEDENT_CHARS and it.role in roles:
                 yield it
 
-    def resolve(self, phrase: str, pos: int, roles=("speaker", "actor")) -> Mentioned | None:
+    def resolve(self, phrase: str, pos: int, roles=("speaker", "actor"), ordered: bool = True) -> Mentioned | None:
         """The antecedent of a pronoun or of "the <head>" at ``pos`` among the entities of ``roles``
-        (speakers first when both are allowed); None when there is none."""
-        if len(roles) > 1:
+        (with ``ordered``, the first role first; else the nearest of any of them); None when there is none."""
+        if len(roles) > 1 and ordered:
             for r in roles:
                 found = self.resolve(phrase, pos, (r,))
                 if found is not None:

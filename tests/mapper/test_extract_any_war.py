@@ -369,3 +369,16 @@ def test_a_since_clause_does_not_date_the_claim():
     c = claims("The assault on Goma was the rebels' boldest move since launching an offensive in March.",
                "2022-11-20")[0]
     assert c.time.earliest.date() == date(2022, 11, 20) and "publication date" in c.notes
+
+
+def test_adding_that_keeps_the_speaker_and_it_is_the_nearest_organisation():
+    text = ("The Russian Defence Ministry said its forces captured Soledar. "
+            "The Ukrainian General Staff did not confirm the loss. "
+            "\u201cOur troops hold their positions,\u201d it said, adding that fighting was raging in Bakhmut.")
+    fight = find(claims(text, "2023-01-12"), place="Bakhmut", status=CONTESTED)[0]
+    assert fight.claimant == "Ukrainian General Staff"
+
+
+def test_an_attack_in_a_region_is_on_that_region():
+    cs = claims("Drones struck an oil depot in Kherson region overnight, the governor said.", "2024-09-17")
+    assert find(cs, place="Kherson", status=ATTACKED)
