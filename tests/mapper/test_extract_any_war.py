@@ -382,3 +382,10 @@ def test_adding_that_keeps_the_speaker_and_it_is_the_nearest_organisation():
 def test_an_attack_in_a_region_is_on_that_region():
     cs = claims("Drones struck an oil depot in Kherson region overnight, the governor said.", "2024-09-17")
     assert find(cs, place="Kherson", status=ATTACKED)
+
+
+def test_the_ministry_added_is_the_ministry_named_before():
+    text = ("The Syrian Defence Ministry said troops retook Palmyra. "
+            "The ministry added that the army also controls Saraqeb.")
+    c = find(claims(text, "2017-03-02"), place="Saraqeb")[0]
+    assert c.claimant == "Syrian Defence Ministry" and c.actor == "Government of Syria"
