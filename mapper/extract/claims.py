@@ -911,6 +911,13 @@ def _actor_for(trig, text, actors, left, right, claimant_label, prev_actor, s0=0
             return inner[0].label, True
         if after_of:
             return after_of[0].label, True
+        # "controlled by the US", "under Turkey's control": a country named as the holder is its state.
+        cm = re.match(r"\s*(?:the\s+)?(?P<c>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)", text[trig.end:trig.end + 40]) or \
+            re.search(r"(?P<c>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)['’]s\s+$", text[trig.start:trig.end])
+        if cm:
+            cc = registry.name_country(cm.group("c").rstrip(".")) or registry.demonym_country(cm.group("c"))
+            if cc:
+                return registry.state_name(ctx_actors_holder[0].actors, cc), True
     elif role == lx.FALL or role == lx.SURRENDER:
         if after_to:
             return after_to[0].label, True
@@ -1205,7 +1212,9 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
                                       text[trig.end:places[right_refs[0]].start])) \
             and places[right_refs[0]].start - trig.end <= MAX_OBJECT_GAP + 60:
         group = _group_from(places, right_refs[0], text, forward=True)
-    elif left_refs and role in (lx.HOLD, lx.TAKE, lx.CONTEST, lx.EXPEL, lx.PUSHBACK, lx.WITHDRAW):
+    elif left_refs and role in (lx.HOLD, lx.TAKE, lx.CONTEST, lx.EXPEL, lx.PUSHBACK, lx.WITHDRAW) and not (
+            role in (lx.TAKE, lx.HOLD) and (places[left_refs[-1]].mention.kind or "") == "country"):
+        # (an active "Russia ... secured X" has its subject on the left, not its object)
         group = _group_from(places, left_refs[-1], text, forward=False)
     return group
 

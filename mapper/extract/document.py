@@ -55,8 +55,9 @@ def find_dateline(text: str, start: int, end: int) -> Optional[Dateline]:
         return None
     place = m.group("place").strip()
     # A real dateline is an all-caps place, or a place followed by an agency or a date.
+    region = (m.group("region") or "").strip()
     if not (place.replace(" ", "").replace("-", "").replace(".", "").isupper() or m.group("agency")
-            or m.group("date")):
+            or m.group("date") or (region.isupper() and len(region) <= 8)):  # "Moscow, SANA- ..."
         return None
     if len(place.split()) > 4:
         return None

@@ -389,3 +389,10 @@ def test_the_ministry_added_is_the_ministry_named_before():
             "The ministry added that the army also controls Saraqeb.")
     c = find(claims(text, "2017-03-02"), place="Saraqeb")[0]
     assert c.claimant == "Syrian Defence Ministry" and c.actor == "Government of Syria"
+
+
+def test_controlled_by_a_country_is_its_state_and_an_agency_dateline_is_context():
+    text = "Moscow, WIRE- The spokeswoman said Saraqeb is an area controlled by Turkey, not by Damascus."
+    cs = claims(text, "2020-02-20")
+    c = find(cs, place="Saraqeb", status=CONTROLLED)[0]
+    assert c.actor == "Government of Turkey" and "WIRE" not in c.claimant and "Moscow" not in c.claimant
