@@ -28,7 +28,7 @@ import json
 import logging
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -167,6 +167,13 @@ def to_drafts(claims, gz) -> list:
                 lat, lon = p.lat, p.lon
             except Exception:  # unknown id: no coordinates, name match only
                 pass
+        # A draft merged from identical drafts of several sentences (``sentences`` = "s-e;s-e") stands
+        # for the claim of each of those sentences.
+        spans = [x.split("-") for x in dict(c.extra).get("sentences", "").split(";") if x.count("-") == 1]
+        for s0, s1 in spans[1:]:
+            extra = tuple((k, v) for k, v in c.extra if k not in ("sentence_start", "sentence_end"))
+            drafts.append(draft_from_claim(replace(c, extra=extra + (("sentence_start", s0), ("sentence_end", s1))),
+                                           lat, lon))
         drafts.append(draft_from_claim(c, lat, lon))
     return drafts
 

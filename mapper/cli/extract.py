@@ -7,7 +7,9 @@ import sys
 
 import click
 
-from mapper.cli.options import data_dir_option, open_gazetteer, output_option, overwrite_option
+from mapper.cli.options import (
+    actors_option, data_dir_option, load_actors, open_gazetteer, output_option, overwrite_option,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,20 +28,28 @@ log = logging.getLogger(__name__)
               help="Do not open the gazetteer: places are capitalised phrases, without ids or coordinates.")
 @click.option("--max-chars", type=click.IntRange(1000, None), default=2_000_000, show_default=True,
               help="Refuse articles with more text than this.")
-@output_option(help="Claims CSV to write ('-' for stdout).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv: the claims schema (conflictmap map reads it); json: a list of claim objects.")
+@actors_option
+@output_option(help="Claims file to write ('-' for stdout).")
 @overwrite_option
 @data_dir_option
-def command(articles, published, source, url, tz, no_gazetteer, max_chars, output, overwrite, data_dir):
+def command(articles, published, source, url, tz, no_gazetteer, max_chars, fmt, actors_file, output, overwrite,
+            data_dir):
     """Extract draft claims (who says which actor holds which place, when) from ARTICLES.
 
     ARTICLES are text or HTML files ('-' reads stdin). Each claim is tied to
-    its sentence (quote, sentence_start, sentence_end) and has a confidence;
-    the CSV is in the canonical claims schema, so `conflictmap map` reads it
-    directly. Review the claims before publishing a map.
+    its sentence (quote, sentence_start, sentence_end; `sentences` lists every
+    sentence of a draft merged from identical ones), a confidence and `flags`
+    (place_far_from_article, place_outside_article_countries, place_unresolved,
+    low_match, actor_unknown, speaker_unresolved, place_from_reference): review
+    the flagged drafts first. The CSV is in the canonical claims schema, so
+    `conflictmap map` reads it directly. Review the claims before publishing a map.
 
     \b
     Example:
       conflictmap extract article.txt --published 2021-07-07 --source "Khaama Press" -o claims.csv
+      conflictmap extract sudan.txt --published 2023-10-26 --actors my-actors.csv --format json -o -
       conflictmap map claims.csv -o outputs/claims.html
     """
     from mapper.claims_io import write_claims_csv
@@ -50,6 +60,7 @@ def command(articles, published, source, url, tz, no_gazetteer, max_chars, outpu
     out_path = str(output)
     if out_path != "-" and output.exists() and not overwrite:
         raise click.UsageError(f"{output} exists; pass --overwrite to replace it.")
+    actors = load_actors(actors_file)
     geoparser = None
     if not no_gazetteer:
         from mapper.geoparse import Geoparser
@@ -64,7 +75,7 @@ def command(articles, published, source, url, tz, no_gazetteer, max_chars, outpu
             else:
                 article = load_article(path, max_chars=max_chars)
             found = extract_claims(article.text, published=published, source=source, url=url, tz=tz,
-                                   geoparser=geoparser, name=article.name)
+                                   geoparser=geoparser, actors=actors, name=article.name)
         except ArticleError as err:
             failed.append((path, str(err)))
             click.echo(f"skipped: {err}", err=True)
@@ -77,9 +88,16 @@ def command(articles, published, source, url, tz, no_gazetteer, max_chars, outpu
     if failed and len(failed) == len(articles):
         raise click.ClickException(f"no article could be read ({len(failed)} skipped)")
     try:
-        n = write_claims_csv(claims, sys.stdout if out_path == "-" else output, overwrite=overwrite)
+        if fmt == "json":
+            n = _write_json(claims, out_path, output)
+        else:
+            n = write_claims_csv(claims, sys.stdout if out_path == "-" else output, overwrite=overwrite)
     except OutputExists as err:
         raise click.UsageError(str(err)) from err
+    flagged = sum(1 for c in claims if dict(c.extra).get("flags"))
+    if flagged:
+        click.echo(f"{flagged} of {len(claims)} drafts carry flags (see the flags column): review them first",
+                   err=True)
     click.echo(
         f"{n} draft claims from {len(articles) - len(failed)} article(s) written to "
         f"{'stdout' if out_path == '-' else output}" + (f"; {len(failed)} skipped" if failed else ""),
@@ -87,3 +105,23 @@ def command(articles, published, source, url, tz, no_gazetteer, max_chars, outpu
     )
     if failed:
         click.get_current_context().exit(1)
+
+
+def _write_json(claims, out_path, output) -> int:
+    """Claims as a JSON list of records (the CSV columns, flags and sentence offsets included)."""
+    import json
+
+    from mapper.claims_io import claim_to_record
+
+    records = []
+    for c in claims:
+        rec = {k: v for k, v in claim_to_record(c).items() if v not in ("", None)}
+        for k, v in c.extra:
+            rec[k] = [f for f in v.split(";") if f] if k == "flags" else v
+        records.append(rec)
+    data = json.dumps(records, ensure_ascii=False, indent=1)
+    if out_path == "-":
+        click.echo(data)
+    else:
+        output.write_text(data + "\n", encoding="utf-8")
+    return len(records)

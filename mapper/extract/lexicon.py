@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from mapper import countries
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
 
 # ----------------------------------------------------------- control language
@@ -22,8 +23,10 @@ from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
 #:   contest   fighting for control of PLACE
 #:   attack    ACTOR attacked PLACE / an attack on PLACE
 #:   surrender (OTHER) surrendered PLACE to ACTOR
-TAKE, FALL, HOLD, UNDER, EXPEL, PUSHBACK, CONTEST, ATTACK, SURRENDER, NOMINAL_TAKE = (
+#:   withdraw  ACTOR withdrew from PLACE / ACTOR finished pulling out of PLACE (the subject leaves)
+TAKE, FALL, HOLD, UNDER, EXPEL, PUSHBACK, CONTEST, ATTACK, SURRENDER, NOMINAL_TAKE, WITHDRAW = (
     "take", "fall", "hold", "under", "expel", "pushback", "contest", "attack", "surrender", "nominal_take",
+    "withdraw",
 )
 
 _W = r"(?:\s+\w+){0,3}?"  # up to three words in between ("took full control of")
@@ -32,11 +35,14 @@ _W = r"(?:\s+\w+){0,3}?"  # up to three words in between ("took full control of"
 TRIGGERS = [
     (TAKE, CONTROLLED, r"\b(?:captur(?:ed|es|e|ing)|overr(?:an|un|uns|unning)|seiz(?:ed|es|e|ing)|"
                        r"conquer(?:ed|s|ing)?|retook|retak(?:en|es|e|ing)|recaptur(?:ed|es|e|ing)|"
-                       r"liberat(?:ed|es|e|ing)|occupied|overpowered)\b"),
+                       r"liberat(?:ed|es|e|ing)|occupied|overpowered|overt(?:ook|aken|akes|ake|aking)|regain(?:ed|s|ing))\b"),
     (TAKE, CONTROLLED, r"\b(?:t(?:ook|aken?|akes|aking)|retook|retak(?:en|es|e|ing)|gain(?:ed|s|ing)?|regain(?:ed|s|ing)?|seiz(?:ed|es|e|ing)|"
-                       r"assum(?:ed|es|e|ing)|establish(?:ed|es|ing)?|wrest(?:ed|s|ing)?)"
+                       r"assum(?:ed|es|e|ing)|establish(?:ed|es|ing)?|wrest(?:ed|s|ing)?|consolidat(?:ed|es|e|ing)|"
+                       r"extend(?:ed|s|ing)?|secur(?:ed|es|e|ing)|claim(?:ed|s|ing)?)"
                        r"(?:\s+(?:back|full|complete|total|the|over|effective|partial|firm))*\s+control\s+(?:of|over)\b"),
     (TAKE, CONTROLLED, r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over\b"),
+    (TAKE, CONTROLLED, r"\b(?:roll(?:ed|s|ing)?\s+up|(?:made|making|make|makes)\s+(?:\w+\s+){0,2}?gains\s+in|"
+                       r"gain(?:ed|s|ing)?\s+ground\s+in)\b"),
     (NOMINAL_TAKE, CONTROLLED, r"\b(?:takeover|capture|fall|seizure|conquest|recapture|occupation|liberation)"
                                r"\s+of\b"),
     (FALL, CONTROLLED, r"\b(?:fell|fallen|falls)\b"),
@@ -47,34 +53,111 @@ TRIGGERS = [
     (UNDER, CONTROLLED, r"\bunder\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?control\s+of\b"),
     (UNDER, CONTROLLED, r"\bunder\s+(?:\w+[\s-]){1,4}?control\b"),
     (UNDER, CONTROLLED, r"\bin\s+the\s+hands\s+of\b"),
+    (UNDER, CONTROLLED, r"\b(?:controlled|held|occupied|run|besieged)\s+by\b"),
+    (HOLD, CONTROLLED, r"\b[\w’'.]+-(?:controlled|held|occupied|run)\b"),
     (EXPEL, NOT_CONTROLLED, r"\b(?:driven|drove|drive[sn]?|forced|kicked|chased|flushed|cleared|expelled|"
                             r"ousted|routed|evicted)\s+(?:\w+\s+){0,3}?(?:out\s+of|out|from|away\s+from)\b"),
     (EXPEL, NOT_CONTROLLED, r"\b(?:dislodg(?:ed|es|e|ing)|expell(?:ed|ing)|oust(?:ed|ing)|evict(?:ed|ing)|"
                             r"cleared)\b"),
-    (EXPEL, NOT_CONTROLLED, r"\b(?:withdr(?:ew|awn|aws|awing)|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+out|fled)"
-                            r"\s+from\b"),
+    (WITHDRAW, NOT_CONTROLLED, r"\b(?:withdr(?:ew|awn|aws|awing|aw)|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+(?:back|out)|"
+                               r"fled|abandon(?:ed|s|ing)?|evacuat(?:ed|es|ing)|le(?:ft|aving|aves))"
+                               r"(?:\s+(?:its|their|his|all|the|remaining|last|of|our|from)?\s*(?:own\s+)?"
+                               r"(?:forces|troops|units|soldiers|fighters|men|positions|personnel|garrison)?)?"
+                               r"\s*(?:from|out\s+of|of)\b"),
+    (WITHDRAW, NOT_CONTROLLED, r"\babandon(?:ed|s|ing)?\b"),
+    (WITHDRAW, NOT_CONTROLLED, r"\b(?:withdrawal|pull-?out|retreat)\s+of\b"),
+    (WITHDRAW, NOT_CONTROLLED, r"\b(?:withdrawal|retreat|pull-?out|pullback)\s+(?:of\s+(?:\w+\s+){0,3}?)?from\b"),
+    (WITHDRAW, NOT_CONTROLLED, r"\b(?:finish(?:ed|es)?|complet(?:ed|es)|conclud(?:ed|es))\s+(?:their\s+|its\s+|the\s+)?"
+                               r"(?:withdrawal|pulling\s+out|pull-?out|retreat)\b"),
     (EXPEL, NOT_CONTROLLED, r"\bpush(?:ed|es|ing)?\s+(?:\w+\s+){0,3}?out\s+of\b"),
     (PUSHBACK, CONTESTED, r"\bpush(?:ed|es|ing)?\s+back(?:\s+from)?\b|\bpush(?:ed|es|ing)?\s+(?:\w+\s+){1,3}?back\b|"
                           r"\brepel(?:led|s|ling)?\b|\brepuls(?:ed|es|ing)\b"),
     (CONTEST, CONTESTED, r"\b(?:fight(?:ing|s)?|battl(?:e|es|ing)|war|struggle|clash(?:es|ed|ing)?|vying|compet(?:ing|e))"
-                         r"(?:\s+\w+){0,4}?\s+for\s+(?:the\s+)?control\s+of\b"),
+                         r"(?:[\s”\"’]+\w+){0,5}?[\s”\"’,]+for\s+(?:the\s+)?control\s+of\b"),
     (CONTEST, CONTESTED, r"\b(?:fighting|clashes|battles?|combat|gunfights?|firefights?|street\s+fighting)"
                          r"(?:\s+(?:is|are|was|were|has|have|had|been|still|continues?|continued|continuing|ongoing|"
                          r"raging|rages|raged|erupted|broke\s+out|underway|going\s+on|reported))+\s+(?:in|around|near|"
                          r"across|for|inside|on\s+the\s+outskirts\s+of)\b"),
+    (CONTEST, CONTESTED, r"\b(?:are|is|were|was|remain|remains|remained)\s+(?:still\s+)?(?:fighting|battling|clashing|"
+                         r"holding\s+out|resisting)\s+(?:in|inside|around|for|on\s+the\s+outskirts\s+of)\b"),
     (CONTEST, CONTESTED, r"\b(?:fighting|clashes|battles?)\s+(?:continues?|continued|(?:is|are)\s+\w+ing)\s+"
                          r"(?:in|around|inside)\b"),
+    (CONTEST, CONTESTED, r"\bclash(?:ed|es|ing)?\s+(?:with|between|against|in|at|around|near)\b|\bclashes\s+(?:took\s+place|occurred|"
+                         r"erupted|broke\s+out|were\s+reported)\b|\b(?:armed\s+)?clash(?:es)?\s+(?:in|at|around)\b|"
+                         r"\bexchang(?:ed|es|ing)\s+(?:heavy\s+)?fire\b|\bengag(?:ed|es|ing)\s+in\s+(?:an?\s+)?(?:armed\s+)?"
+                         r"(?:clash(?:es)?|fighting|battle|gunfight)\b|\bfought\b|\bbattled\b"),
+    (CONTEST, CONTESTED, r"\b(?:clashes|fighting|gunfights?|firefights?|skirmishes|heavy\s+fighting)\b"),
     (CONTEST, CONTESTED, r"\b(?:besieg(?:ed|es|e|ing)|encircl(?:ed|es|e|ing)|surround(?:ed|s|ing)|"
                          r"under\s+siege|entered|enter(?:s|ing)?|stormed|storm(?:s|ing)?|"
                          r"advanc(?:ed|es|ing)\s+(?:on|into|towards?)|defend(?:ed|s|ing)?)\b"),
     (CONTEST, CONTESTED, r"\b(?:battle|fight|struggle|siege)\s+(?:for|of)\b"),
     (ATTACK, ATTACKED, r"\b(?:attack(?:s)?|assault(?:s)?|offensive|strike(?:s)?|raid(?:s)?|push|onslaught|"
                        r"counterattack|counteroffensive|bombardment|shelling|airstrikes?)\s+(?:on|against|in|into)\b"),
+    (ATTACK, ATTACKED, r"\bc(?:ame|omes|oming)\s+under\s+(?:\w+\s+)?(?:attack|fire|shelling|bombardment|assault)\b"),
+    (CONTEST, CONTESTED, r"\b(?:press(?:ed|es|ing)?|continu(?:ed|es|ing)|conduct(?:ed|s|ing)|wag(?:ed|es|ing))\s+"
+                         r"(?:its\s+|their\s+|the\s+)?(?:military\s+)?(?:operations?|offensive|assault|campaign)\s+"
+                         r"(?:in|on|into|against|around)\b|\b(?:military\s+)?operations\s+(?:were|are|is|was)\s+"
+                         r"(?:continuing|ongoing|underway)\s+(?:in|on|around)\b"),
+    (ATTACK, ATTACKED, r"\b(?:fir(?:ed|es|ing)|launch(?:ed|es|ing))\s+(?:[\w-]+\s+){0,4}?(?:at|on|into|towards)\b|"
+                       r"\bopen(?:ed|s|ing)?\s+fire\s+(?:on|at)\b|\bair\s*(?:raids?|strikes?)\b|\bdrone\s+strikes?\b"),
     (ATTACK, ATTACKED, r"\b(?:attack(?:ed|ing)|assault(?:ed|ing)|shell(?:ed|ing)|bomb(?:ed|ing)|raid(?:ed|ing)|"
                        r"strik(?:es|ing)|struck|target(?:ed|ing)|ambush(?:ed|ing))\b"),
     (SURRENDER, CONTROLLED, r"\bsurrender(?:ed|s|ing)?\b|\bhand(?:ed|s|ing)?\s+over\b|\bcapitulat(?:ed|es|e|ing)\b"),
 ]
-TRIGGER_RES = [(role, status, re.compile(p, re.I)) for role, status, p in TRIGGERS]
+#: Literal words one of which a sentence must contain (lower case) for a trigger pattern to be tried:
+#: a cheap pre-filter, so most patterns never scan most sentences. Keyed by the pattern's position in
+#: TRIGGERS, checked by tests/mapper/test_extract_rules.py (every pattern match contains a stem).
+_STEMS_BY_START = (
+    (r"\b(?:t(?:ook|aken?|akes|aking)|retook", ("control",)),
+    (r"\b(?:ha(?:s|ve|d)|hold", ("control",)),
+    (r"\bcontrol(?:s|led", ("control",)),
+    (r"\bunder\s+", ("control",)),
+    (r"\bin\s+the\s+hands", ("hands",)),
+    (r"\bpush(?:ed|es|ing)?\s+(?:\w+\s+){0,3}?out", ("out",)),
+    (r"\b(?:fight(?:ing|s)?|battl(?:e|es|ing)|war|", ("control",)),
+    (r"\b(?:fighting|clashes|battles?|combat", ("fight", "clash", "battle", "combat")),
+    (r"\b(?:fighting|clashes|battles?)\s+(?:continues", ("fight", "clash", "battle")),
+    (r"\bclash(?:ed|es|ing)?\s+", ("clash", "exchang", "engag", "fought", "battled")),
+    (r"\b(?:battle|fight|struggle|siege)\s+(?:for", ("battle", "fight", "struggle", "siege")),
+    (r"\b(?:withdrawal|retreat|pull-?out", ("withdrawal", "retreat", "pull")),
+    (r"\b(?:finish(?:ed|es)?|complet", ("finish", "complet", "conclud")),
+    (r"\b(?:captur(?:ed|es|e|ing)|overr", ("captur", "overr", "seiz", "conquer", "retook", "retak", "liberat",
+                                           "occupied", "overpower", "overt", "regain")),
+    (r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over", ("over",)),
+    (r"\b(?:roll(?:ed|s|ing)?\s+up", ("roll", "gains", "ground")),
+    (r"\b(?:takeover|capture|fall|", (" of",)),
+    (r"\b(?:fell|fallen|falls)", ("fell", "fallen", "falls")),
+    (r"\b(?:driven|drove|", ("driv", "drove", "forced", "kicked", "chased", "flushed", "cleared", "expelled",
+                             "ousted", "routed", "evicted")),
+    (r"\b(?:dislodg", ("dislodg", "expel", "oust", "evict", "cleared")),
+    (r"\b(?:withdr(?:ew", ("withdr", "retreat", "pull", "fled", "abandon", "evacuat", "left", "leav")),
+    (r"\babandon", ("abandon",)),
+    (r"\b(?:withdrawal|pull-?out|retreat)\s+of", ("withdrawal", "pull", "retreat")),
+    (r"\b(?:clashes|fighting|gunfights", ("clashes", "fighting", "gunfight", "firefight", "skirmishes")),
+    (r"\bpush(?:ed|es|ing)?\s+back", ("push", "repel", "repuls")),
+    (r"\b(?:are|is|were|was|remain", ("fighting", "battling", "clashing", "holding", "resisting")),
+    (r"\b(?:besieg", ("besieg", "encircl", "surround", "siege", "enter", "storm", "advanc", "defend")),
+    (r"\b(?:attack(?:s)?|assault", ("attack", "assault", "offensive", "strike", "raid", "push", "onslaught",
+                                    "counter", "bombard", "shelling", "airstrike")),
+    (r"\b(?:fir(?:ed|es|ing)|launch", ("fir", "launch", "fire", "air", "drone")),
+    (r"\bc(?:ame|omes|oming)\s+under", ("under",)),
+    (r"\b(?:press(?:ed|es|ing)?|continu", ("operation", "offensive", "assault", "campaign")),
+    (r"\b(?:controlled|held|occupied|run|besieged)\s+by", (" by",)),
+    (r"\b[\w’'.]+-(?:controlled", ("-controlled", "-held", "-occupied", "-run")),
+    (r"\b(?:attack(?:ed|ing)|", ("attack", "assault", "shell", "bomb", "raid", "strik", "struck", "target",
+                                 "ambush")),
+    (r"\bsurrender", ("surrender", "hand", "capitulat")),
+)
+
+
+def _stems(pattern: str) -> tuple:
+    for start, stems in _STEMS_BY_START:
+        if pattern.startswith(start):
+            return stems
+    return ()
+
+
+TRIGGER_RES = [(role, status, re.compile(p, re.I), _stems(p)) for role, status, p in TRIGGERS]
 
 #: Words before a trigger that make it an intention, not a report ("sent troops to retake").
 INTENT_BEFORE = re.compile(
@@ -131,7 +214,7 @@ CARRIER = re.compile(
 )
 
 # ---------------------------------------------------------------------- actors
-#: Named armed groups and forces (regex, case-sensitive names).
+#: Common names of armed groups (a stop-list of the gazetteer-less place stand-in, see NAMED_CASE_SENSITIVE).
 NAMED_GROUPS = (
     r"Taliban|Taleban|Islamic\s+Emirate|Islamic\s+State(?:\s+(?:Khorasan|in\s+\w+))?|ISIS(?:-K)?|ISIL|ISKP|IS-K|"
     r"Daesh|al[- ]Qa[e']?ida|Al[- ]Qa[e']?ida|al[- ]Shabaa?b|Al[- ]Shabaa?b|Boko\s+Haram|ISWAP|JNIM|"
@@ -157,28 +240,19 @@ GOVERNMENT_WORDS = (
 )
 MILITIA_WORDS = r"militias?|militia\s+units|militiamen|uprising\s+forces|popular\s+uprising|local\s+defen[cs]e\s+forces"
 
-#: Nationality adjectives and the ISO country they belong to (used to tell own from foreign forces).
-DEMONYMS = {
-    "afghan": "AF", "pakistani": "PK", "iranian": "IR", "iraqi": "IQ", "syrian": "SY", "turkish": "TR",
-    "russian": "RU", "ukrainian": "UA", "malian": "ML", "nigerian": "NG", "nigerien": "NE", "burkinabe": "BF",
-    "somali": "SO", "kenyan": "KE", "ethiopian": "ET", "eritrean": "ER", "sudanese": "SD", "libyan": "LY",
-    "yemeni": "YE", "saudi": "SA", "israeli": "IL", "lebanese": "LB", "egyptian": "EG", "french": "FR",
-    "american": "US", "u.s.": "US", "us": "US", "british": "GB", "chadian": "TD", "cameroonian": "CM",
-    "congolese": "CD", "rwandan": "RW", "ugandan": "UG", "burmese": "MM", "myanmar": "MM", "colombian": "CO",
-    "mexican": "MX", "filipino": "PH", "indian": "IN", "chinese": "CN", "tajik": "TJ", "uzbek": "UZ",
-    "turkmen": "TM", "kurdish": "", "mozambican": "MZ", "azerbaijani": "AZ", "armenian": "AM", "georgian": "GE",
-    "algerian": "DZ", "tunisian": "TN", "moroccan": "MA", "jordanian": "JO", "palestinian": "PS",
-}
-DEMONYM_RE = r"(?:" + "|".join(sorted((re.escape(d) for d in DEMONYMS), key=len, reverse=True)) + r")"
-
+#: State, militia and generic insurgent wording (a nationality adjective before it is looked up in
+#: mapper.countries by the extractor: "Russian forces", "the Iraqi army").
 ACTOR_RE = re.compile(
-    rf"(?P<named>\b(?:{NAMED_GROUPS})\b(?:\s+(?:forces|fighters|militants|troops|militia|insurgents|rebels))?)"
-    rf"|(?P<gov>\b(?:(?P<demonym>{DEMONYM_RE})\s+)?(?:{GOVERNMENT_WORDS})\b)"
+    rf"(?P<gov>\b(?:{GOVERNMENT_WORDS})\b)"
     rf"|(?P<militia>\b(?:(?:local|pro-government|tribal|armed)\s+)?(?:{MILITIA_WORDS})\b)"
     rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b)",
     re.I,
 )
-#: Names of armed groups must be capitalised as names ("Hamas", not "hamas" in a URL).
+#: The word(s) before a force word that may be a demonym ("Russian", "South Sudanese", "U.S.").
+DEMONYM_BEFORE = re.compile(r"(?P<dem>(?:[A-Z][\w’'.-]*\s)?[A-Z][\w’'.-]*)\s+$")
+
+#: Common armed-group names: only a stop-list for the gazetteer-less stand-in (capitalised phrases that are
+#: not places). Actors themselves are found from the registry's names (mapper.extract.registry.NameFinder).
 NAMED_CASE_SENSITIVE = re.compile(rf"\b(?:{NAMED_GROUPS})\b")
 
 # ------------------------------------------------------------------------ scope
@@ -229,3 +303,61 @@ TIME_RE = re.compile(
     rf"|\b(?:in|since|by|during|until)\s+(?:early\s+|late\s+|mid-)?{_MONTH}(?:\s+\d{{4}})?\b"
     rf"|\b(?:\d+|two|three|four|five|six|seven|several)\s+(?:days|weeks|hours)\s+ago\b",
 )
+
+# ------------------------------------------------------- pronouns and sides
+#: Nouns for fighting units after a possessive ("its fighters", "our units").
+FORCE_NOUNS = (r"forces|troops|soldiers|fighters|militants|units|men|army|military|militia|militiamen|rebels|"
+               r"insurgents|gunmen|police|personnel|commandos|defenders|servicemen|brigades?|battalions?|"
+               r"positions|garrison|paramilitaries")
+#: Possessive or subject pronouns that stand for an actor ("its fighters captured", "we liberated", "it had
+#: withdrawn"); resolved to the speaker or the nearest organisation by mapper.extract.speakers.
+PRONOUN_ACTOR_RE = re.compile(
+    rf"\b(?P<poss>its|their|our|his|her)\s+(?:own\s+)?(?:[\w-]+\s+)?(?:{FORCE_NOUNS})\b"
+    r"|\b(?P<subj>we|it|they)\b(?=\s+(?:\w+ly\s+|also\s+|now\s+|still\s+)?(?:had|have|has|was|were|are|is|"
+    r"['’]ve|['’]d|\w+ed|took|retook|overran|seized|captured|controls?|holds?|held|fell)\b)",
+    re.I,
+)
+#: An acronym defined in the text: "the Rapid Support Forces (RSF)" / "RSF (Rapid Support Forces)".
+ACRONYM_AFTER_RE = re.compile(
+    r"\b(?P<exp>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|al|el|of|for|the|and|de|du|des|la|le|wa|"
+    r"(?:al|el|wal|ad|ash|as|ar|an|at|bin|ibn)-\w+)){1,7})\s+\((?P<acr>[A-Z][A-Za-z0-9-]{1,9})\)"
+)
+ACRONYM_BEFORE_RE = re.compile(
+    r"\b(?P<acr>[A-Z][A-Z0-9-]{1,9})\s+\((?P<exp>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|al|el|of|for|the|and|de|wa))"
+    r"{1,7})\)"
+)
+
+# ----------------------------------------------------------- rebuttals
+#: A rebuttal of what was said before, without repeating it: "rejected the claim", "This is not true".
+REBUTTAL_RE = re.compile(
+    r"\b(?:denied|den(?:y|ies|ying)|rejected|reject(?:s|ing)?|dismissed|dismiss(?:es|ing)?|refuted|refut(?:es|ing)?|"
+    r"disputed|disput(?:es|ing)?|rebuffed|contradicted)\s+(?:the|this|that|these|those|such|its|their|his|"
+    r"her|any)?\s*(?:\w+\s+)?(?:claims?|reports?|allegations?|assertions?|statements?|rumou?rs?|accounts?)\b"
+    r"(?!\s+that)"
+    r"|\b(?:this|that|it|these\s+claims|the\s+claims?|the\s+reports?|such\s+reports)\s+(?:is|was|are|were)\s+"
+    r"(?:not\s+true|untrue|false|fake|baseless|a\s+lie|lies|propaganda|fabricated|incorrect|not\s+correct|"
+    r"unfounded|nonsense)\b"
+    r"|^\W*(?:not\s+true|untrue|false|lies|fake\s+news|propaganda|nonsense)\b",
+    re.I,
+)
+#: A conditional or an open question that makes what follows hypothetical ("if the group consolidates control").
+CONDITIONAL_RE = re.compile(r"\b(?:if|unless|whether|in\s+case|should\s+(?:the|it|they))\b", re.I)
+#: History: a year or era in the trigger's clause that places the event in the past ("which fell in 2015").
+HISTORY_RE = re.compile(
+    r"\b(?:in|since|until|by|during|from)\s+(?:(?:early|late|mid-?)\s*)?(?P<year>1[89]\d\d|20\d\d)\b"
+    r"|\b(?P<year2>1[89]\d\d|20\d\d)\b|\b(?:years|decades|centuries)\s+ago\b|\bonce\s+(?:held|controlled)\b|"
+    r"\bhistorically\b|\bformerly\b|\bin\s+the\s+past\b",
+    re.I,
+)
+#: Reference points: "near X", "north of X", "20 km from X" name where something happened, not what.
+NEAR_BEFORE_RE = re.compile(
+    r"\b(?:near|outside|close\s+to|towards?|approaching|on\s+the\s+road\s+to|"
+    r"(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?|"
+    r"away)\s+(?:of|from)|\d+\s*(?:km|kilometres|kilometers|miles)\s+(?:from|outside)|on\s+the\s+outskirts\s+of|"
+    r"the\s+outskirts\s+of|between|the\s+(?:direction|approaches)\s+(?:of|to))\s+(?:the\s+)?"
+    r"(?:(?:city|town|village|province|district|region|state)\s+of\s+)?$",
+    re.I,
+)
+#: Gaps that join a list after its head: "towns near X, including A and B".
+INCLUDING_GAP_RE = re.compile(r"^\s*,?\s*(?:including|such\s+as|notably|among\s+them|namely)\s+(?:the\s+)?"
+                              r"(?:(?:towns?|villages?|cities|city|districts?|areas?|settlements?)\s+of\s+)?$", re.I)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from mapper import countries
 from mapper.extract import lexicon
 from mapper.geoparse.mention import Mention
 
@@ -44,7 +45,7 @@ def capitalised_places(text: str) -> list:
         name = m.group(0)
         if name.startswith("The ") and len(name) > 4:
             continue
-        if _NOT_PLACES.match(name) or name.lower() in lexicon.DEMONYMS or name.isupper() and len(name) <= 4:
+        if _NOT_PLACES.match(name) or countries.country_for_demonym(name) or name.isupper() and len(name) <= 4:
             continue
         if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text[m.end():]):
             continue
@@ -60,3 +61,84 @@ def find_places(text: str, geoparser=None) -> list:
         # "Afghan security officials" names people, not a place a claim is about.
         return [m for m in geoparser.parse(text) if getattr(m, "form", "name") != "adjective"]
     return capitalised_places(text)
+
+
+#: Words before a capitalised name that make it a place ("the village of X", "in X", "X, Y and Z").
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:villages?|towns?|city|cities|districts?|areas?|regions?|provinces?|county|counties|townships?|"
+    r"localit(?:y|ies)|neighbou?rhoods?|hamlets?|settlements?|camps?|valley|suburbs?|outskirts|municipalit(?:y|ies)|"
+    r"governorates?|oblasts?|state)\s+of\s+(?:the\s+)?"
+    r"|\b(?:in|at|into|from|of|on|control\s+(?:of|over)|captured|seized|took|retook|recaptured|overran|liberated|entered|"
+    r"stormed|attacked|shelled|besieged|encircled)\s+(?:the\s+)?(?:(?:village|town|city|area|district)\s+)?)$"
+)
+_PLACE_AFTER = re.compile(
+    r"^\s+(?:villages?|towns?|city|district|area|region|province|county|township|LGA|neighbou?rhood|valley|camp|"
+    r"sub-district|subdistrict|locality|commune|governorate|oblast)\b"
+)
+_FORCE_AFTER = re.compile(r"\s+(?:forces|fighters|militants|troops|members|soldiers|militia|militiamen|rebels|"
+                          r"positions|commanders?|spokesm[ae]n|officials?|leaders?|group|Forces|Army|Brigade)\b", re.I)
+_PARENS = re.compile(r"\([^()]{1,120}\)")
+_LIST_GAP = re.compile(r"^\s*(?:,|and|or|,\s*and)\s*$")
+
+
+def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> list:
+    """Capitalised names in a place position that the geoparser did not resolve: "the village of X",
+    "took control of part of X", "X town", and names listed with a known place ("A, B and C").
+    They have no coordinates (``place`` None); ``avoid`` are (start, end) spans of actor names."""
+    spans = [(m.start, m.end) for m in known]
+    out = []
+    cands = capitalised_places(text) if cands is None else cands
+    for i, c in enumerate(cands):
+        if any(a < c.end and c.start < b for a, b in spans) or any(a <= c.start < b for a, b in avoid):
+            continue
+        if len(c.name) < 3 or c.name.isupper():
+            continue
+        first = re.split(r"[-\s]", c.name)[0]
+        if countries.country_for_demonym(first) or re.search(r"-(?:style|made|backed|led|based|born|owned)$",
+                                                             c.name, re.I):
+            continue  # "Syrian-style", "Russian-made": adjectives
+        if _FORCE_AFTER.match(text, c.end):
+            continue  # "Arbaki forces", "Tiger Forces": a group, not a place
+        before = text[max(0, c.start - 40):c.start]
+        ok = bool(_PLACE_BEFORE.search(before) or _PLACE_AFTER.match(text[c.end:c.end + 20]))
+        if not ok:
+            # In a list with a place: "Tel Hajem, Um-Shababit and Mekeibra".
+            neighbours = [(m.start, m.end) for m in known] + [(o.start, o.end) for o in out]
+            ok = any(_LIST_GAP.match(_PARENS.sub("", text[b:c.start])) for a, b in neighbours if b <= c.start) or (
+                i + 1 < len(cands) and _LIST_GAP.match(text[c.end:cands[i + 1].start])
+                and _PLACE_BEFORE.search(before + "") is not None)
+        if ok:
+            name, end = c.name, c.end
+            tm = _TYPE_SUFFIX.search(name)
+            if tm and tm.start() > 0:  # "Mong Pawn Township" -> "Mong Pawn" (the kind stays as a hint)
+                name, end = name[:tm.start()], c.start + tm.start()
+            out.append(Mention(c.start, end, name, kind=c.kind or _kind_of_type(tm.group(1) if tm else "")))
+    return out
+
+
+_TYPE_SUFFIX = re.compile(r"\s+(Township|District|Province|Village|Town|City|Area|County|Region|Governorate|LGA|"
+                          r"Sub-district|Subdistrict|Commune|Municipality)$")
+
+
+def _kind_of_type(word: str) -> str:
+    word = word.lower()
+    if word in ("province", "region", "governorate"):
+        return "admin1"
+    if word in ("district", "township", "county", "lga", "municipality"):
+        return "admin2"
+    return "populated_place" if word in ("village", "town", "city") else ""
+
+
+def longer_names(text: str, mentions: list, min_score: float, cands=None) -> list:
+    """Weak geoparser matches that are only the start of a longer capitalised name ("Myrna" of "Myrna
+    Dolyna") give way to the whole name, unresolved."""
+    out = []
+    cands = {c.start: c for c in (capitalised_places(text) if cands is None else cands)}
+    for m in mentions:
+        c = cands.get(m.start)
+        if c is not None and c.end > m.end and (m.score or 0) < min_score and m.place is not None \
+                and text[m.end:c.end].strip()[:1].isupper():
+            out.append(Mention(c.start, c.end, c.name, kind=c.kind))
+        else:
+            out.append(m)
+    return out

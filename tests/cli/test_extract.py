@@ -97,7 +97,41 @@ def test_extract_with_the_gazetteer_links_places(tmp_path, seeds, small_gazettee
     assert has(status="controlled", actor="Taliban", claimant="Taliban spokesman", place="Badghis")
     assert has(place="Badghis", status="not_controlled", claimant="Afghan security officials")
     assert has(place="Qala-e-Naw", status="contested", scope="several parts of the city")
-    assert has(place="Qala-e-Naw", status="controlled", actor="Government", claimant="Afghan Defense Ministry")
+    assert has(place="Qala-e-Naw", status="controlled", actor="Government of Afghanistan",
+               claimant="Afghan Defense Ministry")
     assert has(place="Badghis", scope="6 of 7 districts", actor="Taliban")
     for prov in ("Badakhshan", "Takhar", "Kunduz"):
         assert has(place=prov, scope="majority of districts", actor="Taliban")
+
+
+def test_flags_column_and_json_output(tmp_path):
+    """Invented text: a flagged draft (no known actor, unresolved speaker) and the JSON form."""
+    text = "Gunmen of the Red Hill Band seized Kunduz on Monday, it said."
+    csv_out = tmp_path / "c.csv"
+    r = _run(["-", "--published", "2021-07-07", "--no-gazetteer", "--source", "Wire", "-o", str(csv_out)],
+             input=text)
+    assert r.exit_code == 0, r.output
+    assert "carry flags" in r.stderr
+    claims, _ = read_claims([csv_out])
+    flags = dict(claims[0].extra)["flags"].split(";")
+    assert "speaker_unresolved" in flags and "place_unresolved" in flags and claims[0].claimant == "Wire"
+
+    r = _run(["-", "--published", "2021-07-07", "--no-gazetteer", "--format", "json", "-o", "-"], input=text)
+    assert r.exit_code == 0, r.output
+    import json
+
+    records = json.loads(r.stdout)
+    assert records[0]["place"] == "Kunduz" and "speaker_unresolved" in records[0]["flags"]
+    assert records[0]["sentence_start"] == 0
+
+
+def test_actors_file_names_a_group(tmp_path):
+    actors = tmp_path / "actors.csv"
+    actors.write_text("name,kind,country,side,aliases,acronyms,colour,source\n"
+                      "Red Hill Band,non_state,AF,,Red Hill fighters,RHB,#123456,test\n", encoding="utf-8")
+    out = tmp_path / "c.csv"
+    r = _run(["-", "--published", "2021-07-07", "--no-gazetteer", "--actors", str(actors), "-o", str(out)],
+             input="RHB fighters seized Kunduz on Monday, officials said.")
+    assert r.exit_code == 0, r.output
+    claims, _ = read_claims([out])
+    assert [(c.place, c.actor) for c in claims] == [("Kunduz", "Red Hill Band")]

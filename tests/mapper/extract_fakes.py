@@ -9,7 +9,7 @@ from mapper.geoparse.mention import Mention
 
 
 class FakeGeoparser:
-    """``places`` maps a name to (kind, country_code, admin1)."""
+    """``places`` maps a name to (kind, country_code, admin1) or (kind, country_code, admin1, lat, lon)."""
 
     def __init__(self, places: dict):
         self.places = places
@@ -19,8 +19,9 @@ class FakeGeoparser:
     def parse(self, text: str) -> list:
         out = []
         for m in self._re.finditer(text):
-            kind, cc, admin1 = self.places[m.group(0)]
-            place = Place(id=f"test:{m.group(0)}", name=m.group(0), kind=kind, lat=0.0, lon=0.0,
+            kind, cc, admin1, *latlon = self.places[m.group(0)]
+            lat, lon = latlon if latlon else (0.0, 0.0)
+            place = Place(id=f"test:{m.group(0)}", name=m.group(0), kind=kind, lat=lat, lon=lon,
                           country_code=cc, admin1=admin1)
             out.append(Mention(m.start(), m.end(), m.group(0), kind=kind, place=place, score=0.9))
         return out

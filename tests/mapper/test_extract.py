@@ -96,7 +96,7 @@ def test_governor_pushed_back_is_contested(seed_claims):
 
 def test_defence_ministry_says_city_under_government_control(seed_claims):
     denied, _ = seed_claims
-    found = _find(denied, place="Qala-e-Naw", status=CONTROLLED, actor="Government",
+    found = _find(denied, place="Qala-e-Naw", status=CONTROLLED, actor="Government of Afghanistan",
                   claimant=lambda c: "Defense Ministry" in c)
     assert found and "Facebook" in found[0].notes
 

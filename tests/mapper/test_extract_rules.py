@@ -38,7 +38,7 @@ def one(sentence, published, **want):
 
 def test_foreign_forces_and_final_attribution():
     c = one("Russian forces captured the town of Soledar in eastern Ukraine on Wednesday, the Russian Defence "
-            "Ministry said.", "2023-01-12", place="Soledar", status=CONTROLLED, actor="Russian forces",
+            "Ministry said.", "2023-01-12", place="Soledar", status=CONTROLLED, actor="Government of Russia",
             claimant="Russian Defence Ministry")
     assert c.time.earliest.date() == date(2023, 1, 11) and c.time.precision == "day"
 
@@ -69,7 +69,7 @@ def test_passive_expulsion_with_agent_and_last_night():
 
 def test_own_army_is_government_and_report_time():
     c = one("The Syrian army retook full control of Saraqeb, state media reported on Monday.", "2020-03-03",
-            place="Saraqeb", status=CONTROLLED, actor="Government", claimant="state media")
+            place="Saraqeb", status=CONTROLLED, actor="Government of Syria", claimant="state media")
     assert c.time.earliest.date() == date(2020, 3, 2)
 
 
@@ -80,12 +80,12 @@ def test_fighting_is_contested():
 
 def test_all_n_districts_scope():
     one("Government forces now control all seven districts of Kunduz province, a spokesman said.",
-        "2021-06-01", place="Kunduz", status=CONTROLLED, actor="Government", scope="all 7 districts")
+        "2021-06-01", place="Kunduz", status=CONTROLLED, actor="Government of Afghanistan", scope="all 7 districts")
 
 
 def test_clause_after_but_does_not_leak_time():
     c = one("Al-Shabaab fighters overran a military base near Kismayo, but Somali troops pushed them back on "
-            "Tuesday afternoon.", "2019-05-05", place="Kismayo", status=CONTROLLED, scope="military base")
+            "Tuesday afternoon.", "2019-05-05", place="Kismayo", status=CONTROLLED, scope="military base near")
     assert "publication date" in c.notes
 
 
@@ -114,13 +114,13 @@ def test_intentions_make_no_claim():
 
 def test_passive_liberation_with_date():
     c = one("Kherson was liberated by Ukrainian forces on November 11.", "2022-11-12", place="Kherson",
-            status=CONTROLLED, actor="Government")
+            status=CONTROLLED, actor="Government of Ukraine")
     assert c.time.earliest.date() == date(2022, 11, 11)
 
 
 def test_fell_to_names_the_winner():
     one("Saraqeb fell to Syrian government forces on Wednesday after weeks of heavy fighting, a war monitor said.",
-        "2020-01-30", place="Saraqeb", status=CONTROLLED, actor="Government", claimant="war monitor")
+        "2020-01-30", place="Saraqeb", status=CONTROLLED, actor="Government of Syria", claimant="war monitor")
 
 
 def test_attack_is_not_a_change_of_control():

@@ -1,0 +1,213 @@
+"""The actor registry and the country tables, as the extractor uses them.
+
+One owner for each rule: actor names, aliases, acronyms and state forces
+come from :mod:`mapper.actors`; demonyms, capitals and country names from
+:mod:`mapper.countries`. This module only adds what is specific to reading
+articles: acronyms defined in the text, and a label for every actor phrase
+("the army" in an article about Sudan -> "Government of Sudan").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from mapper import countries
+from mapper.extract import lexicon as lx
+
+_LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def match(actors, text: str, country: str = ""):
+    """The registry's actor for ``text`` in the context of ``country`` (ISO2), or None."""
+    if actors is None or not text:
+        return None
+    return actors.match(text, country=country)
+
+
+def label(actors, text: str, country: str = "") -> str:
+    """Canonical actor name for a phrase; '' when the registry does not know it."""
+    actor = match(actors, text, country)
+    return actor.name if actor is not None else ""
+
+
+def state_name(actors, cc: str) -> str:
+    """'Government of Ukraine' for 'UA'; 'Government' when the country is unknown."""
+    if not cc or actors is None:
+        return "Government"
+    state = actors.state(cc)
+    return state.name if state is not None else "Government"
+
+
+def is_state(actors, name: str) -> bool:
+    actor = actors.get(name) if actors is not None and name else None
+    return bool(actor is not None and actor.is_state())
+
+
+def is_known(actors, name: str) -> bool:
+    """Is ``name`` an actor the registry knows (configured), not one added on the fly?"""
+    if actors is None or not name:
+        return False
+    actor = actors.get(name) or actors.match(name)
+    return bool(actor is not None and actor.configured)
+
+
+@lru_cache(maxsize=4096)
+def demonym_country(word: str) -> str:
+    return countries.country_for_demonym(word.strip())
+
+
+@lru_cache(maxsize=4096)
+def capital_country(word: str) -> str:
+    return countries.country_for_capital(word.strip())
+
+
+@lru_cache(maxsize=4096)
+def name_country(word: str) -> str:
+    """ISO2 of a country name ("Turkey", "DR Congo"), '' if none."""
+    return countries.country_for_name(word.strip())
+
+
+def country_name(cc: str) -> str:
+    return countries.country_name(cc) if cc else ""
+
+
+_TOKEN = re.compile(r"\w+(?:[-'’./]\w+)*\.?")
+_FORCE_WORDS = frozenset("forces fighters militants troops militia insurgents rebels".split())
+
+
+class NameFinder:
+    """Finds actor names in text by looking up runs of words in a set (much faster than one regex
+    alternation of hundreds of names). Case-sensitive: names are written as names."""
+
+    def __init__(self, names):
+        self.names = frozenset(names)
+        self.first = frozenset(n.split()[0] for n in self.names)
+        self.longest = max((len(n.split()) for n in self.names), default=0)
+
+    def finditer(self, text: str, start: int = 0, end: int = None) -> list:
+        """(start, end, text) of each name in text[start:end], longest first, with a force word
+        after it included ("M23 rebels")."""
+        end = len(text) if end is None else end
+        toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+        out = []
+        i = 0
+        while i < len(toks):
+            s0, e0 = toks[i]
+            w = text[s0:e0]
+            if w not in self.first and (w[-1] not in "s." or _strip(w) not in self.first):
+                i += 1
+                continue
+            found = 0
+            for n in range(min(self.longest, len(toks) - i), 0, -1):
+                j = i + n - 1
+                if any(text[toks[k][1]:toks[k + 1][0]] != " " for k in range(i, j)):
+                    continue
+                cand = text[s0:toks[j][1]]
+                if cand in self.names or _strip(cand) in self.names:
+                    found = n
+                    break
+            if not found:
+                i += 1
+                continue
+            j = i + found - 1
+            whole = text[s0:toks[j][1]]
+            stop = s0 + (len(whole) if whole in self.names else len(_strip(whole)))
+            if j + 1 < len(toks) and text[toks[j][1]:toks[j + 1][0]] == " " and \
+                    text[toks[j + 1][0]:toks[j + 1][1]].lower() in _FORCE_WORDS:
+                stop = toks[j + 1][1]
+                j += 1
+            out.append((s0, stop, text[s0:stop]))
+            i = j + 1
+        return out
+
+
+def _strip(word: str) -> str:
+    return word[:-2] if word.endswith(("'s", "’s")) else word.rstrip(".")
+
+
+_SURFACE_CACHE: dict = {}
+
+
+def surface_names(actors) -> frozenset:
+    """Names, aliases and acronyms of the registry's actors as they are written in text (capitalised,
+    without dataset qualifiers such as "(2021-)"), for finding actor phrases. State actors count only
+    with their acronyms and capitalised aliases that are not "<demonym> forces" (found by the wording)."""
+    key = id(actors)  # a registry's names do not change (acronyms are learned on per-article copies)
+    if key in _SURFACE_CACHE and _SURFACE_CACHE[key][0] is actors:
+        return _SURFACE_CACHE[key][1]
+    out = set()
+    for a in actors.all():
+        forms = list(a.acronyms)
+        if a.kind != "state":
+            forms += [a.name, *a.aliases]
+        else:
+            forms += [x for x in a.aliases if not demonym_country(x.split()[0])]
+        for f in forms:
+            f = " ".join(f.split())
+            if len(f) >= 2 and f[:1].isupper() and "(" not in f and not demonym_country(f):
+                out.add(f)
+    result = frozenset(out)
+    _SURFACE_CACHE.clear()
+    _SURFACE_CACHE[key] = (actors, result)
+    return result
+
+
+_FINDERS: dict = {}
+
+
+def name_finder(actors) -> NameFinder:
+    """A :class:`NameFinder` of the registry's surface names (built once per registry)."""
+    names = surface_names(actors)
+    finder = _FINDERS.get(names)
+    if finder is None:
+        _FINDERS.clear()
+        finder = _FINDERS[names] = NameFinder(names)
+    return finder
+
+
+def learn_acronyms(actors, text: str) -> list:
+    """Register acronyms defined in ``text`` ("the Rapid Support Forces (RSF)", "RSF (Rapid Support
+    Forces)") on ``actors`` (a per-document copy). Returns the (acronym, expansion) pairs learned."""
+    pairs = []
+    for rx in (lx.ACRONYM_AFTER_RE, lx.ACRONYM_BEFORE_RE):
+        for m in rx.finditer(text):
+            acr, exp = m.group("acr"), _LEADING.sub("", m.group("exp").strip())
+            # "Fighters of the Western Hills Front (WHF)": the expansion starts at the acronym's first letter.
+            parts = exp.split()
+            while len(parts) > 2 and parts[0][:1].upper() != acr[0].upper():
+                parts = parts[1:]
+            while parts and parts[0].lower() in ("of", "the", "for", "and"):
+                parts = parts[1:]
+            exp = " ".join(parts)
+            words = [w for w in re.split(r"[\s-]+", exp) if w[:1].isupper()]
+            # The acronym's letters come from the expansion's capitalised words (in order, most of them).
+            if len(words) < 2 or acr[0].upper() != words[0][0].upper():
+                continue
+            if demonym_country(exp) or capital_country(exp):
+                continue
+            if (acr, exp) not in pairs:
+                pairs.append((acr, exp))
+    learned = []
+    for acr, exp in pairs:
+        # The registry may know the acronym or the group under another spelling ("Afghan National Defense
+        # and Security Forces (ANDSF)"): learning would split one actor in two.
+        if actors.get(acr) is not None or actors.match(exp) is not None:
+            continue
+        actors.learn(acr, exp)
+        learned.append((acr, exp))
+    return pairs
+
+
+def same_name(a: str, b: str) -> bool:
+    """Do two place names look the same ("Donetsk" / "Donetsk Oblast", "Hajjah" / "Hajjah Governorate")?"""
+    fa, fb = _fold_place(a), _fold_place(b)
+    return bool(fa) and (fa == fb or fb.startswith(fa + " ") or fa.startswith(fb + " "))
+
+
+def _fold_place(name: str) -> str:
+    import unicodedata
+
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(ch for ch in name if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^\w\s]", " ", name).split())
