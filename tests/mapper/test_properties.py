@@ -227,3 +227,45 @@ def test_span_set_answers_as_a_scan_of_the_list_would(spans, s, width):
 def test_gazetteer_errors_are_typed():
     """The roots the properties rely on."""
     assert issubclass(GazetteerError, Exception) and issubclass(MapperError, Exception)
+
+
+# --------------------------------------------------------------------------- time bound
+def _long_report(n_chars: int, seed: int = 1) -> str:
+    import random
+
+    places = ["Kunduz", "Herat", "Kandahar", "Qala-e-Naw", "Mazar-i-Sharif", "Jalalabad", "Ghazni", "Faizabad",
+              "Khujand", "Kulob", "Badghis", "Helmand", "Tajikistan", "Pakistan", "Iran", "Quetta", "Mashhad"]
+    rng = random.Random(seed)
+    out, size = [], 0
+    while size < n_chars:
+        p, q = rng.sample(places, 2)
+        s = f"Fighters entered {p} on Monday, {rng.randint(2, 90)} km from {q}, residents said. "
+        if rng.random() < 0.2:
+            s += "\n\n"
+        out.append(s)
+        size += len(s)
+    return "".join(out)[:n_chars]
+
+
+def test_geoparse_time_grows_linearly_with_document_length(small_gazetteer):
+    """16x the text must take well under 16^2 = 256x the time (the list scans made it quadratic,
+    issue 12: 1 MB in 322 s); the best of three short runs evens out a busy machine."""
+    import time
+
+    from mapper.geoparse import Geoparser
+
+    gp = Geoparser(small_gazetteer)
+    gp.parse("Warm-up in Kabul.")
+
+    def timed(text, runs):
+        best, n = float("inf"), 0
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            n = len(gp.parse(text))
+            best = min(best, time.perf_counter() - t0)
+        return best, n
+
+    short, n_short = timed(_long_report(10_000), 3)
+    long_, n_long = timed(_long_report(160_000), 1)
+    assert n_long > 12 * n_short  # the long text really has ~16x the mentions
+    assert long_ / short < 48, f"10 KB {short:.2f} s, 160 KB {long_:.2f} s: {long_ / short:.1f}x for 16x the text"
