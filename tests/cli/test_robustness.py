@@ -86,8 +86,22 @@ INPUT_KINDS = ["missing", "folder", "empty", "junk", "latin1", "utf16", "1MB-lin
 
 @pytest.fixture
 def no_side_effects(monkeypatch):
-    """`open` must not start a browser and `serve` must not block: both are replaced by stand-ins."""
+    """`open` must not start a browser and `serve` must not block: both are replaced by stand-ins.
+
+    The csv module's field size limit is process-wide and some modules raise it when imported;
+    it is reset to Python's default so that each command meets a 1 MB cell as a fresh process does.
+    """
+    import csv
     import webbrowser
+
+    saved = csv.field_size_limit(131072)
+    try:
+        yield from _no_side_effects(monkeypatch, webbrowser)
+    finally:
+        csv.field_size_limit(saved)
+
+
+def _no_side_effects(monkeypatch, webbrowser):
 
     from mapper.cli.serve import MapServer
 
@@ -98,7 +112,7 @@ def no_side_effects(monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(MapServer, "serve_forever", stop_at_once)
-    return opened
+    yield opened
 
 
 def check_clean(result, *names):
