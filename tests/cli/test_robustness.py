@@ -329,3 +329,28 @@ def test_piping_into_a_closed_reader_is_quiet(small_gazetteer_dir):
     )
     assert proc.stdout.count("\n") == 1
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr[-2000:]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file locks (flock) mark a running build on POSIX")
+def test_a_killed_build_leaves_no_temporary_files_after_the_next_build(tmp_path):
+    """Each killed `gazetteer build` left one .index-*.tmp; the next build removes those no running build holds."""
+    import fcntl
+
+    from gazetteer import IndexBuildError
+    from gazetteer.build import build_index, remove_stale_temp_files
+
+    stale = [tmp_path / ".index-killed1.tmp", tmp_path / ".index-killed2.tmp"]
+    for p in stale:
+        p.write_bytes(b"SQLite format 3\x00 half written")
+    running = tmp_path / ".index-running.tmp"
+    running.write_bytes(b"being written")
+    other = tmp_path / "notes.tmp"
+    other.write_text("not ours", encoding="utf-8")
+    with open(running, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # as a build in another process holds its file
+        # a build that fails early (missing boundary file) still cleans up first, and removes its own file
+        with pytest.raises(IndexBuildError):
+            build_index(tmp_path / "gazetteer.sqlite", natural_earth=tmp_path / "missing.geojson.gz")
+        assert sorted(p.name for p in tmp_path.iterdir()) == [".index-running.tmp", "notes.tmp"]
+    assert remove_stale_temp_files(tmp_path) == [running]  # released: stale now
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.tmp"]
