@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -80,12 +85,6 @@ def test_serve_refuses_a_missing_folder_or_a_file(tmp_path):
 
 # --------------------------------------------------------------------------- hostile clients
 # Every test below runs a real server on 127.0.0.1 with a free port, bounded loops and time limits.
-
-import contextlib
-import http.client
-import socket
-import time
-from concurrent.futures import ThreadPoolExecutor
 
 
 @contextlib.contextmanager
