@@ -299,6 +299,8 @@ def write_transaction(path, *, sources: bool = True):
             conn.execute("PRAGMA temp_store = FILE")
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
+            if not _is_access_error(err):
+                raise
             raise IndexAccessError(_cannot_write_message(path, err), path=path) from err
         try:
             if sources:
@@ -309,15 +311,32 @@ def write_transaction(path, *, sources: bool = True):
                 conn.execute("ROLLBACK")
             except sqlite3.Error:  # after an I/O error SQLite may have rolled back already
                 pass
-            if isinstance(err, sqlite3.OperationalError):  # read-only file, no room for the journal...
+            if _is_access_error(err):  # read-only file, no room for the journal... (not a bad statement)
                 raise IndexAccessError(_cannot_write_message(path, err), path=path) from err
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as err:
+            if not _is_access_error(err):
+                raise
             raise IndexAccessError(_cannot_write_message(path, err), path=path) from err
     finally:
         conn.close()
+
+
+#: SQLite result codes that mean the file cannot be written or opened (not a bug in a statement).
+_ACCESS_CODES = ("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_PERM",
+                 "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_NOLFS")
+_ACCESS_WORDS = ("readonly", "read-only", "disk i/o", "full", "unable to open", "locked", "busy")
+
+
+def _is_access_error(err: BaseException) -> bool:
+    if not isinstance(err, sqlite3.OperationalError):
+        return False
+    name = getattr(err, "sqlite_errorname", None)  # Python 3.11+
+    if name:
+        return name.startswith(_ACCESS_CODES)
+    return any(w in str(err).lower() for w in _ACCESS_WORDS)
 
 
 def _cannot_write_message(path, err) -> str:
