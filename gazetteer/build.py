@@ -159,6 +159,68 @@ def _load_natural_earth(path: Path = NATURAL_EARTH_FILE):
         return json.load(fh)["features"]
 
 
+#: Temporary index files: ``.index-<random>.tmp`` next to the index, renamed over it when complete.
+TEMP_PREFIX, TEMP_SUFFIX = ".index-", ".tmp"
+#: Where file locks are unavailable, a temporary index untouched this long is left over from a killed build.
+STALE_TEMP_SECONDS = 3600
+
+
+def _cannot_write(target: Path, err: BaseException) -> str:
+    what = getattr(err, "strerror", None) or str(err)
+    where = getattr(err, "filename", None) or target.parent
+    return (
+        f"cannot write the gazetteer index {target} ({where}: {what}); choose a writable folder with "
+        "--data-dir or CONFLICTMAP_DATA_DIR"
+    )
+
+
+def _hold(fd: int) -> None:
+    """Lock the open temporary file so that :func:`remove_stale_temp_files` leaves it alone."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the age rule applies
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # pragma: no cover - a file system without flock: the age rule applies
+        pass
+
+
+def remove_stale_temp_files(folder: Path) -> list:
+    """Delete the temporary index files that killed builds left in ``folder``; return their paths.
+
+    A running build holds a lock on its temporary file (see :func:`_hold`), so only files no
+    live process holds are removed. Without file locks (Windows), a file counts as stale when
+    untouched for :data:`STALE_TEMP_SECONDS`. Files that cannot be removed are logged, not raised.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        fcntl = None
+    removed = []
+    for path in Path(folder).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        try:
+            if not path.is_file() or path.is_symlink():
+                continue
+            if fcntl is None:
+                if time.time() - path.stat().st_mtime < STALE_TEMP_SECONDS:
+                    continue
+                path.unlink()
+            else:
+                with open(path, "rb") as fh:
+                    try:
+                        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue  # a build in progress
+                    path.unlink()
+            removed.append(path)
+        except OSError as err:
+            log.warning("could not remove the stale temporary index %s: %s", path, err.strerror or err)
+    if removed:
+        log.info("removed %d temporary index file(s) left by interrupted builds in %s", len(removed), folder)
+    return removed
+
+
 def build_index(
     target: Path,
     *,
@@ -189,10 +251,15 @@ def build_index(
     t0 = time.perf_counter()
     only = {c.upper() for c in countries} if countries else None
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
+    except OSError as err:
+        raise IndexBuildError(_cannot_write(target, err)) from err
+    _hold(fd)  # until this process ends: tells a later build the file is not stale
     tmp = Path(tmp_name)
+    conn = None
     try:
         conn = sqlite3.connect(tmp)
         store.create_schema(conn)
@@ -418,13 +485,22 @@ def build_index(
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException as err:
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
         try:
             tmp.unlink()
         except FileNotFoundError:
             pass
         if isinstance(err, (KeyboardInterrupt, IndexBuildError)):
             raise
+        if isinstance(err, (OSError, sqlite3.OperationalError)):  # read-only folder, disk full...
+            raise IndexBuildError(_cannot_write(target, err)) from err
         raise IndexBuildError(f"building the gazetteer index failed: {err}") from err
+    finally:
+        os.close(fd)
     stats = {
         "places": len(place_rows),
         "names": len(name_rows),

@@ -20,6 +20,19 @@ class IndexBuildError(GazetteerError, RuntimeError):
     """Raised when building the index fails; the previous index is left untouched."""
 
 
+class IndexAccessError(GazetteerError, OSError):
+    """Raised when the index file cannot be opened, or written (read-only file or folder, disk
+    full, a locked or damaged file); a write is rolled back, so the index is unchanged.
+    Carries ``path``."""
+
+    def __init__(self, message: str, *, path=None):
+        super().__init__(message)
+        self.path = path
+
+    def __str__(self):  # OSError would format its args; the message is the whole story
+        return self.args[0]
+
+
 class SourceDataError(GazetteerError, ValueError):
     """Raised when a source file (boundaries, GeoNames dump, aliases) cannot be read.
 

@@ -133,12 +133,21 @@ def row_to_place(row) -> Place:
 
 
 def connect(path, *, readonly=True) -> sqlite3.Connection:
-    if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    else:
-        conn = sqlite3.connect(path, check_same_thread=False)
-    conn.execute("PRAGMA query_only = 1" if readonly else "PRAGMA foreign_keys = 1")
-    conn.execute("PRAGMA cache_size = -65536")
+    """A connection to the index file; :class:`~gazetteer.errors.IndexAccessError` when it cannot be opened."""
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("PRAGMA query_only = 1" if readonly else "PRAGMA foreign_keys = 1")
+        conn.execute("PRAGMA cache_size = -65536")
+    except sqlite3.OperationalError as err:  # unreadable file, a stale journal that cannot be replayed...
+        from gazetteer.errors import IndexAccessError
+
+        raise IndexAccessError(
+            f"cannot open the gazetteer index {path} ({err}); check that it and its folder are readable, "
+            "or rebuild it with `conflictmap gazetteer build --force`", path=path,
+        ) from err
     return conn
 
 
@@ -277,22 +286,64 @@ def write_transaction(path, *, sources: bool = True):
     exactly as it was. The connection is closed on exit. With ``sources`` the
     tables added sources need are created first (:func:`ensure_source_schema`).
     """
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    from gazetteer.errors import IndexAccessError
+
     try:
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA cache_size = -131072")
-        conn.execute("PRAGMA temp_store = FILE")
-        conn.execute("BEGIN IMMEDIATE")
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    except sqlite3.Error as err:
+        raise IndexAccessError(_cannot_write_message(path, err), path=path) from err
+    try:
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA cache_size = -131072")
+            conn.execute("PRAGMA temp_store = FILE")
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            if not _is_access_error(err):
+                raise
+            raise IndexAccessError(_cannot_write_message(path, err), path=path) from err
         try:
             if sources:
                 ensure_source_schema(conn)
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as err:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:  # after an I/O error SQLite may have rolled back already
+                pass
+            if _is_access_error(err):  # read-only file, no room for the journal... (not a bad statement)
+                raise IndexAccessError(_cannot_write_message(path, err), path=path) from err
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            if not _is_access_error(err):
+                raise
+            raise IndexAccessError(_cannot_write_message(path, err), path=path) from err
     finally:
         conn.close()
+
+
+#: SQLite result codes that mean the file cannot be written or opened (not a bug in a statement).
+_ACCESS_CODES = ("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_PERM",
+                 "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_NOLFS")
+_ACCESS_WORDS = ("readonly", "read-only", "disk i/o", "full", "unable to open", "locked", "busy")
+
+
+def _is_access_error(err: BaseException) -> bool:
+    if not isinstance(err, sqlite3.OperationalError):
+        return False
+    name = getattr(err, "sqlite_errorname", None)  # Python 3.11+
+    if name:
+        return name.startswith(_ACCESS_CODES)
+    return any(w in str(err).lower() for w in _ACCESS_WORDS)
+
+
+def _cannot_write_message(path, err) -> str:
+    return (
+        f"cannot write the gazetteer index {path} ({err}); nothing was changed. Check that the file and "
+        "its folder are writable and the disk is not full, or use a writable copy with --data-dir"
+    )
 
 
 def schema_version(conn) -> int:

@@ -227,7 +227,7 @@ def read_documents(path) -> Iterator[Document]:
         except OSError as err:
             raise EvaluationInputError(f"cannot read {path}: {err.strerror}", path=str(path)) from err
     with fh:
-        for i, raw in enumerate(fh, start=1):
+        for i, raw in _decoded_lines(fh, path):
             if not raw.strip():
                 continue
             try:
@@ -239,6 +239,19 @@ def read_documents(path) -> Iterator[Document]:
                     line=i,
                 ) from err
             yield document_from_dict(d, path=str(path), line=i)
+
+
+def _decoded_lines(fh, path):
+    """(line number, line) pairs; a line that is not UTF-8 is an :class:`EvaluationInputError`."""
+    i = 0
+    try:
+        for i, raw in enumerate(fh, start=1):
+            yield i, raw
+    except UnicodeDecodeError as err:
+        raise EvaluationInputError(
+            f"{path}, line {i + 1}: not UTF-8 text ({err.reason}); re-save the file as UTF-8 JSON Lines",
+            path=str(path), line=i + 1,
+        ) from err
 
 
 # --------------------------------------------------------------------------- scoring

@@ -187,6 +187,9 @@ def read_frame(path: Path, layer=None):
             f"{path} could not be read as boundaries ({type(err).__name__}: {err}); expected GeoJSON, "
             "GeoPackage, a shapefile or a zipped shapefile", path=str(path),
         ) from err
+    if getattr(frame, "geometry", None) is None or not hasattr(frame, "crs"):  # a table without shapes (CSV)
+        raise SourceDataError(f"{path} holds no geometries; expected GeoJSON, GeoPackage or a shapefile of "
+                              "admin polygons", path=str(path))
     if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
         frame = frame.to_crs("EPSG:4326")
     return frame

@@ -7,6 +7,7 @@ function, print data to stdout and diagnostics to stderr.
 
 from __future__ import annotations
 
+import errno
 import logging
 
 import click
@@ -47,6 +48,59 @@ class _LazyGroup(click.Group):
 
         mod = importlib.import_module(f"mapper.cli.{mod_name}")
         return getattr(mod, "command")
+
+    def invoke(self, ctx):
+        """Run the command; a file-system or index error the command did not handle becomes
+        one line on stderr (exit 1) instead of a traceback. Bugs (any other exception) still
+        show their traceback."""
+        import sqlite3
+
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # `conflictmap ... | head`: the reader left; nothing to report
+            _silence_stdout()
+            raise SystemExit(1) from None
+        except OSError as err:
+            raise click.ClickException(os_error_line(err)) from err
+        except sqlite3.Error as err:
+            raise click.ClickException(
+                f"the gazetteer index could not be used ({type(err).__name__}: {err}); check that its folder "
+                "is writable and the disk not full, or rebuild it with `conflictmap gazetteer build --force`"
+            ) from err
+
+
+#: What an OS error means for the user, by errno (the rest use the system's own words).
+_OS_ERROR_HINTS = {
+    errno.ENOENT: "no such file or folder",
+    errno.EISDIR: "is a folder, not a file",
+    errno.ENOTDIR: "a part of this path is a file, not a folder",
+    errno.EEXIST: "a file is in the way (a folder was expected there)",
+    errno.EACCES: "permission denied (the file or folder is not readable/writable by you)",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "read-only file system",
+    errno.ENOSPC: "no space left on the device",
+    errno.ENAMETOOLONG: "file name too long",
+}
+
+
+def os_error_line(err: OSError) -> str:
+    """One line naming the file(s) and the problem, e.g. ``out/x.html: read-only file system``."""
+    what = _OS_ERROR_HINTS.get(err.errno) or err.strerror or str(err)
+    names = [str(n) for n in (err.filename, err.filename2) if n is not None]
+    if not names:
+        return f"{type(err).__name__}: {err}" if not err.strerror else what
+    return f"{' -> '.join(names)}: {what}"
+
+
+def _silence_stdout():
+    import os
+    import sys
+
+    try:  # Python flushes stdout at exit; point it at devnull so that flush cannot fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _command_names() -> dict:

@@ -24,6 +24,8 @@ Resolution (:meth:`Geoparser.resolve_mentions`)
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import math
 import re
@@ -232,11 +234,19 @@ class Geoparser:
                     votes[e.country_code] += e.prior / total
         top_vote = max(votes.values()) if votes else 1.0
         lower_cache: dict = {}
+        words = None
         out = []
         for c in cands:
             key = c.key
             if key not in lower_cache:
-                lower_cache[key] = " " not in key and bool(re.search(r"(?<![\w])" + re.escape(key) + r"(?![\w])", text))
+                if " " in key:
+                    lower_cache[key] = False
+                elif _ALL_WORD_CHARS.fullmatch(key):  # the same test as the regex below, without a scan per name
+                    if words is None:
+                        words = set(_WORD_RUN.findall(text))
+                    lower_cache[key] = key in words
+                else:
+                    lower_cache[key] = bool(re.search(r"(?<![\w])" + re.escape(key) + r"(?![\w])", text))
             top = c.entries[0] if c.entries else None
             share = votes.get(top.country_code, 0.0) / top_vote if top and top.country_code else 0.0
             x = span_features(text, c.start, c.end, entries=c.entries, form=c.form,
@@ -259,26 +269,27 @@ class Geoparser:
             found.append((s, e, key))
         # Longest match wins; among equals the earliest.
         found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
+        found_spans = {(fs, fe) for fs, fe, _ in found}
         taken = []
-        occupied = []
+        occupied = _Spans()
         for m in _COMPOUND_RE.finditer(text):
             s, e = m.span()
-            if any(a <= s < b for a, b in skip) or any(fs == s and fe == e for fs, fe, _ in found):
+            if skip.covers(s) or (s, e) in found_spans:
                 continue
             entries = self._fallback_entries(m.group(0), min_quality=COMPOUND_MIN_QUALITY)
-            occupied.append((s, e))  # an unknown compound ("Gilgit-Baltistan") is not its first part either
+            occupied.add(s, e)  # an unknown compound ("Gilgit-Baltistan") is not its first part either
             if entries:
                 taken.append(_Cand(s, e, normalize(m.group(0)), entries))
         persons = _person_tokens(text)
         for s, e, key in found:
-            if any(s < oe and os_ < e for os_, oe in occupied):
+            if occupied.overlaps(s, e):
                 continue
             c = self._accept(text, s, e, key, skip)
             if c is None:
                 continue
             if " " not in key and text[s:e] in persons and c.entries[0].prior < PERSON_OVERRIDE_PRIOR:
                 continue  # "Salah" after "Mohamed Salah" earlier in the document
-            occupied.append((s, e))
+            occupied.add(s, e)
             taken.append(c)
         if self.adjectives:
             taken.extend(self._adjectives_and_codes(text, occupied, skip))
@@ -286,7 +297,7 @@ class Geoparser:
         return taken
 
     def _accept(self, text, s, e, key, skip) -> Optional[_Cand]:
-        if any(a <= s < b for a, b in skip):
+        if skip.covers(s):
             return None
         name = text[s:e]
         words = _WORD.findall(name)
@@ -357,14 +368,14 @@ class Geoparser:
         for rx, table, form in ((_ADJECTIVE_RE, lx.ADJECTIVE_PLACES, "adjective"), (_CODE_RE, lx.CODE_PLACES, "code")):
             for m in rx.finditer(text):
                 s, e = m.start(1), m.end(1)
-                if any(s < oe and os_ < e for os_, oe in occupied) or any(a <= s < b for a, b in skip):
+                if occupied.overlaps(s, e) or skip.covers(s):
                     continue
                 target = table.get(m.group(1))
                 key = normalize(target) if target else ""
                 entries = self.index.entries.get(key, ())
                 if not entries:
                     continue
-                occupied.append((s, e))
+                occupied.add(s, e)
                 kind = "country" if entries[0].kind == "country" else ""
                 out.append(_Cand(s, e, key, entries, kind, form))
         for m in _ABBREV_RE.finditer(text):
@@ -374,11 +385,11 @@ class Geoparser:
             if not re.search(r"[A-Z][\w.’'-]*,\s*$", text[max(0, s - 40):s]) and not (
                     _INITIALISM.match(m.group(1)) and not re.search(r"\d\s*$", text[max(0, s - 6):s])):
                 continue
-            if any(s < oe and os_ < e for os_, oe in occupied) or any(a <= s < b for a, b in skip):
+            if occupied.overlaps(s, e) or skip.covers(s):
                 continue
             entries = self._admin1_entries(*lx.ADMIN1_ABBREVIATIONS[m.group(1)])
             if entries:
-                occupied.append((s, e))
+                occupied.add(s, e)
                 out.append(_Cand(s, e, normalize(lx.ADMIN1_ABBREVIATIONS[m.group(1)][0]), entries, "admin1", "code"))
         return out
 
@@ -482,8 +493,8 @@ class Geoparser:
         """Choose a place for every candidate span using the document as context."""
         if not cands:
             return []
-        everyone = list(cands) + [c for c in (context or []) if not any(
-            c.start < o.end and o.start < c.end for o in cands)]
+        spans = _Spans.of((o.start, o.end) for o in cands) if context else None
+        everyone = list(cands) + [c for c in (context or []) if not spans.overlaps(c.start, c.end)]
         # Country weights: each mention votes for its candidates' countries by prior share.
         # Each distinct name votes once, so one name repeated ten times does not decide alone.
         votes: dict = {}
@@ -539,7 +550,8 @@ class Geoparser:
                 entry[2].add(c.key)
         out = []
         for c in cands:
-            others = [(la, lo) for la, lo, keys in points.values() if keys != {c.key}][:MAX_CONTEXT_POINTS]
+            others = list(itertools.islice(
+                ((la, lo) for la, lo, keys in points.values() if keys != {c.key}), MAX_CONTEXT_POINTS))
             best = self._best(c, *weights(c), admin1_names, container_of.get(id(c)), others)
             name = text[c.start:c.end]
             if best is None:
@@ -676,7 +688,50 @@ def _is_place_word(gp: Geoparser, token: str) -> bool:
     return key in gp.index.entries and gp.index.entries[key][0].prior >= 0.6
 
 
-def _boilerplate_ranges(text: str) -> list:
+def _boilerplate_ranges(text: str) -> "_Spans":
     if len(text) > 200_000:
-        return []
-    return [(ln.start, ln.end) for ln in text_lines(text) if ln.kind == "boilerplate"]
+        return _Spans()
+    return _Spans.of((ln.start, ln.end) for ln in text_lines(text) if ln.kind == "boilerplate")
+
+
+_WORD_RUN = re.compile(r"\w+")
+_ALL_WORD_CHARS = re.compile(r"\w+")
+
+
+class _Spans:
+    """Pairwise disjoint half-open spans ``[start, end)`` kept sorted, for overlap tests in
+    O(log n) (a list scanned per mention made long documents quadratic)."""
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self):
+        self._starts: list = []
+        self._ends: list = []
+
+    @classmethod
+    def of(cls, spans) -> "_Spans":
+        """Spans from any iterable of (start, end); overlapping ones are merged (tests are unchanged)."""
+        out = cls()
+        for s, e in sorted(spans):
+            if out._starts and s < out._ends[-1]:
+                out._ends[-1] = max(out._ends[-1], e)
+            elif e > s:
+                out._starts.append(s)
+                out._ends.append(e)
+        return out
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """True when ``[s, e)`` shares a character with a span."""
+        i = bisect.bisect_left(self._starts, e)  # spans starting before e
+        return i > 0 and self._ends[i - 1] > s
+
+    def covers(self, pos: int) -> bool:
+        """True when ``pos`` lies inside a span."""
+        i = bisect.bisect_right(self._starts, pos)
+        return i > 0 and pos < self._ends[i - 1]
+
+    def add(self, s: int, e: int) -> None:
+        """Add a span that overlaps none of the present ones (callers test :meth:`overlaps` first)."""
+        i = bisect.bisect_left(self._starts, s)
+        self._starts.insert(i, s)
+        self._ends.insert(i, e)
