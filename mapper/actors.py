@@ -155,7 +155,7 @@ _CHANNELS = (
     r"press\s+office|statement|communiqu[ée]|(?:social\s+media\s+)?(?:account|page|channel)"
 )
 _CHANNEL_RES = (
-    re.compile(rf"^(?P<org>.+?)\s*\((?:via|on|in)\s+(?:a\s+|an\s+|its\s+|their\s+|his\s+|her\s+)?"
+    re.compile(rf"^(?P<org>.+?)\s*\((?:(?:via|on|in)\s+)?(?:a\s+|an\s+|its\s+|their\s+|his\s+|her\s+)?"
                rf"(?P<channel>[^)]*?(?:{_CHANNELS})[^)]*)\)\s*$", re.I),
     re.compile(rf"^(?P<org>.+?)['’]s\s+(?:official\s+)?(?P<channel>(?:[\w-]+\s+)?(?:{_CHANNELS})(?:\s+\w+)?)\s*$", re.I),
     re.compile(rf"^(?P<org>.+?)\s*,?\s+(?:on|via|in|through)\s+(?:a\s+post\s+on\s+|a\s+statement\s+on\s+|a\s+"
@@ -340,6 +340,8 @@ class Actors:
         self._longest = 1
         self._match_cache: dict = {}
         self._states = states
+        # A file that configures "Government" itself keeps generic wording on that actor.
+        self._generic_configured = False
         if states:  # first, so a table row for a state adds names to the canonical "Government of X"
             for c in _country_codes():
                 generated = _state_actor(c)
@@ -347,6 +349,7 @@ class Actors:
                     self._add(generated)
         for actor in actors:
             self._add(actor)
+            self._generic_configured |= normalise(actor.name) == normalise(GENERIC_GOVERNMENT)
         self._add(Actor(GENERIC_GOVERNMENT, "", (), True, STATE, "", "", ()))
 
     # -- construction -------------------------------------------------
@@ -396,6 +399,7 @@ class Actors:
         new._exact, new._phrases, new._acronyms = dict(self._exact), dict(self._phrases), dict(self._acronyms)
         new._by_name, new._state_by_cc = dict(self._by_name), dict(self._state_by_cc)
         new._used, new._longest, new._match_cache, new._states = dict(self._used), self._longest, {}, self._states
+        new._generic_configured = self._generic_configured
         return new
 
     def _add(self, actor: Actor) -> Actor:
@@ -572,6 +576,8 @@ class Actors:
         return None
 
     def _generic_state(self, country: str) -> str:
+        if self._generic_configured:
+            return GENERIC_GOVERNMENT
         return self._state_by_cc.get(country) or GENERIC_GOVERNMENT
 
     # -- maps -------------------------------------------------------------

@@ -221,3 +221,16 @@ def test_acronyms_are_case_sensitive_and_context_aware(reg):
     assert reg.match("French Armed Forces").name == "Government of France"  # not the French Southern Lands
     assert reg.match("AA fighters", country="MM").name == reg.get("AA").name
     assert reg.match("according to AA", country="TR") is None  # another country's group: not in this context
+
+
+def test_a_configured_government_actor_keeps_generic_wording(tmp_path):
+    p = tmp_path / "actors.json"
+    p.write_text(json.dumps([{"name": "Government", "colour": "#112233", "aliases": ["ANDSF"]}]))
+    actors = Actors.load(p)
+    assert actors.match("Defence Ministry", country="AF").name == "Government"
+    assert actors.resolve("Government", country="AF").colour == "#112233"
+    assert actors.match("Russian troops", country="UA").name == "Government of Russia"  # a named state stays
+
+
+def test_split_claimant_parenthesised_channel():
+    assert split_claimant("Defence Ministry (Facebook)") == Claimant("Defence Ministry", "Facebook")
