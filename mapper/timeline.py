@@ -186,6 +186,8 @@ class MapPlace:
     location), or ``approximate`` (an admin unit without a loaded polygon,
     or coordinates that are only a unit centroid: drawn as a dashed area,
     never as a crisp pin). ``geometry`` is a shapely geometry (lon, lat).
+    ``warnings`` are doubts a reader must see in the popup (an outlier, a place outside
+    its row's admin unit, a draft claim the extractor flagged), one sentence each.
     """
 
     key: str
@@ -201,6 +203,7 @@ class MapPlace:
     radius_m: Optional[float] = None
     note: str = ""
     geometry: object = field(default=None, compare=False, repr=False)
+    warnings: tuple = ()
 
 
 @dataclass(frozen=True)
