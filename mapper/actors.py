@@ -1,36 +1,56 @@
-"""Actors (who holds or fights for a place) and their colours.
+"""Actors (who holds or fights for a place), the registry that names them, and their colours.
 
-An *actor* is a party a claim is about ("Taliban", "Government"). Claims
-name actors and claimants in many ways (ANDSF, Afghan forces, commandos,
-Defence Ministry; insurgents, Islamic Emirate), so an :class:`Actors`
-registry maps those aliases onto a small set of named actors, each with a
-colour from a colour-blind-safe palette (Okabe & Ito 2008).
+An *actor* is a party a claim is about ("Rapid Support Forces", "Government
+of Ukraine"). Reporting names actors in many ways (ANDSF, Afghan forces,
+commandos, Defence Ministry; RSF, Rapid Support Forces; "Russian troops",
+"Kyiv said"), so an :class:`Actors` registry maps those texts onto named
+actors, each with a kind (state forces, non-state group, militia, private
+military company, international force), a country and the side it fights for.
+
+The default registry is the table ``mapper/data/actors.csv`` (sources in
+``mapper/data/ACTORS.md``) plus one *state actor* per country, generated from
+:mod:`mapper.countries`: "Government of Ukraine", also called "Ukrainian
+forces", "the Ukrainian army", "Kyiv".
 
 Matching rules (:meth:`Actors.match`), on normalised text (case-folded,
-accents and punctuation removed):
+accents and punctuation removed), with the *country of the context* (the
+article's or the place's ISO code) as an optional argument:
 
-1. the text equals an actor's name or alias: that actor;
-2. otherwise the aliases contained in the text as whole words, e.g.
-   "Taliban spokesman" contains "taliban". If they all belong to one actor,
-   that actor; if they belong to *different* actors ("Taliban and/or
-   Islamic State", "Taliban attack on government forces") nothing matches,
-   so the text stays its own actor instead of being silently assigned.
+1. the text equals an actor's name, alias or acronym: that actor;
+2. otherwise the names and aliases contained in the text as whole words,
+   and acronyms written in capitals ("RSF fighters"). If they all belong to
+   one actor, that actor; if they belong to *different* actors ("Taliban
+   and/or Islamic State") nothing matches, so the text is never silently
+   assigned to one of them;
+3. otherwise a nationality adjective with state wording ("Russian troops",
+   "the Iraqi army", "Russian-installed governor", "the Russians") names that
+   country's state actor, and a capital or seat of power used as a metonym
+   ("Kyiv", "officials in Moscow", "the Kremlin") likewise; "-backed",
+   "pro-" and "anti-" phrases name no state ("Russian-backed separatists");
+4. otherwise generic state wording ("the army", "government forces",
+   "security forces", "Defence Ministry", "police", "the governor") names the
+   state actor of the context country, and a generic "Government" (kind
+   ``state``, no country) only when no country is known: "Government" never
+   stands unqualified when the country is known.
 
-Unknown actors are added on first use (:meth:`Actors.resolve`) with the
-next unused palette colour, in order of first appearance, so the same
-input always gives the same colours; they appear in the legend like the
-configured ones.
+Unknown actors are added on first use (:meth:`Actors.resolve`), marked
+``configured=False``. Colours are handed out on first use in a map, in
+order of first appearance, so the same input always gives the same colours:
+an actor's own colour from the table when no other actor took it, else the
+next colour of a colour-blind-safe palette (Okabe & Ito 2008, then Paul
+Tol's "muted").
 
-Configuration file (``--actors FILE``), JSON::
+Configuration file (``--actors FILE``): CSV with the columns of the default
+table (``name,kind,country,side,aliases,acronyms,colour,source``; only
+``name`` is required; lists separated by ``;``) or JSON::
 
-    [{"name": "Government", "colour": "#0072B2",
-      "aliases": ["ANDSF", "Afghan forces", "Defence Ministry"]},
-     {"name": "Taliban", "colour": "#D55E00", "aliases": ["insurgents"]}]
+    [{"name": "Government of Afghanistan", "colour": "#0072B2", "kind": "state",
+      "country": "AF", "aliases": ["ANDSF", "Afghan forces"]},
+     {"name": "Taliban", "colour": "#D55E00", "acronyms": ["IEA"]}]
 
 (or ``{"actors": [...]}``, or ``"replace_defaults": false`` on the object
-form to extend the defaults), or CSV with columns ``name,colour,aliases``
-where aliases are separated by ``;``. A file replaces the default actors
-unless it says otherwise.
+form to extend the defaults). A file replaces the default table unless it
+says otherwise; the generated state actors are always there.
 """
 
 from __future__ import annotations
@@ -40,11 +60,12 @@ import csv
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
+from mapper import countries
 from mapper.errors import MapperError
 
 #: Okabe-Ito colour-blind-safe palette (black omitted: it is used for outlines).
@@ -63,9 +84,12 @@ OKABE_ITO = {
 DISPUTED_COLOUR = OKABE_ITO["reddish_purple"]
 UNKNOWN_COLOUR = "#9E9E9E"
 
-#: Colours handed to actors not in the configuration, in order: the rest of
-#: Okabe-Ito, then Paul Tol's "muted" scheme (also colour-blind safe).
-EXTRA_PALETTE = (
+#: Colours handed to actors on first use, in order: Okabe-Ito (without the
+#: disputed colour), then Paul Tol's "muted" scheme (also colour-blind safe).
+PALETTE = (
+    OKABE_ITO["blue"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["bluish_green"],
     OKABE_ITO["orange"],
     OKABE_ITO["sky_blue"],
     "#332288",
@@ -78,71 +102,144 @@ EXTRA_PALETTE = (
     "#88CCEE",
     OKABE_ITO["yellow"],
 )
+#: Kept for callers of the earlier name: the palette after the first two colours.
+EXTRA_PALETTE = PALETTE[3:]
 
 #: Name used for a claim that does not name an actor.
 UNSTATED = ""
 
+#: Actor kinds of the registry.
+STATE, NON_STATE, MILITIA, PMC, INTERNATIONAL = "state", "non_state", "militia", "pmc", "international"
+KINDS = (STATE, NON_STATE, MILITIA, PMC, INTERNATIONAL)
+
+#: Name of the state actor when no country is known (rule 4).
+GENERIC_GOVERNMENT = "Government"
+
+#: The default table, shipped with the package.
+DEFAULT_TABLE = Path(__file__).resolve().parent / "data" / "actors.csv"
+
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+#: Generic state wording (rule 4), as normalised words and phrases.
+STATE_WORDS = (
+    "government", "the government", "central government", "federal government", "government forces",
+    "government troops", "government soldiers", "pro government forces", "regime", "regime forces", "army",
+    "the army", "national army", "military", "the military", "armed forces", "troops", "soldiers",
+    "security forces", "security officials", "security sources", "security services", "police", "the police",
+    "national police", "federal police", "defence ministry", "defense ministry", "ministry of defence",
+    "ministry of defense", "interior ministry", "ministry of interior", "ministry of the interior",
+    "foreign ministry", "general staff", "the general staff", "joint staff", "chief of staff", "authorities",
+    "the authorities", "local authorities", "officials", "government officials", "local officials",
+    "military officials", "military spokesman", "army spokesman", "government spokesman", "spokesman",
+    "presidency", "the presidency", "president", "prime minister", "governor", "the governor",
+    "provincial governor", "regional governor", "district governor", "mayor", "commandos", "special forces",
+    "border guards", "border guard", "national guard", "marines", "paratroopers", "air force", "navy",
+    "defence forces", "defense forces", "national defence forces", "national defense forces", "gendarmerie",
+    "state media", "state television", "state tv", "state news agency", "cabinet", "council of ministers",
+    "military council", "junta", "the junta", "military junta", "ministry", "the ministry", "command",
+    "military command", "operational command", "southern command", "northern command", "eastern command",
+    "western command", "army command", "high command", "forces", "our forces", "our troops",
+)
+#: Words that make a nationality adjective name something other than the state ("Russian-backed").
+_NOT_STATE_PREFIX = re.compile(r"\b(?:pro|anti)\s*-\s*$|\b(?:pro|anti)\s+$", re.I)
+_NOT_STATE_SUFFIX = re.compile(r"^\s*-?\s*(?:backed|allied|aligned|affiliated|linked|sponsored|supported|"
+                               r"trained|armed|funded|speaking)\b", re.I)
+#: Words after a demonym that name the state's people or organs ("Russian-installed", "Russian officials").
+_STATE_AFTER_DEMONYM = re.compile(r"^\s*-?\s*(?:installed|appointed|led|run|controlled|occupation|occupying)\b",
+                                  re.I)
+
+#: Channel words that are not part of a claimant's identity ("the ministry on Telegram").
+_CHANNELS = (
+    r"Facebook|Telegram|Twitter|X|WhatsApp|YouTube|Instagram|TikTok|VKontakte|VK|website|web\s*site|"
+    r"blog|television|TV|radio|state\s+media|state\s+television|news\s+agency|press\s+service|"
+    r"press\s+office|statement|communiqu[ée]|(?:social\s+media\s+)?(?:account|page|channel)"
+)
+_CHANNEL_RES = (
+    re.compile(rf"^(?P<org>.+?)\s*\((?:via|on|in)\s+(?:a\s+|an\s+|its\s+|their\s+|his\s+|her\s+)?"
+               rf"(?P<channel>[^)]*?(?:{_CHANNELS})[^)]*)\)\s*$", re.I),
+    re.compile(rf"^(?P<org>.+?)['’]s\s+(?:official\s+)?(?P<channel>(?:[\w-]+\s+)?(?:{_CHANNELS})(?:\s+\w+)?)\s*$", re.I),
+    re.compile(rf"^(?P<org>.+?)\s*,?\s+(?:on|via|in|through)\s+(?:a\s+post\s+on\s+|a\s+statement\s+on\s+|a\s+"
+               rf"|an\s+|its\s+|their\s+|his\s+|her\s+|the\s+)?(?P<channel>(?:[\w-]+\s+)?(?:{_CHANNELS})"
+               rf"(?:\s+(?:channel|account|page|post))?)\s*$", re.I),
+)
 
 
 class ActorConfigError(MapperError, ValueError):
-    """Raised when an ``--actors`` file cannot be read or has an invalid entry."""
+    """Raised when an ``--actors`` file (or the default table) cannot be read or has an invalid entry."""
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A party in the conflict, with the colour the map uses for it.
+    """A party in the conflict.
 
-    ``configured`` is False for actors added on the fly because a claim
-    named them and no configured alias matched.
+    ``colour`` is "" for a registry actor not yet drawn on a map;
+    :meth:`Actors.resolve` hands out colours on first use. ``configured`` is
+    False for actors added on the fly because a claim named them and nothing
+    in the registry matched. ``kind`` is one of :data:`KINDS` (or "" when
+    unknown), ``country`` an ISO alpha-2 code (the state, or the group's home
+    country), ``side`` the actor it fights for when not its own.
     """
 
     name: str
-    colour: str
+    colour: str = ""
     aliases: tuple = field(default=(), repr=False)
     configured: bool = True
+    kind: str = ""
+    country: str = ""
+    side: str = ""
+    acronyms: tuple = field(default=(), repr=False)
+
+    def is_state(self) -> bool:
+        return self.kind == STATE
+
+    def is_foreign(self, cc: str) -> bool:
+        """True when the actor belongs to a country and it is not ``cc``."""
+        return bool(self.country and cc and self.country.upper() != cc.upper())
+
+    @property
+    def side_name(self) -> str:
+        """The side this actor fights for: ``side``, else its own name."""
+        return self.side or self.name
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "colour": self.colour, "aliases": list(self.aliases)}
+        return {"name": self.name, "colour": self.colour, "aliases": list(self.aliases), "kind": self.kind,
+                "country": self.country, "side": self.side, "acronyms": list(self.acronyms)}
 
 
-DEFAULT_ACTORS = (
-    Actor(
-        "Government",
-        OKABE_ITO["blue"],
-        (
-            "government", "afghan government", "government of afghanistan", "government forces",
-            "afghan forces", "afghan government forces", "andsf", "ansf",
-            "afghan national defense and security forces", "afghan national defence and security forces",
-            "security forces", "afghan security forces", "security officials", "afghan security officials",
-            "afghan army", "afghan national army", "ana", "afghan national police", "anp", "police",
-            "commandos", "afghan commandos", "special forces", "special operation units",
-            "afghan special operation units", "defence ministry", "defense ministry",
-            "afghan defence ministry", "afghan defense ministry", "ministry of defence", "ministry of defense",
-            "mod", "interior ministry", "ministry of interior", "nds", "national directorate of security",
-            "governor", "provincial governor", "vice president", "first vice president", "president ashraf ghani", "military forces of afghanistan 2014",
-            "military forces of afghanistan 2004 2021", "military forces of afghanistan 2014 2021",
-            "police forces of afghanistan 2014", "police forces of afghanistan 2004 2021",
-            "police forces of afghanistan 2014 2021", "militia pro government",
-        ),
-    ),
-    Actor(
-        "Taliban",
-        OKABE_ITO["vermillion"],
-        (
-            "taliban", "taleban", "insurgents", "insurgent", "islamic emirate",
-            "islamic emirate of afghanistan", "taliban spokesman", "zabihullah mujahid",
-            "qari yousuf ahmadi", "military forces of afghanistan 2021",
-            "police forces of afghanistan 2021",
-        ),
-    ),
-    Actor(
-        "Islamic State",
-        OKABE_ITO["bluish_green"],
-        ("islamic state", "islamic state afghanistan", "islamic state khorasan", "islamic state khorasan province",
-         "iskp", "is k", "isis", "isil", "isis k", "daesh"),
-    ),
-)
+@dataclass(frozen=True)
+class Claimant:
+    """Who makes a claim, split into the organisation or person and the channel it spoke through.
+
+    ``organisation`` is the identity that supersession and filters use;
+    ``channel`` is how it was said ("Telegram", "a statement"), kept apart.
+    """
+
+    organisation: str
+    channel: str = ""
+
+
+def split_claimant(text: str) -> Claimant:
+    """Split "Defence Ministry on Facebook" into organisation and channel.
+
+    Examples
+    --------
+    >>> split_claimant("Defence Ministry on Facebook")
+    Claimant(organisation='Defence Ministry', channel='Facebook')
+    >>> split_claimant("the ministry's Telegram channel")
+    Claimant(organisation='the ministry', channel='Telegram channel')
+    >>> split_claimant("Ukrainian General Staff (via Facebook)")
+    Claimant(organisation='Ukrainian General Staff', channel='Facebook')
+    >>> split_claimant("Khaama Press")
+    Claimant(organisation='Khaama Press', channel='')
+    >>> split_claimant("")
+    Claimant(organisation='', channel='')
+    """
+    text = " ".join((text or "").split())
+    for rx in _CHANNEL_RES:
+        m = rx.match(text)
+        if m and m.group("org").strip(" ,"):
+            return Claimant(m.group("org").strip(" ,"), m.group("channel").strip())
+    return Claimant(text, "")
 
 
 @lru_cache(maxsize=65536)
@@ -169,36 +266,93 @@ def _generated_colour(i: int) -> str:
     return "#{:02X}{:02X}{:02X}".format(round(r * 255), round(g * 255), round(b * 255))
 
 
+def state_name(cc: str) -> str:
+    """Canonical name of a country's state actor ("UA" -> "Government of Ukraine"); "" when unknown."""
+    name = countries.country_name(cc)
+    if not name:
+        return ""
+    the = "the " if name.startswith(("Democratic Republic", "Republic of", "United ", "Central African",
+                                     "Philippines", "Netherlands", "Gambia", "Bahamas")) else ""
+    return f"Government of {the}{name}"
+
+
+def _state_actor(cc: str) -> Optional[Actor]:
+    country = countries.get(cc)
+    if country is None:
+        return None
+    name = state_name(cc)
+    aliases = [f"government of {country.name}", f"{country.name} government", f"military forces of {country.name}",
+               f"police forces of {country.name}", f"armed forces of {country.name}", f"{country.name} armed forces",
+               f"{country.name} military", f"{country.name} army", f"state of {country.name}"]
+    if country.demonym:
+        aliases += [f"{country.demonym} {w}" for w in ("government", "forces", "army", "military", "troops",
+                                                        "armed forces", "security forces", "authorities")]
+    return Actor(name, "", tuple(aliases), True, STATE, cc.upper(), "", ())
+
+
+@lru_cache(maxsize=1)
+def _default_entries() -> tuple:
+    """The default table as :class:`Actor` values (read once per process)."""
+    if not DEFAULT_TABLE.exists():
+        return ()
+    text = DEFAULT_TABLE.read_text(encoding="utf-8-sig")
+    return tuple(_actor_from_entry(e, DEFAULT_TABLE, i) for i, e in enumerate(_entries_from_csv(text, DEFAULT_TABLE), 1))
+
+
+def _ngrams(key: str, longest: int) -> Iterable[str]:
+    words = key.split()
+    for i in range(len(words)):
+        for j in range(i + 1, min(len(words), i + longest) + 1):
+            yield " ".join(words[i:j])
+
+
 class Actors:
-    """Registry of actors: alias matching and colours.
+    """Registry of actors: matching with a country context, sides, and colours for a map.
 
     Examples
     --------
     >>> actors = Actors.default()
     >>> actors.match("ANDSF").name
-    'Government'
+    'Government of Afghanistan'
     >>> actors.match("Taliban spokesman").name
     'Taliban'
+    >>> actors.match("the army", country="UA").name, actors.match("Russian troops", country="UA").name
+    ('Government of Ukraine', 'Government of Russia')
+    >>> actors.match("Kyiv").name, actors.match("government forces").name
+    ('Government of Ukraine', 'Government')
     >>> actors.match("Taliban and/or Islamic State (Afghanistan)") is None
     True
-    >>> actors.resolve("National Resistance Front").configured
+    >>> actors.resolve("Some Brigade Nobody Knows").configured
     False
     >>> actors.resolve("") is None
     True
     """
 
-    def __init__(self, actors: Iterable[Actor] = DEFAULT_ACTORS):
-        self._actors: list = []
-        self._exact: dict = {}
-        self._phrases: dict = {}
+    def __init__(self, actors: Iterable[Actor] = (), *, states: bool = True):
+        self._actors: list = []        # every registry actor, in table order
+        self._exact: dict = {}         # normalised name / alias / acronym -> actor name
+        self._phrases: dict = {}       # normalised name / alias (multi-word and distinctive) -> actor name
+        self._acronyms: dict = {}      # acronym as written -> actor name
+        self._by_name: dict = {}       # actor name -> current Actor value
+        self._state_by_cc: dict = {}   # ISO code -> state actor name
+        self._used: dict = {}          # actor name -> coloured Actor, in first-use order
+        self._longest = 1
         self._match_cache: dict = {}
+        self._states = states
         for actor in actors:
             self._add(actor)
+        if states:
+            for c in _country_codes():
+                generated = _state_actor(c)
+                if generated is not None:
+                    self._add(generated)
+        self._add(Actor(GENERIC_GOVERNMENT, "", (), True, STATE, "", "", ()))
 
     # -- construction -------------------------------------------------
     @classmethod
     def default(cls) -> "Actors":
-        return cls(DEFAULT_ACTORS)
+        """The default table plus a state actor per country."""
+        return cls(_default_entries())
 
     @classmethod
     def load(cls, path) -> "Actors":
@@ -208,7 +362,7 @@ class Actors:
             text = path.read_text(encoding="utf-8-sig")
         except OSError as err:
             raise ActorConfigError(f"cannot read actors file {path}: {err.strerror}") from err
-        if path.suffix.lower() == ".csv":
+        if path.suffix.lower() in (".csv", ".tsv"):
             entries, extend = _entries_from_csv(text, path), False
         else:
             try:
@@ -231,118 +385,309 @@ class Actors:
         actors = [_actor_from_entry(e, path, i) for i, e in enumerate(entries, start=1)]
         if extend:
             names = {normalise(a.name) for a in actors}
-            actors = [a for a in DEFAULT_ACTORS if normalise(a.name) not in names] + actors
+            actors = actors + [a for a in _default_entries() if normalise(a.name) not in names]
         return cls(actors)
 
+    def copy(self) -> "Actors":
+        """An independent registry with the same actors (for per-document :meth:`learn`)."""
+        new = Actors.__new__(Actors)
+        new._actors = list(self._actors)
+        new._exact, new._phrases, new._acronyms = dict(self._exact), dict(self._phrases), dict(self._acronyms)
+        new._by_name, new._state_by_cc = dict(self._by_name), dict(self._state_by_cc)
+        new._used, new._longest, new._match_cache, new._states = dict(self._used), self._longest, {}, self._states
+        return new
+
     def _add(self, actor: Actor) -> Actor:
-        self._actors.append(actor)
+        existing = self._by_name.get(actor.name)
+        if actor.kind == STATE and actor.country:
+            state = self._state_by_cc.get(actor.country.upper())
+            if state is not None and state != actor.name:
+                existing = self._by_name[state]
+                actor = replace(actor, name=state)
+        if existing is not None:  # a second row for the same actor adds its names
+            actor = replace(
+                existing,
+                aliases=tuple(dict.fromkeys(existing.aliases + actor.aliases)),
+                acronyms=tuple(dict.fromkeys(existing.acronyms + actor.acronyms)),
+                colour=existing.colour or actor.colour, kind=existing.kind or actor.kind,
+                country=existing.country or actor.country, side=existing.side or actor.side,
+            )
+            self._actors = [actor if a.name == actor.name else a for a in self._actors]
+        else:
+            self._actors.append(actor)
+        self._by_name[actor.name] = actor
+        if actor.kind == STATE and actor.country:
+            self._state_by_cc.setdefault(actor.country.upper(), actor.name)
         self._match_cache.clear()
         for alias in (actor.name,) + tuple(actor.aliases):
             key = normalise(alias)
-            if key:
-                self._exact.setdefault(key, actor)
-                self._phrases.setdefault(key, actor)
+            if not key:
+                continue
+            self._exact.setdefault(key, actor.name)
+            self._phrases.setdefault(key, actor.name)
+            self._longest = max(self._longest, len(key.split()))
+        for acronym in actor.acronyms:
+            acronym = acronym.strip()
+            if acronym:
+                self._exact.setdefault(normalise(acronym), actor.name)
+                self._acronyms.setdefault(acronym, actor.name)
         return actor
+
+    def learn(self, acronym: str, expansion: str) -> Actor:
+        """Register an acronym defined in a text ("the Rapid Support Forces (RSF)").
+
+        The expansion's actor gets the acronym; an unknown expansion becomes a
+        new actor (``configured=False``) named by it. Changes this registry:
+        call it on a :meth:`copy` per document.
+        """
+        acronym, expansion = acronym.strip(), " ".join(expansion.split())
+        # Only the expansion's own name counts: "Army of the Blue Coast" is not "the army".
+        key = normalise(expansion)
+        known = self._exact.get(key) if key not in _STATE_WORD_SET else None
+        actor = self._by_name[known] if known and known != GENERIC_GOVERNMENT else None
+        if actor is None:
+            actor = Actor(expansion, "", (), False, "", "", "", (acronym,))
+            self._add(actor)
+        else:
+            actor = self._add(replace(self._by_name[actor.name], acronyms=(acronym,), aliases=()))
+        self._acronyms[acronym] = actor.name
+        self._exact[normalise(acronym)] = actor.name
+        self._match_cache.clear()
+        return self._current(actor.name)
 
     # -- lookup ---------------------------------------------------------
     def __iter__(self):
-        return iter(list(self._actors))
+        """The actors used so far (resolved for a map), in first-use order."""
+        return iter(self.used())
 
     def __len__(self):
-        return len(self._actors)
+        return len(self._used)
+
+    def used(self) -> list:
+        """Actors resolved so far, with their colours, in first-use order (the legend)."""
+        return list(self._used.values())
+
+    def all(self) -> list:
+        """Every actor in the registry (table rows, generated states, learned and unknown actors)."""
+        return [self._current(a.name) for a in self._actors]
+
+    def _current(self, name: str) -> Actor:
+        return self._used.get(name) or self._by_name[name]
 
     def get(self, name: str) -> Optional[Actor]:
-        """The actor with exactly this name (or alias), else None."""
-        return self._exact.get(normalise(name))
+        """The actor with exactly this name (or alias or acronym), else None."""
+        found = self._exact.get(normalise(name))
+        return self._current(found) if found else None
 
-    def match(self, text: str) -> Optional[Actor]:
-        """The actor an actor/claimant text refers to, or None (rules in module docstring)."""
-        cached = self._match_cache.get(text, self)
-        if cached is not self:
-            return cached
-        found = self._match(text)
-        if len(self._match_cache) < 100_000:
-            self._match_cache[text] = found
-        return found
+    def state(self, cc: str) -> Optional[Actor]:
+        """The state actor of a country ("UA" -> "Government of Ukraine"), None for an unknown code."""
+        name = self._state_by_cc.get((cc or "").strip().upper())
+        return self._current(name) if name else None
 
-    def _match(self, text: str) -> Optional[Actor]:
+    def qualify(self, name: str, country: str = "") -> str:
+        """``name`` with a generic state label qualified by ``country``: "Government" -> "Government of Ukraine"."""
+        actor = self.match(name, country=country)
+        if actor is not None and actor.kind == STATE:
+            return actor.name
+        return name
+
+    def match(self, text: str, country: str = "") -> Optional[Actor]:
+        """The actor an actor/claimant text refers to, or None (rules in the module docstring)."""
+        key = (text, (country or "").upper())
+        cached = self._match_cache.get(key, self)
+        if cached is self:
+            cached = self._match(text, key[1])
+            if len(self._match_cache) < 100_000:
+                self._match_cache[key] = cached
+        return self._current(cached) if cached else None
+
+    def _match(self, text: str, country: str) -> Optional[str]:
         key = normalise(text)
         if not key:
             return None
         if key in self._exact:
-            return self._exact[key]
-        padded = f" {key} "
-        hits = [phrase for phrase in self._phrases if f" {phrase} " in padded]
+            found = self._exact[key]
+            if found == GENERIC_GOVERNMENT or key in _STATE_WORD_SET:
+                return self._generic_state(country)
+            return found
+        hits = [g for g in _ngrams(key, self._longest) if g in self._phrases and g not in _STATE_WORD_SET]
         # A phrase inside a longer matched phrase does not count on its own:
-        # "police forces of afghanistan 2021" (Taliban) beats "police" (Government).
+        # "police forces of afghanistan 2021" (Taliban) beats "police forces of afghanistan".
         hits = [h for h in hits if not any(h != o and f" {h} " in f" {o} " for o in hits)]
-        found = {id(self._phrases[h]): self._phrases[h] for h in hits}
-        if len(found) == 1:
-            return next(iter(found.values()))
+        names = {self._phrases[h] for h in hits}
+        for acronym in re.findall(r"\b[A-Z][A-Za-z0-9-]*[A-Z0-9]\b", text or ""):
+            if acronym in self._acronyms:
+                names.add(self._acronyms[acronym])
+        states = {n for n in names if self._by_name[n].kind == STATE}
+        if len(names) == 1:
+            return next(iter(names))
+        if len(names) > 1:
+            # "Military Forces of Russia (2000-) Wagner Group": a named force and its state -> the named one.
+            non_states = names - states
+            if len(non_states) == 1 and states and all(
+                    self._by_name[s].country == self._by_name[next(iter(non_states))].country for s in states):
+                return next(iter(non_states))
+            return None
+        found = self._by_demonym_or_capital(text or "")
+        if found is not None:
+            return found or None
+        if any(g in _STATE_WORD_SET for g in _ngrams(key, 4)):
+            return self._generic_state(country)
         return None
 
-    def resolve(self, text: str) -> Optional[Actor]:
-        """Like :meth:`match`, but adds an unknown actor (with a new colour); None for empty text."""
+    def _by_demonym_or_capital(self, text: str) -> Optional[str]:
+        """State actor named by a nationality adjective or a capital; "" = a non-state use; None = neither."""
+        found, excluded = set(), False
+        for m in _demonym_re().finditer(text):
+            before, after = text[:m.start()], text[m.end():]
+            if _NOT_STATE_PREFIX.search(before) or _NOT_STATE_SUFFIX.match(after):
+                excluded = True
+                continue
+            rest = normalise(after)
+            if (not rest or _STATE_AFTER_DEMONYM.match(after)
+                    or any(rest == w or rest.startswith(w + " ") for w in _STATE_WORD_SET)
+                    or m.group(0).endswith("s")):
+                cc = countries.country_for_demonym(m.group(0))
+                if cc and cc in self._state_by_cc:
+                    found.add(self._state_by_cc[cc])
+        for m in _capital_re().finditer(text):
+            if _NOT_STATE_SUFFIX.match(text[m.end():]):
+                excluded = True
+                continue
+            # "Kyiv", "Moscow's defence ministry", "officials in Damascus"; not "Kyiv Independent".
+            rest = normalise(text[:m.start()] + " " + text[m.end():])
+            rest = re.sub(r"^(?:the )?(?:officials? |sources? )?in$|^s ", "", rest).strip()
+            if rest and rest not in _STATE_WORD_SET:
+                continue
+            cc = countries.country_for_capital(m.group(0))
+            if cc and cc in self._state_by_cc:
+                found.add(self._state_by_cc[cc])
+        if len(found) == 1:
+            return next(iter(found))
+        if found or excluded:
+            return ""
+        return None
+
+    def _generic_state(self, country: str) -> str:
+        return self._state_by_cc.get(country) or GENERIC_GOVERNMENT
+
+    # -- maps -------------------------------------------------------------
+    def resolve(self, text: str, country: str = "") -> Optional[Actor]:
+        """Like :meth:`match`, but adds an unknown actor; gives the actor its map colour. None for empty text."""
         if not normalise(text):
             return None
-        actor = self.match(text)
-        if actor is not None:
-            return actor
-        return self._add(Actor(" ".join(text.split()), self._next_colour(), (), configured=False))
+        actor = self.match(text, country=country)
+        if actor is None:
+            actor = self._add(Actor(" ".join(text.split()), "", (), configured=False))
+        return self._use(actor.name)
 
-    def _next_colour(self) -> str:
-        used = {a.colour.upper() for a in self._actors}
-        for colour in EXTRA_PALETTE:
-            if colour.upper() not in used:
+    def _use(self, name: str) -> Actor:
+        if name in self._used:
+            return self._used[name]
+        actor = self._by_name[name]
+        taken = {a.colour.upper() for a in self._used.values()}
+        colour = actor.colour if actor.colour and actor.colour.upper() not in taken else self._next_colour(taken)
+        coloured = replace(actor, colour=colour.upper())
+        self._used[name] = coloured
+        return coloured
+
+    def _next_colour(self, taken) -> str:
+        for colour in PALETTE:
+            if colour.upper() not in taken:
                 return colour
         i = 0
         while True:
             colour = _generated_colour(i)
-            if colour not in used:
+            if colour not in taken:
                 return colour
             i += 1
 
     def colour(self, name: str) -> str:
+        """The map colour of an actor used so far (its table colour if not used yet); grey when unknown."""
         actor = self.get(name)
-        return actor.colour if actor else UNKNOWN_COLOUR
+        return (actor.colour or UNKNOWN_COLOUR) if actor else UNKNOWN_COLOUR
+
+
+_STATE_WORD_SET = frozenset(STATE_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> tuple:
+    import pycountry
+
+    return tuple(c.alpha_2 for c in pycountry.countries) + ("XK",)
+
+
+@lru_cache(maxsize=1)
+def _demonym_re():
+    return re.compile(r"(?<![\w-])" + countries.demonym_pattern() + r"s?(?![\w])")
+
+
+@lru_cache(maxsize=1)
+def _capital_re():
+    words = [w for w in countries.capital_words() if len(w) > 3]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
+
+
+def _split_list(value) -> list:
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [a.strip() for a in re.split(r"[;|]", value or "") if a.strip()]
 
 
 def _entries_from_csv(text: str, path: Path) -> list:
-    reader = csv.DictReader(text.splitlines())
+    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+    reader = csv.DictReader(text.splitlines(), dialect=dialect)
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "name" not in fields:
         raise ActorConfigError(
             f"actors file {path}: no `name` column (found {', '.join(fields) or 'none'}); "
-            "expected columns name,colour,aliases"
+            "expected columns name,kind,country,side,aliases,acronyms,colour"
         )
     entries = []
     for row in reader:
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        aliases = [a.strip() for a in re.split(r"[;|]", row.get("aliases", "")) if a.strip()]
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
         entries.append({"name": row.get("name", ""), "colour": row.get("colour") or row.get("color"),
-                        "aliases": aliases})
+                        "aliases": _split_list(row.get("aliases", "")), "acronyms": _split_list(row.get("acronyms", "")),
+                        "kind": row.get("kind", ""), "country": row.get("country", ""), "side": row.get("side", "")})
     return entries
 
 
 def _actor_from_entry(entry, path: Path, i: int) -> Actor:
     if not isinstance(entry, dict):
         raise ActorConfigError(f"actors file {path}, entry {i}: expected an object, got {entry!r}")
-    name = str(entry.get("name") or "").strip()
+    name = " ".join(str(entry.get("name") or "").split())
     if not name:
         raise ActorConfigError(f"actors file {path}, entry {i}: `name` is empty; every actor needs a name")
-    colour = entry.get("colour", entry.get("color"))
-    if colour is None or colour == "":
-        default = next((a for a in DEFAULT_ACTORS if normalise(a.name) == normalise(name)), None)
-        colour = default.colour if default else EXTRA_PALETTE[(i - 1) % len(EXTRA_PALETTE)]
-    colour = str(colour).strip()
-    if not _HEX.match(colour):
+    colour = str(entry.get("colour", entry.get("color")) or "").strip()
+    if colour and not _HEX.match(colour):
         raise ActorConfigError(
             f"actors file {path}, entry {i} ({name}): colour {colour!r} is not a #RRGGBB hex colour, "
             "e.g. #0072B2"
         )
-    aliases = entry.get("aliases") or []
-    if isinstance(aliases, str):
-        aliases = [a.strip() for a in re.split(r"[;|]", aliases) if a.strip()]
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise ActorConfigError(f"actors file {path}, entry {i} ({name}): `aliases` must be a list of strings")
-    return Actor(name, colour.upper(), tuple(aliases))
+    lists = {}
+    for key in ("aliases", "acronyms"):
+        value = entry.get(key) or []
+        if isinstance(value, str):
+            value = _split_list(value)
+        if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+            raise ActorConfigError(f"actors file {path}, entry {i} ({name}): `{key}` must be a list of strings")
+        lists[key] = tuple(a.strip() for a in value if a.strip())
+    kind = str(entry.get("kind") or "").strip().lower().replace("-", "_")
+    if kind and kind not in KINDS:
+        raise ActorConfigError(
+            f"actors file {path}, entry {i} ({name}): kind {kind!r} is not one of {', '.join(KINDS)}"
+        )
+    country = str(entry.get("country") or "").strip().upper()
+    if country and countries.get(country) is None:
+        raise ActorConfigError(
+            f"actors file {path}, entry {i} ({name}): country {country!r} is not an ISO 3166-1 alpha-2 code, e.g. UA"
+        )
+    return Actor(name, colour.upper(), lists["aliases"], True, kind, country,
+                 " ".join(str(entry.get("side") or "").split()), lists["acronyms"])
+
+
+__all__ = [
+    "Actor", "Actors", "ActorConfigError", "Claimant", "split_claimant", "normalise", "state_name",
+    "OKABE_ITO", "PALETTE", "DISPUTED_COLOUR", "UNKNOWN_COLOUR", "UNSTATED", "KINDS", "GENERIC_GOVERNMENT",
+]

@@ -491,8 +491,10 @@ class Timeline:
 
     def _raw(self, claim: Claim, key: str, derived_from) -> dict:
         claimant = " ".join((claim.claimant or claim.source or "unattributed").split())
-        side = self.actors.match(claimant)
-        actor = self.actors.resolve(claim.actor) if claim.actor else None
+        place = self.places.get(key)
+        cc = place.country if place is not None else ""
+        side = self.actors.match(claimant, country=cc)
+        actor = self.actors.resolve(claim.actor, country=cc) if claim.actor else None
         start = _aware(claim.time.earliest)
         if claim.time_end is not None:
             natural = _aware(claim.time_end.latest)

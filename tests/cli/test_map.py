@@ -57,7 +57,7 @@ def test_map_writes_html_reports_and_summary(small_gazetteer_dir, tmp_path):
     assert village["d"] == "approximate" and village["r"] > 1000
     badghis = next(p for p in data["places"] if p["n"] == "Badghis")
     assert badghis["d"] == "unit" and badghis["g"]["type"] in ("Polygon", "MultiPolygon")
-    assert {a["name"] for a in data["actors"]} >= {"Government", "Taliban"}
+    assert {a["name"] for a in data["actors"]} >= {"Government of Afghanistan", "Taliban"}
     # The offline basemap around Badghis: countries, and province lines in Afghanistan only.
     outlines = {(b["k"], b["n"]) for b in data["basemap"]}
     assert {("country", "Afghanistan"), ("country", "Turkmenistan"), ("admin1", "Hirat"), ("admin1", "Badghis")} <= outlines

@@ -49,8 +49,8 @@ def test_denial_of_a_named_groups_claim_keeps_both():
     by_status = {c.status: c for c in claims}
     assert set(by_status) == {NOT_CONTROLLED, CONTROLLED}
     assert by_status[NOT_CONTROLLED].claimant == "Ukrainian officials"
-    assert by_status[NOT_CONTROLLED].actor == "Wagner"
-    assert by_status[CONTROLLED].claimant == "Wagner"
+    assert by_status[NOT_CONTROLLED].actor == "Wagner Group"  # the registry's canonical name
+    assert by_status[CONTROLLED].claimant == "Wagner Group"
     assert by_status[CONTROLLED].confidence < by_status[NOT_CONTROLLED].confidence
 
 

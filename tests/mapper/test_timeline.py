@@ -88,7 +88,7 @@ def test_time_end_bounds_the_claim():
 def test_denial_disputes_claimed_control_but_alone_is_unknown():
     place = {"p": MapPlace("p", "P", "admin1", "unit")}
     t = ts(2021, 7, 7, 6)
-    deny = claim("P", t, "not_controlled", actor="insurgents", claimant="Security officials", row=1)
+    deny = claim("P", t, "not_controlled", actor="Taliban", claimant="Security officials", row=1)
     say = claim("P", t, "controlled", actor="Taliban", claimant="Taliban spokesman", row=2)
     other = claim("P", t, "controlled", actor="Government", claimant="Governor", row=3)
     assert Timeline([(deny, "p")], place).state_at("p", at(7, 7)).status == "unknown"
@@ -136,7 +136,7 @@ def test_actor_aliases_and_sides(tl):
     custom = Actors.default()
     aliases = Timeline([(claim("P", ts(2021, 7, 1), "controlled", actor="ANDSF", claimant="x"), "p")],
                        {"p": MapPlace("p", "P", "admin2")}, actors=custom)
-    assert aliases.entries[0].actor == "Government"
+    assert aliases.entries[0].actor == "Government of Afghanistan"
 
 
 def test_all_districts_scope_spreads_to_districts_and_rolls_up(tl):
