@@ -79,6 +79,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
+from mapper import countries
 from mapper.actors import Actors, normalise
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED, Claim
 
@@ -493,6 +494,7 @@ class Timeline:
         claimant = " ".join((claim.claimant or claim.source or "unattributed").split())
         place = self.places.get(key)
         cc = place.country if place is not None else ""
+        cc = cc.upper() if len(cc) == 2 else countries.country_for_name(cc)  # MapPlace.country is a name
         side = self.actors.match(claimant, country=cc)
         actor = self.actors.resolve(claim.actor, country=cc) if claim.actor else None
         start = _aware(claim.time.earliest)

@@ -77,7 +77,7 @@ def test_static_svg_matches_the_claims(small_gazetteer_dir, tmp_path):
     svg = out.read_text(encoding="utf-8")
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert "Reported control" in texts, "default title, as the interactive map"
-    assert "Controlled by Taliban" in texts and "Controlled by Government" in texts
+    assert "Controlled by Taliban" in texts and "Controlled by Government of Afghanistan" in texts
     # Place labels carry the same assessment as `conflictmap describe` for that time.
     d = _run(
         [

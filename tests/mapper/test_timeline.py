@@ -49,10 +49,10 @@ def test_story_of_qala_e_naw(tl):
     # Wednesday afternoon: ministry says retaken; Taliban's claim still current -> disputed.
     st = tl.state_at(CITY, at(7, 12))
     assert st.status == "disputed"
-    assert set(st.actors) == {"Taliban", "Government"}
+    assert set(st.actors) == {"Taliban", "Government of Afghanistan"}
     # After the Taliban claims' window (72 h after 13:30 on 6 Jul) only the ministry's claim is current.
     st = tl.state_at(CITY, at(9, 14))
-    assert (st.status, st.actor) == ("controlled", "Government")
+    assert (st.status, st.actor) == ("controlled", "Government of Afghanistan")
     # ... and it expires 72 h after its own latest instant (14:30 on 7 Jul).
     assert tl.state_at(CITY, at(10, 14, 29)).status == "controlled"
     assert tl.state_at(CITY, at(10, 14, 30)).status == "unknown"
@@ -60,7 +60,7 @@ def test_story_of_qala_e_naw(tl):
 
 def test_window_is_configurable():
     short = Timeline(qala_claims(), badghis_places(), children=badghis_children(), window=timedelta(hours=6))
-    assert short.state_at(CITY, at(7, 12)).label == "controlled by Government"
+    assert short.state_at(CITY, at(7, 12)).label == "controlled by Government of Afghanistan"
     with pytest.raises(ValueError, match="window must be positive"):
         Timeline([], {}, window=timedelta(0))
     never = Timeline(qala_claims(), badghis_places(), window=None)
@@ -123,7 +123,7 @@ def test_contested_alone_and_unstated_actor():
 
 def test_claimant_filter(tl):
     st = tl.state_at(CITY, at(7, 12), claimants=["Defence Ministry"])
-    assert st.label == "controlled by Government"
+    assert st.label == "controlled by Government of Afghanistan"
     st = tl.state_at(CITY, at(7, 12), claimants=["taliban  SPOKESMAN"])
     assert st.label == "controlled by Taliban"
 
@@ -131,7 +131,7 @@ def test_claimant_filter(tl):
 def test_actor_aliases_and_sides(tl):
     sides = dict(tl.claimants())
     assert sides["Taliban spokesman"] == "Taliban"
-    assert sides["Defence Ministry"] == "Government"
+    assert sides["Defence Ministry"] == "Government of Afghanistan"
     assert sides["MP Abdulbasir Osmani (Khaama Press)"] == ""  # independent / other
     custom = Actors.default()
     aliases = Timeline([(claim("P", ts(2021, 7, 1), "controlled", actor="ANDSF", claimant="x"), "p")],
