@@ -44,7 +44,7 @@ from mapper.actors import Actors
 from mapper.errors import MapperError, OutputExists, UnresolvedPlaces
 from mapper.model import Claim
 from mapper.timeline import DEFAULT_WINDOW, MapPlace, Timeline, _aware, bounds_of
-from mapper.trust import draft_warnings, find_outliers, flagged_drafts
+from mapper.trust import draft_warnings, find_outliers, flagged_drafts, unknown_actors
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +120,7 @@ class MapResult:
     seconds: float = 0.0
     outliers: tuple = ()
     flagged: tuple = ()
+    unknown_actors: tuple = ()
 
     @property
     def rejected(self) -> tuple:
@@ -130,7 +131,8 @@ class MapResult:
 
         Draft claims the extractor flagged; claims not on the map (in full, never cut);
         places outside their row's admin unit and outliers (in full); then the approximate
-        placements (the first ``limit``, all of them in the side CSV); then what was read,
+        placements (the first ``limit``, all of them in the side CSV); one line per actor not
+        in the registry; then what was read,
         rejected and how status words were mapped; then the map written.
         """
         lines = []
@@ -146,7 +148,7 @@ class MapResult:
             f"{len(not_mapped):,} not mapped (unresolved), "
             f"{len(outside) + len(approx):,} drawn approximately or from row coordinates"
             + (f", {len(self.outliers):,} outlier{'s' if len(self.outliers) != 1 else ''}" if self.outliers else "")
-            + (f"; {rejected:,} rows rejected (listed below)" if rejected else "") + "."
+            + (f"; {rejected:,} row{'s' if rejected != 1 else ''} rejected (listed below)" if rejected else "") + "."
         )
         if not_mapped:
             lines.append(f"Claims not on the map ({len(not_mapped)}):")
@@ -165,6 +167,9 @@ class MapResult:
                 lines.append(f"  ... and {len(approx) - limit} more")
         if self.unresolved_path:
             lines.append(f"  full list: {self.unresolved_path}")
+        if self.unknown_actors:
+            lines.append(f"Actors not in the registry ({len(self.unknown_actors)}), each in a colour of its own:")
+            lines.extend(f"  {a}" for a in self.unknown_actors)
         if self.load is not None:
             lines.append(self.load.summary(max(limit, rejected)))
         if self.render is not None:
@@ -583,6 +588,7 @@ class PreparedMap:
     actors: Actors
     outliers: tuple = ()  # mapper.trust.Outlier: places that do not fit the rest of their file
     flagged: tuple = ()  # mapper.trust.FlaggedDraft: drafts the extractor flagged for review
+    unknown_actors: tuple = ()  # mapper.trust.UnknownActor: actors not in the registry, with their colours
 
 
 def prepare_map(
@@ -663,6 +669,8 @@ def prepare_map(
     children = resolver.load_districts({k for _, k in placed})
     timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children)
 
+    unknown = unknown_actors(timeline.entries, actors)
+
     bbox = _bbox(resolver.places[k] for k in {k for _, k in placed} | {c for v in children.values() for c in v})
     basemap = _basemap(gazetteer, bbox, {resolver.places[k].country for _, k in placed}) if bbox else []
     try:
@@ -680,7 +688,7 @@ def prepare_map(
         claims=tuple(claims), load=load, placed=tuple(placed), unresolved=tuple(unresolved),
         timeline=timeline, basemap=tuple(basemap), attribution=tuple(attribution),
         gazetteer_sources=tuple(gz_sources), opens=opens, t_from=from_t, t_to=to_t, window=win, actors=actors,
-        outliers=tuple(outliers), flagged=tuple(flagged),
+        outliers=tuple(outliers), flagged=tuple(flagged), unknown_actors=tuple(unknown),
     )
 
 
@@ -811,6 +819,7 @@ def build_map(
         places=len({k for _, k in placed}), unresolved=tuple(unresolved), unresolved_path=unresolved_path,
         counts_path=counts_path, counts_rows=counts_rows, render=report, timeline=timeline, opens_at=opens,
         seconds=time.perf_counter() - t0, outliers=prep.outliers, flagged=prep.flagged,
+        unknown_actors=prep.unknown_actors,
     )
     return result
 

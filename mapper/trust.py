@@ -92,6 +92,32 @@ class FlaggedDraft:
                 + (f' "{quote}"' if quote else ""))
 
 
+@dataclass(frozen=True)
+class UnknownActor:
+    """An actor the claims name that the registry does not know; drawn in a colour of its own."""
+
+    name: str
+    colour: str
+    rows: tuple  # "file row N" labels of the claims naming it
+
+    def __str__(self) -> str:
+        return (f"unknown actor {self.name!r} ({_rows_text(self.rows)}): drawn in {self.colour}; "
+                "add it with --actors FILE")
+
+
+def unknown_actors(entries: Iterable, actors) -> list:
+    """:class:`UnknownActor` for each actor of ``entries`` (timeline entries) that is not in
+    the registry (``configured=False``), in first-use order."""
+    rows = defaultdict(list)
+    for e in entries:
+        if e.actor and getattr(e, "derived_from", None) is None:
+            label = origin_label(e.claim)
+            if label not in rows[e.actor]:
+                rows[e.actor].append(label)
+    return [UnknownActor(a.name, a.colour, tuple(rows.get(a.name, ()))) for a in actors.used()
+            if not a.configured and rows.get(a.name)]
+
+
 def origin_label(claim) -> str:
     """'claims.csv row 4' (or the file alone when the row is unknown)."""
     o = claim.origin
@@ -253,7 +279,7 @@ def _rows_text(rows: Sequence[str]) -> str:
 
 
 __all__ = [
-    "Outlier", "FlaggedDraft", "find_outliers", "flagged_drafts", "draft_warnings", "claim_flags", "flag_text",
+    "Outlier", "FlaggedDraft", "UnknownActor", "unknown_actors", "find_outliers", "flagged_drafts", "draft_warnings", "claim_flags", "flag_text",
     "origin_label", "median_point", "OUTLIER_KM", "OUTLIER_SPREAD_FACTOR", "OUTLIER_ISOLATION_KM",
     "OUTLIER_MIN_PLACES", "FLAG_TEXT",
 ]

@@ -1,15 +1,19 @@
-"""build_map: resolution with row hints, coordinate overrides, geometry honesty, reports."""
+"""build_map / prepare_map: row hints as constraints, coordinate overrides, geometry honesty, the run report
+(unmapped claims first, outliers, flagged drafts), sides and colours from the actors."""
 
 from __future__ import annotations
 
 import csv
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from mapper.errors import OutputExists, UnresolvedPlaces
-from mapper.pipeline import build_map
+from mapper.pipeline import build_map, prepare_map
+
+REPO = Path(__file__).resolve().parents[2]
 
 HEADER = "id,place,time,status,actor,claimant,quote,scope,country,admin1,place_id,lat,lon\n"
 
@@ -216,3 +220,56 @@ def test_flagged_drafts_come_first_and_outliers_are_marked(tmp_path, small_gazet
     assert any(w.startswith("Possible misplacement") for w in d.warnings)
     assert _place(r, "a").warnings == ()
     assert lines.index(next(x for x in lines if x.startswith("Outliers (1)"))) > 1
+
+
+KHERSON = REPO / "tests" / "fixtures" / "kherson-2022-trust.csv"
+EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
+
+
+@pytest.fixture(scope="module")
+def ua_gazetteer(tmp_path_factory):
+    """An index of Ukraine only (built once for this module, ~10 s): the Kherson claims' places."""
+    from gazetteer import Gazetteer
+    from gazetteer.build import build_index
+    from gazetteer.resolver import INDEX_FILENAME
+
+    folder = tmp_path_factory.mktemp("gazetteer-ua")
+    build_index(folder / INDEX_FILENAME, countries=["UA"])
+    gz = Gazetteer.open(folder, build=False)
+    yield gz
+    gz.close()
+
+
+def test_kherson_sides_come_from_the_actors_and_the_places_country(ua_gazetteer):
+    prep = prepare_map(KHERSON, gazetteer=ua_gazetteer)
+    assert len(prep.placed) == len(prep.claims) == 12 and not prep.unresolved and not prep.outliers
+    actor = {e.claim.id: e.actor for e in prep.timeline.entries if e.derived_from is None}
+    assert actor["k02"] == "Government of Russia"  # "Russian forces" about a Ukrainian city
+    assert actor["k07"] == "Government of Ukraine"  # "Government" qualified by the place's country
+    assert actor["k05"] == actor["k08"] == "Government of Ukraine"  # "Ukrainian army"
+    assert actor["k09"] == "Wagner Group"
+    assert actor["k11"] == "Dnipro River Volunteer Group"  # unknown: kept under its own name
+    sides = dict(prep.timeline.claimants())
+    # A foreign ministry speaks for its own government, never for the place's "Government".
+    assert sides["Russian Defence Ministry"] == sides["Russian-installed governor"] == "Government of Russia"
+    assert sides["Ukrainian General Staff"] == sides["Ukrainian Defence Ministry"] == "Government of Ukraine"
+    assert sides["Local Telegram channel"] == ""  # independent / other
+    assert not {"Government", "Taliban"} & (set(actor.values()) | set(sides.values()))
+    # The legend lists only the actors used, each in its own colour.
+    legend = prep.actors.used()
+    assert [a.name for a in legend] == ["Government of Russia", "Government of Ukraine", "Wagner Group",
+                                        "Dnipro River Volunteer Group"]
+    assert len({a.colour for a in legend}) == 4
+    assert [(u.name, u.rows) for u in prep.unknown_actors] == [
+        ("Dnipro River Volunteer Group", ("kherson-2022-trust.csv row 11",))]
+    line = str(prep.unknown_actors[0])
+    assert line == (f"unknown actor 'Dnipro River Volunteer Group' (kherson-2022-trust.csv row 11): drawn in "
+                    f"{legend[3].colour}; add it with --actors FILE")
+
+
+def test_the_afghan_example_names_the_government_it_means(small_gazetteer):
+    prep = prepare_map(EXAMPLE, gazetteer=small_gazetteer)
+    assert len(prep.placed) == len(prep.claims) and not prep.outliers and not prep.unknown_actors
+    names = {a.name for a in prep.actors.used()}
+    assert "Government of Afghanistan" in names and "Government" not in names
+    assert "Government" not in {e.actor for e in prep.timeline.entries}
