@@ -140,8 +140,9 @@ class MapResult:
             lines.append(f"Draft claims flagged by the extractor ({len(self.flagged)}): review them before publishing")
             lines.extend(f"  {d}" for d in self.flagged)
         not_mapped = [u for u in self.unresolved if not u.mapped_as]
-        outside = [u for u in self.unresolved if u.mapped_as and u.status == OUTSIDE_HINT]
-        approx = [u for u in self.unresolved if u.mapped_as and u.status != OUTSIDE_HINT]
+        outside = [u for u in self.unresolved if u.status == OUTSIDE_HINT and u.mapped_as.startswith("approximate")]
+        outside_ids = {id(u) for u in outside}
+        approx = [u for u in self.unresolved if u.mapped_as and id(u) not in outside_ids]
         rejected = self.load.rejected_rows if self.load is not None else 0
         lines.append(
             f"Mapped {self.mapped:,} of {self.claims:,} claims to {self.places:,} places; "
@@ -273,7 +274,7 @@ class _Resolver:
         else:
             fallback, hint_notes = None, ()
         key, unresolved = self._place_claim(claim, gp, problem, fallback)
-        if key is not None:
+        if key is not None and hint_notes and _row_geometry(claim) is None:  # row coordinates place it anyway
             for note in hint_notes:
                 self.warn(key, note)
         return key, unresolved
@@ -310,7 +311,8 @@ class _Resolver:
                              "could not be checked against it.")
         if claim.admin2:
             unit2 = self._unit(claim.admin2, cc, "admin2", within)
-            if unit2 is None:
+            if unit2 is None and within is None and not claim.admin1:
+                # (Second-level units are known only in part; with a usable admin1 the place is checked anyway.)
                 notes.append(f"The row's admin2 {claim.admin2!r} is not a unit the gazetteer knows"
                              + (f" in {within.name}" if within is not None else "")
                              + ", so the place could not be checked against it.")

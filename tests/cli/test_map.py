@@ -116,7 +116,9 @@ def test_options_reach_the_page(small_gazetteer_dir, tmp_path):
     src = tmp_path / "claims.csv"
     src.write_text(CLAIMS, encoding="utf-8")
     actors = tmp_path / "actors.json"
-    actors.write_text(json.dumps([{"name": "Government", "colour": "#112233", "aliases": ["ANDSF"]},
+    # "Government" is always qualified by the place's country, so a file names the state it means.
+    actors.write_text(json.dumps([{"name": "Government of Afghanistan", "colour": "#112233", "kind": "state",
+                                   "country": "AF", "aliases": ["ANDSF"]},
                                   {"name": "Taliban", "colour": "#445566", "aliases": []}]))
     out = tmp_path / "m.html"
     r = _run([str(src), "-o", str(out), "--at", "2021-07-07T09:00", "--from", "2021-07-06", "--to", "2021-07-08",
@@ -130,7 +132,7 @@ def test_options_reach_the_page(small_gazetteer_dir, tmp_path):
     assert steps[0] == 1625529600 // 60  # 2021-07-06T00:00Z
     assert all(s <= 1625788740 // 60 for s in steps)  # <= 2021-07-08T23:59Z
     assert data["tiles"]["url"].startswith("https://")
-    assert {a["name"]: a["colour"] for a in data["actors"]}["Government"] == "#112233"
+    assert {a["name"]: a["colour"] for a in data["actors"]}["Government of Afghanistan"] == "#112233"
     bad = tmp_path / "bad.json"
     bad.write_text("[{\"name\": \"X\", \"colour\": \"blue\"}]")
     r = _run([str(src), "-o", str(tmp_path / "n.html"), "--actors", str(bad)], small_gazetteer_dir)

@@ -273,3 +273,11 @@ def test_the_afghan_example_names_the_government_it_means(small_gazetteer):
     names = {a.name for a in prep.actors.used()}
     assert "Government of Afghanistan" in names and "Government" not in names
     assert "Government" not in {e.actor for e in prep.timeline.entries}
+
+
+def test_a_hint_that_is_no_known_unit_is_said_in_the_popup(tmp_path, small_gazetteer):
+    src = _write(tmp_path, ["a,Qala-e-Naw,2021-07-06,captured,Taliban,MP,q,,AF,Nowhereprovqq,,,"])
+    r = build_map([src], gazetteer=small_gazetteer, output=tmp_path / "m.html")
+    a = _place(r, "a")
+    assert a.gazetteer_id == "geonames:1129867"  # placed without the hint ...
+    assert any("'Nowhereprovqq' is not a unit the gazetteer knows" in w for w in a.warnings)  # ... and it says so
