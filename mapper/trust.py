@@ -12,7 +12,8 @@ file, since one file is one story):
   :data:`OUTLIER_KM` and :data:`OUTLIER_SPREAD_FACTOR` times the places' median
   distance from it (a file that covers a whole country is not all outliers), and
   the place has no other place of the file within :data:`OUTLIER_ISOLATION_KM`
-  (a second front with several places is a cluster, not a mistake). The typical
+  (a second front with several places is a cluster, not a mistake), and such far
+  places are at most :data:`OUTLIER_MAX_SHARE` of the file's places. The typical
   mistake it catches is a namesake on another continent.
 * **Flagged drafts** (:func:`flagged_drafts`): claims drafted by
   ``conflictmap extract`` carry a ``flags`` column (``place_far_from_article``,
@@ -41,6 +42,8 @@ OUTLIER_KM = 500.0
 OUTLIER_SPREAD_FACTOR = 3.0
 #: ... and no other place of the file lies within this distance (km) of it.
 OUTLIER_ISOLATION_KM = 250.0
+#: More far places than this share of the file's places are a second front, not outliers.
+OUTLIER_MAX_SHARE = 0.1
 #: Fewer distinct places than this and nobody is "the rest": no outlier test.
 OUTLIER_MIN_PLACES = 3
 #: Characters of the quote shown for a flagged draft in the report.
@@ -226,9 +229,10 @@ def find_outliers(placed: Sequence, places: Mapping, codes: Mapping, country_nam
             dist = {k: _km_to_place(places[k], clat, clon) for k in pts}
             typical = median(dist.values())
             threshold = max(OUTLIER_KM, OUTLIER_SPREAD_FACTOR * typical)
-            for k in pts:
-                if dist[k] <= threshold:
-                    continue
+            far = [k for k in pts if dist[k] > threshold]
+            if len(far) > max(1, int(OUTLIER_MAX_SHARE * len(pts))):
+                far = []  # that many far places are part of the story (and checking them all would be slow)
+            for k in far:
                 nearest = min(haversine_km(*pts[k], *pts[o]) for o in pts if o != k)
                 if nearest <= OUTLIER_ISOLATION_KM:
                     continue
