@@ -130,7 +130,7 @@ def test_slider_follows_the_claims_and_python_rules(browser, sample):
             style = page.page.evaluate("window.conflictmap.layerStyle('Qala-e-Naw', 'populated_place')")
             seen.setdefault(city["label"], (step, style))
         # The story of the city, in colours: Taliban, disputed (hatched, dashed), then Government.
-        assert seen["controlled by Taliban"][0] < seen["disputed (claims disagree)"][0] < seen["controlled by Government"][0]
+        assert seen["controlled by Taliban"][0] < seen["disputed (claims disagree)"][0] < seen["controlled by Government of Afghanistan"][0]
         assert seen["disputed (claims disagree)"][1]["fillColor"] == "pattern"
         assert seen["disputed (claims disagree)"][1]["dashArray"]
         page.page.evaluate(f"window.conflictmap.setTime({minutes(datetime(2021, 7, 6, 14, tzinfo=UTC))})")
@@ -141,7 +141,7 @@ def test_slider_follows_the_claims_and_python_rules(browser, sample):
         assert page.page.evaluate("window.conflictmap.layerStyle('Qala-e-Naw', 'populated_place')")["fillColor"] == "#D55E00"
         page.page.evaluate(f"window.conflictmap.setTime({minutes(datetime(2021, 7, 9, 14, tzinfo=UTC))})")
         city_states = [s for s in page.states() if s["id"] == CITY]
-        assert city_states[0]["label"] == "controlled by Government"
+        assert city_states[0]["label"] == "controlled by Government of Afghanistan"
         page.assert_clean()
     finally:
         page.close()
@@ -233,11 +233,11 @@ def test_play_button_and_claimant_filter(browser, sample):
         t = datetime(2021, 7, 7, 12, tzinfo=UTC)
         assert next(s for s in page.states() if s["id"] == CITY)["status"] == "disputed"
         # Only Government-side claims: the Defence Ministry's retaking stands alone.
-        page.page.locator(".cm-group", has_text="Government side").locator("button.cm-only").click()
-        gov = [name for name, side in tl.claimants() if side == "Government"]
+        page.page.locator(".cm-group", has_text="Government of Afghanistan side").locator("button.cm-only").click()
+        gov = [name for name, side in tl.claimants() if side == "Government of Afghanistan"]
         expected = tl.state_at(CITY, t, claimants=gov)
         got = next(s for s in page.states() if s["id"] == CITY)
-        assert (got["status"], got["actor"]) == (expected.status, expected.actor) == ("controlled", "Government")
+        assert (got["status"], got["actor"]) == (expected.status, expected.actor) == ("controlled", "Government of Afghanistan")
         # Only Taliban-side claims.
         page.page.locator(".cm-group", has_text="Taliban side").locator("button.cm-only").click()
         got = next(s for s in page.states() if s["id"] == CITY)
