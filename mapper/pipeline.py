@@ -132,8 +132,8 @@ class MapResult:
         Draft claims the extractor flagged; claims not on the map (in full, never cut);
         places outside their row's admin unit and outliers (in full); then the approximate
         placements (the first ``limit``, all of them in the side CSV); one line per actor not
-        in the registry; then what was read,
-        rejected and how status words were mapped; then the map written.
+        in the registry; then what was read and rejected (every rejected row) and how status
+        words were mapped; then the map written.
         """
         lines = []
         if self.flagged:
