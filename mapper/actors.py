@@ -339,13 +339,13 @@ class Actors:
         self._longest = 1
         self._match_cache: dict = {}
         self._states = states
-        for actor in actors:
-            self._add(actor)
-        if states:
+        if states:  # first, so a table row for a state adds names to the canonical "Government of X"
             for c in _country_codes():
                 generated = _state_actor(c)
                 if generated is not None:
                     self._add(generated)
+        for actor in actors:
+            self._add(actor)
         self._add(Actor(GENERIC_GOVERNMENT, "", (), True, STATE, "", "", ()))
 
     # -- construction -------------------------------------------------

@@ -425,7 +425,7 @@ class MapState:
         return cls(
             timeline,
             _aware(at) if at else timeline.default_time(),
-            _title(title),
+            _title(title, timeline),
             drawn_keys(timeline),
             tuple(basemap),
             tuple(attribution),
@@ -434,8 +434,14 @@ class MapState:
         )
 
 
-def _title(title) -> str:
-    return (title or DEFAULT_TITLE).strip() or DEFAULT_TITLE
+def _title(title, timeline=None) -> str:
+    """The title given, else one from the claims' places and dates (as the HTML map's)."""
+    title = (title or "").strip()
+    if title or timeline is None:
+        return title or DEFAULT_TITLE
+    from mapper.render.titles import default_title
+
+    return default_title(timeline)
 
 
 def drawn_keys(timeline: Timeline) -> tuple:
@@ -494,7 +500,7 @@ def prepare_state(
     return MapState(
         timeline=timeline,
         at=opens,
-        title=_title(title),
+        title=_title(title, timeline),
         keys=keys,
         basemap=tuple(basemap),
         attribution=attribution,

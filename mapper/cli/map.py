@@ -35,7 +35,7 @@ def _output_path(value) -> Path:
 @click.command("map")
 @click.argument("claims", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @output_option(help="HTML file to write; a bare name goes into outputs/ (e.g. -o qala.html -> outputs/qala.html).")
-@click.option("--title", metavar="TEXT", help="Title shown on the map (default: 'Reported control').")
+@click.option("--title", metavar="TEXT", help="Title shown on the map (default: the places claimed most and the dates).")
 @click.option("--at", "at", metavar="TIME", help="Open the map at this time (default: the latest claim), e.g. 2021-07-07T18:00.")
 @click.option("--from", "t_from", metavar="TIME", help="First time on the slider, e.g. 2021-07-01.")
 @click.option("--to", "t_to", metavar="TIME", help="Last time on the slider, e.g. 2021-07-31.")

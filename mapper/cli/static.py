@@ -109,7 +109,9 @@ def _steps(value, tz):
     "the interactive map opens), e.g. 2021-07-07T18:00.",
 )
 @click.option(
-    "--title", metavar="TEXT", help="Title (default: 'Reported control', as the interactive map)."
+    "--title",
+    metavar="TEXT",
+    help="Title (default: the places claimed most and the dates, as the interactive map).",
 )
 @click.option(
     "--subtitle", metavar="TEXT", help="Line under the title, e.g. the story it illustrates."
@@ -175,10 +177,11 @@ def command(
 ):
     """Draw CLAIMS as a static map image (PNG, SVG or PDF) for print and social media.
 
-    Same places, colours, assessment, title and credits as the interactive
-    map for the same claims and time; contested and disputed places are
-    hatched. Adds labels placed without overlaps, an "as of" line, a scale
-    bar, a locator inset and the sources. No browser needed.
+    Same places, colours (one style table), assessment, title and credits
+    as the interactive map for the same claims and time; contested and
+    disputed places are hatched. Adds labels inside or beside their places
+    (with a leader line when moved), an "as of" line, a scale bar, a
+    locator inset and the sources. No browser needed.
 
     \b
     Examples:

@@ -44,9 +44,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
+from mapper.atomic import write_atomic
 from mapper.errors import OutputExists, RenderError
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
 from mapper.timeline import Timeline, _aware
+from mapper.render.style import css_variables, page_style
+from mapper.render.titles import default_title
 
 log = logging.getLogger(__name__)
 
@@ -490,7 +493,7 @@ def render_html(
         if output.exists() and not overwrite:
             raise OutputExists(f"{output} exists; pass overwrite=True (--overwrite) to replace it")
     tile = TILES[tiles]
-    title = (title or "Reported control").strip() or "Reported control"
+    title = (title or "").strip() or default_title(timeline)
     payload = _Payload(timeline, t_from=t_from, t_to=t_to, at=at, view=view, title=title)
     geos = payload.geometries()
     actions = []
@@ -498,7 +501,7 @@ def render_html(
     # Fixed parts (assets) and the claim text do not depend on simplification.
     leaflet_js = _leaflet_js()
     app_js = _inline_js(_asset("conflictmap.js"))
-    css = _leaflet_css() + "\n" + _asset("conflictmap.css")
+    css = _leaflet_css() + "\n" + css_variables() + "\n" + _asset("conflictmap.css")
     fixed = len(leaflet_js) + len(app_js) + len(css) + 6000
     data = payload.build_claims()
     probe = payload.build_places([_Geo(g.kind, lonlat=g.lonlat, radius_m=g.radius_m) for g in geos], 5)
@@ -559,6 +562,7 @@ def render_html(
     data["bounds"] = _bounds(timeline.places[k] for k in payload.keys) or _basemap_bounds([(n, k, g) for n, k, g in basemap if g is not None])
     data["attribution"] = [a for a in attribution if a]
     data["sources"] = list(dict.fromkeys(s for s in sources if s))
+    data["style"] = page_style()  # the style table (assets/style.json), shared with the static maps
     data["tiles"] = {"url": tile["url"], "attribution": tile["attribution"], "maxZoom": tile["maxZoom"]} if tile else None
     if data["cluster"]:
         actions.append(f"{sum(1 for g in geos if g.kind == 'point'):,} point places: drawn on canvas and "
@@ -600,18 +604,8 @@ def render_html(
     if size > budget and not over:
         actions.append(f"output is {size / 1e6:.2f} MB, over the {budget / 1e6:.1f} MB budget")
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        # Written next to the target and renamed: a reader never sees half a page. open() (not
-        # mkstemp) so the file gets the usual permissions and a web server can read it.
-        tmp = str(output.with_name(f".{output.name}.{os.getpid()}.tmp"))
-        try:
-            with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(html)
-            os.replace(tmp, output)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        # Written next to the target and renamed, with the user's umask (mapper.atomic).
+        write_atomic(output, html)
     seconds = time.perf_counter() - t0
     report = RenderReport(
         path=str(output) if output is not None else None, bytes=size, estimated_bytes=estimate or size,

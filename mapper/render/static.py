@@ -2,20 +2,28 @@
 
 The picture matches the interactive map for the same claims and time: the
 same places (:func:`mapper.describe.drawn_keys`), the same assessment
-(:meth:`mapper.timeline.Timeline.state_at`), the same colours
-(:mod:`mapper.actors`, Okabe-Ito) and styles as ``conflictmap.js``
-(controlled: actor colour; contested: stripes in the colours of the sides;
-disputed: cross-hatch and dashed outline; attacked: dotted outline), the
-same extent (bounds of the places drawn, 30 px padding), title, legend and
-credits (:meth:`gazetteer.Gazetteer.attribution`). Drawn with matplotlib's
-Agg/SVG/PDF backends only: no browser, no pyplot global state, no network.
+(:meth:`mapper.timeline.Timeline.state_at`), the same colours and styles
+from the one style table both maps read (``assets/style.json`` through
+:mod:`mapper.render.style`: controlled: actor colour; contested: stripes in
+the colours of the sides; disputed: cross-hatch and dashed outline;
+attacked: dotted outline), the same extent (bounds of the places drawn,
+30 px padding), default title (:func:`mapper.render.titles.default_title`),
+legend and credits (:meth:`gazetteer.Gazetteer.attribution`). Drawn with
+matplotlib's Agg/SVG/PDF backends only: no browser, no pyplot global state,
+no network.
 
 Layout is computed in *design units* (``u``): one unit is one pixel when
 the whole image is shown 600 px wide (one map) or 300 px per panel (small
-multiples), so text keeps the same proportions at any ``width``/``dpi``
-and stays legible when the image is shown at 600 px (labels 11 u, title
-17 u). Geometry is projected to Web Mercator like the Leaflet map; the
-scale bar is computed for the latitude of the map's centre.
+multiples), so text keeps the same proportions at any ``width``/``dpi``.
+No text is smaller than ``MIN_TEXT_U`` (12 u: 12 px at 600 px, 9 pt on a
+96 px-per-inch screen); a narrower image is laid out on fewer units rather
+than shrinking its text. Town markers shrink on maps of wide areas and never
+cover more than a quarter of the province around them
+(:func:`marker_radius_u`); labels sit inside or beside their place, and one
+moved farther than ``LEADER_GAP_U`` gets a leader line. Geometry is
+projected to Web Mercator like the Leaflet map; the scale bar is computed
+for the latitude of the map's centre. Files are written atomically with the
+user's umask (:func:`mapper.atomic.write_atomic`).
 
 Input text (title, subtitle, place names, claimants, sources) is drawn as
 plain text: matplotlib's mathtext is switched off (``parse_math=False``), so
@@ -36,16 +44,17 @@ import logging
 import math
 import os
 import re
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from mapper.actors import DISPUTED_COLOUR, OKABE_ITO, UNKNOWN_COLOUR
+from mapper.atomic import write_atomic
 from mapper.errors import OutputExists, RenderError
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED
+from mapper.render.style import PathStyle, load_style
+from mapper.render.titles import default_title
 from mapper.timeline import DISPUTED, UNKNOWN, _aware
 
 log = logging.getLogger(__name__)
@@ -62,34 +71,46 @@ MAX_PANELS = 8
 #: Time steps examined when choosing small-multiple panels (more are sampled evenly).
 MAX_PANEL_CANDIDATES = 400
 
-# Colours and styles shared with conflictmap.js / conflictmap.css.
-CONTESTED_DEFAULT = OKABE_ITO["orange"]
-UNSTATED_COLOUR = "#555555"
-INK = "#1d1d1d"
-MAP_BACKGROUND = "#dfe7ee"
-LAND = "#f6f3ec"
-COUNTRY_EDGE = "#8f887c"
-ADMIN1_EDGE = "#b9b2a5"
-MUTED_TEXT = "#444444"
-FONT = "DejaVu Sans"  # matplotlib's bundled font: measured for layout, always available
+# Colours and styles: one table shared with conflictmap.js / conflictmap.css (assets/style.json).
+STYLE = load_style()
+_C = STYLE.colours
+CONTESTED_DEFAULT = _C["contested_default"]
+DISPUTED_COLOUR = _C["disputed"]
+UNKNOWN_COLOUR = _C["unknown"]
+UNSTATED_COLOUR = _C["unstated"]
+PATTERN_GROUND = _C["pattern_ground"]
+INK = _C["ink"]
+MAP_BACKGROUND = _C["map_background"]
+LAND = _C["land"]
+MUTED_TEXT = "#444444"  # static-only: header and credit lines
+FONT = STYLE.font["static"]  # matplotlib's bundled font: measured for layout, always available
 #: Fonts an SVG viewer without DejaVu Sans falls back to (Verdana is as wide; the others narrower).
-SVG_FONT_STACK = "'DejaVu Sans', Verdana, Arial, Helvetica, sans-serif"
+SVG_FONT_STACK = STYLE.font["svg_stack"]
 
-# Sizes in design units.
+# Sizes in design units. No text is smaller than MIN_TEXT_U: with one design unit per pixel at
+# 600 px (and more below, see render_static) that is 12 px, 9 pt on a screen at 96 px per inch.
+MIN_TEXT_U = STYLE.font["min_px_at_600"]
 MARGIN = 14
-TITLE_SIZE = 17
-SUBTITLE_SIZE = 12.5
-ASOF_SIZE = 12.5
-PANEL_TITLE_SIZE = 11.5
-LABEL_SIZE = 11
-LABEL_STATE_SIZE = 10
-LEGEND_SIZE = 11
-FOOTER_SIZE = 10
+TITLE_SIZE = 18
+SUBTITLE_SIZE = 13
+ASOF_SIZE = 13
+PANEL_TITLE_SIZE = 12
+LABEL_SIZE = STYLE.label["name_size"]  # as the page's labels
+LABEL_STATE_SIZE = STYLE.label["state_size"]
+LEGEND_SIZE = 12
+FOOTER_SIZE = 12
+SCALE_SIZE = 12
 PANEL_GAP = 12
 PAD_U = 30  # padding around the data, as the interactive map's fitBounds padding
-HATCH_SPACING_U = 9
 MIN_ASPECT, MAX_ASPECT = 0.55, 1.25  # map height / width
-MAX_LABELS = 60  # as the interactive map: more places are not labelled
+#: A label farther than this from its shape (design units) gets a leader line to it.
+LEADER_GAP_U = 6
+LEADER_WIDTH_U = 0.9
+#: Placement cost of a label moved away (with a leader): as bad as hiding a whole unit's fill.
+LEADER_COST = 2.0
+#: Gap (design units) kept between a label and any other town's marker.
+MARKER_CLEARANCE_U = 5
+MAX_LABELS = STYLE.label["max_labels"]  # as the interactive map: more places are not labelled
 #: Above this (weighted) share of its area over drawn data, the locator moves beside the title.
 INSET_MAX_COVER = 0.12
 HEADER_INSET_MAX_H = 80
@@ -98,6 +119,23 @@ MIN_METRES_PER_U = 305.75
 EARTH_RADIUS = 6378137.0
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class LabelPlacement:
+    """Where one label went (pixels from the top left of the image).
+
+    ``distance_px`` is the gap between the label box and the shape it names
+    (0 when the box touches or overlaps it); ``leader`` the leader line's
+    ``((x0, y0), (x1, y1))``, drawn when the gap is more than ``LEADER_GAP_U``
+    design units, else None.
+    """
+
+    name: str
+    box: tuple
+    anchor: tuple
+    distance_px: float
+    leader: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +158,9 @@ class StaticReport:
     label_boxes: tuple = ()  # per panel, the boxes of the labels placed
     anchors: tuple = ()  # per panel, {place name: (x, y)} a point inside each drawn place
     scalebar: tuple = ()  # (km, bar length in pixels) per scale bar drawn
+    labels: tuple = ()  # per panel, a LabelPlacement per label placed
+    markers: tuple = ()  # per panel, {place name: town marker radius in projected metres}
+    min_text_px: float = 0.0  # smallest text drawn, in pixels of the image
 
     def summary(self) -> str:
         when = ", ".join(t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ") for t in self.times)
@@ -271,13 +312,14 @@ def panel_times(
 # ----------------------------------------------------------------------------------- styles
 @dataclass(frozen=True)
 class _Style:
-    """Fill and outline of one drawn place (mirror of conflictmap.js unitStyle/pointStyle)."""
+    """Fill, pattern and outline of one drawn place, colours resolved (from the shared style table)."""
 
     face: str = "none"
     face_alpha: float = 0.0
-    hatch1: str = ""  # colour of "/" hatch lines
-    hatch2: str = ""  # colour of "\" hatch lines (disputed cross-hatch)
+    hatch1: str = ""  # colour of "/" lines (contested stripes; disputed cross-hatch)
+    hatch2: str = ""  # colour of "\" lines (disputed cross-hatch)
     hatch_width_u: float = 0.0
+    hatch_spacing_u: float = 0.0  # between line centres, perpendicular to the lines
     edge: str = INK
     edge_alpha: float = 1.0
     width_u: float = 1.0
@@ -295,100 +337,72 @@ def _actor_colour(timeline, name: str) -> str:
 def _pattern_colours(timeline, a) -> tuple:
     cs = [_actor_colour(timeline, n) for n in a.actors]
     if a.status == CONTESTED:
-        return (cs[0] if cs else CONTESTED_DEFAULT, cs[1] if len(cs) > 1 else "#ffffff")
+        return (cs[0] if cs else CONTESTED_DEFAULT, cs[1] if len(cs) > 1 else PATTERN_GROUND)
     return (
         cs[0] if cs else DISPUTED_COLOUR,
         cs[1] if len(cs) > 1 else (cs[0] if cs else DISPUTED_COLOUR),
     )
 
 
-def unit_style(timeline, a, place, outline_only: bool) -> _Style:
-    """Style of an admin unit / approximate area for assessment ``a`` (as conflictmap.js unitStyle)."""
-    if a.status == CONTROLLED:
-        s = dict(
-            face=_actor_colour(timeline, a.actor),
-            face_alpha=0.62,
-            edge=INK,
-            edge_alpha=0.9,
-            width_u=1.0,
-        )
-    elif a.status == CONTESTED:
+def _pattern_geometry(which: str) -> dict:
+    """Line spacing and widths (u) of the stripes/hatch, as the page draws them (style.json ``pattern``)."""
+    pat = STYLE.pattern[which]
+    if which == "unit":  # an SVG pattern of `period` px, rotated 45 degrees: lines `period` apart
+        spacing = pat["period"]
+    else:  # a canvas tile with corner-to-corner diagonals: lines tile/sqrt(2) apart
+        spacing = pat["tile"] / math.sqrt(2)
+    return {"spacing": spacing, "stripe": pat["stripe"], "hatch": pat["hatch"]}
+
+
+def _resolve(timeline, a, st: PathStyle, which: str) -> _Style:
+    """A table style (colour tokens: actor, stripes, hatch) as drawable colours for assessment ``a``."""
+    actor = _actor_colour(timeline, a.actor)
+    edge = actor if st.color == "actor" else st.color
+    s = dict(
+        edge=edge, edge_alpha=st.opacity, width_u=st.weight, dash_u=st.dash, radius_u=st.radius,
+        face_alpha=st.fill_opacity,
+    )
+    if st.fill_color in ("stripes", "hatch"):
         c1, c2 = _pattern_colours(timeline, a)
-        s = dict(face=c2, face_alpha=0.85, hatch1=c1, hatch_width_u=3.2, edge=INK, width_u=1.5)
-    elif a.status == DISPUTED:
-        c1, c2 = _pattern_colours(timeline, a)
-        s = dict(
-            face="#ffffff",
-            face_alpha=0.85,
-            hatch1=c1,
-            hatch2=c2,
-            hatch_width_u=1.8,
-            edge="#000000",
-            width_u=2.5,
-            dash_u=(7, 5),
-        )
-    elif a.status == ATTACKED:
-        s = dict(
-            face="#ffffff",
-            face_alpha=0.15,
-            edge="#000000",
-            edge_alpha=0.9,
-            width_u=2.0,
-            dash_u=(1, 5),
-        )
+        geo = _pattern_geometry(which)
+        if st.fill_color == "stripes":  # the second side's colour, striped with the first's
+            s.update(face=c2, hatch1=c1, hatch_width_u=geo["stripe"])
+        else:  # white, cross-hatched in the two claimed colours
+            s.update(face=PATTERN_GROUND, hatch1=c1, hatch2=c2, hatch_width_u=geo["hatch"])
+        s["hatch_spacing_u"] = geo["spacing"]
     else:
-        s = dict(face="none", face_alpha=0.0, edge="#8a8a8a", edge_alpha=0.9, width_u=0.8)
-    if place.kind in ("admin1", "country"):
-        s["width_u"] = max(s["width_u"], 2.0)
-    if place.kind == "country":
-        outline_only = True  # a country-wide claim never paints the whole country
-    if outline_only:
-        s.update(face="none", face_alpha=0.0, hatch1="", hatch2="", width_u=3.2)
-        if a.status == CONTROLLED:
-            s.update(edge=_actor_colour(timeline, a.actor), dash_u=None)
-        if a.status == UNKNOWN:
-            s.update(edge="#555555", width_u=2.0)
-    if place.drawn_as == "approximate":
-        s.update(dash_u=(7, 5) if a.status == DISPUTED else (4, 5), width_u=2.5)
-        if a.status == CONTROLLED:
-            s["edge"] = _actor_colour(timeline, a.actor)
-        if a.status == UNKNOWN:
-            s.update(edge="#777777", width_u=1.5)
-        s["face_alpha"] = min(s["face_alpha"], 0.18 if a.status == CONTROLLED else 0.3)
+        s["face"] = actor if st.fill_color == "actor" else st.fill_color
+    if s["face_alpha"] <= 0:
+        s.update(face="none", hatch1="", hatch2="")
     return _Style(**s)
 
 
-def point_style(timeline, a) -> _Style:
-    """Style of a town marker (as conflictmap.js pointStyle)."""
-    if a.status == CONTROLLED:
-        return _Style(
-            face=_actor_colour(timeline, a.actor), face_alpha=1, edge=INK, width_u=1.5, radius_u=7
-        )
-    if a.status == CONTESTED:
-        c1, c2 = _pattern_colours(timeline, a)
-        return _Style(
-            face=c2, face_alpha=1, hatch1=c1, hatch_width_u=2.4, edge=INK, width_u=1.5, radius_u=8
-        )
-    if a.status == DISPUTED:
-        c1, c2 = _pattern_colours(timeline, a)
-        return _Style(
-            face="#ffffff",
-            face_alpha=1,
-            hatch1=c1,
-            hatch2=c2,
-            hatch_width_u=1.6,
-            edge="#000000",
-            width_u=2.5,
-            dash_u=(4, 3),
-            radius_u=9,
-        )
-    if a.status == ATTACKED:
-        return _Style(
-            face="#ffffff", face_alpha=0.6, edge="#000000", edge_alpha=0.9, width_u=2, radius_u=5
-        )
-    return _Style(
-        face=UNKNOWN_COLOUR, face_alpha=0.5, edge="#6d6d6d", edge_alpha=0.8, width_u=1, radius_u=3.5
+def unit_style(timeline, a, place, outline_only: bool) -> _Style:
+    """Style of an admin unit / approximate area for assessment ``a`` (conflictmap.js unitStyle, same table)."""
+    st = STYLE.unit_style(
+        a.status, kind=place.kind, drawn_as=place.drawn_as, outline_only=outline_only
     )
+    return _resolve(timeline, a, st, "unit")
+
+
+def point_style(timeline, a) -> _Style:
+    """Style of a town marker (conflictmap.js pointStyle, same table); radius before scaling to the map."""
+    return _resolve(timeline, a, STYLE.point_style(a.status), "point")
+
+
+def _plain_style(st: PathStyle, **kw) -> _Style:
+    """A table style without tokens (basemap, legend keys) as a drawable style."""
+    s = dict(
+        face=st.fill_color if st.fill_color not in ("", None) else "none",
+        face_alpha=st.fill_opacity,
+        edge=st.color,
+        edge_alpha=st.opacity,
+        width_u=st.weight,
+        dash_u=st.dash,
+        radius_u=st.radius,
+    )
+    s.update(kw)
+    return _Style(**s)
 
 
 def short_label(a) -> str:
@@ -418,6 +432,7 @@ class _Ctx:
 
     def measure(self, text: str, size_u: float, bold: bool = False) -> tuple:
         """(width, height) of one line of text in design units."""
+        size_u = max(size_u, MIN_TEXT_U)
         key = (text, size_u, bold)
         if key not in self._cache:
             fp = self._fp(family=FONT, size=size_u * self.pt, weight="bold" if bold else "normal")
@@ -445,19 +460,21 @@ class _Ctx:
     def dashes(self, dash_u) -> object:
         return "solid" if not dash_u else (0, tuple(d * self.pt for d in dash_u))
 
-    def hatch(self, char: str) -> str:
-        # matplotlib draws 3 lines per inch per hatch character ("////" = 12 lines per inch).
-        inch_u = self.dpi / self.s
-        n = max(1, min(30, round(inch_u / HATCH_SPACING_U / 3)))
-        return char * n
-
 
 def _text(ax, x, y, s, size_u, ctx, **kw):
     kw.setdefault("color", INK)
     kw.setdefault("family", FONT)
+    size_u = max(size_u, MIN_TEXT_U)
     return ax.text(
         x, y, clean_text(s), fontsize=size_u * ctx.pt, parse_math=False, usetex=False, **kw
     )
+
+
+def _add_patch(ax, patch):
+    """``ax.add_patch`` without its data-limit update (a Python loop over every vertex of an
+    outline, seconds for a country): every axes here has fixed limits."""
+    ax.add_artist(patch)
+    return patch
 
 
 def _patch(ax, path_or_patch, style: _Style, ctx, zorder: float, *, clip=True):
@@ -480,21 +497,19 @@ def _patch(ax, path_or_patch, style: _Style, ctx, zorder: float, *, clip=True):
             linewidth=0,
             zorder=zorder,
         )
-        ax.add_patch(p)
+        _add_patch(ax, p)
         added.append(p)
-    for char, colour in (("/", style.hatch1), ("\\", style.hatch2)):
-        if colour:
-            p = make(
-                facecolor="none",
-                edgecolor="none",
-                linewidth=0,
-                hatch=ctx.hatch(char),
-                hatchcolor=to_rgba(colour, 1.0),
-                zorder=zorder + 0.01,
-            )
-            p.set_hatch_linewidth(ctx.lw(style.hatch_width_u))
-            ax.add_patch(p)
-            added.append(p)
+    if style.hatch1 or style.hatch2:
+        # Pattern lines drawn as lines clipped to the shape (not matplotlib hatches, whose density is
+        # a whole number of lines per inch): exactly the page's spacing and widths at any size.
+        clip_patch = added[0] if added else make(facecolor="none", edgecolor="none", linewidth=0)
+        if not added:
+            _add_patch(ax, clip_patch)
+        for direction, colour in ((1, style.hatch1), (-1, style.hatch2)):
+            if colour:
+                lc = _pattern_lines(ax, clip_patch, direction, colour, style, ctx, zorder + 0.01)
+                if lc is not None:
+                    added.append(lc)
     if style.edge != "none" and style.width_u > 0:
         p = make(
             facecolor="none",
@@ -505,12 +520,61 @@ def _patch(ax, path_or_patch, style: _Style, ctx, zorder: float, *, clip=True):
             joinstyle="round",
             capstyle="butt",
         )
-        ax.add_patch(p)
+        _add_patch(ax, p)
         added.append(p)
     if not clip:
         for p in added:
             p.set_clip_on(False)
     return added
+
+
+def _pattern_lines(ax, clip_patch, direction: int, colour: str, style: _Style, ctx, zorder: float):
+    """Lines at 45 degrees (``direction`` 1: "/", -1: "\\") over ``clip_patch``, clipped to it.
+
+    Spacing and width are in design units; lines are anchored on the axes' data origin
+    so neighbouring places' patterns line up.
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
+
+    (dx0, dx1), (dy0, dy1) = ax.get_xlim(), ax.get_ylim()
+    pos = ax.get_position()
+    kx = (dx1 - dx0) / (pos.width * ctx.W)  # data units per design unit, to the right
+    ky = (dy1 - dy0) / (pos.height * ctx.H)  # ... upwards (negative when the axis points down)
+    if not kx or not ky:
+        return None
+    ext = clip_patch.get_path().transformed(clip_patch.get_patch_transform()).get_extents()
+    vx0, vx1 = sorted((ext.x0 / kx, ext.x1 / kx))
+    vy0, vy1 = sorted((ext.y0 / ky, ext.y1 / ky))
+    # Clip to the visible part of the axes too: a country far larger than the view stays cheap.
+    lx0, lx1 = sorted((dx0 / kx, dx1 / kx))
+    ly0, ly1 = sorted((dy0 / ky, dy1 / ky))
+    vx0, vx1, vy0, vy1 = max(vx0, lx0), min(vx1, lx1), max(vy0, ly0), min(vy1, ly1)
+    if vx0 >= vx1 or vy0 >= vy1 or style.hatch_spacing_u <= 0:
+        return None
+    step = style.hatch_spacing_u * math.sqrt(2)  # along the vertical, for lines at 45 degrees
+    segs = []
+    if direction > 0:  # vy = vx + c
+        lo, hi = vy0 - vx1, vy1 - vx0
+    else:  # vy = -vx + c
+        lo, hi = vy0 + vx0, vy1 + vx1
+    k0, k1 = math.floor(lo / step), math.ceil(hi / step)
+    if k1 - k0 > 4000:
+        return None
+    for k in range(k0, k1 + 1):
+        c = k * step
+        ya, yb = (vx0 + c, vx1 + c) if direction > 0 else (-vx0 + c, -vx1 + c)
+        segs.append(((vx0 * kx, ya * ky), (vx1 * kx, yb * ky)))
+    lc = LineCollection(
+        segs,
+        colors=[to_rgba(colour, style.face_alpha if style.face_alpha > 0 else 1.0)],
+        linewidths=ctx.lw(style.hatch_width_u),
+        capstyle="butt",
+        zorder=zorder,
+    )
+    ax.add_collection(lc, autolim=False)
+    lc.set_clip_path(clip_patch)
+    return lc
 
 
 def _geom_path(geom):
@@ -676,7 +740,7 @@ def _legend_items(state, drawn_kinds: set) -> list:
         items.append(
             (
                 "ring",
-                _Style(face="none", edge="#555555", width_u=2, dash_u=(3, 3)),
+                _plain_style(STYLE.legend_style("approximate"), face="none"),
                 "Approximate area",
             )
         )
@@ -685,7 +749,7 @@ def _legend_items(state, drawn_kinds: set) -> list:
         items.append(
             (
                 "dot",
-                _Style(face=colour, face_alpha=1, edge="#ffffff", width_u=2, radius_u=6),
+                _plain_style(STYLE.legend_style("town"), face=colour, face_alpha=1),
                 "Circles: towns and cities",
             )
         )
@@ -892,8 +956,12 @@ def render_static(
     width = int(width) if width else W * DEFAULT_PIXEL_FACTOR
     if not 200 <= width <= MAX_PIXELS:
         raise RenderError(f"width {width} px is outside 200..{MAX_PIXELS}; e.g. 1200")
+    # Narrower than the design: lay out on fewer design units (one per pixel), so text never
+    # shrinks below MIN_TEXT_U pixels; the map gets the room the text leaves.
+    W = min(W, width)
     ctx = _Ctx(width / W, dpi)
-    title = clean_text(title if title is not None else state.title).strip() or "Reported control"
+    ctx.W = W
+    title = clean_text(title if title is not None else state.title).strip() or default_title(tl)
     subtitle = clean_text(subtitle or "").strip()
     offset = _offset_minutes(tl)
 
@@ -1012,6 +1080,7 @@ def render_static(
         fig.patch.set_facecolor("none" if transparent else "#ffffff")
         fig.patch.set_alpha(0.0 if transparent else 1.0)
         Hf = height_px / ctx.s  # design height matching the integer pixel height
+        ctx.H = Hf
 
         def add_axes(x, yy, w, h, **kw):
             ax = fig.add_axes((x / W, 1 - (yy + h) / Hf, w / W, h / Hf), **kw)
@@ -1076,13 +1145,6 @@ def render_static(
 
         meta_title = title
         buf = output if output is not None and not isinstance(output, Path) else None
-        target = None
-        if isinstance(output, Path):
-            output.parent.mkdir(parents=True, exist_ok=True)
-            fd, target = tempfile.mkstemp(
-                prefix=".conflictmap-", suffix="." + fmt, dir=str(output.parent)
-            )
-            os.close(fd)
         metadata = {
             "png": {"Title": meta_title, "Software": f"conflictmap {__version__}"},
             "svg": {"Title": meta_title, "Creator": f"conflictmap {__version__}", "Date": None},
@@ -1095,28 +1157,24 @@ def render_static(
         import io
 
         sink = io.BytesIO()
-        try:
-            fig.savefig(
-                sink,
-                format=fmt,
-                dpi=dpi,
-                transparent=transparent,
-                metadata=metadata,
-                facecolor="none" if transparent else "#ffffff",
-            )
-            data = sink.getvalue()
-            if fmt == "svg":
-                data = _svg_font_fallback(data)
-            if target:
-                with open(target, "wb") as fh:
-                    fh.write(data)
-                os.replace(target, output)
-            elif buf is not None:
-                buf.write(data)
-        except BaseException:
-            if target and os.path.exists(target):
-                os.unlink(target)
-            raise
+        fig.savefig(
+            sink,
+            format=fmt,
+            dpi=dpi,
+            transparent=transparent,
+            metadata=metadata,
+            facecolor="none" if transparent else "#ffffff",
+        )
+        data = sink.getvalue()
+        if fmt == "svg":
+            data = _svg_font_fallback(data)
+        if isinstance(output, Path):
+            write_atomic(output, data)  # renamed into place, with the user's umask
+        elif buf is not None:
+            buf.write(data)
+        text_px = [
+            t.get_fontsize() * dpi / 72.0 for a in fig.axes for t in a.texts if t.get_text().strip()
+        ]
     size = len(data)
     seconds = time.perf_counter() - t0
     x0, y0, x1, y1 = ext
@@ -1141,6 +1199,21 @@ def render_static(
             }
             for i in infos
         ),
+        labels=tuple(
+            tuple(
+                LabelPlacement(
+                    name,
+                    _px(box, ctx),
+                    tuple(round(v * ctx.s, 1) for v in anchor),
+                    round(gap * ctx.s, 1),
+                    tuple(tuple(round(v * ctx.s, 1) for v in pt) for pt in leader) if leader else None,
+                )
+                for name, box, anchor, gap, leader in i["placements"]
+            )
+            for i in infos
+        ),
+        markers=tuple(dict(i["markers"]) for i in infos),
+        min_text_px=round(min(text_px), 2) if text_px else 0.0,
         scalebar=tuple(
             (km, round(length * ctx.s, 2))
             for km, length in (i["scalebar"] for i in infos if i["scalebar"])
@@ -1185,6 +1258,38 @@ def _rect_path(x, y, w, h):
     return MplPath([(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)], closed=True)
 
 
+def marker_radius_u(base_u: float, ground_km: float, per_u: float, unit_area_m2=None) -> float:
+    """Radius (design units) of a town marker on a map ``ground_km`` wide (style.json ``point_scale``).
+
+    ``base_u`` is the table's radius; ``per_u`` projected metres per design unit;
+    ``unit_area_m2`` the projected area of the smallest unit around the town, if any.
+
+    Examples
+    --------
+    >>> marker_radius_u(9, 100, 200.0)      # a city-scale map: full size
+    9.0
+    >>> round(marker_radius_u(9, 1500, 2500.0), 2)      # a country: smaller
+    6.2
+    >>> round(marker_radius_u(9, 1500, 2500.0, unit_area_m2=2e9), 2)   # in a small province: a quarter of it
+    5.05
+    >>> marker_radius_u(9, 1500, 2500.0, unit_area_m2=3e8)   # never below the minimum
+    3
+    """
+    rule = STYLE.data["point_scale"]
+    full, small, factor = rule["full_up_to_km"], rule["smallest_at_km"], rule["smallest_factor"]
+    if ground_km <= full:
+        f = 1.0
+    elif ground_km >= small:
+        f = factor
+    else:
+        f = 1.0 + (factor - 1.0) * math.log(ground_km / full) / math.log(small / full)
+    r = base_u * f
+    if unit_area_m2 and per_u > 0:
+        r_max = math.sqrt(rule["max_share_of_unit"] * unit_area_m2 / math.pi) / per_u
+        r = min(r, r_max)
+    return max(min(rule["min_radius"], base_u), r)
+
+
 def _draw_panel(
     fig,
     page,
@@ -1199,6 +1304,7 @@ def _draw_panel(
     inset: dict,
 ) -> dict:
     """Draw one map panel; returns what was placed where (design units)."""
+    from matplotlib.colors import to_rgba
     from matplotlib.patches import FancyBboxPatch
 
     from mapper.describe import format_local, format_utc
@@ -1229,7 +1335,7 @@ def _draw_panel(
                 mx,
                 my - 4,
                 f"({local})",
-                PANEL_TITLE_SIZE - 1,
+                PANEL_TITLE_SIZE,
                 ctx,
                 va="bottom",
                 ha="left",
@@ -1279,11 +1385,11 @@ def _draw_panel(
             continue
         if kind == "country":
             _patch(
-                ax, path, _Style(face=LAND, face_alpha=1, edge=COUNTRY_EDGE, width_u=1.2), ctx, 1
+                ax, path, _plain_style(STYLE.basemap_style("country"), face_alpha=1), ctx, 1
             )
         else:
             _patch(
-                ax, path, _Style(face="none", edge=ADMIN1_EDGE, width_u=0.7, dash_u=(2, 3)), ctx, 2
+                ax, path, _plain_style(STYLE.basemap_style("admin1"), face="none"), ctx, 2
             )
 
     t = panel.t
@@ -1296,6 +1402,33 @@ def _draw_panel(
 
     def to_u(x, y):
         return (mx + (x - x0) / per_u, my + (y1 - y) / per_u)
+
+    # Town markers shrink on maps of wide areas and never hide the province or district around them.
+    ground_km = (x1 - x0) * math.cos(math.radians(merc_to_lat((y0 + y1) / 2))) / 1000
+    marker_radii = {}  # place name -> marker radius in projected metres
+    admin_polys = [g for _, kind, g in state.basemap if kind != "country" and g is not None]
+
+    def _enclosing_area(lonlat, xy, key):
+        """Projected area of the smallest drawn unit or basemap province around a point, or None."""
+        from shapely.geometry import Point
+
+        best = None
+        pt_m, pt_ll = Point(*xy), Point(*lonlat)
+        for kk, (kind, geom, _) in shapes.items():
+            if kind == "unit" and kk != key and tl.places[kk].kind != "country":
+                try:
+                    if geom.contains(pt_m):
+                        best = geom.area if best is None else min(best, geom.area)
+                except Exception:  # an invalid polygon says nothing about the marker
+                    continue
+        for g in admin_polys:
+            try:
+                if g.geom_type in ("Polygon", "MultiPolygon") and g.contains(pt_ll):
+                    area = _project(g).area
+                    best = area if best is None else min(best, area)
+            except Exception:
+                continue
+        return best
 
     for z, k in enumerate(keys):
         p = tl.places[k]
@@ -1331,8 +1464,13 @@ def _draw_panel(
                 shapes[k] = ("circle", Point(cx, cy).buffer(r, 16), r)
             else:
                 st = point_style(tl, a)
-                _patch(ax, ("circle", (cx, cy), st.radius_u * per_u), st, ctx, 6)
-                shapes[k] = ("point", (cx, cy), st.radius_u)
+                radius = marker_radius_u(
+                    st.radius_u, ground_km, per_u, _enclosing_area((p.lon, p.lat), (cx, cy), k)
+                )
+                st = _Style(**{**st.__dict__, "radius_u": radius})
+                _patch(ax, ("circle", (cx, cy), radius * per_u), st, ctx, 6)
+                shapes[k] = ("point", (cx, cy), radius)
+                marker_radii[p.name] = radius * per_u
                 ux, uy = to_u(cx, cy)
                 rr = st.radius_u + st.width_u
                 markers.append((k, (ux - rr, uy - rr, ux + rr, uy + rr)))
@@ -1357,7 +1495,10 @@ def _draw_panel(
     else:
         scalebar = None
 
-    # Labels: towns first, then districts, provinces, countries; greedy, no overlaps.
+    # Labels: towns first, then districts, provinces, countries; greedy, no overlaps. Each label sits
+    # inside its shape or beside it; one moved farther than LEADER_GAP_U from its shape gets a leader.
+    from shapely.geometry import LineString, Point
+
     direct = [k for k in keys if any(e.derived_from is None for e in tl.claims_for(k))]
     rank = {"admin3": 1, "admin2": 2, "admin1": 3, "country": 5}
     status_rank = {DISPUTED: 0, CONTESTED: 1, CONTROLLED: 2, ATTACKED: 3, UNKNOWN: 4}
@@ -1388,37 +1529,56 @@ def _draw_panel(
     from shapely.affinity import affine_transform
 
     to_u_matrix = [1 / per_u, 0, 0, -1 / per_u, mx - x0 / per_u, my + y1 / per_u]
-    units_u = []
+    units_u = {}
     for k, (kind, geom, _) in shapes.items():
         if kind in ("unit", "circle") and tl.places[k].kind != "country":
             try:
-                units_u.append((k, affine_transform(geom, to_u_matrix).buffer(0)))
+                units_u[k] = affine_transform(geom, to_u_matrix).buffer(0)
             except Exception:  # invalid geometry: not an obstacle
                 continue
     placed_boxes = []
+    leader_lines = []  # LineStrings (design units) of leaders drawn: later labels keep off them
+    placements = []
     placed = hidden = 0
-    label_size = LABEL_SIZE if n == 1 else LABEL_SIZE - 1
-    state_size = LABEL_STATE_SIZE if n == 1 else LABEL_STATE_SIZE - 1
+    label_size, state_size = LABEL_SIZE, LABEL_STATE_SIZE
     inner_box = (mx + 2, my + 2, mx + mw - 2, my + mh - 2)
+    pad = 2.5
     for k in labelled:
         p = tl.places[k]
         name = clean_text(p.name) + (" (approx.)" if p.drawn_as == "approximate" else "")
         sub = short_label(states[k])
         nw, nh = ctx.measure(name, label_size, True)
         sw_, sh = ctx.measure(sub, state_size) if sub else (0, 0)
-        pad = 2.5
         bw, bh = max(nw, sw_) + 2 * pad, nh + (sh if sub else 0) + 2 * pad - 1
         kind, geom, rad = shapes[k]
         fits = True
         if kind == "point":
             ux, uy = to_u(*geom)
+            target = Point(ux, uy).buffer(rad, 12)  # the marker, as the reader sees it
             off = rad + 4
+            d = off * 0.72
             cands = [
                 (ux + off, uy - bh / 2),
                 (ux - off - bw, uy - bh / 2),
                 (ux - bw / 2, uy - off - bh),
                 (ux - bw / 2, uy + off),
+                (ux + d, uy - d - bh),
+                (ux - d - bw, uy - d - bh),
+                (ux + d, uy + d),
+                (ux - d - bw, uy + d),
             ]
+            for far in (rad + LEADER_GAP_U + 12, rad + LEADER_GAP_U + 30):  # moved away: leader
+                fd = far * 0.72
+                cands += [
+                    (ux + far, uy - bh / 2),
+                    (ux - far - bw, uy - bh / 2),
+                    (ux + fd, uy - fd - bh),
+                    (ux - fd - bw, uy - fd - bh),
+                    (ux + fd, uy + fd),
+                    (ux - fd - bw, uy + fd),
+                    (ux - bw / 2, uy - far - bh),
+                    (ux - bw / 2, uy + far),
+                ]
         else:
             visible = geom.intersection(sbox(x0, y0, x1, y1))
             if visible.is_empty:
@@ -1432,22 +1592,31 @@ def _draw_panel(
                 continue  # a map of part of a country: its name at the centre of the view would mislead
             rp = visible.representative_point() if kind == "unit" else visible.centroid
             ux, uy = to_u(rp.x, rp.y)
+            try:
+                target = affine_transform(visible, to_u_matrix).buffer(0)
+            except Exception:  # an invalid shape: its anchor stands for it
+                target = Point(ux, uy).buffer(2)
             centre = [
                 (ux - bw / 2 + dx, uy - bh / 2 + dy)
                 for dx, dy in ((0, 0), (0, -30), (0, 30), (-70, 0), (70, 0))
             ]
             vx0, vy0, vx1, vy1 = visible.bounds
             (ax0, ay0), (ax1, ay1) = to_u(vx0, vy1), to_u(vx1, vy0)
-            # A unit too small to hold its label is labelled beside it, so the label never hides its fill.
-            beside = [
-                (ax1 + 4, uy - bh / 2),
-                (ax0 - 4 - bw, uy - bh / 2),
-                (ux - bw / 2, ay0 - 4 - bh),
-                (ux - bw / 2, ay1 + 4),
-            ]
+            # Beside the shape: next to its edge on the anchor's row or column (not the far
+            # side of its bounding box, which an irregular outline can leave well away).
+            beside = []
+            for gap in (4, LEADER_GAP_U + 14, LEADER_GAP_U + 34):
+                beside += [
+                    (_edge_x(target, uy, +1, ax1) + gap, uy - bh / 2),
+                    (_edge_x(target, uy, -1, ax0) - gap - bw, uy - bh / 2),
+                    (ux - bw / 2, _edge_y(target, ux, -1, ay0) - gap - bh),
+                    (ux - bw / 2, _edge_y(target, ux, +1, ay1) + gap),
+                ]
             fits = (ax1 - ax0) >= bw * 1.4 and (ay1 - ay0) >= bh * 2.5
+            if fits:  # only centre spots whose box lies (mostly) inside the shape count as inside
+                centre = [c for c in centre if _share_inside(target, c, bw, bh) >= 0.7] or centre[:1]
             cands = centre + beside if fits else beside + centre
-        spot, best = None, None
+        spot, best, best_gap = None, None, 0.0
         own_penalty = 0.0 if kind == "point" or fits else 0.6
         for order_i, (lx, ly) in enumerate(cands):
             r = (lx, ly, lx + bw, ly + bh)
@@ -1455,32 +1624,52 @@ def _draw_panel(
                 continue
             if any(_overlap(r, o) for o in placed_boxes) or any(_overlap(r, o) for o in obstacles):
                 continue
-            if any(_overlap(r, b) for mk, b in markers if mk != k):
+            # Never next to another town's marker: a label there would read as that town's.
+            if any(_overlap(r, _grow(b, MARKER_CLEARANCE_U)) for mk, b in markers if mk != k):
                 continue
-            # Soft cost: hiding other places' fills (and a small unit's own fill) under the label.
             rb = sbox(*r)
+            if any(line.intersects(rb) for line in leader_lines):
+                continue
+            gap = target.distance(rb)
+            if gap > LEADER_GAP_U:
+                seg = _leader_line(r, (ux, uy), rad if kind == "point" else 0.0)
+                if seg is not None:
+                    line = LineString(seg)
+                    if any(line.intersects(sbox(*_grow(o, -0.5))) for o in placed_boxes):
+                        continue  # a leader never crosses another label
+                    if any(line.intersects(sbox(*b)) for mk, b in markers if mk != k):
+                        continue  # ... nor another town's marker
+            # Soft cost: hiding other places' fills (and a small unit's own fill) under the label,
+            # and distance from the shape (a leader is a last resort).
             area = bw * bh
-            cost = 0.001 * order_i
-            for ok, g in units_u:
+            cost = 0.001 * order_i + (LEADER_COST + 0.01 * gap if gap > LEADER_GAP_U else 0.0)
+            for ok, g in units_u.items():
                 if g.intersects(rb):
                     share = g.intersection(rb).area / area
                     cost += own_penalty * share if ok == k else 2.0 * share
             if best is None or cost < best - 1e-9:
-                spot, best = r, cost
+                spot, best, best_gap = r, cost, gap
             if cost < 0.01:
                 break
         if spot is None:
             hidden += 1
             continue
-        placed_boxes.append(spot)
-        placed += 1
         lx, ly, rx, ry = spot
+        leader = None
+        if best_gap > LEADER_GAP_U:
+            leader = _leader_line(spot, (ux, uy), rad if kind == "point" else 0.0)
+            if leader is not None:
+                _draw_leader(page, leader, kind != "point", ctx)
+                leader_lines.append(LineString(leader).buffer(1.0))
+        placed_boxes.append(spot)
+        placements.append((p.name, spot, (ux, uy), best_gap, leader))
+        placed += 1
         box = FancyBboxPatch(
             (lx, ly),
             bw,
             bh,
             boxstyle="round,pad=0,rounding_size=2.5",
-            facecolor=(1, 1, 1, 0.85),
+            facecolor=to_rgba(STYLE.label["halo"], STYLE.label["halo_opacity"]),
             edgecolor="none",
             zorder=20,
         )
@@ -1495,6 +1684,7 @@ def _draw_panel(
             va="top",
             ha="left",
             weight="bold",
+            color=STYLE.label["colour"],
             zorder=21,
         )
         if sub:
@@ -1507,16 +1697,85 @@ def _draw_panel(
                 ctx,
                 va="top",
                 ha="left",
-                color="#333333",
+                color=STYLE.label["state_colour"],
                 zorder=21,
             )
     return {
         "placed": placed,
         "hidden": hidden,
         "labels": placed_boxes,
+        "placements": placements,
         "anchors": anchors,
+        "markers": marker_radii,
         "scalebar": scalebar[1:] if scalebar else None,
     }
+
+
+def _edge_x(shape, y: float, side: int, default: float) -> float:
+    """The shape's outermost x on the row ``y`` towards ``side`` (+1 right, -1 left), design units."""
+    from shapely.geometry import LineString
+
+    try:
+        x0, _, x1, _ = shape.bounds
+        cut = shape.intersection(LineString([(x0 - 1, y), (x1 + 1, y)]))
+        if not cut.is_empty:
+            bx0, _, bx1, _ = cut.bounds
+            return bx1 if side > 0 else bx0
+    except Exception:  # an invalid shape: its bounding box
+        pass
+    return default
+
+
+def _edge_y(shape, x: float, side: int, default: float) -> float:
+    """The shape's outermost y on the column ``x`` towards ``side`` (+1 down, -1 up), design units."""
+    from shapely.geometry import LineString
+
+    try:
+        _, y0, _, y1 = shape.bounds
+        cut = shape.intersection(LineString([(x, y0 - 1), (x, y1 + 1)]))
+        if not cut.is_empty:
+            _, by0, _, by1 = cut.bounds
+            return by1 if side > 0 else by0
+    except Exception:
+        pass
+    return default
+
+
+def _share_inside(shape, corner, bw: float, bh: float) -> float:
+    from shapely.geometry import box as sbox
+
+    try:
+        return shape.intersection(sbox(corner[0], corner[1], corner[0] + bw, corner[1] + bh)).area / (
+            bw * bh
+        )
+    except Exception:
+        return 0.0
+
+
+def _leader_line(box, anchor, radius: float):
+    """Segment from the label box's nearest edge point to the anchor (to the marker's rim for towns)."""
+    ax_, ay_ = anchor
+    x0, y0, x1, y1 = box
+    bx, by = min(max(ax_, x0), x1), min(max(ay_, y0), y1)
+    dx, dy = ax_ - bx, ay_ - by
+    dist = math.hypot(dx, dy)
+    if dist <= radius + 1:
+        return None
+    ex, ey = ax_ - dx / dist * (radius + 1), ay_ - dy / dist * (radius + 1)
+    return ((bx, by), (ex, ey))
+
+
+def _draw_leader(page, seg, dot: bool, ctx) -> None:
+    """A thin ink line over a white halo; a dot at the end when it points into an area."""
+    from matplotlib.patches import Circle
+
+    (sx, sy), (ex, ey) = seg
+    for colour, width, z in (("#ffffff", LEADER_WIDTH_U + 1.6, 18.5), (INK, LEADER_WIDTH_U, 18.6)):
+        page.plot([sx, ex], [sy, ey], color=colour, linewidth=ctx.lw(width), solid_capstyle="round",
+                  zorder=z)
+    if dot:
+        page.add_patch(Circle((ex, ey), 2.0, facecolor=INK, edgecolor="#ffffff",
+                              linewidth=ctx.lw(0.8), zorder=18.7))
 
 
 def _unknown():
@@ -1527,6 +1786,10 @@ def _unknown():
 
 def _inside(r, outer) -> bool:
     return r[0] >= outer[0] and r[1] >= outer[1] and r[2] <= outer[2] and r[3] <= outer[3]
+
+
+def _grow(r, d: float) -> tuple:
+    return (r[0] - d, r[1] - d, r[2] + d, r[3] + d)
 
 
 def _overlap(a, b) -> bool:
@@ -1597,7 +1860,7 @@ def _draw_locator(fig, add_axes, state, region, extent, rect, ctx):
         path = _geom_path(pg)
         if path is not None:
             _patch(
-                ax, path, _Style(face=LAND, face_alpha=1, edge=COUNTRY_EDGE, width_u=0.6), ctx, 1
+                ax, path, _plain_style(STYLE.basemap_style("country"), face_alpha=1, width_u=0.6), ctx, 1
             )
     ex0, ey0, ex1, ey1 = extent
     per_u = (rx1 - rx0) / w
@@ -1628,7 +1891,7 @@ def _draw_scalebar(page, panel: _Panel, ctx: _Ctx, side: str) -> tuple:
     km = _nice_km(max_u * metres_per_u / 1000)
     length = km * 1000 / metres_per_u
     label = f"{km:g} km"
-    lw_, lh = ctx.measure(label, 9.5)
+    lw_, lh = ctx.measure(label, SCALE_SIZE)
     bx = mx + 10 if side == "left" else mx + mw - 10 - length - lw_ - 6
     by = my + mh - 12
     page.add_patch(
@@ -1664,18 +1927,20 @@ def _draw_scalebar(page, panel: _Panel, ctx: _Ctx, side: str) -> tuple:
             zorder=21,
         )
     )
-    _text(page, bx + length + 5, by + 1, label, 9.5, ctx, va="center", ha="left", zorder=22)
+    _text(page, bx + length + 5, by + 1, label, SCALE_SIZE, ctx, va="center", ha="left", zorder=22)
     return (bx - 4, by - 10, bx + length + lw_ + 10, by + 7), km, length
 
 
 __all__ = [
     "DEFAULT_DPI",
     "FORMATS",
+    "LabelPlacement",
     "StaticReport",
     "clean_text",
     "panel_times",
     "parse_bbox",
     "point_style",
+    "marker_radius_u",
     "render_static",
     "unit_style",
 ]

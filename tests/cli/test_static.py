@@ -76,7 +76,14 @@ def test_static_svg_matches_the_claims(small_gazetteer_dir, tmp_path):
     assert r.exit_code == 0, r.output
     svg = out.read_text(encoding="utf-8")
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-    assert "Reported control" in texts, "default title, as the interactive map"
+    # Default title from the data (places claimed most, dates of the claims), the same as the HTML map's.
+    title = " ".join(texts[:2])
+    assert title == "Qala-e-Naw, Badghis and 4 other places: reported control, 6–7 July 2021", texts[:3]
+    page = tmp_path / "q.html"
+    m = _run(["-q", "map", str(EXAMPLE), "-o", str(page), "--tz", "Asia/Kabul"], small_gazetteer_dir)
+    assert m.exit_code == 0, m.output
+    html_title = re.search(r"<title>([^<]*)</title>", page.read_text(encoding="utf-8")).group(1)
+    assert html_title == title
     assert "Controlled by Taliban" in texts and "Controlled by Government of Afghanistan" in texts
     # Place labels carry the same assessment as `conflictmap describe` for that time.
     d = _run(

@@ -63,7 +63,7 @@ def test_according_to_and_generic_insurgents():
 
 def test_passive_expulsion_with_agent_and_last_night():
     c = one("M23 rebels were driven out of Goma by Congolese troops last night, the army said.", "2012-11-25",
-            place="Goma", status=NOT_CONTROLLED, actor="M23", claimant="army")
+            place="Goma", status=NOT_CONTROLLED, actor="March 23 Movement", claimant="army")
     assert c.time.precision == "daypart" and c.time.earliest.date() == date(2012, 11, 24)
 
 

@@ -366,3 +366,197 @@ def test_nothing_to_draw_still_renders_an_empty_map():
     report = render_static(st, buf, fmt="svg", width=600, dpi=100)
     assert report.times == ()
     assert "Reported control" in _texts(buf.getvalue().decode("utf-8"))
+
+
+# ------------------------------------------------------------------ legibility, labels, markers, files
+# A war other than the seed's: Sudan 2023 (hand-made boxes, not real boundaries), SAF and RSF claims.
+SUDAN = box(22.0, 9.0, 38.0, 22.0)
+KHARTOUM_STATE = box(31.8, 15.0, 34.4, 16.6)
+#: A small province (0.4 x 0.4 degrees, about 43 x 43 km) around one town.
+SMALL_STATE = box(29.0, 13.0, 29.4, 13.4)
+SUDAN_TOWNS = {
+    "Khartoum": (32.53, 15.59),
+    "Omdurman": (32.48, 15.64),
+    "Bahri": (32.55, 15.65),
+    "Soba": (32.65, 15.52),
+    "Kafouri": (32.60, 15.69),
+    "Shambat": (32.52, 15.67),
+    "El Kalakla": (32.50, 15.47),
+    "Jebel Aulia": (32.48, 15.24),
+    "El Fasher": (25.35, 13.63),
+    "Wad Madani": (33.52, 14.40),
+    "Um Rawaba": (29.20, 13.20),  # inside SMALL_STATE
+}
+
+
+def _sudan_state(statuses=None, *, at=datetime(2023, 6, 1, tzinfo=UTC), title="Sudan, 2023"):
+    places = {
+        "country:SD": MapPlace("country:SD", "Sudan", "country", "unit", 15.5, 30.0, geometry=SUDAN),
+        "admin1:SD-KH": MapPlace(
+            "admin1:SD-KH", "Khartoum State", "admin1", "unit", 15.8, 33.1, geometry=KHARTOUM_STATE
+        ),
+        "admin1:SD-SM": MapPlace(
+            "admin1:SD-SM", "Small State", "admin1", "unit", 13.2, 29.2, geometry=SMALL_STATE
+        ),
+    }
+    claims = []
+    statuses = statuses or {}
+    for i, (name, (lon, lat)) in enumerate(SUDAN_TOWNS.items()):
+        key = f"geonames:{i}"
+        places[key] = MapPlace(key, name, "populated_place", "point", lat, lon, country="Sudan")
+        status, actor = statuses.get(name, ("controlled", "RSF" if i % 2 else "SAF"))
+        claimant = "RSF media office" if actor == "RSF" else "SAF spokesman"
+        claims.append((claim(name, ts(2023, 5, 20 + i % 5, 9), status, actor=actor, claimant=claimant), key))
+    claims.append(
+        (claim("Khartoum State", ts(2023, 5, 25), "contested", actor="RSF", claimant="SAF spokesman"),
+         "admin1:SD-KH")
+    )
+    tl = Timeline(claims, places)
+    return MapState.from_timeline(
+        tl, at=at, title=title, basemap=[("Sudan", "country", SUDAN)], attribution=ATTRIBUTION
+    )
+
+
+def _metres_per_px(report) -> float:
+    """Projected metres per pixel of the (first) map panel."""
+    from mapper.render.static import lonlat_to_merc
+
+    (x0, _), (x1, _) = lonlat_to_merc(report.extent[0], 0), lonlat_to_merc(report.extent[2], 0)
+    bx0, _, bx1, _ = report.map_boxes[0]
+    return (x1 - x0) / (bx1 - bx0)
+
+
+def _capture_figures(monkeypatch) -> list:
+    """Figures render_static saves (to inspect their text artists)."""
+    from matplotlib.figure import Figure
+
+    seen, original = [], Figure.savefig
+
+    def savefig(self, *a, **kw):
+        seen.append(self)
+        return original(self, *a, **kw)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "width, panels", [(600, None), (600, 3), (400, None), (1200, None)], ids=["600", "600x3", "400", "1200"]
+)
+def test_text_is_legible_at_small_widths(monkeypatch, width, panels):
+    """Every text artist is at least 12 px (9 pt on a 96 px-per-inch screen) at the output's dpi."""
+    figures = _capture_figures(monkeypatch)
+    buf = io.BytesIO()
+    dpi = 200
+    report = render_static(_sudan_state(), buf, fmt="png", width=width, dpi=dpi, panels=panels)
+    (fig,) = figures
+    sizes = {
+        t.get_text(): t.get_fontsize() * dpi / 72.0
+        for ax in fig.axes
+        for t in ax.texts
+        if t.get_text().strip()
+    }
+    assert len(sizes) > 10  # title, labels, legend, credits, scale bar
+    small = {k: round(v, 2) for k, v in sizes.items() if v < 12 - 1e-6}
+    assert not small, small
+    assert report.min_text_px == pytest.approx(min(sizes.values()), abs=0.01)
+    assert Image.open(io.BytesIO(buf.getvalue())).size[0] == width
+
+
+def test_labels_moved_away_from_their_place_have_a_leader_line():
+    """A crowded city: labels that cannot sit next to their town are moved and get a leader line."""
+    from mapper.render.static import LEADER_GAP_U
+
+    report = render_static(_sudan_state(), io.BytesIO(), fmt="png", width=600, dpi=100)
+    scale = report.width_px / 600
+    placements = report.labels[0]
+    assert len(placements) >= 6
+    leaders = [lp for lp in placements if lp.leader]
+    assert leaders, "the crowded Khartoum towns need at least one moved label"
+    for lp in placements:
+        x0, y0, x1, y1 = lp.box
+        if lp.distance_px > LEADER_GAP_U * scale + 0.5:
+            assert lp.leader is not None, lp
+        if lp.leader is None:
+            continue
+        (sx, sy), (ex, ey) = lp.leader
+        # Starts on the label box's edge, ends at the place (the rim of a town's marker).
+        on_edge = (min(abs(sx - x0), abs(sx - x1)) < 1.0 and y0 - 1 <= sy <= y1 + 1) or (
+            min(abs(sy - y0), abs(sy - y1)) < 1.0 and x0 - 1 <= sx <= x1 + 1
+        )
+        assert on_edge, lp
+        ax_, ay_ = lp.anchor
+        radius_px = report.markers[0].get(lp.name, 0.0) / _metres_per_px(report)
+        assert math.hypot(ex - ax_, ey - ay_) <= radius_px + scale + 1, lp
+    boxes = [lp.box for lp in placements]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1])
+
+
+def test_unit_labels_sit_inside_or_beside_their_shape():
+    report = render_static(_sudan_state(), io.BytesIO(), fmt="png", width=1200, dpi=100)
+    scale = report.width_px / 600
+    by_name = {lp.name: lp for lp in report.labels[0]}
+    lp = by_name["Khartoum State"]
+    assert lp.distance_px <= 6 * scale or lp.leader is not None
+
+
+def test_town_markers_scale_with_the_map_and_never_hide_a_province():
+    from shapely.geometry import Point
+
+    from mapper.render.static import STYLE, _project, lonlat_to_merc
+
+    # Country scale (about 1,700 km across): small markers, and the town in the small province
+    # covers at most a quarter of it (at the page's fixed 7-9 px it would cover all of it).
+    report = render_static(_sudan_state(), io.BytesIO(), fmt="png", width=600, dpi=100, labels=False)
+    (x0, _), (x1, _) = lonlat_to_merc(report.extent[0], 0), lonlat_to_merc(report.extent[2], 0)
+    extent_m = x1 - x0
+    radii = report.markers[0]
+    assert set(radii) == set(SUDAN_TOWNS)
+    for name, r in radii.items():
+        assert r / extent_m < 0.011, (name, r / extent_m)
+    small_state = _project(SMALL_STATE)
+    town = Point(*lonlat_to_merc(*SUDAN_TOWNS["Um Rawaba"])).buffer(radii["Um Rawaba"], 64)
+    assert not town.contains(small_state)
+    assert town.area <= STYLE.data["point_scale"]["max_share_of_unit"] * small_state.area * 1.02
+    # City scale (about 50 km): markers at the table's radius, as on the page.
+    st = _sudan_state()
+    city = render_static(
+        st, io.BytesIO(), fmt="png", width=600, dpi=100, labels=False, extent=(32.3, 15.4, 32.8, 15.8)
+    )
+    per_u = _metres_per_px(city) * (city.width_px / 600)
+    for i, name in enumerate(["Khartoum", "Omdurman", "Bahri"]):
+        status = st.timeline.state_at(f"geonames:{i}", st.at).status
+        expected = STYLE.point_style(status).radius * per_u
+        assert city.markers[0][name] == pytest.approx(expected, rel=0.01), (name, status)
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600)])
+@pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
+def test_files_are_written_with_the_users_umask(tmp_path, umask, mode, suffix):
+    import os
+
+    old = os.umask(umask)
+    try:
+        out = tmp_path / f"map.{suffix}"
+        render_static(_sudan_state(), out, width=400, dpi=72, labels=False)
+    finally:
+        os.umask(old)
+    assert os.stat(out).st_mode & 0o777 == mode
+    assert [p.name for p in tmp_path.iterdir()] == [out.name], "no temporary file left behind"
+
+
+def test_default_title_names_the_places_and_dates_like_the_html_map():
+    from mapper.render.html import render_html
+    from mapper.render.titles import default_title
+
+    st = _sudan_state(title=None)
+    assert st.title == default_title(st.timeline)
+    assert st.title == "Khartoum, Omdurman and 10 other places: reported control, 20–25 May 2023"
+    buf = io.BytesIO()
+    render_static(st, buf, fmt="svg", width=900, dpi=100)
+    texts = _texts(buf.getvalue().decode("utf-8"))
+    assert st.title.startswith(texts[0]) and texts[0]
+    page, _ = render_html(st.timeline)
+    assert f"<title>{st.title}</title>" in page

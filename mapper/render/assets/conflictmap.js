@@ -25,7 +25,9 @@
   }());
   var STATUS = ['controlled', 'contested', 'attacked', 'not_controlled', 'controlled'];  // 4: part of the place
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  var DISPUTED = '#CC79A7', CONTESTED_DEFAULT = '#E69F00', UNSTATED = '#555555', UNKNOWN = '#9E9E9E';
+  // Styles: one table for this page and the static maps (mapper/render/assets/style.json, via html.py).
+  var S = DATA.style, SC = S.colours;
+  var DISPUTED = SC.disputed, CONTESTED_DEFAULT = SC.contested_default, UNSTATED = SC.unstated, UNKNOWN = SC.unknown;
   var SVGNS = 'http://www.w3.org/2000/svg';
   // Claim row layout (see html.py _Payload.build).
   var PL = 0, WHO = 1, ST = 2, ACT = 3, T0 = 4, T1 = 5, FROM = 6;
@@ -183,7 +185,7 @@
   var defs = document.querySelector('#cm-defs defs'), svgPatterns = {}, canvasPatterns = {};
   function patternColours(a) {
     var cs = a.actors.map(actorColour);
-    if (a.s === 'contested') { return [cs[0] || CONTESTED_DEFAULT, cs[1] || '#ffffff']; }
+    if (a.s === 'contested') { return [cs[0] || CONTESTED_DEFAULT, cs[1] || SC.pattern_ground]; }
     return [cs[0] || DISPUTED, cs[1] || DISPUTED];
   }
   function svgPattern(kind, c1, c2) {
@@ -192,9 +194,10 @@
       var p = document.createElementNS(SVGNS, 'pattern');
       p.setAttribute('id', id);
       p.setAttribute('patternUnits', 'userSpaceOnUse');
-      p.setAttribute('width', '10');
-      p.setAttribute('height', '10');
-      p.setAttribute('patternTransform', 'rotate(45)');
+      var U = S.pattern.unit, n = U.period;
+      p.setAttribute('width', String(n));
+      p.setAttribute('height', String(n));
+      p.setAttribute('patternTransform', 'rotate(' + S.pattern.angle + ')');
       var rect = function (x, y, w, h, fill) {
         var r = document.createElementNS(SVGNS, 'rect');
         r.setAttribute('x', x); r.setAttribute('y', y); r.setAttribute('width', w); r.setAttribute('height', h);
@@ -202,12 +205,12 @@
         p.appendChild(r);
       };
       if (kind === 'stripes') {           // contested: diagonal stripes in the colours of the sides
-        rect(0, 0, 10, 10, c2);
-        rect(0, 0, 5, 10, c1);
+        rect(0, 0, n, n, c2);
+        rect(0, 0, U.stripe, n, c1);
       } else {                            // disputed: cross-hatch in the colours claimed
-        rect(0, 0, 10, 10, '#ffffff');
-        rect(0, 0, 3, 10, c1);
-        rect(0, 0, 10, 3, c2);
+        rect(0, 0, n, n, SC.pattern_ground);
+        rect(0, 0, U.hatch, n, c1);
+        rect(0, 0, n, U.hatch, c2);
       }
       defs.appendChild(p);
       svgPatterns[id] = 'url(#' + id + ')';
@@ -218,78 +221,61 @@
     var id = kind + c1 + c2;
     if (!canvasPatterns[id]) {
       var cv = document.createElement('canvas');
-      cv.width = cv.height = 8;
+      var T = S.pattern.point, n = T.tile;
+      cv.width = cv.height = n;
       var g = cv.getContext('2d');
-      g.fillStyle = kind === 'stripes' ? c2 : '#ffffff';
-      g.fillRect(0, 0, 8, 8);
+      g.fillStyle = kind === 'stripes' ? c2 : SC.pattern_ground;
+      g.fillRect(0, 0, n, n);
       var lines = function (colour, dir, width) {
         g.strokeStyle = colour; g.lineWidth = width;
-        for (var off = -8; off <= 8; off += 8) {
+        for (var off = -n; off <= n; off += n) {
           g.beginPath();
-          if (dir > 0) { g.moveTo(off, 8); g.lineTo(off + 8, 0); } else { g.moveTo(off, 0); g.lineTo(off + 8, 8); }
+          if (dir > 0) { g.moveTo(off, n); g.lineTo(off + n, 0); } else { g.moveTo(off, 0); g.lineTo(off + n, n); }
           g.stroke();
         }
       };
-      if (kind === 'stripes') { lines(c1, 1, 2.9); } else { lines(c1, 1, 1.8); lines(c2, -1, 1.8); }
+      if (kind === 'stripes') { lines(c1, 1, T.stripe); } else { lines(c1, 1, T.hatch); lines(c2, -1, T.hatch); }
       canvasPatterns[id] = g.createPattern(cv, 'repeat');
     }
     return canvasPatterns[id];
   }
 
   // ----------------------------------------------------------------- styles
-  function unitStyle(a, pi) {
-    var p = P[pi] || {};
-    var outlineOnly = p.ch && childrenActive(pi);
-    var s;
-    if (a.s === 'controlled') {
-      s = {color: '#1d1d1d', weight: 1, opacity: 0.9, dashArray: null, fillColor: actorColour(a.actor), fillOpacity: 0.62};
-    } else if (a.s === 'contested') {
-      var cc = patternColours(a);
-      s = {color: '#1d1d1d', weight: 1.5, opacity: 1, dashArray: null, fillColor: svgPattern('stripes', cc[0], cc[1]), fillOpacity: 0.85};
-    } else if (a.s === 'disputed') {
-      var dc = patternColours(a);
-      s = {color: '#000000', weight: 2.5, opacity: 1, dashArray: '7 5', fillColor: svgPattern('hatch', dc[0], dc[1]), fillOpacity: 0.85};
-    } else if (a.s === 'attacked') {
-      s = {color: '#000000', weight: 2, opacity: 0.9, dashArray: '1 5', fillColor: '#ffffff', fillOpacity: 0.15};
-    } else {
-      s = {color: '#8a8a8a', weight: 0.8, opacity: 0.9, dashArray: null, fillColor: '#ffffff', fillOpacity: 0};
-    }
-    if (p.k === 'admin1' || p.k === 'country') { s.weight = Math.max(s.weight, 2); }
-    if (p.k === 'country') { outlineOnly = true; }  // a country-wide claim never paints the whole country
-    if (outlineOnly) {
-      // A province whose districts carry their own claims: the districts are filled, the province
-      // keeps only an outline in its own status (its claims are in its popup and the counts).
-      s.fillOpacity = 0;
-      s.weight = 3.2;
-      if (a.s === 'controlled') { s.color = actorColour(a.actor); s.dashArray = null; }
-      if (a.s === 'unknown') { s.color = '#555555'; s.weight = 2; }
-    }
-    if (p.d === 'approximate') {
-      // Somewhere in this area: a dashed ring in the status colour over a faint fill, never a solid disc.
-      s.dashArray = a.s === 'disputed' ? '7 5' : '4 5';
-      s.weight = 2.5;
-      if (a.s === 'controlled') { s.color = actorColour(a.actor); }
-      if (a.s === 'unknown') { s.color = '#777777'; s.weight = 1.5; }
-      s.fillOpacity = Math.min(s.fillOpacity, a.s === 'controlled' ? 0.18 : 0.3);
+  // Style options from the table: colour tokens 'actor', 'stripes', 'hatch' (svg or canvas patterns).
+  function tableStyle(o, a, pattern) {
+    var s = {}, k;
+    for (k in o) { if (Object.prototype.hasOwnProperty.call(o, k)) { s[k] = o[k]; } }
+    if (s.color === 'actor') { s.color = actorColour(a.actor); }
+    if (s.fillColor === 'actor') { s.fillColor = actorColour(a.actor); }
+    if (s.fillColor === 'stripes' || s.fillColor === 'hatch') {
+      var pc = patternColours(a);
+      s.fillColor = pattern(s.fillColor, pc[0], pc[1]);
     }
     return s;
   }
+  function applyRule(s, rule, a) {  // style.json unit_rules: 'all', then the status's own overrides
+    [rule.all || {}, rule[a.s] || {}].forEach(function (o) {
+      Object.keys(o).forEach(function (k) {
+        if (k === 'max_fill_opacity') { s.fillOpacity = Math.min(s.fillOpacity, o[k]); return; }
+        s[k] = o[k] === 'actor' ? actorColour(a.actor) : o[k];
+      });
+    });
+  }
+  function unitStyle(a, pi) {
+    var p = P[pi] || {}, R = S.unit_rules;
+    var outlineOnly = p.ch && childrenActive(pi);
+    var s = tableStyle(S.unit[a.s] || S.unit.unknown, a, svgPattern);
+    if (R.thick_kinds.indexOf(p.k) >= 0) { s.weight = Math.max(s.weight, R.thick_min_weight); }
+    if (R.outline_only_kinds.indexOf(p.k) >= 0) { outlineOnly = true; }  // a country-wide claim never paints the whole country
+    // A province whose districts carry their own claims: the districts are filled, the province
+    // keeps only an outline in its own status (its claims are in its popup and the counts).
+    if (outlineOnly) { applyRule(s, R.outline_only, a); }
+    // Somewhere in this area: a dashed ring in the status colour over a faint fill, never a solid disc.
+    if (p.d === 'approximate') { applyRule(s, R.approximate, a); }
+    return s;
+  }
   function pointStyle(a) {
-    if (a.s === 'controlled') {
-      return {radius: 7, color: '#1d1d1d', weight: 1.5, opacity: 1, dashArray: null, fillColor: actorColour(a.actor), fillOpacity: 1};
-    }
-    if (a.s === 'contested') {
-      var cc = patternColours(a);
-      return {radius: 8, color: '#1d1d1d', weight: 1.5, opacity: 1, dashArray: null, fillColor: canvasPattern('stripes', cc[0], cc[1]), fillOpacity: 1};
-    }
-    if (a.s === 'disputed') {
-      var dc = patternColours(a);
-      return {radius: 9, color: '#000000', weight: 2.5, opacity: 1, dashArray: '4 3', fillColor: canvasPattern('hatch', dc[0], dc[1]), fillOpacity: 1};
-    }
-    if (a.s === 'attacked') {
-      return {radius: 5, color: '#000000', weight: 2, opacity: 0.9, dashArray: null, fillColor: '#ffffff', fillOpacity: 0.6};
-    }
-    return {radius: 3.5, color: '#6d6d6d', weight: 1, opacity: 0.8, dashArray: null, fillColor: UNKNOWN, fillOpacity: 0.5};
+    return tableStyle(S.point[a.s] || S.point.unknown, a, canvasPattern);
   }
   function childrenActive(pi) {
     var ch = P[pi].ch;
@@ -329,11 +315,10 @@
     var isCountry = b.k === 'country';
     L.geoJSON(b.g, {
       renderer: baseRenderer, pane: 'cm-base', interactive: false,
-      style: {
-        color: isCountry ? '#8f887c' : '#b9b2a5', weight: isCountry ? 1.2 : 0.7, opacity: 1,
-        dashArray: isCountry ? null : '2 3',
-        fillColor: '#f6f3ec', fillOpacity: DATA.tiles ? 0 : (b.fill ? 1 : 0)
-      }
+      style: (function (o) {
+        return {color: o.color, weight: o.weight, opacity: o.opacity, dashArray: o.dashArray,
+                fillColor: o.fillColor, fillOpacity: DATA.tiles ? 0 : (b.fill ? 1 : 0)};
+      }(S.basemap[isCountry ? 'country' : 'admin1']))
     }).addTo(map);
   });
 
@@ -351,13 +336,13 @@
     }
     if (!layer) { return; }
     layer.on('click', function (ev) { openPopup(pi, ev.latlng); });
-    if (labelCount <= 60 && direct[pi]) {
+    if (labelCount <= S.label.max_labels && direct[pi]) {
       var lab = el('span', null, p.n + (p.d === 'approximate' ? ' (approx.)' : ''));
       var sub = el('span', 'cm-labelstate', '');
       lab.appendChild(sub);
       labels[pi] = sub;
       layer.bindTooltip(lab, {
-        permanent: true, direction: p.d === 'point' ? 'right' : 'center', offset: p.d === 'point' ? [8, 0] : [0, 0],
+        permanent: true, direction: p.d === 'point' ? 'right' : 'center', offset: p.d === 'point' ? [S.label.point_offset, 0] : [0, 0],
         className: 'cm-label', interactive: false
       });
     } else {
@@ -399,8 +384,8 @@
   function sliceKey(a) { return a.s === 'controlled' ? 'c' + a.actor : a.s; }
   function sliceFill(key) {
     if (key.charAt(0) === 'c' && key !== 'contested') { return actorColour(+key.slice(1)); }
-    if (key === 'contested') { return canvasPattern('stripes', CONTESTED_DEFAULT, '#ffffff'); }
-    if (key === 'disputed') { return canvasPattern('hatch', DISPUTED, '#555555'); }
+    if (key === 'contested') { return canvasPattern('stripes', CONTESTED_DEFAULT, SC.pattern_ground); }
+    if (key === 'disputed') { return canvasPattern('hatch', DISPUTED, UNSTATED); }
     return {attacked: '#222222', unknown: UNKNOWN}[key];
   }
   function updateClusters() {
@@ -688,12 +673,12 @@
     li.appendChild(span);
     ul.appendChild(li);
   }
-  function circleSwatch(fill, stroke, dash, r) {
+  function circleSwatch(fill, stroke, dash, r, width) {
     var svg = document.createElementNS(SVGNS, 'svg');
     svg.setAttribute('width', 22); svg.setAttribute('height', 22);
     var c = document.createElementNS(SVGNS, 'circle');
     c.setAttribute('cx', 11); c.setAttribute('cy', 11); c.setAttribute('r', r || 7);
-    c.setAttribute('fill', fill); c.setAttribute('stroke', stroke); c.setAttribute('stroke-width', 2);
+    c.setAttribute('fill', fill); c.setAttribute('stroke', stroke); c.setAttribute('stroke-width', width || 2);
     if (dash) { c.setAttribute('stroke-dasharray', dash); }
     svg.appendChild(c);
     return svg;
@@ -716,7 +701,8 @@
       'an incident; says nothing about who holds the place');
     legendItem(ul, swatch({s: 'unknown', actor: -1, actors: [], ids: []}, 20), 'No current claim');
     if (P.some(function (p) { return p.d === 'approximate'; })) {
-      legendItem(ul, circleSwatch('none', '#555', '3 3', 9), 'Approximate area',
+      var LA = S.legend.approximate;
+      legendItem(ul, circleSwatch('none', LA.color, LA.dashArray, LA.radius, LA.weight), 'Approximate area',
         'the claim names a unit whose boundary is not loaded, or coordinates that are only a centroid');
     }
     if (DATA.cluster) {
@@ -733,7 +719,8 @@
         'when zoomed out; slices show how many are in each status (same colours and patterns); click to zoom in');
     }
     if (P.some(function (p) { return p.d === 'point'; })) {
-      legendItem(ul, circleSwatch(used.length ? A[used[0]].colour : UNKNOWN, '#fff', null, 6), 'Circles: towns and cities',
+      var LT = S.legend.town;
+      legendItem(ul, circleSwatch(used.length ? A[used[0]].colour : UNKNOWN, LT.color, null, LT.radius, LT.weight), 'Circles: towns and cities',
         'areas are provinces and districts; a town never recolours its district');
     }
   }
@@ -1004,7 +991,8 @@
         if (P[i].n === name && layers[i] && (!kind || P[i].k === kind)) {
           var o = layers[i].options;
           if (layers[i].eachLayer) { layers[i].eachLayer(function (l) { o = l.options; }); }
-          return {fillColor: typeof o.fillColor === 'string' ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity};
+          return {fillColor: typeof o.fillColor === 'string' ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity,
+            weight: o.weight, opacity: o.opacity, radius: o.radius};
         }
       }
       return null;
