@@ -40,6 +40,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
+from gazetteer import haversine_km
 from mapper.actors import Actors
 from mapper.errors import MapperError, OutputExists, UnresolvedPlaces
 from mapper.model import Claim
@@ -57,8 +58,12 @@ _SCOPE_UNIT_RE = re.compile(r"\b(districts?|provinces?|province-wide|region)\b",
 REGIONAL_SPAN_DEG = 40.0
 #: Smallest approximate-area radius, so the area never looks like a pin.
 MIN_APPROX_RADIUS = 3_000
+#: A town linked by name lies at most this far (km) from the row's own coordinates.
+LINK_MAX_KM = 50.0
 #: UnresolvedClaim status of a place that matches only outside its row's admin unit.
 OUTSIDE_HINT = "outside_hint"
+#: UnresolvedClaim status of a name whose only match lies far from the row's coordinates.
+NOT_LINKED = "not_linked"
 UNRESOLVED_COLUMNS = (
     "file", "row", "claim_id", "place", "country", "admin1", "admin2", "place_id", "status", "mapped_as",
     "suggestions", "candidates", "message",
@@ -72,7 +77,8 @@ class UnresolvedClaim:
     ``status``: ``not_found``, ``ambiguous``, ``bad_place_id``, or ``outside_hint`` (the name
     matches a place, but only outside the row's ``admin1``/``admin2``: a namesake, so the
     claim is drawn as an approximate area in the row's unit, ``message`` says where the
-    namesake is);
+    namesake is), or ``not_linked`` (the name's match lies more than :data:`LINK_MAX_KM` from the
+    row's coordinates, so the place is drawn there without a gazetteer link);
     ``mapped_as`` says how it was still drawn ("" when it is not on the map):
     "coordinates from the row" or "approximate area in <unit>".
     """
@@ -89,8 +95,8 @@ class UnresolvedClaim:
         where = f"{os.path.basename(c.origin.path) or c.origin.path or 'input'}"
         if c.origin.row is not None:
             where += f" row {c.origin.row}"
-        if self.status == OUTSIDE_HINT:
-            text = f"{where}: {self.message or repr(c.place) + ' lies outside its row admin unit'}"
+        if self.status in (OUTSIDE_HINT, NOT_LINKED) and self.message:
+            text = f"{where}: {self.message}"
         else:
             text = f"{where}: {c.place!r} {self.status.replace('_', ' ')}"
         if self.candidates and self.status != OUTSIDE_HINT:
@@ -351,6 +357,15 @@ class _Resolver:
 
     def _with_coordinates(self, claim, gp, override, problem):
         kind, payload = override
+        if kind == "point" and gp is not None and not gp.is_admin_unit and gp.lat is not None:
+            # The name is linked only to an entry near the row's coordinates: a namesake far away
+            # (the row's province unknown, no country column) would lend the place its country.
+            km = haversine_km(payload[0], payload[1], gp.lat, gp.lon)
+            if km > LINK_MAX_KM:
+                where = ", ".join(x for x in (gp.admin1, gp.country_code) if x)
+                problem = problem or (NOT_LINKED, (gp.name,), (), f"{claim.place!r} is not linked to the gazetteer's "
+                                      f"{gp.name} ({where}): it lies {km:,.0f} km from the row's coordinates")
+                gp = None
         linked = gp.id if gp is not None else ""
         if kind == "polygon":
             geom = payload

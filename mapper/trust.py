@@ -14,7 +14,9 @@ file, since one file is one story):
   the place has no other place of the file within :data:`OUTLIER_ISOLATION_KM`
   (a second front with several places is a cluster, not a mistake), and such far
   places are at most :data:`OUTLIER_MAX_SHARE` of the file's places. The typical
-  mistake it catches is a namesake on another continent.
+  mistake it catches is a namesake on another continent. "Alone in its country" applies
+  to files mostly about one country (more than :data:`OUTLIER_HOME_SHARE` of the places
+  whose country is known).
 * **Flagged drafts** (:func:`flagged_drafts`): claims drafted by
   ``conflictmap extract`` carry a ``flags`` column (``place_far_from_article``,
   ``place_outside_article_countries``, ``actor_unknown``, ``low_match``,
@@ -44,6 +46,8 @@ OUTLIER_SPREAD_FACTOR = 3.0
 OUTLIER_ISOLATION_KM = 250.0
 #: More far places than this share of the file's places are a second front, not outliers.
 OUTLIER_MAX_SHARE = 0.1
+#: The country rule applies to files with more than this share of their places in one country.
+OUTLIER_HOME_SHARE = 0.5
 #: Fewer distinct places than this and nobody is "the rest": no outlier test.
 OUTLIER_MIN_PLACES = 3
 #: Characters of the quote shown for a flagged draft in the report.
@@ -241,13 +245,16 @@ def find_outliers(placed: Sequence, places: Mapping, codes: Mapping, country_nam
                     f"{dist[k]:,.0f} km from the centre of the file's other places (half of them lie within "
                     f"{typical:,.0f} km of it; the nearest other place is {nearest:,.0f} km away)", dist[k],
                 )
-        # Country: a place in a country that no row about another place names.
+        # Country: a place in a country that no row about another place names, in a file mostly
+        # about one country (a global dataset has countries with one place each by design).
         named = defaultdict(set)  # country code -> place keys whose rows name it
         for claim, key in pairs:
             for cc in (codes.get(key, ""), country_code(claim.country) if claim.country else ""):
                 if cc:
                     named[cc].add(key)
-        for k in keys:
+        home = max((len({k for k in ks if codes.get(k) == cc}) for cc, ks in named.items()), default=0)
+        known = sum(1 for k in keys if codes.get(k))
+        for k in keys if home > OUTLIER_HOME_SHARE * known else ():
             cc = codes.get(k, "")
             if not cc or k in found or named.get(cc, set()) - {k}:
                 continue

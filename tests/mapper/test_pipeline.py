@@ -281,3 +281,16 @@ def test_a_hint_that_is_no_known_unit_is_said_in_the_popup(tmp_path, small_gazet
     a = _place(r, "a")
     assert a.gazetteer_id == "geonames:1129867"  # placed without the hint ...
     assert any("'Nowhereprovqq' is not a unit the gazetteer knows" in w for w in a.warnings)  # ... and it says so
+
+
+def test_row_coordinates_far_from_the_named_town_do_not_link_it(tmp_path, small_gazetteer):
+    src = _write(tmp_path, [
+        "near,Qala-e-Naw,2021-07-06,captured,Taliban,MP,q,,,,,35.0,63.2",   # ~15 km from the town: linked
+        "far,Qala-e-Naw,2021-07-06,captured,Taliban,MP,q,,,,,31.55,74.35",  # ~1,000 km away: a namesake
+    ])
+    r = build_map([src], gazetteer=small_gazetteer, output=tmp_path / "m.html")
+    assert _place(r, "near").gazetteer_id == "geonames:1129867"
+    far = _place(r, "far")
+    assert far.gazetteer_id == "" and (far.lat, far.lon) == (31.55, 74.35)  # drawn where the row says
+    u = next(u for u in r.unresolved if u.claim.id == "far")
+    assert (u.status, u.mapped_as) == ("not_linked", "coordinates from the row") and "km from the row's coordinates" in u.message
