@@ -115,14 +115,12 @@ class UnknownActor:
 def unknown_actors(entries: Iterable, actors) -> list:
     """:class:`UnknownActor` for each actor of ``entries`` (timeline entries) that is not in
     the registry (``configured=False``), in first-use order."""
-    rows = defaultdict(list)
+    unknown = {a.name: a for a in actors.used() if not a.configured}
+    rows = defaultdict(dict)  # actor -> {row label: None}, an ordered set
     for e in entries:
-        if e.actor and getattr(e, "derived_from", None) is None:
-            label = origin_label(e.claim)
-            if label not in rows[e.actor]:
-                rows[e.actor].append(label)
-    return [UnknownActor(a.name, a.colour, tuple(rows.get(a.name, ()))) for a in actors.used()
-            if not a.configured and rows.get(a.name)]
+        if e.actor in unknown and getattr(e, "derived_from", None) is None:
+            rows[e.actor][origin_label(e.claim)] = None
+    return [UnknownActor(a.name, a.colour, tuple(rows[a.name])) for a in unknown.values() if rows.get(a.name)]
 
 
 def origin_label(claim) -> str:
@@ -218,10 +216,14 @@ def find_outliers(placed: Sequence, places: Mapping, codes: Mapping, country_nam
         by_file[claim.origin.path].append((claim, key))
     out = []
     for pairs in by_file.values():
-        rows = defaultdict(list)
+        claims_of = defaultdict(list)
         for claim, key in pairs:
-            rows[key].append(origin_label(claim))
-        keys = list(rows)
+            claims_of[key].append(claim)
+        keys = list(claims_of)
+
+        def rows(k):
+            return tuple(dict.fromkeys(origin_label(c) for c in claims_of[k]))
+
         if len(keys) < OUTLIER_MIN_PLACES:
             continue
         found = {}
@@ -241,7 +243,7 @@ def find_outliers(placed: Sequence, places: Mapping, codes: Mapping, country_nam
                 if nearest <= OUTLIER_ISOLATION_KM:
                     continue
                 found[k] = Outlier(
-                    k, places[k].name, tuple(rows[k]),
+                    k, places[k].name, rows(k),
                     f"{dist[k]:,.0f} km from the centre of the file's other places (half of them lie within "
                     f"{typical:,.0f} km of it; the nearest other place is {nearest:,.0f} km away)", dist[k],
                 )
@@ -260,7 +262,7 @@ def find_outliers(placed: Sequence, places: Mapping, codes: Mapping, country_nam
                 continue
             name = country_names.get(cc) or getattr(places[k], "country", "") or cc
             found[k] = Outlier(
-                k, places[k].name, tuple(rows[k]),
+                k, places[k].name, rows(k),
                 f"the only place in {name}: no other row of the file names {name}",
             )
         out.extend(found[k] for k in keys if k in found)
