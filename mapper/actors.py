@@ -284,7 +284,8 @@ def _state_actor(cc: str) -> Optional[Actor]:
     aliases = [f"government of {country.name}", f"{country.name} government", f"military forces of {country.name}",
                f"police forces of {country.name}", f"armed forces of {country.name}", f"{country.name} armed forces",
                f"{country.name} military", f"{country.name} army", f"state of {country.name}"]
-    if country.demonym:
+    if country.demonym and countries.country_for_demonym(country.demonym) == country.code:
+        # Only the country a shared demonym means ("French" is France, not the French Southern Lands).
         aliases += [f"{country.demonym} {w}" for w in ("government", "forces", "army", "military", "troops",
                                                         "armed forces", "security forces", "authorities")]
     return Actor(name, "", tuple(aliases), True, STATE, cc.upper(), "", ())
@@ -426,10 +427,9 @@ class Actors:
             self._exact.setdefault(key, actor.name)
             self._phrases.setdefault(key, actor.name)
             self._longest = max(self._longest, len(key.split()))
-        for acronym in actor.acronyms:
+        for acronym in actor.acronyms:  # matched as written, in capitals: "IS", never "is"
             acronym = acronym.strip()
             if acronym:
-                self._exact.setdefault(normalise(acronym), actor.name)
                 self._acronyms.setdefault(acronym, actor.name)
         return actor
 
@@ -451,7 +451,6 @@ class Actors:
         else:
             actor = self._add(replace(self._by_name[actor.name], acronyms=(acronym,), aliases=()))
         self._acronyms[acronym] = actor.name
-        self._exact[normalise(acronym)] = actor.name
         self._match_cache.clear()
         return self._current(actor.name)
 
@@ -476,7 +475,7 @@ class Actors:
 
     def get(self, name: str) -> Optional[Actor]:
         """The actor with exactly this name (or alias or acronym), else None."""
-        found = self._exact.get(normalise(name))
+        found = self._exact.get(normalise(name)) or self._acronyms.get((name or "").strip())
         return self._current(found) if found else None
 
     def state(self, cc: str) -> Optional[Actor]:
@@ -515,9 +514,13 @@ class Actors:
         # "police forces of afghanistan 2021" (Taliban) beats "police forces of afghanistan".
         hits = [h for h in hits if not any(h != o and f" {h} " in f" {o} " for o in hits)]
         names = {self._phrases[h] for h in hits}
-        for acronym in re.findall(r"\b[A-Z][A-Za-z0-9-]*[A-Z0-9]\b", text or ""):
-            if acronym in self._acronyms:
-                names.add(self._acronyms[acronym])
+        for acronym in re.findall(r"[\w-]+", text or ""):
+            owner = self._acronyms.get(acronym)
+            # An acronym of another country's group is another organisation's in this context
+            # ("AA" is the Arakan Army in Myanmar, a news agency in Turkey).
+            if owner and not (country and self._by_name[owner].is_foreign(country)
+                              and self._by_name[owner].kind not in (INTERNATIONAL, PMC, STATE)):
+                names.add(owner)
         states = {n for n in names if self._by_name[n].kind == STATE}
         if len(names) == 1:
             return next(iter(names))

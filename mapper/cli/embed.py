@@ -60,8 +60,15 @@ from mapper.cli.options import data_dir_option, mapper_errors, open_gazetteer
 @click.option(
     "--tz", metavar="ZONE", help="With --claims: time zone of times without one, e.g. Asia/Kabul."
 )
+@click.option(
+    "--resize/--no-resize",
+    default=False,
+    show_default=True,
+    help="Add a tiny host script that fits the iframe to the map page's content height (the page "
+    "posts it with postMessage; the script accepts it only from its own iframe).",
+)
 @data_dir_option
-def command(map_file, width, height, static_png, src, static_src, title, claims, at, tz, data_dir):
+def command(map_file, width, height, static_png, src, static_src, title, claims, at, tz, resize, data_dir):
     """Print an HTML snippet that embeds MAP.html in an article.
 
     The snippet is a <figure> with a lazy-loading, sandboxed <iframe> (with a
@@ -70,9 +77,14 @@ def command(map_file, width, height, static_png, src, static_src, title, claims,
     static-image alt text. Its CSS is scoped to the snippet, so the article's
     fonts and margins are untouched. All text is escaped.
 
+    With --resize the snippet also carries a tiny script for the article page:
+    the map posts its content height and the script sets the iframe to it, so
+    the panel under the map shows without scrolling inside the frame.
+
     \b
     Examples:
       conflictmap embed outputs/qala-e-naw.html --static outputs/qala-e-naw.png > snippet.html
+      conflictmap embed outputs/qala-e-naw.html --resize > snippet.html
       conflictmap embed outputs/qala.html --src https://example.org/maps/qala.html --height 560 \\
           --claims examples/qala-e-naw-2021/claims.csv --tz Asia/Kabul
     """
@@ -106,6 +118,7 @@ def command(map_file, width, height, static_png, src, static_src, title, claims,
             width=width,
             height=height,
             static_src=(static_src or static_png),
+            resize=resize,
         )
     except EmbedError as err:
         raise click.UsageError(str(err)) from err

@@ -5,7 +5,8 @@
 ``loading="lazy"``, a sandbox that lets the map run but not touch the host
 page, links allowed to open outside the frame), responsive sizing (fills
 its column; on phones a 3:4 aspect ratio capped to the screen height), and a
-text alternative: the plain-language description of the map state
+text alternative (and, with ``resize=True``, a tiny host script that fits the
+iframe to the height the map page posts): the plain-language description of the map state
 (:mod:`mapper.describe`) as caption and ``<noscript>`` content, and as the
 ``alt`` text of an optional static image. Its CSS is scoped by a class unique
 to the map (``cm-embed-<hash>``), so it never changes the host page's fonts,
@@ -17,7 +18,9 @@ addresses must be relative paths or http(s) URLs.
 every rule of its style sheet is scoped under ``#cm-app.cm-embed`` (no
 ``html``/``body``/``h1`` rules that could restyle a page it is placed in),
 the app fills its nearest positioned container instead of assuming a full
-page, and controls get touch-sized at phone widths (``assets/embed.css``).
+page, up to 720 px wide the map sits above the panel with a height from its
+width (at least 300 px, 422 px in a 680 px column), and controls get
+touch-sized at phone widths (``assets/embed.css``).
 The page's scripts are not touched, so their CSP hashes stay valid.
 
 :func:`map_info` reads a map page's title and description (from its
@@ -154,6 +157,7 @@ def embed_snippet(
     height=DEFAULT_HEIGHT,
     static_src: str | None = None,
     link_text: str = "Open the map in a new tab",
+    resize: bool = False,
 ) -> str:
     """HTML to paste into an article: responsive iframe, caption, noscript fallback.
 
@@ -172,6 +176,11 @@ def embed_snippet(
         map takes a 3:4 aspect ratio, at most 85% of the screen height.
     static_src
         A static image of the map (``conflictmap static``), shown when scripts are off.
+    resize
+        Add the optional host script (:data:`RESIZE_SCRIPT`): the map page posts its content
+        height and the script sets the iframe to it, so the key and the panel under the map show
+        without scrolling inside the frame. Without it (or with scripts off in the article) the
+        iframe keeps the sizes above.
 
     Examples
     --------
@@ -227,8 +236,26 @@ def embed_snippet(
     caption.append(f' <a href="{e(src_attr)}" target="_blank" rel="noopener">{e(link_text)}</a>')
     caption.append("</figcaption>")
     lines.append("".join(caption))
+    if resize:
+        lines.append(f"<script>{RESIZE_SCRIPT}</script>")
     lines.append("</figure>")
     return "\n".join(lines) + "\n"
+
+
+#: Host-page script of ``conflictmap embed --resize``, placed inside the snippet's ``<figure>``.
+#: It listens for ``{type: "conflictmap:height", height: N}`` messages, accepts one only when it
+#: comes from this figure's own iframe (``event.source``) and has exactly that shape with a finite
+#: height, and sets the frame's height to it (clamped to 200..6000 px). It never evaluates or
+#: inserts anything from the message.
+RESIZE_SCRIPT = (
+    "(function(){var s=document.currentScript,f=s&&s.parentNode,w=f&&f.querySelector('iframe'),"
+    "b=w&&w.parentNode;if(!w||!b||!window.addEventListener)return;"
+    "window.addEventListener('message',function(e){if(e.source!==w.contentWindow)return;var d=e.data;"
+    "if(!d||typeof d!=='object'||d.type!=='conflictmap:height'||typeof d.height!=='number'||!isFinite(d.height))return;"
+    "var h=Math.round(Math.min(6000,Math.max(200,d.height)));"
+    "b.style.height=h+'px';b.style.maxHeight='none';b.style.minHeight='0';b.style.aspectRatio='auto';"
+    "b.setAttribute('data-conflictmap-height',String(h));});})();"
+)
 
 
 # ------------------------------------------------------------------------------ reading a map page
@@ -471,6 +498,7 @@ def _with_description(page: str, description) -> str:
 
 
 __all__ = [
+    "RESIZE_SCRIPT",
     "SANDBOX",
     "EmbedError",
     "MapInfo",

@@ -359,7 +359,7 @@ class _Payload:
                     _scope_count(c.scope),
                 ]
             claims.append(row)
-        steps = sorted({minutes(s) for s in tl.steps(self.t_from, self.t_to)})
+        steps, window_ends = _claim_steps(tl, self.t_from, self.t_to)
         # Compact time: claim starts relative to the first one, ends as durations. Steps stay absolute
         # minutes (other tools read them: mapper.render.embed).
         base = min((r[4] for r in claims), default=0)
@@ -381,14 +381,17 @@ class _Payload:
             for e in tl.entries if e.derived_from is None and e.claim.time.earliest.tzinfo is not None
         )
         local = offsets.most_common(1)[0][0] if offsets else 0
+        zone = _page_zone(tl, steps, minutes(initial))
         return {
             "version": 1,
             "local_offset_minutes": local,
+            "zone": zone,
             "title": self.title,
             "view": self.view,
             "window_minutes": int(tl.window.total_seconds() // 60) if tl.window else None,
             "t_base": base,
             "steps": steps,
+            "window_ends": window_ends,
             "initial": minutes(initial),
             "actors": [{"name": a.name, "colour": a.colour, "configured": a.configured} for a in actors],
             "claimants": [{"name": n, "side": s} for n, s in claimants],
@@ -409,8 +412,14 @@ class _Payload:
                 "a": ", ".join(x for x in (p.admin1 if p.admin1 != p.name else "", p.country) if x),
                 "id": p.gazetteer_id, "note": p.note,
             }
+            warnings = [str(w) for w in (getattr(p, "warnings", None) or ()) if str(w).strip()]
+            if warnings:
+                item["w"] = warnings
             if geo.kind == "unit":
                 item["g"] = geo.encoded
+                inner = _inside_point(geo.geom)
+                if inner is not None:
+                    item["c"] = [round(inner[1], max(nd, 4)), round(inner[0], max(nd, 4))]
             elif geo.kind in ("point", "approximate"):
                 item["ll"] = [round(geo.lonlat[1], max(nd, 4)), round(geo.lonlat[0], max(nd, 4))]
                 if geo.radius_m:
@@ -422,6 +431,137 @@ class _Payload:
                 item["ch"] = kids
             places.append(item)
         return places
+
+
+def _claim_bounds(tl: Timeline, keys: Sequence[str]) -> Optional[list]:
+    """Leaflet corners of the places the claims are about (what the map opens on).
+
+    Places with claims of their own come first; a country-wide claim frames the map only when no
+    smaller place is claimed (it is context, and would zoom the map out to a whole country).
+    """
+    direct = [k for k in keys if any(e.derived_from is None for e in tl.claims_for(k))]
+    smaller = [k for k in direct if tl.places[k].kind != "country"]
+    for group in (smaller, direct, keys):
+        b = _bounds(tl.places[k] for k in group)
+        if b:
+            return b
+    return None
+
+
+def _inside_point(geom) -> Optional[tuple]:
+    """(lon, lat) of a point inside the geometry (its largest part), for popups opened from the list."""
+    try:
+        if geom is None or geom.is_empty:
+            return None
+        if geom.geom_type == "MultiPolygon":
+            geom = max(geom.geoms, key=lambda g: g.area)
+        pt = geom.representative_point()
+        return (pt.x, pt.y)
+    except Exception as err:  # odd geometry: the page falls back to the bounds' centre
+        log.debug("no inside point for a geometry: %s", err)
+        return None
+
+
+def _ceil_minutes(t: datetime) -> int:
+    return math.ceil(_aware(t).timestamp() / 60)
+
+
+def _claim_steps(tl: Timeline, t_from, t_to) -> tuple:
+    """Slider steps in whole minutes, and the indices of those that only end a claim's window.
+
+    The instants of :meth:`Timeline.steps` (claim starts, supersessions, ends), each on the
+    minute it is reached: a claim stated for "afternoon" (12:00-18:00 local) ends at its last
+    instant (17:59:59.999), so the step after it is 18:00 local, never "17:59" or "13:29 UTC".
+    Steps that are not a claim's own time (a window running out) are listed so the page can say so.
+    """
+    t_from = _aware(t_from) if t_from else None
+    t_to = _aware(t_to) if t_to else None
+    given, ends = set(), set()
+    for e in tl.entries:
+        given.add(minutes(e.start))
+        if e.end is not None:
+            (given if e.claim.time_end is not None else ends).add(_ceil_minutes(e.end))
+    lo = minutes(t_from) if t_from else None
+    hi = minutes(t_to) if t_to else None
+    out = sorted(m for m in given | ends if (lo is None or m >= lo) and (hi is None or m <= hi))
+    if lo is not None and (not out or out[0] != lo):
+        out.insert(0, lo)
+    return out, [i for i, m in enumerate(out) if m in ends and m not in given]
+
+
+def zone_label(key: str) -> str:
+    """A readable name of an IANA zone: ``Asia/Kabul`` -> "Kabul time"; "" when it has none.
+
+    Examples
+    --------
+    >>> zone_label("Asia/Kabul"), zone_label("America/Argentina/Buenos_Aires"), zone_label("Europe/Kyiv")
+    ('Kabul time', 'Buenos Aires time', 'Kyiv time')
+    >>> zone_label("UTC"), zone_label("Etc/GMT-3"), zone_label("")
+    ('UTC', '', '')
+    """
+    key = (key or "").strip()
+    if key.upper() in ("UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z", "ZULU", "UNIVERSAL", "ETC/UNIVERSAL"):
+        return "UTC"
+    if "/" not in key or key.startswith("Etc/"):
+        return ""  # "EST5EDT", "Etc/GMT-3": no place name to give
+    city = key.rsplit("/", 1)[1].replace("_", " ").strip()
+    return f"{city} time" if city and not re.search(r"\d", city) else ""
+
+
+def _offset_changes(zone, lo: int, hi: int) -> list:
+    """[[minute, offset minutes], ...] where the zone's UTC offset changes between lo and hi (minutes)."""
+    def off(m):
+        return int(datetime.fromtimestamp(m * 60, tz=timezone.utc).astimezone(zone).utcoffset().total_seconds() // 60)
+
+    day = 1440
+    out = [[lo, off(lo)]]
+    m = lo
+    while m < hi and len(out) < 2000:
+        nxt = min(m + day, hi)
+        if off(nxt) != out[-1][1]:
+            a, b = m, nxt  # off(a) == out[-1][1] != off(b): bisect to the minute
+            while b - a > 1:
+                mid = (a + b) // 2
+                if off(mid) == out[-1][1]:
+                    a = mid
+                else:
+                    b = mid
+            out.append([b, off(b)])
+        m = nxt
+    return out
+
+
+def _page_zone(tl: Timeline, steps: Sequence[int], initial: Optional[int]) -> dict:
+    """The time zone the page shows times in: the zone most claims give, named when it has a name.
+
+    ``{"name": "Kabul time", "key": "Asia/Kabul", "offsets": [[minute, +270], ...]}``; an offset
+    without a zone name has ``name`` "" (the page writes "UTC+04:30"); all-UTC claims give "UTC".
+    """
+    zones = Counter()
+    tzinfos = {}
+    for e in tl.entries:
+        if e.derived_from is not None:
+            continue
+        t = e.claim.time.earliest
+        tzi = t.tzinfo
+        if tzi is None:
+            zones["UTC"] += 1
+            continue
+        key = getattr(tzi, "key", None)
+        if not key:
+            off = t.utcoffset() or timedelta(0)
+            key = "UTC" if not off else f"offset:{int(off.total_seconds() // 60)}"
+        zones[key] += 1
+        tzinfos.setdefault(key, tzi)
+    key = zones.most_common(1)[0][0] if zones else "UTC"
+    if key == "UTC" or zone_label(key) == "UTC":
+        return {"name": "UTC", "key": "UTC", "offsets": [[0, 0]]}
+    if key.startswith("offset:"):
+        return {"name": "", "key": "", "offsets": [[0, int(key.split(":", 1)[1])]]}
+    known = [m for m in list(steps) + [initial] if m is not None]
+    lo, hi = (min(known), max(known)) if known else (0, 0)
+    return {"name": zone_label(key), "key": key,
+            "offsets": _offset_changes(tzinfos[key], lo - 1440, hi + 1440)}
 
 
 def _scope_count(text: str):
@@ -559,7 +699,8 @@ def render_html(
     data["places"] = payload.build_places(geos, nd)
     data["cluster"] = sum(1 for g in geos if g.kind == "point") > CLUSTER_THRESHOLD
     data["basemap"] = outlines
-    data["bounds"] = _bounds(timeline.places[k] for k in payload.keys) or _basemap_bounds([(n, k, g) for n, k, g in basemap if g is not None])
+    data["bounds"] = _claim_bounds(timeline, payload.keys) or _basemap_bounds(
+        [(n, k, g) for n, k, g in basemap if g is not None])
     data["attribution"] = [a for a in attribution if a]
     data["sources"] = list(dict.fromkeys(s for s in sources if s))
     data["style"] = page_style()  # the style table (assets/style.json), shared with the static maps
@@ -653,4 +794,4 @@ def _basemap_bounds(base_geoms) -> Optional[list]:
     return [[min(ys), min(xs)], [max(ys), max(xs)]]
 
 
-__all__ = ["render_html", "RenderReport", "script_json", "safe_url", "time_label", "DEFAULT_BUDGET", "TILES", "VIEWS"]
+__all__ = ["render_html", "RenderReport", "script_json", "safe_url", "time_label", "zone_label", "DEFAULT_BUDGET", "TILES", "VIEWS"]

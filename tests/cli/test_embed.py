@@ -147,3 +147,12 @@ def test_open_explains_a_missing_file_and_a_missing_browser(map_file, monkeypatc
     assert r.exit_code == 2 and "does not exist" in r.output and "qala map.html" in r.output
     r = CliRunner().invoke(cli, ["open", str(path)])
     assert r.exit_code == 1 and "conflictmap serve" in r.output
+
+
+def test_embed_resize_adds_the_host_script(map_file):
+    out, _ = map_file
+    plain = CliRunner().invoke(cli, ["embed", str(out)])
+    resized = CliRunner().invoke(cli, ["embed", str(out), "--resize"])
+    assert plain.exit_code == 0 and resized.exit_code == 0, (plain.output, resized.output)
+    assert "<script" not in plain.stdout
+    assert "conflictmap:height" in resized.stdout and "e.source!==w.contentWindow" in resized.stdout

@@ -214,3 +214,10 @@ def test_actor_is_frozen():
 
 def test_normalise():
     assert normalise("Qal‘ah-ye  Now") == "qal ah ye now"
+
+
+def test_acronyms_are_case_sensitive_and_context_aware(reg):
+    assert reg.match("IS") is not None and reg.match("is") is None
+    assert reg.match("French Armed Forces").name == "Government of France"  # not the French Southern Lands
+    assert reg.match("AA fighters", country="MM").name == reg.get("AA").name
+    assert reg.match("according to AA", country="TR") is None  # another country's group: not in this context

@@ -1,4 +1,6 @@
-"""The default actor table mapper/data/actors.csv: pure CSV checks, no dependency on the loader."""
+"""The default actor table mapper/data/actors.csv, read as plain CSV (the loader has its own tests).
+
+Only the state naming rule is taken from mapper.actors, its one owner."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from pathlib import Path
 
 import pycountry
 import pytest
-from countryinfo import CountryInfo
+
+from mapper.actors import state_name
 
 TABLE = Path(__file__).resolve().parents[2] / "mapper" / "data" / "actors.csv"
 HEADER = ["name", "kind", "country", "side", "aliases", "acronyms", "colour", "source"]
@@ -92,11 +95,11 @@ def test_every_row_is_complete_and_valid(rows):
 
 
 def test_state_rows_are_named_after_their_country(rows):
-    # The loader generates "Government of <short common name>" per country; a table row must use the same
-    # name or it would become a second actor for the same state.
+    # The loader generates one state actor per country and folds a table row of the same country into it
+    # under the generated name: a row with another spelling would lose its name (and break sides naming it).
     for row in rows:
         if row["kind"] == "state":
-            assert row["name"] == f"Government of {CountryInfo(row['country']).name()}", row["name"]
+            assert row["name"] == state_name(row["country"]), f"{row['name']}: expected {state_name(row['country'])}"
         else:
             assert not row["name"].startswith("Government of "), f"{row['name']} is a state name"
 
@@ -217,3 +220,29 @@ def test_covers_the_acled_actors_of_the_raw_samples(rows, shared_data):
     print(f"named armed actors: {covered}/{sum(named.values())} = {share:.1%}; all actor1: "
           f"{sum(n for a, n in everything.items() if resolve(index, a))}/{sum(everything.values())}")
     assert share >= MIN_COVERAGE, f"{share:.1%} covered; most frequent missing: {missing[:15]}"
+
+
+
+def test_the_loader_keeps_every_row_and_side(rows):
+    from mapper.actors import Actors
+
+    actors = Actors.default()
+    for row in rows:
+        actor = actors.get(row["name"])
+        assert actor is not None and actor.name == row["name"], row["name"]
+        assert (actor.kind, actor.country, actor.side) == (row["kind"], row["country"], row["side"]), row["name"]
+        if row["side"]:
+            assert actors.get(row["side"]) is not None, f"{row['name']}: side {row['side']!r} unknown to the loader"
+
+
+def test_the_loader_resolves_every_label_to_its_row(rows):
+    from mapper.actors import Actors
+
+    actors = Actors.default()
+    wrong = []
+    for row in rows:
+        for label in split(row["aliases"]) + split(row["acronyms"]):
+            found = actors.get(label)
+            if found is None or found.name != row["name"]:
+                wrong.append(f"{label!r} of {row['name']} -> {found.name if found else None}")
+    assert wrong == []

@@ -220,3 +220,18 @@ def test_scope_css_handles_media_queries_and_drops_imports():
     assert "#r .a, #r .b > p { color: red }" in out
     assert "@media (max-width: 720px) {\n#r h1, #r #cm-panel { width: 100% }\n}" in out
     assert "@font-face { font-family: X; src: local(X) }" in out
+
+
+def test_resize_snippet_adds_a_host_script_that_trusts_only_its_iframe():
+    plain = embed_snippet("maps/q.html", title="Q")
+    assert "<script" not in plain
+    s = embed_snippet("maps/q.html", title="Q <b>", resize=True)
+    script = re.search(r"<script>(.*?)</script>", s, re.S).group(1)
+    assert "e.source!==w.contentWindow" in script  # only messages from this figure's iframe
+    assert "d.type!=='conflictmap:height'" in script and "typeof d.height!=='number'" in script
+    assert "isFinite(d.height)" in script
+    for never in ("eval", "innerHTML", "Function(", "document.write", "insertAdjacentHTML"):
+        assert never not in script
+    # The script sits inside the figure, after the iframe, so it finds its own frame.
+    assert s.index("<iframe") < s.index("<script>") < s.index("</figure>")
+    assert "Q &lt;b&gt;" in s and "Q <b>" not in s

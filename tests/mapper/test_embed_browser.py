@@ -187,3 +187,113 @@ def test_article_embeds_the_map_without_overflow_or_restyling(browser, site, wid
         assert any(href == "https://example.org/mod" for href, _ in links), links
     finally:
         ctx.close()
+
+
+# ------------------------------------------------------------------ article widths (Kherson 2022)
+@pytest.fixture(scope="module")
+def kherson_site(tmp_path_factory):
+    """A Kherson 2022 map in embed mode, in an article twice: the plain iframe and the --resize snippet."""
+    from map_samples import kherson_children, kherson_claims, kherson_places
+
+    folder = tmp_path_factory.mktemp("kherson-site")
+    tl = Timeline(kherson_claims(), kherson_places(), children=kherson_children())
+    page, _ = render_html(tl, None, title="Kherson 2022")
+    (folder / "map.html").write_text(make_embeddable(page), encoding="utf-8")
+    title = "Kherson 2022: claims on both banks"
+    (folder / "article.html").write_text(ARTICLE.format(snippet=embed_snippet("map.html", title=title)), encoding="utf-8")
+    (folder / "article-resize.html").write_text(
+        ARTICLE.format(snippet=embed_snippet("map.html", title=title, resize=True)), encoding="utf-8")
+    server = make_server(folder, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", tl
+    server.shutdown()
+    server.server_close()
+
+
+def _frame(page):
+    el = page.locator("iframe")
+    el.scroll_into_view_if_needed()
+    frame = el.element_handle().content_frame()
+    frame.wait_for_selector("#cm-map.leaflet-container", timeout=15000)
+    frame.wait_for_function("() => typeof window.conflictmap === 'object'")
+    return el, frame
+
+
+@pytest.mark.parametrize("width,min_map", [(360, 300), (716, 400)])
+def test_article_column_keeps_a_tall_framed_map_and_a_foldable_key(browser, kherson_site, width, min_map):
+    """A 324 px phone column and a 680 px article column: map height, claim framing, the key, no overflow."""
+    base, tl = kherson_site
+    ctx, page, outside, errors = _open(browser, base + "article.html", width, 800)
+    try:
+        el, frame = _frame(page)
+        column = page.locator("#before").bounding_box()["width"]
+        assert abs(el.bounding_box()["width"] - column) <= 2
+        map_box = frame.locator("#cm-map").bounding_box()
+        print(f"column {column:.0f} px: map {map_box['width']:.0f} x {map_box['height']:.0f} px")
+        assert map_box["height"] >= min_map, map_box
+        # The view frames the claimed places (oblasts, districts, towns), not all of Ukraine.
+        view = frame.evaluate("window.conflictmap.view()")
+        assert view["east"] - view["west"] < 12, view  # the country outline spans 18 degrees
+        assert view["west"] <= 31.0 and view["east"] >= 35.0 and view["south"] <= 46.4 and view["north"] >= 47.6, view
+        # The key: a button on the map, inside what the reader sees of the frame; folded on a phone.
+        btn = frame.locator("#cm-key-button")
+        frame_box = el.bounding_box()
+        b = btn.bounding_box()  # (frame-local boxes are page boxes in Playwright)
+        assert b["y"] + b["height"] <= frame_box["y"] + frame_box["height"] and b["x"] + b["width"] <= frame_box["x"] + frame_box["width"]
+        expanded = btn.get_attribute("aria-expanded") == "true"
+        assert not expanded, "folded by default in an article column and on a phone"
+        btn.click()
+        assert (btn.get_attribute("aria-expanded") == "true") != expanded
+        assert frame.locator("#cm-key").is_visible() != expanded
+        legend = frame.locator("#cm-key").bounding_box()
+        assert legend["y"] + 40 <= frame_box["y"] + frame_box["height"], "the open key shows inside the frame"
+        for sel in (".cm-credits", ".leaflet-control-scale"):
+            other = frame.locator(sel).bounding_box()
+            assert other["y"] >= legend["y"] + legend["height"] or other["x"] >= legend["x"] + legend["width"] \
+                or other["x"] + other["width"] <= legend["x"], f"the open key covers {sel}"
+        btn.click()  # fold the key again: the credits never cover a control
+        credits = frame.locator(".cm-credits").bounding_box()
+        for sel in (".leaflet-control-zoom", ".leaflet-control-scale", ".cm-tools"):
+            other = frame.locator(sel).bounding_box()
+            assert (credits["x"] + credits["width"] <= other["x"] or other["x"] + other["width"] <= credits["x"]
+                    or credits["y"] + credits["height"] <= other["y"] or other["y"] + other["height"] <= credits["y"]), sel
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        OUTPUTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUTS / f"embed-kherson-{width}.png"), full_page=True)
+        assert outside == [] and errors == [], (outside, errors)
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("width", [360, 716])
+def test_resize_snippet_fits_the_iframe_to_the_map_page(browser, kherson_site, width):
+    base, tl = kherson_site
+    ctx, page, outside, errors = _open(browser, base + "article-resize.html", width, 800)
+    try:
+        el, frame = _frame(page)
+        content = frame.evaluate("Math.ceil(document.getElementById('cm-app').getBoundingClientRect().height)")
+        for _ in range(40):
+            if abs(el.bounding_box()["height"] - content) <= 2:
+                break
+            page.wait_for_timeout(100)
+        assert abs(el.bounding_box()["height"] - content) <= 2, (el.bounding_box(), content)
+        assert content > 600, "the panel under the map shows without scrolling inside the frame"
+        assert frame.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
+        # Only messages from its own iframe, of the right shape, are used.
+        wrapper = page.locator("[data-conflictmap-embed] iframe").locator("..")
+        before = el.bounding_box()["height"]
+        page.evaluate("window.postMessage({type: 'conflictmap:height', height: 250}, '*')")  # not from the iframe
+        frame.evaluate("window.parent.postMessage({type: 'conflictmap:height', height: '999'}, '*')")  # a string
+        frame.evaluate("window.parent.postMessage({type: 'other', height: 999}, '*')")
+        frame.evaluate("window.parent.postMessage('conflictmap:height 999', '*')")
+        page.wait_for_timeout(200)
+        assert abs(el.bounding_box()["height"] - before) <= 1
+        frame.evaluate("window.parent.postMessage({type: 'conflictmap:height', height: 777}, '*')")
+        page.wait_for_timeout(200)
+        assert wrapper.get_attribute("data-conflictmap-height") == "777"
+        assert abs(el.bounding_box()["height"] - 777) <= 1
+        page.screenshot(path=str(OUTPUTS / f"embed-kherson-resize-{width}.png"), full_page=True)
+        assert outside == [] and errors == [], (outside, errors)
+    finally:
+        ctx.close()

@@ -99,9 +99,10 @@ def test_example_loads_offline_without_errors(browser, example):
     try:
         states = page.states()
         assert {s["place"] for s in states} >= {"Qala-e-Naw", "Badghis"}
-        # The page drew something for every mapped place: polygons in SVG, points on canvas.
+        # The page drew something for every mapped place: polygons and towns in SVG (no canvas over the areas).
         assert page.page.locator(".leaflet-cm-units-pane path.leaflet-interactive").count() >= 1
-        assert page.page.locator(".leaflet-cm-points-pane canvas").count() == 1
+        assert page.page.locator(".leaflet-cm-points-pane path.leaflet-interactive").count() >= 1
+        assert page.page.locator(".leaflet-cm-points-pane canvas").count() == 0
         assert page.page.locator("#cm-asof").inner_text() != "\u2014"
         page.assert_clean()
     finally:
@@ -114,7 +115,9 @@ def test_slider_follows_the_claims_and_python_rules(browser, sample):
     page = Opened(browser, out)
     try:
         steps = page.page.evaluate("window.conflictmap.steps()")
-        assert steps == [minutes(t) for t in tl.steps()]
+        # Steps: claim starts and ends, each on the minute it is reached (never "13:29" for 13:29:59.999).
+        ceil = lambda t: -(-int(t.timestamp() * 1e6) // 60_000_000)  # noqa: E731
+        assert steps == sorted({minutes(e.start) for e in tl.entries} | {ceil(e.end) for e in tl.entries if e.end})
         page.page.keyboard.press("Home")
         seen = {}
         for i, step in enumerate(steps):
@@ -333,3 +336,330 @@ def test_embed_mode_page_runs_at_phone_width(browser, tmp_path, small_gazetteer)
         page.assert_clean()
     finally:
         page.close()
+
+
+# ------------------------------------------------------------------ a map a reader can trust (Kherson 2022)
+OUTPUTS = REPO / "outputs"
+
+
+@pytest.fixture(scope="module")
+def kherson(tmp_path_factory):
+    """Another war: Kherson and Mykolaiv 2022, claims from February to November in Kyiv time."""
+    from map_samples import kherson_children, kherson_claims, kherson_places
+
+    places = kherson_places()
+    tl = Timeline(kherson_claims(), places, children=kherson_children())
+    folder = tmp_path_factory.mktemp("kherson")
+    page, _ = render_html(tl, None, title="Kherson 2022: who holds what")
+    (folder / "kherson.html").write_text(page, encoding="utf-8")
+    from mapper.render.embed import make_embeddable
+
+    (folder / "kherson-embed.html").write_text(make_embeddable(page), encoding="utf-8")
+    return tl, places, folder / "kherson.html", folder / "kherson-embed.html"
+
+
+def _drawn_shape(place, page, lonlat_per_px):
+    """What the page draws for a place, in (lon, lat): the polygon, the approximate circle, a town's dot."""
+    import math
+
+    from shapely import affinity
+    from shapely.geometry import Point
+
+    if place.drawn_as == "unit":
+        return place.geometry
+    if place.drawn_as == "approximate":
+        r = place.radius_m / 111_320
+        return affinity.scale(Point(place.lon, place.lat).buffer(r), 1 / math.cos(math.radians(place.lat)), 1)
+    return Point(place.lon, place.lat).buffer(12 * lonlat_per_px)  # a town's dot and its click tolerance
+
+
+def _page_box(page, rect):
+    """A page rectangle {x, y, width, height} as a (lon, lat) box."""
+    from shapely.geometry import box
+
+    south_west = page.evaluate("([x, y]) => window.conflictmap.unproject(x, y)", [rect["x"], rect["y"] + rect["height"]])
+    north_east = page.evaluate("([x, y]) => window.conflictmap.unproject(x, y)", [rect["x"] + rect["width"], rect["y"]])
+    return box(south_west[1], south_west[0], north_east[1], north_east[0])
+
+
+def _open_popup_title(page):
+    """The title of the one open popup (a replaced popup fades out for a moment first)."""
+    popup = page.locator(".leaflet-popup-content h3")
+    popup.last.wait_for(timeout=3000)
+    for _ in range(30):
+        if popup.count() == 1:
+            break
+        page.wait_for_timeout(50)
+    return popup.inner_text()
+
+
+def test_every_drawn_area_and_town_opens_its_popup(browser, kherson):
+    """Click inside every drawn polygon (where nothing is drawn over it) and on every town: each opens its popup."""
+    from shapely.ops import unary_union
+
+    tl, places, out, _ = kherson
+    opened = Opened(browser, out)
+    page = opened.page
+    try:
+        by_name = {p.name: p for p in places.values()}
+        drawn = [d for d in page.evaluate("window.conflictmap.places()") if d["drawn"] != "none"]
+        view = page.evaluate("window.conflictmap.view()")
+        per_px = (view["east"] - view["west"]) / view["width"]
+        mapbox = page.locator("#cm-map").bounding_box()
+        shapes = [_drawn_shape(by_name[d["name"]], page, per_px) for d in drawn]
+        towns = [i for i, d in enumerate(drawn) if d["drawn"] == "point"]
+        areas = [i for i, d in enumerate(drawn) if d["drawn"] != "point"]
+        assert len(areas) == 7 and len(towns) == 4  # Ukraine, 2 oblasts, 3 districts, 1 approximate area; 4 towns
+        clicked = []
+        for i in areas:
+            # (framed and measured again each time: a popup pans the map to show itself)
+            page.evaluate("window.conflictmap.frame()")
+            inner = _page_box(page, {"x": mapbox["x"] + 4, "y": mapbox["y"] + 4,
+                                     "width": mapbox["width"] - 8, "height": mapbox["height"] - 8})
+            controls = page.locator(".leaflet-control")
+            covered_by_controls = unary_union([_page_box(page, controls.nth(k).bounding_box())
+                                               for k in range(controls.count()) if controls.nth(k).is_visible()])
+            # Where this area is the topmost thing drawn: minus areas drawn after it, towns, controls, the edge.
+            above = [shapes[j] for j in areas if j > i] + [shapes[j] for j in towns]
+            visible = shapes[i].intersection(inner).difference(unary_union(above + [covered_by_controls]))
+            assert not visible.is_empty, f"{drawn[i]['name']} is drawn but nowhere visible"
+            part = max(getattr(visible, "geoms", [visible]), key=lambda g: g.area)
+            pt = part.representative_point()
+            xy = page.evaluate("([lat, lon]) => window.conflictmap.project(lat, lon)", [pt.y, pt.x])
+            hit = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); "
+                                "return e ? e.tagName + '.' + e.getAttribute('class') : null; }", [xy["x"], xy["y"]])
+            page.mouse.click(xy["x"], xy["y"])
+            assert page.locator(".leaflet-popup-content h3").count() == 1, (drawn[i], pt, xy, hit)
+            assert _open_popup_title(page) == drawn[i]["name"], (drawn[i], pt)
+            clicked.append(drawn[i]["name"])
+            page.keyboard.press("Escape")
+            page.locator(".leaflet-popup").wait_for(state="detached", timeout=3000)
+        for i in towns:
+            p = by_name[drawn[i]["name"]]
+            page.evaluate("window.conflictmap.frame()")
+            xy = page.evaluate("([lat, lon]) => window.conflictmap.project(lat, lon)", [p.lat, p.lon])
+            page.mouse.click(xy["x"], xy["y"])
+            assert _open_popup_title(page) == p.name
+            clicked.append(p.name)
+            page.keyboard.press("Escape")
+            page.locator(".leaflet-popup").wait_for(state="detached", timeout=3000)
+        assert len(clicked) == len(drawn) == 11
+        # A district's popup leads to its oblast (the way to a province whose districts cover it).
+        opened.page.evaluate("window.conflictmap.openPlace('Khersonskyi raion')")
+        page.locator(".cm-popup .cm-up").click()
+        assert _open_popup_title(page) == "Kherson Oblast"
+        OUTPUTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUTS / "map-kherson-1280-popup.png"))
+        opened.assert_clean()
+    finally:
+        opened.close()
+
+
+def test_places_list_is_the_keyboard_path_to_every_popup(browser, kherson):
+    tl, places, out, _ = kherson
+    opened = Opened(browser, out)
+    page = opened.page
+    try:
+        for _ in range(120):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement && document.activeElement.id") == "cm-places-button":
+                break
+        else:
+            pytest.fail("the Places button cannot be reached with Tab")
+        page.keyboard.press("Enter")
+        listed = page.locator("#cm-places .cm-placeitem")
+        assert listed.count() == 11
+        assert page.evaluate("document.activeElement.classList.contains('cm-placeitem')")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        name = page.evaluate("document.activeElement.querySelector('.cm-placename').textContent").replace(" \u26a0", "")
+        page.keyboard.press("Enter")
+        assert _open_popup_title(page) == name
+        assert page.locator("#cm-places").is_hidden()
+        assert page.evaluate("!!document.activeElement.closest('.leaflet-popup')"), "focus moves into the popup"
+        page.keyboard.press("Escape")
+        page.locator(".leaflet-popup").wait_for(state="detached", timeout=3000)
+        page.wait_for_timeout(50)
+        assert page.evaluate("document.activeElement.id") == "cm-places-button", "focus returns to the button"
+        # Esc also closes the list itself.
+        page.keyboard.press("Enter")
+        assert page.locator("#cm-places").is_visible()
+        page.keyboard.press("Escape")
+        assert page.locator("#cm-places").is_hidden()
+        assert page.get_attribute("#cm-places-button", "aria-expanded") == "false"
+        opened.assert_clean()
+    finally:
+        opened.close()
+
+
+def _inside(r, box, slack=0.5):
+    return (r["x"] >= box["x"] - slack and r["y"] >= box["y"] - slack and r["x"] + r["width"] <= box["x"] + box["width"] + slack
+            and r["y"] + r["height"] <= box["y"] + box["height"] + slack)
+
+
+def _overlap(a, b):
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+@pytest.mark.parametrize("mode", ["page", "embed"])
+def test_popups_fit_a_phone_and_credits_cover_nothing(browser, kherson, mode):
+    tl, places, out, embed_out = kherson
+    opened = Opened(browser, out if mode == "page" else embed_out, viewport=(360, 740))
+    page = opened.page
+    try:
+        screen = {"x": 0, "y": 0, "width": 360, "height": 740}
+        mapbox = page.locator("#cm-map").bounding_box()
+        credits = page.locator(".cm-credits").bounding_box()
+        for sel in (".leaflet-control-zoom", ".leaflet-control-scale", ".cm-tools"):
+            assert not _overlap(credits, page.locator(sel).bounding_box()), f"the credits cover {sel}"
+        # Folded on a phone: a button, the text behind it.
+        assert page.locator(".cm-credits-text").is_hidden()
+        page.locator(".cm-credits-toggle").click()
+        assert page.locator(".cm-credits-text").is_visible()
+        widths = []
+        for name in [p.name for p in places.values()]:
+            page.evaluate("(n) => window.conflictmap.openPlace(n)", name)
+            page.locator(".leaflet-popup").wait_for()
+            page.wait_for_timeout(350)  # the pan that brings the popup into view
+            popup = page.locator(".leaflet-popup-content-wrapper").bounding_box()
+            widths.append(popup["width"])
+            assert _inside(popup, screen) and _inside(popup, mapbox), (name, popup, mapbox)
+            close = page.locator(".leaflet-popup-close-button").bounding_box()
+            assert _inside(close, popup) and close["width"] >= 24 and close["height"] >= 24, close
+            assert page.locator(".cm-credits").is_hidden(), "no credit line over an open popup"
+            text = page.locator(".leaflet-popup-content")
+            assert text.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), f"{name}: text is cut"
+            if name == "Snihurivka":
+                OUTPUTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(OUTPUTS / f"map-kherson-360-{mode}-popup.png"))
+            page.locator(".leaflet-popup-close-button").click()
+            page.locator(".leaflet-popup").wait_for(state="detached", timeout=3000)
+        assert max(widths) <= 360 - 8, widths
+        print(f"popup widths at 360 px ({mode}): {min(widths):.0f}-{max(widths):.0f} px")
+        opened.assert_clean()
+    finally:
+        opened.close()
+
+
+def test_place_warnings_show_in_the_popup_as_text(browser, kherson):
+    tl, places, out, _ = kherson
+    opened = Opened(browser, out)
+    page = opened.page
+    try:
+        assert page.evaluate("window.conflictmap.openPlace('Snihurivka')")
+        items = page.locator(".leaflet-popup .cm-warnings li")
+        assert items.all_inner_texts() == list(places["geonames:693000"].warnings)
+        assert page.locator(".leaflet-popup .cm-warnings b").count() == 0  # shown, not interpreted
+        page.keyboard.press("Escape")
+        page.locator(".leaflet-popup").wait_for(state="detached", timeout=3000)
+        assert page.evaluate("window.conflictmap.openPlace('Mykolaiv')")
+        assert page.locator(".leaflet-popup .cm-warnings").count() == 0
+        opened.assert_clean()
+    finally:
+        opened.close()
+
+
+def test_time_control_over_months(browser, kherson):
+    """Steps at the claims' times, ticks in proportion to time, Kyiv time named, keyboard stepping."""
+    from zoneinfo import ZoneInfo
+
+    tl, places, out, _ = kherson
+    opened = Opened(browser, out, viewport=(1280, 800))
+    page = opened.page
+    kyiv = ZoneInfo("Europe/Kyiv")
+    try:
+        steps = page.evaluate("window.conflictmap.steps()")
+        starts = sorted({minutes(e.start) for e in tl.entries})
+        assert set(starts) <= set(steps)
+        assert page.locator("#cm-keys").is_visible() and "Home" in page.locator("#cm-keys").inner_text()
+        slider = page.locator("#cm-slider")
+        slider.focus()
+        page.keyboard.press("Home")
+        assert opened.time() == steps[0]
+        t0 = datetime.fromtimestamp(steps[0] * 60, tz=UTC).astimezone(kyiv)
+        info = page.locator("#cm-stepinfo").inner_text()
+        assert info.startswith(f"{t0.day} {t0:%b %Y, %H:%M} \u2014 step 1 of {len(steps)}"), info
+        assert page.locator("#cm-zone").inner_text().startswith("Times in Kyiv time, UTC+2")
+        page.keyboard.press("ArrowRight")
+        assert opened.time() == steps[1]
+        page.keyboard.press("End")
+        assert opened.time() == steps[-1]
+        # A summer step is shown at UTC+3 (the zone's own rule, not one fixed offset).
+        summer = next(s for s in steps if datetime.fromtimestamp(s * 60, tz=UTC).month == 7 or
+                      datetime.fromtimestamp(s * 60, tz=UTC).month == 6)
+        page.evaluate(f"window.conflictmap.setTime({summer})")
+        t = datetime.fromtimestamp(summer * 60, tz=UTC).astimezone(kyiv)
+        assert page.locator("#cm-asof").inner_text() == f"{t.day} {t:%b %Y, %H:%M} Kyiv time"
+        assert page.locator("#cm-zone").inner_text().startswith("Times in Kyiv time, UTC+3")
+        # Ticks sit in proportion to time, under the slider's thumb.
+        box = slider.bounding_box()
+        ticks = page.locator(".cm-tick-step")
+        assert ticks.count() == len(steps)
+        for i in (0, len(steps) // 2, len(steps) - 1):
+            page.evaluate(f"window.conflictmap.setTime({steps[i]})")
+            f = (steps[i] - steps[0]) / (steps[-1] - steps[0])
+            tick = ticks.nth(i).bounding_box()
+            assert abs(tick["x"] + tick["width"] / 2 - (box["x"] + 8 + f * (box["width"] - 16))) <= 2.5, (i, tick, box)
+        labels = page.locator(".cm-ticklabel").all_inner_texts()
+        assert 3 <= len(labels) <= 7 and any("2022" in x for x in labels), labels
+        # The gap from March to June is wider on the axis than the days of early March.
+        xs = [ticks.nth(i).bounding_box()["x"] for i in range(len(steps))]
+        gaps = sorted(((b - a), i) for i, (a, b) in enumerate(zip(xs, xs[1:])))
+        big = gaps[-1][1]
+        assert steps[big + 1] - steps[big] == max(b - a for a, b in zip(steps, steps[1:]))
+        page.locator("#cm-slider").screenshot(path=str(OUTPUTS / "map-kherson-slider.png"))
+        page.locator(".cm-time").screenshot(path=str(OUTPUTS / "map-kherson-time.png"))
+        opened.assert_clean()
+    finally:
+        opened.close()
+
+
+def test_a_map_without_claims_or_basemap_opens_on_the_world(browser, tmp_path):
+    out = tmp_path / "empty.html"
+    render_html(Timeline([], {}), out, title="Nothing yet")
+    opened = Opened(browser, out)
+    try:
+        view = opened.page.evaluate("window.conflictmap.view()")
+        assert view["west"] < -60 and view["east"] > 60, view  # not a country's view
+        opened.assert_clean()
+    finally:
+        opened.close()
+
+
+def test_many_towns_on_canvas_leave_the_areas_clickable(browser, tmp_path):
+    """Above the clustering threshold towns go to one canvas over the whole map: areas stay clickable."""
+    from shapely.geometry import box
+
+    from mapper.render.html import CLUSTER_THRESHOLD
+
+    n = CLUSTER_THRESHOLD + 100
+    places = {"r": MapPlace("r", "Darfur test region", "admin1", "unit", 13.0, 24.0, geometry=box(22.0, 11.0, 26.0, 15.0))}
+    claims = [(claim("Darfur test region", ts(2023, 5, 1, 8), "contested", actor="RSF", claimant="Monitor"), "r")]
+    for i in range(n):  # a grid of villages in the north-west quarter of the region
+        lat, lon = 14.9 - (i // 40) * 0.05, 22.1 + (i % 40) * 0.05
+        key = f"v{i}"
+        places[key] = MapPlace(key, f"Village {i}", "populated_place", "point", lat, lon)
+        claims.append((claim(f"Village {i}", ts(2023, 5, 2, 8), "controlled", actor="RSF", claimant="Monitor",
+                             row=i + 2), key))
+    out = tmp_path / "many.html"
+    render_html(Timeline(claims, places), out, title="Many villages")
+    opened = Opened(browser, out)
+    page = opened.page
+    try:
+        assert page.locator(".leaflet-cm-points-pane canvas").count() == 1
+        # Zoomed in past clustering, a village's dot opens its popup ...
+        page.evaluate("window.conflictmap.zoomTo('Village 0')")
+        page.wait_for_timeout(300)
+        xy = page.evaluate("window.conflictmap.project(14.9, 22.1)")
+        page.mouse.click(xy["x"], xy["y"])
+        assert _open_popup_title(page) == "Village 0"
+        page.keyboard.press("Escape")
+        page.locator(".leaflet-popup").wait_for(state="detached", timeout=3000)
+        # ... and the region under the canvas, away from the dots, opens the region's.
+        xy = page.evaluate("window.conflictmap.project(14.925, 22.125)")
+        page.mouse.click(xy["x"], xy["y"])
+        assert _open_popup_title(page) == "Darfur test region"
+        opened.assert_clean()
+    finally:
+        opened.close()

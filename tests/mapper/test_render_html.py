@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+from pathlib import Path
 from html import unescape
 from datetime import datetime, timezone
 
@@ -141,7 +143,8 @@ def test_data_present_and_shared_per_place(timeline):
     for i, p in enumerate(data["places"]):
         assert p["e"] == sum(1 for row in data["claims"] if row[0] == i)
     steps = _steps(data)
-    assert steps == sorted(set(steps)) and steps == [int(t.timestamp() // 60) for t in timeline.steps()]
+    # Every change instant of the timeline, on the minute it is reached (a claim ending 13:29:59.999 -> 13:30).
+    assert steps == sorted(set(steps)) and steps == sorted({math.ceil(t.timestamp() / 60) for t in timeline.steps()})
     assert report.steps == len(steps)
     # Claim times: starts relative to t_base, ends as durations.
     first = timeline.entries[0]
@@ -270,3 +273,46 @@ def test_unit_geometry_box_bounds(timeline):
     data = _data(render_html(timeline)[0])
     (s, w), (n, e) = data["bounds"]
     assert (w, s, e, n) == pytest.approx(box(62.9, 34.5, 64.4, 35.7).bounds)
+
+
+def test_page_frames_the_claims_names_the_zone_and_carries_place_warnings():
+    """Kherson 2022: the opening view is the claimed places (not the country), Kyiv time with its summer
+    offset, a point inside each area for popups opened from the list, per-place warnings."""
+    from shapely.geometry import Point
+
+    from map_samples import SNIHURIVKA, UKRAINE, kherson_children, kherson_claims, kherson_places
+
+    places = kherson_places()
+    tl = Timeline(kherson_claims(), places, children=kherson_children())
+    data = _data(render_html(tl, title="K")[0])
+    (south, west), (north, east) = data["bounds"]
+    ukraine = places[UKRAINE].geometry.bounds
+    assert east - west < (ukraine[2] - ukraine[0]) / 2 and west >= 30.0 and east <= 35.5
+    assert data["zone"]["name"] == "Kyiv time" and data["zone"]["key"] == "Europe/Kyiv"
+    assert {off for _, off in data["zone"]["offsets"]} == {120, 180}  # winter and summer time
+    by_name = {p["n"]: p for p in data["places"]}
+    for p in data["places"]:
+        if p["d"] == "unit":
+            lat, lon = p["c"]
+            key = next(k for k, v in places.items() if v.name == p["n"])
+            assert places[key].geometry.contains(Point(lon, lat)), p["n"]
+    assert by_name["Snihurivka"]["w"] == list(places[SNIHURIVKA].warnings)
+    assert "w" not in by_name["Mykolaiv"]
+    # Steps are the claims' times: a 14:00 Kyiv claim is a step at 12:00 UTC, no window ends in odd minutes.
+    assert all(m % 60 == 0 for m in _steps(data))
+
+
+def test_zone_label_rule():
+    from mapper.render.html import zone_label
+
+    assert zone_label("Asia/Kabul") == "Kabul time"
+    assert zone_label("Africa/Khartoum") == "Khartoum time"
+    assert zone_label("America/Port_of_Spain") == "Port of Spain time"
+    assert zone_label("Etc/GMT-3") == "" and zone_label("UTC") == "UTC"
+
+
+def test_fallback_view_is_not_hard_coded_on_one_country():
+    js = (Path(__file__).resolve().parents[2] / "mapper" / "render" / "assets" / "conflictmap.js").read_text()
+    assert "34.5, 66" not in js and "[34.5," not in js
+    data = _data(render_html(Timeline([], {}), title="T")[0])
+    assert data["bounds"] is None  # the page then opens on the whole world

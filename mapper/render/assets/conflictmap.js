@@ -1,8 +1,8 @@
 /* conflictmap: the interactive map of reported control.
  *
  * Reads the JSON block with id "conflictmap-data" (written by mapper/render/html.py) and draws it with
- * Leaflet. Every text from the input reaches the page through textContent (never innerHTML), and
- * links are only made for http(s) URLs. The state of a place at time t is computed here with the same
+ * Leaflet. Every text from the input reaches the page through textContent (never innerHTML, the
+ * credits included), and links are only made for http(s) URLs. The state of a place at time t is computed here with the same
  * rules as mapper/timeline.py (function assess below mirrors mapper.timeline.assess), so that
  * the claimant filter can recombine claims without a copy per time step.
  */
@@ -68,24 +68,48 @@
     a.rel = 'noopener noreferrer';
     return a;
   }
-  function escapeHtml(s) {  // only for Leaflet's attribution control, which takes HTML
-    return String(s).replace(/[&<>"']/g, function (c) {
-      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
-    });
-  }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
+  // Times are shown in the zone most claims give (html.py _page_zone): its readable name ("Kabul
+  // time") and its UTC offset at that instant (offset changes are listed, so summer time is right).
+  var ZONE = DATA.zone || {name: 'UTC', key: 'UTC', offsets: [[0, 0]]};
+  function zoneOffset(m) {
+    var o = ZONE.offsets || [[0, 0]], off = o.length ? o[0][1] : 0;
+    for (var i = 0; i < o.length && o[i][0] <= m; i++) { off = o[i][1]; }
+    return off;
+  }
+  function fmtOffset(off, padded) {
+    var sign = off < 0 ? '-' : '+', a = Math.abs(off), h = Math.floor(a / 60), mi = a % 60;
+    if (padded) { return 'UTC' + sign + pad(h) + ':' + pad(mi); }
+    return 'UTC' + sign + h + (mi ? ':' + pad(mi) : '');
+  }
+  function isUtcZone() { return ZONE.name === 'UTC'; }
+  function zoneName(m) {  // "Kabul time", "UTC", or "UTC+04:30" when only an offset is known
+    if (isUtcZone()) { return 'UTC'; }
+    return ZONE.name || fmtOffset(zoneOffset(m), true);
+  }
+  function zoneDescription(m) {  // "Kabul time, UTC+4:30"
+    if (isUtcZone()) { return 'UTC'; }
+    return ZONE.name ? ZONE.name + ', ' + fmtOffset(zoneOffset(m), false) : fmtOffset(zoneOffset(m), true);
+  }
+  function fmtDate(m, withTime) {  // in the page's zone, without the zone's name
+    var d = new Date((m + (isUtcZone() ? 0 : zoneOffset(m))) * 60000);
+    return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear() +
+      (withTime === false ? '' : ', ' + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()));
+  }
   function fmtTime(m) {
     if (m === null || m === undefined) { return '\u2014'; }
+    return fmtDate(m) + ' ' + zoneName(m);
+  }
+  function fmtUtc(m) {
     var d = new Date(m * 60000);
     return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear() + ', ' +
       pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ' UTC';
   }
-  function fmtLocal(m) {
-    var off = DATA.local_offset_minutes;
-    if (!off) { return ''; }
-    var d = new Date((m + off) * 60000), sign = off < 0 ? '-' : '+', a = Math.abs(off);
-    return pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + (d.getUTCDate() !== new Date(m * 60000).getUTCDate()
-      ? ' on ' + d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] : '') + ' at UTC' + sign + pad(Math.floor(a / 60)) + ':' + pad(a % 60);
+  function fmtLocal(m) {  // the UTC time beside a local one: "(UTC+4:30; 07:30 UTC)"
+    if (isUtcZone() || m === null || m === undefined) { return ''; }
+    var d = new Date(m * 60000), l = new Date((m + zoneOffset(m)) * 60000);
+    return (ZONE.name ? fmtOffset(zoneOffset(m), false) + '; ' : '') + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) +
+      (d.getUTCDate() !== l.getUTCDate() ? ' on ' + d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] : '') + ' UTC';
   }
   function fmtHash(m) {
     var d = new Date(m * 60000);
@@ -240,6 +264,10 @@
     return canvasPatterns[id];
   }
 
+  // Towns are SVG like the areas (each renderer's <svg> lets clicks through where it draws nothing);
+  // only thousands of towns (clustered) go to a canvas, hit-tested by hand below.
+  function pointPattern(kind, c1, c2) { return DATA.cluster ? canvasPattern(kind, c1, c2) : svgPattern(kind, c1, c2); }
+
   // ----------------------------------------------------------------- styles
   // Style options from the table: colour tokens 'actor', 'stripes', 'hatch' (svg or canvas patterns).
   function tableStyle(o, a, pattern) {
@@ -275,7 +303,7 @@
     return s;
   }
   function pointStyle(a) {
-    return tableStyle(S.point[a.s] || S.point.unknown, a, canvasPattern);
+    return tableStyle(S.point[a.s] || S.point.unknown, a, pointPattern);
   }
   function childrenActive(pi) {
     var ch = P[pi].ch;
@@ -294,22 +322,63 @@
   map.createPane('cm-units').style.zIndex = 400;
   map.createPane('cm-points').style.zIndex = 450;
   // The view must exist before vector layers are added.
-  if (DATA.bounds) {
-    map.fitBounds(DATA.bounds, {padding: [30, 30], maxZoom: 9});
-  } else {
-    map.setView([34.5, 66], 5);
+  // The view frames the places the claims are about (html.py _claim_bounds), else the basemap,
+  // else the whole world; it is framed again when the map's size changes until the reader moves it.
+  var framing = false, readerMoved = false, keyWidth = 0;
+  function frameClaims() {
+    framing = true;
+    var pad = Math.min(map.getSize().x, map.getSize().y) < 420 ? 18 : 30;
+    // An open key (top right) covers part of the map: the claims are framed beside it.
+    if (DATA.bounds) {
+      map.fitBounds(DATA.bounds, {paddingTopLeft: [pad, pad], paddingBottomRight: [pad + keyWidth, pad], maxZoom: 9, animate: false});
+    }
+    else { map.setView([20, 0], 2, {animate: false}); }
+    framing = false;
   }
+  frameClaims();
+  map.on('dragstart', function () { readerMoved = true; });
+  map.on('zoomstart', function () { if (!framing) { readerMoved = true; } });
+  map.on('resize', function () { if (!readerMoved) { frameClaims(); } });
   var baseRenderer = L.svg({pane: 'cm-base'});
   var unitRenderer = L.svg({pane: 'cm-units', padding: 0.3});
-  var pointRenderer = L.canvas({pane: 'cm-points', padding: 0.3, tolerance: 4});
+  var pointRenderer = DATA.cluster ? L.canvas({pane: 'cm-points', padding: 0.3, tolerance: 4})
+    : L.svg({pane: 'cm-points', padding: 0.3});
 
-  var attribution = L.control.attribution({prefix: 'Leaflet'}).addTo(map);
-  (DATA.attribution || []).forEach(function (a) { attribution.addAttribution(escapeHtml(a)); });
-  attribution.addAttribution('Claims: see sources in the panel');
-  L.control.scale({metric: true, imperial: true, maxWidth: 140}).addTo(map);
+  // Credits: plain text; on a narrow map folded behind a button, and hidden while a popup is open
+  // so they never cover it (the same lines are listed under Sources in the panel).
+  var credits = ['Leaflet'].concat(DATA.attribution || []);
+  if (DATA.tiles) { credits.push(DATA.tiles.attribution); }
+  credits.push('Claims: see sources in the panel');
+  var Credits = L.Control.extend({
+    options: {position: 'bottomright'},
+    onAdd: function () {
+      var box = L.DomUtil.create('div', 'leaflet-control-attribution leaflet-control cm-credits');
+      var btn = el('button', 'cm-credits-toggle', 'Credits');
+      btn.type = 'button';
+      btn.setAttribute('aria-expanded', 'false');
+      var text = el('span', 'cm-credits-text', credits.join(' | '));
+      text.id = 'cm-credits-text';
+      btn.setAttribute('aria-controls', text.id);
+      btn.addEventListener('click', function () {
+        var open = !box.classList.contains('cm-open');
+        box.classList.toggle('cm-open', open);
+        btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+      });
+      box.appendChild(btn);
+      box.appendChild(text);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    }
+  });
+  new Credits().addTo(map);
+  L.control.scale({metric: true, imperial: true, maxWidth: 120}).addTo(map);
+  function narrowMap() { return map.getSize().x < 600; }
+  function layoutClass() { map.getContainer().classList.toggle('cm-narrow', narrowMap()); }
+  layoutClass();
+  map.on('resize', layoutClass);
 
   if (DATA.tiles) {
-    L.tileLayer(DATA.tiles.url, {maxZoom: DATA.tiles.maxZoom, attribution: escapeHtml(DATA.tiles.attribution)}).addTo(map);
+    L.tileLayer(DATA.tiles.url, {maxZoom: DATA.tiles.maxZoom}).addTo(map);
   }
   (DATA.basemap || []).forEach(function (b) {
     var isCountry = b.k === 'country';
@@ -389,7 +458,7 @@
     return {attacked: '#222222', unknown: UNKNOWN}[key];
   }
   function updateClusters() {
-    if (!DATA.cluster) { return; }
+    if (!DATA.cluster || state.assessments.length !== P.length) { return; }  // (before the first update)
     var clustered = map.getZoom() <= CLUSTER_MAX_ZOOM;
     if (clusterLayer) { map.removeLayer(clusterLayer); clusterLayer = null; }
     var cells = {};
@@ -436,6 +505,30 @@
     clusterLayer.addTo(map);
   }
   map.on('zoomend', updateClusters);
+  if (DATA.cluster) {
+    // The points' canvas covers the whole map but lets every event through (CSS pointer-events:
+    // none); a click is tested here against the drawn circles first (topmost wins), and only when
+    // it misses them does it reach the areas below.
+    var pointAt = function (ev) {
+      var lp = map.mouseEventToLayerPoint(ev), hit = null;
+      var test = function (layer) { if (layer && layer._point && map.hasLayer(layer) && layer._containsPoint(lp)) { hit = layer; } };
+      layers.forEach(function (l, pi) { if (P[pi].d === 'point') { test(l); } });
+      if (clusterLayer) { clusterLayer.eachLayer(test); }
+      return hit;
+    };
+    map.getContainer().addEventListener('click', function (ev) {
+      if (!ev.target.closest || !ev.target.closest('.leaflet-map-pane')) { return; }  // controls, popups
+      if (map.dragging && map.dragging.moved()) { return; }  // the end of a drag is not a click
+      var hit = pointAt(ev);
+      if (!hit) { return; }
+      ev.stopPropagation();
+      ev.preventDefault();
+      hit.fire('click', {latlng: map.mouseEventToLatLng(ev), originalEvent: ev});
+    }, true);
+    map.getContainer().addEventListener('mousemove', function (ev) {
+      map.getContainer().classList.toggle('cm-over-point', !!pointAt(ev));
+    }, true);
+  }
 
   // ------------------------------------------------------------------ popups
   function claimItem(ci, t, currentIds) {
@@ -495,12 +588,37 @@
     return svg;
   }
   function unitStyleFor(a) { return unitStyle(a, -1); }
-  function openPopup(pi, latlng) {
+  // A popup fits the map it opens on: at most the map's width less a margin (a 360 px phone gets
+  // a popup of about 340 px), text wraps, its height scrolls inside, and the map pans to show it.
+  function popupOptions() {
+    var size = map.getSize(), chrome = 26, tip = 46;  // content margins + border; tip + offset + margins
+    var maxW = Math.max(150, Math.min(400, size.x - 16 - chrome));
+    var narrow = narrowMap();
+    return {
+      maxWidth: maxW, minWidth: Math.min(narrow ? 200 : 260, maxW), maxHeight: Math.max(120, Math.min(460, size.y - tip - 24)),
+      autoPan: true, keepInView: true, className: 'cm-leaflet-popup',
+      autoPanPaddingTopLeft: narrow ? [8, 8] : [56, 12], autoPanPaddingBottomRight: narrow ? [8, 8] : [12, 28]
+    };
+  }
+  function placePoint(pi) {
+    var p = P[pi];
+    if (p.ll) { return p.ll; }
+    if (p.c) { return p.c; }
+    return layers[pi].getBounds().getCenter();
+  }
+  var popupOpener = null, currentPopup = null;  // focus goes back to the opener when a popup closes
+  function openPopup(pi, latlng, opener) {
+    var popup = L.popup(popupOptions()).setLatLng(latlng || placePoint(pi));
+    currentPopup = popup;
     state.popupPlace = pi;
-    L.popup({maxWidth: 400, minWidth: 260, maxHeight: 420, autoPanPaddingTopLeft: [60, 16], autoPanPaddingBottomRight: [16, 40]})
-      .setLatLng(latlng || (P[pi].ll || layers[pi].getBounds().getCenter()))
-      .setContent(popupContent(pi))
-      .openOn(map);
+    popupOpener = opener || null;
+    popup.setContent(popupContent(pi)).openOn(map);
+    if (opener) {
+      var close = popup.getElement() && popup.getElement().querySelector('.leaflet-popup-close-button');
+      var head = popup.getElement() && popup.getElement().querySelector('.cm-popup h3');
+      if (head) { head.tabIndex = -1; head.focus({preventScroll: true}); } else if (close) { close.focus(); }
+    }
+    return popup;
   }
   function popupContent(pi) {
     var p = P[pi], t = state.t, a = state.assessments[pi] || assess(currentClaims(pi, t));
@@ -514,6 +632,18 @@
       box.appendChild(el('p', 'cm-where', 'Drawn as the whole ' + kindLabel(p.k).toLowerCase() + ': the claims name the unit, not a point in it.'));
     } else if (p.note) {
       box.appendChild(el('p', 'cm-where', p.note));
+    }
+    if (p.w && p.w.length) {
+      var warn = el('ul', 'cm-warnings');
+      warn.setAttribute('aria-label', 'Warnings about this placement');
+      p.w.forEach(function (w) { warn.appendChild(el('li', null, w)); });
+      box.appendChild(warn);
+    }
+    if (p.up !== undefined && P[p.up] && layers[p.up]) {
+      var up = el('button', 'cm-up', 'Part of ' + P[p.up].n + ' (' + kindLabel(P[p.up].k).toLowerCase() + '): open it');
+      up.type = 'button';
+      up.addEventListener('click', function () { openPopup(p.up, null, popupOpener); });
+      box.appendChild(up);
     }
     var st = el('p', 'cm-state');
     st.appendChild(swatch(a, 16));
@@ -551,7 +681,129 @@
     box.appendChild(ol);
     return box;
   }
-  map.on('popupclose', function () { state.popupPlace = -1; });
+  map.on('popupopen', function () { map.getContainer().classList.add('cm-popup-open'); });
+  map.on('popupclose', function (ev) {
+    if (ev.popup !== currentPopup) { return; }  // replaced by the next one
+    currentPopup = null;
+    state.popupPlace = -1;
+    map.getContainer().classList.remove('cm-popup-open');
+    var back = popupOpener;
+    popupOpener = null;
+    if (back && document.body.contains(back)) { window.setTimeout(function () { back.focus(); }, 0); }
+  });
+
+  // ----------------------------------------------------- places list and key
+  // The non-mouse path to every popup: a "Places" button on the map opens a list of every drawn
+  // place; each item opens the same popup as a click. Esc closes the list (focus back on the
+  // button) or the popup (focus back where it was opened from). The key sits beside it, folded
+  // on narrow maps.
+  var kindRank = {country: 0, admin1: 1, admin2: 2, admin3: 3};
+  function mapPanel(id, label, title) {
+    var wrap = el('div', 'cm-mapbox'), btn = el('button', 'cm-mapbtn', label), panel = el('div', 'cm-mappanel');
+    btn.type = 'button';
+    btn.id = id + '-button';
+    panel.id = id;
+    panel.setAttribute('role', 'region');
+    panel.setAttribute('aria-label', title);
+    btn.setAttribute('aria-controls', id);
+    btn.setAttribute('aria-expanded', 'false');
+    panel.hidden = true;
+    wrap.appendChild(btn);
+    wrap.appendChild(panel);
+    return {wrap: wrap, btn: btn, panel: panel};
+  }
+  var Tools = L.Control.extend({
+    options: {position: 'topright'},
+    onAdd: function () {
+      var box = L.DomUtil.create('div', 'leaflet-control cm-tools');
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    }
+  });
+  var tools = new Tools().addTo(map), toolBox = tools.getContainer();
+  var placesUi = mapPanel('cm-places', 'Places', 'Places on the map'), keyUi = mapPanel('cm-key', 'Key', 'Key');
+  toolBox.appendChild(placesUi.wrap);
+  toolBox.appendChild(keyUi.wrap);
+  function showPanel(ui, open) {
+    ui.panel.hidden = !open;
+    ui.btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    ui.wrap.classList.toggle('cm-open', open);
+    // (room left under it for the scale and the credits)
+    if (open) {
+      var top = ui.panel.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
+      ui.panel.style.maxHeight = Math.max(90, map.getSize().y - top - 44) + 'px';
+    }
+  }
+  function placeOrder() {
+    return P.map(function (p, pi) { return pi; }).filter(function (pi) { return layers[pi]; }).sort(function (a, b) {
+      var ra = P[a].d === 'point' ? 9 : (kindRank[P[a].k] !== undefined ? kindRank[P[a].k] : 5);
+      var rb = P[b].d === 'point' ? 9 : (kindRank[P[b].k] !== undefined ? kindRank[P[b].k] : 5);
+      return ra - rb || (P[a].n < P[b].n ? -1 : P[a].n > P[b].n ? 1 : a - b);
+    });
+  }
+  function renderPlaces() {
+    var panel = placesUi.panel;
+    panel.textContent = '';
+    var ul = el('ul', 'cm-placelist');
+    placeOrder().forEach(function (pi) {
+      var p = P[pi], a = state.assessments[pi];
+      var li = el('li'), b = el('button', 'cm-placeitem');
+      b.type = 'button';
+      b.setAttribute('data-place', String(pi));
+      b.appendChild(el('span', 'cm-placename', p.n + (p.w && p.w.length ? ' \u26A0' : '')));
+      b.appendChild(el('span', 'cm-note', kindLabel(p.k) + (a && a.s !== 'unknown' ? ' \u00b7 ' + statusLabel(a) : '')));
+      b.addEventListener('click', function () {
+        showPanel(placesUi, false);
+        openPopup(pi, null, placesUi.btn);
+      });
+      li.appendChild(b);
+      ul.appendChild(li);
+    });
+    panel.appendChild(ul);
+  }
+  placesUi.btn.addEventListener('click', function () {
+    var open = placesUi.panel.hidden;
+    showPanel(keyUi, false);
+    if (open) { renderPlaces(); }
+    showPanel(placesUi, open);
+    if (open) { var first = placesUi.panel.querySelector('button'); if (first) { first.focus(); } }
+  });
+  placesUi.panel.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp') { return; }
+    var items = Array.prototype.slice.call(placesUi.panel.querySelectorAll('button'));
+    var i = items.indexOf(document.activeElement);
+    if (i < 0) { return; }
+    var next = items[Math.max(0, Math.min(items.length - 1, i + (ev.key === 'ArrowDown' ? 1 : -1)))];
+    next.focus();
+    ev.preventDefault();
+    ev.stopPropagation();
+  });
+  var legendSection = document.getElementById('cm-legend');
+  if (legendSection) {
+    var oldSection = legendSection.closest('section');
+    keyUi.panel.appendChild(legendSection);
+    if (oldSection && !oldSection.querySelector('#cm-legend')) { oldSection.parentNode.removeChild(oldSection); }
+  }
+  keyUi.btn.addEventListener('click', function () {
+    var open = keyUi.panel.hidden;
+    showPanel(placesUi, false);
+    showPanel(keyUi, open);
+  });
+  // The key is open from the start on a roomy map (a side of it is kept free for the claims),
+  // folded on an article column, a phone or a low map: its button opens it.
+  showPanel(keyUi, map.getSize().x >= 800 && map.getSize().y >= 420);
+  if (!keyUi.panel.hidden && map.getSize().x > 800) { keyWidth = keyUi.panel.offsetWidth + 10; frameClaims(); }
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'Escape' && ev.key !== 'Esc') { return; }
+    if (!placesUi.panel.hidden) { showPanel(placesUi, false); placesUi.btn.focus(); ev.preventDefault(); return; }
+    if (map._popup && map.hasLayer(map._popup)) {
+      map.closePopup();
+      ev.preventDefault();
+      return;
+    }
+    if (!keyUi.panel.hidden && keyUi.wrap.contains(document.activeElement)) { showPanel(keyUi, false); keyUi.btn.focus(); ev.preventDefault(); }
+  });
 
   // ------------------------------------------------------------------ counts
   function kindGroup(k) {
@@ -805,8 +1057,70 @@
   });
 
   // ------------------------------------------------------------------- time
+  // The slider runs in time (minutes), so its thumb and the ticks under it sit in proportion to
+  // time: an eight-month gap looks like one. It snaps to the claims' times (the steps); the arrow
+  // keys, Home and End move step by step.
   var slider = document.getElementById('cm-slider'), steps = DATA.steps;
-  slider.max = Math.max(0, steps.length - 1);
+  var T_LO = steps.length ? steps[0] : 0, T_HI = steps.length ? steps[steps.length - 1] : 0;
+  slider.min = T_LO;
+  slider.max = Math.max(T_HI, T_LO + 1);
+  slider.step = 1;
+  slider.disabled = steps.length < 2;
+  function frac(t) { return T_HI > T_LO ? Math.max(0, Math.min(1, (t - T_LO) / (T_HI - T_LO))) : 0; }
+  function nearestStep(t) {
+    var i = stepIndex(t);
+    if (i + 1 < steps.length && Math.abs(steps[i + 1] - t) < Math.abs(t - steps[i])) { i += 1; }
+    return i;
+  }
+  function axisTicks() {  // calendar ticks in the page's zone: years, months, days or hours
+    var span = T_HI - T_LO, out = [];
+    if (span <= 0) { return out; }
+    var units = [[60, 'h', 1], [60, 'h', 3], [60, 'h', 6], [60, 'h', 12], [1440, 'd', 1], [1440, 'd', 2], [1440, 'd', 7],
+      [1440, 'd', 14], [43830, 'm', 1], [43830, 'm', 2], [43830, 'm', 3], [43830, 'm', 6], [525960, 'y', 1],
+      [525960, 'y', 2], [525960, 'y', 5], [525960, 'y', 10]];
+    var pick = units[units.length - 1];
+    for (var i = 0; i < units.length; i++) { if (span / (units[i][0] * units[i][2]) <= 6) { pick = units[i]; break; } }
+    var kind = pick[1], every = pick[2];
+    var off = isUtcZone() ? 0 : zoneOffset(T_LO), d = new Date((T_LO + off) * 60000);
+    var y = d.getUTCFullYear(), mo = d.getUTCMonth(), day = d.getUTCDate(), h = d.getUTCHours();
+    var start = kind === 'y' ? Date.UTC(y, 0, 1) : kind === 'm' ? Date.UTC(y, mo, 1) : kind === 'd' ? Date.UTC(y, mo, day) : Date.UTC(y, mo, day, h);
+    for (var k = 0; k < 400; k++) {
+      var nd = new Date(start);
+      if (kind === 'y') { nd = new Date(Date.UTC(y + k * every, 0, 1)); }
+      else if (kind === 'm') { nd = new Date(Date.UTC(y, mo + k * every, 1)); }
+      else if (kind === 'd') { nd = new Date(start + k * every * 86400000); }
+      else { nd = new Date(start + k * every * 3600000); }
+      var local = Math.floor(nd.getTime() / 60000), tm = local - (isUtcZone() ? 0 : zoneOffset(local));
+      if (tm > T_HI) { break; }
+      if (tm < T_LO) { continue; }
+      var label = kind === 'y' ? String(nd.getUTCFullYear())
+        : kind === 'm' ? MONTHS[nd.getUTCMonth()] + (nd.getUTCMonth() === 0 || !out.length ? ' ' + nd.getUTCFullYear() : '')
+        : kind === 'd' ? nd.getUTCDate() + ' ' + MONTHS[nd.getUTCMonth()]
+        : pad(nd.getUTCHours()) + ':00' + (nd.getUTCHours() === 0 || !out.length ? ' ' + nd.getUTCDate() + ' ' + MONTHS[nd.getUTCMonth()] : '');
+      out.push({t: tm, label: label});
+    }
+    return out;
+  }
+  function renderAxis() {
+    var axis = document.getElementById('cm-axis');
+    if (!axis) { return; }
+    axis.textContent = '';
+    if (steps.length < 2) { axis.hidden = true; return; }
+    var track = el('div', 'cm-axis-track');
+    steps.forEach(function (t, i) {
+      var tick = el('span', 'cm-tick cm-tick-step');
+      tick.style.left = (100 * frac(t)).toFixed(3) + '%';
+      tick.setAttribute('data-step', String(i));
+      track.appendChild(tick);
+    });
+    axisTicks().forEach(function (x) {
+      var tick = el('span', 'cm-tick cm-tick-date');
+      tick.style.left = (100 * frac(x.t)).toFixed(3) + '%';
+      tick.appendChild(el('span', 'cm-ticklabel', x.label));
+      track.appendChild(tick);
+    });
+    axis.appendChild(track);
+  }
   function stepIndex(t) {
     var lo = 0, hi = steps.length - 1, ans = 0;
     while (lo <= hi) { var mid = (lo + hi) >> 1; if (steps[mid] <= t) { ans = mid; lo = mid + 1; } else { hi = mid - 1; } }
@@ -816,7 +1130,7 @@
     if (t === null || t === undefined || isNaN(t)) { return; }
     state.t = t;
     state.step = stepIndex(t);
-    slider.value = state.step;
+    slider.value = Math.max(T_LO, Math.min(T_HI, t));
     if (!fromHash) { writeHash(t); }
     update();
   }
@@ -825,7 +1139,18 @@
     i = Math.max(0, Math.min(steps.length - 1, i));
     setTime(steps[i]);
   }
-  slider.addEventListener('input', function () { goStep(+slider.value); });
+  slider.addEventListener('input', function () { goStep(nearestStep(+slider.value)); });
+  slider.addEventListener('keydown', function (ev) {
+    var k = ev.key;
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
+    if (k === 'ArrowRight' || k === 'ArrowUp' || k === 'PageUp') { goStep(state.step + 1); }
+    else if (k === 'ArrowLeft' || k === 'ArrowDown' || k === 'PageDown') { goStep(state.t > steps[state.step] ? state.step : state.step - 1); }
+    else if (k === 'Home') { goStep(0); }
+    else if (k === 'End') { goStep(steps.length - 1); }
+    else { return; }
+    ev.preventDefault();
+    ev.stopPropagation();
+  });
   document.getElementById('cm-first').addEventListener('click', function () { goStep(0); });
   document.getElementById('cm-last').addEventListener('click', function () { goStep(steps.length - 1); });
   document.getElementById('cm-prev').addEventListener('click', function () { goStep(state.t > steps[state.step] ? state.step : state.step - 1); });
@@ -849,7 +1174,8 @@
     var tg = ev.target, type = tg && tg.type;
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     if (tg && (tg.isContentEditable || tg.tagName === 'TEXTAREA' || tg.tagName === 'SELECT' || type === 'text')) { return; }
-    if (tg === slider || type === 'radio') { return; }  // the slider and radios handle arrows natively
+    if (tg === slider || type === 'radio') { return; }  // the slider has its own keys; radios move natively
+    if (tg && tg.closest && tg.closest('.cm-tools, .leaflet-popup')) { return; }  // lists and popups keep their keys
     var k = ev.key;
     if (k === 'ArrowRight' || k === 'ArrowUp' || k === 'PageDown') { goStep(state.step + 1); ev.preventDefault(); }
     else if (k === 'ArrowLeft' || k === 'ArrowDown' || k === 'PageUp') { goStep(state.t > steps[state.step] ? state.step : state.step - 1); ev.preventDefault(); }
@@ -919,13 +1245,16 @@
     if (DATA.cluster) { updateClusters(); }
     declutter();
     document.getElementById('cm-asof').textContent = fmtTime(t);
-    slider.setAttribute('aria-valuetext', fmtTime(t));
-    document.getElementById('cm-local').textContent = fmtLocal(t) ? '(' + fmtLocal(t) + ', the time zone of most claims)' : '';
-    var cur = 0;
-    state.assessments.forEach(function (a) { cur += a.ids.length; });
-    document.getElementById('cm-stepinfo').textContent = steps.length
-      ? 'Step ' + (state.step + 1) + ' of ' + steps.length + ' (' + fmtTime(steps[0]) + ' to ' + fmtTime(steps[steps.length - 1]) + ')'
+    document.getElementById('cm-local').textContent = fmtLocal(t) ? '(' + fmtLocal(t) + ')' : '';
+    var info = steps.length
+      ? fmtDate(t) + ' \u2014 step ' + (state.step + 1) + ' of ' + steps.length + (t !== steps[state.step] ? ' (between steps)'
+        : (DATA.window_ends || []).indexOf(state.step) >= 0 ? ' (a claim stops counting: its window ran out)' : '')
       : 'No time steps';
+    document.getElementById('cm-stepinfo').textContent = info;
+    slider.setAttribute('aria-valuetext', info + ', ' + zoneName(t));
+    var zone = document.getElementById('cm-zone');
+    if (zone) { zone.textContent = 'Times in ' + zoneDescription(t) + (isUtcZone() ? '' : ' (the time zone of most claims)') + '.'; }
+    if (!placesUi.panel.hidden) { renderPlaces(); }
     document.getElementById('cm-map').setAttribute('data-time', fmtHash(t));
     renderCounts();
     if (state.popupPlace >= 0 && map._popup && map.hasLayer(map._popup)) {
@@ -938,7 +1267,7 @@
     var nDirect = C.filter(function (c) { return c[FROM] < 0; }).length;
     document.getElementById('cm-subtitle').textContent = 'Reported control from ' + nDirect + ' claim' + (nDirect === 1 ? '' : 's') +
       ' by ' + CL.length + ' claimant' + (CL.length === 1 ? '' : 's') + ' about ' +
-      P.filter(function (p) { return p.e.length; }).length + ' places. Click a place to read the claims.';
+      P.filter(function (p) { return p.e.length; }).length + ' places. Click a place (or use Places on the map) to read the claims.';
     var rules = document.getElementById('cm-rules');
     var w = DATA.window_minutes;
     [
@@ -951,7 +1280,8 @@
       'Attacks are incidents and never change who is said to hold a place.',
       'A claim about a whole province with scope "all districts" also applies to each district; district counts are shown as shares.',
       'Towns are circles and never recolour their district. Claims that only name a unit are drawn as that unit, never as a pin.',
-      'Times are UTC. The date in the address bar (#date=...) reopens the map at the same moment.'
+      'Times are in ' + zoneDescription(state.t || T_LO) + (isUtcZone() ? '' : ' (the zone most claims give), with UTC beside them') +
+        '. The date in the address bar (#date=..., in UTC) reopens the map at the same moment.'
     ].forEach(function (r) { rules.appendChild(el('p', null, r)); });
     var ul = document.getElementById('cm-sources');
     (DATA.sources || []).forEach(function (s) { ul.appendChild(el('li', null, s)); });
@@ -964,6 +1294,7 @@
 
   // ------------------------------------------------------------------- start
   renderText();
+  renderAxis();
   renderLegend();
   renderFilter();
   var fromHash = hashDate();
@@ -974,6 +1305,24 @@
   } else {
     update();
   }
+  // Embedded in an article: tell the host page how tall the content is, so its optional resize
+  // script (`conflictmap embed --resize`) can fit the iframe. Only a number is sent, and it is
+  // harmless to anyone who reads it; the host checks that the message comes from its iframe.
+  if (window.parent && window.parent !== window) {
+    var app = document.getElementById('cm-app'), lastHeight = 0, pending = false;
+    var postHeight = function () {
+      pending = false;
+      var h = Math.ceil(app.getBoundingClientRect().height);
+      if (!h || Math.abs(h - lastHeight) < 2) { return; }
+      lastHeight = h;
+      try { window.parent.postMessage({type: 'conflictmap:height', height: h}, '*'); } catch (err) { /* no parent */ }
+    };
+    var schedule = function () { if (!pending) { pending = true; window.requestAnimationFrame(postHeight); } };
+    if (window.ResizeObserver) { new window.ResizeObserver(schedule).observe(app); }
+    window.addEventListener('resize', schedule);
+    schedule();
+  }
+
   // For tests and embedding pages: read-only view of the current state.
   window.conflictmap = {
     time: function () { return state.t; },
@@ -991,7 +1340,7 @@
         if (P[i].n === name && layers[i] && (!kind || P[i].k === kind)) {
           var o = layers[i].options;
           if (layers[i].eachLayer) { layers[i].eachLayer(function (l) { o = l.options; }); }
-          return {fillColor: typeof o.fillColor === 'string' ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity,
+          return {fillColor: typeof o.fillColor === 'string' && o.fillColor.indexOf('url(') !== 0 ? o.fillColor : 'pattern', color: o.color, dashArray: o.dashArray || null, fillOpacity: o.fillOpacity,
             weight: o.weight, opacity: o.opacity, radius: o.radius};
         }
       }
@@ -1016,6 +1365,22 @@
         }
       }
       return false;
+    },
+    places: function () {
+      return P.map(function (p, pi) { return {name: p.n, kind: p.k, drawn: layers[pi] ? p.d : 'none', warnings: (p.w || []).slice()}; });
+    },
+    frame: function () { readerMoved = false; frameClaims(); },
+    unproject: function (x, y) {  // page coordinates -> [lat, lon]
+      var box = map.getContainer().getBoundingClientRect(), ll = map.containerPointToLatLng([x - box.left, y - box.top]);
+      return [ll.lat, ll.lng];
+    },
+    project: function (lat, lon) {
+      var pt = map.latLngToContainerPoint([lat, lon]), box = map.getContainer().getBoundingClientRect();
+      return {x: box.left + pt.x, y: box.top + pt.y};
+    },
+    view: function () {
+      var b = map.getBounds(), size = map.getSize();
+      return {south: b.getSouth(), west: b.getWest(), north: b.getNorth(), east: b.getEast(), width: size.x, height: size.y, zoom: map.getZoom()};
     },
     openPlace: function (name) {
       for (var i = 0; i < P.length; i++) { if (P[i].n === name && layers[i]) { openPopup(i); return true; } }
