@@ -188,3 +188,8 @@ def test_report_puts_flagged_drafts_and_unmapped_claims_first(small_gazetteer_di
     assert "'Nowhereqq' not found" in err[pos["Claims not on the map (1)"] + 1]
     assert "'Muqur' is not within Badghis" in err[pos["Places outside their row's admin unit (1)"] + 1]
     assert "  ... and 10 more" in err
+    # The doubts reach the page: the popups of those places carry them.
+    data = _data(out.read_text(encoding="utf-8"))
+    warned = {p["n"]: p.get("w", []) for p in data["places"]}
+    assert any("Placed only approximately" in w for w in warned["Muqur"])
+    assert any("flagged by the extractor" in w for w in warned["Qala-e-Naw"])
