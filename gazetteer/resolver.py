@@ -34,8 +34,9 @@ bounded whatever the index holds; when a skeleton is shared by more names than t
 cap, the least important are the ones not considered.
 
 Importance counts half for non-exact matches. A best candidate with match
-quality below :data:`MIN_MATCH_TO_RESOLVE`, outside a hinted country, or only
-similar to a place outside a hinted unit makes the status ``not_found``.
+quality below :data:`MIN_MATCH_TO_RESOLVE`, outside a hinted country, or outside
+a hinted unit (:meth:`Gazetteer.within_hint`; even an exact namesake: the row meant
+another place) makes the status ``not_found``, with the reason in ``message``.
 When the two best candidates are within :data:`AMBIGUITY_MARGIN` of each other,
 are far apart and neither contains the other, the status is ``ambiguous`` and
 both are returned.
@@ -104,6 +105,9 @@ MEMO_SIZE = 100_000
 ALTERNATE_PART_PENALTY = 0.03
 #: Score bonus for an exact match on an analyst alias: more than any importance gap (W_IMPORTANCE).
 ALIAS_BONUS = 0.2
+#: A place this close (km) outside a hinted unit's drawn boundary still agrees with the hint:
+#: simplified 1:10m boundaries and GeoNames town points disagree by a few km along borders.
+WITHIN_TOLERANCE_KM = 10.0
 
 
 def default_data_dir() -> Path:
@@ -399,22 +403,32 @@ class Gazetteer:
             if c.place.id not in best_by_id or c.score > best_by_id[c.place.id].score:
                 best_by_id[c.place.id] = c
         ranked = sorted(best_by_id.values(), key=lambda c: (-c.score, -c.place.population, c.place.id))
+        if within_place is not None and not self.within_hint(ranked[0].place, within_place):
+            # A hinted unit is a constraint: a good enough match inside it wins over a better one outside.
+            inside = [c for c in sorted(best_by_id.values(), key=lambda c: (-c.score, -c.place.population, c.place.id))
+                      if c.quality >= MIN_MATCH_TO_RESOLVE and self.within_hint(c.place, within_place)]
+            if inside:
+                ranked = [inside[0]] + [c for c in ranked if c.place.id != inside[0].place.id]
         ranked = ranked[: max(limit, 2)]
         best = ranked[0]
         # A hinted country is a constraint: the best match abroad is only a suggestion.
         abroad = cc is not None and best.place.country_code != cc
-        # A hinted unit is strong evidence: a merely similar name outside it is only a suggestion.
-        outside = (
-            within_place is not None and best.match != "exact" and best.place.id != within_place.id
-            and not self._inside(best.place, within_place)
-        )
+        # A hinted unit is a constraint too: a place outside it, even a namesake matching exactly,
+        # is only a suggestion (the row meant another place, one the gazetteer does not know).
+        outside = within_place is not None and not self.within_hint(best.place, within_place)
         if best.quality < MIN_MATCH_TO_RESOLVE or abroad or outside:
+            if outside and not abroad and best.quality >= MIN_MATCH_TO_RESOLVE:
+                km = self.km_outside(best.place, within_place)
+                where = ", ".join(x for x in (best.place.admin1, best.place.country_code) if x)
+                message = (f"{query!r} is not within {within_place.name}: the closest match, {best.place.name}"
+                           f" ({where}), lies {km:,.0f} km beyond its boundary")
+            else:
+                message = (f"no confident match for {query!r}" + (f" in {cc}" if abroad else "")
+                           + (f" within {within_place.name}" if outside else "")
+                           + f"; closest: {best.place.name} ({best.place.country_code})")
             return Resolution(
                 query=query, status=NOT_FOUND, candidates=tuple(ranked[:limit]),
-                suggestions=tuple(dict.fromkeys(c.place.name for c in ranked[:limit])),
-                message=f"no confident match for {query!r}"
-                + (f" in {cc}" if abroad else "") + (f" within {within_place.name}" if outside else "")
-                + f"; closest: {best.place.name} ({best.place.country_code})",
+                suggestions=tuple(dict.fromkeys(c.place.name for c in ranked[:limit])), message=message,
             )
         status = RESOLVED
         if len(ranked) > 1 and _is_ambiguous(ranked[0], ranked[1]):
@@ -554,6 +568,64 @@ class Gazetteer:
         return Candidate(
             place=place, score=max(0.0, min(1.0, score)), reason="; ".join(reasons), match=how, quality=q
         )
+
+    def within_hint(self, place: Place, unit: Place) -> bool:
+        """Whether ``place`` agrees with the admin hint ``unit`` (``--within``, a row's admin1/admin2).
+
+        True when the place lies in the unit, is the unit, contains it (a row naming the
+        province of its own admin1), or lies less than :data:`WITHIN_TOLERANCE_KM` outside its
+        drawn boundary (simplified boundaries and town points disagree by a few km at borders).
+
+        Examples
+        --------
+        >>> badghis = gz.resolve("Badghis").best.place                       # doctest: +SKIP
+        >>> gz.within_hint(gz.resolve("Qala-e-Naw").best.place, badghis)      # doctest: +SKIP
+        True
+        >>> gz.within_hint(gz.get("geonames:1132807"), badghis)  # Muqur, Ghazni # doctest: +SKIP
+        False
+        """
+        if place.id == unit.id or self._inside(place, unit) or self._inside(unit, place):
+            return True
+        if place.kind in ("country", "admin1", "admin2", "admin3") and unit.kind != "country":
+            return False  # a unit is never "near" another one: it is in it or not
+        return self.km_outside(place, unit) <= WITHIN_TOLERANCE_KM
+
+    def outside_hint(self, res: Resolution, unit) -> Optional[Candidate]:
+        """The candidate a hinted unit ruled out: ``res`` is ``not_found`` only because its best
+        match (a good name match in the hinted country) lies outside ``unit``; else None.
+
+        ``unit`` is a :class:`Place` or a name as given to :meth:`resolve` (``within``).
+        """
+        if res.status != NOT_FOUND or not res.candidates or unit is None or unit == "":
+            return None
+        unit = unit if isinstance(unit, Place) else self._within_place(unit, None)
+        best = res.candidates[0]
+        if unit is None or best.quality < MIN_MATCH_TO_RESOLVE or self.within_hint(best.place, unit):
+            return None
+        return best
+
+    def km_outside(self, place: Place, unit: Place) -> float:
+        """Distance in km from ``place`` to ``unit``'s boundary (0 inside); without a loaded
+        polygon, to the unit's bounding box, else to its point."""
+        if place.lat is None:
+            return math.inf
+        geom = self.geometry(unit) if unit.has_geometry else None
+        if geom is not None and geom.geom_type in ("Polygon", "MultiPolygon"):
+            from shapely.geometry import Point
+            from shapely.ops import nearest_points
+
+            pt = Point(place.lon, place.lat)
+            if geom.covers(pt):
+                return 0.0
+            near = nearest_points(geom, pt)[0]
+            return haversine_km(place.lat, place.lon, near.y, near.x)
+        if unit.bbox and unit.bbox[0] < unit.bbox[2] and unit.bbox[1] < unit.bbox[3]:
+            # No polygon (second-level units are boxes of their towns): the nearest point of the box.
+            x0, y0, x1, y1 = unit.bbox
+            return haversine_km(place.lat, place.lon, min(max(place.lat, y0), y1), min(max(place.lon, x0), x1))
+        if unit.lat is None:
+            return math.inf
+        return haversine_km(place.lat, place.lon, unit.lat, unit.lon)
 
     def _inside(self, place: Place, unit: Place) -> bool:
         """Strictly inside: a unit is not inside itself (a row's place lies *in* its admin1)."""

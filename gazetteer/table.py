@@ -1,9 +1,12 @@
 """Geocode a table: every row kept, in order, with geo_* columns added.
 
-Row context (country, admin1, admin2 columns) narrows each lookup. When the
-place itself cannot be resolved but its admin2 or admin1 can, the row falls
-back to that unit and ``geo_kind`` says so (``admin1 (fallback)``); a row is
-never placed at 0,0.
+Row context (country, admin1, admin2 columns) narrows each lookup, and is a
+constraint: a place outside the row's admin2/admin1 is never written as
+``resolved``, even when a namesake elsewhere matches exactly. When the place
+itself cannot be resolved (or only outside its unit) but its admin2 or admin1
+can, the row falls back to that unit and ``geo_kind`` says so
+(``admin1 (fallback)``), with the reason in ``geo_note``; a row is never placed
+at 0,0.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from gazetteer.model import NOT_FOUND, Resolution
 
 log = logging.getLogger(__name__)
 
-GEO_COLUMNS = ("geo_lat", "geo_lon", "geo_id", "geo_name", "geo_kind", "geo_status", "geo_score")
+GEO_COLUMNS = ("geo_lat", "geo_lon", "geo_id", "geo_name", "geo_kind", "geo_status", "geo_score", "geo_note")
 #: geo_status values.
 STATUS_FALLBACK = "fallback"
 
@@ -37,6 +40,9 @@ class RowResult:
     kind: str
     status: str
     score: Optional[float]
+    note: str = ""  # why the row fell back or stayed unresolved (e.g. the place lies outside its admin1)
+    #: The name matched a place, but only outside the row's admin unit: that unit's name.
+    outside: str = ""
 
     def columns(self) -> dict:
         fmt = lambda v: "" if v is None else (f"{v:.6f}" if isinstance(v, float) else str(v))  # noqa: E731
@@ -48,35 +54,53 @@ class RowResult:
             "geo_kind": self.kind,
             "geo_status": self.status,
             "geo_score": "" if self.score is None else f"{self.score:.3f}",
+            "geo_note": self.note,
         }
 
 
 def geocode_row(gz, row_number: int, place: str, *, country=None, admin1=None, admin2=None) -> RowResult:
-    """Resolve one row's place with its context, falling back to admin2/admin1."""
+    """Resolve one row's place with its context, falling back to admin2/admin1.
+
+    The row's admin1 (and admin2, when it lies in that admin1) is the ``within`` hint of
+    the lookup, so a place outside it is ``not_found`` (and the row falls back to the
+    unit) rather than a namesake resolved elsewhere; ``note`` says why.
+    """
     country = (country or "").strip() or None
     admin1 = (admin1 or "").strip() or None
     admin2 = (admin2 or "").strip() or None
     cc = gz.country_code(country) if country else None
-    within = None
-    if admin1:
-        w = gz.resolve(admin1, country=cc, kind="admin1")
+    within, notes = None, []
+    for unit_name, kind in ((admin1, "admin1"), (admin2, "admin2")):
+        if not unit_name:
+            continue
+        w = gz.resolve(unit_name, country=cc or country, kind=kind, within=within)
         if w.best and w.best.place.is_admin_unit and w.status != NOT_FOUND:
             within = w.best.place
+        else:
+            notes.append(f"{kind} {unit_name!r} is not a known unit{' in ' + within.name if within else ''}; "
+                         "not used as a hint")
     res = gz.resolve(place, country=cc or country, within=within)
     if res.best is not None and res.status != NOT_FOUND:
         p = res.best.place
-        return RowResult(row_number, place, res, p.lat, p.lon, p.id, p.name, p.kind, res.status, res.best.score)
+        return RowResult(row_number, place, res, p.lat, p.lon, p.id, p.name, p.kind, res.status, res.best.score,
+                         "; ".join(notes))
+    ruled_out = gz.outside_hint(res, within) if within is not None else None
+    outside = within.name if ruled_out is not None else ""
+    if res.message:
+        notes.insert(0, res.message)
     for unit_name, kind in ((admin2, "admin2"), (admin1, "admin1")):
         if not unit_name:
             continue
-        u = gz.resolve(unit_name, country=cc or country, kind=kind, within=within if kind == "admin2" else None)
+        u = gz.resolve(unit_name, country=cc or country, kind=kind,
+                       within=within if kind == "admin2" and within is not None and within.kind == "admin1" else None)
         if u.best is not None and u.status != NOT_FOUND and u.best.place.is_admin_unit:
             p = u.best.place
+            notes.append(f"placed at the {kind} {p.name} instead")
             return RowResult(
                 row_number, place, res, p.lat, p.lon, p.id, p.name, f"{p.kind} (fallback)", STATUS_FALLBACK,
-                u.best.score,
+                u.best.score, "; ".join(notes), outside,
             )
-    return RowResult(row_number, place, res, None, None, "", "", "", res.status, None)
+    return RowResult(row_number, place, res, None, None, "", "", "", res.status, None, "; ".join(notes), outside)
 
 
 def geocode_csv(

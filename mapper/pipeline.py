@@ -40,10 +40,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
+from gazetteer import haversine_km
 from mapper.actors import Actors
 from mapper.errors import MapperError, OutputExists, UnresolvedPlaces
 from mapper.model import Claim
 from mapper.timeline import DEFAULT_DISPUTE_WINDOW, DEFAULT_WINDOW, MapPlace, Timeline, _aware, bounds_of
+from mapper.trust import draft_warnings, find_outliers, flagged_drafts, unknown_actors
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,12 @@ _SCOPE_UNIT_RE = re.compile(r"\b(districts?|provinces?|province-wide|region)\b",
 REGIONAL_SPAN_DEG = 40.0
 #: Smallest approximate-area radius, so the area never looks like a pin.
 MIN_APPROX_RADIUS = 3_000
+#: A town linked by name lies at most this far (km) from the row's own coordinates.
+LINK_MAX_KM = 50.0
+#: UnresolvedClaim status of a place that matches only outside its row's admin unit.
+OUTSIDE_HINT = "outside_hint"
+#: UnresolvedClaim status of a name whose only match lies far from the row's coordinates.
+NOT_LINKED = "not_linked"
 UNRESOLVED_COLUMNS = (
     "file", "row", "claim_id", "place", "country", "admin1", "admin2", "place_id", "status", "mapped_as",
     "suggestions", "candidates", "message",
@@ -66,7 +74,11 @@ UNRESOLVED_COLUMNS = (
 class UnresolvedClaim:
     """A claim whose place name could not be linked to one gazetteer entry.
 
-    ``status``: ``not_found``, ``ambiguous``, ``bad_place_id``;
+    ``status``: ``not_found``, ``ambiguous``, ``bad_place_id``, or ``outside_hint`` (the name
+    matches a place, but only outside the row's ``admin1``/``admin2``: a namesake, so the
+    claim is drawn as an approximate area in the row's unit, ``message`` says where the
+    namesake is), or ``not_linked`` (the name's match lies more than :data:`LINK_MAX_KM` from the
+    row's coordinates, so the place is drawn there without a gazetteer link);
     ``mapped_as`` says how it was still drawn ("" when it is not on the map):
     "coordinates from the row" or "approximate area in <unit>".
     """
@@ -83,8 +95,11 @@ class UnresolvedClaim:
         where = f"{os.path.basename(c.origin.path) or c.origin.path or 'input'}"
         if c.origin.row is not None:
             where += f" row {c.origin.row}"
-        text = f"{where}: {c.place!r} {self.status.replace('_', ' ')}"
-        if self.candidates:
+        if self.status in (OUTSIDE_HINT, NOT_LINKED) and self.message:
+            text = f"{where}: {self.message}"
+        else:
+            text = f"{where}: {c.place!r} {self.status.replace('_', ' ')}"
+        if self.candidates and self.status != OUTSIDE_HINT:
             text += f" (candidates: {', '.join(self.candidates[:4])})"
         if self.suggestions:
             text += f"; did you mean: {', '.join(self.suggestions[:5])}"
@@ -109,26 +124,61 @@ class MapResult:
     timeline: Timeline = field(repr=False, compare=False, default=None)
     opens_at: Optional[datetime] = None
     seconds: float = 0.0
+    outliers: tuple = ()
+    flagged: tuple = ()
+    unknown_actors: tuple = ()
 
     @property
     def rejected(self) -> tuple:
         return tuple(self.load.rejected) if self.load is not None else ()
 
     def summary(self, limit: int = 20) -> str:
-        lines = [self.load.summary(limit) if self.load is not None else ""]
+        """The run report, most urgent first.
+
+        Draft claims the extractor flagged; claims not on the map (in full, never cut);
+        places outside their row's admin unit and outliers (in full); then the approximate
+        placements (the first ``limit``, all of them in the side CSV); one line per actor not
+        in the registry; then what was read and rejected (every rejected row) and how status
+        words were mapped; then the map written.
+        """
+        lines = []
+        if self.flagged:
+            lines.append(f"Draft claims flagged by the extractor ({len(self.flagged)}): review them before publishing")
+            lines.extend(f"  {d}" for d in self.flagged)
         not_mapped = [u for u in self.unresolved if not u.mapped_as]
+        outside = [u for u in self.unresolved if u.status == OUTSIDE_HINT and u.mapped_as.startswith("approximate")]
+        outside_ids = {id(u) for u in outside}
+        approx = [u for u in self.unresolved if u.mapped_as and id(u) not in outside_ids]
+        rejected = self.load.rejected_rows if self.load is not None else 0
         lines.append(
             f"Mapped {self.mapped:,} of {self.claims:,} claims to {self.places:,} places; "
             f"{len(not_mapped):,} not mapped (unresolved), "
-            f"{len(self.unresolved) - len(not_mapped):,} drawn approximately or from row coordinates."
+            f"{len(outside) + len(approx):,} drawn approximately or from row coordinates"
+            + (f", {len(self.outliers):,} outlier{'s' if len(self.outliers) != 1 else ''}" if self.outliers else "")
+            + (f"; {rejected:,} row{'s' if rejected != 1 else ''} rejected (listed below)" if rejected else "") + "."
         )
-        if self.unresolved:
-            lines.append(f"Places not linked to one gazetteer entry ({len(self.unresolved)}):")
-            lines.extend(f"  {u}" for u in self.unresolved[:limit])
-            if len(self.unresolved) > limit:
-                lines.append(f"  ... and {len(self.unresolved) - limit} more")
-            if self.unresolved_path:
-                lines.append(f"  full list: {self.unresolved_path}")
+        if not_mapped:
+            lines.append(f"Claims not on the map ({len(not_mapped)}):")
+            lines.extend(f"  {u}" for u in not_mapped)
+        if outside:
+            lines.append(f"Places outside their row's admin unit ({len(outside)}), drawn as approximate areas in it:")
+            lines.extend(f"  {u}" for u in outside)
+        if self.outliers:
+            lines.append(f"Outliers ({len(self.outliers)}): far from the file's other places or alone in their "
+                         "country; check them")
+            lines.extend(f"  {o}" for o in self.outliers)
+        if approx:
+            lines.append(f"Drawn approximately or from row coordinates ({len(approx)}):")
+            lines.extend(f"  {u}" for u in approx[:limit])
+            if len(approx) > limit:
+                lines.append(f"  ... and {len(approx) - limit} more")
+        if self.unresolved_path:
+            lines.append(f"  full list: {self.unresolved_path}")
+        if self.unknown_actors:
+            lines.append(f"Actors not in the registry ({len(self.unknown_actors)}), each in a colour of its own:")
+            lines.extend(f"  {a}" for a in self.unknown_actors)
+        if self.load is not None:
+            lines.append(self.load.summary(max(limit, rejected)))
         if self.render is not None:
             r = self.render
             opens = (self.opens_at.astimezone(timezone.utc).strftime("%d %b %Y %H:%M UTC").lstrip("0")
@@ -152,6 +202,8 @@ class _Resolver:
         self.names: dict = defaultdict(Counter)  # key -> written names
         self._memo: dict = {}
         self._units: dict = {}
+        self.codes: dict = {}  # place key -> ISO country code ("" unknown)
+        self.warnings: dict = defaultdict(list)  # place key -> popup warnings
 
     # -- gazetteer helpers ------------------------------------------------
     def _unit(self, name: str, cc, kind: str, within=None):
@@ -174,6 +226,12 @@ class _Resolver:
             return self.gz.country_code(value) or value
         except Exception:
             return value
+
+    def _agrees(self, gp, unit) -> bool:
+        """Whether a resolved place agrees with the row's admin unit (gazetteers without the
+        check agree with everything)."""
+        check = getattr(self.gz, "within_hint", None)
+        return True if check is None or unit is None else bool(check(gp, unit))
 
     def place_for(self, gp) -> str:
         """MapPlace key for a gazetteer Place (drawn as unit, approximate area or point)."""
@@ -201,6 +259,7 @@ class _Resolver:
             radius_m=radius, note=note,
             geometry=geom,
         )
+        self.codes[gp.id] = gp.country_code or ""
         return gp.id
 
     # -- one claim -----------------------------------------------------------
@@ -217,10 +276,21 @@ class _Resolver:
             memo_key = (claim.place, cc, claim.admin1, claim.admin2, bool(_SCOPE_UNIT_RE.search(claim.scope or "")))
             if memo_key not in self._memo:
                 self._memo[memo_key] = self._resolve_name(claim, cc)
-            gp, name_problem, fallback = self._memo[memo_key]
+            gp, name_problem, fallback, hint_notes = self._memo[memo_key]
             problem = problem or name_problem
         else:
-            fallback = None
+            fallback, hint_notes = None, ()
+        key, unresolved = self._place_claim(claim, gp, problem, fallback)
+        if key is not None and hint_notes and _row_geometry(claim) is None:  # row coordinates place it anyway
+            for note in hint_notes:
+                self.warn(key, note)
+        return key, unresolved
+
+    def warn(self, key: str, text: str) -> None:
+        if text not in self.warnings[key]:
+            self.warnings[key].append(text)
+
+    def _place_claim(self, claim, gp, problem, fallback):
         override = _row_geometry(claim)
         if override is not None:
             return self._with_coordinates(claim, gp, override, problem)
@@ -229,16 +299,31 @@ class _Resolver:
             self.names[key][claim.place] += 1
             return key, (_unresolved(claim, problem, "") if problem and problem[0] == "bad_place_id" else None)
         if fallback is not None:
-            key = self._fallback_place(claim, fallback)
+            key = self._fallback_place(claim, fallback, problem)
             return key, _unresolved(claim, problem, f"approximate area in {fallback.name}")
         return None, _unresolved(claim, problem or ("not_found", (), (), ""), "")
 
     def _resolve_name(self, claim: Claim, cc):
-        within = None
+        """(place or None, problem or None, fallback unit or None, hint notes).
+
+        The row's admin1/admin2 is a constraint, not only a preference: a place that matches
+        only outside it is a namesake (``outside_hint``), drawn as an approximate area in the
+        unit, never resolved silently.
+        """
+        within, notes = None, []
         if claim.admin1:
             within = self._unit(claim.admin1, cc, "admin1")
+            if within is None:
+                notes.append(f"The row's admin1 {claim.admin1!r} is not a unit the gazetteer knows, so the place "
+                             "could not be checked against it.")
         if claim.admin2:
-            within = self._unit(claim.admin2, cc, "admin2", within) or within
+            unit2 = self._unit(claim.admin2, cc, "admin2", within)
+            if unit2 is None and within is None and not claim.admin1:
+                # (Second-level units are known only in part; with a usable admin1 the place is checked anyway.)
+                notes.append(f"The row's admin2 {claim.admin2!r} is not a unit the gazetteer knows"
+                             + (f" in {within.name}" if within is not None else "")
+                             + ", so the place could not be checked against it.")
+            within = unit2 or within
         if _SCOPE_UNIT_RE.search(claim.scope or ""):
             # "majority of districts", "entire province": the claim is about an admin unit, so
             # "Kunduz" means the province, not the city of the same name.
@@ -246,22 +331,42 @@ class _Resolver:
                 unit = self.gz.resolve(claim.place, country=cc, kind="admin1")
             except Exception:
                 unit = None
-            if unit is not None and unit.status == "resolved" and unit.best.place.kind in ("admin1", "admin2", "country"):
-                return unit.best.place, None, None
+            if (unit is not None and unit.status == "resolved"
+                    and unit.best.place.kind in ("admin1", "admin2", "country")
+                    and self._agrees(unit.best.place, within)):
+                return unit.best.place, None, None, tuple(notes)
         try:
             res = self.gz.resolve(claim.place, country=cc, within=within)
         except Exception as err:
-            return None, ("not_found", (), (), str(err)), within
-        if res.status == "resolved" and res.best is not None:
-            return res.best.place, None, None
+            return None, ("not_found", (), (), str(err)), within, tuple(notes)
         cands = tuple(
             f"{c.place.name} ({c.place.id}, {c.place.kind}{', ' + c.place.admin1 if c.place.admin1 else ''})"
             for c in res.candidates[:5]
         )
-        return None, (res.status, tuple(res.suggestions), cands, res.message), within
+        if res.status == "resolved" and res.best is not None:
+            if self._agrees(res.best.place, within):
+                return res.best.place, None, None, tuple(notes)
+            # A gazetteer that resolved outside the hint anyway: still a namesake, not the place.
+            p = res.best.place
+            msg = (f"{claim.place!r} is not within {within.name}: the match, {p.name} "
+                   f"({', '.join(x for x in (p.admin1, p.country_code) if x)}), lies outside it")
+            return None, (OUTSIDE_HINT, tuple(res.suggestions), cands, msg), within, tuple(notes)
+        ruled_out = getattr(self.gz, "outside_hint", None)
+        if within is not None and ruled_out is not None and ruled_out(res, within) is not None:
+            return None, (OUTSIDE_HINT, tuple(res.suggestions), cands, res.message), within, tuple(notes)
+        return None, (res.status, tuple(res.suggestions), cands, res.message), within, tuple(notes)
 
     def _with_coordinates(self, claim, gp, override, problem):
         kind, payload = override
+        if kind == "point" and gp is not None and not gp.is_admin_unit and gp.lat is not None:
+            # The name is linked only to an entry near the row's coordinates: a namesake far away
+            # (the row's province unknown, no country column) would lend the place its country.
+            km = haversine_km(payload[0], payload[1], gp.lat, gp.lon)
+            if km > LINK_MAX_KM:
+                where = ", ".join(x for x in (gp.admin1, gp.country_code) if x)
+                problem = problem or (NOT_LINKED, (gp.name,), (), f"{claim.place!r} is not linked to the gazetteer's "
+                                      f"{gp.name} ({where}): it lies {km:,.0f} km from the row's coordinates")
+                gp = None
         linked = gp.id if gp is not None else ""
         if kind == "polygon":
             geom = payload
@@ -297,21 +402,32 @@ class _Resolver:
                     gazetteer_id=linked, radius_m=radius, note=note,
                 )
         self.names[key][claim.place] += 1
+        if key not in self.codes:
+            cc = (gp.country_code or "") if gp is not None else (self._country(claim.country) or "")
+            self.codes[key] = cc if len(cc) == 2 else ""
         if gp is None or (problem and problem[0] == "bad_place_id"):
             return key, _unresolved(claim, problem or ("not_found", (), (), ""), "coordinates from the row")
         return key, None
 
-    def _fallback_place(self, claim: Claim, unit) -> str:
+    def _fallback_place(self, claim: Claim, unit, problem=None) -> str:
         key = f"in:{unit.id}:{claim.place.casefold()}"
+        outside = problem is not None and problem[0] == OUTSIDE_HINT
         if key not in self.places:
+            if outside:
+                why = f"{problem[3]}. The row places it in {unit.name}"
+            else:
+                why = f"'{claim.place}' is not in the gazetteer; the row places it in {unit.name}"
             self.places[key] = MapPlace(
                 key, claim.place, "other", "approximate", unit.lat, unit.lon, parent_key=unit.id,
                 admin1=unit.admin1 or unit.name, country=unit.country or "", country_code=unit.country_code or "",
                 gazetteer_id="",
                 radius_m=_bbox_radius(unit.bbox) * 0.6,
-                note=f"'{claim.place}' is not in the gazetteer; the row places it in {unit.name}, "
-                     f"so it is drawn as an approximate area there (not the whole {unit.kind})",
+                note=f"{why}, so it is drawn as an approximate area there (not the whole {unit.kind})",
             )
+            self.codes[key] = unit.country_code or ""
+        if outside:
+            self.warn(key, f"Placed only approximately: {problem[3]}; drawn as an area in {unit.name}, "
+                           "where the row places it.")
         self.names[key][claim.place] += 1
         return key
 
@@ -474,6 +590,8 @@ class PreparedMap:
 
     ``opens`` is the instant maps open at (``at`` or the latest claim start, clamped to
     ``t_from``/``t_to``); ``basemap`` holds ``(name, kind, geometry)`` outlines around the data.
+    ``outliers`` and ``flagged`` are the doubts the report lists first (:mod:`mapper.trust`);
+    the places concerned carry them in :attr:`MapPlace.warnings`.
     """
 
     claims: tuple
@@ -489,6 +607,9 @@ class PreparedMap:
     t_to: Optional[datetime]
     window: Optional[timedelta]
     actors: Actors
+    outliers: tuple = ()  # mapper.trust.Outlier: places that do not fit the rest of their file
+    flagged: tuple = ()  # mapper.trust.FlaggedDraft: drafts the extractor flagged for review
+    unknown_actors: tuple = ()  # mapper.trust.UnknownActor: actors not in the registry, with their colours
 
 
 def prepare_map(
@@ -555,9 +676,24 @@ def prepare_map(
 
                 note = (p.note + " " if p.note else "") + (f"Gazetteer name: {p.name}." if p.gazetteer_id else "")
                 resolver.places[key] = replace(p, name=written, note=note.strip())
+    flagged = flagged_drafts(claims)
+    for key, texts in draft_warnings(flagged, {id(c): k for c, k in placed}).items():
+        for text in texts:
+            resolver.warn(key, text)
+    outliers = find_outliers(placed, resolver.places, resolver.codes, country_code=resolver._country)
+    for o in outliers:
+        resolver.warn(o.place_key, o.warning)
+    if resolver.warnings:
+        from dataclasses import replace
+
+        for key, texts in resolver.warnings.items():
+            if texts and key in resolver.places:
+                resolver.places[key] = replace(resolver.places[key], warnings=tuple(texts))
     children = resolver.load_districts({k for _, k in placed})
     timeline = Timeline(placed, resolver.places, window=win, actors=actors, children=children,
                         dispute_window=_window(dispute_window, DEFAULT_DISPUTE_WINDOW), stale_after=stale_after)
+
+    unknown = unknown_actors(timeline.entries, actors)
 
     bbox = _bbox(resolver.places[k] for k in {k for _, k in placed} | {c for v in children.values() for c in v})
     basemap = _basemap(gazetteer, bbox, {resolver.places[k].country for _, k in placed}) if bbox else []
@@ -576,6 +712,7 @@ def prepare_map(
         claims=tuple(claims), load=load, placed=tuple(placed), unresolved=tuple(unresolved),
         timeline=timeline, basemap=tuple(basemap), attribution=tuple(attribution),
         gazetteer_sources=tuple(gz_sources), opens=opens, t_from=from_t, t_to=to_t, window=win, actors=actors,
+        outliers=tuple(outliers), flagged=tuple(flagged), unknown_actors=tuple(unknown),
     )
 
 
@@ -709,7 +846,8 @@ def build_map(
         output=output, load=load, claims=len(claims), mapped=len(placed),
         places=len({k for _, k in placed}), unresolved=tuple(unresolved), unresolved_path=unresolved_path,
         counts_path=counts_path, counts_rows=counts_rows, render=report, timeline=timeline, opens_at=opens,
-        seconds=time.perf_counter() - t0,
+        seconds=time.perf_counter() - t0, outliers=prep.outliers, flagged=prep.flagged,
+        unknown_actors=prep.unknown_actors,
     )
     return result
 

@@ -92,6 +92,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
 from mapper import actors as _actors_module
+from mapper import countries
 from mapper.actors import Actors, normalise
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED, Claim
 
@@ -228,6 +229,8 @@ class MapPlace:
     location), or ``approximate`` (an admin unit without a loaded polygon,
     or coordinates that are only a unit centroid: drawn as a dashed area,
     never as a crisp pin). ``geometry`` is a shapely geometry (lon, lat).
+    ``warnings`` are doubts a reader must see in the popup (an outlier, a place outside
+    its row's admin unit, a draft claim the extractor flagged), one sentence each.
     """
 
     key: str
@@ -244,6 +247,7 @@ class MapPlace:
     radius_m: Optional[float] = None
     note: str = ""
     geometry: object = field(default=None, compare=False, repr=False)
+    warnings: tuple = ()
 
 
 
@@ -630,6 +634,9 @@ def _country_code(place: Optional[MapPlace], claim: Claim) -> str:
     for value in ((place.country_code, place.country) if place is not None else ()) + (claim.country,):
         if value and re.fullmatch(r"[A-Za-z]{2}", value.strip()):
             return value.strip().upper()
+        code = countries.country_for_name(value or "")  # MapPlace.country holds the name
+        if code:
+            return code
     return ""
 
 

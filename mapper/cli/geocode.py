@@ -33,10 +33,12 @@ def command(table, place_column, country_column, admin1_column, admin2_column, o
             data_dir, online):
     """Geocode TABLE.csv, keeping every column and row in order.
 
-    Adds geo_lat, geo_lon, geo_id, geo_name, geo_kind, geo_status and
-    geo_score. Row context (country, admin1, admin2) disambiguates; when the
-    place is unknown but its district or province is known, the row falls back
-    to that unit (geo_kind "admin1 (fallback)"). Unresolved rows keep empty
+    Adds geo_lat, geo_lon, geo_id, geo_name, geo_kind, geo_status, geo_score
+    and geo_note. Row context (country, admin1, admin2) disambiguates and
+    constrains: a place outside the row's unit is never "resolved". When the
+    place is unknown (or only known outside its unit) but its district or
+    province is known, the row falls back to that unit (geo_kind
+    "admin1 (fallback)", the reason in geo_note). Unresolved rows keep empty
     coordinates, never 0,0.
 
     \b
@@ -70,10 +72,17 @@ def command(table, place_column, country_column, admin1_column, admin2_column, o
         click.echo(
             f"{len(results)} rows: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())), err=True
         )
+        # Rows whose place lies outside their own admin unit first, in full: a namesake elsewhere
+        # was found, so the row's place is not where the table says (or not in the gazetteer).
         for r in results:
-            if r.status == "not_found":
+            if r.outside:
+                click.echo(f"  row {r.row_number}: {r.note}", err=True)
+        for r in results:
+            if r.status == "not_found" and not r.outside:
                 sugg = r.resolution.suggestions if r.resolution else ()
                 hint = f"; did you mean: {', '.join(sugg[:3])}" if sugg else ""
                 click.echo(f"  row {r.row_number}: {r.query!r} not found{hint}", err=True)
+            elif r.note and not r.outside:
+                click.echo(f"  row {r.row_number}: {r.query!r} {r.status}: {r.note}", err=True)
     if strict and counts.get("not_found"):
         raise SystemExit(1)

@@ -65,9 +65,16 @@ def command(claims, output, title, at, t_from, t_to, view, tiles, window, disput
     The map has a time slider (arrow keys, play/pause; the date is kept in the
     URL as #date=...), a filter by claimant, counts you can cite, and every
     claim's quote and source in the popups. It needs no network: Leaflet and
-    the outlines are inside the file. Places that cannot be found in the
-    gazetteer are listed on stderr and in OUTPUT.unresolved.csv; the map is
-    still made unless --strict.
+    the outlines are inside the file.
+
+    The report on stderr lists, most urgent first: draft claims that
+    `conflictmap extract` flagged (flags column); every claim not on the map;
+    places outside their row's admin1/admin2 (drawn as an approximate area in
+    that unit, never as a namesake elsewhere); outliers (far from the file's
+    other places, or alone in their country); the approximate placements (all
+    of them in OUTPUT.unresolved.csv); one line per actor not in the registry.
+    Doubtful places also carry a warning in their popup. The map is still
+    made unless --strict.
 
     \b
     Examples:

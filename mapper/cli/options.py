@@ -46,7 +46,7 @@ within_option = click.option(
     "--within",
     default=None,
     metavar="PLACE",
-    help='Prefer places inside this admin unit, e.g. "Badghis".',
+    help='Only places inside this admin unit, e.g. "Badghis" (a namesake elsewhere is not_found, with the reason).',
 )
 
 overwrite_option = click.option(

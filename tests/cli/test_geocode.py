@@ -52,3 +52,15 @@ def test_non_utf8_table_is_a_clear_error(small_gazetteer_dir, tmp_path):
     r = CliRunner().invoke(cli, ["geocode", str(src), "--place-column", "location", "-o",
                                  str(tmp_path / "o.csv"), "--data-dir", str(small_gazetteer_dir)])
     assert r.exit_code == 1 and "UTF-8" in r.output
+
+
+def test_geocode_reports_rows_outside_their_unit(small_gazetteer_dir, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("location,country,admin1\nQala-e-Naw,AF,Badghis\nMuqur,AF,Badghis\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    r = CliRunner().invoke(cli, ["geocode", str(src), "--place-column", "location", "--country-column", "country",
+                                 "--admin1-column", "admin1", "-o", str(out), "--data-dir", str(small_gazetteer_dir)])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[1]["geo_status"] == "fallback" and rows[1]["geo_kind"] == "admin1 (fallback)"
+    assert "row 2: 'Muqur' is not within Badghis" in r.stderr

@@ -116,8 +116,9 @@ def test_options_reach_the_page(small_gazetteer_dir, tmp_path):
     src = tmp_path / "claims.csv"
     src.write_text(CLAIMS, encoding="utf-8")
     actors = tmp_path / "actors.json"
-    # The places are Afghan: claims naming "Government" are qualified as the Government of Afghanistan.
-    actors.write_text(json.dumps([{"name": "Government of Afghanistan", "colour": "#112233", "aliases": ["ANDSF"]},
+    # "Government" is always qualified by the place's country, so a file names the state it means.
+    actors.write_text(json.dumps([{"name": "Government of Afghanistan", "colour": "#112233", "kind": "state",
+                                   "country": "AF", "aliases": ["ANDSF"]},
                                   {"name": "Taliban", "colour": "#445566", "aliases": []}]))
     out = tmp_path / "m.html"
     r = _run([str(src), "-o", str(out), "--at", "2021-07-07T09:00", "--from", "2021-07-06", "--to", "2021-07-08",
@@ -167,3 +168,32 @@ def test_embed_mode(small_gazetteer_dir, tmp_path):
     assert '<div id="cm-app" class="cm-embed"' in page
     meta = json.loads(re.search(r'id="conflictmap-metadata">(.*?)</script>', page, re.S).group(1))
     assert "Qala-e-Naw" in json.dumps(meta.get("description"))
+
+
+def test_report_puts_flagged_drafts_and_unmapped_claims_first(small_gazetteer_dir, tmp_path):
+    src = tmp_path / "drafts.csv"
+    rows = ["id,place,time,status,actor,claimant,quote,country,admin1,confidence,flags"]
+    rows += [f"v{i},Xqzvillage{chr(97 + i % 26)}{chr(97 + i // 26)},2021-07-06,captured,Taliban,MP,q,AF,Badghis,0.8,"
+             for i in range(30)]  # more approximate placements than the report shows one by one
+    rows += ["m,Muqur,2021-07-06,captured,Taliban,MP,q,AF,Badghis,0.7,",
+             "n,Nowhereqq,2021-07-06,captured,Taliban,MP,q,,,0.7,",
+             "f,Qala-e-Naw,2021-07-07,captured,Taliban,it,Its fighters took the city.,AF,Badghis,0.3,"
+             "speaker_unresolved"]
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "m.html"
+    r = _run([str(src), "-o", str(out)], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    err = r.stderr.splitlines()
+    pos = {key: next(i for i, x in enumerate(err) if x.startswith(key)) for key in (
+        "Draft claims flagged", "Claims not on the map (1)", "Places outside their row's admin unit (1)",
+        "Drawn approximately or from row coordinates (30)", "Read 33 rows")}
+    assert list(pos.values()) == sorted(pos.values()) and pos["Draft claims flagged"] == 0
+    assert "drafts.csv row 33: 'Qala-e-Naw' [speaker_unresolved]" in err[1]
+    assert "'Nowhereqq' not found" in err[pos["Claims not on the map (1)"] + 1]
+    assert "'Muqur' is not within Badghis" in err[pos["Places outside their row's admin unit (1)"] + 1]
+    assert "  ... and 10 more" in err
+    # The doubts reach the page: the popups of those places carry them.
+    data = _data(out.read_text(encoding="utf-8"))
+    warned = {p["n"]: p.get("w", []) for p in data["places"]}
+    assert any("Placed only approximately" in w for w in warned["Muqur"])
+    assert any("flagged by the extractor" in w for w in warned["Qala-e-Naw"])

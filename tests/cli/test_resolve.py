@@ -57,3 +57,15 @@ def test_country_and_within_options(small_gazetteer_dir):
             small_gazetteer_dir)
     best = json.loads(r.stdout)[0]["best"]
     assert best["admin1"] == "Badghis" and "within Badghis" in best["reason"]
+
+
+def test_within_rules_out_a_namesake_in_another_province(small_gazetteer_dir):
+    # `resolve Muqur --country AF --within Badghis` used to return the Ghazni village as resolved.
+    r = run(["resolve", "Muqur", "--country", "AF", "--within", "Badghis", "--format", "json"], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)[0]
+    assert out["status"] == "not_found" and out["best"] is None
+    assert "not within Badghis" in out["message"] and out["candidates"][0]["admin1"] == "Ghazni"
+    assert "not within Badghis" in r.stderr  # the reason, on stderr
+    r = run(["resolve", "Muqur", "--country", "AF", "--within", "Badghis", "--strict"], small_gazetteer_dir)
+    assert r.exit_code == 1

@@ -194,3 +194,42 @@ def test_shared_admin1_codes_link_by_polygon(small_gazetteer):
 def test_name_entries_can_carry_the_name_flag(small_gazetteer):
     entry = next(iter(small_gazetteer.name_entries(with_flag=True)))
     assert len(entry) == 6 and entry[5] in (0, 1, 2)
+
+
+def test_a_namesake_outside_the_hinted_unit_is_never_resolved(small_gazetteer):
+    # "Muqur" exists in the index only as a village in Ghazni; a row that says Badghis means
+    # another place (a Badghis district the index does not know), not that village 300+ km away.
+    plain = small_gazetteer.resolve("Muqur", country="AF")
+    assert plain.status == "resolved" and plain.best.place.admin1 == "Ghazni"
+    res = small_gazetteer.resolve("Muqur", country="AF", within="Badghis")
+    assert res.status == "not_found" and res.best is None
+    assert "not within Badghis" in res.message and "Ghazni" in res.message and " km " in res.message
+    assert res.candidates[0].place.id == plain.best.place.id  # shown, as a suggestion
+    assert small_gazetteer.outside_hint(res, "Badghis").place.admin1 == "Ghazni"
+    # The same hint agrees with the town that is in Badghis.
+    inside = small_gazetteer.resolve("Qala-e-Naw", country="AF", within="Badghis")
+    assert inside.status == "resolved" and small_gazetteer.outside_hint(inside, "Badghis") is None
+    # And with a unit that contains the hint (a row naming its own province or country).
+    assert small_gazetteer.resolve("Badghis", within="Badghis").status == "resolved"
+    assert small_gazetteer.resolve("Afghanistan", within="Badghis").status == "resolved"
+
+
+def test_within_hint_tolerates_only_a_few_km_beyond_the_boundary(small_gazetteer):
+    from dataclasses import replace
+
+    from gazetteer.resolver import WITHIN_TOLERANCE_KM
+
+    badghis = small_gazetteer.resolve("Badghis").best.place
+    qala = small_gazetteer.resolve("Qala-e-Naw", country="AF").best.place
+    assert small_gazetteer.within_hint(qala, badghis)
+    geom = small_gazetteer.geometry(badghis)
+    x0, y0, x1, y1 = geom.bounds
+    # A point due west of the province's westernmost vertex: 0.05 deg (~4.5 km) and 1 deg (~90 km) out.
+    west = min(geom.exterior.coords if geom.geom_type == "Polygon" else
+               [c for g in geom.geoms for c in g.exterior.coords], key=lambda c: c[0])
+    for dlon, agrees in ((0.05, True), (1.0, False)):
+        p = replace(qala, id=f"test:{dlon}", lat=west[1], lon=west[0] - dlon, admin1_id=None, admin1=None,
+                    bbox=(west[0] - dlon, west[1], west[0] - dlon, west[1]))
+        km = small_gazetteer.km_outside(p, badghis)
+        assert (km <= WITHIN_TOLERANCE_KM) is agrees, km
+        assert small_gazetteer.within_hint(p, badghis) is agrees

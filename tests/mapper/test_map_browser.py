@@ -239,11 +239,11 @@ def test_play_button_and_claimant_filter(browser, sample):
         t = datetime(2021, 7, 7, 12, tzinfo=UTC)
         assert next(s for s in page.states() if s["id"] == CITY)["status"] == "disputed"
         # Only Government-side claims: the Defence Ministry's retaking stands alone.
-        page.page.locator(".cm-group", has_text="Government side").locator("button.cm-only").click()
-        gov = [name for name, side in tl.claimants() if side == "Government"]
+        page.page.locator(".cm-group", has_text="Government of Afghanistan side").locator("button.cm-only").click()
+        gov = [name for name, side in tl.claimants() if side == "Government of Afghanistan"]
         expected = tl.state_at(CITY, t, claimants=gov)
         got = next(s for s in page.states() if s["id"] == CITY)
-        assert (got["status"], got["actor"]) == (expected.status, expected.actor) == ("controlled", "Government")
+        assert (got["status"], got["actor"]) == (expected.status, expected.actor) == ("controlled", "Government of Afghanistan")
         # Only Taliban-side claims.
         page.page.locator(".cm-group", has_text="Taliban side").locator("button.cm-only").click()
         got = next(s for s in page.states() if s["id"] == CITY)

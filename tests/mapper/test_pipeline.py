@@ -1,15 +1,19 @@
-"""build_map: resolution with row hints, coordinate overrides, geometry honesty, reports."""
+"""build_map / prepare_map: row hints as constraints, coordinate overrides, geometry honesty, the run report
+(unmapped claims first, outliers, flagged drafts), sides and colours from the actors."""
 
 from __future__ import annotations
 
 import csv
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from mapper.errors import OutputExists, UnresolvedPlaces
-from mapper.pipeline import build_map
+from mapper.pipeline import build_map, prepare_map
+
+REPO = Path(__file__).resolve().parents[2]
 
 HEADER = "id,place,time,status,actor,claimant,quote,scope,country,admin1,place_id,lat,lon\n"
 
@@ -134,3 +138,159 @@ def test_region_is_drawn_as_its_polygon(tmp_path, small_gazetteer):
     place = _place(r, "r")
     assert place.gazetteer_id.startswith("region:") and place.kind == "other"
     assert place.drawn_as == "unit"  # the union of the member countries, not a dot
+
+
+def _generated_rows(n_total=400, n_approx=132, bad_at=350):
+    """n_total claims: the well-known Badghis places, n_approx unknown villages with a province
+    (drawn approximately) and exactly one name with no hint that cannot be mapped at all."""
+    import string
+
+    known = [("Qala-e-Naw", "Badghis"), ("Badghis", ""), ("Bala Murghab", "Badghis")]
+    rows = []
+    for i in range(1, n_total + 1):
+        day = 1 + i % 28
+        if i == bad_at:
+            rows.append(f"r{i},Yyqqzzhamlet,2021-07-{day:02d},captured,Taliban,Claimant {i % 7},q,,,,,,")
+        elif i % 3 == 0 and len([r for r in rows if ",Xq" in r]) < n_approx:
+            tag = "".join(string.ascii_lowercase[(i // 26 ** k) % 26] for k in range(3))
+            rows.append(f"r{i},Xqzv{tag}kalay,2021-07-{day:02d},captured,Taliban,Claimant {i % 7},q,,AF,Badghis,,,")
+        else:
+            place, admin1 = known[i % len(known)]
+            rows.append(f"r{i},{place},2021-07-{day:02d},captured,Taliban,Claimant {i % 7},q,,AF,{admin1},,,")
+    return rows
+
+
+def test_report_lists_the_one_unmapped_claim_first_and_in_full(tmp_path, small_gazetteer):
+    rows = _generated_rows()
+    assert len(rows) == 400 and sum(",Xq" in r for r in rows) == 132
+    src = _write(tmp_path, rows)
+    r = build_map([src], gazetteer=small_gazetteer, output=tmp_path / "m.html")
+    assert r.claims == 400 and r.mapped == 399
+    not_mapped = [u for u in r.unresolved if not u.mapped_as]
+    assert [u.claim.place for u in not_mapped] == ["Yyqqzzhamlet"]
+    assert sum(1 for u in r.unresolved if u.mapped_as.startswith("approximate area in Badghis")) == 132
+    lines = r.summary().splitlines()
+    head = lines.index("Claims not on the map (1):")
+    assert "claims.csv row 350: 'Yyqqzzhamlet' not found" in lines[head + 1] and "not on the map" in lines[head + 1]
+    approx = next(i for i, x in enumerate(lines) if x.startswith("Drawn approximately or from row coordinates (132)"))
+    assert head < approx  # never behind the approximate ones
+    assert "  ... and 112 more" in lines and any("full list:" in x and x.strip().endswith(".unresolved.csv")
+                                                 for x in lines)
+    assert "1 not mapped (unresolved), 132 drawn approximately" in lines[0]
+    with (tmp_path / "m.html.unresolved.csv").open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 133
+
+
+def test_a_namesake_outside_the_rows_province_is_drawn_in_the_province(tmp_path, small_gazetteer):
+    src = _write(tmp_path, [
+        "a,Qala-e-Naw,2021-07-06,captured,Taliban,MP,q,,AF,Badghis,,,",
+        "b,Muqur,2021-07-06,captured,Taliban,MP,the Taliban took Muqur,,AF,Badghis,,,",  # only a Ghazni namesake
+        "c,Muqur,2021-07-06,captured,Taliban,MP,q,,AF,Ghazni,,,",                         # the Ghazni one
+    ])
+    r = build_map([src], gazetteer=small_gazetteer, output=tmp_path / "m.html")
+    b, c = _place(r, "b"), _place(r, "c")
+    assert b.drawn_as == "approximate" and b.parent_key == "admin1:AF-02" and b.gazetteer_id == ""
+    assert "not within Badghis" in b.note and any("Placed only approximately" in w for w in b.warnings)
+    assert c.gazetteer_id == "geonames:1132807" and c.warnings == ()
+    u = next(u for u in r.unresolved if u.claim.id == "b")
+    assert u.status == "outside_hint" and u.mapped_as == "approximate area in Badghis"
+    text = r.summary()
+    assert "Places outside their row's admin unit (1)" in text and "Ghazni" in text
+
+
+def test_flagged_drafts_come_first_and_outliers_are_marked(tmp_path, small_gazetteer):
+    p = tmp_path / "drafts.csv"
+    p.write_text(
+        "id,place,time,status,actor,claimant,quote,country,admin1,confidence,flags,sentence_start\n"
+        "a,Qala-e-Naw,2021-07-06,captured,Taliban,MP,The Taliban captured the city on Tuesday.,AF,Badghis,0.9,,0\n"
+        "b,Bala Murghab,2021-07-06,captured,Taliban,MP,Fighters took the district centre.,AF,Badghis,0.8,,40\n"
+        "c,Badghis,2021-07-06,contested,Taliban,MP,Fighting went on across the province.,AF,,0.8,,80\n"
+        "d,Dushanbe,2021-07-07,controlled,Taliban,it,It said the group held the town.,,,0.3,"
+        "place_outside_article_countries;speaker_unresolved,120\n",
+        encoding="utf-8",
+    )
+    r = build_map([p], gazetteer=small_gazetteer, output=tmp_path / "m.html")
+    lines = r.summary().splitlines()
+    assert lines[0].startswith("Draft claims flagged by the extractor (1)")
+    assert lines[1].startswith("  drafts.csv row 4: 'Dushanbe' [place_outside_article_countries; speaker_unresolved]")
+    assert '"It said the group held the town."' in lines[1]
+    d = _place(r, "d")
+    assert any("flagged by the extractor" in w and "row 4" in w for w in d.warnings)
+    assert [o.place_key for o in r.outliers] == [d.key]  # far from Badghis and the only place in Tajikistan
+    assert any(w.startswith("Possible misplacement") for w in d.warnings)
+    assert _place(r, "a").warnings == ()
+    assert lines.index(next(x for x in lines if x.startswith("Outliers (1)"))) > 1
+
+
+KHERSON = REPO / "tests" / "fixtures" / "kherson-2022-trust.csv"
+EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
+
+
+@pytest.fixture(scope="module")
+def ua_gazetteer(tmp_path_factory):
+    """An index of Ukraine only (built once for this module, ~10 s): the Kherson claims' places."""
+    from gazetteer import Gazetteer
+    from gazetteer.build import build_index
+    from gazetteer.resolver import INDEX_FILENAME
+
+    folder = tmp_path_factory.mktemp("gazetteer-ua")
+    build_index(folder / INDEX_FILENAME, countries=["UA"])
+    gz = Gazetteer.open(folder, build=False)
+    yield gz
+    gz.close()
+
+
+def test_kherson_sides_come_from_the_actors_and_the_places_country(ua_gazetteer):
+    prep = prepare_map(KHERSON, gazetteer=ua_gazetteer)
+    assert len(prep.placed) == len(prep.claims) == 12 and not prep.unresolved and not prep.outliers
+    actor = {e.claim.id: e.actor for e in prep.timeline.entries if e.derived_from is None}
+    assert actor["k02"] == "Government of Russia"  # "Russian forces" about a Ukrainian city
+    assert actor["k07"] == "Government of Ukraine"  # "Government" qualified by the place's country
+    assert actor["k05"] == actor["k08"] == "Government of Ukraine"  # "Ukrainian army"
+    assert actor["k09"] == "Wagner Group"
+    assert actor["k11"] == "Dnipro River Volunteer Group"  # unknown: kept under its own name
+    sides = dict(prep.timeline.claimants())
+    # A foreign ministry speaks for its own government, never for the place's "Government".
+    assert sides["Russian Defence Ministry"] == sides["Russian-installed governor"] == "Government of Russia"
+    assert sides["Ukrainian General Staff"] == sides["Ukrainian Defence Ministry"] == "Government of Ukraine"
+    assert sides["Local Telegram channel"] == ""  # independent / other
+    assert not {"Government", "Taliban"} & (set(actor.values()) | set(sides.values()))
+    # The legend lists only the actors used, each in its own colour.
+    legend = prep.actors.used()
+    assert [a.name for a in legend] == ["Government of Russia", "Government of Ukraine", "Wagner Group",
+                                        "Dnipro River Volunteer Group"]
+    assert len({a.colour for a in legend}) == 4
+    assert [(u.name, u.rows) for u in prep.unknown_actors] == [
+        ("Dnipro River Volunteer Group", ("kherson-2022-trust.csv row 11",))]
+    line = str(prep.unknown_actors[0])
+    assert line == (f"unknown actor 'Dnipro River Volunteer Group' (kherson-2022-trust.csv row 11): drawn in "
+                    f"{legend[3].colour}; add it with --actors FILE")
+
+
+def test_the_afghan_example_names_the_government_it_means(small_gazetteer):
+    prep = prepare_map(EXAMPLE, gazetteer=small_gazetteer)
+    assert len(prep.placed) == len(prep.claims) and not prep.outliers and not prep.unknown_actors
+    names = {a.name for a in prep.actors.used()}
+    assert "Government of Afghanistan" in names and "Government" not in names
+    assert "Government" not in {e.actor for e in prep.timeline.entries}
+
+
+def test_a_hint_that_is_no_known_unit_is_said_in_the_popup(tmp_path, small_gazetteer):
+    src = _write(tmp_path, ["a,Qala-e-Naw,2021-07-06,captured,Taliban,MP,q,,AF,Nowhereprovqq,,,"])
+    r = build_map([src], gazetteer=small_gazetteer, output=tmp_path / "m.html")
+    a = _place(r, "a")
+    assert a.gazetteer_id == "geonames:1129867"  # placed without the hint ...
+    assert any("'Nowhereprovqq' is not a unit the gazetteer knows" in w for w in a.warnings)  # ... and it says so
+
+
+def test_row_coordinates_far_from_the_named_town_do_not_link_it(tmp_path, small_gazetteer):
+    src = _write(tmp_path, [
+        "near,Qala-e-Naw,2021-07-06,captured,Taliban,MP,q,,,,,35.0,63.2",   # ~15 km from the town: linked
+        "far,Qala-e-Naw,2021-07-06,captured,Taliban,MP,q,,,,,31.55,74.35",  # ~1,000 km away: a namesake
+    ])
+    r = build_map([src], gazetteer=small_gazetteer, output=tmp_path / "m.html")
+    assert _place(r, "near").gazetteer_id == "geonames:1129867"
+    far = _place(r, "far")
+    assert far.gazetteer_id == "" and (far.lat, far.lon) == (31.55, 74.35)  # drawn where the row says
+    u = next(u for u in r.unresolved if u.claim.id == "far")
+    assert (u.status, u.mapped_as) == ("not_linked", "coordinates from the row") and "km from the row's coordinates" in u.message

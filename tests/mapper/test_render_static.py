@@ -107,7 +107,7 @@ def test_svg_keeps_text_as_text_with_title_legend_and_credits(svg_text):
     texts = _texts(svg_text)
     joined = "\n".join(texts)
     assert "Qala-e-Naw, July 2021" in texts
-    assert "Controlled by Taliban" in texts and "Controlled by Government" in texts
+    assert "Controlled by Taliban" in texts and "Controlled by Government of Afghanistan" in texts
     assert "Disputed: claims disagree" in texts and any(t.startswith("Contested") for t in texts)
     assert "Status as of" in texts and "7 Jul 2021, 06:00 UTC" in texts
     assert "Places: GeoNames (geonames.org), CC BY 4.0" in joined

@@ -49,7 +49,7 @@ def test_story_of_qala_e_naw(tl):
     # Wednesday afternoon: ministry says retaken; Taliban's claim still current -> disputed.
     st = tl.state_at(CITY, at(7, 12))
     assert st.status == "disputed"
-    assert set(st.actors) == {"Taliban", "Government"}
+    assert set(st.actors) == {"Taliban", "Government of Afghanistan"}
     # The retaking was reported within the dispute window of the capture: nobody settled it, so the
     # claims stand side by side for as long as nobody reports again (no 72-hour expiry any more).
     for day in (9, 14, 30):
@@ -65,7 +65,7 @@ def test_dispute_window_decides_whether_a_change_supersedes():
     short = Timeline(qala_claims(), badghis_places(), children=badghis_children(), dispute_window=timedelta(hours=6))
     assert short.state_at(CITY, at(7, 6)).status == "contested"
     st = short.state_at(CITY, at(7, 12))
-    assert st.label == "controlled by Government"
+    assert st.label == "controlled by Government of Afghanistan"
     ended = {e.claim.origin.row: e for e in short.entries if e.place_key == CITY}
     assert ended[1].end_reason == "change" and ended[1].superseded_by == ended[5].index
     assert "Defence Ministry" in short.ended_because(ended[1])
@@ -165,7 +165,7 @@ def test_contested_alone_and_unstated_actor():
 
 def test_claimant_filter(tl):
     st = tl.state_at(CITY, at(7, 12), claimants=["Defence Ministry"])
-    assert st.label == "controlled by Government"
+    assert st.label == "controlled by Government of Afghanistan"
     st = tl.state_at(CITY, at(7, 12), claimants=["taliban  SPOKESMAN"])
     assert st.label == "controlled by Taliban"
 
@@ -173,7 +173,7 @@ def test_claimant_filter(tl):
 def test_actor_aliases_and_sides(tl):
     sides = dict(tl.claimants())
     assert sides["Taliban spokesman"] == "Taliban"
-    assert sides["Defence Ministry"] == "Government"
+    assert sides["Defence Ministry"] == "Government of Afghanistan"
     assert sides["MP Abdulbasir Osmani (Khaama Press)"] == ""  # independent / other
     custom = Actors.default()
     aliases = Timeline([(claim("P", ts(2021, 7, 1), "controlled", actor="ANDSF", claimant="x"), "p")],
