@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -22,22 +21,24 @@ KINDS = {"state", "non_state", "militia", "pmc", "international"}
 GENERIC = {"the group", "group", "forces", "fighters", "insurgents", "rebels", "militants", "army", "police",
            "government", "government forces", "security forces", "militia", "militias", "troops", "soldiers",
            "jihadists", "separatists", "gunmen", "military", "civilians", "protesters"}
-#: ACLED's period of a state's forces, "(2019-)" or "(2004-2021)", wherever it stands in the name.
-ACLED_PERIOD = re.compile(r"\(\d{4}-(?:\d{4})?\)")
-#: ACLED labels for people who are not an armed actor or not named: not expected in an actor table.
 ACLED_UNNAMED_INTER = {"5", "6", "7"}  # rioters, protesters, civilians
 ACLED_UNNAMED_PREFIXES = ("unidentified", "sole perpetrator")
 MIN_COVERAGE = 0.90
 
 
-def key(text: str) -> str:
-    """Case-folded, accent-free, letters and digits only: 'Hay'at Tahrir al-Sham' == 'hayat tahrir al sham'."""
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text.casefold() if c.isalnum() and not unicodedata.combining(c))
+def _script():
+    """scripts/list_dataset_actors.py: the one owner of how a dataset's actor string finds its row."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "list_dataset_actors.py"
+    spec = importlib.util.spec_from_file_location("list_dataset_actors", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def split(cell: str) -> list[str]:
-    return [p.strip() for p in cell.split(";") if p.strip()]
+_S = _script()
+key, split, build_index, resolve, ACLED_PERIOD = _S.key, _S.split, _S.build_index, _S.resolve, _S.ACLED_PERIOD
 
 
 def read_rows() -> list[dict]:
@@ -49,26 +50,6 @@ def labels(row: dict) -> list[str]:
     return [row["name"], *split(row["aliases"]), *split(row["acronyms"])]
 
 
-def build_index(rows: list[dict]) -> dict[str, str]:
-    return {key(label): row["name"] for row in rows for label in labels(row)}
-
-
-def resolve(index: dict[str, str], actor: str) -> str | None:
-    """Row name for a dataset actor string: exact, then without ACLED's period, then without a sub-unit.
-
-    "Military Forces of Afghanistan (2021-)" keeps its period (it names the Taliban, not the Republic);
-    "Military Forces of Sudan (2019-) Rapid Support Forces" is an alias in its own right;
-    "Military Forces of Somalia (2017-2022) Jubaland Security Force" is a unit of the state's forces.
-    """
-    for candidate in (actor, ACLED_PERIOD.sub(" ", actor)):
-        if key(candidate) in index:
-            return index[key(candidate)]
-    period = ACLED_PERIOD.search(actor)
-    if period:
-        for candidate in (actor[: period.end()], actor[: period.start()]):
-            if key(candidate) in index:
-                return index[key(candidate)]
-    return None
 
 
 @pytest.fixture(scope="module")
