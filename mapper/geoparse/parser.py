@@ -57,6 +57,8 @@ ALTERNATE_NAME_PENALTY = 0.3
 COUNTRY_HINT_VOTES = 3.0
 #: A country called by its own name is almost always that country ("Egypt").
 COUNTRY_NAME_BONUS = 0.2
+#: A bare name that is a place's name only without its type word ("Oklahoma" of Oklahoma City).
+STRIPPED_NAME_PENALTY = 0.15
 #: Candidates per mention that are fetched from the gazetteer and scored.
 POOL_SIZE = 12
 #: Below this prior a one-word common English name needs a cue to count as a place.
@@ -86,8 +88,19 @@ _CONTAINER_AFTER = re.compile(
 _KIND_AFTER = re.compile(r"^\s+(provinces?|states?|region|governorate|oblast|district|county|city|town|village)\b",
                          re.I)
 _KIND_BEFORE = re.compile(r"\b(province|state|region|governorate|district|county|city|town|village)\s+of\s+$", re.I)
+#: "the governorates of Idlib and Hama", "the provinces of Helmand, Kandahar and Zabul": the type word covers each.
+_KINDS_BEFORE = re.compile(r"\b(provinces|states|regions|governorates|districts|counties|oblasts)\s+of\s+"
+                           r"(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$")
 _CUE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|across|around|towards?|of|via|between|"
                          r"through|throughout|within)\s+(?:the\s+)?$", re.I)
+#: Words before a name that leave no doubt it is a place (override the span filter).
+_STRONG_CUE_BEFORE = re.compile(r"\b(?:(?:located|situated|based|born|headquartered|stationed|deployed)\s+(?:in|at|near)|"
+                                r"(?:town|city|village|port|capital|suburb|outskirts)\s+of)\s+$", re.I)
+_KINDS_AFTER = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
+                          r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)*"
+                          r"\s+(provinces|states|regions|governorates|districts|counties|oblasts)\b")
+_PLURAL_KIND = {"regions": "admin1", "governorates": "admin1", "districts": "admin2", "counties": "admin2",
+                "oblasts": "admin1"}
 _HINT_KIND = {
     "province": "admin1", "provinces": "admin1", "state": "admin1", "states": "admin1", "region": "admin1",
     "governorate": "admin1", "oblast": "admin1", "district": "admin2", "county": "admin2",
@@ -210,7 +223,37 @@ class Geoparser:
         """
         if self.filter_model is None:
             return self._rule_candidates(text)
-        return [c for c, x in self.candidate_features(text) if c.form != "name" or self.filter_model.keep(x)]
+        feats = self.candidate_features(text)
+        spans = [c for c, _x in feats]
+        return [c for i, (c, x) in enumerate(feats)
+                if c.form != "name" or self.filter_model.keep(x) or self._strong_cue(text, spans, i)]
+
+    def _strong_cue(self, text: str, spans: list, i: int) -> bool:
+        """True when the words around a span the filter doubts say plainly that it is a place:
+        "near Bangor, Maine" (followed by a unit or country that holds one of its candidates),
+        "from Oxford to Ottawa" (a route between two names), "located in Oxford", "the town of X"."""
+        c = spans[i]
+        if not c.entries:
+            return False
+        before = text[max(0, c.start - 40):c.start]
+        if _STRONG_CUE_BEFORE.search(before):
+            return True
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if nxt is not None and nxt.entries:
+            gap = text[c.end:nxt.start]
+            if len(gap) <= 45 and _CONTAINER_AFTER.match(gap):
+                units = [e for e in nxt.entries[:3] if e.kind in ("country", "admin1", "admin2")]
+                for e in c.entries[:POOL_SIZE]:
+                    p = self._place(e.place_id)
+                    if p is not None and any(_inside(p, q) for q in (self._place(u.place_id) for u in units) if q):
+                        return True
+            if re.match(r"^\s+to\s+$", gap) and re.search(r"\bfrom\s+$", before):
+                return True
+        prev = spans[i - 1] if i else None
+        if prev is not None and re.match(r"^\s+to\s+$", text[prev.end:c.start]) \
+                and re.search(r"\bfrom\s+$", text[max(0, prev.start - 6):prev.start]):
+            return True
+        return False
 
     def candidate_features(self, text: str) -> list:
         """``[(candidate, feature vector)]`` for every span the rules propose (see :mod:`.filter_model`)."""
@@ -295,6 +338,9 @@ class Geoparser:
         low = key.lower()
         if low in lx.NEVER_PLACES or low.split()[0] in lx.NEVER_PLACES and len(words) == 1:
             return None
+        target = lx.adjective_place(name)
+        if target and normalize(target) != key:
+            return None  # "Ukrainian" is the nationality (a mention of Ukraine), not Ukrainian Village
         # Every content word capitalised ("Bosnia and Herzegovina"), and not all-caps short tokens ("IT").
         for w in words:
             if not w[0].isupper() and w.lower() not in lx.INNER_FUNCTION_WORDS:
@@ -334,6 +380,10 @@ class Geoparser:
             prev_cap = prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before)
             if prev_cap or (nxt and nxt[0].isupper() and not re.match(r"^\s*[,.;:!?)\"”]", after)):
                 return None
+            # On its own a generic word ("the University", "National", "the Bay") is not a place
+            # unless a type word names it one ("Bay region").
+            if not _KIND_AFTER.match(after):
+                return None
         # A common English word needs evidence: not at sentence start, a cue, or a big place.
         if len(words) == 1 and low in COMMON_WORDS:
             at_start = bool(_SENTENCE_START.search(text[max(0, s - 4):s])) or s == 0
@@ -349,6 +399,12 @@ class Geoparser:
         m = _KIND_BEFORE.search(before)
         if m:
             hint = _HINT_KIND.get(m.group(1).lower(), "") or hint
+        m = _KINDS_AFTER.match(text[e:e + 120])
+        if m and not hint:
+            hint = _PLURAL_KIND.get(m.group(1).lower(), "") or _HINT_KIND.get(m.group(1).lower(), "")
+        m = _KINDS_BEFORE.search(text[max(0, s - 120):s])
+        if m:
+            hint = _HINT_KIND.get(m.group(1).lower(), "") or _PLURAL_KIND.get(m.group(1).lower(), "") or hint
         stripped, type_hint = strip_type_words(key)
         return _Cand(s, e, key, entries, hint or (type_hint or ""))
 
@@ -576,6 +632,8 @@ class Geoparser:
                 s -= ALTERNATE_NAME_PENALTY  # a bare "Texas" is not Texas County
             elif p.kind == "country":
                 s += COUNTRY_NAME_BONUS
+            elif c.form == "name" and not c.kind_hint and c.key != normalize(p.name):
+                s -= STRIPPED_NAME_PENALTY  # a bare "Oklahoma" is the state, not Oklahoma City
             if e.country_code:
                 s += W_COUNTRY * country_w.get(e.country_code, 0.0) / top_w
             if p.admin1_id and p.admin1_id in admin1_ids:
