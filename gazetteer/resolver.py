@@ -46,6 +46,7 @@ from __future__ import annotations
 import importlib
 import logging
 import math
+import re
 import threading
 from dataclasses import replace
 from functools import lru_cache
@@ -450,6 +451,8 @@ class Gazetteer:
         hint = kind or strip_type_words(normalize(query))[1]
         if not hint:
             ranked = _city_over_eponymous_unit(ranked)
+        elif hint in ("admin1", "admin2") and ranked[0].place.kind == "populated_place":
+            ranked = self._unit_of_eponymous_city(ranked, hint)
         best = ranked[0]
         # A lookalike (variant or fuzzy name) far from every place of the document or list is a
         # suggestion, not a resolution ("Minova" in a Congolese article is not Minoa, New York).
@@ -526,6 +529,23 @@ class Gazetteer:
     def _country_place(self, cc: str) -> Optional[Place]:
         rows = store.select_places(self._conn, "p.kind = 'country' AND p.country_code = ?", (cc,))
         return store.row_to_place(rows[0]) if rows else None
+
+    def _unit_of_eponymous_city(self, ranked: list, kind: str) -> list:
+        """"Hama Governorate", "Raqqa province": when only the town answers to the name, the unit
+        of that kind holding it, if it bears the town's name in another spelling (Hamah, Ar Raqqah)."""
+        town = ranked[0]
+        uid = town.place.admin1_id if kind == "admin1" else town.place.admin2_id
+        if not uid or any(c.place.id == uid for c in ranked):
+            return ranked
+        try:
+            unit = self.get(uid)
+        except PlaceNotFound:
+            return ranked
+        if unit.kind != kind or not same_name(unit.name, town.place.name):
+            return ranked
+        cand = Candidate(place=unit, score=town.score, reason=town.reason + f"; the {kind} named like the town",
+                         match=town.match, quality=town.quality)
+        return [cand] + ranked
 
     def _within_place(self, within, cc) -> Optional[Place]:
         if within is None or within == "":
@@ -859,6 +879,16 @@ def _context_km(place: Place, ctx) -> float:
     if place.kind == "country" and cc and place.country_code == cc:
         return 0.0  # the country of a context place contains it
     return haversine_km(place.lat, place.lon, la, lo)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one name ("Hamah" / "Ḩamāh", "Ar Raqqah" / "Raqqa", "Al Basrah" / "Basrah"):
+    equal once normalized and the Arabic article dropped, or the same consonant skeleton."""
+    def bare(x):
+        return re.sub(r"^(?:al|ar|as|ad|an|at|az|ash|el|ul)[ -]", "", normalize(x))
+
+    ka, kb = bare(a), bare(b)
+    return ka == kb or (len(ka) > 3 and bool(skeleton(ka)) and skeleton(ka) == skeleton(kb))
 
 
 def _city_over_eponymous_unit(ranked: list) -> list:

@@ -33,6 +33,7 @@ from typing import Iterable, Optional
 
 from gazetteer import haversine_km, normalize
 from gazetteer.normalize import strip_type_words
+from gazetteer.resolver import same_name as _same_name
 from mapper.geoparse import lexicon as lx
 from mapper.geoparse._common_words import COMMON_WORDS
 from mapper.geoparse.index import Entry, index_for, normalize_with_offsets, prior
@@ -384,6 +385,10 @@ class Geoparser:
             # unless a type word names it one ("Bay region").
             if not _KIND_AFTER.match(after):
                 return None
+        # "Reading the report, ...": a gerund opening a sentence before a determiner is a verb.
+        if len(words) == 1 and low.endswith("ing") and (s == 0 or _SENTENCE_START.search(text[max(0, s - 4):s])) \
+                and re.match(r"^\s+(?:the|a|an|his|her|their|its|our|this|that|these|those|through|about)\b", after, re.I):
+            return None
         # A common English word needs evidence: not at sentence start, a cue, or a big place.
         if len(words) == 1 and low in COMMON_WORDS:
             at_start = bool(_SENTENCE_START.search(text[max(0, s - 4):s])) or s == 0
@@ -654,7 +659,29 @@ class Geoparser:
         if best is None:
             return None
         p, s = best
+        if c.form == "name" and not c.kind_hint and p.kind in ("admin1", "admin2"):
+            # A bare name shared by a unit and a town inside it ("Kherson", "Kandahar") is the town.
+            for e in pool:
+                q = self._place(e.place_id)
+                if q is not None and q.kind == "populated_place" and p.id in (q.admin1_id, q.admin2_id) \
+                        and c.key in _primary_keys(q) and normalize(q.name) == c.key:
+                    p = q
+                    break
+        elif c.kind_hint in ("admin1", "admin2") and p.kind == "populated_place":
+            # "Hama Governorate", "Raqqa province": the town's own unit when it bears the town's name
+            # in another spelling (Hamah, Ar Raqqah).
+            unit = self._eponymous_unit(p, c.kind_hint)
+            if unit is not None:
+                p = unit
         return p, max(0.0, min(1.0, s / (W_PRIOR + W_COUNTRY + W_ADMIN1 + W_PROXIMITY) + 0.2))
+
+    def _eponymous_unit(self, town, kind: str):
+        """The unit of ``kind`` holding ``town`` whose name is the town's in another spelling, or None."""
+        uid = town.admin1_id if kind == "admin1" else town.admin2_id
+        unit = self._place(uid) if uid else None
+        if unit is None or unit.kind != kind:
+            return None
+        return unit if _same_name(unit.name, town.name) else None
 
 
 # ---------------------------------------------------------------- helpers
