@@ -100,6 +100,7 @@ _STRONG_CUE_BEFORE = re.compile(r"\b(?:(?:located|situated|based|born|headquarte
 _KINDS_AFTER = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
                           r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)*"
                           r"\s+(provinces|states|regions|governorates|districts|counties|oblasts)\b")
+_PLURAL_TYPE = re.compile(r"\b(?:provinces|states|regions|governorates|districts|counties|oblasts)\b")
 _PLURAL_KIND = {"regions": "admin1", "governorates": "admin1", "districts": "admin2", "counties": "admin2",
                 "oblasts": "admin1"}
 _HINT_KIND = {
@@ -404,10 +405,12 @@ class Geoparser:
         m = _KIND_BEFORE.search(before)
         if m:
             hint = _HINT_KIND.get(m.group(1).lower(), "") or hint
-        m = _KINDS_AFTER.match(text[e:e + 120])
-        if m and not hint:
+        window = text[e:e + 120]
+        m = _KINDS_AFTER.match(window) if not hint and _PLURAL_TYPE.search(window) else None
+        if m:
             hint = _PLURAL_KIND.get(m.group(1).lower(), "") or _HINT_KIND.get(m.group(1).lower(), "")
-        m = _KINDS_BEFORE.search(text[max(0, s - 120):s])
+        window = text[max(0, s - 120):s]
+        m = _KINDS_BEFORE.search(window) if _PLURAL_TYPE.search(window) else None
         if m:
             hint = _HINT_KIND.get(m.group(1).lower(), "") or _PLURAL_KIND.get(m.group(1).lower(), "") or hint
         stripped, type_hint = strip_type_words(key)
