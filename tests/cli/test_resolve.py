@@ -57,3 +57,13 @@ def test_country_and_within_options(small_gazetteer_dir):
             small_gazetteer_dir)
     best = json.loads(r.stdout)[0]["best"]
     assert best["admin1"] == "Badghis" and "within Badghis" in best["reason"]
+
+
+def test_together_and_everyday_country_hint(small_gazetteer_dir):
+    r = run(["resolve", "--together", "Herat", "Kandahar", "Afghan", "--format", "json"], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert [o["best"]["country_code"] for o in out[:2]] == ["AF", "AF"]
+    assert out[2]["status"] == "not_found" and "nationality" in out[2]["message"]
+    r = run(["resolve", "Herat", "--country", "UK", "--format", "json"], small_gazetteer_dir)
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["status"] == "not_found"  # UK is GB, not an unknown code
