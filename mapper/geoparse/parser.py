@@ -33,6 +33,7 @@ from typing import Iterable, Optional
 
 from gazetteer import haversine_km, normalize
 from gazetteer.normalize import strip_type_words
+from gazetteer.resolver import FAR_LOOKALIKE_KM
 from gazetteer.resolver import same_name as _same_name
 from mapper.geoparse import lexicon as lx
 from mapper.geoparse._common_words import COMMON_WORDS
@@ -186,6 +187,7 @@ class Geoparser:
         self._index = None
         self._place_cache: dict = {}
         self._fallback_cache: dict = {}
+        self._lookalikes: set = set()  # place ids offered only as a variant/fuzzy match of some name
 
     @property
     def index(self):
@@ -519,6 +521,8 @@ class Geoparser:
                 continue
             p = c.place
             self._place_cache[p.id] = p
+            if c.match != "exact":
+                self._lookalikes.add(p.id)
             out.append(Entry(p.id, p.population or 0, p.kind, p.country_code or "",
                              prior(p.kind, p.population or 0) * (0.5 + 0.5 * c.quality)))
         hit = (tuple(sorted(out, key=lambda e: -e.prior)), res.candidates[0].quality if res.candidates else 0.0)
@@ -656,6 +660,8 @@ class Geoparser:
                     s -= W_KIND_HINT
             if others and p.lat is not None:
                 d = min(_distance_km(p, la, lo) for la, lo in others)
+                if d > FAR_LOOKALIKE_KM and e.place_id in self._lookalikes and normalize(p.name) != c.key:
+                    continue  # a lookalike far from every other place of the document is no answer
                 s += W_PROXIMITY * math.exp(-d / PROXIMITY_KM)
             if best is None or s > best[1]:
                 best = (p, s)
