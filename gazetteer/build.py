@@ -51,7 +51,8 @@ ADMIN2_FILE = DATA_DIR / "admin2_units.tsv.gz"
 
 #: Version of the embedded data and of the rules that derive it (points, links); an index
 #: built with another value is rebuilt on open, like one built with other name keys.
-DATA_VERSION = "5"  # 5: physical features, demonyms; 4: regions, current Pakistani unit names; 3: admin-2 units; 2: country points
+#: 5: physical features, demonyms; 4: regions, current Pakistani unit names; 3: admin-2 units; 2: country points
+DATA_VERSION = "5"
 
 #: Regions named in the news that are unions of countries or first-level units (Darfur, Donbas,
 #: Sahel...): see :func:`_load_regions` and ``gazetteer/data/regions.csv``.

@@ -96,11 +96,14 @@ _KINDS_BEFORE = re.compile(r"\b(provinces|states|regions|governorates|districts|
 _CUE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|across|around|towards?|of|via|between|"
                          r"through|throughout|within)\s+(?:the\s+)?$", re.I)
 #: Words before a name that leave no doubt it is a place (override the span filter).
-_STRONG_CUE_BEFORE = re.compile(r"\b(?:(?:located|situated|based|born|headquartered|stationed|deployed)\s+(?:in|at|near)|"
-                                r"(?:town|city|village|port|capital|suburb|outskirts)\s+of)\s+$", re.I)
+_STRONG_CUE_BEFORE = re.compile(
+    r"\b(?:(?:located|situated|based|born|headquartered|stationed|deployed)\s+(?:in|at|near)|"
+    r"(?:town|city|village|port|capital|suburb|outskirts)\s+of)\s+$", re.I)
 _KINDS_AFTER = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
                           r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)*"
                           r"\s+(provinces|states|regions|governorates|districts|counties|oblasts)\b")
+_DETERMINER_AFTER = re.compile(r"^\s+(?:the|a|an|his|her|their|its|our|this|that|these|those|through|about)\b",
+                               re.I)
 _PLURAL_TYPE = re.compile(r"\b(?:provinces|states|regions|governorates|districts|counties|oblasts)\b")
 _PLURAL_KIND = {"regions": "admin1", "governorates": "admin1", "districts": "admin2", "counties": "admin2",
                 "oblasts": "admin1"}
@@ -390,7 +393,7 @@ class Geoparser:
                 return None
         # "Reading the report, ...": a gerund opening a sentence before a determiner is a verb.
         if len(words) == 1 and low.endswith("ing") and (s == 0 or _SENTENCE_START.search(text[max(0, s - 4):s])) \
-                and re.match(r"^\s+(?:the|a|an|his|her|their|its|our|this|that|these|those|through|about)\b", after, re.I):
+                and _DETERMINER_AFTER.match(after):
             return None
         # A common English word needs evidence: not at sentence start, a cue, or a big place.
         if len(words) == 1 and low in COMMON_WORDS:
