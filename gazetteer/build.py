@@ -51,11 +51,16 @@ ADMIN2_FILE = DATA_DIR / "admin2_units.tsv.gz"
 
 #: Version of the embedded data and of the rules that derive it (points, links); an index
 #: built with another value is rebuilt on open, like one built with other name keys.
-DATA_VERSION = "4"  # 4: regions, current Pakistani unit names; 3: admin-2 units; 2: country points
+#: 5: physical features, demonyms; 4: regions, current Pakistani unit names; 3: admin-2 units; 2: country points
+DATA_VERSION = "5"
 
 #: Regions named in the news that are unions of countries or first-level units (Darfur, Donbas,
 #: Sahel...): see :func:`_load_regions` and ``gazetteer/data/regions.csv``.
 REGIONS_FILE = DATA_DIR / "regions.csv"
+#: Seas, lakes, rivers, mountain ranges, deserts (points): see :func:`_add_physical`.
+PHYSICAL_FILE = DATA_DIR / "physical.csv"
+#: Importance of a physical feature: like a first-level unit's.
+PHYSICAL_IMPORTANCE = 0.7
 #: Natural Earth 4.1 admin-1 names that have changed since: (country, NE name) -> current name.
 ADMIN1_CURRENT_NAMES = {
     ("PK", "Northern Areas"): "Gilgit-Baltistan",  # renamed 2009
@@ -434,6 +439,8 @@ def build_index(
             _load_regions(), place_rows, name_rows, geom_rows, pid, only=only, ne_country=ne_country,
             admin1_geoms=admin1_geoms, admin1_pop=admin1_pop, gn_countries=gn_countries,
         )
+        pid, physical_added = _add_physical(_load_physical(), place_rows, name_rows, pid, only=only,
+                                            gn_countries=gn_countries)
         bar.close()
 
         store.insert(conn, place_rows, name_rows, geom_rows)
@@ -468,6 +475,15 @@ def build_index(
                 "count": regions_added,
                 "loaded": built,
             },
+            {
+                "name": "conflictmap-physical",
+                "description": "seas, oceans, straits, lakes, rivers, mountain ranges, deserts and peninsulas "
+                "named in the news (gazetteer/data/physical.csv), as representative points",
+                "licence": "public domain (conflictmap)",
+                "attribution": "",
+                "count": physical_added,
+                "loaded": built,
+            },
         ]
         store.write_meta(
             conn,
@@ -477,6 +493,7 @@ def build_index(
                 "data_version": DATA_VERSION,
                 "built": built,
                 "countries_filter": ",".join(sorted(only)) if only else "",
+                "demonyms": _demonyms_json(),
             },
             sources,
         )
@@ -793,6 +810,61 @@ def _link_by_containment(place_rows, indexes, admin1_geoms):
         place_rows[idx] = tuple(row)
         linked[idx] = (a_pid, aid, aname)
     return linked
+
+
+def _load_physical(path: Path = PHYSICAL_FILE) -> list:
+    """Rows of ``physical.csv``: name, other names (``;``), GeoNames-style feature code (SEA, LK,
+    STM, MTS, DSRT...), representative point, and the country when the feature lies in one."""
+    import csv
+
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if (row.get("name") or "").strip()]
+
+
+def _add_physical(rows, place_rows, name_rows, pid, *, only, gn_countries):
+    """Add each physical feature as a point place of kind ``other`` (no polygon: the box is the point).
+
+    A country-restricted index keeps only the features that lie in one of its countries."""
+    added = 0
+    for row in rows:
+        cc = (row.get("country") or "").strip().upper() or None
+        if only and cc not in only:
+            continue
+        lat, lon = float(row["lat"]), float(row["lon"])
+        pid += 1
+        slug = normalize(row["name"]).replace(" ", "-")
+        country = (gn_countries.get(cc) or {}).get("name") if cc else None
+        place_rows.append(
+            store.place_row(
+                pid, f"physical:{slug}", row["name"].strip(), "other", lat, lon, cc, country, None, None, None,
+                None, 0, row["feature"].strip(), (lon, lat, lon, lat), False, "embedded:physical",
+                PHYSICAL_IMPORTANCE,
+            )
+        )
+        others = [n.strip() for n in (row.get("other_names") or "").split(";") if n.strip()]
+        name_rows.extend(_name_rows(pid, others, row["name"].strip()))
+        added += 1
+    return pid, added
+
+
+def _demonyms_json() -> str:
+    """Nationality words -> country code (normalized keys), from :mod:`mapper.countries` (the one
+    owner of demonyms), stored in the index so the resolver refuses them as places without
+    loading the country packages per process."""
+    import json
+
+    try:
+        from mapper import countries
+    except ImportError:  # the gazetteer used without the mapper package
+        return "{}"
+    table = {}
+    for word in countries.demonym_words():
+        cc = countries.country_for_demonym(word)
+        if cc:
+            table.setdefault(normalize(word), cc)
+    return json.dumps(table, sort_keys=True)
 
 
 def _load_regions(path: Path = REGIONS_FILE) -> list:

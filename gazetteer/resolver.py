@@ -47,6 +47,7 @@ from __future__ import annotations
 import importlib
 import logging
 import math
+import re
 import threading
 from dataclasses import replace
 from functools import lru_cache
@@ -54,6 +55,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from gazetteer import store
+from gazetteer._country_aliases import alias_code
 from gazetteer.errors import IndexNotBuilt, InvalidQuery, PlaceNotFound
 from gazetteer.model import AMBIGUOUS, NOT_FOUND, RESOLVED, Candidate, Place, Resolution
 from gazetteer.normalize import (
@@ -69,13 +71,15 @@ from gazetteer.normalize import (
 log = logging.getLogger(__name__)
 
 INDEX_FILENAME = "gazetteer.sqlite"
-EMBEDDED_SOURCES = ("geonames-cities500", "natural-earth-admin", "conflictmap-regions")
+EMBEDDED_SOURCES = ("geonames-cities500", "natural-earth-admin", "conflictmap-regions", "conflictmap-physical")
 
 # Scoring weights and thresholds (see module docstring).
 W_MATCH, W_IMPORTANCE, W_CONTEXT = 0.60, 0.20, 0.20
 #: Importance counts half when the name matched only as a variant: big cities carry
 #: hundreds of exotic alternates that would otherwise out-rank the real variant.
-INEXACT_IMPORTANCE_FACTOR = 0.5
+INEXACT_IMPORTANCE_FACTOR = 0.25
+#: A variant or fuzzy best match farther than this from every context place is only a suggestion.
+FAR_LOOKALIKE_KM = 1500.0
 MATCH_PRIMARY, MATCH_ALTERNATE, MATCH_STRIPPED = 1.0, 0.96, 0.94
 VARIANT_BASE, VARIANT_SPAN = 0.45, 0.45  # variant match = base + span * similarity
 VARIANT_ALTERNATE_PENALTY = 0.06
@@ -159,6 +163,7 @@ class Gazetteer:
         self._last_prefilter = None
         self._geom_cache = {}
         self._memo = {}
+        self._demonyms = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -322,9 +327,41 @@ class Gazetteer:
         if not value:
             return None
         v = value.strip()
+        # Everyday names and codes first ("UK", "U.K.", "Britain", "the US", "DRC", "Burma"):
+        # "UK" is not an ISO code, and the other spellings need no index read.
+        alias = alias_code(normalize(v))
+        if alias:
+            return alias
         if len(v) == 2 and v.isalpha():
             return v.upper()
         return _country_code_cached(self, normalize(v))
+
+    def demonym_country(self, name: str) -> str:
+        """ISO code of the country a nationality word names ("Ukrainian", "Syrians" -> "UA", "SY"),
+        or "" (also for a word that is itself a country's name, "Myanmar").
+
+        The table (:mod:`mapper.countries`, the one owner of demonyms) is written into the index
+        at build time, so a lookup here costs one read per process.
+        """
+        table = self._demonym_table()
+        key = normalize(name or "")
+        if key.startswith("the "):
+            key = key[4:]
+        cc = table.get(key) or (table.get(key[:-1]) if key.endswith("s") else None)
+        if not cc or _country_code_cached(self, key):
+            return ""
+        return cc
+
+    def _demonym_table(self) -> dict:
+        if self._demonyms is None:
+            import json
+
+            row = self._conn.execute("SELECT v FROM meta WHERE k = 'demonyms'").fetchone()
+            try:
+                self._demonyms = json.loads(row[0]) if row and row[0] else {}
+            except ValueError:
+                self._demonyms = {}
+        return self._demonyms
 
     def resolve(
         self,
@@ -366,8 +403,9 @@ class Gazetteer:
         >>> gz.resolve("Kunduz").candidates[1].place.kind        # doctest: +SKIP
         'admin1'
         """
+        context = tuple(context)
         memo_key = (name, country, within if not isinstance(within, Place) else within.id,
-                    tuple(_latlon_of(c) for c in context), limit, kind) if isinstance(name, str) else None
+                    tuple(_context_point(c) for c in context), limit, kind) if isinstance(name, str) else None
         if memo_key is not None:
             hit = self._memo.get(memo_key)
             if hit is not None:
@@ -385,8 +423,18 @@ class Gazetteer:
         except InvalidQuery as err:
             return Resolution(query=_preview(name), status=NOT_FOUND, message=str(err))
         cc = self.country_code(country) if country else None
+        nationality = self.demonym_country(query)
+        if nationality:
+            # "Ukrainian", "Syrians": a nationality, never a place on its own (not "Ukrainian Village").
+            country_place = self._country_place(nationality)
+            return Resolution(
+                query=query, status=NOT_FOUND,
+                suggestions=(country_place.name,) if country_place else (),
+                message=f"{query!r} is a nationality word, not a place"
+                + (f"; the country is {country_place.name} ({nationality})" if country_place else ""),
+            )
         within_place = self._within_place(within, cc)
-        ctx = tuple(_latlon_of(c) for c in context if _latlon_of(c) is not None)
+        ctx = tuple(x for x in (_context_point(c) for c in context) if x is not None)
         cands = []
         for i, alt in enumerate(split_alternates(query)):
             found = self._candidates(alt, cc, within_place, ctx, kind)
@@ -410,7 +458,24 @@ class Gazetteer:
             if inside:
                 ranked = [inside[0]] + [c for c in ranked if c.place.id != inside[0].place.id]
         ranked = ranked[: max(limit, 2)]
+        hint = kind or strip_type_words(normalize(query))[1]
+        if not hint:
+            ranked = _city_over_eponymous_unit(ranked)
+        elif hint in ("admin1", "admin2") and ranked[0].place.kind == "populated_place":
+            ranked = self._unit_of_eponymous_city(ranked, hint)
         best = ranked[0]
+        # A lookalike (variant or fuzzy name) far from every place of the document or list is a
+        # suggestion, not a resolution ("Minova" in a Congolese article is not Minoa, New York).
+        far = best.match != "exact" and ctx and best.place.lat is not None and all(
+            _context_km(best.place, x) > FAR_LOOKALIKE_KM for x in ctx)
+        if far:
+            return Resolution(
+                query=query, status=NOT_FOUND, candidates=tuple(ranked[:limit]),
+                suggestions=tuple(dict.fromkeys(c.place.name for c in ranked[:limit])),
+                message=f"no confident match for {query!r} near the other places; closest: "
+                f"{best.place.name} ({best.place.country_code}), a {best.match} match over "
+                f"{FAR_LOOKALIKE_KM:.0f} km from them",
+            )
         # A hinted country is a constraint: the best match abroad is only a suggestion.
         abroad = cc is not None and best.place.country_code != cc
         # A hinted unit is a constraint too: a place outside it, even a namesake matching exactly,
@@ -439,6 +504,33 @@ class Gazetteer:
         """Resolve several names independently (one bad name never affects the others)."""
         return [self.resolve(n, **kwargs) for n in names]
 
+    def resolve_together(self, names: Iterable[str], *, rounds: int = 2, **kwargs) -> list:
+        """Resolve the names of one document or list as a set: each name is resolved with the
+        others' current best places as context (closeness, containment, same country), for
+        ``rounds`` rounds after an independent first pass, so "London; Manchester; Leeds" stays
+        in England and "Bristol, Bath, England" in Britain.
+
+        A name whose lookalike is far from all the others becomes ``not_found`` (see
+        :data:`FAR_LOOKALIKE_KM`); names that resolve to nothing never affect the others.
+        """
+        names = list(names)
+        extra = tuple(kwargs.pop("context", ()))
+        results = [self.resolve(n, context=extra, **kwargs) for n in names]
+        if len(names) < 2:
+            return results
+        for _ in range(rounds):
+            bests = [r.best.place if r.best else None for r in results]
+            new = []
+            for i, n in enumerate(names):
+                ctx = extra + tuple(p for j, p in enumerate(bests) if j != i and p is not None
+                                    and normalize(str(names[j])) != normalize(str(n)))
+                new.append(self.resolve(n, context=ctx, **kwargs))
+            if [r.best.place.id if r.best else None for r in new] == [p.id if p else None for p in bests]:
+                results = new
+                break
+            results = new
+        return results
+
     def suggest(self, query: str, *, country: Optional[str] = None, limit: int = 5) -> list:
         """'Did you mean' names for a query that resolved to nothing."""
         key = strip_type_words(normalize(query))[0]
@@ -448,6 +540,27 @@ class Gazetteer:
         return list(dict.fromkeys(display for display, _k, _pid in self._near(key, cc)))[:limit]
 
     # ------------------------------------------------------------------ internals
+    def _country_place(self, cc: str) -> Optional[Place]:
+        rows = store.select_places(self._conn, "p.kind = 'country' AND p.country_code = ?", (cc,))
+        return store.row_to_place(rows[0]) if rows else None
+
+    def _unit_of_eponymous_city(self, ranked: list, kind: str) -> list:
+        """"Hama Governorate", "Raqqa province": when only the town answers to the name, the unit
+        of that kind holding it, if it bears the town's name in another spelling (Hamah, Ar Raqqah)."""
+        town = ranked[0]
+        uid = town.place.admin1_id if kind == "admin1" else town.place.admin2_id
+        if not uid or any(c.place.id == uid for c in ranked):
+            return ranked
+        try:
+            unit = self.get(uid)
+        except PlaceNotFound:
+            return ranked
+        if unit.kind != kind or not same_name(unit.name, town.place.name):
+            return ranked
+        cand = Candidate(place=unit, score=town.score, reason=town.reason + f"; the {kind} named like the town",
+                         match=town.match, quality=town.quality)
+        return [cand] + ranked
+
     def _within_place(self, within, cc) -> Optional[Place]:
         if within is None or within == "":
             return None
@@ -558,7 +671,7 @@ class Gazetteer:
             else:
                 context -= 0.15
         if ctx and place.lat is not None:
-            d = min(haversine_km(place.lat, place.lon, la, lo) for la, lo in ctx)
+            d = min(_context_km(place, x) for x in ctx)
             context += 0.5 * math.exp(-d / CONTEXT_DECAY_KM) - 0.1
             reasons.append(f"{d:.0f} km from context")
         imp = (importance or 0.0) * (1.0 if how == "exact" else INEXACT_IMPORTANCE_FACTOR)
@@ -813,6 +926,59 @@ def _latlon_of(c):
     if isinstance(c, (tuple, list)) and len(c) == 2:
         return (float(c[0]), float(c[1]))
     return None
+
+
+def _context_point(c):
+    """A context item as ``(lat, lon, kind, country_code, bbox)`` (kind etc. empty for bare points)."""
+    if isinstance(c, Candidate):
+        c = c.place
+    if isinstance(c, Place):
+        if c.lat is None:
+            return None
+        return (c.lat, c.lon, c.kind, c.country_code or "", c.bbox if c.kind in ("admin1", "admin2", "other") else None)
+    p = _latlon_of(c)
+    return (p[0], p[1], "", "", None) if p else None
+
+
+def _context_km(place: Place, ctx) -> float:
+    """Distance from ``place`` to a context item: 0 inside a context country or unit (its country
+    code, or its box for a unit), else between the points."""
+    la, lo, kind, cc, bbox = ctx
+    if kind == "country" and cc and place.country_code == cc:
+        return 0.0
+    if bbox and bbox[0] <= place.lon <= bbox[2] and bbox[1] <= place.lat <= bbox[3]:
+        return 0.0
+    if place.kind == "country" and cc and place.country_code == cc:
+        return 0.0  # the country of a context place contains it
+    return haversine_km(place.lat, place.lon, la, lo)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one name ("Hamah" / "Ḩamāh", "Ar Raqqah" / "Raqqa", "Al Basrah" / "Basrah"):
+    equal once normalized and the Arabic article dropped, or the same consonant skeleton."""
+    def bare(x):
+        return re.sub(r"^(?:al|ar|as|ad|an|at|az|ash|el|ul)[ -]", "", normalize(x))
+
+    ka, kb = bare(a), bare(b)
+    return ka == kb or (len(ka) > 3 and bool(skeleton(ka)) and skeleton(ka) == skeleton(kb))
+
+
+def _city_over_eponymous_unit(ranked: list) -> list:
+    """A bare name shared by a unit and a town inside it ("Idlib", "Kandahar") means the town:
+    GeoNames gives some big cities a small population, which would let their province win.
+    The town moves first, with the unit's score; a type word in the query ("Idlib province")
+    or a kind asked for keeps the unit (the caller skips this then)."""
+    best = ranked[0]
+    p = best.place
+    if p.kind not in ("admin1", "admin2") or best.match != "exact":
+        return ranked
+    for i, c in enumerate(ranked[1:4], start=1):
+        q = c.place
+        if (q.kind == "populated_place" and c.match == "exact" and c.quality >= best.quality
+                and p.id in (q.admin1_id, q.admin2_id) and best.score - c.score < 0.1):
+            town = replace(c, score=best.score, reason=c.reason + f"; the town named like {p.name}")
+            return [town] + [x for j, x in enumerate(ranked) if j != i]
+    return ranked
 
 
 def _is_ambiguous(a: Candidate, b: Candidate) -> bool:

@@ -128,6 +128,15 @@ def _tables() -> _Tables:
             demonyms.setdefault(_fold(dem), code)
         if cap:
             capitals.setdefault(_fold(cap), code)
+    # Everyday names the packages lack ("Britain", "America", "Burma", "U.K."): the gazetteer's table.
+    from gazetteer._country_aliases import COUNTRY_ALIASES
+
+    for code, aliases in COUNTRY_ALIASES.items():
+        for alias in aliases:
+            key = _fold(alias)
+            # "USA", "U.K." are names; "US", "UK" stay codes and "CAR" a word ("us", "car" in text).
+            if len(key) > 3 or "." in alias or (len(key) == 3 and alias.isupper() and key not in ("car",)):
+                names.setdefault(key, code)
     for code, (_name, dem, cap) in _OVERRIDES.items():
         if dem:
             demonyms[_fold(dem)] = code

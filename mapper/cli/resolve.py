@@ -78,10 +78,13 @@ def _table(results) -> str:
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="Candidates per name.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people, json (one list) or geojson (one Feature per line) for programs.")
+@click.option("--together", is_flag=True,
+              help="The names are one list or document: prefer a coherent set (same country, nearby, "
+                   "containing each other) over independent picks, e.g. London Manchester Leeds.")
 @strict_option
 @online_options
 @data_dir_option
-def command(names, names_file, country, within, limit, fmt, strict, data_dir, online):
+def command(names, names_file, country, within, limit, fmt, together, strict, data_dir, online):
     """Resolve place NAMES to coordinates and admin units.
 
     Tolerates transliteration variants (Qala-e-Naw, Qal-e-Naw, Qal'eh-ye Now,
@@ -104,9 +107,10 @@ def command(names, names_file, country, within, limit, fmt, strict, data_dir, on
     if country and gz.country_code(country) is None:
         raise click.BadParameter(f"{country!r} is not a country code or name known to the gazetteer",
                                  param_hint="--country")
-    results = []
-    for q in queries:
-        results.append(gz.resolve(q, country=country, within=within, limit=limit))
+    if together and hasattr(gz, "resolve_together"):
+        results = gz.resolve_together(queries, country=country, within=within, limit=limit)
+    else:
+        results = [gz.resolve(q, country=country, within=within, limit=limit) for q in queries]
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
     elif fmt == "geojson":

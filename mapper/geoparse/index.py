@@ -43,7 +43,9 @@ MAX_CANDIDATES = 40
 #: Shortest name key scanned for (two-letter keys are mostly noise: "Us", "Eu").
 MIN_KEY_LENGTH = 3
 #: Importance of a kind before population (same scale as the gazetteer's).
-KIND_PRIOR = {"continent": 1.0, "country": 1.0, "admin1": 0.75, "admin2": 0.55, "admin3": 0.45}
+KIND_PRIOR = {"continent": 1.0, "country": 1.0, "admin1": 0.75, "admin2": 0.55, "admin3": 0.45, "physical": 0.7}
+#: Ids of the embedded physical features (gazetteer/data/physical.csv).
+PHYSICAL_PREFIX = "physical:"
 #: Population counts less for admin units than for cities: a bare "New York" or
 #: "Washington" in the news is the city, "Kunduz province" says so when it is the unit.
 ADMIN_PRIOR_CAP = {"admin1": 0.8, "admin2": 0.6, "admin3": 0.5}
@@ -284,6 +286,8 @@ def _index_rows(gz) -> list:
             continue
         if pid.startswith(CONTINENT_PREFIX):  # the gazetteer files continents under "other"
             kind = "continent"
+        elif pid.startswith(PHYSICAL_PREFIX):  # seas, rivers, ranges: no population, a unit's weight
+            kind = "physical"
         raw.setdefault(key, []).append((pid, pop or 0, kind, cc or ""))
     prefixes = set()
     for key in raw:

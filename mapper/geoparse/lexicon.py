@@ -102,7 +102,8 @@ street avenue road highway bridge square park heights hills beach harbor harbour
 #: Capitalised words that are never places in running text (days, months, pronouns, titles...).
 NEVER_PLACES = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-august september october november december i he she we they it you his her their our its the a an this that
+august september october november december jan feb aug sept oct nov dec tue tues wed thu thurs fri sat
+sun i he she we they it you his her their our its the a an this that
 these those mr mrs ms dr god allah christmas easter ramadan eid islam christianity internet facebook twitter
 google youtube instagram whatsapp telegram reuters afp ap bbc cnn press enter breaking daily update video
 photo image share comment comments read more click here covid coronavirus ebola zika aids hiv

@@ -35,6 +35,8 @@ from typing import Iterable, Optional
 
 from gazetteer import haversine_km, normalize
 from gazetteer.normalize import strip_type_words
+from gazetteer.resolver import FAR_LOOKALIKE_KM
+from gazetteer.resolver import same_name as _same_name
 from mapper.geoparse import lexicon as lx
 from mapper.geoparse._common_words import COMMON_WORDS
 from mapper.geoparse.index import Entry, index_for, normalize_with_offsets, prior
@@ -59,6 +61,8 @@ ALTERNATE_NAME_PENALTY = 0.3
 COUNTRY_HINT_VOTES = 3.0
 #: A country called by its own name is almost always that country ("Egypt").
 COUNTRY_NAME_BONUS = 0.2
+#: A bare name that is a place's name only without its type word ("Oklahoma" of Oklahoma City).
+STRIPPED_NAME_PENALTY = 0.15
 #: Candidates per mention that are fetched from the gazetteer and scored.
 POOL_SIZE = 12
 #: Below this prior a one-word common English name needs a cue to count as a place.
@@ -88,8 +92,23 @@ _CONTAINER_AFTER = re.compile(
 _KIND_AFTER = re.compile(r"^\s+(provinces?|states?|region|governorate|oblast|district|county|city|town|village)\b",
                          re.I)
 _KIND_BEFORE = re.compile(r"\b(province|state|region|governorate|district|county|city|town|village)\s+of\s+$", re.I)
+#: "the governorates of Idlib and Hama", "the provinces of Helmand, Kandahar and Zabul": the type word covers each.
+_KINDS_BEFORE = re.compile(r"\b(provinces|states|regions|governorates|districts|counties|oblasts)\s+of\s+"
+                           r"(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$")
 _CUE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|across|around|towards?|of|via|between|"
                          r"through|throughout|within)\s+(?:the\s+)?$", re.I)
+#: Words before a name that leave no doubt it is a place (override the span filter).
+_STRONG_CUE_BEFORE = re.compile(
+    r"\b(?:(?:located|situated|based|born|headquartered|stationed|deployed)\s+(?:in|at|near)|"
+    r"(?:town|city|village|port|capital|suburb|outskirts)\s+of)\s+$", re.I)
+_KINDS_AFTER = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
+                          r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)*"
+                          r"\s+(provinces|states|regions|governorates|districts|counties|oblasts)\b")
+_DETERMINER_AFTER = re.compile(r"^\s+(?:the|a|an|his|her|their|its|our|this|that|these|those|through|about)\b",
+                               re.I)
+_PLURAL_TYPE = re.compile(r"\b(?:provinces|states|regions|governorates|districts|counties|oblasts)\b")
+_PLURAL_KIND = {"regions": "admin1", "governorates": "admin1", "districts": "admin2", "counties": "admin2",
+                "oblasts": "admin1"}
 _HINT_KIND = {
     "province": "admin1", "provinces": "admin1", "state": "admin1", "states": "admin1", "region": "admin1",
     "governorate": "admin1", "oblast": "admin1", "district": "admin2", "county": "admin2",
@@ -173,6 +192,7 @@ class Geoparser:
         self._index = None
         self._place_cache: dict = {}
         self._fallback_cache: dict = {}
+        self._lookalikes: set = set()  # place ids offered only as a variant/fuzzy match of some name
 
     @property
     def index(self):
@@ -212,7 +232,37 @@ class Geoparser:
         """
         if self.filter_model is None:
             return self._rule_candidates(text)
-        return [c for c, x in self.candidate_features(text) if c.form != "name" or self.filter_model.keep(x)]
+        feats = self.candidate_features(text)
+        spans = [c for c, _x in feats]
+        return [c for i, (c, x) in enumerate(feats)
+                if c.form != "name" or self.filter_model.keep(x) or self._strong_cue(text, spans, i)]
+
+    def _strong_cue(self, text: str, spans: list, i: int) -> bool:
+        """True when the words around a span the filter doubts say plainly that it is a place:
+        "near Bangor, Maine" (followed by a unit or country that holds one of its candidates),
+        "from Oxford to Ottawa" (a route between two names), "located in Oxford", "the town of X"."""
+        c = spans[i]
+        if not c.entries:
+            return False
+        before = text[max(0, c.start - 40):c.start]
+        if _STRONG_CUE_BEFORE.search(before):
+            return True
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if nxt is not None and nxt.entries:
+            gap = text[c.end:nxt.start]
+            if len(gap) <= 45 and _CONTAINER_AFTER.match(gap):
+                units = [e for e in nxt.entries[:3] if e.kind in ("country", "admin1", "admin2")]
+                for e in c.entries[:POOL_SIZE]:
+                    p = self._place(e.place_id)
+                    if p is not None and any(_inside(p, q) for q in (self._place(u.place_id) for u in units) if q):
+                        return True
+            if re.match(r"^\s+to\s+$", gap) and re.search(r"\bfrom\s+$", before):
+                return True
+        prev = spans[i - 1] if i else None
+        if prev is not None and re.match(r"^\s+to\s+$", text[prev.end:c.start]) \
+                and re.search(r"\bfrom\s+$", text[max(0, prev.start - 6):prev.start]):
+            return True
+        return False
 
     def candidate_features(self, text: str) -> list:
         """``[(candidate, feature vector)]`` for every span the rules propose (see :mod:`.filter_model`)."""
@@ -306,6 +356,9 @@ class Geoparser:
         low = key.lower()
         if low in lx.NEVER_PLACES or low.split()[0] in lx.NEVER_PLACES and len(words) == 1:
             return None
+        target = lx.adjective_place(name)
+        if target and normalize(target) != key:
+            return None  # "Ukrainian" is the nationality (a mention of Ukraine), not Ukrainian Village
         # Every content word capitalised ("Bosnia and Herzegovina"), and not all-caps short tokens ("IT").
         for w in words:
             if not w[0].isupper() and w.lower() not in lx.INNER_FUNCTION_WORDS:
@@ -345,6 +398,14 @@ class Geoparser:
             prev_cap = prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before)
             if prev_cap or (nxt and nxt[0].isupper() and not re.match(r"^\s*[,.;:!?)\"”]", after)):
                 return None
+            # On its own a generic word ("the University", "National", "the Bay") is not a place
+            # unless a type word names it one ("Bay region").
+            if not _KIND_AFTER.match(after):
+                return None
+        # "Reading the report, ...": a gerund opening a sentence before a determiner is a verb.
+        if len(words) == 1 and low.endswith("ing") and (s == 0 or _SENTENCE_START.search(text[max(0, s - 4):s])) \
+                and _DETERMINER_AFTER.match(after):
+            return None
         # A common English word needs evidence: not at sentence start, a cue, or a big place.
         if len(words) == 1 and low in COMMON_WORDS:
             at_start = bool(_SENTENCE_START.search(text[max(0, s - 4):s])) or s == 0
@@ -360,6 +421,14 @@ class Geoparser:
         m = _KIND_BEFORE.search(before)
         if m:
             hint = _HINT_KIND.get(m.group(1).lower(), "") or hint
+        window = text[e:e + 120]
+        m = _KINDS_AFTER.match(window) if not hint and _PLURAL_TYPE.search(window) else None
+        if m:
+            hint = _PLURAL_KIND.get(m.group(1).lower(), "") or _HINT_KIND.get(m.group(1).lower(), "")
+        window = text[max(0, s - 120):s]
+        m = _KINDS_BEFORE.search(window) if _PLURAL_TYPE.search(window) else None
+        if m:
+            hint = _HINT_KIND.get(m.group(1).lower(), "") or _PLURAL_KIND.get(m.group(1).lower(), "") or hint
         stripped, type_hint = strip_type_words(key)
         return _Cand(s, e, key, entries, hint or (type_hint or ""))
 
@@ -466,6 +535,8 @@ class Geoparser:
                 continue
             p = c.place
             self._place_cache[p.id] = p
+            if c.match != "exact":
+                self._lookalikes.add(p.id)
             out.append(Entry(p.id, p.population or 0, p.kind, p.country_code or "",
                              prior(p.kind, p.population or 0) * (0.5 + 0.5 * c.quality)))
         hit = (tuple(sorted(out, key=lambda e: -e.prior)), res.candidates[0].quality if res.candidates else 0.0)
@@ -588,6 +659,8 @@ class Geoparser:
                 s -= ALTERNATE_NAME_PENALTY  # a bare "Texas" is not Texas County
             elif p.kind == "country":
                 s += COUNTRY_NAME_BONUS
+            elif c.form == "name" and not c.kind_hint and c.key != normalize(p.name):
+                s -= STRIPPED_NAME_PENALTY  # a bare "Oklahoma" is the state, not Oklahoma City
             if e.country_code:
                 s += W_COUNTRY * country_w.get(e.country_code, 0.0) / top_w
             if p.admin1_id and p.admin1_id in admin1_ids:
@@ -602,13 +675,37 @@ class Geoparser:
                     s -= W_KIND_HINT
             if others and p.lat is not None:
                 d = min(_distance_km(p, la, lo) for la, lo in others)
+                if d > FAR_LOOKALIKE_KM and e.place_id in self._lookalikes and normalize(p.name) != c.key:
+                    continue  # a lookalike far from every other place of the document is no answer
                 s += W_PROXIMITY * math.exp(-d / PROXIMITY_KM)
             if best is None or s > best[1]:
                 best = (p, s)
         if best is None:
             return None
         p, s = best
+        if c.form == "name" and not c.kind_hint and p.kind in ("admin1", "admin2"):
+            # A bare name shared by a unit and a town inside it ("Kherson", "Kandahar") is the town.
+            for e in pool:
+                q = self._place(e.place_id)
+                if q is not None and q.kind == "populated_place" and p.id in (q.admin1_id, q.admin2_id) \
+                        and c.key in _primary_keys(q) and normalize(q.name) == c.key:
+                    p = q
+                    break
+        elif c.kind_hint in ("admin1", "admin2") and p.kind == "populated_place":
+            # "Hama Governorate", "Raqqa province": the town's own unit when it bears the town's name
+            # in another spelling (Hamah, Ar Raqqah).
+            unit = self._eponymous_unit(p, c.kind_hint)
+            if unit is not None:
+                p = unit
         return p, max(0.0, min(1.0, s / (W_PRIOR + W_COUNTRY + W_ADMIN1 + W_PROXIMITY) + 0.2))
+
+    def _eponymous_unit(self, town, kind: str):
+        """The unit of ``kind`` holding ``town`` whose name is the town's in another spelling, or None."""
+        uid = town.admin1_id if kind == "admin1" else town.admin2_id
+        unit = self._place(uid) if uid else None
+        if unit is None or unit.kind != kind:
+            return None
+        return unit if _same_name(unit.name, town.name) else None
 
 
 # ---------------------------------------------------------------- helpers

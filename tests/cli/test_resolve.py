@@ -69,3 +69,13 @@ def test_within_rules_out_a_namesake_in_another_province(small_gazetteer_dir):
     assert "not within Badghis" in r.stderr  # the reason, on stderr
     r = run(["resolve", "Muqur", "--country", "AF", "--within", "Badghis", "--strict"], small_gazetteer_dir)
     assert r.exit_code == 1
+
+
+def test_together_and_everyday_country_hint(small_gazetteer_dir):
+    r = run(["resolve", "--together", "Herat", "Kandahar", "Afghan", "--format", "json"], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert [o["best"]["country_code"] for o in out[:2]] == ["AF", "AF"]
+    assert out[2]["status"] == "not_found" and "nationality" in out[2]["message"]
+    r = run(["resolve", "Herat", "--country", "UK", "--format", "json"], small_gazetteer_dir)
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["status"] == "not_found"  # UK is GB, not an unknown code

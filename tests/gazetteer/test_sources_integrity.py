@@ -75,7 +75,7 @@ def test_a_reader_sees_the_load_after_it_commits(gz_dir, tmp_path):
 
 
 def test_remove_unknown_or_embedded_source(gz_dir):
-    with pytest.raises(SourceDataError, match="loaded sources: conflictmap-regions, geonames-cities500, natural-earth-admin"):
+    with pytest.raises(SourceDataError, match="loaded sources: conflictmap-physical, conflictmap-regions, geonames-cities500, natural-earth-admin"):
         remove_source(gz_dir, "boundaries:nothing")
     with pytest.raises(SourceDataError, match="embedded"):
         remove_source(gz_dir, "geonames-cities500")
