@@ -33,7 +33,7 @@ from datetime import datetime, timedelta, timezone
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
 import re
 
-from mapper.timeline import DENIED, DISPUTED, PARTIAL, UNKNOWN, Timeline, _aware, status_label
+from mapper.timeline import DENIED, DISPUTED, PARTIAL, UNKNOWN, Timeline, _aware
 
 log = logging.getLogger(__name__)
 

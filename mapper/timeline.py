@@ -82,7 +82,6 @@ import bisect
 import csv
 import json
 import logging
-import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -567,66 +566,14 @@ def assess(current: Iterable, *, at: Optional[datetime] = None, stale_after: Opt
                       None if rules is RULES else rules)
 
 
-# ---------------------------------------------------------------------------- claimants
-_CHANNELS = (
-    "facebook", "telegram", "twitter", "x", "instagram", "youtube", "whatsapp", "tiktok", "vk", "vkontakte",
-    "website", "web site", "social media", "a statement", "statement", "press conference", "a press conference",
-    "television", "tv", "state tv", "state television", "radio", "briefing", "a briefing",
-)
-_CHANNEL_ALT = "|".join(sorted((re.escape(c) for c in _CHANNELS), key=len, reverse=True))
-_CHANNEL_PATTERNS = (
-    # "X (via Y)", "X (Facebook)", "X (on Telegram)"
-    re.compile(r"^(?P<org>.+?)\s*\(\s*(?:via|on|in|through)\s+(?P<ch>[^()]+)\)\s*$", re.I),
-    re.compile(r"^(?P<org>.+?)\s*\(\s*(?P<ch>(?:" + _CHANNEL_ALT + r")(?:\s+(?:post|channel|account|page))?)\s*\)\s*$",
-               re.I),
-    # "X's Telegram channel", "X's Facebook page"
-    re.compile(r"^(?P<org>.+?)['’]s?\s+(?P<ch>(?:official\s+)?(?:" + _CHANNEL_ALT
-               + r"))(?:\s+(?:channel|page|account|feed|post))?\s*$", re.I),
-    # "X on Facebook", "X via Telegram", "X in a statement on X", "X said on Telegram"
-    re.compile(r"^(?P<org>.+?)\s+(?:(?:said|says|wrote|posted|reported)\s+)?(?:via|on|in|through)\s+"
-               r"(?P<ch>(?:(?:a\s+)?(?:statement|post|video|message)\s+on\s+)?(?:its\s+|their\s+|his\s+|her\s+)?"
-               r"(?:official\s+)?(?:" + _CHANNEL_ALT + r")(?:\s+(?:channel|page|account|feed))?)\s*$", re.I),
-)
-
-
-def _split_claimant_local(text: str) -> tuple:
-    """(organisation, channel) of a claimant as written (the fallback for ``mapper.actors.split_claimant``).
-
-    Examples
-    --------
-    >>> _split_claimant_local("Defence Ministry on Telegram")
-    ('Defence Ministry', 'Telegram')
-    >>> _split_claimant_local("Afghan Defense Ministry (Facebook)")
-    ('Afghan Defense Ministry', 'Facebook')
-    >>> _split_claimant_local("the ministry in a statement on X")
-    ('the ministry', 'a statement on X')
-    >>> _split_claimant_local("Abdulbasir Osmani, MP for Badghis (via Khaama Press)")
-    ('Abdulbasir Osmani, MP for Badghis', 'Khaama Press')
-    >>> _split_claimant_local("Taliban spokesman (unnamed in the article)")
-    ('Taliban spokesman (unnamed in the article)', '')
-    """
-    name = " ".join((text or "").split())
-    for pattern in _CHANNEL_PATTERNS:
-        m = pattern.match(name)
-        if m and m.group("org").strip(" ,;:-"):
-            return m.group("org").strip(" ,;:-"), m.group("ch").strip()
-    return name, ""
-
-
 def split_claimant(text: str) -> tuple:
-    """(organisation, channel) of a claimant: ``mapper.actors.split_claimant``, and when it finds no
-    channel, the local patterns (which also read "X (Facebook)" and "X (via Y)").
+    """(organisation, channel) of a claimant, by :func:`mapper.actors.split_claimant` (the one owner).
 
     >>> split_claimant("Ukrainian Defence Ministry on Telegram"), split_claimant("Afghan Defense Ministry (Facebook)")
     (('Ukrainian Defence Ministry', 'Telegram'), ('Afghan Defense Ministry', 'Facebook'))
     """
-    shared = getattr(_actors_module, "split_claimant", None)
-    if shared is not None:
-        c = shared(text)
-        org, channel = (c.organisation or "").strip(), (c.channel or "").strip()
-        if org and channel:
-            return org, channel
-    return _split_claimant_local(text)
+    c = _actors_module.split_claimant(text)
+    return c.organisation, c.channel
 
 
 def _country_code(place: Optional[MapPlace], claim: Claim) -> str:

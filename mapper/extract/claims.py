@@ -72,7 +72,7 @@ from mapper.extract.document import blocks as article_blocks
 from mapper.extract.document import find_dateline
 from mapper.extract.flags import LOW_MATCH_SCORE, finish_claims
 from mapper.extract.places import capitalised_places, find_places, longer_names, unresolved_places
-from mapper.extract.speakers import PRONOUNS, PRONOUNS_SPEAKER, Discourse, head_word, kind_of
+from mapper.extract.speakers import PRONOUNS, PRONOUNS_SPEAKER, Discourse, head_word
 from mapper.geoparse.text import split_sentences
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED, Claim, TimeSpan
 
@@ -238,8 +238,8 @@ def _number(word: str) -> Optional[int]:
 # ------------------------------------------------------------------ actors
 _ORG_AFTER = re.compile(r"\s+(?:Forces|Army|Brigades?|Battalions?|Front|Movement|Party|Council|Ministry|Division|"
                         r"Regiment|Corps|Group|Units?|Press|News|Agency|Times|Post|Observatory|Network)\b")
-_SPEAKS_AFTER = re.compile(rf"\s+(?:has\s+|had\s+)?(?:said|says|told|claimed|claims|denied|denies|announced|added|"
-                           rf"argued|insisted|stated|warned|reported)\b")
+_SPEAKS_AFTER = re.compile(r"\s+(?:has\s+|had\s+)?(?:said|says|told|claimed|claims|denied|denies|announced|added|"
+                           r"argued|insisted|stated|warned|reported)\b")
 _LED_AFTER = re.compile(r"\.?-(?:led|backed|based|allied|aligned|supported|controlled|held|run|installed|sponsored)\b",
                         re.I)
 _ORG_NAME = re.compile(r"(?P<org>(?:[A-Z][\w’'-]+\s+){0,4}(?:Ministry|Command|Army|Office|Council|Agency|Police|"
@@ -1243,7 +1243,6 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         right = _right_window(cuts, trig, s1)
         passive = bool(_PASSIVE_BEFORE.search(text[left[0]:trig.start]))
         role = trig.role
-        control = role in _CONTROL_ROLES
         passes = ([i for i in range(len(places)) if i not in near], list(range(len(places))))
         group = []
         for usable in passes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from mapper import countries
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
 
 # ----------------------------------------------------------- control language
