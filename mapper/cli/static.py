@@ -11,12 +11,14 @@ from mapper.cli.options import (
     actors_option,
     check_overwrite,
     data_dir_option,
+    dispute_window_option,
     is_quiet,
     load_actors,
     mapper_errors,
     open_gazetteer,
     output_option,
     output_path,
+    stale_after_option,
     overwrite_option,
     strict_option,
     tz_option,
@@ -151,6 +153,8 @@ def _steps(value, tz):
     "--transparent", is_flag=True, help="Transparent background instead of white (PNG, SVG, PDF)."
 )
 @window_option
+@dispute_window_option
+@stale_after_option
 @actors_option
 @tz_option
 @overwrite_option
@@ -169,6 +173,8 @@ def command(
     steps,
     transparent,
     window,
+    dispute_window,
+    stale_after,
     actors_file,
     tz,
     overwrite,
@@ -208,6 +214,8 @@ def command(
             at=at,
             title=title,
             window=window,
+            dispute_window=dispute_window,
+            stale_after=stale_after,
             actors=actors,
             strict=strict,
             tz=tz,

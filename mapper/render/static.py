@@ -40,6 +40,7 @@ StaticReport(path='outputs/qala.png', format='png', width_px=1200, ...)
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
@@ -382,12 +383,20 @@ def unit_style(timeline, a, place, outline_only: bool) -> _Style:
     st = STYLE.unit_style(
         a.status, kind=place.kind, drawn_as=place.drawn_as, outline_only=outline_only
     )
-    return _resolve(timeline, a, st, "unit")
+    return _fade(timeline, a, _resolve(timeline, a, st, "unit"))
 
 
 def point_style(timeline, a) -> _Style:
     """Style of a town marker (conflictmap.js pointStyle, same table); radius before scaling to the map."""
-    return _resolve(timeline, a, STYLE.point_style(a.status), "point")
+    return _fade(timeline, a, _resolve(timeline, a, STYLE.point_style(a.status), "point"))
+
+
+def _fade(timeline, a, style: _Style) -> _Style:
+    """A state older than ``--stale-after``, drawn lighter by the rule table's factor (assess.js ``fade``)."""
+    if not getattr(a, "stale", False):
+        return style
+    k = timeline.rules["stale"]["fill_opacity_factor"]
+    return dataclasses.replace(style, face_alpha=style.face_alpha * k, edge_alpha=style.edge_alpha * max(k, 0.5))
 
 
 def _plain_style(st: PathStyle, **kw) -> _Style:
@@ -407,7 +416,10 @@ def _plain_style(st: PathStyle, **kw) -> _Style:
 
 def short_label(a) -> str:
     """Second line of a place label (as conflictmap.js shortLabel)."""
-    return a.short_label  # the rule table's short labels (mapper/render/assets/rules.json), as the page
+    label = a.short_label  # the rule table's short labels (mapper/render/assets/rules.json), as the page
+    if getattr(a, "stale", False) and getattr(a, "age_label", ""):
+        label = f"{label} ({a.age_label})"  # an old report says how old it is, as the page's popup
+    return label
 
 
 # ----------------------------------------------------------------------------------- drawing context

@@ -563,3 +563,21 @@ def test_default_title_names_the_places_and_dates_like_the_html_map():
     assert st.title.startswith(texts[0]) and texts[0]
     page, _ = render_html(st.timeline)
     assert f"<title>{st.title}</title>" in page
+
+
+def test_stale_states_fade_as_on_the_page():
+    """--stale-after: the static map fades an old report by the rule table's factor and says how old it is."""
+    from datetime import timedelta
+
+    from mapper.render.static import point_style, short_label
+
+    places = {"p": MapPlace("p", "Nova Kakhovka", "populated_place", "point", 46.75, 33.37, country_code="UA")}
+    held = claim("Nova Kakhovka", ts(2022, 3, 1, 9), "controlled", actor="Russian forces", claimant="Russian MoD")
+    tl = Timeline([(held, "p")], places, stale_after=timedelta(days=30))
+    fresh = tl.state_at("p", datetime(2022, 3, 5, tzinfo=timezone.utc))
+    old = tl.state_at("p", datetime(2022, 6, 5, tzinfo=timezone.utc))
+    assert (fresh.status, old.status) == ("controlled", "controlled") and old.stale and not fresh.stale
+    k = tl.rules["stale"]["fill_opacity_factor"]
+    assert point_style(tl, old).face_alpha == pytest.approx(point_style(tl, fresh).face_alpha * k)
+    assert point_style(tl, old).face == point_style(tl, fresh).face  # same colour, lighter
+    assert "ago" in short_label(old) and "ago" not in short_label(fresh)
