@@ -103,6 +103,41 @@ def geocode_row(gz, row_number: int, place: str, *, country=None, admin1=None, a
     return RowResult(row_number, place, res, None, None, "", "", "", res.status, None, "; ".join(notes), outside)
 
 
+#: The csv module's cell limit while a table is read (its default, 131,072 characters, made a long
+#: cell a crash that cut the output short). Set where the reader is made, never assumed.
+CSV_FIELD_LIMIT = 256 * 1024 * 1024
+#: Rows whose cells beyond the header get names: ``extra_1``, ``extra_2``, ...
+EXTRA_PREFIX = "extra_"
+#: How much of a very long cell is repeated in a note.
+_SHOW = 40
+
+
+def _extra_names(header: list, n: int) -> list:
+    """``n`` names for cells beyond the header, none clashing with a header column."""
+    taken, out, i = set(header) | set(GEO_COLUMNS), [], 1
+    while len(out) < n:
+        name = f"{EXTRA_PREFIX}{i}"
+        if name not in taken:
+            out.append(name)
+        i += 1
+    return out
+
+
+def _unclosed_quote(cells: list, ncols: int, delimiter: str = ",") -> Optional[int]:
+    """Index of a cell that looks like an unclosed quote swallowing the next row(s), else None.
+
+    A quoted cell may hold line breaks; it looks swallowed when a line inside it carries as
+    many delimiters as a whole row, or the record comes up short of the header's cells.
+    """
+    for i, cell in enumerate(cells):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        later = cell.splitlines()[1:]
+        if len(cells) < ncols or (ncols > 1 and any(line.count(delimiter) >= ncols - 1 for line in later)):
+            return i
+    return None
+
+
 def geocode_csv(
     src,
     dst,
@@ -116,37 +151,100 @@ def geocode_csv(
 ) -> list:
     """Read CSV text from ``src`` (file object), write it with geo_* columns to ``dst``.
 
+    Every row is written, in order, whatever its cells: a cell of any length (up to
+    :data:`CSV_FIELD_LIMIT`), cells beyond the header (kept under generated names
+    ``extra_1``, ... after the geo_* columns), short rows (padded), repeated header
+    names (kept: the first one is the column used). A record that looks like an unclosed quote
+    swallowing the rows after it is written as read and reported in its ``geo_note``.
+
     Returns the :class:`RowResult` list (one per data row, in order). Raises
-    :class:`SourceDataError` when a named column is missing.
+    :class:`SourceDataError` when the table is empty or a named column is missing.
     """
-    reader = csv.DictReader(src)
-    header = reader.fieldnames or []
+    import tempfile
+
+    name = getattr(src, "name", None) or "<input>"
+    if isinstance(name, int) or name == "-":
+        name = "<stdin>"
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(src)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise SourceDataError(f"{name}: the table is empty (no header row with column names)") from None
+    except csv.Error as err:
+        raise SourceDataError(f"{name}, line {reader.line_num}: not a CSV table ({err})") from None
+    if header:
+        header[0] = header[0].lstrip("\ufeff")
     for opt, col in (("--place-column", place_column), ("--country-column", country_column),
                      ("--admin1-column", admin1_column), ("--admin2-column", admin2_column)):
         if col and col not in header:
             raise SourceDataError(
-                f"{opt}: column {col!r} is not in the table (columns: {', '.join(header) or 'none'})",
+                f"{name}: {opt}: column {col!r} is not in the table (columns: {', '.join(header) or 'none'})",
                 field=col,
             )
-    out_header = list(header) + [c for c in GEO_COLUMNS if c not in header]
-    writer = csv.DictWriter(dst, fieldnames=out_header, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    results = []
+    index = {col: header.index(col) for col in (place_column, country_column, admin1_column, admin2_column) if col}
+    geo_kept = [c for c in GEO_COLUMNS if c not in header]  # geo_* columns the table already has are replaced
+    replaced = {c: header.index(c) for c in GEO_COLUMNS if c in header}
+    ncols = len(header)
+    results, most_extra = [], 0
     rows: Iterable = reader
     if progress:
         from tqdm import tqdm
 
         rows = tqdm(reader, desc="geocoding", unit="row", leave=False)
-    for i, row in enumerate(rows, start=1):
-        if None in row:  # more cells than header columns: keep them, say so
-            log.warning("row %d has %d extra cell(s) beyond the header; kept unnamed", i, len(row[None]))
-            row = {k: v for k, v in row.items() if k is not None}
-        r = geocode_row(
-            gz, i, row.get(place_column) or "",
-            country=row.get(country_column) if country_column else None,
-            admin1=row.get(admin1_column) if admin1_column else None,
-            admin2=row.get(admin2_column) if admin2_column else None,
-        )
-        results.append(r)
-        writer.writerow({**{k: ("" if v is None else v) for k, v in row.items()}, **r.columns()})
+    # Rows go to a spooled file first: the header can name the extra cells only once all rows are read.
+    with tempfile.SpooledTemporaryFile(max_size=16 << 20, mode="w+", encoding="utf-8", newline="") as spool:
+        spooled = csv.writer(spool, lineterminator="\n")
+        i, first_line = 0, reader.line_num + 1
+        iterator = iter(rows)
+        while True:
+            try:
+                cells = next(iterator)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                raise SourceDataError(f"{name}, line {reader.line_num}: not CSV ({err}); nothing written") from None
+            last_line = reader.line_num
+            if not cells:  # a blank line: not a row
+                first_line = last_line + 1
+                continue
+            i += 1
+            notes = []
+            swallowed = _unclosed_quote(cells, ncols)
+            if swallowed is not None:
+                col = header[swallowed] if swallowed < ncols else f"{EXTRA_PREFIX}{swallowed - ncols + 1}"
+                notes.append(f"row {i} (lines {first_line}-{last_line}): unclosed quote? the cell in column "
+                             f"{col!r} runs over {last_line - first_line} line break(s) and holds what look like "
+                             "the next rows; check the quotes there")
+            extra = max(0, len(cells) - ncols)
+            if extra:
+                notes.append(f"row {i} has {extra} cell(s) beyond the header, kept as "
+                             f"{', '.join(_extra_names(header, extra))}")
+            most_extra = max(most_extra, extra)
+            cells = cells + [""] * (ncols - len(cells))
+            get = lambda col: cells[index[col]] if col else None  # noqa: E731
+            r = geocode_row(gz, i, get(place_column) or "", country=get(country_column),
+                            admin1=get(admin1_column), admin2=get(admin2_column))
+            if notes:
+                from dataclasses import replace
+
+                r = replace(r, note="; ".join([r.note] + notes if r.note else notes))
+                for note in notes:
+                    log.warning("%s: %s", name, note)
+            results.append(r)
+            geo = r.columns()
+            base = list(cells[:ncols])
+            for col, j in replaced.items():
+                base[j] = geo[col]
+            spooled.writerow(base + [geo[c] for c in geo_kept] + cells[ncols:])
+            first_line = last_line + 1
+        writer = csv.writer(dst, lineterminator="\n")
+        extra_names = _extra_names(header, most_extra)
+        writer.writerow(list(header) + geo_kept + extra_names)
+        spool.seek(0)
+        width = ncols + len(geo_kept)
+        for row in csv.reader(spool):
+            extras = row[width:]
+            writer.writerow(row[:width] + extras + [""] * (most_extra - len(extras)))
     return results

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from mapper.cli.options import (
@@ -16,6 +18,33 @@ from mapper.cli.options import (
     overwrite_option,
     strict_option,
 )
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A cell as the report shows it: long ones cut (the output file keeps them whole)."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _write(output, fill):
+    """Run ``fill(file)`` into ``output`` ('-': stdout) through a temporary file renamed at the end,
+    so a refused or interrupted input leaves no output (not even an empty one) and an old file intact."""
+    import os
+    import secrets
+
+    if str(output) == "-":
+        return fill(click.get_text_stream("stdout"))
+    output = Path(output)
+    tmp = output.with_name(f".{output.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
+            result = fill(dst)
+        os.replace(tmp, output)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return result
 
 
 @click.command("geocode")
@@ -51,16 +80,14 @@ def command(table, place_column, country_column, admin1_column, admin2_column, o
 
     check_overwrite(output, overwrite)
     gz = online_gazetteer(open_gazetteer(data_dir), online)  # --online: ask a geocoder for unknown places
-    dst = click.open_file(str(output), "w", encoding="utf-8", atomic=str(output) != "-")
     try:
-        with dst:
-            results = geocode_csv(
-                table, dst, gz, place_column=place_column, country_column=country_column,
-                admin1_column=admin1_column, admin2_column=admin2_column, progress=not is_quiet(),
-            )
+        results = _write(output, lambda dst: geocode_csv(
+            table, dst, gz, place_column=place_column, country_column=country_column,
+            admin1_column=admin1_column, admin2_column=admin2_column, progress=not is_quiet(),
+        ))
     except UnicodeDecodeError as err:
         raise click.ClickException(
-            f"{table.name} is not UTF-8 text (byte {err.start}): re-save it as UTF-8 CSV"
+            f"{table.name} is not UTF-8 text (byte {err.start}): re-save it as UTF-8 CSV; nothing written"
         ) from err
     except GazetteerError as err:
         raise click.ClickException(str(err)) from err
@@ -81,8 +108,8 @@ def command(table, place_column, country_column, admin1_column, admin2_column, o
             if r.status == "not_found" and not r.outside:
                 sugg = r.resolution.suggestions if r.resolution else ()
                 hint = f"; did you mean: {', '.join(sugg[:3])}" if sugg else ""
-                click.echo(f"  row {r.row_number}: {r.query!r} not found{hint}", err=True)
+                click.echo(f"  row {r.row_number}: {_short(r.query)!r} not found{hint}", err=True)
             elif r.note and not r.outside:
-                click.echo(f"  row {r.row_number}: {r.query!r} {r.status}: {r.note}", err=True)
+                click.echo(f"  row {r.row_number}: {_short(r.query)!r} {r.status}: {_short(r.note, 400)}", err=True)
     if strict and counts.get("not_found"):
         raise SystemExit(1)

@@ -102,6 +102,10 @@ def command(names, names_file, country, within, limit, fmt, together, strict, da
     """
     queries = _read_names(names, names_file)
     if not queries:
+        if names_file is not None:
+            name = getattr(names_file, "name", "-")
+            raise click.ClickException(
+                f"{'<stdin>' if name in ('-', '<stdin>') else name}: no names in the file (one name per line expected)")
         raise click.UsageError("give at least one NAME, or --file FILE ('-' for stdin)")
     gz = online_gazetteer(open_gazetteer(data_dir), online)  # --online: ask a geocoder for unknown names
     if country and gz.country_code(country) is None:

@@ -134,16 +134,7 @@ def check_clean(result, *names):
 
 #: Known failures in files this test does not own, each with where the fix belongs (strict: when one
 #: is fixed, the xfail turns into a failure and must be removed here).
-KNOWN = {
-    ("resolve", "empty"): "mapper/cli/resolve.py: an empty --file says 'give at least one NAME' without naming "
-                          "the file",
-    ("geocode", "empty"): "gazetteer/table.py: the error does not name the file, and a 0-byte output is left",
-    ("geocode", "junk"): "gazetteer/table.py: a refused input leaves a 0-byte output (issue 12, item 3)",
-    ("geocode", "latin1"): "gazetteer/table.py: a refused input leaves a 0-byte output (issue 12, item 3)",
-    ("geocode", "utf16"): "gazetteer/table.py: a refused input leaves a 0-byte output (issue 12, item 3)",
-    ("geocode", "1MB-line"): "gazetteer/table.py: a cell over 131,072 characters raises _csv.Error "
-                             "(issue 12, item 3)",
-}
+KNOWN: dict = {}
 
 
 def _cases():
