@@ -42,7 +42,7 @@ from typing import Optional, Sequence, Union
 
 from gazetteer import haversine_km
 from mapper.actors import Actors
-from mapper.errors import MapperError, OutputExists, UnresolvedPlaces
+from mapper.errors import ClaimsFileError, MapperError, OutputExists, UnresolvedPlaces
 from mapper.model import Claim
 from mapper.timeline import DEFAULT_DISPUTE_WINDOW, DEFAULT_WINDOW, MapPlace, Timeline, _aware, bounds_of
 from mapper.trust import draft_warnings, find_outliers, flagged_drafts, unknown_actors
@@ -60,6 +60,9 @@ REGIONAL_SPAN_DEG = 40.0
 MIN_APPROX_RADIUS = 3_000
 #: A town linked by name lies at most this far (km) from the row's own coordinates.
 LINK_MAX_KM = 50.0
+#: Row coordinates look swapped when the row's own place name resolves this close (km) to the
+#: swapped point (lat and lon exchanged) while nothing of that name lies near the given point.
+SWAP_MAX_KM = 15.0
 #: UnresolvedClaim status of a place that matches only outside its row's admin unit.
 OUTSIDE_HINT = "outside_hint"
 #: UnresolvedClaim status of a name whose only match lies far from the row's coordinates.
@@ -95,7 +98,7 @@ class UnresolvedClaim:
         where = f"{os.path.basename(c.origin.path) or c.origin.path or 'input'}"
         if c.origin.row is not None:
             where += f" row {c.origin.row}"
-        if self.status in (OUTSIDE_HINT, NOT_LINKED) and self.message:
+        if self.status in (OUTSIDE_HINT, NOT_LINKED, "bad_place_id") and self.message:
             text = f"{where}: {self.message}"
         else:
             text = f"{where}: {c.place!r} {self.status.replace('_', ' ')}"
@@ -127,6 +130,8 @@ class MapResult:
     outliers: tuple = ()
     flagged: tuple = ()
     unknown_actors: tuple = ()
+    #: Claims drawn at their row's own coordinates or geometry (linked to the gazetteer or not).
+    from_row: int = 0
 
     @property
     def rejected(self) -> tuple:
@@ -149,11 +154,13 @@ class MapResult:
         outside = [u for u in self.unresolved if u.status == OUTSIDE_HINT and u.mapped_as.startswith("approximate")]
         outside_ids = {id(u) for u in outside}
         approx = [u for u in self.unresolved if u.mapped_as and id(u) not in outside_ids]
+        approx_only = [u for u in approx if u.mapped_as.startswith("approximate")]
         rejected = self.load.rejected_rows if self.load is not None else 0
         lines.append(
             f"Mapped {self.mapped:,} of {self.claims:,} claims to {self.places:,} places; "
             f"{len(not_mapped):,} not mapped (unresolved), "
-            f"{len(outside) + len(approx):,} drawn approximately or from row coordinates"
+            f"{len(outside) + len(approx_only):,} drawn approximately"
+            + (f", {self.from_row:,} drawn at their row's coordinates" if self.from_row else "")
             + (f", {len(self.outliers):,} outlier{'s' if len(self.outliers) != 1 else ''}" if self.outliers else "")
             + (f"; {rejected:,} row{'s' if rejected != 1 else ''} rejected (listed below)" if rejected else "") + "."
         )
@@ -204,6 +211,7 @@ class _Resolver:
         self._units: dict = {}
         self.codes: dict = {}  # place key -> ISO country code ("" unknown)
         self.warnings: dict = defaultdict(list)  # place key -> popup warnings
+        self.from_row = 0  # claims drawn at their row's own coordinates or geometry
 
     # -- gazetteer helpers ------------------------------------------------
     def _unit(self, name: str, cc, kind: str, within=None):
@@ -273,10 +281,15 @@ class _Resolver:
             except Exception as err:
                 problem = ("bad_place_id", (), (), f"place_id {claim.place_id!r} is not in the gazetteer ({err})")
         if gp is None:
-            memo_key = (claim.place, cc, claim.admin1, claim.admin2, bool(_SCOPE_UNIT_RE.search(claim.scope or "")))
-            if memo_key not in self._memo:
-                self._memo[memo_key] = self._resolve_name(claim, cc)
-            gp, name_problem, fallback, hint_notes = self._memo[memo_key]
+            gp, name_problem, fallback, hint_notes = self._named(claim, cc)
+            if problem is not None and gp is not None:
+                how = ("drawn at the row's coordinates instead" if _row_geometry(claim) is not None else
+                       f"placed by name instead ({', '.join(x for x in (gp.name, gp.admin1, gp.country_code) if x)})")
+                problem = ("bad_place_id", (), (), f"place_id {claim.place_id!r} not in the gazetteer; {how}")
+            elif problem is not None and name_problem is not None:
+                problem = ("bad_place_id", name_problem[1], name_problem[2],
+                           f"place_id {claim.place_id!r} not in the gazetteer, and the name {claim.place!r} is "
+                           f"{name_problem[0].replace('_', ' ')}" + (f": {name_problem[3]}" if name_problem[3] else ""))
             problem = problem or name_problem
         else:
             fallback, hint_notes = None, ()
@@ -285,6 +298,59 @@ class _Resolver:
             for note in hint_notes:
                 self.warn(key, note)
         return key, unresolved
+
+    def _named(self, claim: Claim, cc):
+        """The row's name resolved with its hints (memoised): (place, problem, fallback unit, notes)."""
+        memo_key = (claim.place, cc, claim.admin1, claim.admin2, bool(_SCOPE_UNIT_RE.search(claim.scope or "")))
+        if memo_key not in self._memo:
+            self._memo[memo_key] = self._resolve_name(claim, cc)
+        return self._memo[memo_key]
+
+    def swapped(self, claim: Claim) -> Optional[str]:
+        """Why the row's coordinates look swapped (lat and lon exchanged), or None.
+
+        Only within the valid ranges (the reader rejects a latitude beyond 90 already) and only
+        when the row's own place name says so: it resolves (with the row's country hint, if any)
+        within :data:`SWAP_MAX_KM` of the swapped point while no place of that name lies within
+        :data:`LINK_MAX_KM` of the given one. Cheap for good rows: the name is resolved once for
+        placing anyway, and a match near the given point settles it.
+        """
+        override = _row_geometry(claim)
+        if override is None or override[0] != "point" or not (claim.place or "").strip():
+            return None
+        lat, lon = override[1]
+        if abs(lon) > 90 or haversine_km(lat, lon, lon, lat) <= LINK_MAX_KM:
+            return None  # cannot be a latitude, or the two readings are the same place
+        cc = self._country(claim.country)
+        gp = None
+        if not claim.place_id:
+            gp = self._named(claim, cc)[0]
+            if gp is not None and gp.lat is not None and haversine_km(lat, lon, gp.lat, gp.lon) <= LINK_MAX_KM:
+                return None
+        key = ("swap", claim.place, cc)
+        if key not in self._memo:
+            try:
+                res = self.gz.resolve(claim.place, country=cc)
+                found = [c.place for c in res.candidates if c.place.lat is not None and c.quality >= 0.75]
+            except Exception as err:  # a name the gazetteer cannot take is no evidence either way
+                log.debug("swap check for %r skipped: %s", claim.place, err)
+                found = []
+            if gp is not None and gp.lat is not None:
+                found.append(gp)
+            self._memo[key] = found
+        found = self._memo[key]
+        if any(haversine_km(lat, lon, p.lat, p.lon) <= LINK_MAX_KM for p in found):
+            return None  # a place of that name lies at the given point: a namesake, not a swap
+        near = [(haversine_km(lon, lat, p.lat, p.lon), p) for p in found]
+        near = [(km, p) for km, p in near if km <= SWAP_MAX_KM]
+        if not near:
+            return None
+        km, p = min(near, key=lambda kp: kp[0])
+        where = ", ".join(x for x in (p.admin1, p.country_code) if x)
+        return (f"coordinates look swapped (lat={lat:g}, lon={lon:g}); the place name resolves to {p.name}"
+                f"{' (' + where + ')' if where else ''} at lat={p.lat:.4f}, lon={p.lon:.4f}, {km:.0f} km from "
+                f"lat={lon:g}, lon={lat:g} and {haversine_km(lat, lon, p.lat, p.lon):,.0f} km from the given point; "
+                "the row is rejected: exchange the two values")
 
     def warn(self, key: str, text: str) -> None:
         if text not in self.warnings[key]:
@@ -297,7 +363,8 @@ class _Resolver:
         if gp is not None:
             key = self.place_for(gp)
             self.names[key][claim.place] += 1
-            return key, (_unresolved(claim, problem, "") if problem and problem[0] == "bad_place_id" else None)
+            return key, (_unresolved(claim, problem, f"{gp.name}, found by name")
+                         if problem and problem[0] == "bad_place_id" else None)
         if fallback is not None:
             key = self._fallback_place(claim, fallback, problem)
             return key, _unresolved(claim, problem, f"approximate area in {fallback.name}")
@@ -386,7 +453,8 @@ class _Resolver:
                 # The coordinates are only the centroid of the unit the claim names: draw the unit.
                 key = self.place_for(gp)
                 self.names[key][claim.place] += 1
-                return key, (_unresolved(claim, problem, "") if problem and problem[0] == "bad_place_id" else None)
+                return key, (_unresolved(claim, problem, f"{gp.name}, found by name")
+                             if problem and problem[0] == "bad_place_id" else None)
             key = f"xy:{lat:.4f},{lon:.4f}:{linked or claim.place.casefold()}"
             if key not in self.places:
                 note = "Drawn at the coordinates given in the claims file."
@@ -405,6 +473,7 @@ class _Resolver:
         if key not in self.codes:
             cc = (gp.country_code or "") if gp is not None else (self._country(claim.country) or "")
             self.codes[key] = cc if len(cc) == 2 else ""
+        self.from_row += 1
         if gp is None or (problem and problem[0] == "bad_place_id"):
             return key, _unresolved(claim, problem or ("not_found", (), (), ""), "coordinates from the row")
         return key, None
@@ -610,6 +679,7 @@ class PreparedMap:
     outliers: tuple = ()  # mapper.trust.Outlier: places that do not fit the rest of their file
     flagged: tuple = ()  # mapper.trust.FlaggedDraft: drafts the extractor flagged for review
     unknown_actors: tuple = ()  # mapper.trust.UnknownActor: actors not in the registry, with their colours
+    from_row: int = 0  # claims drawn at their row's own coordinates or geometry
 
 
 def prepare_map(
@@ -653,13 +723,24 @@ def prepare_map(
 
     claims, load = read_claims(claim_paths, tz=tz, strict=strict)
     resolver = _Resolver(gazetteer)
-    placed, unresolved = [], []
+    placed, unresolved, swapped = [], [], []
     for claim in claims:
+        why = resolver.swapped(claim)
+        if why is not None:
+            column = "geometry" if claim.geometry else "lat"
+            if strict:
+                raise ClaimsFileError(f"{os.path.basename(claim.origin.path) or claim.origin.path} row "
+                                      f"{claim.origin.row}, column `{column}`: {why}",
+                                      path=claim.origin.path, row=claim.origin.row, column=column)
+            swapped.append((claim, column, why))
+            continue
         key, problem = resolver.resolve(claim)
         if problem is not None:
             unresolved.append(problem)
         if key is not None:
             placed.append((claim, key))
+    if swapped:
+        claims, load = _reject_swapped(claims, load, swapped)
     if strict and unresolved:
         raise UnresolvedPlaces(
             f"{len(unresolved)} claim(s) with places not linked to the gazetteer (strict mode); first: {unresolved[0]}. "
@@ -712,8 +793,37 @@ def prepare_map(
         claims=tuple(claims), load=load, placed=tuple(placed), unresolved=tuple(unresolved),
         timeline=timeline, basemap=tuple(basemap), attribution=tuple(attribution),
         gazetteer_sources=tuple(gz_sources), opens=opens, t_from=from_t, t_to=to_t, window=win, actors=actors,
-        outliers=tuple(outliers), flagged=tuple(flagged), unknown_actors=tuple(unknown),
+        outliers=tuple(outliers), flagged=tuple(flagged), unknown_actors=tuple(unknown), from_row=resolver.from_row,
     )
+
+
+def _reject_swapped(claims, load, swapped):
+    """Claims and LoadReport with the swapped-coordinate rows moved from accepted to rejected."""
+    from dataclasses import replace
+
+    from mapper.claims_io import RowIssue
+
+    gone = {id(c) for c, _, _ in swapped}
+    per_file = Counter(c.origin.path for c, _, _ in swapped)
+    files = tuple(replace(f, accepted=f.accepted - per_file[f.path], rejected=f.rejected + per_file[f.path])
+                  if per_file.get(f.path) else f for f in load.files)
+    issues = [RowIssue(c.origin.path, c.origin.row, column, why) for c, column, why in swapped]
+    rejected = tuple(sorted((*load.rejected, *issues),
+                            key=lambda i: (i.path, i.row if i.row is not None else -1)))
+    return [c for c in claims if id(c) not in gone], replace(load, files=files, rejected=rejected)
+
+
+def check_inputs_read(load, allow_empty: bool = False) -> None:
+    """Raise :class:`ClaimsFileError` when no input file could be read at all (each one missing,
+    empty, unreadable or of an unknown layout), unless ``allow_empty``: an empty map is then
+    most likely a mistake, not a result."""
+    files = tuple(getattr(load, "files", ()) or ())
+    if allow_empty or not files or not all(f.error for f in files):
+        return
+    reasons = "; ".join(f"{f.path}: {f.error}" for f in files[:5]) + (
+        f"; and {len(files) - 5} more" if len(files) > 5 else "")
+    raise ClaimsFileError(f"no input could be read ({reasons}); nothing written. Pass --allow-empty to write "
+                          "an empty map anyway", path=files[0].path)
 
 
 def build_map(
@@ -737,6 +847,7 @@ def build_map(
     embed: bool = False,
     dispute_window=None,
     stale_after=None,
+    allow_empty: bool = False,
 ) -> MapResult:
     """Read claims, resolve their places, build the timeline and write the HTML map.
 
@@ -762,6 +873,9 @@ def build_map(
         before anything is written.
     export_counts
         CSV path for :meth:`Timeline.export_counts` at the opening instant.
+    allow_empty
+        Write a map even when no input file could be read at all (by default that is a
+        :class:`~mapper.errors.ClaimsFileError`, and nothing is written).
     embed
         Write the page in embed mode (:func:`mapper.render.embed.make_embeddable`: CSS scoped
         to the map, no full-page assumptions) with a plain-language description of the
@@ -783,6 +897,9 @@ def build_map(
         raise OutputExists(f"{output} exists; pass --overwrite to replace it")
     if export_counts is not None and Path(export_counts).exists() and not overwrite:
         raise OutputExists(f"{export_counts} exists; pass --overwrite to replace it")
+    sidecar = output.with_name(output.name + ".unresolved.csv")
+    if sidecar.exists() and not overwrite:
+        raise OutputExists(f"{sidecar} exists (an unresolved-places list); pass --overwrite to replace it")
     if isinstance(claim_paths, (str, os.PathLike)) or hasattr(claim_paths, "read"):
         claim_paths = [claim_paths]
     claim_paths = list(claim_paths)
@@ -791,6 +908,7 @@ def build_map(
         claim_paths, gazetteer=gazetteer, at=at, t_from=t_from, t_to=t_to, window=window, actors=actors,
         strict=strict, tz=tz, dispute_window=dispute_window, stale_after=stale_after,
     )
+    check_inputs_read(prep.load, allow_empty)
     claims, load, placed, unresolved = prep.claims, prep.load, prep.placed, prep.unresolved
     timeline, win, actors, opens = prep.timeline, prep.window, prep.actors, prep.opens
     from_t, to_t = prep.t_from, prep.t_to
@@ -829,7 +947,6 @@ def build_map(
             log.warning("no description for the embed metadata: %s", err)
         page = make_embeddable(output.read_text(encoding="utf-8"), description=description)
         output.write_text(page, encoding="utf-8")
-    sidecar = output.with_name(output.name + ".unresolved.csv")
     unresolved_path = None
     if unresolved:
         write_unresolved(unresolved, sidecar)
@@ -847,7 +964,7 @@ def build_map(
         places=len({k for _, k in placed}), unresolved=tuple(unresolved), unresolved_path=unresolved_path,
         counts_path=counts_path, counts_rows=counts_rows, render=report, timeline=timeline, opens_at=opens,
         seconds=time.perf_counter() - t0, outliers=prep.outliers, flagged=prep.flagged,
-        unknown_actors=prep.unknown_actors,
+        unknown_actors=prep.unknown_actors, from_row=prep.from_row,
     )
     return result
 
@@ -892,4 +1009,4 @@ def _bbox(places) -> Optional[tuple]:
     return (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
 
 
-__all__ = ["build_map", "prepare_map", "PreparedMap", "MapResult", "UnresolvedClaim", "write_unresolved", "UNRESOLVED_COLUMNS"]
+__all__ = ["build_map", "prepare_map", "check_inputs_read", "PreparedMap", "MapResult", "UnresolvedClaim", "write_unresolved", "UNRESOLVED_COLUMNS"]

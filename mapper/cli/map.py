@@ -55,11 +55,13 @@ def _output_path(value) -> Path:
 @click.option("--embed", is_flag=True, help="Make the page for embedding in an article (CSS scoped to the map, no "
                                              "full-page assumptions); then see `conflictmap embed`.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the map in the default browser when done.")
+@click.option("--allow-empty", is_flag=True, help="Write the map even when no input file could be read at all "
+                                                   "(by default that is an error and nothing is written).")
 @overwrite_option
 @strict_option
 @data_dir_option
 def command(claims, output, title, at, t_from, t_to, view, tiles, window, dispute_window, stale_after, actors_file, tz,
-            export_counts, embed, open_browser, overwrite, strict, data_dir):
+            export_counts, embed, open_browser, allow_empty, overwrite, strict, data_dir):
     """Draw CLAIMS (CSV, JSON, GeoJSON, ACLED or UCDP files) as one HTML map of reported control.
 
     The map has a time slider (arrow keys, play/pause; the date is kept in the
@@ -96,7 +98,7 @@ def command(claims, output, title, at, t_from, t_to, view, tiles, window, disput
             list(claims), gazetteer=gz, output=out, title=title, at=at, t_from=t_from, t_to=t_to, view=view,
             tiles=tiles, window=window, dispute_window=dispute_window, stale_after=stale_after, actors=actors,
             strict=strict, overwrite=overwrite,
-            export_counts=export_counts, tz=tz, embed=embed,
+            export_counts=export_counts, tz=tz, embed=embed, allow_empty=allow_empty,
         )
     if not is_quiet():
         click.echo(result.summary(), err=True)

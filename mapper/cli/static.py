@@ -157,6 +157,8 @@ def _steps(value, tz):
 @stale_after_option
 @actors_option
 @tz_option
+@click.option("--allow-empty", is_flag=True, help="Draw the map even when no input file could be read at all "
+                                                   "(by default that is an error and nothing is written).")
 @overwrite_option
 @strict_option
 @data_dir_option
@@ -177,6 +179,7 @@ def command(
     stale_after,
     actors_file,
     tz,
+    allow_empty,
     overwrite,
     strict,
     data_dir,
@@ -197,6 +200,7 @@ def command(
       conflictmap static claims.csv -o outputs/strip.pdf --steps 2021-07-05,2021-07-07,2021-07-09
     """
     from mapper.describe import prepare_state
+    from mapper.pipeline import check_inputs_read
     from mapper.render.static import render_static
 
     if panels and steps:
@@ -220,6 +224,7 @@ def command(
             strict=strict,
             tz=tz,
         )
+        check_inputs_read(state.load, allow_empty)
         report = render_static(
             state,
             out,
