@@ -197,3 +197,90 @@ def test_report_puts_flagged_drafts_and_unmapped_claims_first(small_gazetteer_di
     warned = {p["n"]: p.get("w", []) for p in data["places"]}
     assert any("Placed only approximately" in w for w in warned["Muqur"])
     assert any("flagged by the extractor" in w for w in warned["Qala-e-Naw"])
+
+
+SWAP_HEADER = "id,place,time,status,actor,claimant,country,lat,lon,place_id\n"
+
+
+def test_swapped_coordinates_are_rejected_by_the_place_name_and_the_rest_mapped(small_gazetteer_dir, tmp_path):
+    """lat/lon exchanged inside the valid ranges, with no country hint or one claims_io has no box for:
+    the row's own name resolves at the swapped point, so the row is rejected; the others are mapped."""
+    src = tmp_path / "claims.csv"
+    src.write_text(SWAP_HEADER + "\n".join([
+        "s1,Qala-e-Naw,2021-07-07,captured,Taliban,Reporter,,63.13,34.99,",   # swapped, no hint
+        "s2,Dushanbe,2021-07-07,captured,Group A,Reporter,TJK,68.78,38.56,",  # swapped, a hint with no box
+        "ok1,Herat,2021-07-08,captured,Taliban,Reporter,,34.35,62.2,",        # right way round
+        "ok2,Peshawar,2021-07-08,fighting,Group B,Reporter,,34.01,71.58,",
+        "ok3,Some village,2021-07-08,captured,Taliban,Reporter,,36.1,65.0,",  # unknown name: no evidence
+        "p1,Qala-e-Naw,2021-07-09,captured,Taliban,Reporter,AF,,,geonames:999999999",
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "m.html"
+    r = _run([str(src), "-o", str(out)], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    err = r.stderr
+    assert "claims.csv row 1, column `lat`: coordinates look swapped (lat=63.13, lon=34.99); the place name " \
+           "resolves to Qala i Naw" in err
+    assert "claims.csv row 2, column `lat`: coordinates look swapped (lat=68.78, lon=38.56); the place name " \
+           "resolves to Dushanbe" in err
+    assert "Read 6 rows from 1 file: 4 accepted, 2 rejected." in err
+    assert "3 drawn at their row's coordinates" in err.splitlines()[0]
+    assert "place_id 'geonames:999999999' not in the gazetteer; placed by name instead" in err
+    assert "not on the map" not in err
+    data = _data(out.read_text(encoding="utf-8"))
+    lls = [p["ll"] for p in data["places"] if p.get("ll")]
+    assert len(lls) == 4 and not any(abs(ll[0] - 63.13) < 0.01 or abs(ll[0] - 68.78) < 0.01 for ll in lls), lls
+
+
+def test_a_geojson_point_written_lat_lon_is_rejected(small_gazetteer_dir, tmp_path):
+    def feature(fid, place, coords):
+        return {"type": "Feature", "geometry": {"type": "Point", "coordinates": coords},
+                "properties": {"id": fid, "place": place, "time": "2021-07-07", "status": "captured",
+                               "actor": "Taliban", "claimant": "Reporter"}}
+
+    src = tmp_path / "claims.geojson"
+    src.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        feature("f1", "Qala-e-Naw", [34.99, 63.13]),  # [lat, lon]: wrong for GeoJSON
+        feature("f2", "Herat", [62.2, 34.35]),        # [lon, lat]: right
+    ]}), encoding="utf-8")
+    r = _run([str(src), "-o", str(tmp_path / "m.html")], small_gazetteer_dir)
+    assert r.exit_code == 0, r.output
+    assert "row 1, column `geometry`: coordinates look swapped (lat=63.13, lon=34.99)" in r.stderr
+    assert "1 accepted, 1 rejected" in r.stderr
+
+
+def test_swapped_coordinates_with_strict_stop_before_writing(small_gazetteer_dir, tmp_path):
+    src = tmp_path / "claims.csv"
+    src.write_text(SWAP_HEADER + "s1,Qala-e-Naw,2021-07-07,captured,Taliban,Reporter,,63.13,34.99,\n",
+                   encoding="utf-8")
+    out = tmp_path / "m.html"
+    r = _run([str(src), "-o", str(out), "--strict"], small_gazetteer_dir)
+    assert r.exit_code != 0 and "coordinates look swapped" in r.output and not out.exists()
+
+
+def test_no_input_read_is_an_error_unless_allow_empty(small_gazetteer_dir, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    junk = tmp_path / "junk.csv"
+    junk.write_text("nothing,we,know\n1,2,3\n", encoding="utf-8")
+    out = tmp_path / "m.html"
+    r = _run([str(empty), str(junk), "-o", str(out)], small_gazetteer_dir)
+    assert r.exit_code == 1 and "no input could be read" in r.output and str(empty) in r.output, r.output
+    assert not out.exists() and not (tmp_path / "m.html.unresolved.csv").exists()
+    png = tmp_path / "s.png"
+    r = CliRunner().invoke(cli, ["static", str(empty), "-o", str(png), "--data-dir", str(small_gazetteer_dir)])
+    assert r.exit_code == 1 and "no input could be read" in r.output and not png.exists(), r.output
+    r = _run([str(empty), "-o", str(out), "--allow-empty"], small_gazetteer_dir)
+    assert r.exit_code == 0 and out.exists(), r.output
+
+
+def test_an_existing_unresolved_list_is_not_overwritten(small_gazetteer_dir, tmp_path):
+    src = tmp_path / "claims.csv"
+    src.write_text(CLAIMS, encoding="utf-8")
+    out = tmp_path / "m.html"
+    sidecar = tmp_path / "m.html.unresolved.csv"
+    sidecar.write_text("someone's notes\n", encoding="utf-8")
+    r = _run([str(src), "-o", str(out)], small_gazetteer_dir)
+    assert r.exit_code != 0 and str(sidecar) in r.output and "--overwrite" in r.output, r.output
+    assert sidecar.read_text(encoding="utf-8") == "someone's notes\n" and not out.exists()
+    r = _run([str(src), "-o", str(out), "--overwrite"], small_gazetteer_dir)
+    assert r.exit_code == 0 and "Nowhereqq" in sidecar.read_text(encoding="utf-8")
