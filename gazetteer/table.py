@@ -230,8 +230,6 @@ def geocode_csv(
                 from dataclasses import replace
 
                 r = replace(r, note="; ".join([r.note] + notes if r.note else notes))
-                for note in notes:
-                    log.warning("%s: %s", name, note)
             results.append(r)
             geo = r.columns()
             base = list(cells[:ncols])

@@ -108,7 +108,8 @@ def command(table, place_column, country_column, admin1_column, admin2_column, o
             if r.status == "not_found" and not r.outside:
                 sugg = r.resolution.suggestions if r.resolution else ()
                 hint = f"; did you mean: {', '.join(sugg[:3])}" if sugg else ""
-                click.echo(f"  row {r.row_number}: {_short(r.query)!r} not found{hint}", err=True)
+                click.echo(f"  row {r.row_number}: {_short(r.query)!r} not found{hint}"
+                           + (f" ({_short(r.note, 400)})" if r.note else ""), err=True)
             elif r.note and not r.outside:
                 click.echo(f"  row {r.row_number}: {_short(r.query)!r} {r.status}: {_short(r.note, 400)}", err=True)
     if strict and counts.get("not_found"):
