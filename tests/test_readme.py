@@ -106,3 +106,18 @@ def test_readme_commands_run(gz_dir, tmp_path):
     print(f"{ran} README commands run; skipped: " + "; ".join(f"line {ln} ({r})" for ln, _, r in skipped))
     assert not failures, "\n".join(failures)
     assert ran >= 12
+
+
+def test_readme_python_blocks_run(gz_dir, tmp_path):
+    """Every fenced ``python`` block runs as a script (in a clone-like folder, small test index)."""
+    blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
+    assert len(blocks) >= 2
+    work = tmp_path / "clone"
+    work.mkdir()
+    (work / "examples").symlink_to(REPO / "examples")
+    (work / "outputs").mkdir()
+    env = dict(os.environ, CONFLICTMAP_DATA_DIR=str(gz_dir), PYTHONPATH=str(REPO))
+    for code in blocks:
+        proc = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, f"README python block failed:\n{code}\n{proc.stderr[-1500:]}"
