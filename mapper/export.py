@@ -175,6 +175,11 @@ def assessment_records(prep, *, at: Optional[datetime] = None, every: Optional[t
                     out.append(_assessment_rec(tl, place, st, t, t + every))
         return out
     for key, place in tl.places.items():
+        # A place's state changes only at its own claims' starts and ends (rule 7, per place).
+        own = set()
+        for e in tl.claims_for(key):
+            own.update(x for x in (e.start, e.end, e.natural_end) if x is not None)
+        steps = sorted(own)
         intervals = []  # [state, start, end]
         for i, t in enumerate(steps):
             st = tl.state_at(key, t)
