@@ -310,6 +310,10 @@ def export(prep, path, *, what: str = "claims", at=None, every: Optional[timedel
     fmt = fmt_for(path)
     if path.exists() and not overwrite:
         raise OutputExists(f"{path} exists; pass --overwrite to replace it")
+    if not prep.placed:
+        load = prep.load
+        read = f" ({load.read} row(s) read, {load.rejected_rows} rejected)" if load is not None else ""
+        raise MapperError(f"no claim could be placed{read}: {path} not written; see the report above for why")
     if what == "claims":
         if every is not None:
             raise MapperError("every applies to the assessment; for claims use at (the claims current then)")

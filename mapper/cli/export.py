@@ -69,7 +69,6 @@ def command(claims, output, what, at, every, window, dispute_window, stale_after
     with mapper_errors(gz):
         prep = prepare_map(list(claims), gazetteer=gz, at=at, window=window, actors=actors, strict=strict, tz=tz,
                            dispute_window=dispute_window, stale_after=stale_after)
-        res = export(prep, output, what=what, at=prep.opens if at else None, every=every, overwrite=overwrite)
     if not is_quiet():
         if prep.load is not None:
             click.echo(prep.load.summary(), err=True)
@@ -77,4 +76,7 @@ def command(claims, output, what, at, every, window, dispute_window, stale_after
         if missing:
             click.echo(f"{len(missing)} claim(s) not exported: their places are not in the gazetteer "
                        "(see `conflictmap map` for the full report).", err=True)
+    with mapper_errors():
+        res = export(prep, output, what=what, at=prep.opens if at else None, every=every, overwrite=overwrite)
+    if not is_quiet():
         click.echo(f"{res.features} {res.what} feature(s) of {res.places} place(s) written to {res.path}", err=True)

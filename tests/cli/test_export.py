@@ -84,3 +84,18 @@ def test_export_errors(small_gazetteer_dir, tmp_path):
              small_gazetteer_dir)
     assert r.exit_code == 2 and "is not a duration" in r.output
     assert not list(tmp_path.iterdir())
+
+
+def test_export_refuses_when_nothing_could_be_placed(small_gazetteer_dir, tmp_path):
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(bytes(range(256)) * 20)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    for src in (junk, empty):
+        out = tmp_path / f"{src.stem}.geojson"
+        r = _run(["export", str(src), "-o", str(out)], small_gazetteer_dir)
+        assert r.exit_code == 1, r.output
+        assert "no claim could be placed" in r.output and "not written" in r.output
+        assert "Traceback" not in r.output and not out.exists()
+    r = _run(["export", str(EXAMPLE), "-o", str(junk / "x.geojson")], small_gazetteer_dir)
+    assert r.exit_code == 1 and "a file is in the way" in r.output
