@@ -285,11 +285,10 @@ def _kml(records: list, what: str, title: str) -> bytes:
 def _via_pyogrio(records: list, what: str, fmt: str) -> bytes:
     frame = to_frame(records, what)
     if fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise MapperError(
-                "GeoParquet export needs pyarrow: pip install 'conflictmap[parquet]'") from None
+        import importlib.util
+
+        if importlib.util.find_spec("pyarrow") is None:
+            raise MapperError("GeoParquet export needs pyarrow: pip install 'conflictmap[parquet]'")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "out." + fmt)
         if fmt == "parquet":

@@ -151,9 +151,9 @@ def test_csv_round_trip(prep, tmp_path):
 
 
 def test_parquet_round_trip_or_clear_error(prep, tmp_path):
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("pyarrow") is None:
         with pytest.raises(MapperError, match=r"^GeoParquet export needs pyarrow: pip install 'conflictmap\[parquet\]'$"):
             export(prep, tmp_path / "a.parquet", what="assessment")
         assert not (tmp_path / "a.parquet").exists()
