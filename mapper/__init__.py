@@ -14,6 +14,15 @@ from mapper.timespan import format_time, parse_time
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name):  # make_map / Map load geopandas and folium only when asked for
+    if name in ("make_map", "Map"):
+        from mapper import notebook
+
+        return getattr(notebook, name)
+    raise AttributeError(f"module 'mapper' has no attribute {name!r}")
+
+
 __all__ = [
     "Claim",
     "Origin",
@@ -27,4 +36,6 @@ __all__ = [
     "parse_time",
     "format_time",
     "__version__",
+    "make_map",
+    "Map",
 ]

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "embed",
     "open",
     "serve",
+    "export",
 )
 
 

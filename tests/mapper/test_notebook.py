@@ -1,0 +1,96 @@
+"""mapper.notebook: make_map -> inline page, folium map with escaped popups, GeoDataFrames."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+folium = pytest.importorskip("folium")
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
+
+# Made-up claims about Yemeni places by coordinates, with text that would break HTML or a JS template.
+YEMEN = """id,place,time,status,actor,claimant,source,quote,country,lat,lon
+ye-1,Marib,2021-02-10,clashes,Houthis,tribal sources `${alert(1)}`,Test wire,"<script>alert('x')</script> fighting west of the city \\ still",YE,15.4591,45.3253
+ye-2,Marib,2021-02-11,controlled,Government of Yemen,army statement,Test wire,The army says it still holds the city.,YE,15.4591,45.3253
+ye-3,Hodeidah,2021-02-12,airstrike,Saudi-led coalition,residents,Test daily,Residents heard jets over the port.,YE,14.7978,42.9545
+"""
+
+
+@pytest.fixture(scope="module")
+def seed_map(small_gazetteer):
+    from mapper import make_map
+
+    return make_map(EXAMPLE, at="2021-07-07T18:00", tz="Asia/Kabul", gazetteer=small_gazetteer)
+
+
+@pytest.fixture(scope="module")
+def yemen_map(small_gazetteer, tmp_path_factory):
+    from mapper import make_map
+
+    path = tmp_path_factory.mktemp("nb") / "yemen.csv"
+    path.write_text(YEMEN, encoding="utf-8")
+    return make_map(path, at="2021-02-12T12:00", gazetteer=small_gazetteer)
+
+
+def test_repr_html_is_the_page_in_a_sandboxed_srcdoc(seed_map, tmp_path):
+    out = seed_map._repr_html_()
+    m = re.fullmatch(r'<iframe title="[^"]*" sandbox="allow-scripts allow-popups" style="[^"]*" srcdoc="([^"]*)"></iframe>',
+                     out, re.S)
+    assert m, out[:300]
+    page = html.unescape(m.group(1))
+    assert page == seed_map.html()
+    assert 'id="conflictmap-metadata"' in page and "<script" in page
+    seed_map.save(tmp_path / "qala.html")
+    saved = (tmp_path / "qala.html").read_text(encoding="utf-8")
+    strip = lambda s: re.sub(r'"created": "[^"]*"|"inputs": \[[^\]]*\]', "", s)  # noqa: E731
+    assert len(strip(saved)) == len(strip(page))
+
+
+def test_frames_have_provenance(seed_map):
+    claims = seed_map.claims_frame()
+    assert len(claims) == len([e for e in seed_map.prep.timeline.entries if e.derived_from is None])
+    assert {"id", "claimant", "source", "url", "file", "row", "geometry"} <= set(claims.columns)
+    assert claims.crs.to_epsg() == 4326
+    now = seed_map.assessment_frame(at="2021-07-07T18:00")
+    qala = now[now["place_name"] == "Qala-e-Naw"].iloc[0]
+    assert qala["status"] == "disputed" and qala["disputed"]
+    st = seed_map.prep.timeline.state_at(qala["place_key"], seed_map.prep.opens)
+    assert qala["claim_ids"].split(";") == list(dict.fromkeys(seed_map.prep.timeline.entries[i].claim.id
+                                                              for i in st.entries))
+    assert set(qala["claimants"].split(";")) >= {"Badghis governor Hessamuddin Shams"}
+
+
+def test_to_folium_layers_and_escaped_popups(yemen_map):
+    fm = yemen_map.to_folium()
+    assert isinstance(fm, folium.Map)
+    groups = [c for c in fm._children.values() if isinstance(c, folium.FeatureGroup)]
+    tl = yemen_map.prep.timeline
+    labels = {tl.state_at(k, yemen_map.prep.opens).label for k in tl.places
+              if tl.state_at(k, yemen_map.prep.opens).entries}
+    assert {g.layer_name for g in groups} == labels and len(labels) >= 2
+    page = fm.get_root().render()
+    assert "L.control.layers" in page
+    for label in labels:
+        assert html.escape(label) in page
+    assert "<script>alert('x')</script>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "${alert(1)}" not in page and "&#96;&#36;{alert(1)}&#96;" in page
+    # Users can add their own layer next to ours.
+    folium.Marker((15.35, 44.2), popup="my layer").add_to(fm)
+    assert "my layer" in fm.get_root().render()
+
+
+def test_to_folium_needs_placed_claims(small_gazetteer, tmp_path):
+    from mapper import make_map
+    from mapper.errors import MapperError
+
+    path = tmp_path / "none.csv"
+    path.write_text("place,time,status\nXqzzy Nowhere,2021-01-01,controlled\n", encoding="utf-8")
+    m = make_map(path, gazetteer=small_gazetteer)
+    with pytest.raises(MapperError, match="no claims were placed"):
+        m.to_folium()
