@@ -402,6 +402,11 @@ class _Resolver:
                     and unit.best.place.kind in ("admin1", "admin2", "country")
                     and self._agrees(unit.best.place, within)):
                 return unit.best.place, None, None, tuple(notes)
+        if within is not None and within.name.casefold() in claim.place.casefold():
+            # "Kunduz province" with admin1 Kunduz is the hint unit itself, not a place inside it.
+            own = self.gz.resolve(claim.place, country=cc)
+            if own.status == "resolved" and own.best is not None and own.best.place.id == within.id:
+                return within, None, None, tuple(notes)
         try:
             res = self.gz.resolve(claim.place, country=cc, within=within)
         except Exception as err:

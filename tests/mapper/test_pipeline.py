@@ -294,3 +294,15 @@ def test_row_coordinates_far_from_the_named_town_do_not_link_it(tmp_path, small_
     assert far.gazetteer_id == "" and (far.lat, far.lon) == (31.55, 74.35)  # drawn where the row says
     u = next(u for u in r.unresolved if u.claim.id == "far")
     assert (u.status, u.mapped_as) == ("not_linked", "coordinates from the row") and "km from the row's coordinates" in u.message
+
+
+def test_a_unit_named_with_its_own_admin_hint_is_the_unit(tmp_path, small_gazetteer):
+    # "Kunduz province" with admin1 Kunduz is the province itself, not the city of Kunduz inside it.
+    src = _write(tmp_path, [
+        "a,Kunduz province,2021-07-06,captured,Taliban,MP,q,,AF,Kunduz,,,",
+        "b,Kunduz province,2021-07-06,captured,Taliban,MP,q,,AF,,,,",
+        "c,Kunduz,2021-07-06,captured,Taliban,MP,q,,AF,Kunduz,,,",
+    ])
+    r = build_map([src], gazetteer=small_gazetteer, output=tmp_path / "m.html")
+    assert _place(r, "a").key == _place(r, "b").key and _place(r, "a").kind == "admin1"
+    assert _place(r, "c").kind == "populated_place"  # a bare name inside its province is the city
