@@ -1,4 +1,5 @@
-"""A plain install works: a new venv, `pip install .` without extras, every documented job run once.
+"""A plain install works: a new venv, `pip install .` without extras, every documented job run once
+(resolve, map, static, describe, embed, export).
 
 This is the install a user makes, so it catches a core command that needs an undeclared or
 extra-only dependency (as `static` once needed matplotlib from the `static` extra). It needs the
@@ -55,12 +56,16 @@ def test_no_extras_needed_for_the_documented_jobs(fresh_venv, small_gazetteer_di
         ("describe", str(EXAMPLE), "--tz", "Asia/Kabul"),
         ("map", str(EXAMPLE), "-o", str(out / "e.html"), "--embed", "--tz", "Asia/Kabul"),
         ("embed", str(out / "e.html")),
+        ("export", str(EXAMPLE), "-o", str(out / "a.geojson"), "--what", "assessment", "--tz", "Asia/Kabul"),
+        ("export", str(EXAMPLE), "-o", str(out / "c.kml"), "--tz", "Asia/Kabul"),
     ]
     for job in jobs:
         r = _run(fresh_venv, *job, data_dir=small_gazetteer_dir, cwd=tmp_path)
         assert r.returncode == 0, (job, r.stderr[-2000:])
         assert "Traceback" not in r.stderr, (job, r.stderr[-2000:])
     assert (out / "m.html").stat().st_size > 10_000 and (out / "m.png").read_bytes()[:4] == b"\x89PNG"
+    assert '"FeatureCollection"' in (out / "a.geojson").read_text(encoding="utf-8")
+    assert "<TimeSpan>" in (out / "c.kml").read_text(encoding="utf-8")
     # The installed package, not this checkout, answered (no import from the source tree).
     where = subprocess.run([str(fresh_venv / "bin" / "python"), "-c", "import mapper; print(mapper.__file__)"],
                            capture_output=True, text=True, cwd=tmp_path).stdout
