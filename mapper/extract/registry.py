@@ -90,6 +90,12 @@ class NameFinder:
         after it included ("M23 rebels")."""
         end = len(text) if end is None else end
         toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+        # chain[k]: how many tokens after token k follow it with one space between each (a name's
+        # words are separated by single spaces), counted once instead of per candidate length.
+        chain = [0] * len(toks)
+        for k in range(len(toks) - 2, -1, -1):
+            if text[toks[k][1]:toks[k + 1][0]] == " ":
+                chain[k] = chain[k + 1] + 1
         out = []
         i = 0
         while i < len(toks):
@@ -99,10 +105,8 @@ class NameFinder:
                 i += 1
                 continue
             found = 0
-            for n in range(min(self.longest, len(toks) - i), 0, -1):
+            for n in range(min(self.longest, len(toks) - i, chain[i] + 1), 0, -1):
                 j = i + n - 1
-                if any(text[toks[k][1]:toks[k + 1][0]] != " " for k in range(i, j)):
-                    continue
                 cand = text[s0:toks[j][1]]
                 if cand in self.names or _strip(cand) in self.names:
                     found = n
