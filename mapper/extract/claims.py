@@ -60,6 +60,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -257,7 +258,8 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
     defined in this article), state forces (demonyms, capitals as metonyms, "the army"),
     militias, generic insurgent words and pronouns ("its fighters", "we", "it")."""
     out = []
-    for a0, a1, raw in ctx.named_spans:
+    spans = ctx.named_spans  # sorted: only those starting in the sentence can lie inside it
+    for a0, a1, raw in spans[bisect_left(spans, (s_start,)):bisect_left(spans, (s_end + 1,))]:
         if a0 >= s_start and a1 <= s_end and not any(_overlaps(a0, a1, a.start, a.end) for a in out):
             out.append(_Actor(a0, a1, raw, "named", _actor_label(raw, "named", ctx)))
     for m in lx.PRONOUN_ACTOR_RE.finditer(text, s_start, s_end):
@@ -552,11 +554,17 @@ def _first_verb_offset(sentence: str) -> int:
 
 
 # -------------------------------------------------------------- triggers
+#: lexicon.TRIGGER_RES with each trigger's stems as one pattern: a sentence that contains none of them
+#: (as a substring of its lower-case text) cannot hold the trigger, and is not searched for it.
+_TRIGGER_CHECKS = [(role, status, rx, re.compile("|".join(re.escape(st) for st in stems)) if stems else None)
+                   for role, status, rx, stems in lx.TRIGGER_RES]
+
+
 def _find_triggers(text: str, s_start: int, s_end: int) -> list:
     found = []
     low = text[s_start:s_end].lower()
-    for role, status, rx, stems in lx.TRIGGER_RES:
-        if stems and not any(st in low for st in stems):
+    for role, status, rx, stems in _TRIGGER_CHECKS:
+        if stems is not None and not stems.search(low):
             continue
         for m in rx.finditer(text, s_start, s_end):
             found.append(_Trigger(m.start(), m.end(), m.group(0), role, status))
