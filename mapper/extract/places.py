@@ -9,6 +9,7 @@ hinted by the wording around them ("X province", "the city of X").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mapper import countries
 from mapper.extract import lexicon
@@ -24,7 +25,10 @@ _NOT_PLACES = re.compile(
 )
 _PERSON_BEFORE = re.compile(r"(?:Governor|President|Minister|spokesman|spokeswoman|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|"
                             r"General|Gen\.|commander|chief|Vice President)\s+$")
-_ORG_AFTER = re.compile(r"^\s+(?:Press|News|Ministry|Council|Agency|Times|Post|Party|Army|Forces|Directorate)\b")
+#: Matched at the end of a name (``match(text, end)``, no copy of the rest of the text).
+_ORG_AFTER = re.compile(r"\s+(?:Press|News|Ministry|Council|Agency|Times|Post|Party|Army|Forces|Directorate)\b")
+#: The country table is fixed per process: a demonym's country is looked up once per word.
+_demonym_country = lru_cache(maxsize=8192)(countries.country_for_demonym)
 
 
 def _kind_hint(text: str, start: int, end: int) -> str:
@@ -45,9 +49,9 @@ def capitalised_places(text: str) -> list:
         name = m.group(0)
         if name.startswith("The ") and len(name) > 4:
             continue
-        if _NOT_PLACES.match(name) or countries.country_for_demonym(name) or name.isupper() and len(name) <= 4:
+        if _NOT_PLACES.match(name) or _demonym_country(name) or name.isupper() and len(name) <= 4:
             continue
-        if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text[m.end():]):
+        if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text, m.end()):
             continue
         if lexicon.NAMED_CASE_SENSITIVE.fullmatch(name):
             continue
@@ -94,7 +98,7 @@ def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> l
         if len(c.name) < 3 or c.name.isupper():
             continue
         first = re.split(r"[-\s]", c.name)[0]
-        if countries.country_for_demonym(first) or re.search(r"-(?:style|made|backed|led|based|born|owned)$",
+        if _demonym_country(first) or re.search(r"-(?:style|made|backed|led|based|born|owned)$",
                                                              c.name, re.I):
             continue  # "Syrian-style", "Russian-made": adjectives
         if _FORCE_AFTER.match(text, c.end):
