@@ -556,22 +556,15 @@ def _first_verb_offset(sentence: str) -> int:
 # -------------------------------------------------------------- triggers
 #: lexicon.TRIGGER_RES with each trigger's stems as one pattern: a sentence that contains none of them
 #: (as a substring of its lower-case text) cannot hold the trigger, and is not searched for it.
-_TRIGGER_CHECKS = [(role, status, rx, frozenset(stems) if stems else None) for role, status, rx, stems in lx.TRIGGER_RES]
-_ALL_STEMS = sorted({st for *_, stems in lx.TRIGGER_RES for st in stems}, key=len, reverse=True)
-#: At each position the longest stem that starts there (one scan of the sentence for every trigger's
-#: stems); every shorter stem starting there is a prefix of it, so ``_STEM_PREFIXES`` completes the set.
-_STEM_SCAN = re.compile("(?=(" + "|".join(re.escape(st) for st in _ALL_STEMS) + "))")
-_STEM_PREFIXES = {st: frozenset(t for t in _ALL_STEMS if st.startswith(t)) for st in _ALL_STEMS}
+_TRIGGER_CHECKS = [(role, status, rx, re.compile("|".join(re.escape(st) for st in stems)) if stems else None)
+                   for role, status, rx, stems in lx.TRIGGER_RES]
 
 
 def _find_triggers(text: str, s_start: int, s_end: int) -> list:
     found = []
     low = text[s_start:s_end].lower()
-    present = set()  # the stems that occur in the sentence
-    for m in _STEM_SCAN.finditer(low):
-        present |= _STEM_PREFIXES[m.group(1)]
     for role, status, rx, stems in _TRIGGER_CHECKS:
-        if stems is not None and stems.isdisjoint(present):
+        if stems is not None and not stems.search(low):
             continue
         for m in rx.finditer(text, s_start, s_end):
             found.append(_Trigger(m.start(), m.end(), m.group(0), role, status))
