@@ -554,17 +554,11 @@ def _first_verb_offset(sentence: str) -> int:
 
 
 # -------------------------------------------------------------- triggers
-#: lexicon.TRIGGER_RES with each trigger's stems as one pattern: a sentence that contains none of them
-#: (as a substring of its lower-case text) cannot hold the trigger, and is not searched for it.
-_TRIGGER_CHECKS = [(role, status, rx, re.compile("|".join(re.escape(st) for st in stems)) if stems else None)
-                   for role, status, rx, stems in lx.TRIGGER_RES]
-
-
 def _find_triggers(text: str, s_start: int, s_end: int) -> list:
     found = []
     low = text[s_start:s_end].lower()
-    for role, status, rx, stems in _TRIGGER_CHECKS:
-        if stems is not None and not stems.search(low):
+    for role, status, rx, stems in lx.TRIGGER_RES:
+        if stems and not any(st in low for st in stems):
             continue
         for m in rx.finditer(text, s_start, s_end):
             found.append(_Trigger(m.start(), m.end(), m.group(0), role, status))
