@@ -60,7 +60,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -170,6 +170,7 @@ class _DocContext:
     history: list = field(default_factory=list)  # (sentence index, [claims]) made so far
     sentence_index: int = 0
     countries: frozenset = frozenset()  # every country the article names (places, demonyms, dateline)
+    mention_starts: Optional[list] = None  # starts of ``mentions`` when they are in order (for bisection)
 
 
 # ------------------------------------------------------------------ helpers
@@ -601,7 +602,12 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
     refs = []
     dateline = _DATELINE.match(text, s_start, s_end)
     lo = dateline.end() if dateline else s_start
-    explicit = [m for m in ctx.mentions if m.start >= lo and m.end <= s_end]
+    if ctx.mention_starts is not None:  # sorted: only mentions starting in [lo, s_end] can lie inside
+        starts = ctx.mention_starts
+        near = ctx.mentions[bisect_left(starts, lo):bisect_right(starts, s_end)]
+    else:
+        near = ctx.mentions
+    explicit = [m for m in near if m.start >= lo and m.end <= s_end]
     parens = [(p.start(), p.end()) for p in _PARENS.finditer(text, s_start, s_end)]
     for m in explicit:
         # "(Bwisha, Rutshuru, Nord-Kivu)", "X areas of Y district": administrative context, not the place.
@@ -1602,6 +1608,9 @@ def extract_claims(
         main_country=main_country, actors=actors, name=name or source, doc_names=doc_names, named_spans=named_spans,
         countries=frozenset(c for c in [m.country_code for m in all_mentions] + demonym_ccs if c),
     )
+    starts = [m.start for m in mentions]
+    if all(a <= b for a, b in zip(starts, starts[1:])):
+        ctx.mention_starts = starts
     if datelines and datelines[0].date:
         from mapper.timespan import parse_time
 
