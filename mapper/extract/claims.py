@@ -1588,8 +1588,10 @@ def extract_claims(
     demonym_ccs = [dem[m.name] for m in mentions if dem[m.name]]
     mentions = [m for m in mentions if not dem[m.name]]
     main_country = _country_of(mentions + in_dateline + in_dateline, demonym_ccs)
-    actors = base.copy()  # acronyms defined in this article are learned for this article only
-    pairs = registry.learn_acronyms(actors, text)
+    # Acronyms defined in this article are learned for this article only, on a copy of the registry
+    # (made only when there is one to learn).
+    pairs = registry.defined_acronyms(text)
+    actors = registry.learn_pairs(base, pairs, copy_first=True)
     doc_names = None
     if pairs:
         names = sorted({n for p in pairs for n in p}, key=len, reverse=True)

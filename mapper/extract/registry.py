@@ -173,6 +173,29 @@ def name_finder(actors) -> NameFinder:
 def learn_acronyms(actors, text: str) -> list:
     """Register acronyms defined in ``text`` ("the Rapid Support Forces (RSF)", "RSF (Rapid Support
     Forces)") on ``actors`` (a per-document copy). Returns the (acronym, expansion) pairs learned."""
+    pairs = defined_acronyms(text)
+    learn_pairs(actors, pairs)
+    return pairs
+
+
+def learn_pairs(actors, pairs, copy_first: bool = False):
+    """Learn the (acronym, expansion) ``pairs`` the registry does not know yet; return the registry
+    learned on. With ``copy_first`` a copy of ``actors`` is made before the first one is learned
+    (and ``actors`` itself returned when nothing is learned): the copy is what a document needs
+    only when it defines an acronym."""
+    for acr, exp in pairs:
+        # The registry may know the acronym or the group under another spelling ("Afghan National Defense
+        # and Security Forces (ANDSF)"): learning would split one actor in two.
+        if actors.get(acr) is not None or actors.match(exp) is not None:
+            continue
+        if copy_first:
+            actors, copy_first = actors.copy(), False
+        actors.learn(acr, exp)
+    return actors
+
+
+def defined_acronyms(text: str) -> list:
+    """(acronym, expansion) pairs defined in ``text``, in order, each once."""
     pairs = []
     for rx in (lx.ACRONYM_AFTER_RE, lx.ACRONYM_BEFORE_RE):
         for m in rx.finditer(text):
@@ -192,14 +215,6 @@ def learn_acronyms(actors, text: str) -> list:
                 continue
             if (acr, exp) not in pairs:
                 pairs.append((acr, exp))
-    learned = []
-    for acr, exp in pairs:
-        # The registry may know the acronym or the group under another spelling ("Afghan National Defense
-        # and Security Forces (ANDSF)"): learning would split one actor in two.
-        if actors.get(acr) is not None or actors.match(exp) is not None:
-            continue
-        actors.learn(acr, exp)
-        learned.append((acr, exp))
     return pairs
 
 
