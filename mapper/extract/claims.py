@@ -370,23 +370,19 @@ def _quote_spans(text: str, start: int, end: int) -> list:
     spans = []
     i = start
     while i < end:
-        ch = text[i]
-        if ch in ("“", "«"):
-            close = text.find(_QUOTES[ch], i + 1, end)
-            if close == -1:
-                break
-            spans.append((i, close + 1))
-            i = close + 1
-            continue
-        if ch == '"':
-            close = text.find('"', i + 1, end)
-            if close == -1:
-                break
-            spans.append((i, close + 1))
-            i = close + 1
-            continue
-        i += 1
+        m = _QUOTE_OPEN.search(text, i, end)  # the next opening quote
+        if m is None:
+            break
+        i = m.start()
+        close = text.find(_QUOTES[text[i]], i + 1, end)
+        if close == -1:
+            break
+        spans.append((i, close + 1))
+        i = close + 1
     return spans
+
+
+_QUOTE_OPEN = re.compile('[“«"]')
 
 
 def _subject_before(text: str, lo: int, verb_start: int, final: bool = False) -> tuple:

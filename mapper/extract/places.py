@@ -9,6 +9,7 @@ hinted by the wording around them ("X province", "the city of X").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from mapper import countries
@@ -31,14 +32,18 @@ _ORG_AFTER = re.compile(r"\s+(?:Press|News|Ministry|Council|Agency|Times|Post|Pa
 _demonym_country = lru_cache(maxsize=8192)(countries.country_for_demonym)
 
 
+_HINTS = tuple((re.compile(b), re.compile(a), kind) for b, a, kind in (
+    (r"province\s+of\s+$|provinces?\s+of\s+$", r"^\s+provinces?\b", "admin1"),
+    (r"district\s+of\s+$", r"^\s+district\b", "admin2"),
+    (r"(?:city|town|village|capital)\s+of\s+$", r"^\s+(?:city|town)\b", "populated_place"),
+))
+
+
 def _kind_hint(text: str, start: int, end: int) -> str:
     before, after = text[max(0, start - 30):start].lower(), text[end:end + 20].lower()
-    if re.search(r"province\s+of\s+$|provinces?\s+of\s+$", before) or re.match(r"^\s+provinces?\b", after):
-        return "admin1"
-    if re.search(r"district\s+of\s+$", before) or re.match(r"^\s+district\b", after):
-        return "admin2"
-    if re.search(r"(?:city|town|village|capital)\s+of\s+$", before) or re.match(r"^\s+(?:city|town)\b", after):
-        return "populated_place"
+    for rx_before, rx_after, kind in _HINTS:
+        if rx_before.search(before) or rx_after.match(after):
+            return kind
     return ""
 
 
@@ -89,12 +94,15 @@ def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> l
     """Capitalised names in a place position that the geoparser did not resolve: "the village of X",
     "took control of part of X", "X town", and names listed with a known place ("A, B and C").
     They have no coordinates (``place`` None); ``avoid`` are (start, end) spans of actor names."""
-    spans = [(m.start, m.end) for m in known]
+    # Overlap tests by bisection: spans sorted by start, with the largest end so far.
+    spans = _by_start([(m.start, m.end) for m in known])
+    avoid_spans = _by_start(avoid)
     out = []
     cands = capitalised_places(text) if cands is None else cands
     for i, c in enumerate(cands):
-        if any(a < c.end and c.start < b for a, b in spans) or any(a <= c.start < b for a, b in avoid):
-            continue
+        if _ends_after(spans, bisect_left(spans[0], c.end), c.start) \
+                or _ends_after(avoid_spans, bisect_right(avoid_spans[0], c.start), c.start):
+            continue  # overlaps a known mention (a < end and start < b) or starts in an actor (a <= start < b)
         if len(c.name) < 3 or c.name.isupper():
             continue
         first = re.split(r"[-\s]", c.name)[0]
@@ -118,6 +126,21 @@ def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> l
                 name, end = name[:tm.start()], c.start + tm.start()
             out.append(Mention(c.start, end, name, kind=c.kind or _kind_of_type(tm.group(1) if tm else "")))
     return out
+
+
+def _by_start(spans) -> tuple:
+    """(starts, running maximum of ends) of ``spans`` sorted by start."""
+    spans = sorted(spans)
+    ends, top = [], None
+    for _, b in spans:
+        top = b if top is None or b > top else top
+        ends.append(top)
+    return [a for a, _ in spans], ends
+
+
+def _ends_after(spans: tuple, n: int, pos: int) -> bool:
+    """Does one of the first ``n`` spans (by start) end after ``pos``?"""
+    return n > 0 and spans[1][n - 1] > pos
 
 
 _TYPE_SUFFIX = re.compile(r"\s+(Township|District|Province|Village|Town|City|Area|County|Region|Governorate|LGA|"
