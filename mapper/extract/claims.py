@@ -555,7 +555,7 @@ def _find_triggers(text: str, s_start: int, s_end: int) -> list:
     found = []
     low = text[s_start:s_end].lower()
     for role, status, rx, stems in lx.TRIGGER_RES:
-        if stems and not any(st in low for st in stems):
+        if stems and not any(map(low.__contains__, stems)):
             continue
         for m in rx.finditer(text, s_start, s_end):
             found.append(_Trigger(m.start(), m.end(), m.group(0), role, status))
