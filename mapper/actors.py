@@ -443,7 +443,10 @@ class Actors:
         new._actors = list(self._actors)
         new._exact, new._phrases, new._acronyms = dict(self._exact), dict(self._phrases), dict(self._acronyms)
         new._by_name, new._state_by_cc = dict(self._by_name), dict(self._state_by_cc)
-        new._used, new._longest, new._match_cache, new._states = dict(self._used), self._longest, {}, self._states
+        # The match memo is shared until either registry changes (_add and learn start a new one):
+        # a memo only ever holds answers for one state of the name tables.
+        new._used, new._longest, new._match_cache, new._states = (dict(self._used), self._longest,
+                                                                  self._match_cache, self._states)
         new._generic_configured = self._generic_configured
         return new
 
@@ -468,7 +471,7 @@ class Actors:
         self._by_name[actor.name] = actor
         if actor.kind == STATE and actor.country:
             self._state_by_cc.setdefault(actor.country.upper(), actor.name)
-        self._match_cache.clear()
+        self._match_cache = {}  # a new memo: copies may share the old one
         for alias in (actor.name,) + tuple(actor.aliases):
             key = normalise(alias)
             if not key:
@@ -500,7 +503,7 @@ class Actors:
         else:
             actor = self._add(replace(self._by_name[actor.name], acronyms=(acronym,), aliases=()))
         self._acronyms[acronym] = actor.name
-        self._match_cache.clear()
+        self._match_cache = {}  # a new memo: copies may share the old one
         return self._current(actor.name)
 
     # -- lookup ---------------------------------------------------------

@@ -60,6 +60,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -169,6 +170,7 @@ class _DocContext:
     history: list = field(default_factory=list)  # (sentence index, [claims]) made so far
     sentence_index: int = 0
     countries: frozenset = frozenset()  # every country the article names (places, demonyms, dateline)
+    mention_starts: Optional[list] = None  # starts of ``mentions`` when they are in order (for bisection)
 
 
 # ------------------------------------------------------------------ helpers
@@ -257,7 +259,8 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
     defined in this article), state forces (demonyms, capitals as metonyms, "the army"),
     militias, generic insurgent words and pronouns ("its fighters", "we", "it")."""
     out = []
-    for a0, a1, raw in ctx.named_spans:
+    spans = ctx.named_spans  # sorted: only those starting in the sentence can lie inside it
+    for a0, a1, raw in spans[bisect_left(spans, (s_start,)):bisect_left(spans, (s_end + 1,))]:
         if a0 >= s_start and a1 <= s_end and not any(_overlaps(a0, a1, a.start, a.end) for a in out):
             out.append(_Actor(a0, a1, raw, "named", _actor_label(raw, "named", ctx)))
     for m in lx.PRONOUN_ACTOR_RE.finditer(text, s_start, s_end):
@@ -367,23 +370,19 @@ def _quote_spans(text: str, start: int, end: int) -> list:
     spans = []
     i = start
     while i < end:
-        ch = text[i]
-        if ch in ("“", "«"):
-            close = text.find(_QUOTES[ch], i + 1, end)
-            if close == -1:
-                break
-            spans.append((i, close + 1))
-            i = close + 1
-            continue
-        if ch == '"':
-            close = text.find('"', i + 1, end)
-            if close == -1:
-                break
-            spans.append((i, close + 1))
-            i = close + 1
-            continue
-        i += 1
+        m = _QUOTE_OPEN.search(text, i, end)  # the next opening quote
+        if m is None:
+            break
+        i = m.start()
+        close = text.find(_QUOTES[text[i]], i + 1, end)
+        if close == -1:
+            break
+        spans.append((i, close + 1))
+        i = close + 1
     return spans
+
+
+_QUOTE_OPEN = re.compile('[“«"]')
 
 
 def _subject_before(text: str, lo: int, verb_start: int, final: bool = False) -> tuple:
@@ -556,7 +555,7 @@ def _find_triggers(text: str, s_start: int, s_end: int) -> list:
     found = []
     low = text[s_start:s_end].lower()
     for role, status, rx, stems in lx.TRIGGER_RES:
-        if stems and not any(st in low for st in stems):
+        if stems and not any(map(low.__contains__, stems)):
             continue
         for m in rx.finditer(text, s_start, s_end):
             found.append(_Trigger(m.start(), m.end(), m.group(0), role, status))
@@ -599,7 +598,12 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
     refs = []
     dateline = _DATELINE.match(text, s_start, s_end)
     lo = dateline.end() if dateline else s_start
-    explicit = [m for m in ctx.mentions if m.start >= lo and m.end <= s_end]
+    if ctx.mention_starts is not None:  # sorted: only mentions starting in [lo, s_end] can lie inside
+        starts = ctx.mention_starts
+        near = ctx.mentions[bisect_left(starts, lo):bisect_right(starts, s_end)]
+    else:
+        near = ctx.mentions
+    explicit = [m for m in near if m.start >= lo and m.end <= s_end]
     parens = [(p.start(), p.end()) for p in _PARENS.finditer(text, s_start, s_end)]
     for m in explicit:
         # "(Bwisha, Rutshuru, Nord-Kivu)", "X areas of Y district": administrative context, not the place.
@@ -1580,8 +1584,10 @@ def extract_claims(
     demonym_ccs = [dem[m.name] for m in mentions if dem[m.name]]
     mentions = [m for m in mentions if not dem[m.name]]
     main_country = _country_of(mentions + in_dateline + in_dateline, demonym_ccs)
-    actors = base.copy()  # acronyms defined in this article are learned for this article only
-    pairs = registry.learn_acronyms(actors, text)
+    # Acronyms defined in this article are learned for this article only, on a copy of the registry
+    # (made only when there is one to learn).
+    pairs = registry.defined_acronyms(text)
+    actors = registry.learn_pairs(base, pairs, copy_first=True)
     doc_names = None
     if pairs:
         names = sorted({n for p in pairs for n in p}, key=len, reverse=True)
@@ -1600,6 +1606,9 @@ def extract_claims(
         main_country=main_country, actors=actors, name=name or source, doc_names=doc_names, named_spans=named_spans,
         countries=frozenset(c for c in [m.country_code for m in all_mentions] + demonym_ccs if c),
     )
+    starts = [m.start for m in mentions]
+    if all(a <= b for a, b in zip(starts, starts[1:])):
+        ctx.mention_starts = starts
     if datelines and datelines[0].date:
         from mapper.timespan import parse_time
 

@@ -9,6 +9,8 @@ hinted by the wording around them ("X province", "the city of X").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from mapper import countries
 from mapper.extract import lexicon
@@ -24,17 +26,24 @@ _NOT_PLACES = re.compile(
 )
 _PERSON_BEFORE = re.compile(r"(?:Governor|President|Minister|spokesman|spokeswoman|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|"
                             r"General|Gen\.|commander|chief|Vice President)\s+$")
-_ORG_AFTER = re.compile(r"^\s+(?:Press|News|Ministry|Council|Agency|Times|Post|Party|Army|Forces|Directorate)\b")
+#: Matched at the end of a name (``match(text, end)``, no copy of the rest of the text).
+_ORG_AFTER = re.compile(r"\s+(?:Press|News|Ministry|Council|Agency|Times|Post|Party|Army|Forces|Directorate)\b")
+#: The country table is fixed per process: a demonym's country is looked up once per word.
+_demonym_country = lru_cache(maxsize=8192)(countries.country_for_demonym)
+
+
+_HINTS = tuple((re.compile(b), re.compile(a), kind) for b, a, kind in (
+    (r"province\s+of\s+$|provinces?\s+of\s+$", r"^\s+provinces?\b", "admin1"),
+    (r"district\s+of\s+$", r"^\s+district\b", "admin2"),
+    (r"(?:city|town|village|capital)\s+of\s+$", r"^\s+(?:city|town)\b", "populated_place"),
+))
 
 
 def _kind_hint(text: str, start: int, end: int) -> str:
     before, after = text[max(0, start - 30):start].lower(), text[end:end + 20].lower()
-    if re.search(r"province\s+of\s+$|provinces?\s+of\s+$", before) or re.match(r"^\s+provinces?\b", after):
-        return "admin1"
-    if re.search(r"district\s+of\s+$", before) or re.match(r"^\s+district\b", after):
-        return "admin2"
-    if re.search(r"(?:city|town|village|capital)\s+of\s+$", before) or re.match(r"^\s+(?:city|town)\b", after):
-        return "populated_place"
+    for rx_before, rx_after, kind in _HINTS:
+        if rx_before.search(before) or rx_after.match(after):
+            return kind
     return ""
 
 
@@ -45,9 +54,9 @@ def capitalised_places(text: str) -> list:
         name = m.group(0)
         if name.startswith("The ") and len(name) > 4:
             continue
-        if _NOT_PLACES.match(name) or countries.country_for_demonym(name) or name.isupper() and len(name) <= 4:
+        if _NOT_PLACES.match(name) or _demonym_country(name) or name.isupper() and len(name) <= 4:
             continue
-        if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text[m.end():]):
+        if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text, m.end()):
             continue
         if lexicon.NAMED_CASE_SENSITIVE.fullmatch(name):
             continue
@@ -85,16 +94,19 @@ def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> l
     """Capitalised names in a place position that the geoparser did not resolve: "the village of X",
     "took control of part of X", "X town", and names listed with a known place ("A, B and C").
     They have no coordinates (``place`` None); ``avoid`` are (start, end) spans of actor names."""
-    spans = [(m.start, m.end) for m in known]
+    # Overlap tests by bisection: spans sorted by start, with the largest end so far.
+    spans = _by_start([(m.start, m.end) for m in known])
+    avoid_spans = _by_start(avoid)
     out = []
     cands = capitalised_places(text) if cands is None else cands
     for i, c in enumerate(cands):
-        if any(a < c.end and c.start < b for a, b in spans) or any(a <= c.start < b for a, b in avoid):
-            continue
+        if _ends_after(spans, bisect_left(spans[0], c.end), c.start) \
+                or _ends_after(avoid_spans, bisect_right(avoid_spans[0], c.start), c.start):
+            continue  # overlaps a known mention (a < end and start < b) or starts in an actor (a <= start < b)
         if len(c.name) < 3 or c.name.isupper():
             continue
         first = re.split(r"[-\s]", c.name)[0]
-        if countries.country_for_demonym(first) or re.search(r"-(?:style|made|backed|led|based|born|owned)$",
+        if _demonym_country(first) or re.search(r"-(?:style|made|backed|led|based|born|owned)$",
                                                              c.name, re.I):
             continue  # "Syrian-style", "Russian-made": adjectives
         if _FORCE_AFTER.match(text, c.end):
@@ -114,6 +126,21 @@ def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> l
                 name, end = name[:tm.start()], c.start + tm.start()
             out.append(Mention(c.start, end, name, kind=c.kind or _kind_of_type(tm.group(1) if tm else "")))
     return out
+
+
+def _by_start(spans) -> tuple:
+    """(starts, running maximum of ends) of ``spans`` sorted by start."""
+    spans = sorted(spans)
+    ends, top = [], None
+    for _, b in spans:
+        top = b if top is None or b > top else top
+        ends.append(top)
+    return [a for a, _ in spans], ends
+
+
+def _ends_after(spans: tuple, n: int, pos: int) -> bool:
+    """Does one of the first ``n`` spans (by start) end after ``pos``?"""
+    return n > 0 and spans[1][n - 1] > pos
 
 
 _TYPE_SUFFIX = re.compile(r"\s+(Township|District|Province|Village|Town|City|Area|County|Region|Governorate|LGA|"

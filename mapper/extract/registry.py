@@ -90,6 +90,12 @@ class NameFinder:
         after it included ("M23 rebels")."""
         end = len(text) if end is None else end
         toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+        # chain[k]: how many tokens after token k follow it with one space between each (a name's
+        # words are separated by single spaces), counted once instead of per candidate length.
+        chain = [0] * len(toks)
+        for k in range(len(toks) - 2, -1, -1):
+            if text[toks[k][1]:toks[k + 1][0]] == " ":
+                chain[k] = chain[k + 1] + 1
         out = []
         i = 0
         while i < len(toks):
@@ -99,10 +105,8 @@ class NameFinder:
                 i += 1
                 continue
             found = 0
-            for n in range(min(self.longest, len(toks) - i), 0, -1):
+            for n in range(min(self.longest, len(toks) - i, chain[i] + 1), 0, -1):
                 j = i + n - 1
-                if any(text[toks[k][1]:toks[k + 1][0]] != " " for k in range(i, j)):
-                    continue
                 cand = text[s0:toks[j][1]]
                 if cand in self.names or _strip(cand) in self.names:
                     found = n
@@ -169,6 +173,29 @@ def name_finder(actors) -> NameFinder:
 def learn_acronyms(actors, text: str) -> list:
     """Register acronyms defined in ``text`` ("the Rapid Support Forces (RSF)", "RSF (Rapid Support
     Forces)") on ``actors`` (a per-document copy). Returns the (acronym, expansion) pairs learned."""
+    pairs = defined_acronyms(text)
+    learn_pairs(actors, pairs)
+    return pairs
+
+
+def learn_pairs(actors, pairs, copy_first: bool = False):
+    """Learn the (acronym, expansion) ``pairs`` the registry does not know yet; return the registry
+    learned on. With ``copy_first`` a copy of ``actors`` is made before the first one is learned
+    (and ``actors`` itself returned when nothing is learned): the copy is what a document needs
+    only when it defines an acronym."""
+    for acr, exp in pairs:
+        # The registry may know the acronym or the group under another spelling ("Afghan National Defense
+        # and Security Forces (ANDSF)"): learning would split one actor in two.
+        if actors.get(acr) is not None or actors.match(exp) is not None:
+            continue
+        if copy_first:
+            actors, copy_first = actors.copy(), False
+        actors.learn(acr, exp)
+    return actors
+
+
+def defined_acronyms(text: str) -> list:
+    """(acronym, expansion) pairs defined in ``text``, in order, each once."""
     pairs = []
     for rx in (lx.ACRONYM_AFTER_RE, lx.ACRONYM_BEFORE_RE):
         for m in rx.finditer(text):
@@ -188,14 +215,6 @@ def learn_acronyms(actors, text: str) -> list:
                 continue
             if (acr, exp) not in pairs:
                 pairs.append((acr, exp))
-    learned = []
-    for acr, exp in pairs:
-        # The registry may know the acronym or the group under another spelling ("Afghan National Defense
-        # and Security Forces (ANDSF)"): learning would split one actor in two.
-        if actors.get(acr) is not None or actors.match(exp) is not None:
-            continue
-        actors.learn(acr, exp)
-        learned.append((acr, exp))
     return pairs
 
 

@@ -25,6 +25,7 @@ import json
 import logging
 import math
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -32,6 +33,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from gazetteer import normalize
@@ -102,6 +104,28 @@ def _fold_char(ch: str) -> str:
     return folded[1:-1]
 
 
+#: Characters outside the simple ASCII runs (non-ASCII letters, apostrophes, backquotes): folded one by one.
+_SPECIAL_CHAR = re.compile(r"[^\x00-\x26\x28-\x5f\x61-\x7f]")
+#: Byte tables for the simple runs: 1 for a letter or digit, else 0; the letter lowered, else a space.
+_ALNUM_01 = bytes(1 if chr(i).isascii() and chr(i).isalnum() else 0 for i in range(256))
+_LOWER_OR_SPACE = bytes(ord(chr(i).lower()) if chr(i).isascii() and chr(i).isalnum() else 32 for i in range(256))
+
+
+def _simple_run(run: bytes, base: int, last_space: bool, out: list, offs: list) -> bool:
+    """Fold a run of ASCII characters other than apostrophes (letters and digits lowered, every
+    other character a separator) in bulk; return the new ``last_space``.
+
+    Within such a run a separator is kept (as one space) exactly when the character before it is a
+    letter or digit (or, for the first one, when the text so far does not end in a space).
+    """
+    alnum = run.translate(_ALNUM_01)
+    before = (b"\x00" if last_space else b"\x01") + alnum[:-1]
+    keep = (int.from_bytes(alnum, "little") | int.from_bytes(before, "little")).to_bytes(len(run), "little")
+    offs.extend(compress(range(base, base + len(run)), keep))
+    out.append(bytes(compress(run.translate(_LOWER_OR_SPACE), keep)).decode("ascii"))
+    return not alnum[-1]
+
+
 def normalize_with_offsets(text: str) -> tuple:
     """``(normalized, offsets)``: the text folded like gazetteer keys, one offset per character.
 
@@ -113,25 +137,20 @@ def normalize_with_offsets(text: str) -> tuple:
     offs = []
     last_space = True
     n = len(text)
-    for i, ch in enumerate(text):
+    pos = 0
+    for m in _SPECIAL_CHAR.finditer(text):
+        i = m.start()
+        if i > pos:
+            last_space = _simple_run(text[pos:i].encode("ascii"), pos, last_space, out, offs)
+        pos = i + 1
+        ch = text[i]
         if ch in _APOSTROPHES and i + 1 < n and text[i + 1] in "sS" and (i + 2 == n or not text[i + 2].isalnum()):
             f = " "
         elif ch.isascii():
-            if ch.isalnum():
-                out.append(ch.lower())
-                offs.append(i)
-                last_space = False
-                continue
             f = "" if ch in "'`" else " "
         else:
             f = _fold_char(ch)
         if not f:
-            continue
-        if f == " ":
-            if not last_space:
-                out.append(" ")
-                offs.append(i)
-                last_space = True
             continue
         for c in f:
             if c == " ":
@@ -143,6 +162,8 @@ def normalize_with_offsets(text: str) -> tuple:
                 out.append(c)
                 offs.append(i)
                 last_space = False
+    if pos < n:
+        _simple_run(text[pos:].encode("ascii"), pos, last_space, out, offs)
     return "".join(out), offs
 
 

@@ -609,9 +609,22 @@ class Geoparser:
                 weights_cache[c.key] = hit
             return hit
 
+        # A name repeated in the document is scored once per round: _best depends only on the
+        # candidate's key, entries, hint and form, its container and (round 2) the other points,
+        # which are the same for every repeat of one key. Ids are safe: every candidate lives
+        # through this call.
+        best_memo: dict = {}
+
+        def best_of(c, others, rnd):
+            cont = container_of.get(id(c))
+            k = (rnd, c.key, id(c.entries), c.kind_hint, c.form, None if cont is None else id(cont.entries))
+            if k not in best_memo:
+                best_memo[k] = self._best(c, *weights(c), admin1_names, cont, others)
+            return best_memo[k]
+
         chosen: dict = {}
         for c in everyone:
-            chosen[id(c)] = self._best(c, *weights(c), admin1_names, container_of.get(id(c)), None)
+            chosen[id(c)] = best_of(c, None, 1)
         # Round 2: add closeness to the other mentions' choices.
         points = {}  # place id -> (lat, lon, keys naming it): one point per distinct place
         for c in everyone:
@@ -623,7 +636,7 @@ class Geoparser:
         for c in cands:
             others = list(itertools.islice(
                 ((la, lo) for la, lo, keys in points.values() if keys != {c.key}), MAX_CONTEXT_POINTS))
-            best = self._best(c, *weights(c), admin1_names, container_of.get(id(c)), others)
+            best = best_of(c, others, 2)
             name = text[c.start:c.end]
             if best is None:
                 out.append(Mention(c.start, c.end, name, kind=c.kind_hint, place=None, score=0.0,

@@ -311,8 +311,10 @@ def is_boilerplate(line: str) -> bool:
         return True
     if any(p.match(s) for p in _BOILERPLATE_PATTERNS):
         return True
+    if len(s) > 60:
+        return False  # (checked first: long lines are most of a text, and need no letter scan)
     letters = [c for c in s if c.isalpha()]
-    if letters and len(s) <= 60 and all(c.isupper() for c in letters) and not s.endswith((".", "!", "?")):
+    if letters and all(c.isupper() for c in letters) and not s.endswith((".", "!", "?")):
         words = s.split()
         # A dateline ("KABUL:") is not boilerplate; a shouted label of 2+ words is.
         if len(words) >= 2 and not s.endswith(":"):
