@@ -587,22 +587,6 @@ def _country_code(place: Optional[MapPlace], claim: Claim) -> str:
     return ""
 
 
-def _resolve_actor(actors: Actors, text: str, country: str):
-    """The actor a claim names, with the place's country as context when the registry takes it."""
-    try:
-        return actors.resolve(text, country=country)
-    except TypeError:  # an actor registry without country context
-        return actors.resolve(text)
-
-
-def _match_side(actors: Actors, claimant: str, country: str):
-    """The actor a claimant speaks for, with the place's country as context when the registry takes it."""
-    if country:
-        try:
-            return actors.match(claimant, country=country)
-        except TypeError:  # an actor registry without country context
-            pass
-    return actors.match(claimant)
 def _ids(entries) -> tuple:
     return tuple(sorted(e.index for e in entries))
 
@@ -770,8 +754,8 @@ class Timeline:
         written = " ".join((claim.claimant or claim.source or "unattributed").split())
         claimant, channel = split_claimant(written)
         cc = _country_code(self.places.get(key), claim)
-        side = _match_side(self.actors, claimant, cc)
-        actor = _resolve_actor(self.actors, claim.actor, cc) if claim.actor else None
+        side = self.actors.match(claimant, country=cc)
+        actor = self.actors.resolve(claim.actor, country=cc) if claim.actor else None
         start = _aware(claim.time.earliest)
         track = INCIDENT_TRACK if self.rules["tracks"].get(claim.status) == INCIDENT_TRACK else CONTROL_TRACK
         natural, reason = None, STANDING
