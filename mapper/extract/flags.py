@@ -26,8 +26,9 @@ inferred actor were already counted when the claim was built).
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
+
+from gazetteer import haversine_km
 
 #: A claim place farther than this from every other place of the article is flagged.
 FAR_FROM_ARTICLE_KM = 500.0
@@ -39,17 +40,6 @@ FLAG_PENALTY = 0.1
 COUNTED_FLAGS = frozenset({"place_from_reference", "actor_unknown"})
 #: Separator of several sentences in a merged claim's quote.
 QUOTE_JOINER = " […] "
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(lonlat_a: tuple, lonlat_b: tuple) -> float:
-    """Great-circle distance in km between two (lon, lat) points."""
-    lon1, lat1 = map(math.radians, lonlat_a)
-    lon2, lat2 = map(math.radians, lonlat_b)
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
 
 def _flags_of(claim) -> list:
     for k, v in claim.extra:
@@ -77,7 +67,7 @@ def geographic_flags(place, mention_places: list, countries: frozenset) -> list:
     others = [p for p in mention_places if p is not None and p.id != place.id and p.kind != "country"]
     if place.kind != "country" and others:
         here = (place.lon, place.lat)
-        if min(haversine_km(here, (p.lon, p.lat)) for p in others) > FAR_FROM_ARTICLE_KM:
+        if min(haversine_km(here[1], here[0], p.lat, p.lon) for p in others) > FAR_FROM_ARTICLE_KM:
             flags.append("place_far_from_article")
     cc = place.country_code or ""
     other_ccs = {p.country_code for p in mention_places if p is not None and p.id != place.id and p.country_code}

@@ -28,12 +28,12 @@ Rules
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
+from gazetteer import haversine_km
 from gazetteer.normalize import normalize, soft_form, strip_type_words
 
 #: Distance (km) under which a draft's coordinates count as the gold place.
@@ -174,12 +174,10 @@ def same_name(gold: GoldClaim, draft_place: str) -> bool:
 
 
 def distance_km(lat1, lon1, lat2, lon2) -> Optional[float]:
+    """Great-circle km between two (lat, lon) points (:func:`gazetteer.haversine_km`); None when one is missing."""
     if None in (lat1, lon1, lat2, lon2):
         return None
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return haversine_km(lat1, lon1, lat2, lon2)
 
 
 def fold(text: str) -> str:
