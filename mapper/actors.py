@@ -102,8 +102,6 @@ PALETTE = (
     "#88CCEE",
     OKABE_ITO["yellow"],
 )
-#: Kept for callers of the earlier name: the palette after the first two colours.
-EXTRA_PALETTE = PALETTE[3:]
 
 #: Name used for a claim that does not name an actor.
 UNSTATED = ""
