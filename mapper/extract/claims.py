@@ -321,8 +321,7 @@ def _main_group(named_spans: list, ctx_actors) -> str:
     first = {}
     for _, _, raw in named_spans:
         label = _named_label(ctx_actors, raw)
-        if label.startswith("Government") or registry.is_state(ctx_actors, label) or raw in (
-                "ANDSF", "ANSF", "ANA", "ANP", "NDS", "SAF", "FAMa"):
+        if label.startswith("Government") or registry.is_state(ctx_actors, label):
             continue
         counts[label] += 1
         first.setdefault(label, len(first))
