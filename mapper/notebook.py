@@ -88,16 +88,25 @@ class Map:
         return parse_time(str(at), tz=self.options.get("tz")).earliest
 
     # -- folium -----------------------------------------------------------
-    def to_folium(self, at=None, *, tiles: Optional[str] = None, **map_kwargs):
+    def to_folium(self, at=None, *, tiles: Optional[str] = None, offline: bool = True, **map_kwargs):
         """A :class:`folium.Map` with one layer per assessed state at ``at`` (default: where the map opens).
 
         Each place is drawn with the geometry the HTML map uses (a town's circle, a unit's polygon)
         and a popup listing its current claims (time, claimant, status, the source's word, actor,
         quote, source), escaped. ``tiles=None`` (default) adds no online tiles; pass ``"OpenStreetMap"``
         for a basemap. A layer control lets users toggle the layers next to their own.
+
+        ``offline=True`` (default) makes the page need no network, as ``conflictmap map``'s: folium's
+        CDN links are replaced by the Leaflet and jQuery copies shipped with conflictmap, inlined
+        (Leaflet's marker and layers-control images as ``data:`` URLs, so the ``folium.Marker`` and
+        ``folium.Popup`` layers users add still work). folium's Bootstrap and Font Awesome links
+        (for ``folium.Icon`` glyphs) are dropped; plugins users add bring their own links (to their
+        CDN), as in plain folium.
         """
         import folium
         from shapely.geometry import mapping
+
+        from mapper.render.folium_assets import Attribution, inline_assets
 
         tl = self.prep.timeline
         t = self._when(at) or self.prep.opens
@@ -135,14 +144,16 @@ class Map:
                 popup.add_to(gj)
                 gj.add_to(group)
         fm = folium.Map(tiles=tiles, **map_kwargs)
+        if offline:
+            inline_assets(fm)
         for group in groups.values():
             group.add_to(fm)
         folium.LayerControl(collapsed=False).add_to(fm)
         if bounds:  # [[south, west], [north, east]]
             fm.fit_bounds([[min(b[0] for b in bounds), min(b[1] for b in bounds)],
                            [max(b[0] for b in bounds), max(b[1] for b in bounds)]])
-        for line in self.prep.attribution:
-            fm.get_root().html.add_child(folium.Element(f'<div class="cm-attribution">{_text(line)}</div>'))
+        if self.prep.attribution:
+            fm.add_child(Attribution([_text(line) for line in self.prep.attribution]))
         return fm
 
     @staticmethod

@@ -190,7 +190,8 @@ def _inline_js(text: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.I).replace("<!--", "<\\!--")
 
 
-def _leaflet_js() -> str:
+def leaflet_js() -> str:
+    """The vendored Leaflet script, ready to inline in a ``<script>`` element (no external address)."""
     js = _asset("leaflet/leaflet.js")
     # Leaflet's default attribution prefix links to leafletjs.com; the page sets its own plain-text
     # prefix, and the file must not reference any external address at all.
@@ -201,12 +202,32 @@ def _leaflet_js() -> str:
     return _inline_js(js)
 
 
-def _leaflet_css() -> str:
+def jquery_js() -> str:
+    """The vendored jQuery, ready to inline: only pages made by ``Map.to_folium`` need it (folium's popups)."""
+    return _inline_js(_asset("jquery/jquery.min.js"))
+
+
+def leaflet_css(images: str = "none") -> str:
+    """The vendored Leaflet stylesheet, ready to inline in a ``<style>`` element.
+
+    Its images (default marker icon, layers-control icon) are referenced by relative URLs that would
+    be requested next to the HTML file: ``images="none"`` drops them (the conflictmap page uses
+    neither), ``images="inline"`` embeds them as ``data:`` URLs (pages others add layers to).
+    """
     css = _asset("leaflet/leaflet.css")
-    # The map uses no default marker icon nor layers control: drop the relative image URLs, which
-    # would otherwise be requested (and fail) next to the HTML file.
-    css = re.sub(r"url\((['\"]?)images/[^)]*\)", "none", css)
+    if images == "inline":
+        css = re.sub(r"url\((['\"]?)images/([^)'\"]*)\1\)", lambda m: f"url({leaflet_image(m.group(2))})", css)
+    elif images == "none":
+        css = re.sub(r"url\((['\"]?)images/[^)]*\)", "none", css)
+    else:
+        raise ValueError(f"images must be 'none' or 'inline', not {images!r}")
     return re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments carry bug-tracker URLs
+
+
+def leaflet_image(name: str) -> str:
+    """One of Leaflet's vendored images (``marker-icon.png`` ...) as a ``data:`` URL."""
+    data = (ASSETS / "leaflet" / "images" / name).read_bytes()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
 def _round_coords(coords, nd: int):
@@ -654,10 +675,10 @@ def render_html(
     actions = []
 
     # Fixed parts (assets) and the claim text do not depend on simplification.
-    leaflet_js = _leaflet_js()
+    leaflet_script = leaflet_js()
     app_js = _inline_js(_asset("assess.js") + "\n" + _asset("conflictmap.js"))
-    css = _leaflet_css() + "\n" + css_variables() + "\n" + _asset("conflictmap.css")
-    fixed = len(leaflet_js) + len(app_js) + len(css) + 6000
+    css = leaflet_css() + "\n" + css_variables() + "\n" + _asset("conflictmap.css")
+    fixed = len(leaflet_script) + len(app_js) + len(css) + 6000
     data = payload.build_claims()
     probe = payload.build_places([_Geo(g.kind, lonlat=g.lonlat, radius_m=g.radius_m) for g in geos], 5)
     claims_bytes = (len(script_json(data["claims"])) + len(script_json(data["strings"])) + len(script_json(probe))
@@ -745,13 +766,13 @@ def render_html(
     env = Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=select_autoescape(default=True))
     template = env.get_template("map.html.j2")
     hashes = [base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii")
-              for s in (leaflet_js, app_js)]
+              for s in (leaflet_script, app_js)]
     html = template.render(
         title=title,
         version=meta.get("version", ""),
         csp=_csp(hashes, tile),
         css=css,
-        leaflet_js=leaflet_js,
+        leaflet_js=leaflet_script,
         app_js=app_js,
         data_json=data_json,
         metadata_json=script_json(meta),

@@ -94,3 +94,72 @@ def test_to_folium_needs_placed_claims(small_gazetteer, tmp_path):
     m = make_map(path, gazetteer=small_gazetteer)
     with pytest.raises(MapperError, match="no claims were placed"):
         m.to_folium()
+
+
+def _open_offline(browser, path: Path):
+    """Open ``path`` with every request that is not file:/data: aborted; returns (page, external, problems)."""
+    external, problems = [], []
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "blob:")):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.resolve().as_uri())
+    return page, external, problems
+
+
+@pytest.mark.browser
+def test_to_folium_renders_offline_in_a_browser(yemen_map, browser, tmp_path):
+    fm = yemen_map.to_folium()
+    folium.Marker((15.35, 44.2), popup="my layer").add_to(fm)  # a user's own layer (default icon)
+    out = tmp_path / "folium.html"
+    fm.save(str(out))
+    page, external, problems = _open_offline(browser, out)
+    try:
+        page.wait_for_selector(".leaflet-container")
+        page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
+        tl = yemen_map.prep.timeline
+        drawn = [k for k in tl.places if tl.state_at(k, yemen_map.prep.opens).entries]
+        assert page.locator("path.leaflet-interactive").count() == len(drawn) >= 2
+        # The user's marker shows Leaflet's default icon from the inlined image (not a broken URL).
+        page.wait_for_function("[...document.querySelectorAll('img.leaflet-marker-icon')]"
+                               ".every(i => i.complete && i.naturalWidth > 0)")
+        assert page.locator("img.leaflet-marker-icon").count() == 1
+        # Every state layer is listed in the layers control.
+        assert page.locator(".leaflet-control-layers-overlays label").count() == len(
+            {tl.state_at(k, yemen_map.prep.opens).label for k in drawn})
+        # The data sources are in the map's attribution control, as text.
+        credits = page.locator(".leaflet-control-attribution").inner_text()
+        assert all(line in credits for line in yemen_map.prep.attribution), credits
+        # The hostile quote is shown as text in the popup, never run.
+        for i in range(page.locator("path.leaflet-interactive").count()):
+            page.locator("path.leaflet-interactive").nth(i).click(force=True)
+            page.wait_for_selector(".leaflet-popup-content")
+            if "Marib" in page.locator(".leaflet-popup-content").inner_text():
+                break
+        text = page.locator(".leaflet-popup-content").inner_text()
+        assert "<script>alert('x')</script>" in text and "${alert(1)}" in text
+        Path("outputs").mkdir(exist_ok=True)
+        page.screenshot(path="outputs/test-folium-offline.png")
+        assert external == [], f"requests outside the file: {external}"
+        assert problems == [], problems
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_to_folium_online_mode_is_what_the_offline_check_catches(yemen_map, browser, tmp_path):
+    """Control: plain folium links its CDN; the same check must see those requests."""
+    out = tmp_path / "online.html"
+    yemen_map.to_folium(offline=False).save(str(out))
+    page, external, _ = _open_offline(browser, out)
+    page.close()
+    assert any("leaflet" in url for url in external), external
