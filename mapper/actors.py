@@ -66,7 +66,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from mapper import countries
-from mapper.errors import MapperError
+from mapper.errors import ActorConfigError
 
 #: Okabe-Ito colour-blind-safe palette (black omitted: it is used for outlines).
 OKABE_ITO = {
@@ -160,10 +160,6 @@ _CHANNEL_RES = (
                rf"|an\s+|its\s+|their\s+|his\s+|her\s+|the\s+)?(?P<channel>(?:[\w-]+\s+)?(?:{_CHANNELS})"
                rf"(?:\s+(?:channel|account|page|post))?)\s*$", re.I),
 )
-
-
-class ActorConfigError(MapperError, ValueError):
-    """Raised when an ``--actors`` file (or the default table) cannot be read or has an invalid entry."""
 
 
 @dataclass(frozen=True)

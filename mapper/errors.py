@@ -59,3 +59,23 @@ class ArticleError(MapperError, ValueError):
     def __init__(self, message: str, *, path=None):
         super().__init__(message)
         self.path = path
+
+
+class EmbedError(MapperError, ValueError):
+    """Raised when an embed option (size, address) or a map file is not usable."""
+
+
+class ActorConfigError(MapperError, ValueError):
+    """Raised when an ``--actors`` file (or the default table) cannot be read or has an invalid entry."""
+
+
+class EvaluationInputError(MapperError, ValueError):
+    """Raised when a gold or prediction file is not in the expected JSON Lines format.
+
+    ``path`` and ``line`` (1-based) say where.
+    """
+
+    def __init__(self, message: str, *, path=None, line=None):
+        super().__init__(message)
+        self.path = path
+        self.line = line

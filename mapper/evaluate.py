@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from gazetteer import haversine_km
-from mapper.errors import MapperError
+from mapper.errors import EvaluationInputError
 
 log = logging.getLogger(__name__)
 
@@ -59,18 +59,6 @@ ACC_KM = 161.0
 #: Largest possible great-circle error (half the Earth's circumference, km);
 #: the AUC normaliser and the error given to a match without coordinates.
 MAX_ERROR_KM = 20039.0
-
-
-class EvaluationInputError(MapperError, ValueError):
-    """Raised when a gold or prediction file is not in the expected JSON Lines format.
-
-    ``path`` and ``line`` (1-based) say where.
-    """
-
-    def __init__(self, message: str, *, path=None, line=None):
-        super().__init__(message)
-        self.path = path
-        self.line = line
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,21 @@
 ======================  ===============================================
 option                  used by
 ======================  ===============================================
-``--data-dir``          resolve, geocode, gazetteer *, map, geoparse, extract, static
+``--data-dir``          resolve, geocode, gazetteer *, map, describe, static, export, embed, geoparse, extract, eval geoparse
 ``--country``           resolve, geoparse
 ``--within``            resolve
-``--format``            resolve (table|json|geojson), geoparse
-``--overwrite``         geocode, map, extract, static
-``--strict``            resolve, geocode, map
-``-o/--output``         geocode, map, extract, static
+``--overwrite``         geocode, map, static, export, extract
+``--strict``            resolve, geocode, map, describe, static, export
+``-o/--output``         geocode, map, static, export, extract
+``--window``            map, describe, static, export
+``--dispute-window``    map, describe, static, export
+``--stale-after``       map, describe, static, export
+``--actors``            map, describe, static, export, extract
+``--tz``                map, describe, static, export
 ``--online*``           resolve, geocode (opt-in: --online, --online-timeout, --online-url)
 ======================  ===============================================
+
+``tests/test_architecture.py`` checks this table against the decorators on the commands.
 
 :func:`open_gazetteer` turns the ``--data-dir`` value into an opened
 :class:`gazetteer.Gazetteer`, building the embedded index on first use with

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from mapper.errors import MapperError
+from mapper.errors import EmbedError
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +52,6 @@ SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox allow-top-n
 
 _WIDTH_RE = re.compile(r"^\s*(\d{1,5}(?:\.\d{1,3})?)\s*(px|%|em|rem|vw)?\s*$", re.IGNORECASE)
 _HEIGHT_RE = re.compile(r"^\s*(\d{1,5}(?:\.\d{1,3})?)\s*(px|em|rem|vh)?\s*$", re.IGNORECASE)
-
-
-class EmbedError(MapperError, ValueError):
-    """Raised when an embed option (size, address) or a map file is not usable."""
 
 
 @dataclass(frozen=True)
