@@ -331,22 +331,30 @@ class Geoparser:
             if entries:
                 taken.append(_Cand(s, e, normalize(m.group(0)), entries))
         persons = _person_tokens(text)
+        accepted = []
         for s, e, key in found:
             if occupied.overlaps(s, e):
                 continue
-            c = self._accept(text, s, e, key, skip)
+            c = self._accept(text, s, e, key, skip, persons)
             if c is None:
                 continue
-            if " " not in key and text[s:e] in persons and c.entries[0].prior < PERSON_OVERRIDE_PRIOR:
-                continue  # "Salah" after "Mohamed Salah" earlier in the document
             occupied.add(s, e)
+            accepted.append(c)
+        # One sense per document: a one-word name seen as a person's surname anywhere in the
+        # text ("Salah" after "Mohamed Salah", "Chen" after "Jing Chen") is that person everywhere.
+        for c in accepted:
+            if " " not in c.key and text[c.start:c.end] in persons and c.entries[0].prior < PERSON_OVERRIDE_PRIOR:
+                continue
             taken.append(c)
         if self.adjectives:
             taken.extend(self._adjectives_and_codes(text, occupied, skip))
         taken.sort(key=lambda c: c.start)
         return taken
 
-    def _accept(self, text, s, e, key, skip) -> Optional[_Cand]:
+    def _accept(self, text, s, e, key, skip, persons: Optional[set] = None) -> Optional[_Cand]:
+        """The candidate for the indexed name ``text[s:e]``, or None when the wording says it is
+        no place here. A name rejected as the second word of a personal name ("Amrullah Saleh")
+        is added to ``persons`` (the document's surnames)."""
         if skip.covers(s):
             return None
         name = text[s:e]
@@ -382,6 +390,9 @@ class Geoparser:
         if prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before) \
                 and prev.lower() not in lx.INNER_FUNCTION_WORDS and not _is_place_word(self, prev):
             if best_prior < 0.9:  # "Amrullah Saleh"; a country after a name is still a country
+                if persons is not None and len(words) == 1 and entries[0].kind == "populated_place" \
+                        and _looks_like_given_name(prev, text) and not _next_token(after)[:1].isupper():
+                    persons.add(name)
                 return None
         nxt = _next_token(after)
         if nxt and nxt[0].isupper() and not re.match(r"^\s*[,.;:!?)\"”]", after):
@@ -781,6 +792,19 @@ def _person_tokens(text: str) -> set:
                          r"spokesman|spokeswoman|Judge)\.?\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?", text):
         out.update(g for g in m.groups() if g)
     return out
+
+
+def _looks_like_given_name(token: str, text: str) -> bool:
+    """A capitalised word that can open a personal name ("Jing", "Dave"): not a common word
+    ("Today Georgia"), a title, a type or organisation word ("Team Alberta"), a gerund
+    ("Connecting California"), nor a word the text also writes in lower case."""
+    low = token.lower()
+    if not (token.isalpha() and token[0].isupper() and token[1:].islower() and len(token) > 2):
+        return False
+    if low in COMMON_WORDS or low in lx.PERSON_TITLES or low in lx.INNER_FUNCTION_WORDS \
+            or low in lx.ORG_HEADS or low in lx.PLACE_HEADS or low.endswith("ing"):
+        return False
+    return re.search(r"\b" + re.escape(low) + r"\b", text) is None
 
 
 def _prev_token(before: str) -> str:

@@ -178,3 +178,18 @@ def test_a_place_found_inside_an_unknown_span_does_not_steer_the_others(gp):
     weak, inner = khanabad_admin1("Fighting in Khanabad. The Takhar Colony Hall said so.", "Takhar Colony Hall")
     assert inner.form == "contained" and "Takhar" in (inner.place.admin1 or inner.place.name)
     assert weak == alone  # a hall named after the province is no evidence about Khanabad
+
+
+def test_surname_after_a_given_name_is_that_person_in_the_whole_document(gp):
+    # "Chaman" is a town's name; after "Ahmad Chaman" it is the person everywhere in the text.
+    text = ("The engineer Ahmad Chaman grew up near Kabul. Critics say Chaman changed the ministry. "
+            "Chaman moved to Herat later.")
+    names = [m.name for m in gp.parse(text)]
+    assert "Chaman" not in names
+    assert "Kabul" in names and "Herat" in names
+
+
+def test_a_state_after_a_capitalised_word_is_not_a_surname(gp):
+    # "Team Herat" rejects that span, but a province is never read as a surname.
+    text = "She joined Team Herat this year. Critics say Herat has many schools, and Kabul hosts the final."
+    assert "Herat" in [m.name for m in gp.parse(text)]
