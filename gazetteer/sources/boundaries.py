@@ -366,7 +366,8 @@ def _assign_countries(conn, records, problems):
 def _load(conn, out, src, records, level, problems, progress):
     import shapely
 
-    from gazetteer.build import KIND_IMPORTANCE, _name_rows
+    from gazetteer.importance import boundary_importance
+    from gazetteer.names import rows_for_names
 
     records = _assign_countries(conn, records, problems)
     kind = f"admin{level}"
@@ -384,7 +385,7 @@ def _load(conn, out, src, records, level, problems, progress):
         got_polygon = []  # merged units that had only a point (embedded admin-2 units)
         for r, unit in merged.items():
             existing_keys = {k for (k,) in conn.execute("SELECT key FROM names WHERE pid = ?", (unit.pid,))}
-            rows = [nr for nr in _name_rows(unit.pid, r.alternates, r.name) if nr[0] not in existing_keys]
+            rows = [nr for nr in rows_for_names(unit.pid, r.alternates, r.name) if nr[0] not in existing_keys]
             store.insert_rows(conn, name_rows=rows, name_source=src)
             out["names"] += len(rows)
             store.add_codes(conn, src, [(c, unit.pid) for c in _codes(r, cc)])
@@ -435,9 +436,9 @@ def _load(conn, out, src, records, level, problems, progress):
                 lon, lat = rp.x, rp.y
             place_rows.append(store.place_row(
                 pid, uid, r.name, kind, lat, lon, cc, country_name, a1, a2, a1id, a2id, pop_in[i],
-                f"ADM{level}", r.geom.bounds, True, src, KIND_IMPORTANCE.get(kind, 0.45),
+                f"ADM{level}", r.geom.bounds, True, src, boundary_importance(kind),
             ))
-            rows = list(_name_rows(pid, r.alternates, r.name))
+            rows = list(rows_for_names(pid, r.alternates, r.name))
             name_rows.extend(rows)
             out["names"] += len(rows)
             geom_rows.append((pid, shapely.to_wkb(r.geom)))

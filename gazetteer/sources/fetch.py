@@ -33,6 +33,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from gazetteer._version import __version__
 from gazetteer.errors import DownloadError, SourceDataError
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,6 @@ CHUNK = 1 << 20
 
 
 def user_agent() -> str:
-    from mapper import __version__
-
     return f"conflictmap/{__version__} (gazetteer download; https://pypi.org/project/conflictmap/)"
 
 

@@ -75,8 +75,7 @@ BULK_BYTES = 30_000_000
 #: Alternate-name "languages" that are not names.
 NOT_NAMES = frozenset({"link", "post", "iata", "icao", "faac", "fr_1793", "abbr", "unlc", "wkdt", "tcid", "phon",
                        "piny"})
-#: Importance factor for historical / destroyed / abandoned features.
-HISTORICAL_FACTOR = 0.5
+#: Historical / destroyed / abandoned features (importance: :data:`gazetteer.importance.HISTORICAL_FACTOR`).
 HISTORICAL_CODES = frozenset({"PPLH", "PPLQ", "PPLW", "PPLCH", "ADM1H", "ADM2H", "ADM3H", "ADM4H", "ADMDH",
                               "PCLH", "HSTS"})
 ADMIN_KIND = {"ADM1": "admin1", "ADM1H": "admin1", "ADM2": "admin2", "ADM2H": "admin2", "ADM3": "admin3",
@@ -256,14 +255,14 @@ def _code_rows(path, problems, ncols=CODE_COLUMNS):
 
 
 def _add_names(conn, src, pid, names, out) -> None:
-    from gazetteer.build import _name_rows
+    from gazetteer.names import ALTERNATE, PRIMARY, rows_for_names
 
     have = {k for (k,) in conn.execute("SELECT key FROM names WHERE pid = ?", (pid,))}
     names = [n for n in dict.fromkeys(names) if n]
     if not names:
         return
-    rows = [r for r in _name_rows(pid, names[1:], names[0]) if r[0] not in have]
-    rows = [(k, s, so, p, n, 1 if f == 0 else f) for k, s, so, p, n, f in rows]  # never a second primary
+    rows = [r for r in rows_for_names(pid, names[1:], names[0]) if r[0] not in have]
+    rows = [(k, s, so, p, n, ALTERNATE if f == PRIMARY else f) for k, s, so, p, n, f in rows]  # never a second primary
     store.insert_rows(conn, name_rows=rows, name_source=src)
     out["names"] += len(rows)
 
@@ -435,7 +434,8 @@ class _DumpLoader:
         self.batch.append(fields)
 
     def flush(self):
-        from gazetteer.build import KIND_IMPORTANCE, _name_rows, population_importance
+        from gazetteer.importance import geonames_importance
+        from gazetteer.names import rows_for_names
 
         if not self.batch:
             return
@@ -489,20 +489,13 @@ class _DumpLoader:
                 a2u = (pid_id, name)
                 if cc and a1 and a2:
                     self.new_admin.setdefault((cc, a1, a2), a2u)
-            if kind == "populated_place":
-                imp = population_importance(pop) + (0.15 if fcode == "PPLC" else 0.0)
-            elif kind in KIND_IMPORTANCE:
-                imp = KIND_IMPORTANCE[kind]
-            else:
-                imp = 0.5 * population_importance(pop)
-            if fcode in HISTORICAL_CODES:
-                imp *= HISTORICAL_FACTOR
             place_rows.append(store.place_row(
                 pid, pid_id, name, kind, lat, lon, cc, self.country_names.get(cc),
                 a1u[1] if a1u else None, a2u[1] if a2u else None, a1u[0] if a1u else None,
-                a2u[0] if a2u else None, pop, fcode or fclass, (lon, lat, lon, lat), False, src, min(imp, 1.0),
+                a2u[0] if a2u else None, pop, fcode or fclass, (lon, lat, lon, lat), False, src,
+                geonames_importance(kind, pop, fcode, historical=fcode in HISTORICAL_CODES),
             ))
-            name_rows.extend(_name_rows(pid, alt_list, name))
+            name_rows.extend(rows_for_names(pid, alt_list, name))
             out["added"] += 1
         store.insert_rows(conn, place_rows, name_rows)
         out["names"] += len(name_rows)
@@ -568,7 +561,7 @@ def _fix_forward_links(conn, src, loader):
 
 # ---------------------------------------------------------------------------- alternate names
 def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_size=BATCH_SIZE):
-    from gazetteer.build import ALTERNATE, _name_rows
+    from gazetteer.names import ALTERNATE, PRIMARY, rows_for_names
 
     fh, size, member = _open(path)
     bulk = size > BULK_BYTES
@@ -596,10 +589,10 @@ def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_si
             if pid is None:
                 continue
             seen = have.setdefault(pid, set())
-            for r in _name_rows(pid, (), name):
+            for r in rows_for_names(pid, (), name):
                 if r[0] not in seen:
                     seen.add(r[0])
-                    rows.append(r[:5] + (ALTERNATE if r[5] == 0 else r[5],))
+                    rows.append(r[:5] + (ALTERNATE if r[5] == PRIMARY else r[5],))
             out["merged"] += 1
         store.insert_rows(conn, name_rows=rows, name_source=src)
         out["names"] += len(rows)
