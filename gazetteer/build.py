@@ -165,7 +165,7 @@ def remove_stale_temp_files(folder: Path) -> list:
     try:
         import fcntl
     except ImportError:  # pragma: no cover
-        fcntl = None
+        fcntl = None  # type: ignore[assignment]
     removed = []
     for path in Path(folder).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
         try:
@@ -240,12 +240,14 @@ def build_index(
         total = len(gn_countries) + len(features) + len(cities) + len(admin2_units)
         bar = _progress(total, "building gazetteer", progress)
 
-        place_rows, name_rows, geom_rows = [], [], []
+        place_rows: list = []
+        name_rows: list = []
+        geom_rows: list = []
         pid = 0
         reference_points = _country_reference_points()
 
         # --- countries -------------------------------------------------------
-        ne_country = {}
+        ne_country: dict = {}
         ne_admin1 = []
         for f in features:
             props = f["properties"]
@@ -290,7 +292,7 @@ def build_index(
             pid += 1
             bb = info.get("bbox") or {}
             bbox = (bb.get("west"), bb.get("south"), bb.get("east"), bb.get("north")) if bb else None
-            names = [a["name"] for a in info.get("alternateNames", ()) if a.get("lang") not in ("link", "wkdt")]
+            continent_names = [a["name"] for a in info.get("alternateNames", ()) if a.get("lang") not in ("link", "wkdt")]
             place_rows.append(
                 store.place_row(
                     pid, f"continent:{code}", info["name"], "other", float(info["lat"]), float(info["lng"]),
@@ -298,17 +300,17 @@ def build_index(
                     "embedded:geonames-continents", CONTINENT_IMPORTANCE,
                 )
             )
-            name_rows.extend(rows_for_names(pid, names, info["name"]))
+            name_rows.extend(rows_for_names(pid, continent_names, info["name"]))
 
         # --- admin-1 units ---------------------------------------------------
         admin1_by_code = {}
         admin1_geoms = []
         admin1_names = {}  # admin1 id -> (pid, names): to recognise admin-2 units that copy one
-        used_ids = set()
+        used_ids: set = set()
         # A GeoNames code that several Natural Earth units carry (England's "ENG" on every English
         # county, Ile-de-France's "11" on each departement) does not say which unit a place is in:
         # such places are linked by point in polygon instead.
-        code_counts = {}
+        code_counts: dict = {}
         for f in ne_admin1:
             pr = f["properties"]
             k = ((pr.get("country_code") or "").upper(), pr.get("admin1_code") or pr.get("fips") or "")
@@ -346,11 +348,11 @@ def build_index(
             bar.update(1)
 
         # --- populated places --------------------------------------------------
-        admin1_pop = {}
+        admin1_pop: dict = {}
         pending_spatial = []
         capitals = {cc.upper(): (info.get("capital") or "") for cc, info in gn_countries.items()}
         town_index = {}  # geonameid -> position in place_rows
-        towns_by_name = {}  # (cc, GeoNames admin1 code, name key) -> [(lat, lon, population, geonameid)]
+        towns_by_name: dict = {}  # (cc, GeoNames admin1 code, name key) -> [(lat, lon, population, geonameid)]
         sparse = {u["country_code"] for u in admin2_units if u["country_tagged"] < ADMIN2_SPARSE_TAGGING}
         for gid, c in cities.items():
             cc = (c.get("countrycode") or "").upper()
@@ -559,7 +561,7 @@ def _admin2_name_rows(pid: int, name: str, *, has_seat: bool = False):
 
 
 def _admin2_keys(names) -> list:
-    out = []
+    out: list = []
     for n in names:
         if isinstance(n, str) and n:
             k = normalize(n)
@@ -607,16 +609,16 @@ def _add_admin2(units, place_rows, name_rows, pid, *, only, town_index, towns_by
         log.debug("admin-2 units left out (a namesake town outweighs them): %s",
                   ", ".join(f"{u['country_code']}:{u['name']}" for u, d in zip(units, dropped) if d))
     units = [u for u, d in zip(units, dropped) if not d]
-    links = []  # per unit: (admin1 id, admin1 name) or None
+    links: list = []  # per unit: (admin1 id, admin1 name) or None
     pending = []
     probe_rows = []
     for u in units:
-        votes = {}
+        votes: dict = {}
         for gid in u["geonameids"]:
             idx = town_index.get(gid)
             if idx is not None and place_rows[idx][10]:
-                key = (place_rows[idx][10], place_rows[idx][8])
-                votes[key] = votes.get(key, 0) + 1
+                link_key = (place_rows[idx][10], place_rows[idx][8])
+                votes[link_key] = votes.get(link_key, 0) + 1
         if votes:
             links.append(max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0])
             continue
@@ -705,7 +707,7 @@ def _country_reference_points() -> dict:
     except ImportError:  # optional at build time: fall back to the polygon's point
         log.warning("countryinfo is not installed: countries get their polygon's centroid as point")
         return {}
-    out = {}
+    out: dict = {}
     for info in CountryInfo.all().values():
         iso = (info.get("ISO") or {}).get("alpha2")
         latlng = info.get("latlng")
@@ -821,7 +823,7 @@ def _demonyms_json() -> str:
         from mapper import countries
     except ImportError:  # the gazetteer used without the mapper package
         return "{}"
-    table = {}
+    table: dict = {}
     for word in countries.demonym_words():
         cc = countries.country_for_demonym(word)
         if cc:

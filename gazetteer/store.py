@@ -226,7 +226,7 @@ def names_by_probes(conn, column: str, probes, cc, per_probe: int, total: int) -
     if column not in ("skel", "key"):
         raise ValueError(f"column {column!r} is not 'skel' or 'key'")
     sql = _probe_sql(column, bool(cc))
-    rows = []
+    rows: list = []
     probes = list(probes)
     for i in range(0, len(probes), PROBE_CHUNK):
         if len(rows) >= total:

@@ -40,6 +40,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Optional
 
 from gazetteer._version import __version__
 from gazetteer.errors import OnlineGeocodingError
@@ -178,7 +179,7 @@ class OnlineGeocoder:
 
         self.cache = OnlineCache(cache_path or cache_dir() / CACHE_FILENAME)
         self.stats = {"asked": 0, "cache_hits": 0, "requests": 0, "found": 0, "failed": 0}
-        self.disabled = None
+        self.disabled: Optional[str] = None
 
     def _build(self, options):
         from geopy.geocoders import get_geocoder_for_service
@@ -333,9 +334,9 @@ class OnlineGazetteer:
         self.gz = gz
         self.geocoder = geocoder
         self.store_results = store_results
-        self._bar = None
+        self._bar: Any = None
         self._progress = progress
-        self._stored = {}  # place id -> Place stored during this run (the Gazetteer memo still says not found)
+        self._stored: dict = {}  # place id -> Place stored during this run (the Gazetteer memo still says not found)
 
     def __getattr__(self, name):
         return getattr(self.gz, name)
