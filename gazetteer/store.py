@@ -226,7 +226,7 @@ def names_by_probes(conn, column: str, probes, cc, per_probe: int, total: int) -
     if column not in ("skel", "key"):
         raise ValueError(f"column {column!r} is not 'skel' or 'key'")
     sql = _probe_sql(column, bool(cc))
-    rows = []
+    rows: list = []
     probes = list(probes)
     for i in range(0, len(probes), PROBE_CHUNK):
         if len(rows) >= total:
@@ -268,7 +268,7 @@ def select_places(conn, where: str, params=()):
 
 import contextlib
 
-#: Name flag of analyst aliases (build uses 0 primary, 1 alternate, 2 type words stripped).
+#: Name flag of analyst aliases (the other flags: :data:`gazetteer.names.PRIMARY` and after).
 NAME_FLAG_ALIAS = 3
 SOURCE_SCHEMA_VERSION = 1
 #: Fields a source may change on another source's place (recorded in ``edits``).
@@ -433,7 +433,7 @@ def next_pid(conn) -> int:
 def insert_rows(conn, place_rows=(), name_rows=(), geom_rows=(), *, name_source=None) -> None:
     """Append rows to an index that already has its indexes (no index creation here).
 
-    ``name_rows`` are :func:`gazetteer.build._name_rows` tuples; ``name_source``
+    ``name_rows`` are :func:`gazetteer.names.rows_for_names` tuples; ``name_source``
     marks names added to places another source owns.
     """
     if place_rows:

@@ -85,7 +85,7 @@ def geocode_row(gz, row_number: int, place: str, *, country=None, admin1=None, a
         return RowResult(row_number, place, res, p.lat, p.lon, p.id, p.name, p.kind, res.status, res.best.score,
                          "; ".join(notes))
     ruled_out = gz.outside_hint(res, within) if within is not None else None
-    outside = within.name if ruled_out is not None else ""
+    outside = within.name if ruled_out is not None and within is not None else ""
     if res.message:
         notes.insert(0, res.message)
     for unit_name, kind in ((admin2, "admin2"), (admin1, "admin1")):
@@ -114,7 +114,8 @@ _SHOW = 40
 
 def _extra_names(header: list, n: int) -> list:
     """``n`` names for cells beyond the header, none clashing with a header column."""
-    taken, out, i = set(header) | set(GEO_COLUMNS), [], 1
+    taken, i = set(header) | set(GEO_COLUMNS), 1
+    out: list = []
     while len(out) < n:
         name = f"{EXTRA_PREFIX}{i}"
         if name not in taken:

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from gazetteer import store
 from gazetteer.errors import IndexNotBuilt, SourceDataError
@@ -61,7 +62,7 @@ class Problems:
         self.path = str(path)
         self.strict = strict
         self.count = 0
-        self.shown = []
+        self.shown: list = []
 
     def add(self, line, field_name, message) -> None:
         where = f"{self.path}:{line}" if line is not None else self.path
@@ -108,8 +109,8 @@ def run_add(path_index, source: str, info: dict, work, *, progress=False) -> Loa
     malformed, problems, details) and may raise: then nothing changes.
     """
     t0 = time.perf_counter()
-    fields = {"added": 0, "merged": 0, "linked": 0, "names": 0, "rows": 0, "malformed": 0, "problems": (),
-              "details": {}}
+    fields: dict[str, Any] = {"added": 0, "merged": 0, "linked": 0, "names": 0, "rows": 0, "malformed": 0, "problems": (),
+                              "details": {}}
     with store.write_transaction(path_index) as conn:
         prev = store.delete_source(conn, source)
         work(conn, fields)
@@ -149,7 +150,7 @@ def summary(index) -> dict:
     path = index_path(index)
     conn = store.connect(path)
     try:
-        by_cc = {}
+        by_cc: dict = {}
         for cc, kind, n in store.counts_by_kind_country(conn):
             by_cc.setdefault(cc, {})[kind] = n
         return {

@@ -7,6 +7,7 @@ All geometry is shapely, (lon, lat).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Optional
 
 from gazetteer.normalize import normalize, similarity, skeleton, strip_type_words
 
@@ -25,10 +26,10 @@ class Unit:
     pid: int
     id: str
     name: str
-    country_code: str
-    admin1: str
-    admin1_id: str
-    geom: object
+    country_code: Optional[str]
+    admin1: Optional[str]
+    admin1_id: Optional[str]
+    geom: Any  # a shapely geometry
 
 
 def load_units(conn, kind: str, countries=None, *, point_only=False) -> list:
@@ -85,6 +86,7 @@ class Layer:
         out = [-1] * n
         if not self.units or n == 0:
             return out
+        assert self.tree is not None  # built whenever there are units
         pts = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
         pi, gi = self.tree.query(pts, predicate="within")
         for p, g in zip(pi.tolist(), gi.tolist()):
@@ -105,6 +107,7 @@ class Layer:
 
         if not self.units:
             return []
+        assert self.tree is not None  # built whenever there are units
         area = geom.area
         out = []
         for g in self.tree.query(geom, predicate="intersects").tolist():

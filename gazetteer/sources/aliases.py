@@ -117,7 +117,7 @@ def _admin1(conn, cc, value):
 
 def _load(conn, out, src, path, rows, problems):
 
-    from gazetteer.build import _name_rows
+    from gazetteer.names import rows_for_names
     from gazetteer.sources._spatial import Layer, load_units
 
     pid = store.next_pid(conn)
@@ -151,7 +151,7 @@ def _load(conn, out, src, path, rows, problems):
                 continue
             have = {k for (k,) in conn.execute("SELECT key FROM names WHERE pid = ?", (found,))}
             # The alias row is added even when the key exists as an ordinary name: its flag carries the bonus.
-            new = [r for r in _alias_rows(_name_rows(found, (), name))
+            new = [r for r in _alias_rows(rows_for_names(found, (), name))
                    if r[5] == store.NAME_FLAG_ALIAS or r[0] not in have]
             store.insert_rows(conn, name_rows=new, name_source=src)
             if note:
@@ -205,7 +205,7 @@ def _load(conn, out, src, path, rows, problems):
             a2[1] if a2 else None, a1[0] if a1 else None, a2[0] if a2 else None, 0, "ALIAS",
             (lon, lat, lon, lat), False, src, ALIAS_IMPORTANCE,
         ))
-        name_rows.extend(_alias_rows(_name_rows(pid, (), name)))
+        name_rows.extend(_alias_rows(rows_for_names(pid, (), name)))
         if note:
             notes.append((pid, src, note))
         pid += 1
@@ -217,10 +217,10 @@ def _load(conn, out, src, path, rows, problems):
 
 def _alias_rows(rows):
     """Primary/alternate name rows flagged as analyst aliases (type-word-stripped forms keep flag 2)."""
-    from gazetteer.build import STRIPPED
+    from gazetteer.names import ALIAS, STRIPPED
 
     for k, s, so, p, n, f in rows:
-        yield (k, s, so, p, n, f if f == STRIPPED else store.NAME_FLAG_ALIAS)
+        yield (k, s, so, p, n, f if f == STRIPPED else ALIAS)
 
 
 def _is_float(s) -> bool:

@@ -55,6 +55,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Optional
 
 from gazetteer import store
 from gazetteer.errors import SourceDataError
@@ -108,7 +109,7 @@ class Record:
     code: str | None
     id_code: str | None
     cc: str | None
-    geom: object
+    geom: Any  # a shapely geometry
     parent_name: str | None = None
     codes: list = field(default_factory=list)
 
@@ -366,16 +367,20 @@ def _assign_countries(conn, records, problems):
 def _load(conn, out, src, records, level, problems, progress):
     import shapely
 
-    from gazetteer.build import KIND_IMPORTANCE, _name_rows
+    from gazetteer.importance import boundary_importance
+    from gazetteer.names import rows_for_names
 
     records = _assign_countries(conn, records, problems)
     kind = f"admin{level}"
-    by_cc = {}
+    by_cc: dict = {}
     for r in records:
         by_cc.setdefault(r.cc, []).append(r)
     pid = store.next_pid(conn)
     used_ids = set()
-    place_rows, name_rows, geom_rows, code_pairs = [], [], [], []
+    place_rows: list = []
+    name_rows: list = []
+    geom_rows: list = []
+    code_pairs: list = []
     for cc, recs in sorted(by_cc.items()):
         country_name = (conn.execute("SELECT name FROM places WHERE id = ?", (f"country:{cc}",)).fetchone()
                         or (None,))[0]
@@ -384,7 +389,7 @@ def _load(conn, out, src, records, level, problems, progress):
         got_polygon = []  # merged units that had only a point (embedded admin-2 units)
         for r, unit in merged.items():
             existing_keys = {k for (k,) in conn.execute("SELECT key FROM names WHERE pid = ?", (unit.pid,))}
-            rows = [nr for nr in _name_rows(unit.pid, r.alternates, r.name) if nr[0] not in existing_keys]
+            rows = [nr for nr in rows_for_names(unit.pid, r.alternates, r.name) if nr[0] not in existing_keys]
             store.insert_rows(conn, name_rows=rows, name_source=src)
             out["names"] += len(rows)
             store.add_codes(conn, src, [(c, unit.pid) for c in _codes(r, cc)])
@@ -401,7 +406,7 @@ def _load(conn, out, src, records, level, problems, progress):
         points = _points(conn, cc)
         located = new_layer.locate([p[2] for p in points], [p[3] for p in points]) if points else []
         pop_in = [0] * len(new)
-        seat = [None] * len(new)
+        seat: list = [None] * len(new)
         for p, gi in zip(points, located):
             if gi < 0 or p[6] != "populated_place":
                 continue
@@ -420,6 +425,10 @@ def _load(conn, out, src, records, level, problems, progress):
             used_ids.add(uid)
             new_ids.append(uid)
             parent = _parent(conn, parents, r) if parents is not None else None
+            a1: Optional[str]
+            a1id: Optional[str]
+            a2: Optional[str]
+            a2id: Optional[str]
             if level == 1:
                 a1, a1id, a2, a2id = r.name, uid, None, None
             elif level == 2:
@@ -435,9 +444,9 @@ def _load(conn, out, src, records, level, problems, progress):
                 lon, lat = rp.x, rp.y
             place_rows.append(store.place_row(
                 pid, uid, r.name, kind, lat, lon, cc, country_name, a1, a2, a1id, a2id, pop_in[i],
-                f"ADM{level}", r.geom.bounds, True, src, KIND_IMPORTANCE.get(kind, 0.45),
+                f"ADM{level}", r.geom.bounds, True, src, boundary_importance(kind),
             ))
-            rows = list(_name_rows(pid, r.alternates, r.name))
+            rows = list(rows_for_names(pid, r.alternates, r.name))
             name_rows.extend(rows)
             out["names"] += len(rows)
             geom_rows.append((pid, shapely.to_wkb(r.geom)))

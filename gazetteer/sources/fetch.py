@@ -32,7 +32,9 @@ import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
+from typing import Optional
 
+from gazetteer._version import __version__
 from gazetteer.errors import DownloadError, SourceDataError
 
 log = logging.getLogger(__name__)
@@ -47,8 +49,6 @@ CHUNK = 1 << 20
 
 
 def user_agent() -> str:
-    from mapper import __version__
-
     return f"conflictmap/{__version__} (gazetteer download; https://pypi.org/project/conflictmap/)"
 
 
@@ -124,7 +124,7 @@ def download(url: str, *, expect: str | None = None, dest: Path | None = None, c
             log.warning("cached %s is damaged; downloading again", dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
-    last = None
+    last: Optional[Exception] = None
     for attempt in range(retries + 1):
         wait = min(MAX_WAIT_SECONDS, backoff * (2 ** attempt))
         try:

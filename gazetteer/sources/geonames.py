@@ -58,6 +58,7 @@ import logging
 import os
 import zipfile
 from pathlib import Path
+from typing import Any, Optional
 
 from gazetteer import store
 from gazetteer.errors import SourceDataError
@@ -75,8 +76,7 @@ BULK_BYTES = 30_000_000
 #: Alternate-name "languages" that are not names.
 NOT_NAMES = frozenset({"link", "post", "iata", "icao", "faac", "fr_1793", "abbr", "unlc", "wkdt", "tcid", "phon",
                        "piny"})
-#: Importance factor for historical / destroyed / abandoned features.
-HISTORICAL_FACTOR = 0.5
+#: Historical / destroyed / abandoned features (importance: :data:`gazetteer.importance.HISTORICAL_FACTOR`).
 HISTORICAL_CODES = frozenset({"PPLH", "PPLQ", "PPLW", "PPLCH", "ADM1H", "ADM2H", "ADM3H", "ADM4H", "ADMDH",
                               "PCLH", "HSTS"})
 ADMIN_KIND = {"ADM1": "admin1", "ADM1H": "admin1", "ADM2": "admin2", "ADM2H": "admin2", "ADM3": "admin3",
@@ -116,7 +116,7 @@ def _open(path: Path):
             raise SourceDataError(f"{path} holds no .txt member (members: {', '.join(z.namelist())})",
                                   path=str(path))
         m = chosen[0]
-        return io.BufferedReader(z.open(m), buffer_size=1 << 20), m.file_size, m.filename
+        return io.BufferedReader(z.open(m), buffer_size=1 << 20), m.file_size, m.filename  # type: ignore[type-var]
     return open(path, "rb", buffering=1 << 20), os.path.getsize(path), path.name
 
 
@@ -223,7 +223,7 @@ def add_geonames(index, paths, *, strict=False, progress=False, batch_size=BATCH
             src = _source_for(kind, p)
             prev = store.delete_source(conn, src)
             problems = Problems(p, strict)
-            out = {"added": 0, "merged": 0, "linked": 0, "names": 0, "rows": 0}
+            out: dict[str, Any] = {"added": 0, "merged": 0, "linked": 0, "names": 0, "rows": 0}
             loader = {"countryinfo": _load_country_info, "admin1": _load_admin1, "admin2": _load_admin2,
                       "dump": _load_dump, "alternates": _load_alternates}[kind]
             loader(conn, p, src, out, problems, progress=progress, batch_size=batch_size)
@@ -256,14 +256,14 @@ def _code_rows(path, problems, ncols=CODE_COLUMNS):
 
 
 def _add_names(conn, src, pid, names, out) -> None:
-    from gazetteer.build import _name_rows
+    from gazetteer.names import ALTERNATE, PRIMARY, rows_for_names
 
     have = {k for (k,) in conn.execute("SELECT key FROM names WHERE pid = ?", (pid,))}
     names = [n for n in dict.fromkeys(names) if n]
     if not names:
         return
-    rows = [r for r in _name_rows(pid, names[1:], names[0]) if r[0] not in have]
-    rows = [(k, s, so, p, n, 1 if f == 0 else f) for k, s, so, p, n, f in rows]  # never a second primary
+    rows = [r for r in rows_for_names(pid, names[1:], names[0]) if r[0] not in have]
+    rows = [(k, s, so, p, n, ALTERNATE if f == PRIMARY else f) for k, s, so, p, n, f in rows]  # never a second primary
     store.insert_rows(conn, name_rows=rows, name_source=src)
     out["names"] += len(rows)
 
@@ -319,10 +319,10 @@ def _load_admin2(conn, path, src, out, problems, **_kw):
     from gazetteer.sources._spatial import name_similarity, names_of
 
     admin1 = _admin1_units(conn)
-    units_by_parent = {}
+    units_by_parent: dict = {}
     for pid, id_, name, a1id in conn.execute("SELECT pid, id, name, admin1_id FROM places WHERE kind = 'admin2'"):
         units_by_parent.setdefault(a1id, []).append((pid, id_, name))
-    pending = {}
+    pending: dict = {}
     for line_no, (code, name, ascii_name, gid, *_rest) in _code_rows(path, problems):
         out["rows"] += 1
         parts = code.split(".")
@@ -435,14 +435,15 @@ class _DumpLoader:
         self.batch.append(fields)
 
     def flush(self):
-        from gazetteer.build import KIND_IMPORTANCE, _name_rows, population_importance
+        from gazetteer.importance import geonames_importance
+        from gazetteer.names import rows_for_names
 
         if not self.batch:
             return
         conn, out, src = self.conn, self.out, self.src
         # admin2 by point in polygon where district polygons exist
         pip = {}
-        by_cc = {}
+        by_cc: dict = {}
         for i, f in enumerate(self.batch):
             if f[8] in self.polygon_countries:
                 by_cc.setdefault(f[8], []).append(i)
@@ -453,12 +454,13 @@ class _DumpLoader:
                 if gi >= 0:
                     u = layer.units[gi]
                     pip[i] = (u.id, u.name, u.pid, u)
-        place_rows, name_rows = [], []
+        place_rows: list = []
+        name_rows: list = []
         for i, (gid, name, ascii_name, alts, lat, lon, fclass, fcode, cc, a1, a2, pop) in enumerate(self.batch):
             kind = kind_of(fclass, fcode)
             a1u = self.admin1.get((cc, a1)) or self.new_admin.get((cc, a1)) if cc and a1 else None
             if i in pip:
-                a2u = pip[i][:2]
+                a2u: Optional[tuple] = pip[i][:2]
             else:
                 a2u = (self.admin2.get((cc, a1, a2)) or self.new_admin.get((cc, a1, a2))) if cc and a2 else None
             alt_list = [ascii_name] + [a for a in alts.split(",") if a and not looks_like_code(a)] if alts else [ascii_name]
@@ -489,20 +491,13 @@ class _DumpLoader:
                 a2u = (pid_id, name)
                 if cc and a1 and a2:
                     self.new_admin.setdefault((cc, a1, a2), a2u)
-            if kind == "populated_place":
-                imp = population_importance(pop) + (0.15 if fcode == "PPLC" else 0.0)
-            elif kind in KIND_IMPORTANCE:
-                imp = KIND_IMPORTANCE[kind]
-            else:
-                imp = 0.5 * population_importance(pop)
-            if fcode in HISTORICAL_CODES:
-                imp *= HISTORICAL_FACTOR
             place_rows.append(store.place_row(
                 pid, pid_id, name, kind, lat, lon, cc, self.country_names.get(cc),
                 a1u[1] if a1u else None, a2u[1] if a2u else None, a1u[0] if a1u else None,
-                a2u[0] if a2u else None, pop, fcode or fclass, (lon, lat, lon, lat), False, src, min(imp, 1.0),
+                a2u[0] if a2u else None, pop, fcode or fclass, (lon, lat, lon, lat), False, src,
+                geonames_importance(kind, pop, fcode, historical=fcode in HISTORICAL_CODES),
             ))
-            name_rows.extend(_name_rows(pid, alt_list, name))
+            name_rows.extend(rows_for_names(pid, alt_list, name))
             out["added"] += 1
         store.insert_rows(conn, place_rows, name_rows)
         out["names"] += len(name_rows)
@@ -517,7 +512,7 @@ class _DumpLoader:
         store.add_codes(conn, src, [(f"geonames:{gid}", pid)])
         _add_names(conn, src, pid, [name, *alt_list], self.out)
         row = conn.execute("SELECT kind, admin2_id, feature_code, id FROM places WHERE pid = ?", (pid,)).fetchone()
-        changes = {}
+        changes: dict = {}
         if row[0] in ("populated_place", "other"):
             if a2u and row[1] != a2u[0]:
                 changes.update(admin2=a2u[1], admin2_id=a2u[0])
@@ -568,21 +563,21 @@ def _fix_forward_links(conn, src, loader):
 
 # ---------------------------------------------------------------------------- alternate names
 def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_size=BATCH_SIZE):
-    from gazetteer.build import ALTERNATE, _name_rows
+    from gazetteer.names import ALTERNATE, PRIMARY, rows_for_names
 
     fh, size, member = _open(path)
     bulk = size > BULK_BYTES
     if bulk:  # as for dumps: rebuild the name-key indexes once (names_pid stays: the batches read it)
         store.drop_bulk_indexes(conn, tables=("names",))
     bar = _progress(size, f"loading {member}", progress)
-    batch = []
+    batch: list = []
 
     def flush():
         if not batch:
             return
         gids = list({g for g, _n in batch})
         pids = store.pids_for_codes(conn, [f"geonames:{g}" for g in gids])
-        have = {}
+        have: dict = {}
         plist = list(set(pids.values()))
         for i in range(0, len(plist), 500):
             chunk = plist[i:i + 500]
@@ -596,10 +591,10 @@ def _load_alternates(conn, path, src, out, problems, *, progress=False, batch_si
             if pid is None:
                 continue
             seen = have.setdefault(pid, set())
-            for r in _name_rows(pid, (), name):
+            for r in rows_for_names(pid, (), name):
                 if r[0] not in seen:
                     seen.add(r[0])
-                    rows.append(r[:5] + (ALTERNATE if r[5] == 0 else r[5],))
+                    rows.append(r[:5] + (ALTERNATE if r[5] == PRIMARY else r[5],))
             out["merged"] += 1
         store.insert_rows(conn, name_rows=rows, name_source=src)
         out["names"] += len(rows)

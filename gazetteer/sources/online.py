@@ -40,7 +40,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Optional
 
+from gazetteer._version import __version__
 from gazetteer.errors import OnlineGeocodingError
 from gazetteer.model import NOT_FOUND, RESOLVED, Candidate, Place, Resolution
 from gazetteer.normalize import clean_text, normalize
@@ -72,8 +74,6 @@ _NOMINATIM_KINDS = {
 
 
 def user_agent() -> str:
-    from mapper import __version__
-
     ua = f"conflictmap/{__version__} (offline conflict mapping tool)"
     contact = os.environ.get("CONFLICTMAP_CONTACT")
     return f"{ua[:-1]}; {contact})" if contact else ua
@@ -179,7 +179,7 @@ class OnlineGeocoder:
 
         self.cache = OnlineCache(cache_path or cache_dir() / CACHE_FILENAME)
         self.stats = {"asked": 0, "cache_hits": 0, "requests": 0, "found": 0, "failed": 0}
-        self.disabled = None
+        self.disabled: Optional[str] = None
 
     def _build(self, options):
         from geopy.geocoders import get_geocoder_for_service
@@ -334,9 +334,9 @@ class OnlineGazetteer:
         self.gz = gz
         self.geocoder = geocoder
         self.store_results = store_results
-        self._bar = None
+        self._bar: Any = None
         self._progress = progress
-        self._stored = {}  # place id -> Place stored during this run (the Gazetteer memo still says not found)
+        self._stored: dict = {}  # place id -> Place stored during this run (the Gazetteer memo still says not found)
 
     def __getattr__(self, name):
         return getattr(self.gz, name)
@@ -412,7 +412,8 @@ def _transient_place(hit: OnlineHit) -> Place:
 def store_hit(index, hit: OnlineHit, params: dict, service: str) -> str:
     """Add one online answer to the index as source ``online:<provider>`` (one transaction); returns its id."""
     from gazetteer import store
-    from gazetteer.build import KIND_IMPORTANCE, _name_rows
+    from gazetteer.importance import online_importance
+    from gazetteer.names import rows_for_names
     from gazetteer.sources._common import index_path, now
     from gazetteer.sources._spatial import admin_links
 
@@ -425,7 +426,7 @@ def store_hit(index, hit: OnlineHit, params: dict, service: str) -> str:
         if row is not None:
             pid = row[0]
             have = {k for (k,) in conn.execute("SELECT key FROM names WHERE pid = ?", (pid,))}
-            store.insert_rows(conn, name_rows=[r for r in _name_rows(pid, [hit.query], hit.name) if r[0] not in have])
+            store.insert_rows(conn, name_rows=[r for r in rows_for_names(pid, [hit.query], hit.name) if r[0] not in have])
         else:
             pid = store.next_pid(conn)
             links = admin_links(conn, hit.lon, hit.lat, hit.country_code)
@@ -435,8 +436,8 @@ def store_hit(index, hit: OnlineHit, params: dict, service: str) -> str:
             store.insert_rows(conn, [store.place_row(
                 pid, pid_id, hit.name, hit.kind, hit.lat, hit.lon, cc, cname[0] if cname else None,
                 a1[1] if a1 else None, a2[1] if a2 else None, a1[0] if a1 else None, a2[0] if a2 else None, 0,
-                "ONLINE", (hit.lon, hit.lat, hit.lon, hit.lat), False, src, KIND_IMPORTANCE.get(hit.kind, 0.3),
-            )], list(_name_rows(pid, [hit.query], hit.name)))
+                "ONLINE", (hit.lon, hit.lat, hit.lon, hit.lat), False, src, online_importance(hit.kind),
+            )], list(rows_for_names(pid, [hit.query], hit.name)))
         note = {"provider": hit.provider, "service": service, "query": hit.query, "params": params,
                 "display_name": hit.display, "ref": hit.ref, "licence": hit.raw.get("licence") or licence,
                 "fetched": now()}

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import os
 import re
 import secrets
@@ -37,6 +36,14 @@ from itertools import compress
 from pathlib import Path
 
 from gazetteer import normalize
+from gazetteer.importance import (
+    POPULATION_FOR_FULL_IMPORTANCE,
+    PRIOR_ADMIN_CAP,
+    PRIOR_KIND_BASE,
+    UNKNOWN_POPULATION_IMPORTANCE,
+    mention_prior,
+    population_importance,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +51,13 @@ log = logging.getLogger(__name__)
 MAX_CANDIDATES = 40
 #: Shortest name key scanned for (two-letter keys are mostly noise: "Us", "Eu").
 MIN_KEY_LENGTH = 3
-#: Importance of a kind before population (same scale as the gazetteer's).
-KIND_PRIOR = {"continent": 1.0, "country": 1.0, "admin1": 0.75, "admin2": 0.55, "admin3": 0.45, "physical": 0.7}
+#: Importance of a kind before population, and its cap (the rule: :func:`gazetteer.importance.mention_prior`).
+KIND_PRIOR = PRIOR_KIND_BASE
 #: Ids of the embedded physical features (gazetteer/data/physical.csv).
 PHYSICAL_PREFIX = "physical:"
-#: Population counts less for admin units than for cities: a bare "New York" or
-#: "Washington" in the news is the city, "Kunduz province" says so when it is the unit.
-ADMIN_PRIOR_CAP = {"admin1": 0.8, "admin2": 0.6, "admin3": 0.5}
+ADMIN_PRIOR_CAP = PRIOR_ADMIN_CAP
 #: Population at which a populated place's prior reaches 1.
-FULL_PRIOR_POPULATION = 10_000_000
+FULL_PRIOR_POPULATION = POPULATION_FOR_FULL_IMPORTANCE
 
 #: Bump when what the index keeps or how it ranks changes in a way the constants above do not show.
 INDEX_VERSION = 1
@@ -68,14 +73,8 @@ _MEMO_LIMIT = 500_000
 _APOSTROPHES = frozenset("'’‘`´ʿʾʻʼʹˈ′＇")
 
 
-def prior(kind: str, population: int) -> float:
-    """Importance of a candidate before context, in [0, 1]."""
-    base = KIND_PRIOR.get(kind)
-    pop = 0.1 if not population or population <= 0 else min(
-        1.0, math.log10(population + 1) / math.log10(FULL_PRIOR_POPULATION))
-    if base is not None:
-        return min(max(base, pop), ADMIN_PRIOR_CAP.get(kind, 1.0))
-    return pop
+#: Importance of a candidate before context, in [0, 1].
+prior = mention_prior
 
 
 @dataclass(frozen=True)
@@ -350,8 +349,9 @@ def rules_signature() -> dict:
     return {
         "version": INDEX_VERSION, "min_key_length": MIN_KEY_LENGTH, "max_candidates": MAX_CANDIDATES,
         "kind_prior": KIND_PRIOR, "admin_prior_cap": ADMIN_PRIOR_CAP,
-        "full_prior_population": FULL_PRIOR_POPULATION, "continent_prefix": CONTINENT_PREFIX,
-        "code": [code(f.__code__) for f in (prior, _keep_key, _rank)],
+        "full_prior_population": FULL_PRIOR_POPULATION, "unknown_population": UNKNOWN_POPULATION_IMPORTANCE,
+        "continent_prefix": CONTINENT_PREFIX,
+        "code": [code(f.__code__) for f in (prior, population_importance, _keep_key, _rank)],
     }
 
 

@@ -5,7 +5,7 @@ import json
 
 from shapely.geometry import Point
 
-from gazetteer.build import ADMIN1_CURRENT_NAMES, NATURAL_EARTH_FILE, _load_regions
+from gazetteer.build import ADMIN1_CURRENT_NAMES, NATURAL_EARTH_FILE, load_regions
 
 
 def test_every_region_member_exists_in_the_embedded_data():
@@ -14,7 +14,7 @@ def test_every_region_member_exists_in_the_embedded_data():
     countries = {f["properties"]["country_code"] for f in features if f["properties"]["kind"] == "country"}
     units = {(f["properties"]["country_code"], f["properties"]["name"])
              for f in features if f["properties"]["kind"] == "admin1"}
-    regions = _load_regions()
+    regions = load_regions()
     assert len(regions) >= 10 and all(r["definition"] for r in regions)
     for r in regions:
         for m in r["members"]:

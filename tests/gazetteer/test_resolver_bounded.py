@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from gazetteer import Gazetteer, store
-from gazetteer.build import _name_rows
+from gazetteer.names import rows_for_names
 from gazetteer.normalize import normalize, skeleton
 from gazetteer.resolver import (
     EXACT_MAX_ROWS,
@@ -71,7 +71,7 @@ def _crowded_index(path, crowd: int) -> dict:
         place_rows.append(store.place_row(pid, pid_id, name, "populated_place", 34.0, 66.0, cc, cc, None, None,
                                           None, None, 1000, "PPL", (66.0, 34.0, 66.0, 34.0), False, "test",
                                           importance))
-        name_rows.extend(_name_rows(pid, (), name))
+        name_rows.extend(rows_for_names(pid, (), name))
 
     add(TARGET, COUNTRY, 0.6)
     add("Zarghun Kalay", COUNTRY, 0.3)  # a different skeleton: never the answer for the typos below
