@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from map_samples import badghis_children, badghis_places, qala_claims
 
+from mapper.state import MapState
 from mapper.describe import describe
 from mapper.render.embed import (
     EMBED_ROOT,
@@ -47,7 +48,7 @@ def _tags(text):
 def page(tmp_path_factory):
     tl = Timeline(qala_claims(), badghis_places(), children=badghis_children())
     out = tmp_path_factory.mktemp("embed") / "map.html"
-    text, _ = render_html(tl, out, title="Qala-e-Naw & Badghis")
+    text, _ = render_html(MapState.from_timeline(tl, title="Qala-e-Naw & Badghis"), out)
     return out, text, tl
 
 
