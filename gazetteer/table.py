@@ -3,10 +3,11 @@
 Row context (country, admin1, admin2 columns) narrows each lookup, and is a
 constraint: a place outside the row's admin2/admin1 is never written as
 ``resolved``, even when a namesake elsewhere matches exactly. When the place
-itself cannot be resolved (or only outside its unit) but its admin2 or admin1
-can, the row falls back to that unit and ``geo_kind`` says so
-(``admin1 (fallback)``), with the reason in ``geo_note``; a row is never placed
-at 0,0.
+itself cannot be placed (unknown, ambiguous, or only outside its unit) but its
+admin2 or admin1 is a known unit, the row falls back to that unit and
+``geo_kind`` says so (``admin1 (fallback)``), with the reason in ``geo_note``;
+a row is never placed at 0,0. The policy is :mod:`gazetteer.placing`, shared
+with ``conflictmap map``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from gazetteer.errors import SourceDataError
-from gazetteer.model import NOT_FOUND, Resolution
+from gazetteer.model import Resolution
+from gazetteer.placing import OUTSIDE_HINT, RowPlacer
 
 log = logging.getLogger(__name__)
 
@@ -58,49 +60,39 @@ class RowResult:
         }
 
 
-def geocode_row(gz, row_number: int, place: str, *, country=None, admin1=None, admin2=None) -> RowResult:
+def geocode_row(gz, row_number: int, place: str, *, country=None, admin1=None, admin2=None,
+                placer: Optional[RowPlacer] = None) -> RowResult:
     """Resolve one row's place with its context, falling back to admin2/admin1.
 
-    The row's admin1 (and admin2, when it lies in that admin1) is the ``within`` hint of
-    the lookup, so a place outside it is ``not_found`` (and the row falls back to the
-    unit) rather than a namesake resolved elsewhere; ``note`` says why.
+    The row goes through :class:`gazetteer.placing.RowPlacer`, the policy ``conflictmap map``
+    uses too (so both put the same row in the same place): the row's admin1 (and admin2, when it
+    lies in that admin1) constrain the lookup, so a place outside them is a namesake (the row falls
+    back to the unit) rather than resolved elsewhere, and a name that stays ambiguous is not placed
+    on a guess; ``note`` says why. Pass one ``placer`` for a whole table (it remembers hint units).
     """
-    country = (country or "").strip() or None
-    admin1 = (admin1 or "").strip() or None
-    admin2 = (admin2 or "").strip() or None
-    cc = gz.country_code(country) if country else None
-    within, notes = None, []
-    for unit_name, kind in ((admin1, "admin1"), (admin2, "admin2")):
-        if not unit_name:
-            continue
-        w = gz.resolve(unit_name, country=cc or country, kind=kind, within=within)
-        if w.best and w.best.place.is_admin_unit and w.status != NOT_FOUND:
-            within = w.best.place
-        else:
-            notes.append(f"{kind} {unit_name!r} is not a known unit{' in ' + within.name if within else ''}; "
-                         "not used as a hint")
-    res = gz.resolve(place, country=cc or country, within=within)
-    if res.best is not None and res.status != NOT_FOUND:
-        p = res.best.place
-        return RowResult(row_number, place, res, p.lat, p.lon, p.id, p.name, p.kind, res.status, res.best.score,
+    placer = placer or RowPlacer(gz)
+    pl = placer.place(place, country=country, admin1=admin1, admin2=admin2)
+    notes = [f"{h.kind} {h.name!r} is not a known unit{' in ' + h.within if h.within else ''}; not used as a hint"
+             for h in pl.ignored]
+    res = pl.resolution
+    if pl.place is not None:
+        p = pl.place
+        score = res.best.score if res is not None and res.best is not None else None
+        return RowResult(row_number, place, res, p.lat, p.lon, p.id, p.name, p.kind, res.status, score,
                          "; ".join(notes))
-    ruled_out = gz.outside_hint(res, within) if within is not None else None
-    outside = within.name if ruled_out is not None and within is not None else ""
-    if res.message:
-        notes.insert(0, res.message)
-    for unit_name, kind in ((admin2, "admin2"), (admin1, "admin1")):
-        if not unit_name:
-            continue
-        u = gz.resolve(unit_name, country=cc or country, kind=kind,
-                       within=within if kind == "admin2" and within is not None and within.kind == "admin1" else None)
-        if u.best is not None and u.status != NOT_FOUND and u.best.place.is_admin_unit:
-            p = u.best.place
-            notes.append(f"placed at the {kind} {p.name} instead")
-            return RowResult(
-                row_number, place, res, p.lat, p.lon, p.id, p.name, f"{p.kind} (fallback)", STATUS_FALLBACK,
-                u.best.score, "; ".join(notes), outside,
-            )
-    return RowResult(row_number, place, res, None, None, "", "", "", res.status, None, "; ".join(notes), outside)
+    problem = pl.unresolved
+    outside = pl.fallback.name if problem.status == OUTSIDE_HINT and pl.fallback is not None else ""
+    if problem.message:
+        notes.insert(0, problem.message)
+    status = res.status if res is not None else problem.status
+    if pl.fallback is not None:
+        p = pl.fallback
+        notes.append(f"placed at the {pl.fallback_kind} {p.name} instead")
+        return RowResult(
+            row_number, place, res, p.lat, p.lon, p.id, p.name, f"{p.kind} (fallback)", STATUS_FALLBACK,
+            pl.fallback_score, "; ".join(notes), outside,
+        )
+    return RowResult(row_number, place, res, None, None, "", "", "", status, None, "; ".join(notes), outside)
 
 
 #: The csv module's cell limit while a table is read (its default, 131,072 characters, made a long
@@ -114,8 +106,7 @@ _SHOW = 40
 
 def _extra_names(header: list, n: int) -> list:
     """``n`` names for cells beyond the header, none clashing with a header column."""
-    taken, i = set(header) | set(GEO_COLUMNS), 1
-    out: list = []
+    taken, out, i = set(header) | set(GEO_COLUMNS), [], 1
     while len(out) < n:
         name = f"{EXTRA_PREFIX}{i}"
         if name not in taken:
@@ -189,6 +180,7 @@ def geocode_csv(
     replaced = {c: header.index(c) for c in GEO_COLUMNS if c in header}
     ncols = len(header)
     results, most_extra = [], 0
+    placer = RowPlacer(gz)
     rows: Iterable = reader
     if progress:
         from tqdm import tqdm
@@ -226,7 +218,7 @@ def geocode_csv(
             cells = cells + [""] * (ncols - len(cells))
             get = lambda col: cells[index[col]] if col else None  # noqa: E731
             r = geocode_row(gz, i, get(place_column) or "", country=get(country_column),
-                            admin1=get(admin1_column), admin2=get(admin2_column))
+                            admin1=get(admin1_column), admin2=get(admin2_column), placer=placer)
             if notes:
                 from dataclasses import replace
 

@@ -1,4 +1,4 @@
-"""Plain-language description of the map state at an instant, and the map state itself.
+"""Plain-language description of the map state at an instant.
 
 The description is the text alternative of every map: the caption and
 ``<noscript>`` content of an embed, the alt text of a static image, and the
@@ -9,14 +9,12 @@ the word the source used and the claim's own time label. Nothing is
 invented or summarised beyond those fields, and the same input always gives
 the same text.
 
-:func:`prepare_state` turns claims files into a :class:`MapState` (read,
-resolve through the gazetteer, build the timeline, collect basemap outlines
-and credits) with the same steps and defaults as the interactive map
-(:func:`mapper.pipeline.build_map`), so the static map, the description and
-the HTML map agree for the same claims and time.
+The map state itself (claims read, placed, turned into a timeline) is
+:class:`mapper.state.MapState`; time labels come from :mod:`mapper.timelabels`.
 
 Examples
 --------
+>>> from mapper.state import prepare_state                          # doctest: +SKIP
 >>> state = prepare_state(["claims.csv"], gazetteer=gz)          # doctest: +SKIP
 >>> print(describe(state.timeline, state.at).text)               # doctest: +SKIP
 As of 7 Jul 2021, 07:30 UTC (12:00 at UTC+04:30): Qala-e-Naw (town or city, Badghis): disputed ...
@@ -24,20 +22,15 @@ As of 7 Jul 2021, 07:30 UTC (12:00 at UTC+04:30): Qala-e-Naw (town or city, Badg
 
 from __future__ import annotations
 
-import logging
+import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
-import re
-
+from mapper.timelabels import as_of_label, claim_time_label, local_offset_minutes
 from mapper.timeline import DENIED, DISPUTED, PARTIAL, UNKNOWN, Timeline, _aware
-
-log = logging.getLogger(__name__)
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 #: Order in which places are described: disagreement first, places without a current claim last.
 STATUS_ORDER = {DISPUTED: 0, CONTESTED: 1, PARTIAL: 2, CONTROLLED: 3, DENIED: 4, ATTACKED: 5, UNKNOWN: 6}
@@ -51,85 +44,8 @@ KIND_WORDS = {
     "populated_place": "town or city",
     "other": "place",
 }
-#: Default title, the same as the interactive map's.
-DEFAULT_TITLE = "Reported control"
 #: The sentence that keeps readers from taking claims for facts.
 CAVEAT = "Statuses summarise what the claimants say; they are not verified."
-
-
-# ---------------------------------------------------------------------------- time labels
-def local_offset_minutes(timeline: Timeline) -> int:
-    """UTC offset (minutes) of most claims' times: the zone the maps show local time in.
-
-    The same rule as the interactive map (``local_offset_minutes`` in its data).
-    """
-    offsets = Counter(
-        int((e.claim.time.earliest.utcoffset() or timedelta(0)).total_seconds() // 60)
-        for e in timeline.entries
-        if e.derived_from is None and e.claim.time.earliest.tzinfo is not None
-    )
-    return offsets.most_common(1)[0][0] if offsets else 0
-
-
-def format_utc(t: datetime) -> str:
-    """``7 Jul 2021, 07:30 UTC`` (the interactive map's "as of" format).
-
-    Examples
-    --------
-    >>> format_utc(datetime(2021, 7, 7, 12, 0, tzinfo=timezone(timedelta(hours=4, minutes=30))))
-    '7 Jul 2021, 07:30 UTC'
-    """
-    u = _aware(t).astimezone(timezone.utc)
-    return f"{u.day} {MONTHS[u.month - 1]} {u.year}, {u:%H:%M} UTC"
-
-
-def format_local(t: datetime, offset_minutes: int) -> str:
-    """``12:00 at UTC+04:30`` (with `` on 8 Jul`` when the local date differs); "" for UTC.
-
-    Examples
-    --------
-    >>> format_local(datetime(2021, 7, 7, 7, 30, tzinfo=timezone.utc), 270)
-    '12:00 at UTC+04:30'
-    >>> format_local(datetime(2021, 7, 7, 22, 0, tzinfo=timezone.utc), 270)
-    '02:30 on 8 Jul at UTC+04:30'
-    >>> format_local(datetime(2021, 7, 7, 22, 0, tzinfo=timezone.utc), 0)
-    ''
-    """
-    if not offset_minutes:
-        return ""
-    u = _aware(t).astimezone(timezone.utc)
-    loc = u + timedelta(minutes=offset_minutes)
-    sign = "-" if offset_minutes < 0 else "+"
-    a = abs(offset_minutes)
-    text = f"{loc:%H:%M}"
-    if loc.date() != u.date():
-        text += f" on {loc.day} {MONTHS[loc.month - 1]}"
-    return text + f" at UTC{sign}{a // 60:02d}:{a % 60:02d}"
-
-
-def as_of_label(t: datetime, offset_minutes: int = 0) -> str:
-    """``7 Jul 2021, 07:30 UTC (12:00 at UTC+04:30)``: UTC first, as the interactive map shows it.
-
-    Examples
-    --------
-    >>> as_of_label(datetime(2021, 7, 7, 7, 30, tzinfo=timezone.utc), 270)
-    '7 Jul 2021, 07:30 UTC (12:00 at UTC+04:30)'
-    """
-    local = format_local(t, offset_minutes)
-    return format_utc(t) + (f" ({local})" if local else "")
-
-
-def claim_time_label(span) -> str:
-    """A claim's time with its precision kept ("6 Jul 2021, afternoon"), as popups show it."""
-    try:
-        from mapper.timespan import format_time
-
-        return format_time(span)
-    except Exception as err:  # a label must never break a description
-        log.debug("format_time failed for %r: %s", span, err)
-    if span.text:
-        return span.text
-    return format_utc(span.earliest)
 
 
 # ---------------------------------------------------------------------------- description
@@ -418,172 +334,12 @@ def _join(names) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-# ---------------------------------------------------------------------------- map state
-@dataclass(frozen=True)
-class MapState:
-    """Everything a renderer needs to draw the claims: the timeline and its context.
-
-    ``at`` is the instant the interactive map opens at (``--at`` or the latest
-    claim start, clamped to ``t_from``/``t_to``); ``keys`` the places drawn
-    (places with claims and the districts of rolled-up provinces);
-    ``basemap`` ``(name, kind, geometry)`` outlines; ``attribution`` the
-    gazetteer's credit lines; ``sources`` the claim sources with counts.
-    ``gazetteer`` (optional) gives country outlines for the locator inset.
-    """
-
-    timeline: Timeline
-    at: datetime | None
-    title: str = DEFAULT_TITLE
-    keys: tuple = ()
-    basemap: tuple = ()
-    attribution: tuple = ()
-    sources: tuple = ()
-    t_from: datetime | None = None
-    t_to: datetime | None = None
-    load: object = field(default=None, compare=False, repr=False)
-    unresolved: tuple = field(default=(), compare=False, repr=False)
-    gazetteer: object = field(default=None, compare=False, repr=False)
-
-    @property
-    def offset_minutes(self) -> int:
-        return local_offset_minutes(self.timeline)
-
-    def describe(self, at=None, **kwargs) -> Description:
-        return describe(
-            self.timeline,
-            at if at is not None else self.at,
-            offset_minutes=self.offset_minutes,
-            **kwargs,
-        )
-
-    @classmethod
-    def from_timeline(
-        cls,
-        timeline: Timeline,
-        *,
-        at=None,
-        title=None,
-        basemap=(),
-        attribution=(),
-        sources=(),
-        gazetteer=None,
-    ) -> MapState:
-        """A state for a timeline built by hand (tests, notebooks)."""
-        return cls(
-            timeline,
-            _aware(at) if at else timeline.default_time(),
-            _title(title, timeline),
-            drawn_keys(timeline),
-            tuple(basemap),
-            tuple(attribution),
-            tuple(sources) or tuple(claim_sources(timeline)),
-            gazetteer=gazetteer,
-        )
-
-
-def _title(title, timeline=None) -> str:
-    """The title given, else one from the claims' places and dates (as the HTML map's)."""
-    title = (title or "").strip()
-    if title or timeline is None:
-        return title or DEFAULT_TITLE
-    from mapper.render.titles import default_title
-
-    return default_title(timeline)
-
-
-def drawn_keys(timeline: Timeline) -> tuple:
-    """Places the maps draw: every place with a claim, then the districts of rolled-up provinces."""
-    keys = [k for k in timeline.places if timeline.claims_for(k)]
-    extra = [c for kids in timeline.children.values() for c in kids]
-    seen: set = set()
-    return tuple(k for k in keys + extra if not (k in seen or seen.add(k)))
-
-
-def claim_sources(timeline: Timeline) -> list:
-    """``"Name (n claims)"`` per claim source, most claims first (as the interactive map lists them)."""
-    c = Counter(
-        e.claim.source for e in timeline.entries if e.derived_from is None and e.claim.source
-    )
-    return [
-        f"{name} ({n} claim{'s' if n != 1 else ''})"
-        for name, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
-
-
-def prepare_state(
-    claim_paths,
-    *,
-    gazetteer,
-    at=None,
-    title: str | None = None,
-    t_from=None,
-    t_to=None,
-    window=None,
-    actors=None,
-    strict: bool = False,
-    tz=None,
-    dispute_window=None,
-    stale_after=None,
-) -> MapState:
-    """Read claims, resolve their places and build the timeline, as ``conflictmap map`` does.
-
-    Runs the pipeline's own steps (:mod:`mapper.pipeline`: same reader,
-    resolver, districts, timeline rules, basemap and defaults), so the static
-    map, the description and the HTML map show the same places, states and
-    credits for the same claims and time.
-
-    Raises
-    ------
-    ClaimsFileError, UnresolvedPlaces, MapperError
-        As :func:`mapper.pipeline.build_map` (bad files; ``strict`` problems; bad times).
-    """
-    from mapper.pipeline import prepare_map
-
-    prep = prepare_map(
-        claim_paths, gazetteer=gazetteer, at=at, t_from=t_from, t_to=t_to, window=window, actors=actors,
-        strict=strict, tz=tz, dispute_window=dispute_window, stale_after=stale_after,
-    )
-    timeline, opens, from_t, to_t = prep.timeline, prep.opens, prep.t_from, prep.t_to
-    load, unresolved, basemap, attribution = prep.load, prep.unresolved, prep.basemap, prep.attribution
-    keys = drawn_keys(timeline)
-    return MapState(
-        timeline=timeline,
-        at=opens,
-        title=_title(title, timeline),
-        keys=keys,
-        basemap=tuple(basemap),
-        attribution=attribution,
-        sources=tuple(claim_sources(timeline)),
-        t_from=from_t,
-        t_to=to_t,
-        load=load,
-        unresolved=tuple(unresolved),
-        gazetteer=gazetteer,
-    )
-
-
-def parse_time_arg(value, *, tz=None, end: bool = False) -> datetime | None:
-    """A ``--at``/``--steps`` value as an aware datetime (earliest instant of its span, or latest with ``end``)."""
-    from mapper import pipeline
-
-    return pipeline._parse_when(value, end=end, tz=tz)
-
-
 __all__ = [
     "CAVEAT",
-    "DEFAULT_TITLE",
     "ClaimText",
     "Description",
-    "MapState",
     "PlaceDescription",
-    "as_of_label",
     "claim_phrase",
-    "claim_sources",
     "describe",
-    "drawn_keys",
-    "format_local",
-    "format_utc",
-    "local_offset_minutes",
-    "parse_time_arg",
-    "prepare_state",
+    "shown_names",
 ]

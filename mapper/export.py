@@ -1,6 +1,6 @@
 """Export claims and the assessment over time to GIS formats (GeoJSON, GeoPackage, GeoParquet, KML, CSV).
 
-Two tables come out of a :class:`~mapper.pipeline.PreparedMap`:
+Two tables come out of a :class:`~mapper.state.MapState`:
 
 * **claims** (:func:`claim_records`): one feature per placed claim with the geometry its place is
   drawn with (a town's point, a unit's polygon) and the claim's columns (id, claimant, source, quote,
@@ -104,13 +104,13 @@ def _place_columns(place) -> dict:
             "lon": lon, "lat": lat}
 
 
-def claim_records(prep, *, at: Optional[datetime] = None) -> list:
+def claim_records(state, *, at: Optional[datetime] = None) -> list:
     """One dict per timeline entry of a placed claim (only those current at ``at`` when given).
 
     Each has the :data:`CLAIM_COLUMNS` plus ``geometry`` (shapely, lon/lat). District copies of
     province claims (timeline rule 6) are left out: each claim appears once, at its own place.
     """
-    tl = prep.timeline
+    tl = state.timeline
     out = []
     for e in tl.entries:
         if e.derived_from is not None:
@@ -147,7 +147,7 @@ def _assessment_rec(tl, place, st, start, end) -> dict:
     }
 
 
-def assessment_records(prep, *, at: Optional[datetime] = None, every: Optional[timedelta] = None) -> list:
+def assessment_records(state, *, at: Optional[datetime] = None, every: Optional[timedelta] = None) -> list:
     """The assessment per place as intervals over which it stays the same.
 
     Default: every interval between the timeline's steps where a place has a current claim
@@ -156,7 +156,7 @@ def assessment_records(prep, *, at: Optional[datetime] = None, every: Optional[t
     first step, first step + every, ... up to the last step, each an interval of length ``every``.
     Places without a current claim give no row for that time.
     """
-    tl = prep.timeline
+    tl = state.timeline
     if every is not None and every <= timedelta(0):
         raise MapperError(f"every must be a positive duration, got {every}")
     steps = tl.steps()
@@ -298,9 +298,9 @@ def _via_pyogrio(records: list, what: str, fmt: str) -> bytes:
         return Path(path).read_bytes()
 
 
-def export(prep, path, *, what: str = "claims", at=None, every: Optional[timedelta] = None,
+def export(state, path, *, what: str = "claims", at=None, every: Optional[timedelta] = None,
            overwrite: bool = False, title: str = "conflictmap") -> ExportResult:
-    """Write ``what`` (claims or assessment) of a prepared map to ``path`` (format from the suffix)."""
+    """Write ``what`` (claims or assessment) of a map state to ``path`` (format from the suffix)."""
     if what not in WHAT:
         raise MapperError(f"what must be one of {', '.join(WHAT)}, got {what!r}")
     if at is not None and every is not None:
@@ -309,16 +309,16 @@ def export(prep, path, *, what: str = "claims", at=None, every: Optional[timedel
     fmt = fmt_for(path)
     if path.exists() and not overwrite:
         raise OutputExists(f"{path} exists; pass --overwrite to replace it")
-    if not prep.placed:
-        load = prep.load
+    if not state.placed:
+        load = state.load
         read = f" ({load.read} row(s) read, {load.rejected_rows} rejected)" if load is not None else ""
         raise MapperError(f"no claim could be placed{read}: {path} not written; see the report above for why")
     if what == "claims":
         if every is not None:
             raise MapperError("every applies to the assessment; for claims use at (the claims current then)")
-        records = claim_records(prep, at=at)
+        records = claim_records(state, at=at)
     else:
-        records = assessment_records(prep, at=at, every=every)
+        records = assessment_records(state, at=at, every=every)
     if fmt == "geojson":
         data = _geojson(records, what)
     elif fmt == "csv":

@@ -25,6 +25,8 @@ from typing import Optional
 
 from mapper.errors import MapperError
 from mapper.export import assessment_records, claim_records, to_frame
+from mapper.state import MapOptions, MapState, prepare_state
+from mapper.timelabels import parse_when
 
 #: Fill colours for states without an actor colour (controlled / partial take the actor's colour).
 STATUS_COLOURS = {"disputed": "#7f7f7f", "contested": "#b8860b", "attacked": "#000000", "denied": "#a0a0a0",
@@ -42,8 +44,10 @@ class Map:
 
     claims: tuple
     gazetteer: object
-    options: dict
-    prep: object = field(repr=False)
+    options: MapOptions
+    state: MapState = field(repr=False)
+    view: str = "assessed"
+    tiles: str = "none"
     owns_gazetteer: bool = False
     _page: Optional[str] = field(default=None, repr=False)
 
@@ -52,8 +56,8 @@ class Map:
         """Write the self-contained HTML page (as ``conflictmap map``); returns the :class:`MapResult`."""
         from mapper.pipeline import build_map
 
-        return build_map(list(self.claims), gazetteer=self.gazetteer, output=path, overwrite=overwrite,
-                         **self.options)
+        return build_map(list(self.claims), gazetteer=self.gazetteer, output=path, options=self.options,
+                         view=self.view, tiles=self.tiles, overwrite=overwrite)
 
     def html(self) -> str:
         """The page's HTML text (made once, through a temporary file)."""
@@ -65,27 +69,25 @@ class Map:
         return self._page
 
     def _repr_html_(self) -> str:
-        title = _text(self.options.get("title") or "conflictmap map")
+        title = _text(self.options.title or "conflictmap map")
         return (f'<iframe title="{title}" sandbox="allow-scripts allow-popups" style="width:100%;height:520px;'
                 f'border:0" srcdoc="{html.escape(self.html(), quote=True)}"></iframe>')
 
     # -- tables -----------------------------------------------------------
     def claims_frame(self, at=None):
         """Every placed claim with its place's geometry and provenance (id, claimant, source, url, file, row)."""
-        return to_frame(claim_records(self.prep, at=self._when(at)), "claims")
+        return to_frame(claim_records(self.state, at=self._when(at)), "claims")
 
     def assessment_frame(self, at=None, every: Optional[timedelta] = None):
         """Per place, the intervals of one assessed state with the claim ids, claimants and sources behind it."""
-        return to_frame(assessment_records(self.prep, at=self._when(at), every=every), "assessment")
+        return to_frame(assessment_records(self.state, at=self._when(at), every=every), "assessment")
 
     def _when(self, at):
         if at is None:
             return None
-        from mapper.timespan import parse_time
-
         if hasattr(at, "tzinfo"):
             return at
-        return parse_time(str(at), tz=self.options.get("tz")).earliest
+        return parse_when(str(at), tz=self.options.tz)
 
     # -- folium -----------------------------------------------------------
     def to_folium(self, at=None, *, tiles: Optional[str] = None, offline: bool = True, **map_kwargs):
@@ -108,8 +110,8 @@ class Map:
 
         from mapper.render.folium_assets import Attribution, inline_assets
 
-        tl = self.prep.timeline
-        t = self._when(at) or self.prep.opens
+        tl = self.state.timeline
+        t = self._when(at) or self.state.at
         if t is None:
             raise MapperError("no claims were placed: nothing to draw")
         groups = {}
@@ -131,7 +133,7 @@ class Map:
             group = groups.get(label)
             if group is None:
                 group = groups[label] = folium.FeatureGroup(name=label)
-            colour = self.prep.actors.colour(st.actor) if st.actor else STATUS_COLOURS.get(st.status, "#7f7f7f")
+            colour = self.state.actors.colour(st.actor) if st.actor else STATUS_COLOURS.get(st.status, "#7f7f7f")
             popup = folium.Popup(folium.Html(self._popup(place, st, tl), script=True), max_width=340)
             if geom.geom_type == "Point":
                 folium.CircleMarker(location=(geom.y, geom.x), radius=7, color=colour, fill=True, fill_opacity=0.8,
@@ -152,8 +154,8 @@ class Map:
         if bounds:  # [[south, west], [north, east]]
             fm.fit_bounds([[min(b[0] for b in bounds), min(b[1] for b in bounds)],
                            [max(b[0] for b in bounds), max(b[1] for b in bounds)]])
-        if self.prep.attribution:
-            fm.add_child(Attribution([_text(line) for line in self.prep.attribution]))
+        if self.state.attribution:
+            fm.add_child(Attribution([_text(line) for line in self.state.attribution]))
         return fm
 
     @staticmethod
@@ -196,8 +198,6 @@ def make_map(claims, *, at=None, title: Optional[str] = None, gazetteer=None, da
     """
     import os
 
-    from mapper.pipeline import prepare_map
-
     if isinstance(claims, (str, os.PathLike)):
         claims = [claims]
     claims = tuple(claims)
@@ -206,11 +206,11 @@ def make_map(claims, *, at=None, title: Optional[str] = None, gazetteer=None, da
         from gazetteer import Gazetteer
 
         gazetteer = Gazetteer.open(data_dir)
-    opts = dict(at=at, title=title, window=window, actors=actors, tz=tz, dispute_window=dispute_window,
-                stale_after=stale_after, t_from=t_from, t_to=t_to, view=view, tiles=tiles, strict=strict)
-    prep = prepare_map(list(claims), gazetteer=gazetteer, at=at, t_from=t_from, t_to=t_to, window=window,
-                       actors=actors, strict=strict, tz=tz, dispute_window=dispute_window, stale_after=stale_after)
-    return Map(claims=claims, gazetteer=gazetteer, options=opts, prep=prep, owns_gazetteer=owns)
+    opts = MapOptions(at=at, title=title, window=window, actors=actors, tz=tz, dispute_window=dispute_window,
+                      stale_after=stale_after, t_from=t_from, t_to=t_to, strict=strict)
+    state = prepare_state(list(claims), gazetteer=gazetteer, options=opts)
+    return Map(claims=claims, gazetteer=gazetteer, options=opts, state=state, view=view, tiles=tiles,
+               owns_gazetteer=owns)
 
 
 __all__ = ["Map", "make_map"]

@@ -65,15 +65,14 @@ def command(claims, at, fmt, max_claims, window, dispute_window, stale_after, ac
       conflictmap describe examples/qala-e-naw-2021/claims.csv --at 2021-07-07T18:00 --tz Asia/Kabul
       conflictmap describe claims.csv --format short        # one sentence, for alt text
     """
-    from mapper.describe import prepare_state
+    from mapper.state import MapOptions, prepare_state
 
     actors = load_actors(actors_file)
     gz = open_gazetteer(data_dir)
     with mapper_errors(gz):
-        state = prepare_state(
-            list(claims), gazetteer=gz, at=at, window=window, actors=actors, strict=strict, tz=tz,
-            dispute_window=dispute_window, stale_after=stale_after,
-        )
+        options = MapOptions(at=at, window=window, actors=actors, strict=strict, tz=tz,
+                             dispute_window=dispute_window, stale_after=stale_after)
+        state = prepare_state(list(claims), gazetteer=gz, options=options)
         desc = state.describe(max_claims=max_claims)
     if not is_quiet() and state.load is not None:
         click.echo(state.load.summary(), err=True)

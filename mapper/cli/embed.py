@@ -96,11 +96,11 @@ def command(map_file, width, height, static_png, src, static_src, title, claims,
         raise click.BadParameter(str(err), param_hint="MAP.html") from err
     description, short = info.description, info.short
     if claims and info.origin != "metadata":
-        from mapper.describe import prepare_state
+        from mapper.state import MapOptions, prepare_state
 
         gz = open_gazetteer(data_dir)
         with mapper_errors(gz):
-            state = prepare_state(list(claims), gazetteer=gz, at=at, tz=tz)
+            state = prepare_state(list(claims), gazetteer=gz, options=MapOptions(at=at, tz=tz))
             desc = state.describe()
         description, short = desc.text, desc.short
     elif info.origin == "page":

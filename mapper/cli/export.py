@@ -55,7 +55,7 @@ def command(claims, output, what, at, every, window, dispute_window, stale_after
       conflictmap export claims.csv --what assessment --every 1d -o outputs/daily.gpkg
     """
     from mapper.export import export, fmt_for
-    from mapper.pipeline import prepare_map
+    from mapper.state import MapOptions, prepare_state
 
     if at and every:
         raise click.UsageError("give --at or --every, not both")
@@ -67,16 +67,17 @@ def command(claims, output, what, at, every, window, dispute_window, stale_after
     actors = load_actors(actors_file)
     gz = open_gazetteer(data_dir)
     with mapper_errors(gz):
-        prep = prepare_map(list(claims), gazetteer=gz, at=at, window=window, actors=actors, strict=strict, tz=tz,
-                           dispute_window=dispute_window, stale_after=stale_after)
+        options = MapOptions(at=at, window=window, actors=actors, strict=strict, tz=tz,
+                             dispute_window=dispute_window, stale_after=stale_after)
+        state = prepare_state(list(claims), gazetteer=gz, options=options)
     if not is_quiet():
-        if prep.load is not None:
-            click.echo(prep.load.summary(), err=True)
-        missing = [u for u in prep.unresolved if not u.mapped_as]
+        if state.load is not None:
+            click.echo(state.load.summary(), err=True)
+        missing = [u for u in state.unresolved if not u.mapped_as]
         if missing:
             click.echo(f"{len(missing)} claim(s) not exported: their places are not in the gazetteer "
                        "(see `conflictmap map` for the full report).", err=True)
     with mapper_errors():
-        res = export(prep, output, what=what, at=prep.opens if at else None, every=every, overwrite=overwrite)
+        res = export(state, output, what=what, at=state.at if at else None, every=every, overwrite=overwrite)
     if not is_quiet():
         click.echo(f"{res.features} {res.what} feature(s) of {res.places} place(s) written to {res.path}", err=True)

@@ -86,6 +86,7 @@ def command(claims, output, title, at, t_from, t_to, view, tiles, window, disput
           --export-counts outputs/north-counts.csv
     """
     from mapper.pipeline import build_map
+    from mapper.state import MapOptions
 
     out = _output_path(output)
     check_overwrite(out, overwrite)
@@ -94,11 +95,11 @@ def command(claims, output, title, at, t_from, t_to, view, tiles, window, disput
     actors = load_actors(actors_file)
     gz = open_gazetteer(data_dir)
     with mapper_errors(gz):
+        options = MapOptions(title=title, at=at, t_from=t_from, t_to=t_to, window=window,
+                             dispute_window=dispute_window, stale_after=stale_after, actors=actors, strict=strict, tz=tz)
         result = build_map(
-            list(claims), gazetteer=gz, output=out, title=title, at=at, t_from=t_from, t_to=t_to, view=view,
-            tiles=tiles, window=window, dispute_window=dispute_window, stale_after=stale_after, actors=actors,
-            strict=strict, overwrite=overwrite,
-            export_counts=export_counts, tz=tz, embed=embed, allow_empty=allow_empty,
+            list(claims), gazetteer=gz, output=out, options=options, view=view, tiles=tiles, overwrite=overwrite,
+            export_counts=export_counts, embed=embed, allow_empty=allow_empty,
         )
     if not is_quiet():
         click.echo(result.summary(), err=True)

@@ -83,13 +83,13 @@ def _extent(value, gz):
 
 
 def _steps(value, tz):
-    from mapper.describe import parse_time_arg
     from mapper.errors import MapperError
+    from mapper.timelabels import parse_when
 
     out = []
     for part in [p.strip() for p in value.split(",") if p.strip()]:
         try:
-            out.append(parse_time_arg(part, tz=tz))
+            out.append(parse_when(part, tz=tz))
         except MapperError as err:
             raise click.BadParameter(f"{part!r}: {err}", param_hint="--steps") from err
     if not out:
@@ -199,9 +199,9 @@ def command(
       conflictmap static claims.csv -o outputs/badghis-strip.svg --panels 3 --extent Badghis
       conflictmap static claims.csv -o outputs/strip.pdf --steps 2021-07-05,2021-07-07,2021-07-09
     """
-    from mapper.describe import prepare_state
     from mapper.pipeline import check_inputs_read
     from mapper.render.static import render_static
+    from mapper.state import MapOptions, prepare_state
 
     if panels and steps:
         raise click.UsageError("give either --panels N or --steps T1,T2,..., not both")
@@ -212,18 +212,9 @@ def command(
     with mapper_errors(gz):
         box = _extent(extent, gz)
         times = _steps(steps, tz) if steps else None
-        state = prepare_state(
-            list(claims),
-            gazetteer=gz,
-            at=at,
-            title=title,
-            window=window,
-            dispute_window=dispute_window,
-            stale_after=stale_after,
-            actors=actors,
-            strict=strict,
-            tz=tz,
-        )
+        options = MapOptions(at=at, title=title, window=window, dispute_window=dispute_window,
+                             stale_after=stale_after, actors=actors, strict=strict, tz=tz)
+        state = prepare_state(list(claims), gazetteer=gz, options=options)
         check_inputs_read(state.load, allow_empty)
         report = render_static(
             state,

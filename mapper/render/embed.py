@@ -22,6 +22,9 @@ page, up to 720 px wide the map sits above the panel with a height from its
 width (at least 300 px, 422 px in a 680 px column), and controls get
 touch-sized at phone widths (``assets/embed.css``).
 The page's scripts are not touched, so their CSP hashes stay valid.
+:func:`mapper.render.html.render_html` writes that mode itself with ``embed=True`` (the
+style sheet from :func:`embed_css`, a template flag for the class); :func:`make_embeddable`
+converts a page written without it.
 
 :func:`map_info` reads a map page's title and description (from its
 ``conflictmap-metadata`` block when the page carries one).
@@ -38,7 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from mapper.errors import EmbedError
+from mapper.errors import EmbedError, MapperError
+from mapper.render.pagejson import script_json
+from mapper.timelabels import format_utc
 
 log = logging.getLogger(__name__)
 
@@ -327,8 +332,6 @@ def _direct_place_names(places: list, rows: list) -> list:
 
 def _page_summary(data: dict, meta: dict) -> tuple:
     """A neutral sentence from the page's data: what the map holds, never what it concludes."""
-    from mapper.describe import format_utc
-
     claims = meta.get("claims", {}) if isinstance(meta, dict) else {}
     places = [p for p in (data.get("places") or []) if isinstance(p, dict)]
     names = _direct_place_names(places, data.get("claims") or [])
@@ -442,6 +445,14 @@ def scope_css(css: str, root: str = EMBED_ROOT) -> str:
     return "\n".join(out)
 
 
+def embed_css(css: str) -> str:
+    """The page's style sheet in embed mode: ``css`` scoped under :data:`EMBED_ROOT`, then the
+    embed rules (``assets/embed.css``), safe inside a ``<style>`` element."""
+    extra = (ASSETS / "embed.css").read_text(encoding="utf-8")
+    scoped = scope_css(css) + "\n" + extra
+    return re.sub(r"</(style)", r"<\\/\1", scoped, flags=re.IGNORECASE)  # never close the element early
+
+
 def make_embeddable(page: str, *, description=None) -> str:
     """The embed mode of a map page: scoped CSS, no full-page assumptions, touch-sized controls.
 
@@ -457,11 +468,7 @@ def make_embeddable(page: str, *, description=None) -> str:
         m = re.search(r"<style>(.*?)</style>", page, re.DOTALL)
         if not m:
             raise EmbedError("the map page has no <style> block; is it a conflictmap map?")
-        extra = (ASSETS / "embed.css").read_text(encoding="utf-8")
-        scoped = scope_css(m.group(1)) + "\n" + extra
-        scoped = re.sub(
-            r"</(style)", r"<\\/\1", scoped, flags=re.IGNORECASE
-        )  # never close the element early
+        scoped = embed_css(m.group(1))
         out = page[: m.start(1)] + "\n" + scoped + "\n" + page[m.end(1) :]
         out, count = re.subn(
             r'<div id="cm-app"(?![^>]*class=)', '<div id="cm-app" class="cm-embed"', out, count=1
@@ -474,8 +481,6 @@ def make_embeddable(page: str, *, description=None) -> str:
 
 
 def _with_description(page: str, description) -> str:
-    from mapper.render.html import script_json
-
     if hasattr(description, "to_dict"):
         description = description.to_dict()
     m = re.search(
@@ -500,6 +505,7 @@ __all__ = [
     "MapInfo",
     "css_height",
     "css_width",
+    "embed_css",
     "embed_snippet",
     "make_embeddable",
     "map_info",

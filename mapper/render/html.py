@@ -48,6 +48,9 @@ from mapper.atomic import write_atomic
 from mapper.errors import OutputExists, RenderError
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
 from mapper.timeline import Timeline, _aware
+from mapper.describe import describe
+from mapper.render.embed import embed_css
+from mapper.render.pagejson import script_json
 from mapper.render.style import css_variables, page_style
 from mapper.render.titles import default_title
 
@@ -120,21 +123,6 @@ class _Geo:
     lonlat: Optional[tuple] = None
     radius_m: Optional[float] = None
     encoded: object = field(default=None)
-
-
-def script_json(obj) -> str:
-    """JSON safe to embed in ``<script>``: ``<``, ``>``, ``&``, U+2028/U+2029 escaped.
-
-    Examples
-    --------
-    >>> script_json({"q": "</script><b>&"})
-    '{"q":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
-    """
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )
 
 
 @lru_cache(maxsize=65536)
@@ -613,47 +601,42 @@ def _unsafe_note(c) -> str:
 
 
 def render_html(
-    timeline: Timeline,
+    state,
     output=None,
     *,
-    title: Optional[str] = None,
-    at: Optional[datetime] = None,
-    t_from: Optional[datetime] = None,
-    t_to: Optional[datetime] = None,
     view: str = "assessed",
     tiles: str = "none",
-    basemap: Sequence = (),
-    attribution: Sequence[str] = (),
-    sources: Sequence[str] = (),
     metadata: Optional[Mapping] = None,
     budget: int = DEFAULT_BUDGET,
     overwrite: bool = False,
+    embed: bool = False,
 ) -> tuple:
-    """Render the timeline as one self-contained HTML page.
+    """Render a map state as one self-contained HTML page.
 
     Parameters
     ----------
-    timeline
-        The :class:`~mapper.timeline.Timeline` to show.
+    state
+        A :class:`mapper.state.MapState` (:func:`mapper.state.prepare_state`, or
+        :meth:`~mapper.state.MapState.from_timeline` for a timeline built by hand), the same
+        value :func:`mapper.render.static.render_static` draws. The page shows its title,
+        opens at ``state.at``, its slider spans ``state.t_from``..``state.t_to``, and it draws
+        ``state.basemap`` outlines (country and admin-1 outlines from the gazetteer) under the
+        data, crediting ``state.attribution`` and ``state.sources``.
     output
-        Path to write, or None to only return the text.
-    at, t_from, t_to
-        Instant the page opens at (default: the latest claim start) and the
-        slider range.
+        Path to write (atomically), or None to only return the text.
     view
         ``assessed`` (claims of the ticked claimants combined) or
         ``claimant`` (one claimant's view at a time).
     tiles
         ``none`` (offline vector basemap only), ``osm`` or ``carto``.
-    basemap
-        ``(name, kind, shapely geometry)`` outlines drawn under the data
-        (country and admin-1 outlines from the gazetteer).
-    attribution, sources
-        Lines crediting gazetteer data and the claim sources.
     metadata
         Recorded in ``<script id="conflictmap-metadata">``.
     budget
         Target size in bytes; above it geometry is simplified further.
+    embed
+        The page's embed mode (``map --embed``, :mod:`mapper.render.embed`): its style sheet scoped
+        under ``#cm-app.cm-embed`` with the embed rules, and the plain-language description of
+        ``state.at`` (:func:`mapper.describe.describe`) in the metadata for ``conflictmap embed``.
 
     Returns
     -------
@@ -669,8 +652,9 @@ def render_html(
         if output.exists() and not overwrite:
             raise OutputExists(f"{output} exists; pass overwrite=True (--overwrite) to replace it")
     tile = TILES[tiles]
-    title = (title or "").strip() or default_title(timeline)
-    payload = _Payload(timeline, t_from=t_from, t_to=t_to, at=at, view=view, title=title)
+    timeline, basemap = state.timeline, state.basemap
+    title = (state.title or "").strip() or default_title(timeline)
+    payload = _Payload(timeline, t_from=state.t_from, t_to=state.t_to, at=state.at, view=view, title=title)
     geos = payload.geometries()
     actions = []
 
@@ -737,8 +721,8 @@ def render_html(
     data["basemap"] = outlines
     data["bounds"] = _claim_bounds(timeline, payload.keys) or _basemap_bounds(
         [(n, k, g) for n, k, g in basemap if g is not None])
-    data["attribution"] = [a for a in attribution if a]
-    data["sources"] = list(dict.fromkeys(s for s in sources if s))
+    data["attribution"] = [a for a in state.attribution if a]
+    data["sources"] = list(dict.fromkeys(s for s in state.sources if s))
     data["style"] = page_style()  # the style table (assets/style.json), shared with the static maps
     data["tiles"] = {"url": tile["url"], "attribution": tile["attribution"], "maxZoom": tile["maxZoom"]} if tile else None
     if data["cluster"]:
@@ -752,6 +736,10 @@ def render_html(
         "places": len(payload.keys), "claims": len(timeline.entries), "time_steps": n_steps,
         "actions": actions,
     }
+    if embed:
+        if state.at is not None:  # an empty map has nothing to describe
+            meta["description"] = describe(timeline, state.at).to_dict()
+        css = embed_css("\n" + css + "\n")
     data_json = script_json(data)
     # Per-place data is shared across time steps; say what a per-step copy would have cost.
     per_step = len(payload.keys) * n_steps
@@ -769,6 +757,7 @@ def render_html(
               for s in (leaflet_script, app_js)]
     html = template.render(
         title=title,
+        embed=embed,
         version=meta.get("version", ""),
         csp=_csp(hashes, tile),
         css=css,

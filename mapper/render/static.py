@@ -1,7 +1,7 @@
 """Static maps (PNG, SVG, PDF) of reported control, for print and social media.
 
 The picture matches the interactive map for the same claims and time: the
-same places (:func:`mapper.describe.drawn_keys`), the same assessment
+same places (:func:`mapper.state.drawn_keys`), the same assessment
 (:meth:`mapper.timeline.Timeline.state_at`), the same colours and styles
 from the one style table both maps read (``assets/style.json`` through
 :mod:`mapper.render.style`: controlled: actor colour; contested: stripes in
@@ -56,6 +56,7 @@ from mapper.errors import OutputExists, RenderError
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED
 from mapper.render.style import PathStyle, load_style
 from mapper.render.titles import default_title
+from mapper.timelabels import format_local, format_utc, local_offset_minutes
 from mapper.timeline import DISPUTED, UNKNOWN, _aware
 
 log = logging.getLogger(__name__)
@@ -894,7 +895,8 @@ def render_static(
     Parameters
     ----------
     state
-        A :class:`mapper.describe.MapState` (see :func:`mapper.describe.prepare_state`).
+        A :class:`mapper.state.MapState` (see :func:`mapper.state.prepare_state`)
+        (the value :func:`mapper.render.html.render_html` writes too).
     output
         File to write (format from its suffix unless ``fmt``), or a binary file object with ``fmt``.
     at
@@ -1001,8 +1003,6 @@ def render_static(
         for line in ctx.wrap(subtitle, SUBTITLE_SIZE, text_w):
             header.append((MARGIN, y, line, SUBTITLE_SIZE, False, MUTED_TEXT))
             y += SUBTITLE_SIZE * 1.3
-    from mapper.describe import format_local, format_utc
-
     if n == 1 and when[0] is not None:
         lead = "Status as of"
         space = ASOF_SIZE * 0.32
@@ -1248,8 +1248,6 @@ def _svg_font_fallback(data: bytes) -> bytes:
 
 
 def _offset_minutes(tl) -> int:
-    from mapper.describe import local_offset_minutes
-
     return local_offset_minutes(tl)
 
 
@@ -1314,8 +1312,6 @@ def _draw_panel(
     """Draw one map panel; returns what was placed where (design units)."""
     from matplotlib.colors import to_rgba
     from matplotlib.patches import FancyBboxPatch
-
-    from mapper.describe import format_local, format_utc
 
     tl = state.timeline
     mx, my, mw, mh = panel.rect

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from map_samples import badghis_children, badghis_places, qala_claims
 
+from mapper.state import MapState
 from mapper.cli import cli
 from mapper.describe import describe
 from mapper.render.embed import make_embeddable
@@ -40,7 +41,7 @@ def _tags(text):
 def map_file(tmp_path):
     tl = Timeline(qala_claims(), badghis_places(), children=badghis_children())
     out = tmp_path / "qala map.html"
-    render_html(tl, out, title="Qala-e-Naw <b>July</b>")
+    render_html(MapState.from_timeline(tl, title="Qala-e-Naw <b>July</b>"), out)
     return out, tl
 
 

@@ -7,14 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from map_samples import CITY, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts
 
-from mapper.describe import (
-    CAVEAT,
-    MapState,
-    as_of_label,
-    describe,
-    format_local,
-    local_offset_minutes,
-)
+from mapper.describe import CAVEAT, describe
+from mapper.state import MapState
+from mapper.timelabels import as_of_label, format_local, local_offset_minutes
 from mapper.model import Claim, TimeSpan
 from mapper.timeline import MapPlace, Timeline
 

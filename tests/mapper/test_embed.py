@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from map_samples import badghis_children, badghis_places, qala_claims
 
+from mapper.state import MapState
 from mapper.describe import describe
 from mapper.render.embed import (
     EMBED_ROOT,
@@ -47,7 +48,7 @@ def _tags(text):
 def page(tmp_path_factory):
     tl = Timeline(qala_claims(), badghis_places(), children=badghis_children())
     out = tmp_path_factory.mktemp("embed") / "map.html"
-    text, _ = render_html(tl, out, title="Qala-e-Naw & Badghis")
+    text, _ = render_html(MapState.from_timeline(tl, title="Qala-e-Naw & Badghis"), out)
     return out, text, tl
 
 
@@ -235,3 +236,18 @@ def test_resize_snippet_adds_a_host_script_that_trusts_only_its_iframe():
     # The script sits inside the figure, after the iframe, so it finds its own frame.
     assert s.index("<iframe") < s.index("<script>") < s.index("</figure>")
     assert "Q &lt;b&gt;" in s and "Q <b>" not in s
+
+
+def test_render_html_embed_flag_writes_the_embed_mode_itself(page, tmp_path):
+    """``render_html(..., embed=True)`` (what ``map --embed`` calls) is the page make_embeddable
+    would make of the plain page, with the description of the opening state, written at once."""
+    _, text, tl = page
+    state = MapState.from_timeline(tl, title="Qala-e-Naw & Badghis")
+    out = tmp_path / "embed.html"
+    embedded, report = render_html(state, out, embed=True)
+    assert embedded == make_embeddable(text, description=describe(tl, state.at))
+    assert out.read_text(encoding="utf-8") == embedded and report.bytes == len(embedded.encode("utf-8"))
+    assert '<div id="cm-app" class="cm-embed">' in embedded and '<div id="cm-app">' in text
+    empty, _ = render_html(MapState.from_timeline(Timeline([], {})), embed=True)
+    meta = json.loads(re.search(r'id="conflictmap-metadata">(.*?)</script>', empty, re.DOTALL).group(1))
+    assert "description" not in meta  # nothing to describe on an empty map

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from map_samples import DISTRICTS, badghis_children, badghis_places, qala_claims
 
+from mapper.state import MapState
 from mapper.cli.serve import make_server
-from mapper.describe import MapState
 from mapper.render.embed import embed_snippet, make_embeddable
 from mapper.render.html import render_html
 from mapper.timeline import Timeline
@@ -73,7 +73,7 @@ def site(tmp_path_factory):
     places[DISTRICTS[0]] = replace(places[DISTRICTS[0]], name="Qala-e-Naw district")
     tl = Timeline(qala_claims(), places, children=badghis_children())
     state = MapState.from_timeline(tl, title=TITLE)
-    page, _ = render_html(tl, None, title=TITLE)
+    page, _ = render_html(MapState.from_timeline(tl, title=TITLE), None)
     desc = state.describe()
     (folder / "map.html").write_text(make_embeddable(page, description=desc), encoding="utf-8")
     try:
@@ -197,7 +197,7 @@ def kherson_site(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("kherson-site")
     tl = Timeline(kherson_claims(), kherson_places(), children=kherson_children())
-    page, _ = render_html(tl, None, title="Kherson 2022")
+    page, _ = render_html(MapState.from_timeline(tl, title="Kherson 2022"), None)
     (folder / "map.html").write_text(make_embeddable(page), encoding="utf-8")
     title = "Kherson 2022: claims on both banks"
     (folder / "article.html").write_text(ARTICLE.format(snippet=embed_snippet("map.html", title=title)), encoding="utf-8")

@@ -26,11 +26,11 @@ tj-1,Khorugh,2021-07-20,controlled,Government of Tajikistan,border guards,Test r
 
 @pytest.fixture(scope="module")
 def prep(small_gazetteer, tmp_path_factory):
-    from mapper.pipeline import prepare_map
+    from mapper.state import prepare_state
 
     path = tmp_path_factory.mktemp("export") / "claims.csv"
     path.write_text(CLAIMS, encoding="utf-8")
-    return prepare_map([path], gazetteer=small_gazetteer)
+    return prepare_state([path], gazetteer=small_gazetteer)
 
 
 def _utc(s):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from map_samples import CITY, badghis_children, badghis_places, claim, qala_claims, ts
+from mapper.state import MapState
 from mapper.render.html import render_html
 from mapper.timeline import MapPlace, Timeline
 
@@ -77,7 +78,7 @@ def sample(tmp_path_factory):
     """Hand-made Badghis timeline (districts loaded) rendered to a file."""
     tl = Timeline(qala_claims(), badghis_places(), children=badghis_children())
     out = tmp_path_factory.mktemp("sample") / "sample.html"
-    render_html(tl, out, title="Qala-e-Naw sample")
+    render_html(MapState.from_timeline(tl, title="Qala-e-Naw sample"), out)
     return tl, out
 
 
@@ -286,7 +287,7 @@ def xss_map(tmp_path_factory):
                                  archive_url="https://example.org/\"><img src=x onerror=alert(6)>", row=i + 1,
                                  status_raw=probe), key))
     out = tmp_path_factory.mktemp("xss") / "xss.html"
-    render_html(Timeline(claims, places), out, title=XSS + XSS2)
+    render_html(MapState.from_timeline(Timeline(claims, places), title=XSS + XSS2), out)
     return out
 
 
@@ -353,7 +354,7 @@ def kherson(tmp_path_factory):
     places = kherson_places()
     tl = Timeline(kherson_claims(), places, children=kherson_children())
     folder = tmp_path_factory.mktemp("kherson")
-    page, _ = render_html(tl, None, title="Kherson 2022: who holds what")
+    page, _ = render_html(MapState.from_timeline(tl, title="Kherson 2022: who holds what"), None)
     (folder / "kherson.html").write_text(page, encoding="utf-8")
     from mapper.render.embed import make_embeddable
 
@@ -620,7 +621,7 @@ def test_time_control_over_months(browser, kherson):
 
 def test_a_map_without_claims_or_basemap_opens_on_the_world(browser, tmp_path):
     out = tmp_path / "empty.html"
-    render_html(Timeline([], {}), out, title="Nothing yet")
+    render_html(MapState.from_timeline(Timeline([], {}), title="Nothing yet"), out)
     opened = Opened(browser, out)
     try:
         view = opened.page.evaluate("window.conflictmap.view()")
@@ -646,7 +647,7 @@ def test_many_towns_on_canvas_leave_the_areas_clickable(browser, tmp_path):
         claims.append((claim(f"Village {i}", ts(2023, 5, 2, 8), "controlled", actor="RSF", claimant="Monitor",
                              row=i + 2), key))
     out = tmp_path / "many.html"
-    render_html(Timeline(claims, places), out, title="Many villages")
+    render_html(MapState.from_timeline(Timeline(claims, places), title="Many villages"), out)
     opened = Opened(browser, out)
     page = opened.page
     try:

@@ -53,14 +53,14 @@ def test_repr_html_is_the_page_in_a_sandboxed_srcdoc(seed_map, tmp_path):
 
 def test_frames_have_provenance(seed_map):
     claims = seed_map.claims_frame()
-    assert len(claims) == len([e for e in seed_map.prep.timeline.entries if e.derived_from is None])
+    assert len(claims) == len([e for e in seed_map.state.timeline.entries if e.derived_from is None])
     assert {"id", "claimant", "source", "url", "file", "row", "geometry"} <= set(claims.columns)
     assert claims.crs.to_epsg() == 4326
     now = seed_map.assessment_frame(at="2021-07-07T18:00")
     qala = now[now["place_name"] == "Qala-e-Naw"].iloc[0]
     assert qala["status"] == "disputed" and qala["disputed"]
-    st = seed_map.prep.timeline.state_at(qala["place_key"], seed_map.prep.opens)
-    assert qala["claim_ids"].split(";") == list(dict.fromkeys(seed_map.prep.timeline.entries[i].claim.id
+    st = seed_map.state.timeline.state_at(qala["place_key"], seed_map.state.at)
+    assert qala["claim_ids"].split(";") == list(dict.fromkeys(seed_map.state.timeline.entries[i].claim.id
                                                               for i in st.entries))
     assert set(qala["claimants"].split(";")) >= {"Badghis governor Hessamuddin Shams"}
 
@@ -69,9 +69,9 @@ def test_to_folium_layers_and_escaped_popups(yemen_map):
     fm = yemen_map.to_folium()
     assert isinstance(fm, folium.Map)
     groups = [c for c in fm._children.values() if isinstance(c, folium.FeatureGroup)]
-    tl = yemen_map.prep.timeline
-    labels = {tl.state_at(k, yemen_map.prep.opens).label for k in tl.places
-              if tl.state_at(k, yemen_map.prep.opens).entries}
+    tl = yemen_map.state.timeline
+    labels = {tl.state_at(k, yemen_map.state.at).label for k in tl.places
+              if tl.state_at(k, yemen_map.state.at).entries}
     assert {g.layer_name for g in groups} == labels and len(labels) >= 2
     page = fm.get_root().render()
     assert "L.control.layers" in page
@@ -126,8 +126,8 @@ def test_to_folium_renders_offline_in_a_browser(yemen_map, browser, tmp_path):
     try:
         page.wait_for_selector(".leaflet-container")
         page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
-        tl = yemen_map.prep.timeline
-        drawn = [k for k in tl.places if tl.state_at(k, yemen_map.prep.opens).entries]
+        tl = yemen_map.state.timeline
+        drawn = [k for k in tl.places if tl.state_at(k, yemen_map.state.at).entries]
         assert page.locator("path.leaflet-interactive").count() == len(drawn) >= 2
         # The user's marker shows Leaflet's default icon from the inlined image (not a broken URL).
         page.wait_for_function("[...document.querySelectorAll('img.leaflet-marker-icon')]"
@@ -135,10 +135,10 @@ def test_to_folium_renders_offline_in_a_browser(yemen_map, browser, tmp_path):
         assert page.locator("img.leaflet-marker-icon").count() == 1
         # Every state layer is listed in the layers control.
         assert page.locator(".leaflet-control-layers-overlays label").count() == len(
-            {tl.state_at(k, yemen_map.prep.opens).label for k in drawn})
+            {tl.state_at(k, yemen_map.state.at).label for k in drawn})
         # The data sources are in the map's attribution control, as text.
         credits = page.locator(".leaflet-control-attribution").inner_text()
-        assert all(line in credits for line in yemen_map.prep.attribution), credits
+        assert all(line in credits for line in yemen_map.state.attribution), credits
         # The hostile quote is shown as text in the popup, never run.
         for i in range(page.locator("path.leaflet-interactive").count()):
             page.locator("path.leaflet-interactive").nth(i).click(force=True)

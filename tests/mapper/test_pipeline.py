@@ -1,4 +1,4 @@
-"""build_map / prepare_map: row hints as constraints, coordinate overrides, geometry honesty, the run report
+"""build_map / prepare_state: row hints as constraints, coordinate overrides, geometry honesty, the run report
 (unmapped claims first, outliers, flagged drafts), sides and colours from the actors."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from mapper.errors import OutputExists, UnresolvedPlaces
-from mapper.pipeline import build_map, prepare_map
+from mapper.pipeline import build_map
+from mapper.state import prepare_state
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -241,7 +242,7 @@ def ua_gazetteer(tmp_path_factory):
 
 
 def test_kherson_sides_come_from_the_actors_and_the_places_country(ua_gazetteer):
-    prep = prepare_map(KHERSON, gazetteer=ua_gazetteer)
+    prep = prepare_state(KHERSON, gazetteer=ua_gazetteer)
     assert len(prep.placed) == len(prep.claims) == 12 and not prep.unresolved and not prep.outliers
     actor = {e.claim.id: e.actor for e in prep.timeline.entries if e.derived_from is None}
     assert actor["k02"] == "Government of Russia"  # "Russian forces" about a Ukrainian city
@@ -268,7 +269,7 @@ def test_kherson_sides_come_from_the_actors_and_the_places_country(ua_gazetteer)
 
 
 def test_the_afghan_example_names_the_government_it_means(small_gazetteer):
-    prep = prepare_map(EXAMPLE, gazetteer=small_gazetteer)
+    prep = prepare_state(EXAMPLE, gazetteer=small_gazetteer)
     assert len(prep.placed) == len(prep.claims) and not prep.outliers and not prep.unknown_actors
     names = {a.name for a in prep.actors.used()}
     assert "Government of Afghanistan" in names and "Government" not in names

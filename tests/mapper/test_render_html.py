@@ -13,6 +13,7 @@ import pytest
 from shapely.geometry import box
 
 from map_samples import badghis_children, badghis_places, claim, qala_claims, ts
+from mapper.state import MapState
 from mapper.errors import OutputExists, RenderError
 from mapper.render.html import render_html, safe_url, script_json
 from mapper.timeline import MapPlace, Timeline
@@ -49,7 +50,7 @@ def timeline():
 
 
 def test_no_external_urls_and_csp(timeline):
-    html, report = render_html(timeline, title="Qala-e-Naw")
+    html, report = render_html(MapState.from_timeline(timeline, title="Qala-e-Naw"))
     # Nothing loaded from elsewhere: no src/href/url() pointing outside the file.
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
     assert not re.search(r"""url\(\s*["']?\s*(?:https?:)?//""", html, re.I)
@@ -73,7 +74,7 @@ def test_csp_hashes_match_inline_scripts(timeline):
     import base64
     import hashlib
 
-    html, _ = render_html(timeline)
+    html, _ = render_html(MapState.from_timeline(timeline))
     csp = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
     allowed = set(re.findall(r"'sha256-([^']+)'", csp))
     bodies = re.findall(r"<script>(.*?)</script>", html, re.S)
@@ -84,13 +85,13 @@ def test_csp_hashes_match_inline_scripts(timeline):
 
 
 def test_tiles_only_when_asked(timeline):
-    html, _ = render_html(timeline, tiles="osm")
+    html, _ = render_html(MapState.from_timeline(timeline), tiles="osm")
     assert _data(html)["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
     assert "img-src data: blob: https://tile.openstreetmap.org" in html
-    html, _ = render_html(timeline)
+    html, _ = render_html(MapState.from_timeline(timeline))
     assert _data(html)["tiles"] is None
     with pytest.raises(RenderError, match="tiles 'google'"):
-        render_html(timeline, tiles="google")
+        render_html(MapState.from_timeline(timeline), tiles="google")
 
 
 def test_input_text_is_escaped_and_round_trips():
@@ -101,7 +102,7 @@ def test_input_text_is_escaped_and_round_trips():
         for i, p in enumerate(PROBES)
     ]
     tl = Timeline(claims, places)
-    html, _ = render_html(tl, title=PROBES[1] + " & <b>title</b>")
+    html, _ = render_html(MapState.from_timeline(tl, title=PROBES[1] + " & <b>title</b>"))
     lowered = html.lower()
     # The only script tags are the four of the page itself.
     assert lowered.count("<script") == 4
@@ -125,7 +126,7 @@ def test_only_http_urls_are_linked():
               for i, u in enumerate(bad)]
     claims.append((claim("P", ts(2021, 7, 7), "controlled", claimant="ok", url="https://example.org/a?b=1&c=2",
                          row=9), "p"))
-    data = _data(render_html(Timeline(claims, places))[0])
+    data = _data(render_html(MapState.from_timeline(Timeline(claims, places)))[0])
     urls = [data["strings"][row[12]] for row in data["claims"]]
     assert urls[:-1] == [""] * len(bad)
     assert urls[-1] == "https://example.org/a?b=1&c=2"
@@ -134,7 +135,7 @@ def test_only_http_urls_are_linked():
 
 
 def test_data_present_and_shared_per_place(timeline):
-    html, report = render_html(timeline, title="T")
+    html, report = render_html(MapState.from_timeline(timeline, title="T"))
     data = _data(html)
     names = {p["n"] for p in data["places"]}
     assert {"Badghis", "Qala-e-Naw", "Ghormach"} <= names
@@ -169,18 +170,18 @@ def test_data_present_and_shared_per_place(timeline):
 
 def test_opening_time_and_range(timeline):
     at = datetime(2021, 7, 7, 12, tzinfo=timezone.utc)
-    data = _data(render_html(timeline, at=at)[0])
+    data = _data(render_html(MapState.from_timeline(timeline, at=at))[0])
     assert data["initial"] == int(at.timestamp() // 60)
     t0, t1 = datetime(2021, 7, 7, tzinfo=timezone.utc), datetime(2021, 7, 8, tzinfo=timezone.utc)
-    data = _data(render_html(timeline, t_from=t0, t_to=t1)[0])
+    data = _data(render_html(MapState.from_timeline(timeline, t_from=t0, t_to=t1))[0])
     assert _steps(data)[0] == int(t0.timestamp() // 60)
     assert all(t0.timestamp() // 60 <= s <= t1.timestamp() // 60 for s in _steps(data))
-    default = _data(render_html(timeline)[0])
+    default = _data(render_html(MapState.from_timeline(timeline))[0])
     assert default["initial"] == int(timeline.default_time().timestamp() // 60)
 
 
 def test_metadata_block(timeline):
-    html, _ = render_html(timeline, metadata={"version": "9.9", "inputs_sha256": "ab" * 32})
+    html, _ = render_html(MapState.from_timeline(timeline), metadata={"version": "9.9", "inputs_sha256": "ab" * 32})
     meta = _meta(html)
     assert meta["version"] == "9.9" and meta["inputs_sha256"] == "ab" * 32
     assert meta["render"]["claims"] == len(timeline.entries)
@@ -199,8 +200,8 @@ def test_budget_simplifies_geometry_and_says_so():
     big = Polygon(ring).buffer(0)
     places = {"u": MapPlace("u", "Big", "admin1", "unit", 35.0, 63.5, geometry=big)}
     tl = Timeline([(claim("Big", ts(2021, 7, 1), "controlled", actor="Taliban", claimant="a"), "u")], places)
-    html_fine, fine = render_html(tl)
-    html_small, small = render_html(tl, budget=fine.bytes - 150_000)
+    html_fine, fine = render_html(MapState.from_timeline(tl))
+    html_small, small = render_html(MapState.from_timeline(tl), budget=fine.bytes - 150_000)
     assert small.bytes < fine.bytes
     assert small.tolerance > fine.tolerance
     assert any("simplified" in a for a in small.actions)
@@ -211,7 +212,7 @@ def test_budget_simplifies_geometry_and_says_so():
 
 
 def test_claims_over_budget_keep_moderate_geometry(timeline):
-    html, report = render_html(timeline, budget=50_000)  # less than Leaflet itself
+    html, report = render_html(MapState.from_timeline(timeline), budget=50_000)  # less than Leaflet itself
     assert report.tolerance == 0.002 and report.decimals == 4
     assert any("claims are never dropped" in a for a in report.actions)
     assert len(_data(html)["claims"]) == len(timeline.entries)
@@ -219,15 +220,15 @@ def test_claims_over_budget_keep_moderate_geometry(timeline):
 
 def test_refuses_to_overwrite(tmp_path, timeline):
     out = tmp_path / "m.html"
-    render_html(timeline, out)
+    render_html(MapState.from_timeline(timeline), out)
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     with pytest.raises(OutputExists, match="overwrite"):
-        render_html(timeline, out)
-    render_html(timeline, out, overwrite=True)
+        render_html(MapState.from_timeline(timeline), out)
+    render_html(MapState.from_timeline(timeline), out, overwrite=True)
 
 
 def test_empty_timeline_renders():
-    html, report = render_html(Timeline([], {}))
+    html, report = render_html(MapState.from_timeline(Timeline([], {})))
     data = _data(html)
     assert data["places"] == [] and data["steps"] == [] and data["initial"] is None
     assert report.places == 0
@@ -236,7 +237,7 @@ def test_empty_timeline_renders():
 def test_approximate_area_is_not_a_pin():
     places = {"u": MapPlace("u", "Ghor", "admin1", "approximate", 34.1, 64.9, radius_m=80_000)}
     tl = Timeline([(claim("Ghor", ts(2021, 7, 1), "controlled", actor="Taliban", claimant="a"), "u")], places)
-    p = _data(render_html(tl)[0])["places"][0]
+    p = _data(render_html(MapState.from_timeline(tl))[0])["places"][0]
     assert p["d"] == "approximate" and p["r"] == 80_000
 
 
@@ -248,12 +249,12 @@ def test_script_json_escapes():
 
 def test_view_must_be_known(timeline):
     with pytest.raises(RenderError, match="view"):
-        render_html(timeline, view="other")
-    assert _data(render_html(timeline, view="claimant")[0])["view"] == "claimant"
+        render_html(MapState.from_timeline(timeline), view="other")
+    assert _data(render_html(MapState.from_timeline(timeline), view="claimant")[0])["view"] == "claimant"
 
 
 def test_repeated_text_is_stored_once(timeline):
-    data = _data(render_html(timeline)[0])
+    data = _data(render_html(MapState.from_timeline(timeline))[0])
     assert len(data["strings"]) == len(set(data["strings"]))
     sources = [data["strings"][row[11]] for row in data["claims"] if row[6] < 0]
     assert set(sources) == {"Test Wire"} and data["strings"].count("Test Wire") == 1
@@ -264,14 +265,14 @@ def test_repeated_text_is_stored_once(timeline):
 
 
 def test_partial_control_code(timeline):
-    data = _data(render_html(timeline)[0])
+    data = _data(render_html(MapState.from_timeline(timeline))[0])
     breitbart = [row for row in data["claims"] if row[6] < 0 and data["strings"][row[9]] == "six out of seven districts"]
     assert breitbart and breitbart[0][2] == 4  # partial control
     assert breitbart[0][19] == [6, 7]
 
 
 def test_unit_geometry_box_bounds(timeline):
-    data = _data(render_html(timeline)[0])
+    data = _data(render_html(MapState.from_timeline(timeline))[0])
     (s, w), (n, e) = data["bounds"]
     assert (w, s, e, n) == pytest.approx(box(62.9, 34.5, 64.4, 35.7).bounds)
 
@@ -285,7 +286,7 @@ def test_page_frames_the_claims_names_the_zone_and_carries_place_warnings():
 
     places = kherson_places()
     tl = Timeline(kherson_claims(), places, children=kherson_children())
-    data = _data(render_html(tl, title="K")[0])
+    data = _data(render_html(MapState.from_timeline(tl, title="K"))[0])
     (south, west), (north, east) = data["bounds"]
     ukraine = places[UKRAINE].geometry.bounds
     assert east - west < (ukraine[2] - ukraine[0]) / 2 and west >= 30.0 and east <= 35.5
@@ -315,5 +316,5 @@ def test_zone_label_rule():
 def test_fallback_view_is_not_hard_coded_on_one_country():
     js = (Path(__file__).resolve().parents[2] / "mapper" / "render" / "assets" / "conflictmap.js").read_text()
     assert "34.5, 66" not in js and "[34.5," not in js
-    data = _data(render_html(Timeline([], {}), title="T")[0])
+    data = _data(render_html(MapState.from_timeline(Timeline([], {}), title="T"))[0])
     assert data["bounds"] is None  # the page then opens on the whole world

@@ -22,7 +22,7 @@ from map_samples import (
 )
 from PIL import Image
 
-from mapper.describe import MapState
+from mapper.state import MapState
 from mapper.errors import OutputExists, RenderError
 from mapper.render.static import (
     _nice_km,
@@ -561,7 +561,7 @@ def test_default_title_names_the_places_and_dates_like_the_html_map():
     render_static(st, buf, fmt="svg", width=900, dpi=100)
     texts = _texts(buf.getvalue().decode("utf-8"))
     assert st.title.startswith(texts[0]) and texts[0]
-    page, _ = render_html(st.timeline)
+    page, _ = render_html(st)
     assert f"<title>{st.title}</title>" in page
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from map_samples import badghis_children, badghis_places, qala_claims
 
+from mapper.state import MapState
 from mapper.actors import DISPUTED_COLOUR, UNKNOWN_COLOUR
 from mapper.render.style import STYLE_PATH, css_variables, load_style, page_style
 from mapper.timeline import UNKNOWN, Timeline
@@ -65,7 +66,7 @@ def test_the_page_receives_the_table_in_its_data():
     from mapper.render.html import render_html
 
     tl = Timeline(qala_claims(), badghis_places(), children=badghis_children())
-    page, _ = render_html(tl, title="Styles")
+    page, _ = render_html(MapState.from_timeline(tl, title="Styles"))
     m = re.search(r'<script type="application/json" id="conflictmap-data">(.*?)</script>', page, re.S)
     data = json.loads(m.group(1).replace("<\\/", "</"))
     assert data["style"] == page_style()
@@ -82,7 +83,7 @@ def test_the_page_draws_what_the_table_and_the_static_rules_say(browser, tmp_pat
     tl = Timeline(qala_claims(), places, children=badghis_children())
     out = tmp_path / "styles.html"
     at = datetime(2021, 7, 7, 6, 0, tzinfo=UTC)
-    render_html(tl, out, title="Styles", at=at)
+    render_html(MapState.from_timeline(tl, title="Styles", at=at), out)
     page = browser.new_page(viewport={"width": 1000, "height": 700})
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     page.goto(out.as_uri())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 import golden_cases as G
+from mapper.state import MapState
 from mapper.render.html import render_html
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,7 @@ def test_golden_cases_in_the_page(browser, tmp_path):
         for case in G.cases():
             tl = G.timeline(case)
             out = tmp_path / f"{case['id']}.html"
-            render_html(tl, out, title=case["id"])
+            render_html(MapState.from_timeline(tl, title=case["id"]), out)
             page.goto(out.resolve().as_uri())
             page.wait_for_function("typeof window.conflictmap === 'object'")
             for q in case["queries"]:
@@ -87,7 +88,7 @@ def test_the_page_reads_the_rule_table_not_literals(browser, tmp_path):
     before = tl.state_at("k", G.when("2022-06-15T00:00Z"))
     assert before.label.startswith("held by ") and before.label.endswith(" (per claims)")
     out = tmp_path / "custom.html"
-    render_html(tl, out, title="custom rules")
+    render_html(MapState.from_timeline(tl, title="custom rules"), out)
     page = browser.new_page()
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     try:
