@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from mapper.errors import EmbedError, MapperError
+from mapper.errors import EmbedError
 from mapper.render.pagejson import script_json
 from mapper.timelabels import format_utc
 
