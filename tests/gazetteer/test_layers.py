@@ -8,52 +8,27 @@ functions, except for the cycle check, which is about import time.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _modules(package: str) -> dict:
-    """Dotted module name -> path, for every .py file of ``package``."""
-    out = {}
-    for path in sorted((ROOT / package).rglob("*.py")):
-        parts = list(path.relative_to(ROOT).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        out[".".join(parts)] = path
-    return out
+from import_graph import ROOT, cycles, deepest_known, modules, read_imports
 
 
 def _imports(module: str, path: Path, *, module_level_only: bool = False) -> list:
     """(line, imported module) of every import in the file; ``from a import b`` gives ``a.b`` too
-    (``b`` may be a submodule). Relative imports are resolved against ``module``."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    is_package = path.name == "__init__.py"
+    (``b`` may be a submodule)."""
     found = []
-
-    def visit(node, top):
-        for child in ast.iter_child_nodes(node):
-            inside = not top or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-            if isinstance(child, ast.Import) and not (module_level_only and not top):
-                found.extend((child.lineno, a.name) for a in child.names)
-            elif isinstance(child, ast.ImportFrom) and not (module_level_only and not top):
-                if child.level:
-                    base = module.split(".")
-                    base = base[: len(base) - child.level + (1 if is_package else 0)]
-                    target = ".".join(base + ([child.module] if child.module else []))
-                else:
-                    target = child.module or ""
-                names = [f"{target}.{a.name}" for a in child.names]
-                submodules = [n for n in names if n in GAZETTEER]
-                if len(submodules) < len(names):  # names defined in ``target`` itself
-                    found.append((child.lineno, target))
-                found.extend((child.lineno, n) for n in (names if not module_level_only else submodules))
-            visit(child, top and not inside)
-
-    visit(tree, True)
+    for imp in read_imports(module, path):
+        if module_level_only and not imp.module_level:
+            continue
+        if not imp.names:  # import a.b
+            found.append((imp.line, imp.target))
+            continue
+        names = [f"{imp.target}.{n}" for n in imp.names]
+        submodules = [n for n in names if n in GAZETTEER]
+        if len(submodules) < len(names):  # names defined in ``target`` itself
+            found.append((imp.line, imp.target))
+        found.extend((imp.line, n) for n in (names if not module_level_only else submodules))
     return found
 
 
@@ -61,8 +36,8 @@ def _is_in(name: str, package: str) -> bool:
     return name == package or name.startswith(package + ".")
 
 
-GAZETTEER = _modules("gazetteer")
-MAPPER = _modules("mapper")
+GAZETTEER = modules("gazetteer")
+MAPPER = modules("mapper")
 
 #: Upward imports that are known and scheduled to go (module -> imported module: why).
 #: The test fails both on a new one and on one of these that has gone, so the list stays true.
@@ -106,52 +81,20 @@ def _module_level_graph() -> dict:
         targets = set()
         for _line, name in _imports(module, path, module_level_only=True):
             # "from gazetteer import store" imports gazetteer.store; "from gazetteer.x import f" gazetteer.x.
-            while name and name not in GAZETTEER:
-                name = name.rpartition(".")[0]
+            name = deepest_known(name, GAZETTEER)
             if name and name != module:
                 targets.add(name)
         graph[module] = targets
     return graph
 
 
-def _cycles(graph: dict) -> list:
-    """Strongly connected components with more than one module (Tarjan)."""
-    index, low, stack, on_stack, out = {}, {}, [], set(), []
-
-    def strong(v):
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in sorted(graph.get(v, ())):
-            if w not in index:
-                strong(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            comp = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                comp.append(w)
-                if w == v:
-                    break
-            if len(comp) > 1:
-                out.append(sorted(comp))
-
-    for v in sorted(graph):
-        if v not in index:
-            strong(v)
-    return out
-
-
 def test_cycle_finder_finds_a_cycle():
-    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
-    assert _cycles({"a": {"b"}, "b": set()}) == []
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
 
 
 def test_no_module_level_import_cycle_in_the_gazetteer():
-    assert not _cycles(_module_level_graph())
+    assert not cycles(_module_level_graph())
 
 
 def test_the_leaves_import_nothing_of_the_gazetteer():
