@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from offline_page import OfflinePage
 from map_samples import CITY, badghis_children, badghis_places, claim, qala_claims, ts
 from mapper.state import MapState
 from mapper.render.html import render_html
@@ -29,34 +30,17 @@ def minutes(dt) -> int:
     return int(dt.timestamp() // 60)
 
 
-class Opened:
-    """A page with everything a test needs to check: outside requests, console errors, dialogs."""
+class Opened(OfflinePage):
+    """The map page opened offline, once its script has set up ``window.conflictmap``."""
 
     def __init__(self, browser, path: Path, hash_: str = "", viewport=(1280, 800)):
-        self.external, self.errors, self.dialogs = [], [], []
-        self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
-        self.page.on("dialog", self._dialog)
-        self.page.route("**/*", self._route)
-        self.page.goto(path.resolve().as_uri() + hash_)
+        super().__init__(browser, viewport)
+        self.goto(path, hash_)
         self.page.wait_for_selector("#cm-map.leaflet-container")
         for _ in range(50):
             if self.page.evaluate("typeof window.conflictmap") == "object":
                 break
             self.page.wait_for_timeout(50)
-
-    def _dialog(self, d):
-        self.dialogs.append(d.message)
-        d.dismiss()
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith("file:") or url.startswith("data:") or url.startswith("blob:"):
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort()
 
     def states(self) -> list:
         return self.page.evaluate("window.conflictmap.states()")
@@ -64,13 +48,6 @@ class Opened:
     def time(self) -> int:
         return self.page.evaluate("window.conflictmap.time()")
 
-    def close(self):
-        self.page.close()
-
-    def assert_clean(self):
-        assert self.external == [], f"requests outside the file: {self.external}"
-        assert self.errors == [], f"console errors: {self.errors}"
-        assert self.dialogs == [], f"dialogs fired: {self.dialogs}"
 
 
 @pytest.fixture(scope="module")

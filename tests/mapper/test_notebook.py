@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from offline_page import OfflinePage
 
 folium = pytest.importorskip("folium")
 
@@ -96,33 +97,14 @@ def test_to_folium_needs_placed_claims(small_gazetteer, tmp_path):
         m.to_folium()
 
 
-def _open_offline(browser, path: Path):
-    """Open ``path`` with every request that is not file:/data: aborted; returns (page, external, problems)."""
-    external, problems = [], []
-    page = browser.new_page(viewport={"width": 1000, "height": 700})
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:", "blob:")):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(path.resolve().as_uri())
-    return page, external, problems
-
-
 @pytest.mark.browser
 def test_to_folium_renders_offline_in_a_browser(yemen_map, browser, tmp_path):
     fm = yemen_map.to_folium()
     folium.Marker((15.35, 44.2), popup="my layer").add_to(fm)  # a user's own layer (default icon)
     out = tmp_path / "folium.html"
     fm.save(str(out))
-    page, external, problems = _open_offline(browser, out)
+    opened = OfflinePage(browser, viewport=(1000, 700)).goto(out)
+    page = opened.page
     try:
         page.wait_for_selector(".leaflet-container")
         page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
@@ -149,8 +131,7 @@ def test_to_folium_renders_offline_in_a_browser(yemen_map, browser, tmp_path):
         assert "<script>alert('x')</script>" in text and "${alert(1)}" in text
         Path("outputs").mkdir(exist_ok=True)
         page.screenshot(path="outputs/test-folium-offline.png")
-        assert external == [], f"requests outside the file: {external}"
-        assert problems == [], problems
+        opened.assert_clean()
     finally:
         page.close()
 
@@ -160,6 +141,6 @@ def test_to_folium_online_mode_is_what_the_offline_check_catches(yemen_map, brow
     """Control: plain folium links its CDN; the same check must see those requests."""
     out = tmp_path / "online.html"
     yemen_map.to_folium(offline=False).save(str(out))
-    page, external, _ = _open_offline(browser, out)
-    page.close()
-    assert any("leaflet" in url for url in external), external
+    opened = OfflinePage(browser).goto(out)
+    opened.close()
+    assert any("leaflet" in url for url in opened.external), opened.external

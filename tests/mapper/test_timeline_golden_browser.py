@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 import golden_cases as G
+from offline_page import OfflinePage
 from mapper.state import MapState
 from mapper.render.html import render_html
 
@@ -21,19 +22,8 @@ def _minutes(dt) -> int:
 
 
 def test_golden_cases_in_the_page(browser, tmp_path):
-    page = browser.new_page(viewport={"width": 900, "height": 600})
-    errors, external = [], []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:", "blob:")):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
+    opened = OfflinePage(browser, viewport=(900, 600))
+    page = opened.page
     failures, checked = [], 0
     try:
         for case in G.cases():
@@ -68,7 +58,7 @@ def test_golden_cases_in_the_page(browser, tmp_path):
         page.close()
     assert checked == sum(len(c["queries"]) for c in G.cases())
     assert not failures, "\n".join(failures)
-    assert errors == [] and external == []
+    assert opened.errors == [] and opened.external == []
 
 
 def test_the_page_reads_the_rule_table_not_literals(browser, tmp_path):
