@@ -268,7 +268,8 @@ class Geoparser:
         """``[(candidate, feature vector)]`` for every span the rules propose (see :mod:`.filter_model`)."""
         from mapper.geoparse.filter_model import span_features
 
-        cands = self._rule_candidates(text)
+        words = _DocumentWords(text)
+        cands = self._rule_candidates(text, words)
         counts: dict = defaultdict(int)
         for c in cands:
             counts[c.key] += 1
@@ -284,7 +285,6 @@ class Geoparser:
                     votes[e.country_code] += e.prior / total
         top_vote = max(votes.values()) if votes else 1.0
         lower_cache: dict = {}
-        words = None
         out = []
         for c in cands:
             key = c.key
@@ -292,8 +292,6 @@ class Geoparser:
                 if " " in key:
                     lower_cache[key] = False
                 elif _ALL_WORD_CHARS.fullmatch(key):  # the same test as the regex below, without a scan per name
-                    if words is None:
-                        words = set(_WORD_RUN.findall(text))
                     lower_cache[key] = key in words
                 else:
                     lower_cache[key] = bool(re.search(r"(?<![\w])" + re.escape(key) + r"(?![\w])", text))
@@ -305,7 +303,7 @@ class Geoparser:
             out.append((c, x))
         return out
 
-    def _rule_candidates(self, text: str) -> list:
+    def _rule_candidates(self, text: str, words: Optional["_DocumentWords"] = None) -> list:
         index = self.index
         norm, offs = normalize_with_offsets(text)
         skip = _boilerplate_ranges(text)
@@ -331,11 +329,13 @@ class Geoparser:
             if entries:
                 taken.append(_Cand(s, e, normalize(m.group(0)), entries))
         persons = _person_tokens(text)
+        if words is None:
+            words = _DocumentWords(text)
         accepted = []
         for s, e, key in found:
             if occupied.overlaps(s, e):
                 continue
-            c = self._accept(text, s, e, key, skip, persons)
+            c = self._accept(text, s, e, key, skip, persons, words)
             if c is None:
                 continue
             occupied.add(s, e)
@@ -351,7 +351,7 @@ class Geoparser:
         taken.sort(key=lambda c: c.start)
         return taken
 
-    def _accept(self, text, s, e, key, skip, persons: Optional[set] = None) -> Optional[_Cand]:
+    def _accept(self, text, s, e, key, skip, persons: set, doc_words: "_DocumentWords") -> Optional[_Cand]:
         """The candidate for the indexed name ``text[s:e]``, or None when the wording says it is
         no place here. A name rejected as the second word of a personal name ("Amrullah Saleh")
         is added to ``persons`` (the document's surnames)."""
@@ -390,8 +390,8 @@ class Geoparser:
         if prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before) \
                 and prev.lower() not in lx.INNER_FUNCTION_WORDS and not _is_place_word(self, prev):
             if best_prior < 0.9:  # "Amrullah Saleh"; a country after a name is still a country
-                if persons is not None and len(words) == 1 and entries[0].kind == "populated_place" \
-                        and _looks_like_given_name(prev, text) and not _next_token(after)[:1].isupper():
+                if len(words) == 1 and entries[0].kind == "populated_place" \
+                        and _looks_like_given_name(prev, doc_words) and not _next_token(after)[:1].isupper():
                     persons.add(name)
                 return None
         nxt = _next_token(after)
@@ -794,7 +794,23 @@ def _person_tokens(text: str) -> set:
     return out
 
 
-def _looks_like_given_name(token: str, text: str) -> bool:
+class _DocumentWords:
+    """The set of a document's words (maximal ``\\w`` runs), split once, on the first question, and
+    shared by the questions about one document (is this name also written in lower case? is this
+    given name?): most documents never ask, and a regex over the text per name is quadratic."""
+
+    __slots__ = ("_text", "_words")
+
+    def __init__(self, text: str):
+        self._text, self._words = text, None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = set(_WORD_RUN.findall(self._text))
+        return word in self._words
+
+
+def _looks_like_given_name(token: str, words: _DocumentWords) -> bool:
     """A capitalised word that can open a personal name ("Jing", "Dave"): not a common word
     ("Today Georgia"), a title, a type or organisation word ("Team Alberta"), a gerund
     ("Connecting California"), nor a word the text also writes in lower case."""
@@ -804,7 +820,7 @@ def _looks_like_given_name(token: str, text: str) -> bool:
     if low in COMMON_WORDS or low in lx.PERSON_TITLES or low in lx.INNER_FUNCTION_WORDS \
             or low in lx.ORG_HEADS or low in lx.PLACE_HEADS or low.endswith("ing"):
         return False
-    return re.search(r"\b" + re.escape(low) + r"\b", text) is None
+    return low not in words
 
 
 def _prev_token(before: str) -> str:
