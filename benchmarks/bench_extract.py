@@ -35,7 +35,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from mapper.extract.scoring import (  # noqa: E402
-    DraftClaim, GoldClaim, Totals, draft_from_claim, match_document, totals,
+    DraftClaim,
+    GoldClaim,
+    Totals,
+    draft_from_claim,
+    match_document,
+    totals,
 )
 
 GOLD_DIR = REPO / "benchmarks" / "data" / "extract_gold"

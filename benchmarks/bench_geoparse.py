@@ -152,7 +152,7 @@ def markdown(results: list, meta: dict) -> str:
             f"| {r['corpus']}{' †' if r['corpus'] in meta['trained_on'].split(',') else ''} | {r['docs']} | {fmt(r['precision'])} | {fmt(r['recall'])} | {fmt(r['f1'])} | "
             f"{fmt(r['acc161'])} | {fmt(r['auc'])} | {fmt(r['mean_km'], 0)} | {fmt(r['median_km'], 0)} | "
             f"{fmt(r['geo_precision'])} | {fmt(r['geo_recall'])} | **{fmt(r['geo_f1'])}** | "
-            f"{'≥ %.2f %s' % (t, 'met' if r['geo_f1'] >= t else '**not met**') if t else '–'} | {r['docs_per_s']} |"
+            f"{'≥ {:.2f} {}'.format(t, 'met' if r['geo_f1'] >= t else '**not met**') if t else '–'} | {r['docs_per_s']} |"
         )
     lines += [
         "",
@@ -170,7 +170,7 @@ def markdown(results: list, meta: dict) -> str:
         lines.append(
             f"| {r['corpus']} | {r['gold']} | **{fmt(r['acc161'])}** | {fmt(r['auc'])} | {fmt(r['mean_km'], 0)} | "
             f"{fmt(r['median_km'], 0)} | "
-            f"{'≥ %.2f %s' % (t, 'met' if r['acc161'] >= t else '**not met**') if t else '–'} | "
+            f"{'≥ {:.2f} {}'.format(t, 'met' if r['acc161'] >= t else '**not met**') if t else '–'} | "
             f"{r['unit_point_misses']} ({share:.1%}) | {r['reachable'] / r['gold']:.3f} |"
         )
     gold_rows = [r for r in results if r["mode"] == "gold spans" and TARGETS.get(r["corpus"], (None, None))[1]]

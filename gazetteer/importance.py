@@ -25,7 +25,6 @@ True
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 # ---------------------------------------------------------------------------- index importance
 #: Importance of an administrative kind (any population).
@@ -58,25 +57,25 @@ HISTORICAL_FACTOR = 0.5
 ONLINE_OTHER_IMPORTANCE = 0.3
 
 
-def population_importance(population: Optional[int]) -> float:
+def population_importance(population: int | None) -> float:
     """Importance in [0, 1] growing with log population (500 -> ~0.39, 10M -> 1)."""
     if not population or population <= 0:
         return UNKNOWN_POPULATION_IMPORTANCE
     return min(1.0, math.log10(population + 1) / math.log10(POPULATION_FOR_FULL_IMPORTANCE))
 
 
-def populated_place_importance(population: Optional[int], feature_code: Optional[str]) -> float:
+def populated_place_importance(population: int | None, feature_code: str | None) -> float:
     """A populated place's importance: its population's, plus :data:`CAPITAL_BONUS` for a capital."""
     bonus = CAPITAL_BONUS if feature_code == CAPITAL_FEATURE_CODE else 0.0
     return min(population_importance(population) + bonus, 1.0)
 
 
-def admin2_unit_importance(population: Optional[int]) -> float:
+def admin2_unit_importance(population: int | None) -> float:
     """An embedded admin-2 unit's importance from its member towns' population."""
     return min(KIND_IMPORTANCE["admin2"], ADMIN2_POPULATION_FACTOR * population_importance(population))
 
 
-def geonames_importance(kind: str, population: Optional[int], feature_code: Optional[str], *,
+def geonames_importance(kind: str, population: int | None, feature_code: str | None, *,
                         historical: bool = False) -> float:
     """Importance of a GeoNames record of ``kind`` (see :func:`gazetteer.sources.geonames.kind_of`)."""
     if kind == "populated_place":
@@ -110,7 +109,7 @@ PRIOR_KIND_BASE = {"continent": 1.0, "country": 1.0, "admin1": 0.75, "admin2": 0
 PRIOR_ADMIN_CAP = {"admin1": 0.8, "admin2": 0.6, "admin3": 0.5}
 
 
-def mention_prior(kind: str, population: Optional[int]) -> float:
+def mention_prior(kind: str, population: int | None) -> float:
     """The geoparser's prior of a candidate place for a name in text, in [0, 1]."""
     base = PRIOR_KIND_BASE.get(kind)
     pop = population_importance(population)

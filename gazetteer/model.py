@@ -9,7 +9,6 @@ Axis order: ``lat``/``lon`` fields are named, ``bbox`` is GeoJSON order
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Optional
 
 #: Kinds of place, from largest to smallest.
 KINDS = ("country", "admin1", "admin2", "admin3", "populated_place", "other")
@@ -34,15 +33,15 @@ class Place:
     kind: str
     lat: float
     lon: float
-    country_code: Optional[str] = None
-    country: Optional[str] = None
-    admin1: Optional[str] = None
-    admin2: Optional[str] = None
-    admin1_id: Optional[str] = None
-    admin2_id: Optional[str] = None
+    country_code: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    admin1_id: str | None = None
+    admin2_id: str | None = None
     population: int = 0
-    feature_code: Optional[str] = None
-    bbox: Optional[tuple] = None  # (min_lon, min_lat, max_lon, max_lat)
+    feature_code: str | None = None
+    bbox: tuple | None = None  # (min_lon, min_lat, max_lon, max_lat)
     has_geometry: bool = False
     source: str = ""
 
@@ -90,13 +89,13 @@ class Resolution:
 
     query: str
     status: str  # resolved | ambiguous | not_found
-    best: Optional[Candidate] = None
+    best: Candidate | None = None
     candidates: tuple = ()
     suggestions: tuple = ()
     message: str = ""
 
     @property
-    def place(self) -> Optional[Place]:
+    def place(self) -> Place | None:
         return self.best.place if self.best else None
 
     def to_dict(self) -> dict:

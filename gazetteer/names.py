@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Tuple
+from collections.abc import Iterable, Iterator
 
 from gazetteer.normalize import normalize, skeleton, soft_form, split_alternates, strip_type_words
 from gazetteer.store import NAME_FLAG_ALIAS
@@ -28,7 +28,7 @@ MAX_KEY_CHARS = 120
 
 #: ``(key, skel, soft, pid, name, flag)``: normalized key, its consonant skeleton, its soft form
 #: ("" when there is no skeleton), the place's pid, the name as written, the name flag.
-NameRow = Tuple[str, str, str, int, str, int]
+NameRow = tuple[str, str, str, int, str, int]
 
 
 def row_for_key(key: str, pid: int, name: str, flag: int) -> NameRow:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from gazetteer.errors import GazetteerError
 from gazetteer.model import Place, Resolution
@@ -86,12 +85,12 @@ class RowPlacement:
     ``ignored`` the hints that are not known units.
     """
 
-    place: Optional[Place]
-    resolution: Optional[Resolution] = None
-    unresolved: Optional[Unresolved] = None
-    fallback: Optional[Place] = None
+    place: Place | None
+    resolution: Resolution | None = None
+    unresolved: Unresolved | None = None
+    fallback: Place | None = None
     fallback_kind: str = ""
-    fallback_score: Optional[float] = None
+    fallback_score: float | None = None
     ignored: tuple = ()
 
 
@@ -110,7 +109,7 @@ class RowPlacer:
         self._units: dict = {}
         self._memo: dict = {}
 
-    def country(self, value) -> Optional[str]:
+    def country(self, value) -> str | None:
         """The ISO code of a country column's value, else the value as written (None for "")."""
         if not value:
             return None
@@ -120,7 +119,7 @@ class RowPlacer:
             log.debug("country %r not usable: %s", value, err)
             return value
 
-    def unit(self, name: str, cc, kind: str, within: Optional[Place] = None):
+    def unit(self, name: str, cc, kind: str, within: Place | None = None):
         """The :class:`~gazetteer.model.Candidate` of the admin unit a hint names, or None (rule 1)."""
         key = (name, cc, kind, within.id if within is not None else None)
         if key not in self._units:
@@ -134,7 +133,7 @@ class RowPlacer:
             self._units[key] = found
         return self._units[key]
 
-    def agrees(self, place: Place, unit: Optional[Place]) -> bool:
+    def agrees(self, place: Place, unit: Place | None) -> bool:
         """Whether a resolved place agrees with the row's admin unit (no unit: always)."""
         return True if unit is None else bool(self.gz.within_hint(place, unit))
 

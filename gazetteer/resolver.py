@@ -49,10 +49,10 @@ import logging
 import math
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
 
 from gazetteer import store
 from gazetteer._country_aliases import alias_code
@@ -250,7 +250,7 @@ class Gazetteer:
             self._geom_cache[place.id] = geom
         return geom
 
-    def children(self, place_id: str, kind: Optional[str] = None) -> list:
+    def children(self, place_id: str, kind: str | None = None) -> list:
         """Places whose parent is ``place_id`` (admin2 of an admin1, admin1 of a country...)."""
         parent = self.get(place_id)
         if parent.kind == "country":
@@ -315,7 +315,7 @@ class Gazetteer:
         yield from self._conn.execute(q)
 
     # ------------------------------------------------------------------ resolving
-    def country_code(self, value: Optional[str]) -> Optional[str]:
+    def country_code(self, value: str | None) -> str | None:
         """ISO alpha-2 code for a code or country name ("AF", "AFG", "Afghanistan", "Burma")."""
         if not value:
             return None
@@ -360,11 +360,11 @@ class Gazetteer:
         self,
         name: str,
         *,
-        country: Optional[str] = None,
+        country: str | None = None,
         within=None,
         context: Iterable = (),
         limit: int = 5,
-        kind: Optional[str] = None,
+        kind: str | None = None,
     ) -> Resolution:
         """Resolve a place name to ranked candidates.
 
@@ -524,7 +524,7 @@ class Gazetteer:
             results = new
         return results
 
-    def suggest(self, query: str, *, country: Optional[str] = None, limit: int = 5) -> list:
+    def suggest(self, query: str, *, country: str | None = None, limit: int = 5) -> list:
         """'Did you mean' names for a query that resolved to nothing."""
         key = strip_type_words(normalize(query))[0]
         if not key:
@@ -533,7 +533,7 @@ class Gazetteer:
         return list(dict.fromkeys(display for display, _k, _pid in self._near(key, cc)))[:limit]
 
     # ------------------------------------------------------------------ internals
-    def _country_place(self, cc: str) -> Optional[Place]:
+    def _country_place(self, cc: str) -> Place | None:
         rows = store.select_places(self._conn, "p.kind = 'country' AND p.country_code = ?", (cc,))
         return store.row_to_place(rows[0]) if rows else None
 
@@ -554,7 +554,7 @@ class Gazetteer:
                          match=town.match, quality=town.quality)
         return [cand] + ranked
 
-    def _within_place(self, within, cc) -> Optional[Place]:
+    def _within_place(self, within, cc) -> Place | None:
         if within is None or within == "":
             return None
         if isinstance(within, Place):
@@ -567,7 +567,7 @@ class Gazetteer:
                 return c.place
         return None
 
-    def _candidates(self, text: str, cc, within: Optional[Place], ctx, kind) -> list:
+    def _candidates(self, text: str, cc, within: Place | None, ctx, kind) -> list:
         from rapidfuzz import process
         from rapidfuzz.fuzz import ratio
 
@@ -696,7 +696,7 @@ class Gazetteer:
             return False  # a unit is never "near" another one: it is in it or not
         return self.km_outside(place, unit) <= WITHIN_TOLERANCE_KM
 
-    def outside_hint(self, res: Resolution, unit) -> Optional[Candidate]:
+    def outside_hint(self, res: Resolution, unit) -> Candidate | None:
         """The candidate a hinted unit ruled out: ``res`` is ``not_found`` only because its best
         match (a good name match in the hinted country) lies outside ``unit``; else None.
 
@@ -864,7 +864,7 @@ _TYPE_ONLY = frozenset({"province", "district", "city", "town", "village", "matu
 
 
 @lru_cache(maxsize=4096)
-def _country_code_cached(gz: Gazetteer, key: str) -> Optional[str]:
+def _country_code_cached(gz: Gazetteer, key: str) -> str | None:
     row = gz._conn.execute(
         "SELECT p.country_code FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ? AND p.kind = 'country'",
         (key,),

@@ -209,7 +209,7 @@ PROBE_CHUNK = 64
 _NO_KEY = "\x00"  # padding probe: no key or skeleton is a control character
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _probe_sql(column: str, with_cc: bool) -> str:
     index = {("skel", True): "names_skel_cc", ("skel", False): "names_skel_rank"}.get((column, with_cc), "names_key_rank")
     where = f"{column} = ?{{i}}" + (" AND skel != ''" if column == "skel" else "") + (" AND cc = ?1" if with_cc else "")

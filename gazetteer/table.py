@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import csv
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from gazetteer.errors import SourceDataError
 from gazetteer.model import Resolution
@@ -34,14 +34,14 @@ class RowResult:
 
     row_number: int
     query: str
-    resolution: Optional[Resolution]
-    lat: Optional[float]
-    lon: Optional[float]
+    resolution: Resolution | None
+    lat: float | None
+    lon: float | None
     place_id: str
     name: str
     kind: str
     status: str
-    score: Optional[float]
+    score: float | None
     note: str = ""  # why the row fell back or stayed unresolved (e.g. the place lies outside its admin1)
     #: The name matched a place, but only outside the row's admin unit: that unit's name.
     outside: str = ""
@@ -61,7 +61,7 @@ class RowResult:
 
 
 def geocode_row(gz, row_number: int, place: str, *, country=None, admin1=None, admin2=None,
-                placer: Optional[RowPlacer] = None) -> RowResult:
+                placer: RowPlacer | None = None) -> RowResult:
     """Resolve one row's place with its context, falling back to admin2/admin1.
 
     The row goes through :class:`gazetteer.placing.RowPlacer`, the policy ``conflictmap map``
@@ -115,7 +115,7 @@ def _extra_names(header: list, n: int) -> list:
     return out
 
 
-def _unclosed_quote(cells: list, ncols: int, delimiter: str = ",") -> Optional[int]:
+def _unclosed_quote(cells: list, ncols: int, delimiter: str = ",") -> int | None:
     """Index of a cell that looks like an unclosed quote swallowing the next row(s), else None.
 
     A quoted cell may hold line breaks; it looks swallowed when a line inside it carries as
@@ -136,9 +136,9 @@ def geocode_csv(
     gz,
     *,
     place_column: str,
-    country_column: Optional[str] = None,
-    admin1_column: Optional[str] = None,
-    admin2_column: Optional[str] = None,
+    country_column: str | None = None,
+    admin1_column: str | None = None,
+    admin2_column: str | None = None,
     progress: bool = False,
 ) -> list:
     """Read CSV text from ``src`` (file object), write it with geo_* columns to ``dst``.
@@ -216,7 +216,7 @@ def geocode_csv(
                              f"{', '.join(_extra_names(header, extra))}")
             most_extra = max(most_extra, extra)
             cells = cells + [""] * (ncols - len(cells))
-            get = lambda col: cells[index[col]] if col else None  # noqa: E731
+            get = lambda col, cells=cells: cells[index[col]] if col else None  # noqa: E731
             r = geocode_row(gz, i, get(place_column) or "", country=get(country_column),
                             admin1=get(admin1_column), admin2=get(admin2_column), placer=placer)
             if notes:

@@ -60,10 +60,10 @@ import csv
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
 
 from mapper import countries
 from mapper.errors import ActorConfigError
@@ -302,7 +302,7 @@ def _generated_colour(i: int) -> str:
     """Distinct colours beyond the fixed palettes: golden-angle hues, mid lightness."""
     hue = (0.11 + i * 0.618033988749895) % 1.0
     r, g, b = colorsys.hls_to_rgb(hue, 0.45, 0.65)
-    return "#{:02X}{:02X}{:02X}".format(round(r * 255), round(g * 255), round(b * 255))
+    return f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
 
 
 def state_name(cc: str) -> str:
@@ -315,7 +315,7 @@ def state_name(cc: str) -> str:
     return f"Government of {the}{name}"
 
 
-def _state_actor(cc: str) -> Optional[Actor]:
+def _state_actor(cc: str) -> Actor | None:
     country = countries.get(cc)
     if country is None:
         return None
@@ -340,7 +340,7 @@ def _default_entries() -> tuple:
 
 
 @lru_cache(maxsize=1)
-def _default_registry() -> "Actors":
+def _default_registry() -> Actors:
     """The default registry, built once (about 0.3 s: ~250 generated states and the table); never handed out."""
     return Actors(_default_entries())
 
@@ -399,12 +399,12 @@ class Actors:
 
     # -- construction -------------------------------------------------
     @classmethod
-    def default(cls) -> "Actors":
+    def default(cls) -> Actors:
         """The default table plus a state actor per country (a fresh copy of one registry built per process)."""
         return _default_registry().copy()
 
     @classmethod
-    def load(cls, path) -> "Actors":
+    def load(cls, path) -> Actors:
         """Read an actor configuration from JSON or CSV (see module docstring)."""
         path = Path(path)
         try:
@@ -437,7 +437,7 @@ class Actors:
             actors = actors + [a for a in _default_entries() if normalise(a.name) not in names]
         return cls(actors)
 
-    def copy(self) -> "Actors":
+    def copy(self) -> Actors:
         """An independent registry with the same actors (for per-document :meth:`learn`)."""
         new = Actors.__new__(Actors)
         new._actors = list(self._actors)
@@ -525,12 +525,12 @@ class Actors:
     def _current(self, name: str) -> Actor:
         return self._used.get(name) or self._by_name[name]
 
-    def get(self, name: str) -> Optional[Actor]:
+    def get(self, name: str) -> Actor | None:
         """The actor with exactly this name (or alias or acronym), else None."""
         found = self._exact.get(normalise(name)) or self._acronyms.get((name or "").strip())
         return self._current(found) if found else None
 
-    def state(self, cc: str) -> Optional[Actor]:
+    def state(self, cc: str) -> Actor | None:
         """The state actor of a country ("UA" -> "Government of Ukraine"), None for an unknown code."""
         name = self._state_by_cc.get((cc or "").strip().upper())
         return self._current(name) if name else None
@@ -542,7 +542,7 @@ class Actors:
             return actor.name
         return name
 
-    def match(self, text: str, country: str = "") -> Optional[Actor]:
+    def match(self, text: str, country: str = "") -> Actor | None:
         """The actor an actor/claimant text refers to, or None (rules in the module docstring)."""
         key = (text, (country or "").upper())
         cached = self._match_cache.get(key, self)
@@ -552,7 +552,7 @@ class Actors:
                 self._match_cache[key] = cached
         return self._current(cached) if cached else None
 
-    def _match(self, text: str, country: str) -> Optional[str]:
+    def _match(self, text: str, country: str) -> str | None:
         key = normalise(text)
         if not key:
             return None
@@ -590,7 +590,7 @@ class Actors:
             return self._generic_state(country)
         return None
 
-    def _by_demonym_or_capital(self, text: str) -> Optional[str]:
+    def _by_demonym_or_capital(self, text: str) -> str | None:
         """State actor named by a nationality adjective or a capital; "" = a non-state use; None = neither."""
         found, excluded = set(), False
         for m in _demonym_re().finditer(text):
@@ -629,7 +629,7 @@ class Actors:
         return self._state_by_cc.get(country) or GENERIC_GOVERNMENT
 
     # -- maps -------------------------------------------------------------
-    def resolve(self, text: str, country: str = "") -> Optional[Actor]:
+    def resolve(self, text: str, country: str = "") -> Actor | None:
         """Like :meth:`match`, but adds an unknown actor; gives the actor its map colour. None for empty text."""
         if not normalise(text):
             return None

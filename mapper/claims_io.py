@@ -33,10 +33,11 @@ import os
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from mapper.errors import ClaimsFileError, OutputExists, TimeParseError, UnknownStatus
 from mapper.model import Claim, Origin, TimeSpan
@@ -223,10 +224,10 @@ class RowIssue:
     """
 
     path: str
-    row: Optional[int]
+    row: int | None
     column: str
     reason: str
-    line: Optional[int] = None
+    line: int | None = None
 
     def __str__(self) -> str:
         where = os.path.basename(self.path) or self.path
@@ -444,7 +445,7 @@ class _Loader:
             )
         self.rejected.append(issue)
 
-    def accept(self, claim: Claim, ctx: "_RowCtx") -> Claim:
+    def accept(self, claim: Claim, ctx: _RowCtx) -> Claim:
         cid = claim.id
         if cid in self.seen_ids:
             n = 2
@@ -471,7 +472,7 @@ def _replace(claim: Claim, **changes) -> Claim:
 class _RowCtx:
     __slots__ = ("path", "row", "line", "fmt", "stem", "notes", "mappings", "note_texts")
 
-    def __init__(self, path: str, row: int, line: Optional[int], fmt: str, stem: str):
+    def __init__(self, path: str, row: int, line: int | None, fmt: str, stem: str):
         self.path, self.row, self.line, self.fmt, self.stem = path, row, line, fmt, stem
         self.notes: list = []
         self.mappings: list = []
@@ -494,7 +495,7 @@ def _show(value: Any) -> str:
 
 
 def _text(
-    value: Any, column: str, ctx: _RowCtx, *, cap: Optional[int] = None, multi_line: bool = False
+    value: Any, column: str, ctx: _RowCtx, *, cap: int | None = None, multi_line: bool = False
 ) -> str:
     """Clean one text cell: no control characters, capped length, UTF-8 only.
 
@@ -548,7 +549,7 @@ def _url(value: Any, column: str, ctx: _RowCtx) -> str:
     return s
 
 
-def _float(value: Any, column: str) -> Optional[float]:
+def _float(value: Any, column: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -564,7 +565,7 @@ def _float(value: Any, column: str) -> Optional[float]:
     return f
 
 
-def _country_code(country: str) -> Optional[str]:
+def _country_code(country: str) -> str | None:
     c = (country or "").strip().lower()
     return _COUNTRY_NAMES.get(c)
 
@@ -606,7 +607,7 @@ def _coords(lat_raw: Any, lon_raw: Any, country: str, ctx: _RowCtx) -> tuple:
     return lat, lon
 
 
-def _geometry(geom: Any, column: str, ctx: _RowCtx) -> Optional[dict]:
+def _geometry(geom: Any, column: str, ctx: _RowCtx) -> dict | None:
     """A validated GeoJSON geometry (positions are [lon, lat])."""
     if geom is None or geom == "":
         return None
@@ -665,7 +666,7 @@ def _geometry(geom: Any, column: str, ctx: _RowCtx) -> Optional[dict]:
     return {"type": geom["type"], "coordinates": coords}
 
 
-def _time_field(value: Any, column: str, tzi, ctx: _RowCtx) -> Optional[TimeSpan]:
+def _time_field(value: Any, column: str, tzi, ctx: _RowCtx) -> TimeSpan | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = _text(value, column, ctx, cap=200)
@@ -675,7 +676,7 @@ def _time_field(value: Any, column: str, tzi, ctx: _RowCtx) -> Optional[TimeSpan
         raise _RowError(column, str(err)) from None
 
 
-def _confidence(value: Any) -> Optional[float]:
+def _confidence(value: Any) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     s = str(value).strip()
@@ -694,7 +695,7 @@ def _confidence(value: Any) -> Optional[float]:
     return f
 
 
-def _int(value: Any, column: str) -> Optional[int]:
+def _int(value: Any, column: str) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -1213,7 +1214,7 @@ def read_claims(paths, *, tz=None, strict: bool = False, encoding: str = "utf-8"
     return loader.claims, loader.report()
 
 
-def _load_one(loader: _Loader, source, container: Optional[str]) -> None:
+def _load_one(loader: _Loader, source, container: str | None) -> None:
     name = _source_name(source)
     data = _read_bytes(source)
     text, file_notes = _decode(data, loader.encoding)
@@ -1249,7 +1250,7 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _load_csv(loader: _Loader, name: str, text: str, delimiter: Optional[str]):
+def _load_csv(loader: _Loader, name: str, text: str, delimiter: str | None):
     if csv.field_size_limit() < _CSV_FIELD_LIMIT:
         csv.field_size_limit(_CSV_FIELD_LIMIT)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
@@ -1463,7 +1464,7 @@ def read_claims_jsonl(path, *, tz=None, strict: bool = False, encoding: str = "u
 
 
 # ---- writing ---------------------------------------------------------------------------------
-def _num(value: Optional[float]) -> str:
+def _num(value: float | None) -> str:
     return "" if value is None else repr(float(value))
 
 

@@ -26,7 +26,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 #: Corrections to the packages: (name, demonym, capital) as newsrooms write them.
 _OVERRIDES = {
@@ -156,7 +155,7 @@ def _tables() -> _Tables:
     return _Tables(countries, demonyms, capitals, names)
 
 
-def get(code: str) -> Optional[Country]:
+def get(code: str) -> Country | None:
     """The :class:`Country` for an ISO alpha-2 code (any case), or None."""
     return _tables().countries.get((code or "").strip().upper())
 

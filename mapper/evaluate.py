@@ -43,9 +43,9 @@ import json
 import logging
 import math
 import statistics
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
 
 from gazetteer import haversine_km
 from mapper.errors import EvaluationInputError
@@ -68,8 +68,8 @@ class Toponym:
     start: int
     end: int
     name: str
-    lat: Optional[float] = None
-    lon: Optional[float] = None
+    lat: float | None = None
+    lon: float | None = None
 
     @property
     def midpoint(self) -> float:
@@ -110,10 +110,10 @@ class GeoparseScores:
     precision: float
     recall: float
     f1: float
-    acc161: Optional[float]
-    auc: Optional[float]
-    mean_km: Optional[float]
-    median_km: Optional[float]
+    acc161: float | None
+    auc: float | None
+    mean_km: float | None
+    median_km: float | None
     geo_precision: float
     geo_recall: float
     geo_f1: float
@@ -277,7 +277,7 @@ def error_km(gold: Toponym, pred: Toponym) -> float:
     return haversine_km(gold.lat, gold.lon, pred.lat, pred.lon)
 
 
-def auc_of_errors(errors_km) -> Optional[float]:
+def auc_of_errors(errors_km) -> float | None:
     """Area under the sorted ln(1 + km) curve, normalised to [0, 1] (0 = perfect).
 
     Trapezoid rule over the sorted values divided by ln(20039) * (n - 1);

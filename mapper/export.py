@@ -32,7 +32,6 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Optional
 from xml.etree import ElementTree as ET
 
 from mapper.atomic import write_atomic
@@ -71,7 +70,7 @@ def fmt_for(path) -> str:
     return FORMATS[suffix]
 
 
-def _iso(t: Optional[datetime]) -> str:
+def _iso(t: datetime | None) -> str:
     if t is None:
         return ""
     return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -104,7 +103,7 @@ def _place_columns(place) -> dict:
             "lon": lon, "lat": lat}
 
 
-def claim_records(state, *, at: Optional[datetime] = None) -> list:
+def claim_records(state, *, at: datetime | None = None) -> list:
     """One dict per timeline entry of a placed claim (only those current at ``at`` when given).
 
     Each has the :data:`CLAIM_COLUMNS` plus ``geometry`` (shapely, lon/lat). District copies of
@@ -147,7 +146,7 @@ def _assessment_rec(tl, place, st, start, end) -> dict:
     }
 
 
-def assessment_records(state, *, at: Optional[datetime] = None, every: Optional[timedelta] = None) -> list:
+def assessment_records(state, *, at: datetime | None = None, every: timedelta | None = None) -> list:
     """The assessment per place as intervals over which it stays the same.
 
     Default: every interval between the timeline's steps where a place has a current claim
@@ -298,7 +297,7 @@ def _via_pyogrio(records: list, what: str, fmt: str) -> bytes:
         return Path(path).read_bytes()
 
 
-def export(state, path, *, what: str = "claims", at=None, every: Optional[timedelta] = None,
+def export(state, path, *, what: str = "claims", at=None, every: timedelta | None = None,
            overwrite: bool = False, title: str = "conflictmap") -> ExportResult:
     """Write ``what`` (claims or assessment) of a map state to ``path`` (format from the suffix)."""
     if what not in WHAT:

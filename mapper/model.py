@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional
 
 #: Status vocabulary (see README, "Claims schema").
 CONTROLLED = "controlled"
@@ -48,7 +47,7 @@ class Origin:
     """Where a claim came from: file path, 1-based data row, input format."""
 
     path: str = ""
-    row: Optional[int] = None
+    row: int | None = None
     format: str = ""
 
 
@@ -71,18 +70,18 @@ class Claim:
     url: str = ""
     archive_url: str = ""
     quote: str = ""
-    time_end: Optional[TimeSpan] = None
+    time_end: TimeSpan | None = None
     scope: str = ""
-    confidence: Optional[float] = None
+    confidence: float | None = None
     country: str = ""
     admin1: str = ""
     admin2: str = ""
     place_id: str = ""
-    lat: Optional[float] = None
-    lon: Optional[float] = None
-    geometry: Optional[dict] = None  # GeoJSON geometry (lon, lat order) overriding resolution
+    lat: float | None = None
+    lon: float | None = None
+    geometry: dict | None = None  # GeoJSON geometry (lon, lat order) overriding resolution
     notes: str = ""
     status_raw: str = ""
-    location_precision: Optional[int] = None  # dataset precision code (ACLED geo_precision, UCDP where_prec)
+    location_precision: int | None = None  # dataset precision code (ACLED geo_precision, UCDP where_prec)
     origin: Origin = field(default_factory=Origin)
     extra: tuple = ()  # (key, value) pairs of columns outside the schema, kept for export

@@ -21,7 +21,6 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Optional
 
 from mapper.errors import MapperError
 from mapper.export import assessment_records, claim_records, to_frame
@@ -49,7 +48,7 @@ class Map:
     view: str = "assessed"
     tiles: str = "none"
     owns_gazetteer: bool = False
-    _page: Optional[str] = field(default=None, repr=False)
+    _page: str | None = field(default=None, repr=False)
 
     # -- the page ---------------------------------------------------------
     def save(self, path, *, overwrite: bool = False):
@@ -78,7 +77,7 @@ class Map:
         """Every placed claim with its place's geometry and provenance (id, claimant, source, url, file, row)."""
         return to_frame(claim_records(self.state, at=self._when(at)), "claims")
 
-    def assessment_frame(self, at=None, every: Optional[timedelta] = None):
+    def assessment_frame(self, at=None, every: timedelta | None = None):
         """Per place, the intervals of one assessed state with the claim ids, claimants and sources behind it."""
         return to_frame(assessment_records(self.state, at=self._when(at), every=every), "assessment")
 
@@ -90,7 +89,7 @@ class Map:
         return parse_when(str(at), tz=self.options.tz)
 
     # -- folium -----------------------------------------------------------
-    def to_folium(self, at=None, *, tiles: Optional[str] = None, offline: bool = True, **map_kwargs):
+    def to_folium(self, at=None, *, tiles: str | None = None, offline: bool = True, **map_kwargs):
         """A :class:`folium.Map` with one layer per assessed state at ``at`` (default: where the map opens).
 
         Each place is drawn with the geometry the HTML map uses (a town's circle, a unit's polygon)
@@ -188,7 +187,7 @@ class Map:
         self.close()
 
 
-def make_map(claims, *, at=None, title: Optional[str] = None, gazetteer=None, data_dir=None, window=None,
+def make_map(claims, *, at=None, title: str | None = None, gazetteer=None, data_dir=None, window=None,
              actors=None, tz=None, dispute_window=None, stale_after=None, t_from=None, t_to=None,
              view: str = "assessed", tiles: str = "none", strict: bool = False) -> Map:
     """Read ``claims`` (a path or a list of paths, any format ``conflictmap map`` reads) into a :class:`Map`.

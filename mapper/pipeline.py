@@ -18,10 +18,10 @@ import hashlib
 import logging
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional, Sequence
 
 from mapper import __version__
 from mapper.errors import ClaimsFileError, OutputExists
@@ -43,18 +43,18 @@ UNRESOLVED_COLUMNS = (
 class MapResult:
     """What :func:`build_map` did. ``summary()`` is what the CLI prints to stderr."""
 
-    output: Optional[Path]
+    output: Path | None
     load: object  # mapper.claims_io.LoadReport
     claims: int
     mapped: int
     places: int
     unresolved: tuple
-    unresolved_path: Optional[Path]
-    counts_path: Optional[Path]
+    unresolved_path: Path | None
+    counts_path: Path | None
     counts_rows: int
     render: object  # mapper.render.html.RenderReport
     timeline: Timeline = field(repr=False, compare=False, default=None)
-    opens_at: Optional[datetime] = None
+    opens_at: datetime | None = None
     seconds: float = 0.0
     outliers: tuple = ()
     flagged: tuple = ()
@@ -184,12 +184,12 @@ def build_map(
     *,
     gazetteer,
     output,
-    options: Optional[MapOptions] = None,
+    options: MapOptions | None = None,
     view: str = "assessed",
     tiles: str = "none",
     overwrite: bool = False,
     export_counts=None,
-    budget: Optional[int] = None,
+    budget: int | None = None,
     embed: bool = False,
     allow_empty: bool = False,
     **option_fields,

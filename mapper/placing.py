@@ -27,10 +27,16 @@ import os
 import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Optional
 
 from gazetteer import GazetteerError, haversine_km
-from gazetteer.placing import NOT_FOUND_PROBLEM, OUTSIDE_HINT, SCOPE_UNIT_RE, RowPlacement, RowPlacer, Unresolved
+from gazetteer.placing import (
+    NOT_FOUND_PROBLEM,
+    OUTSIDE_HINT,
+    SCOPE_UNIT_RE,
+    RowPlacement,
+    RowPlacer,
+    Unresolved,
+)
 from mapper.model import Claim
 from mapper.timeline import MapPlace
 
@@ -183,7 +189,7 @@ class ClaimPlacer:
         return self.rows.place(claim.place, country=claim.country, admin1=claim.admin1, admin2=claim.admin2,
                                unit_scope=bool(SCOPE_UNIT_RE.search(claim.scope or "")))
 
-    def swapped(self, claim: Claim) -> Optional[str]:
+    def swapped(self, claim: Claim) -> str | None:
         """Why the row's coordinates look swapped (lat and lon exchanged), or None.
 
         Only within the valid ranges (the reader rejects a latitude beyond 90 already) and only
@@ -381,7 +387,7 @@ def _bbox_radius(bbox) -> float:
     return max(MIN_APPROX_RADIUS, max(w, h) / 2)
 
 
-def _precision_radius(claim: Claim) -> Optional[float]:
+def _precision_radius(claim: Claim) -> float | None:
     fmt = (claim.origin.format or "").lower()
     p = claim.location_precision
     if p is None:

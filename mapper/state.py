@@ -30,7 +30,6 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
-from typing import Optional, Union
 
 from mapper.actors import Actors
 from mapper.claims_io import RowIssue, read_claims
@@ -73,18 +72,18 @@ class MapOptions:
     t_to: object = None
     window: object = None
     dispute_window: object = None
-    stale_after: Optional[timedelta] = None
-    actors: Union[Actors, str, os.PathLike, None] = None
+    stale_after: timedelta | None = None
+    actors: Actors | str | os.PathLike | None = None
     strict: bool = False
     tz: object = None
-    title: Optional[str] = None
+    title: str | None = None
 
     def with_(self, **changes) -> MapOptions:
         """A copy with some options changed (unknown names are a TypeError)."""
         return replace(self, **changes)
 
     @classmethod
-    def of(cls, options: Optional[MapOptions] = None, **changes) -> MapOptions:
+    def of(cls, options: MapOptions | None = None, **changes) -> MapOptions:
         """``options`` (or the defaults) with ``changes``: what functions taking both accept."""
         return replace(options or cls(), **changes) if changes else (options or cls())
 
@@ -110,21 +109,21 @@ class MapState:
     """
 
     timeline: Timeline
-    at: Optional[datetime]
+    at: datetime | None
     title: str = DEFAULT_TITLE
     keys: tuple = ()
     basemap: tuple = ()
     attribution: tuple = ()
     sources: tuple = ()
-    t_from: Optional[datetime] = None
-    t_to: Optional[datetime] = None
+    t_from: datetime | None = None
+    t_to: datetime | None = None
     load: object = field(default=None, compare=False, repr=False)  # mapper.claims_io.LoadReport
     unresolved: tuple = field(default=(), compare=False, repr=False)
     gazetteer: object = field(default=None, compare=False, repr=False)
     claims: tuple = field(default=(), compare=False, repr=False)
     placed: tuple = field(default=(), compare=False, repr=False)
     gazetteer_sources: tuple = field(default=(), compare=False, repr=False)
-    actors: Optional[Actors] = field(default=None, compare=False, repr=False)
+    actors: Actors | None = field(default=None, compare=False, repr=False)
     outliers: tuple = field(default=(), compare=False, repr=False)
     flagged: tuple = field(default=(), compare=False, repr=False)
     unknown_actors: tuple = field(default=(), compare=False, repr=False)
@@ -132,7 +131,7 @@ class MapState:
     options: MapOptions = field(default_factory=MapOptions, compare=False, repr=False)
 
     @property
-    def window(self) -> Optional[timedelta]:
+    def window(self) -> timedelta | None:
         """How long an incident stays current (the timeline's)."""
         return self.timeline.window
 
@@ -162,7 +161,7 @@ class MapState:
         )
 
 
-def map_title(title, timeline: Optional[Timeline] = None) -> str:
+def map_title(title, timeline: Timeline | None = None) -> str:
     """The title given, else one from the claims' places and dates (every renderer's default)."""
     title = (title or "").strip()
     if title or timeline is None:
@@ -190,7 +189,7 @@ def source_lines(sources) -> list:
     return lines
 
 
-def prepare_state(claim_paths, *, gazetteer, options: Optional[MapOptions] = None, **option_fields) -> MapState:
+def prepare_state(claim_paths, *, gazetteer, options: MapOptions | None = None, **option_fields) -> MapState:
     """Read claims, place them and build the timeline (no output written).
 
     Parameters
@@ -349,7 +348,7 @@ def _basemap(gazetteer, bbox, claimed_countries) -> list:
     return out
 
 
-def _bbox(places) -> Optional[tuple]:
+def _bbox(places) -> tuple | None:
     """Bounds of the places (lon/lat), padded by 15% or at least 1.5 degrees."""
     b = bounds_of(places)
     if b is None:

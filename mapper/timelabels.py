@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from typing import Optional
 
 from mapper.errors import MapperError
 from mapper.timeline import DEFAULT_WINDOW, Timeline, _aware
@@ -108,7 +107,7 @@ def claim_time_label(span) -> str:
     return format_utc(span.earliest)
 
 
-def parse_when(value, *, end: bool = False, tz=None) -> Optional[datetime]:
+def parse_when(value, *, end: bool = False, tz=None) -> datetime | None:
     """A time option (``--at``, ``--from``, ``--to``, ``--steps``) as an aware datetime, or None.
 
     A datetime is taken as it is (UTC when naive); text is read by :func:`mapper.timespan.parse_time`
@@ -128,7 +127,7 @@ def parse_when(value, *, end: bool = False, tz=None) -> Optional[datetime]:
     return _aware(span.latest if end else span.earliest)
 
 
-def parse_window(value, default=DEFAULT_WINDOW) -> Optional[timedelta]:
+def parse_window(value, default=DEFAULT_WINDOW) -> timedelta | None:
     """Hours (a number) or a timedelta as a timedelta; None gives ``default``.
 
     Raises :class:`~mapper.errors.MapperError` for a value that is not a positive number of hours.

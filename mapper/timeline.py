@@ -84,11 +84,11 @@ import json
 import logging
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence
 
 from mapper import actors as _actors_module
 from mapper import countries
@@ -158,8 +158,8 @@ class Scope:
     """A parsed ``scope`` value: ``all`` districts, a ``count`` (n of total), or free ``text``."""
 
     kind: str  # "all" | "count" | "text" | "" (no scope)
-    n: Optional[int] = None
-    total: Optional[int] = None
+    n: int | None = None
+    total: int | None = None
     text: str = ""
 
 
@@ -236,14 +236,14 @@ class MapPlace:
     name: str
     kind: str
     drawn_as: str = "point"
-    lat: Optional[float] = None
-    lon: Optional[float] = None
+    lat: float | None = None
+    lon: float | None = None
     parent_key: str = ""
     admin1: str = ""
     country: str = ""
     gazetteer_id: str = ""
     country_code: str = ""  # ISO alpha-2: the context for matching claimants and actors to sides
-    radius_m: Optional[float] = None
+    radius_m: float | None = None
     note: str = ""
     geometry: object = field(default=None, compare=False, repr=False)
     warnings: tuple = ()
@@ -275,12 +275,12 @@ class Entry:
     actor: str
     track: str
     start: datetime
-    end: Optional[datetime]
-    superseded_by: Optional[int] = None
-    derived_from: Optional[int] = None
+    end: datetime | None
+    superseded_by: int | None = None
+    derived_from: int | None = None
     partial: bool = False
     end_reason: str = STANDING
-    natural_end: Optional[datetime] = None
+    natural_end: datetime | None = None
     change: bool = False
     channel: str = ""
 
@@ -320,10 +320,10 @@ class Assessment:
     entries: tuple = ()
     reason: str = ""
     scope: str = ""
-    last_reported: Optional[datetime] = None
-    age: Optional[timedelta] = None
+    last_reported: datetime | None = None
+    age: timedelta | None = None
     stale: bool = False
-    rules: Optional[dict] = field(default=None, compare=False, repr=False)  # the table it was assessed by
+    rules: dict | None = field(default=None, compare=False, repr=False)  # the table it was assessed by
 
     @property
     def label(self) -> str:
@@ -340,7 +340,7 @@ class Assessment:
         return age_label(self.age, self.rules) if self.age is not None else ""
 
 
-def tidy_scope(text: str, rules: Optional[dict] = None) -> str:
+def tidy_scope(text: str, rules: dict | None = None) -> str:
     """A scope as labels show it ("a majority of the districts" -> "majority of districts").
 
     >>> tidy_scope("a majority of the districts")
@@ -353,7 +353,7 @@ def tidy_scope(text: str, rules: Optional[dict] = None) -> str:
 
 
 def status_label(status: str, actor: str = "", *, actors: Sequence[str] = (), scope: str = "",
-                 short: bool = False, rules: Optional[dict] = None) -> str:
+                 short: bool = False, rules: dict | None = None) -> str:
     """Human wording of an assessed status (``rules.json`` ``labels``), used in counts, keys and exports.
 
     Examples
@@ -380,7 +380,7 @@ def status_label(status: str, actor: str = "", *, actors: Sequence[str] = (), sc
     return template.replace("{actor}", who).replace("{scope}", tidy_scope(scope, rules))
 
 
-def age_label(age: timedelta, rules: Optional[dict] = None) -> str:
+def age_label(age: timedelta, rules: dict | None = None) -> str:
     """How old the standing claim is, in the largest whole unit that counts at least two.
 
     Examples
@@ -403,7 +403,7 @@ def _words(text: str) -> str:
     return " " + " ".join(re.sub(r"[\W_]+", " ", (text or "").casefold()).split()) + " "
 
 
-def reports_change(status: str, raw: str, rules: Optional[dict] = None) -> bool:
+def reports_change(status: str, raw: str, rules: dict | None = None) -> bool:
     """Whether a claim reports a change of control (rule 4): a change word of its status in its wording.
 
     ``status`` is the effective status (``partial`` uses the words of ``controlled``).
@@ -424,7 +424,7 @@ def reports_change(status: str, raw: str, rules: Optional[dict] = None) -> bool:
     return any(f" {w} " in text for w in words)
 
 
-def _supersedes(old: "_Item", new: "_Item", dispute: Optional[timedelta], rules: dict) -> bool:
+def _supersedes(old: _Item, new: _Item, dispute: timedelta | None, rules: dict) -> bool:
     """Whether ``new`` (another claimant's later control claim) ends ``old`` (rule 4)."""
     if not new.change or new.start <= old.start:
         return False
@@ -452,12 +452,12 @@ class _Item:
     actor: str
     start: datetime
     latest: datetime
-    natural_end: Optional[datetime]
+    natural_end: datetime | None
     natural_reason: str
     change: bool
 
 
-def supersede(items: Sequence[_Item], dispute: Optional[timedelta], rules: Optional[dict] = None) -> dict:
+def supersede(items: Sequence[_Item], dispute: timedelta | None, rules: dict | None = None) -> dict:
     """End of each item of one place (rule 4): index -> (end, superseded_by, reason).
 
     ``items`` are the entries of one place (of the selected claimants only, when filtering).
@@ -495,8 +495,8 @@ _PREDICATES = {
 }
 
 
-def assess(current: Iterable, *, at: Optional[datetime] = None, stale_after: Optional[timedelta] = None,
-           rules: Optional[dict] = None) -> Assessment:
+def assess(current: Iterable, *, at: datetime | None = None, stale_after: timedelta | None = None,
+           rules: dict | None = None) -> Assessment:
     """Combine the current claims of one place into an assessment (rule 5, ``rules.json`` ``combine``).
 
     ``current`` holds :class:`Entry` objects (as :meth:`Timeline.current`
@@ -576,7 +576,7 @@ def split_claimant(text: str) -> tuple:
     return c.organisation, c.channel
 
 
-def _country_code(place: Optional[MapPlace], claim: Claim) -> str:
+def _country_code(place: MapPlace | None, claim: Claim) -> str:
     """ISO alpha-2 of the place (or of the claim's country column when it is a code), "" if unknown."""
     for value in ((place.country_code, place.country) if place is not None else ()) + (claim.country,):
         if value and re.fullmatch(r"[A-Za-z]{2}", value.strip()):
@@ -691,12 +691,12 @@ class Timeline:
         claims: Sequence,
         places: Mapping[str, MapPlace],
         *,
-        window: Optional[timedelta] = DEFAULT_WINDOW,
-        dispute_window: Optional[timedelta] = DEFAULT_DISPUTE_WINDOW,
-        stale_after: Optional[timedelta] = None,
-        actors: Optional[Actors] = None,
-        children: Optional[Mapping[str, Sequence[str]]] = None,
-        rules: Optional[dict] = None,
+        window: timedelta | None = DEFAULT_WINDOW,
+        dispute_window: timedelta | None = DEFAULT_DISPUTE_WINDOW,
+        stale_after: timedelta | None = None,
+        actors: Actors | None = None,
+        children: Mapping[str, Sequence[str]] | None = None,
+        rules: dict | None = None,
     ):
         for name, value in (("window", window), ("dispute_window", dispute_window), ("stale_after", stale_after)):
             if value is not None and value <= timedelta(0):
@@ -799,7 +799,7 @@ class Timeline:
             ends = self._filtered[cache_key] = supersede(items, self.dispute_window, self.rules)
         return ends
 
-    def current(self, place_key: str, t: datetime, claimants: Optional[Iterable[str]] = None) -> list:
+    def current(self, place_key: str, t: datetime, claimants: Iterable[str] | None = None) -> list:
         """Entries current at ``t`` (rule 4), optionally only those of some claimants (names or keys).
 
         With a claimant filter, supersession is worked out among the kept claimants' claims only:
@@ -826,13 +826,13 @@ class Timeline:
             out[e.claimant][e.track] = e
         return dict(out)
 
-    def state_at(self, place_key: str, t: datetime, claimants: Optional[Iterable[str]] = None) -> Assessment:
+    def state_at(self, place_key: str, t: datetime, claimants: Iterable[str] | None = None) -> Assessment:
         return assess(self.current(place_key, t, claimants), at=t, stale_after=self.stale_after, rules=self.rules)
 
-    def states_at(self, t: datetime, claimants: Optional[Iterable[str]] = None) -> dict:
+    def states_at(self, t: datetime, claimants: Iterable[str] | None = None) -> dict:
         return {k: self.state_at(k, t, claimants) for k in self.places}
 
-    def steps(self, t_from: Optional[datetime] = None, t_to: Optional[datetime] = None) -> list:
+    def steps(self, t_from: datetime | None = None, t_to: datetime | None = None) -> list:
         """Instants where some state can change (rule 7), sorted, within [t_from, t_to]."""
         t_from = _aware(t_from) if t_from else None
         t_to = _aware(t_to) if t_to else None
@@ -848,7 +848,7 @@ class Timeline:
             out.insert(0, t_from)
         return out
 
-    def default_time(self) -> Optional[datetime]:
+    def default_time(self) -> datetime | None:
         """The latest claim start: the most recent moment at which every claim has been made."""
         return max((e.start for e in self.entries), default=None)
 
@@ -922,7 +922,7 @@ class Timeline:
                         rows += 1
         return rows
 
-    def _count_row(self, t, c: Count, key: str, e: Optional[Entry]) -> list:
+    def _count_row(self, t, c: Count, key: str, e: Entry | None) -> list:
         place = self.places.get(key)
         base = [_iso(t), c.unit, c.level, c.category, c.n, c.total, c.text,
                 place.name if place else "", key]
@@ -993,7 +993,7 @@ def summarize_statuses(states: Mapping[str, Assessment]) -> Counter:
     return Counter(st.label for st in states.values())
 
 
-def bounds_of(places) -> Optional[tuple]:
+def bounds_of(places) -> tuple | None:
     """(min_lon, min_lat, max_lon, max_lat) of places' geometries or points; None when none has either."""
     xs, ys = [], []
     for p in places:

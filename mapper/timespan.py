@@ -42,7 +42,6 @@ import calendar
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Optional, Union
 
 from mapper.errors import TimeParseError
 from mapper.model import TimeSpan
@@ -254,7 +253,7 @@ def _tz_from_name(name: str) -> tzinfo:
         ) from err
 
 
-def resolve_tz(tz: Union[str, tzinfo, None]) -> tzinfo:
+def resolve_tz(tz: str | tzinfo | None) -> tzinfo:
     """Turn a ``tz`` argument into a tzinfo (UTC when None).
 
     Examples
@@ -312,7 +311,7 @@ def _day(d: date, tzi: tzinfo, text: str) -> TimeSpan:
 
 
 def _days(
-    first: date, last: date, tzi: tzinfo, text: str, precision: Optional[str] = None
+    first: date, last: date, tzi: tzinfo, text: str, precision: str | None = None
 ) -> TimeSpan:
     start = datetime(first.year, first.month, first.day, tzinfo=tzi)
     nxt = last + timedelta(days=1)
@@ -367,7 +366,7 @@ _WIDTH_LIMITS = (
 _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _check_ymd(text: str, y: int, m: int, d: Optional[int]) -> None:
+def _check_ymd(text: str, y: int, m: int, d: int | None) -> None:
     if not 1 <= m <= 12:
         raise _err(text, f"month {m} does not exist")
     if d is not None:
@@ -376,7 +375,7 @@ def _check_ymd(text: str, y: int, m: int, d: Optional[int]) -> None:
             raise _err(text, f"{calendar.month_name[m]} {y} has {last} days, not {d}")
 
 
-def _parse_clock(text: str, rest: str, d: date, tzi: tzinfo) -> Optional[TimeSpan]:
+def _parse_clock(text: str, rest: str, d: date, tzi: tzinfo) -> TimeSpan | None:
     """A time of day after a date: 14, 14:05, 14:05:30.5, 2pm, with an optional offset."""
     m = _TIME_RE.fullmatch(rest)
     if not m:
@@ -411,7 +410,7 @@ def _parse_clock(text: str, rest: str, d: date, tzi: tzinfo) -> Optional[TimeSpa
     return TimeSpan(start, start + timedelta(hours=1) - _MICRO, "hour", text)
 
 
-def _daypart_name(rest: str) -> Optional[str]:
+def _daypart_name(rest: str) -> str | None:
     r = rest.strip().lower().rstrip(".")
     for prefix in ("in the ", "during the ", "at ", "on the ", "the "):
         if r.startswith(prefix):
@@ -423,7 +422,7 @@ def _daypart_name(rest: str) -> Optional[str]:
     return _DAYPART_ALIASES.get(r)
 
 
-def _with_rest(text: str, d: date, rest: Optional[str], tzi: tzinfo) -> TimeSpan:
+def _with_rest(text: str, d: date, rest: str | None, tzi: tzinfo) -> TimeSpan:
     if not rest:
         return _day(d, tzi, text)
     rest = rest.strip().strip(",").strip()
@@ -438,7 +437,7 @@ def _with_rest(text: str, d: date, rest: Optional[str], tzi: tzinfo) -> TimeSpan
     )
 
 
-def _parse_iso(text: str, tzi: tzinfo) -> Optional[TimeSpan]:
+def _parse_iso(text: str, tzi: tzinfo) -> TimeSpan | None:
     m = _ISO_RE.fullmatch(text)
     if not m:
         return None
@@ -468,7 +467,7 @@ def _parse_iso(text: str, tzi: tzinfo) -> Optional[TimeSpan]:
     return _with_rest(text, date(y, mo, int(d)), rest, tzi)
 
 
-def _check_weekday(text: str, d: date, wd: Optional[str]) -> None:
+def _check_weekday(text: str, d: date, wd: str | None) -> None:
     if wd and d.weekday() != _WEEKDAYS[wd]:
         raise _err(
             text,
@@ -476,7 +475,7 @@ def _check_weekday(text: str, d: date, wd: Optional[str]) -> None:
         )
 
 
-def _infer_year(text: str, mo: int, d: int, anchor_date: Optional[date]) -> int:
+def _infer_year(text: str, mo: int, d: int, anchor_date: date | None) -> int:
     if anchor_date is None:
         raise TimeParseError(
             f"'{text}' has no year: add one (e.g. {d} {calendar.month_name[mo]} 2021) or pass the publication date as anchor"
@@ -490,8 +489,8 @@ def _infer_year(text: str, mo: int, d: int, anchor_date: Optional[date]) -> int:
 
 
 def _parse_textual(
-    text: str, low: str, tzi: tzinfo, anchor_date: Optional[date]
-) -> Optional[TimeSpan]:
+    text: str, low: str, tzi: tzinfo, anchor_date: date | None
+) -> TimeSpan | None:
     m = _MY_RE.fullmatch(low)
     if m:
         y, mo = int(m.group("y")), _MONTHS[m.group("mon")]
@@ -541,11 +540,11 @@ def _anchor_has_time(anchor) -> bool:
     return isinstance(anchor, datetime)
 
 
-def _count(word: str) -> Optional[int]:
+def _count(word: str) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
 
 
-def _parse_relative(text: str, low: str, tzi: tzinfo, anchor) -> Optional[TimeSpan]:
+def _parse_relative(text: str, low: str, tzi: tzinfo, anchor) -> TimeSpan | None:
     """Phrases anchored to a publication date. Returns None when ``low`` is not relative."""
     if not _looks_relative(low):
         return None
@@ -706,7 +705,7 @@ def _dateparser_parse(text: str, base: datetime):
     return data.date_obj, data.period
 
 
-def _parse_fallback(text: str, tzi: tzinfo, anchor) -> Optional[TimeSpan]:
+def _parse_fallback(text: str, tzi: tzinfo, anchor) -> TimeSpan | None:
     if not re.search(r"[a-zA-Z]", text) or len(text) > 80:
         return None
     if anchor is not None:
@@ -738,7 +737,7 @@ def _parse_fallback(text: str, tzi: tzinfo, anchor) -> Optional[TimeSpan]:
 
 
 # ---- public API ----------------------------------------------------------------------------
-def parse_time(value, *, tz: Union[str, tzinfo, None] = None, anchor=None) -> TimeSpan:
+def parse_time(value, *, tz: str | tzinfo | None = None, anchor=None) -> TimeSpan:
     """Parse a time value into a :class:`~mapper.model.TimeSpan` (interval + precision).
 
     Parameters
@@ -848,7 +847,7 @@ def _is_day_end(dt: datetime) -> bool:
     return (dt + _MICRO).hour == 0 and _is_day_start(dt + _MICRO)
 
 
-def _daypart_of(span: TimeSpan) -> Optional[str]:
+def _daypart_of(span: TimeSpan) -> str | None:
     d = span.earliest.date()
     tzi = span.earliest.tzinfo
     for name, (h0, h1) in DAYPARTS.items():

@@ -32,9 +32,9 @@ import math
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
-from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from gazetteer import haversine_km
 
@@ -72,7 +72,7 @@ class Outlier:
     name: str
     rows: tuple
     reason: str
-    km: Optional[float] = None  # distance from the file's median point, when that is the reason
+    km: float | None = None  # distance from the file's median point, when that is the reason
 
     def __str__(self) -> str:
         return f"{self.name!r} ({_rows_text(self.rows)}): {self.reason}"
@@ -200,8 +200,8 @@ def _km_to_place(place, lat, lon) -> float:
     return max(0.0, d - (place.radius_m or 0.0) / 1000.0)
 
 
-def find_outliers(placed: Sequence, places: Mapping, codes: Mapping, country_names: Optional[Mapping] = None,
-                  country_code: Optional[Callable[[str], str]] = None) -> list:
+def find_outliers(placed: Sequence, places: Mapping, codes: Mapping, country_names: Mapping | None = None,
+                  country_code: Callable[[str], str] | None = None) -> list:
     """Outliers among the places of ``placed`` (``(Claim, place key)`` pairs), file by file.
 
     ``codes`` maps place key -> ISO country code of the place ("" when unknown);
@@ -221,7 +221,7 @@ def find_outliers(placed: Sequence, places: Mapping, codes: Mapping, country_nam
             claims_of[key].append(claim)
         keys = list(claims_of)
 
-        def rows(k):
+        def rows(k, claims_of=claims_of):
             return tuple(dict.fromkeys(origin_label(c) for c in claims_of[k]))
 
         if len(keys) < OUTLIER_MIN_PLACES:

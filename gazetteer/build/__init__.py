@@ -36,10 +36,26 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from gazetteer import store
-from gazetteer.build._data import ADMIN2_FILE, DATA_DIR, NATURAL_EARTH_FILE, PHYSICAL_FILE, REGIONS_FILE
-from gazetteer.build.admin2 import ADMIN2_SPARSE_TAGGING, add_admin2, admin2_short_key, load_admin2_units
+from gazetteer.build._data import (
+    ADMIN2_FILE,
+    DATA_DIR,
+    NATURAL_EARTH_FILE,
+    PHYSICAL_FILE,
+    REGIONS_FILE,
+)
+from gazetteer.build.admin2 import (
+    ADMIN2_SPARSE_TAGGING,
+    add_admin2,
+    admin2_short_key,
+    load_admin2_units,
+)
 from gazetteer.build.extras import add_physical, add_regions, load_physical, load_regions
-from gazetteer.build.points import country_point, country_reference_points, link_by_containment, unit_point
+from gazetteer.build.points import (
+    country_point,
+    country_reference_points,
+    link_by_containment,
+    unit_point,
+)
 from gazetteer.build.tempfiles import (
     STALE_TEMP_SECONDS,
     TEMP_PREFIX,
@@ -253,7 +269,7 @@ def build_index(
         town_index = {}  # geonameid -> position in place_rows
         towns_by_name: dict = {}  # (cc, GeoNames admin1 code, name key) -> [(lat, lon, population, geonameid)]
         sparse = {u["country_code"] for u in admin2_units if u["country_tagged"] < ADMIN2_SPARSE_TAGGING}
-        for gid, c in cities.items():
+        for _gid, c in cities.items():
             cc = (c.get("countrycode") or "").upper()
             bar.update(1)
             if only and cc not in only:

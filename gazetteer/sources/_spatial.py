@@ -7,7 +7,7 @@ All geometry is shapely, (lon, lat).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from gazetteer.normalize import normalize, similarity, skeleton, strip_type_words
 
@@ -26,9 +26,9 @@ class Unit:
     pid: int
     id: str
     name: str
-    country_code: Optional[str]
-    admin1: Optional[str]
-    admin1_id: Optional[str]
+    country_code: str | None
+    admin1: str | None
+    admin1_id: str | None
     geom: Any  # a shapely geometry
 
 

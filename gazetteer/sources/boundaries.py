@@ -55,7 +55,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from gazetteer import store
 from gazetteer.errors import SourceDataError
@@ -225,7 +225,7 @@ def _records(frame, schema: Schema, level: int, country: str | None, problems: P
     import shapely
 
     out = []
-    for i, (idx, row) in enumerate(frame.iterrows(), start=1):
+    for i, (_idx, row) in enumerate(frame.iterrows(), start=1):
         raw = row.get(schema.name_field)
         name = clean_text(str(raw)) if optional(raw) else ""
         if not name:
@@ -425,10 +425,10 @@ def _load(conn, out, src, records, level, problems, progress):
             used_ids.add(uid)
             new_ids.append(uid)
             parent = _parent(conn, parents, r) if parents is not None else None
-            a1: Optional[str]
-            a1id: Optional[str]
-            a2: Optional[str]
-            a2id: Optional[str]
+            a1: str | None
+            a1id: str | None
+            a2: str | None
+            a2id: str | None
             if level == 1:
                 a1, a1id, a2, a2id = r.name, uid, None, None
             elif level == 2:
@@ -537,7 +537,7 @@ def _merge_existing(conn, src, recs, kind, cc) -> dict:
     layer = Layer(existing)
     pairs = []
     for r in recs:
-        for gi, share, iou in layer.overlaps(r.geom):
+        for gi, _share, iou in layer.overlaps(r.geom):
             u = existing[gi]
             if u.geom.geom_type == "Point":
                 if not r.geom.covers(u.geom):

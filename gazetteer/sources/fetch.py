@@ -32,7 +32,6 @@ import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
-from typing import Optional
 
 from gazetteer._version import __version__
 from gazetteer.errors import DownloadError, SourceDataError
@@ -124,7 +123,7 @@ def download(url: str, *, expect: str | None = None, dest: Path | None = None, c
             log.warning("cached %s is damaged; downloading again", dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
-    last: Optional[Exception] = None
+    last: Exception | None = None
     for attempt in range(retries + 1):
         wait = min(MAX_WAIT_SECONDS, backoff * (2 ** attempt))
         try:

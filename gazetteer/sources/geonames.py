@@ -58,7 +58,7 @@ import logging
 import os
 import zipfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from gazetteer import store
 from gazetteer.errors import SourceDataError
@@ -244,7 +244,7 @@ def add_geonames(index, paths, *, strict=False, progress=False, batch_size=BATCH
 def _code_rows(path, problems, ncols=CODE_COLUMNS):
     fh, _size, _m = _open(path)
     with fh:
-        for line_no, line, nbytes in _lines(fh, path, problems):
+        for line_no, line, _nbytes in _lines(fh, path, problems):
             line = line.rstrip("\r\n")
             if not line or line.startswith("#"):
                 continue
@@ -460,7 +460,7 @@ class _DumpLoader:
             kind = kind_of(fclass, fcode)
             a1u = self.admin1.get((cc, a1)) or self.new_admin.get((cc, a1)) if cc and a1 else None
             if i in pip:
-                a2u: Optional[tuple] = pip[i][:2]
+                a2u: tuple | None = pip[i][:2]
             else:
                 a2u = (self.admin2.get((cc, a1, a2)) or self.new_admin.get((cc, a1, a2))) if cc and a2 else None
             alt_list = [ascii_name] + [a for a in alts.split(",") if a and not looks_like_code(a)] if alts else [ascii_name]

@@ -40,7 +40,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from gazetteer._version import __version__
 from gazetteer.errors import OnlineGeocodingError
@@ -179,7 +179,7 @@ class OnlineGeocoder:
 
         self.cache = OnlineCache(cache_path or cache_dir() / CACHE_FILENAME)
         self.stats = {"asked": 0, "cache_hits": 0, "requests": 0, "found": 0, "failed": 0}
-        self.disabled: Optional[str] = None
+        self.disabled: str | None = None
 
     def _build(self, options):
         from geopy.geocoders import get_geocoder_for_service

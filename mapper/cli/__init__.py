@@ -48,7 +48,7 @@ class _LazyGroup(click.Group):
         import importlib
 
         mod = importlib.import_module(f"mapper.cli.{mod_name}")
-        return getattr(mod, "command")
+        return mod.command
 
     def invoke(self, ctx):
         """Run the command; a file-system or index error the command did not handle becomes

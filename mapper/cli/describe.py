@@ -9,15 +9,15 @@ import click
 from mapper.cli.options import (
     actors_option,
     data_dir_option,
+    dispute_window_option,
     is_quiet,
     load_actors,
     mapper_errors,
     open_gazetteer,
+    stale_after_option,
     strict_option,
     tz_option,
     window_option,
-    dispute_window_option,
-    stale_after_option,
 )
 
 

@@ -8,7 +8,12 @@ import sys
 import click
 
 from mapper.cli.options import (
-    actors_option, data_dir_option, load_actors, open_gazetteer, output_option, overwrite_option,
+    actors_option,
+    data_dir_option,
+    load_actors,
+    open_gazetteer,
+    output_option,
+    overwrite_option,
 )
 
 log = logging.getLogger(__name__)

@@ -135,7 +135,7 @@ def command(inputs, fmt, resolve_only, with_text, max_chars, no_filter, country,
         docs = _jsonl_documents(path, problems, bar) if jsonl else _article_document(path, problems, max_chars)
         texts: dict = {}
 
-        def keep_text(stream):
+        def keep_text(stream, texts=texts):
             for d in stream:
                 if with_text:
                     texts[d.get("id")] = d.get("text", "")

@@ -12,6 +12,7 @@ from mapper.cli.options import (
     actors_option,
     check_overwrite,
     data_dir_option,
+    dispute_window_option,
     is_quiet,
     load_actors,
     mapper_errors,
@@ -19,9 +20,8 @@ from mapper.cli.options import (
     output_option,
     output_path,
     overwrite_option,
-    strict_option,
-    dispute_window_option,
     stale_after_option,
+    strict_option,
     tz_option,
     window_option,
 )

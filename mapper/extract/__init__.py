@@ -6,7 +6,7 @@ Public API::
     claims = extract_article("article.html", published="2021-07-07", source="Khaama Press")
 """
 
-from mapper.extract.claims import extract_claims
 from mapper.extract.api import extract_article
+from mapper.extract.claims import extract_claims
 
 __all__ = ["extract_claims", "extract_article"]

@@ -64,7 +64,6 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Optional
 
 from mapper.errors import TimeParseError
 from mapper.extract import lexicon as lx
@@ -161,16 +160,16 @@ class _DocContext:
     main_country: str
     actors: object
     name: str
-    first_event_time: Optional[TimeSpan] = None
+    first_event_time: TimeSpan | None = None
     block_event_time: dict = field(default_factory=dict)
     doc_names: object = None  # regex of actor names learned from this document (acronym definitions)
     named_spans: list = field(default_factory=list)  # (start, end, text) of named actors in the article
-    dateline_time: Optional[TimeSpan] = None
+    dateline_time: TimeSpan | None = None
     discourse: Discourse = field(default_factory=Discourse)
     history: list = field(default_factory=list)  # (sentence index, [claims]) made so far
     sentence_index: int = 0
     countries: frozenset = frozenset()  # every country the article names (places, demonyms, dateline)
-    mention_starts: Optional[list] = None  # starts of ``mentions`` when they are in order (for bisection)
+    mention_starts: list | None = None  # starts of ``mentions`` when they are in order (for bisection)
 
 
 # ------------------------------------------------------------------ helpers
@@ -230,7 +229,7 @@ def _overlaps(a_start, a_end, b_start, b_end) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def _number(word: str) -> Optional[int]:
+def _number(word: str) -> int | None:
     word = word.lower()
     if word.isdigit():
         return int(word)
@@ -833,7 +832,7 @@ def _find_times(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
 
 
 # --------------------------------------------------------------- the claim
-def _claimant_for(trig: _Trigger, attributions: list, quote_owner: Optional[_Attribution]) -> Optional[_Attribution]:
+def _claimant_for(trig: _Trigger, attributions: list, quote_owner: _Attribution | None) -> _Attribution | None:
     if quote_owner is not None:
         return quote_owner
     before = [a for a in attributions if a.verb_end <= trig.start and not a.final]
@@ -846,7 +845,7 @@ def _claimant_for(trig: _Trigger, attributions: list, quote_owner: Optional[_Att
     return before_final[-1] if before_final else None
 
 
-def _quote_attribution(text: str, pos: int, quotes: list, para_attrs: list) -> Optional[_Attribution]:
+def _quote_attribution(text: str, pos: int, quotes: list, para_attrs: list) -> _Attribution | None:
     """The speaker of the quotation containing ``pos``, if any."""
     for qs, qe in quotes:
         if qs <= pos < qe:
@@ -1008,7 +1007,7 @@ _CONTROL_ROLES = (lx.TAKE, lx.FALL, lx.HOLD, lx.UNDER, lx.EXPEL, lx.WITHDRAW, lx
 _CHANGE_ROLES = (lx.TAKE, lx.FALL, lx.EXPEL, lx.WITHDRAW, lx.NOMINAL_TAKE, lx.SURRENDER)
 
 
-def _resolve_claimant(attr: Optional[_Attribution], sent_actors: list, ctx: _DocContext) -> tuple:
+def _resolve_claimant(attr: _Attribution | None, sent_actors: list, ctx: _DocContext) -> tuple:
     """(claimant, unresolved?) for an attribution: pronouns ("it said", "he told reporters") and short
     descriptions ("the ministry added") become the speaker or organisation named before."""
     if attr is None:
@@ -1594,7 +1593,7 @@ def extract_claims(
     if doc_names is not None:
         # Names defined in this article ("the Rapid Support Forces (RSF)") count like the registry's.
         extra = [(m.start(), m.end(), m.group(0)) for m in doc_names.finditer(text)]
-        for a0, a1, raw in extra:
+        for a0, a1, _raw in extra:
             suffix = _FORCE_AFTER_MENTION.match(text, a1)
             a1 = suffix.end() if suffix else a1
             named_spans = [x for x in named_spans if not _overlaps(a0, a1, x[0], x[1])] + [(a0, a1, text[a0:a1])]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from mapper.geoparse.text import text_blocks
 
@@ -48,7 +47,7 @@ class Dateline:
     agency: str = ""
 
 
-def find_dateline(text: str, start: int, end: int) -> Optional[Dateline]:
+def find_dateline(text: str, start: int, end: int) -> Dateline | None:
     """The dateline at the start of ``text[start:end]`` (a block), or None."""
     m = DATELINE_RE.match(text, start, end)
     if not m:

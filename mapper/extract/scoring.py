@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
 
 from gazetteer import haversine_km
 from gazetteer.normalize import normalize, soft_form, strip_type_words
@@ -59,8 +58,8 @@ class GoldClaim:
 
     place: str
     status: str
-    lat: Optional[float] = None
-    lon: Optional[float] = None
+    lat: float | None = None
+    lon: float | None = None
     actor: str = ""
     claimant: str = ""
     time: str = ""
@@ -78,12 +77,12 @@ class DraftClaim:
 
     place: str
     status: str
-    lat: Optional[float] = None
-    lon: Optional[float] = None
+    lat: float | None = None
+    lon: float | None = None
     actor: str = ""
     claimant: str = ""
-    earliest: Optional[date] = None
-    latest: Optional[date] = None
+    earliest: date | None = None
+    latest: date | None = None
     sentence: tuple = ()
     quote: str = ""
 
@@ -93,7 +92,7 @@ class Match:
     gold_index: int
     draft_index: int
     by: str  # "name" | "distance"
-    distance_km: Optional[float]
+    distance_km: float | None
     actor_ok: bool
     claimant_ok: bool
     time_ok: bool
@@ -131,12 +130,12 @@ class Totals:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def accuracy(self, what: str) -> Optional[float]:
+    def accuracy(self, what: str) -> float | None:
         """Share of matches with the right ``actor``, ``claimant`` or ``time`` (None without matches)."""
         n = {"actor": self.actor_ok, "claimant": self.claimant_ok, "time": self.time_ok}[what]
         return n / self.matched if self.matched else None
 
-    def __add__(self, other: "Totals") -> "Totals":
+    def __add__(self, other: Totals) -> Totals:
         return Totals(*(a + b for a, b in zip(_fields(self), _fields(other))))
 
     def to_dict(self) -> dict:
@@ -173,7 +172,7 @@ def same_name(gold: GoldClaim, draft_place: str) -> bool:
     return False
 
 
-def distance_km(lat1, lon1, lat2, lon2) -> Optional[float]:
+def distance_km(lat1, lon1, lat2, lon2) -> float | None:
     """Great-circle km between two (lat, lon) points (:func:`gazetteer.haversine_km`); None when one is missing."""
     if None in (lat1, lon1, lat2, lon2):
         return None

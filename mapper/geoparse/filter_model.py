@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Optional
 
 FEATURES = (
     "prior", "log_candidates", "tokens", "kind_country", "kind_admin1", "kind_populated", "common_word",
@@ -89,7 +88,7 @@ class FilterModel:
         return self.probability(x) >= self.threshold
 
     @classmethod
-    def default(cls) -> Optional["FilterModel"]:
+    def default(cls) -> FilterModel | None:
         """The shipped weights, or None when none were trained."""
         try:
             from mapper.geoparse import _filter_weights as fw

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -23,16 +22,16 @@ class Mention:
     end: int
     name: str
     kind: str = ""
-    place: Optional[object] = None
+    place: object | None = None
     score: float = 0.0
     form: str = "name"
 
     @property
-    def lat(self) -> Optional[float]:
+    def lat(self) -> float | None:
         return self.place.lat if self.place is not None else None
 
     @property
-    def lon(self) -> Optional[float]:
+    def lon(self) -> float | None:
         return self.place.lon if self.place is not None else None
 
     @property

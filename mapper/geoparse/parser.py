@@ -30,8 +30,8 @@ import logging
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from gazetteer import haversine_km, normalize
 from gazetteer.normalize import strip_type_words
@@ -180,7 +180,7 @@ class Geoparser:
     []
     """
 
-    def __init__(self, gz, *, adjectives: bool = True, filter_model="default", country: Optional[str] = None):
+    def __init__(self, gz, *, adjectives: bool = True, filter_model="default", country: str | None = None):
         self.gz = gz
         self.adjectives = adjectives
         self.country = gz.country_code(country) if country else None
@@ -303,7 +303,7 @@ class Geoparser:
             out.append((c, x))
         return out
 
-    def _rule_candidates(self, text: str, words: Optional["_DocumentWords"] = None) -> list:
+    def _rule_candidates(self, text: str, words: _DocumentWords | None = None) -> list:
         index = self.index
         norm, offs = normalize_with_offsets(text)
         skip = _boilerplate_ranges(text)
@@ -351,7 +351,7 @@ class Geoparser:
         taken.sort(key=lambda c: c.start)
         return taken
 
-    def _accept(self, text, s, e, key, skip, persons: set, doc_words: "_DocumentWords") -> Optional[_Cand]:
+    def _accept(self, text, s, e, key, skip, persons: set, doc_words: _DocumentWords) -> _Cand | None:
         """The candidate for the indexed name ``text[s:e]``, or None when the wording says it is
         no place here. A name rejected as the second word of a personal name ("Amrullah Saleh")
         is added to ``persons`` (the document's surnames)."""
@@ -571,7 +571,7 @@ class Geoparser:
             self._place_cache[pid] = p
         return p
 
-    def resolve_mentions(self, text: str, cands: list, context: Optional[list] = None) -> list:
+    def resolve_mentions(self, text: str, cands: list, context: list | None = None) -> list:
         """Choose a place for every candidate span using the document as context."""
         if not cands:
             return []
@@ -657,7 +657,7 @@ class Geoparser:
             out.append(Mention(c.start, c.end, name, kind=place.kind, place=place, score=sc, form=c.form))
         return out
 
-    def _best(self, c: _Cand, country_w, top_w, admin1_ids, container: Optional[_Cand], others):
+    def _best(self, c: _Cand, country_w, top_w, admin1_ids, container: _Cand | None, others):
         if not c.entries:
             return None
         container_places = []
@@ -838,7 +838,7 @@ def _is_place_word(gp: Geoparser, token: str) -> bool:
     return key in gp.index.entries and gp.index.entries[key][0].prior >= 0.6
 
 
-def _boilerplate_ranges(text: str) -> "_Spans":
+def _boilerplate_ranges(text: str) -> _Spans:
     if len(text) > 200_000:
         return _Spans()
     return _Spans.of((ln.start, ln.end) for ln in text_lines(text) if ln.kind == "boilerplate")
@@ -859,7 +859,7 @@ class _Spans:
         self._ends: list = []
 
     @classmethod
-    def of(cls, spans) -> "_Spans":
+    def of(cls, spans) -> _Spans:
         """Spans from any iterable of (start, end); overlapping ones are merged (tests are unchanged)."""
         out = cls()
         for s, e in sorted(spans):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 
 def geoparse_documents(docs: Iterable[dict], geoparser, *, resolve_only: bool = False) -> Iterator[dict]:

@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Optional
 
 from mapper.errors import ArticleError
 
@@ -96,7 +95,7 @@ class _TextExtractor(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list = []
-        self.article_parts: Optional[list] = None
+        self.article_parts: list | None = None
         self.article_depth = 0
         self.title: list = []
         self._in_title = False
@@ -419,7 +418,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return (len(word) == 1 and text[j].isupper()) or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 
 
-def split_sentences(text: str, start: int = 0, end: Optional[int] = None, *, kind: str = "body") -> list:
+def split_sentences(text: str, start: int = 0, end: int | None = None, *, kind: str = "body") -> list:
     """Sentences of ``text[start:end]`` with offsets into ``text``.
 
     Splits after ``.``, ``!`` or ``?`` (and closing quotes) followed by a

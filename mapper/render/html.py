@@ -36,22 +36,22 @@ import math
 import os
 import re
 import time
-from dataclasses import dataclass, field
-from functools import lru_cache
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence
 
 from mapper.atomic import write_atomic
+from mapper.describe import describe
 from mapper.errors import OutputExists, RenderError
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
-from mapper.timeline import Timeline, _aware
-from mapper.describe import describe
 from mapper.render.embed import embed_css
 from mapper.render.pagejson import script_json
 from mapper.render.style import css_variables, page_style
 from mapper.render.titles import default_title
+from mapper.timeline import Timeline, _aware
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ KIND_LABELS = {
 class RenderReport:
     """What the renderer did, with numbers (for logs, the CLI summary and benchmarks)."""
 
-    path: Optional[str]
+    path: str | None
     bytes: int
     estimated_bytes: int
     budget: int
@@ -119,8 +119,8 @@ class _Geo:
 
     kind: str  # unit | point | approximate
     geom: object = None  # shapely geometry for units
-    lonlat: Optional[tuple] = None
-    radius_m: Optional[float] = None
+    lonlat: tuple | None = None
+    radius_m: float | None = None
     encoded: object = field(default=None)
 
 
@@ -141,7 +141,7 @@ def safe_url(url: str) -> str:
     return ""
 
 
-def minutes(t: Optional[datetime]) -> Optional[int]:
+def minutes(t: datetime | None) -> int | None:
     """Whole minutes since 1970-01-01T00:00Z (what the page uses for time)."""
     if t is None:
         return None
@@ -257,7 +257,7 @@ def _count_points(geom) -> int:
         return 0
 
 
-def _bounds(places: Iterable) -> Optional[list]:
+def _bounds(places: Iterable) -> list | None:
     """Leaflet corners [[south, west], [north, east]] — (lat, lon) order — of the places."""
     from mapper.timeline import bounds_of
 
@@ -265,7 +265,7 @@ def _bounds(places: Iterable) -> Optional[list]:
     return [[b[1], b[0]], [b[3], b[2]]] if b else None
 
 
-def _csp(script_hashes: Sequence[str], tiles: Optional[dict]) -> str:
+def _csp(script_hashes: Sequence[str], tiles: dict | None) -> str:
     img = "data: blob:" + (f" {tiles['hosts']}" if tiles else "")
     scripts = " ".join(f"'sha256-{h}'" for h in script_hashes)
     return (
@@ -446,7 +446,7 @@ class _Payload:
         return places
 
 
-def _claim_bounds(tl: Timeline, keys: Sequence[str]) -> Optional[list]:
+def _claim_bounds(tl: Timeline, keys: Sequence[str]) -> list | None:
     """Leaflet corners of the places the claims are about (what the map opens on).
 
     Places with claims of their own come first; a country-wide claim frames the map only when no
@@ -461,7 +461,7 @@ def _claim_bounds(tl: Timeline, keys: Sequence[str]) -> Optional[list]:
     return None
 
 
-def _inside_point(geom) -> Optional[tuple]:
+def _inside_point(geom) -> tuple | None:
     """(lon, lat) of a point inside the geometry (its largest part), for popups opened from the list."""
     try:
         if geom is None or geom.is_empty:
@@ -544,7 +544,7 @@ def _offset_changes(zone, lo: int, hi: int) -> list:
     return out
 
 
-def _page_zone(tl: Timeline, steps: Sequence[int], initial: Optional[int]) -> dict:
+def _page_zone(tl: Timeline, steps: Sequence[int], initial: int | None) -> dict:
     """The time zone the page shows times in: the zone most claims give, named when it has a name.
 
     ``{"name": "Kabul time", "key": "Asia/Kabul", "offsets": [[minute, +270], ...]}``; an offset
@@ -605,7 +605,7 @@ def render_html(
     *,
     view: str = "assessed",
     tiles: str = "none",
-    metadata: Optional[Mapping] = None,
+    metadata: Mapping | None = None,
     budget: int = DEFAULT_BUDGET,
     overwrite: bool = False,
     embed: bool = False,
@@ -807,7 +807,7 @@ def _encode_basemap(basemap, tolerance: float, nd: int) -> list:
     return outlines
 
 
-def _basemap_bounds(base_geoms) -> Optional[list]:
+def _basemap_bounds(base_geoms) -> list | None:
     if not base_geoms:
         return None
     xs, ys = [], []

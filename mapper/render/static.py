@@ -1374,7 +1374,7 @@ def _draw_panel(
             return None
 
     # Basemap: land fills, then admin-1 lines (as the HTML map's base pane).
-    for name, kind, g in sorted(state.basemap, key=lambda b: b[1] != "country"):
+    for _name, kind, g in sorted(state.basemap, key=lambda b: b[1] != "country"):
         if g is None or g.is_empty:
             continue
         pg = prep(
@@ -1434,7 +1434,7 @@ def _draw_panel(
                 continue
         return best
 
-    for z, k in enumerate(keys):
+    for _z, k in enumerate(keys):
         p = tl.places[k]
         a = states[k]
         kids = tl.children.get(k, ())

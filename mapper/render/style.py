@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 STYLE_PATH = Path(__file__).parent / "assets" / "style.json"
 #: Tokens allowed in place of a colour.
@@ -179,7 +179,7 @@ def _check(data: dict, path) -> None:
         raise ValueError(f"{path}: pattern.angle must be 45 (the static maps hatch with / and \\)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_style(path: str | None = None) -> StyleTable:
     """The style table (cached); ``path`` to try an edited copy."""
     p = Path(path) if path else STYLE_PATH

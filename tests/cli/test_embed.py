@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 from map_samples import badghis_children, badghis_places, qala_claims
 
-from mapper.state import MapState
 from mapper.cli import cli
 from mapper.describe import describe
 from mapper.render.embed import make_embeddable
 from mapper.render.html import render_html
+from mapper.state import MapState
 from mapper.timeline import Timeline
 
 REPO = Path(__file__).resolve().parents[2]

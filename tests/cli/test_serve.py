@@ -236,7 +236,7 @@ def test_a_slow_client_is_cut_off_and_does_not_block_others(site):
                     if slow.recv(100) == b"":
                         closed = True
                         break
-                except socket.timeout:
+                except TimeoutError:
                     continue
                 except OSError:  # reset or broken pipe: closed too
                     closed = True

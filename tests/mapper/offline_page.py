@@ -23,7 +23,7 @@ class OfflinePage:
         self.page.on("dialog", self._dialog)
         self.page.route("**/*", self._route)
 
-    def goto(self, path: Path, hash_: str = "") -> "OfflinePage":
+    def goto(self, path: Path, hash_: str = "") -> OfflinePage:
         self.page.goto(Path(path).resolve().as_uri() + hash_)
         return self
 

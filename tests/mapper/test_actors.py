@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
 import pytest
 
 from mapper.actors import (
-    GENERIC_GOVERNMENT, KINDS, OKABE_ITO, PALETTE, Actor, ActorConfigError, Actors, Claimant, normalise,
-    split_claimant, state_name,
+    GENERIC_GOVERNMENT,
+    KINDS,
+    OKABE_ITO,
+    PALETTE,
+    Actor,
+    ActorConfigError,
+    Actors,
+    Claimant,
+    normalise,
+    split_claimant,
+    state_name,
 )
 
 
@@ -208,7 +218,7 @@ def test_missing_file(tmp_path):
 
 
 def test_actor_is_frozen():
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         Actor("X", "#000000").name = "Y"
 
 

@@ -8,9 +8,9 @@ import pytest
 from map_samples import CITY, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts
 
 from mapper.describe import CAVEAT, describe
+from mapper.model import Claim, TimeSpan
 from mapper.state import MapState
 from mapper.timelabels import as_of_label, format_local, local_offset_minutes
-from mapper.model import Claim, TimeSpan
 from mapper.timeline import MapPlace, Timeline
 
 UTC = timezone.utc

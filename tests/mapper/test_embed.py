@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 import pytest
 from map_samples import badghis_children, badghis_places, qala_claims
 
-from mapper.state import MapState
 from mapper.describe import describe
 from mapper.render.embed import (
     EMBED_ROOT,
@@ -24,6 +23,7 @@ from mapper.render.embed import (
     scope_css,
 )
 from mapper.render.html import render_html
+from mapper.state import MapState
 from mapper.timeline import Timeline
 
 HOSTILE = "Qala <script>alert(1)</script> \"quoted\" 'single' & <img src=x onerror=alert(2)>"

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from map_samples import DISTRICTS, badghis_children, badghis_places, qala_claims
 
-from mapper.state import MapState
 from mapper.cli.serve import make_server
 from mapper.render.embed import embed_snippet, make_embeddable
 from mapper.render.html import render_html
+from mapper.state import MapState
 from mapper.timeline import Timeline
 
 pytestmark = pytest.mark.browser

@@ -265,7 +265,7 @@ def test_every_trigger_match_contains_one_of_its_stems():
     """The cheap pre-filter (stems) must never hide a match of its pattern."""
     for sentence in SAMPLES:
         low = sentence.lower()
-        for role, status, rx, stems in lx.TRIGGER_RES:
+        for _role, _status, rx, stems in lx.TRIGGER_RES:
             if rx.search(sentence) and stems:
                 assert any(st in low for st in stems), (rx.pattern[:40], sentence)
     # every sample is read by some pattern (the samples cover the patterns' wording)

@@ -7,8 +7,17 @@ from datetime import date
 import pytest
 
 from mapper.extract.scoring import (
-    DraftClaim, GoldClaim, Totals, claimant_key, draft_from_claim, match_document, same_actor, same_claimant,
-    same_name, same_time, totals,
+    DraftClaim,
+    GoldClaim,
+    Totals,
+    claimant_key,
+    draft_from_claim,
+    match_document,
+    same_actor,
+    same_claimant,
+    same_name,
+    same_time,
+    totals,
 )
 from mapper.model import Claim, TimeSpan
 

@@ -32,7 +32,7 @@ def _found(idx, text):
 def _reference(gz):
     """key -> ranked (place_id, kind) straight from the gazetteer, the way the index must rank them."""
     raw = {}
-    for key, pid, pop, kind, cc in gz.name_entries():
+    for key, pid, pop, kind, _cc in gz.name_entries():
         if len(key) < ix.MIN_KEY_LENGTH or not key.isascii() or key.replace(" ", "").isdigit():
             continue
         kind = "continent" if pid.startswith(ix.CONTINENT_PREFIX) else kind

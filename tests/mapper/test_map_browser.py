@@ -12,11 +12,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
-from offline_page import OfflinePage
 from map_samples import CITY, badghis_children, badghis_places, claim, qala_claims, ts
-from mapper.state import MapState
+from offline_page import OfflinePage
+
 from mapper.render.html import render_html
+from mapper.state import MapState
 from mapper.timeline import MapPlace, Timeline
 
 pytestmark = pytest.mark.browser
@@ -271,7 +271,7 @@ def xss_map(tmp_path_factory):
 def test_xss_probes_do_nothing(browser, xss_map):
     page = Opened(browser, xss_map)
     try:
-        for name, kind in ((XSS, "populated_place"), (XSS2, "admin1")):
+        for name, _kind in ((XSS, "populated_place"), (XSS2, "admin1")):
             assert page.page.evaluate("(n) => window.conflictmap.openPlace(n)", name)
             popup = page.page.locator(".leaflet-popup-content").last
             popup.wait_for()

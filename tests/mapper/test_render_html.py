@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import math
 import re
-from pathlib import Path
-from html import unescape
 from datetime import datetime, timezone
+from html import unescape
+from pathlib import Path
 
 import pytest
+from map_samples import badghis_children, badghis_places, claim, qala_claims, ts
 from shapely.geometry import box
 
-from map_samples import badghis_children, badghis_places, claim, qala_claims, ts
-from mapper.state import MapState
 from mapper.errors import OutputExists, RenderError
 from mapper.render.html import render_html, safe_url, script_json
+from mapper.state import MapState
 from mapper.timeline import MapPlace, Timeline
 
 PROBES = [
@@ -280,9 +280,8 @@ def test_unit_geometry_box_bounds(timeline):
 def test_page_frames_the_claims_names_the_zone_and_carries_place_warnings():
     """Kherson 2022: the opening view is the claimed places (not the country), Kyiv time with its summer
     offset, a point inside each area for popups opened from the list, per-place warnings."""
-    from shapely.geometry import Point
-
     from map_samples import SNIHURIVKA, UKRAINE, kherson_children, kherson_claims, kherson_places
+    from shapely.geometry import Point
 
     places = kherson_places()
     tl = Timeline(kherson_claims(), places, children=kherson_children())

@@ -22,7 +22,6 @@ from map_samples import (
 )
 from PIL import Image
 
-from mapper.state import MapState
 from mapper.errors import OutputExists, RenderError
 from mapper.render.static import (
     _nice_km,
@@ -31,6 +30,7 @@ from mapper.render.static import (
     parse_bbox,
     render_static,
 )
+from mapper.state import MapState
 from mapper.timeline import MapPlace, Timeline
 
 UTC = timezone.utc

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from map_samples import badghis_children, badghis_places, qala_claims
 
-from mapper.state import MapState
 from mapper.actors import DISPUTED_COLOUR, UNKNOWN_COLOUR
 from mapper.render.style import STYLE_PATH, css_variables, load_style, page_style
+from mapper.state import MapState
 from mapper.timeline import UNKNOWN, Timeline
 
 ASSETS = Path(STYLE_PATH).parent

@@ -6,12 +6,19 @@ import csv
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from map_samples import (
+    CITY,
+    DISTRICTS,
+    PROVINCE,
+    badghis_children,
+    badghis_places,
+    claim,
+    qala_claims,
+    ts,
+)
 
 from mapper.actors import Actors
 from mapper.timeline import MapPlace, Timeline, parse_scope, step_index
-from map_samples import (
-    CITY, DISTRICTS, PROVINCE, badghis_children, badghis_places, claim, qala_claims, ts,
-)
 
 UTC = timezone.utc
 

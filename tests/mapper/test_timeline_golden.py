@@ -5,9 +5,8 @@ The same cases run through the page's script in test_timeline_golden_browser.py.
 
 from __future__ import annotations
 
-import pytest
-
 import golden_cases as G
+import pytest
 
 CASES = G.cases()
 

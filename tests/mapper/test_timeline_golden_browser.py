@@ -7,12 +7,12 @@ would; the network is cut. The same cases run against mapper.timeline in test_ti
 
 from __future__ import annotations
 
-import pytest
-
 import golden_cases as G
+import pytest
 from offline_page import OfflinePage
-from mapper.state import MapState
+
 from mapper.render.html import render_html
+from mapper.state import MapState
 
 pytestmark = pytest.mark.browser
 
