@@ -56,6 +56,9 @@ def test_serve_command_prints_the_url_and_stops_on_ctrl_c(tmp_path):
         text=True,
         cwd=str(REPO),
         env=env,
+        # a suite started in the background (`make test &`) inherits SIGINT ignored, and Python
+        # then installs no KeyboardInterrupt handler: give the server the default disposition
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         url = proc.stdout.readline().strip()
