@@ -4,7 +4,7 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 EXAMPLE_OUT ?= outputs/qala-e-naw-2021.html
 
-.PHONY: setup system-deps example test bench typecheck clean
+.PHONY: setup system-deps example test bench lint typecheck clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: system-deps setup
 
 bench: setup
 	$(VENV)/bin/python benchmarks/bench_gazetteer.py
+
+# Lint (rules: [tool.ruff] in pyproject.toml). `make test` runs it too, through tests/test_lint.py.
+lint: setup
+	$(VENV)/bin/ruff check .
 
 # Static types of the gazetteer package (settings: [tool.mypy] in pyproject.toml); needs the dev extra.
 typecheck: setup

@@ -157,12 +157,14 @@ def run_extraction(docs, texts, geoparser):
             claims = extract_claims(texts[d.id, d.source], published=d.published, source=d.outlet or "article",
                                     tz=d.tz or None, geoparser=geoparser, name=d.id)
             out.append((claims, ""))
-        except Exception as err:  # a crash is a result: the document scores zero drafts
+        except Exception as err:  # noqa: BLE001 - a crash is a result: the document scores zero drafts
             out.append(([], f"{type(err).__name__}: {err}"))
     return out
 
 
 def to_drafts(claims, gz) -> list:
+    from gazetteer import PlaceNotFound
+
     drafts = []
     for c in claims:
         lat = lon = None
@@ -170,7 +172,7 @@ def to_drafts(claims, gz) -> list:
             try:
                 p = gz.get(c.place_id)
                 lat, lon = p.lat, p.lon
-            except Exception:  # unknown id: no coordinates, name match only
+            except PlaceNotFound:  # unknown id: no coordinates, name match only
                 pass
         # A draft merged from identical drafts of several sentences (``sentences`` = "s-e;s-e") stands
         # for the claim of each of those sentences.

@@ -58,11 +58,13 @@ START = datetime(2021, 5, 1, tzinfo=timezone.utc)
 def pick_places(gz, n_places: int) -> list:
     """Real places: AF and TJ provinces (drawn as polygons), then their most populous towns, then
     towns of the neighbours (PK, UZ, TM, IR) when AF and TJ do not hold enough."""
+    from gazetteer import PlaceNotFound
+
     places = []
     for cc in ("AF", "TJ"):
         try:
             places += [p for p in gz.children(f"country:{cc}") if p.has_geometry]
-        except Exception:
+        except PlaceNotFound:  # a country the index does not hold
             pass
     towns = []
     for group in (("AF", "TJ"), ("PK", "UZ", "TM", "IR")):
@@ -70,7 +72,7 @@ def pick_places(gz, n_places: int) -> list:
         for cc in group:
             try:
                 more += gz.children(f"country:{cc}", kind="populated_place")
-            except Exception:
+            except PlaceNotFound:
                 pass
         more.sort(key=lambda p: -p.population)
         towns += more

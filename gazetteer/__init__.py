@@ -8,6 +8,7 @@ Public API::
 """
 
 from gazetteer._geo import haversine_km
+from gazetteer._version import __version__
 from gazetteer.errors import (
     AmbiguousPlace,
     GazetteerError,
@@ -40,4 +41,5 @@ __all__ = [
     "IndexBuildError",
     "InvalidQuery",
     "SourceDataError",
+    "__version__",
 ]

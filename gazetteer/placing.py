@@ -162,11 +162,11 @@ class RowPlacer:
                 ignored.append(IgnoredHint("admin2", admin2, within.name if within is not None else ""))
             else:
                 within, fallback_kind, score = c2.place, "admin2", c2.score
-        ignored = tuple(ignored)
+        ignored_hints = tuple(ignored)
 
         def done(place=None, res=None, problem=None) -> RowPlacement:
             return RowPlacement(place, res, problem, within, fallback_kind if within is not None else "",
-                                score if within is not None else None, ignored)
+                                score if within is not None else None, ignored_hints)
 
         if unit_scope:
             try:
@@ -186,7 +186,7 @@ class RowPlacer:
             return done(problem=Unresolved("not_found", message=str(err)))
         cands = _candidates(res)
         if res.status == "resolved" and res.best is not None:
-            if self.agrees(res.best.place, within):
+            if within is None or self.agrees(res.best.place, within):
                 return done(res.best.place, res)
             # A gazetteer that resolved outside the hint anyway: still a namesake, not the place.
             p = res.best.place

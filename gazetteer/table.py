@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gazetteer.errors import SourceDataError
-from gazetteer.model import Resolution
-from gazetteer.placing import OUTSIDE_HINT, RowPlacer
+from gazetteer.model import RESOLVED, Resolution
+from gazetteer.placing import NOT_FOUND_PROBLEM, OUTSIDE_HINT, RowPlacer
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +78,12 @@ def geocode_row(gz, row_number: int, place: str, *, country=None, admin1=None, a
     if pl.place is not None:
         p = pl.place
         score = res.best.score if res is not None and res.best is not None else None
-        return RowResult(row_number, place, res, p.lat, p.lon, p.id, p.name, p.kind, res.status, score,
+        # A placed row always carries the resolution that placed it (gazetteer.placing.RowPlacer).
+        status = res.status if res is not None else RESOLVED
+        return RowResult(row_number, place, res, p.lat, p.lon, p.id, p.name, p.kind, status, score,
                          "; ".join(notes))
-    problem = pl.unresolved
+    # An unplaced row always says why; a bare not_found otherwise.
+    problem = pl.unresolved or NOT_FOUND_PROBLEM
     outside = pl.fallback.name if problem.status == OUTSIDE_HINT and pl.fallback is not None else ""
     if problem.message:
         notes.insert(0, problem.message)
@@ -106,7 +109,8 @@ _SHOW = 40
 
 def _extra_names(header: list, n: int) -> list:
     """``n`` names for cells beyond the header, none clashing with a header column."""
-    taken, out, i = set(header) | set(GEO_COLUMNS), [], 1
+    taken, i = set(header) | set(GEO_COLUMNS), 1
+    out: list[str] = []
     while len(out) < n:
         name = f"{EXTRA_PREFIX}{i}"
         if name not in taken:

@@ -6,13 +6,12 @@ Public API::
     claims, report = read_claims(["claims.csv"])
 """
 
+from mapper._version import __version__
 from mapper.claims_io import LoadReport, read_claims, write_claims_csv
 from mapper.errors import MapperError
 from mapper.model import STATUSES, Claim, Origin, TimeSpan
 from mapper.status import normalize_status
 from mapper.timespan import format_time, parse_time
-
-__version__ = "0.1.0"
 
 
 def __getattr__(name):  # make_map / Map load geopandas and folium only when asked for

@@ -185,6 +185,7 @@ def _km_to_place(place, lat, lon) -> float:
     """km from (lat, lon) to the place as drawn: its polygon (0 inside), its area, or its point."""
     geom = getattr(place, "geometry", None)
     if geom is not None and geom.geom_type in ("Polygon", "MultiPolygon"):
+        from shapely.errors import ShapelyError
         from shapely.geometry import Point
         from shapely.ops import nearest_points
 
@@ -194,7 +195,7 @@ def _km_to_place(place, lat, lon) -> float:
                 return 0.0
             near = nearest_points(geom, pt)[0]
             return haversine_km(lat, lon, near.y, near.x)
-        except Exception:  # an invalid outline: fall back to its point
+        except ShapelyError:  # an invalid outline: fall back to its point
             pass
     d = haversine_km(lat, lon, place.lat, place.lon)
     return max(0.0, d - (place.radius_m or 0.0) / 1000.0)

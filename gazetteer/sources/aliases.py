@@ -14,7 +14,7 @@ polygon when those are not given.
 
 Alias names are stored with the name flag :data:`gazetteer.store.NAME_FLAG_ALIAS`;
 the resolver gives an exact match on such a name a bonus
-(:data:`gazetteer.resolver.ALIAS_BONUS`), so aliases win over other sources when
+(:data:`gazetteer.scoring.ALIAS_BONUS`), so aliases win over other sources when
 they match exactly, while still obeying a hinted country.
 
 Example file::

@@ -155,7 +155,7 @@ def mapper_errors(gz=None):
         if gz is not None:
             try:
                 gz.close()
-            except Exception:  # closing must not hide the real error
+            except Exception:  # noqa: BLE001 - closing in a finally must not hide the real error
                 pass
 
 

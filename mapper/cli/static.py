@@ -40,7 +40,11 @@ def _output_path(value) -> Path:
 def _extent(value, gz):
     """--extent: a lon/lat bbox, or a place name whose bounds are shown."""
     import re
+    import sqlite3
 
+    from shapely.errors import ShapelyError
+
+    from gazetteer import GazetteerError
     from mapper.render.static import parse_bbox
 
     if value is None:
@@ -64,7 +68,7 @@ def _extent(value, gz):
     geom = None
     try:
         geom = gz.geometry(place) if place.has_geometry else None
-    except Exception as err:  # no polygon: fall back to the bbox or the point
+    except (GazetteerError, sqlite3.Error, ShapelyError) as err:  # no polygon: fall back to the bbox or the point
         log.debug("no geometry for %s: %s", place.id, err)
     if geom is not None and not geom.is_empty and geom.geom_type in ("Polygon", "MultiPolygon"):
         box = tuple(geom.bounds)

@@ -157,7 +157,7 @@ def time_label(span) -> str:
     if format_time is not None:
         try:
             return format_time(span, show_tz=True)
-        except Exception as err:  # a label must never break rendering
+        except (KeyError, ValueError, TypeError, AttributeError) as err:  # a label must never break rendering
             log.debug("format_time failed for %r: %s", span, err)
     if span.text:
         return span.text
@@ -249,11 +249,11 @@ def _encode_geom(geom, tolerance: float, nd: int):
 def _count_points(geom) -> int:
     if geom is None:
         return 0
-    try:
-        import shapely
+    import shapely
 
+    try:
         return int(shapely.get_num_coordinates(geom))
-    except Exception:
+    except (TypeError, shapely.errors.ShapelyError):  # not a geometry: nothing to count
         return 0
 
 
@@ -463,6 +463,8 @@ def _claim_bounds(tl: Timeline, keys: Sequence[str]) -> list | None:
 
 def _inside_point(geom) -> tuple | None:
     """(lon, lat) of a point inside the geometry (its largest part), for popups opened from the list."""
+    from shapely.errors import ShapelyError
+
     try:
         if geom is None or geom.is_empty:
             return None
@@ -470,7 +472,7 @@ def _inside_point(geom) -> tuple | None:
             geom = max(geom.geoms, key=lambda g: g.area)
         pt = geom.representative_point()
         return (pt.x, pt.y)
-    except Exception as err:  # odd geometry: the page falls back to the bounds' centre
+    except (ShapelyError, ValueError) as err:  # odd geometry: the page falls back to the bounds' centre
         log.debug("no inside point for a geometry: %s", err)
         return None
 

@@ -317,3 +317,17 @@ def test_fallback_view_is_not_hard_coded_on_one_country():
     assert "34.5, 66" not in js and "[34.5," not in js
     data = _data(render_html(MapState.from_timeline(Timeline([], {}), title="T"))[0])
     assert data["bounds"] is None  # the page then opens on the whole world
+
+
+def test_geometry_helpers_catch_only_geometry_errors():
+    from shapely.geometry import Point, Polygon
+
+    from mapper.render.html import _count_points, _inside_point
+
+    assert _count_points(None) == 0 and _count_points("not a geometry") == 0
+    assert _count_points(Point(1, 2)) == 1
+    assert _inside_point(Polygon()) is None
+    lon, lat = _inside_point(Polygon([(0, 0), (2, 0), (2, 2), (0, 2)]))
+    assert 0 < lon < 2 and 0 < lat < 2
+    with pytest.raises(AttributeError):  # a programming error is not hidden as "odd geometry"
+        _inside_point(object())
