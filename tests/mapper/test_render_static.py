@@ -24,12 +24,12 @@ from PIL import Image
 
 from mapper.errors import OutputExists, RenderError
 from mapper.render.static import (
-    _nice_km,
     clean_text,
     panel_times,
     parse_bbox,
     render_static,
 )
+from mapper.render.static.scalebar import nice_km
 from mapper.state import MapState
 from mapper.timeline import MapPlace, Timeline
 
@@ -298,7 +298,7 @@ def test_scale_bar_length_matches_ground_distance(state):
     mx0, _, mx1, _ = report.map_boxes[0]
     km_per_px = width_km / (mx1 - mx0)
     assert abs(bar_px * km_per_px - km) / km < 0.02
-    assert km == _nice_km(km) and str(km)[0] in "125"
+    assert km == nice_km(km) and str(km)[0] in "125"
 
 
 def test_extent_bbox_is_shown(state):
@@ -419,7 +419,7 @@ def _sudan_state(statuses=None, *, at=datetime(2023, 6, 1, tzinfo=UTC), title="S
 
 def _metres_per_px(report) -> float:
     """Projected metres per pixel of the (first) map panel."""
-    from mapper.render.static import lonlat_to_merc
+    from mapper.render.static.projection import lonlat_to_merc
 
     (x0, _), (x1, _) = lonlat_to_merc(report.extent[0], 0), lonlat_to_merc(report.extent[2], 0)
     bx0, _, bx1, _ = report.map_boxes[0]
@@ -465,7 +465,7 @@ def test_text_is_legible_at_small_widths(monkeypatch, width, panels):
 
 def test_labels_moved_away_from_their_place_have_a_leader_line():
     """A crowded city: labels that cannot sit next to their town are moved and get a leader line."""
-    from mapper.render.static import LEADER_GAP_U
+    from mapper.render.static.labels import LEADER_GAP_U
 
     report = render_static(_sudan_state(), io.BytesIO(), fmt="png", width=600, dpi=100)
     scale = report.width_px / 600
@@ -508,7 +508,8 @@ def test_unit_labels_sit_inside_or_beside_their_shape():
 def test_town_markers_scale_with_the_map_and_never_hide_a_province():
     from shapely.geometry import Point
 
-    from mapper.render.static import STYLE, _project, lonlat_to_merc
+    from mapper.render.static.paint import STYLE
+    from mapper.render.static.projection import lonlat_to_merc, project_geometry
 
     # Country scale (about 1,700 km across): small markers, and the town in the small province
     # covers at most a quarter of it (at the page's fixed 7-9 px it would cover all of it).
@@ -519,7 +520,7 @@ def test_town_markers_scale_with_the_map_and_never_hide_a_province():
     assert set(radii) == set(SUDAN_TOWNS)
     for name, r in radii.items():
         assert r / extent_m < 0.011, (name, r / extent_m)
-    small_state = _project(SMALL_STATE)
+    small_state = project_geometry(SMALL_STATE)
     town = Point(*lonlat_to_merc(*SUDAN_TOWNS["Um Rawaba"])).buffer(radii["Um Rawaba"], 64)
     assert not town.contains(small_state)
     assert town.area <= STYLE.data["point_scale"]["max_share_of_unit"] * small_state.area * 1.02
@@ -569,7 +570,7 @@ def test_stale_states_fade_as_on_the_page():
     """--stale-after: the static map fades an old report by the rule table's factor and says how old it is."""
     from datetime import timedelta
 
-    from mapper.render.static import point_style, short_label
+    from mapper.render.static.paint import point_style, short_label
 
     places = {"p": MapPlace("p", "Nova Kakhovka", "populated_place", "point", 46.75, 33.37, country_code="UA")}
     held = claim("Nova Kakhovka", ts(2022, 3, 1, 9), "controlled", actor="Russian forces", claimant="Russian MoD")
