@@ -33,18 +33,23 @@ writes scripts. SVG text stays text (``svg.fonttype = none``).
 
 Modules
 -------
+Each step of :func:`render_static` has its module; the layers import downward only
+(``figure`` -> ``layout``/``panels`` -> ``labels``/``insets``/``basemap``/``legend`` ->
+``shapes``/``context`` -> ``paint``/``projection``).
+
 ============  =================================================================
-figure        :func:`render_static`: checks, page layout, figure, file, report
-layout        page sizes and margins, panel frames, the map's extent
-panels        small-multiple instants (:func:`panel_times`), drawing one panel
-labels        label sizes, leader lines, placement geometry
-legend        legend keys and the credits line
+figure        :func:`render_static`: checks, instants, figure, encoding, report
+layout        the page in design units: header, panel frames, extent, legend rows
+panels        small-multiple instants (:func:`panel_times`); one panel's places
+basemap       context under the data (land, admin-1 lines); new layers go here
+labels        greedy label placement, leader lines
+legend        legend keys and the credits text
 insets        the locator inset (region, corner, drawing)
 scalebar      the km scale bar
 paint         the shared style table resolved to drawable colours per place
 shapes        styled matplotlib shapes and the stripe/hatch patterns
 context       design units to points/pixels; text measured, cleaned, drawn
-projection    Web Mercator, (lon, lat) order throughout
+projection    Web Mercator, (lon, lat) order throughout; one panel's view
 report        :class:`StaticReport`, what was written
 ============  =================================================================
 

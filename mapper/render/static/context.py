@@ -29,11 +29,17 @@ def clean_text(text) -> str:
 
 
 class DrawContext:
-    """Unit conversions for one figure: design units -> points, pixels, hatch densities."""
+    """Unit conversions for one figure: design units -> points, pixels, hatch densities.
 
-    def __init__(self, scale: float, dpi: int):
+    ``W`` is the page's design width; ``H`` its design height, set once the figure's integer
+    pixel height is known (the stripe patterns need both).
+    """
+
+    def __init__(self, scale: float, dpi: int, width_u: float):
         self.s = scale  # pixels per design unit
         self.dpi = dpi
+        self.W = width_u
+        self.H: float | None = None
         self.pt = scale * 72.0 / dpi  # points per design unit
         from matplotlib.backends.backend_agg import RendererAgg
         from matplotlib.font_manager import FontProperties

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 
 from mapper.render.static.paint import MAP_BACKGROUND, STYLE, plain_style
 from mapper.render.static.projection import (
@@ -20,6 +21,21 @@ log = logging.getLogger(__name__)
 #: Above this (weighted) share of its area over drawn data, the locator moves beside the title.
 INSET_MAX_COVER = 0.12
 HEADER_INSET_MAX_H = 80
+
+
+@dataclass(frozen=True)
+class InsetSpec:
+    """Where the locator inset goes and what it shows.
+
+    Either ``rect`` ``(x, y, w, h)`` on the page (beside the title), or ``corner`` of the first
+    map ("top-right", ...) and ``size`` ``(w, h)`` (design units). ``region`` is the projected
+    ``(x0, y0, x1, y1)`` it shows.
+    """
+
+    region: tuple
+    rect: tuple | None = None
+    corner: str = ""
+    size: tuple = ()
 
 
 def data_weights(state, keys, per_u: float) -> list:

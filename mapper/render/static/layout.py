@@ -6,7 +6,18 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from mapper.render.static.insets import (
+    HEADER_INSET_MAX_H,
+    INSET_MAX_COVER,
+    InsetSpec,
+    choose_corner,
+    data_weights,
+    locator_region,
+)
+from mapper.render.static.legend import ROW_H, footer_text, key_width, legend_items, legend_layout
+from mapper.render.static.paint import INK, MUTED_TEXT
 from mapper.render.static.projection import lonlat_to_merc
+from mapper.timelabels import format_local, format_utc
 
 #: Design width (u) of a single map, and of each panel of small multiples.
 DESIGN_WIDTH = 600
@@ -26,8 +37,10 @@ MIN_ASPECT, MAX_ASPECT = 0.55, 1.25  # map height / width
 MIN_METRES_PER_U = 305.75
 
 
-@dataclass
+@dataclass(frozen=True)
 class Panel:
+    """One map on the page: the instant it shows, its frame and its projected extent."""
+
     t: datetime
     rect: tuple  # (x, y, w, h) in design units (y down)
     extent: tuple  # projected (x0, y0, x1, y1)
@@ -105,3 +118,153 @@ def offset_text(offset: int) -> str:
         return ""
     a = abs(offset)
     return f"; local times at UTC{'-' if offset < 0 else '+'}{a // 60:02d}:{a % 60:02d}"
+
+
+# ----------------------------------------------------------------------------------- the page
+@dataclass(frozen=True)
+class TextLine:
+    """One line of page text (header or credits) at (x, y), design units, top left."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    bold: bool = False
+    colour: str = INK
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Where everything goes on the page, in design units (y down) before anything is drawn."""
+
+    width_u: float  # the page's design width (one unit per pixel at DESIGN_WIDTH px)
+    height_px: int  # the image's height in pixels
+    header: tuple  # TextLine: title, subtitle, "as of"
+    panels: tuple  # Panel per map
+    inset: InsetSpec
+    legend: tuple  # LegendKey
+    legend_positions: tuple  # (x offset, row) per key
+    legend_top: float
+    footer: tuple  # TextLine: sources, attribution, disclaimer
+    keys: tuple  # the places drawn
+    extent: tuple  # projected (x0, y0, x1, y1) of every panel
+
+
+def page_width_u(n: int) -> float:
+    """Design width of a page of ``n`` maps side by side."""
+    if n == 1:
+        return DESIGN_WIDTH
+    return max(DESIGN_WIDTH, n * PANEL_DESIGN_WIDTH + (n - 1) * PANEL_GAP + 2 * MARGIN)
+
+
+def layout_page(state, when: list, ctx, *, title: str, subtitle: str, extent, offset: int,
+                version: str) -> PageLayout:
+    """Lay out header, maps (one per instant of ``when``), locator inset, legend and credits.
+
+    ``extent`` is the lon/lat box to show, or None for the data's bounds. The page is
+    ``ctx.W`` design units wide; its height follows from the content.
+    """
+    tl = state.timeline
+    n = len(when)
+    W = ctx.W
+    inner = W - 2 * MARGIN
+    panel_w = (inner - (n - 1) * PANEL_GAP) / n
+    keys = list(state.keys) or [k for k in tl.places if tl.claims_for(k)]
+    ext, aspect = extent_for(state, keys, extent, None, panel_w)
+    map_h = panel_w * aspect
+    inset_w, inset_h, region, corner, in_header = _inset_place(state, keys, ext, panel_w, map_h)
+    text_w = inner - (inset_w + 12 if in_header else 0)
+    header, y = _header_lines(ctx, when, title, subtitle, offset, text_w)
+    if in_header:
+        if inset_h > HEADER_INSET_MAX_H:
+            inset_w, inset_h = inset_w * HEADER_INSET_MAX_H / inset_h, HEADER_INSET_MAX_H
+        inset = InsetSpec(region, rect=(W - MARGIN - inset_w, MARGIN, inset_w, inset_h))
+        y = max(y, MARGIN + inset_h + 4)
+    else:
+        inset = InsetSpec(region, corner=corner, size=(inset_w, inset_h))
+    y += 6
+    panel_head = (PANEL_TITLE_SIZE * 1.25 * (2 if offset else 1) + 4) if n > 1 else 0
+    panels = []
+    for i, t in enumerate(when):
+        px = MARGIN + i * (panel_w + PANEL_GAP)
+        panels.append(Panel(t, (px, y + panel_head, panel_w, map_h), ext))
+    y += panel_head + map_h + 10
+
+    legend = legend_items(state, {tl.places[k].drawn_as for k in keys})
+    positions = legend_layout([key_width(ctx, key) for key in legend], inner)
+    rows = max(r for _, r in positions) + 1
+    legend_top = y
+    y += rows * ROW_H + 6
+    footer = []
+    for part in footer_text(state, version):
+        for line in ctx.wrap(part, FOOTER_SIZE, inner):
+            footer.append(TextLine(MARGIN, y, line, FOOTER_SIZE, colour=MUTED_TEXT))
+            y += FOOTER_SIZE * 1.3
+    H = y + MARGIN - 4
+    return PageLayout(
+        width_u=W,
+        height_px=int(round(H * ctx.s)),
+        header=tuple(header),
+        panels=tuple(panels),
+        inset=inset,
+        legend=tuple(legend),
+        legend_positions=tuple(positions),
+        legend_top=legend_top,
+        footer=tuple(footer),
+        keys=tuple(keys),
+        extent=ext,
+    )
+
+
+def _inset_place(state, keys, ext, panel_w: float, map_h: float) -> tuple:
+    """Size of the locator inset, the region it shows, the map corner that hides the least data,
+    and whether that still hides too much (then the inset goes beside the title)."""
+    inset_w = max(84.0, min(150.0, panel_w * 0.26))
+    region, inset_aspect = locator_region(ext)
+    inset_h = inset_w * inset_aspect
+    if inset_h > map_h * 0.45:
+        inset_h = map_h * 0.45
+        inset_w = inset_h / inset_aspect
+    per_u = (ext[2] - ext[0]) / panel_w
+    corner, covered = choose_corner(
+        ext, data_weights(state, keys, per_u), inset_w / panel_w, inset_h / map_h
+    )
+    return inset_w, inset_h, region, corner, covered > INSET_MAX_COVER
+
+
+def _header_lines(ctx, when: list, title: str, subtitle: str, offset: int, text_w: float) -> tuple:
+    """Title, subtitle and the "Status as of" line (UTC, local time) wrapped to ``text_w``;
+    returns (TextLines, y below them)."""
+    n = len(when)
+    y = MARGIN
+    header = []
+    for line in ctx.wrap(title, TITLE_SIZE, text_w, bold=True):
+        header.append(TextLine(MARGIN, y, line, TITLE_SIZE, True, INK))
+        y += TITLE_SIZE * 1.25
+    if subtitle:
+        for line in ctx.wrap(subtitle, SUBTITLE_SIZE, text_w):
+            header.append(TextLine(MARGIN, y, line, SUBTITLE_SIZE, False, MUTED_TEXT))
+            y += SUBTITLE_SIZE * 1.3
+    if n == 1 and when[0] is not None:
+        lead = "Status as of"
+        space = ASOF_SIZE * 0.32
+        date = format_utc(when[0])
+        local = format_local(when[0], offset)
+        header.append(TextLine(MARGIN, y + 2, lead, ASOF_SIZE, False, INK))
+        lx = MARGIN + ctx.measure(lead, ASOF_SIZE)[0] + space
+        header.append(TextLine(lx, y + 2, date, ASOF_SIZE, True, INK))
+        if local:
+            lx2 = lx + ctx.measure(date, ASOF_SIZE, True)[0] + space
+            rest = f"({local})"
+            if lx2 + ctx.measure(rest, ASOF_SIZE)[0] > MARGIN + text_w:
+                y += ASOF_SIZE * 1.3
+                lx2 = MARGIN
+            header.append(TextLine(lx2, y + 2, rest, ASOF_SIZE, False, MUTED_TEXT))
+        y += ASOF_SIZE * 1.3 + 2
+    elif n > 1:
+        header.append(
+            TextLine(MARGIN, y + 2, f"Status at {n} times (UTC{offset_text(offset)})", ASOF_SIZE,
+                     False, INK)
+        )
+        y += ASOF_SIZE * 1.3 + 2
+    return header, y

@@ -3,23 +3,45 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from mapper.model import ATTACKED, CONTESTED, CONTROLLED
+from mapper.render.static.context import draw_text
 from mapper.render.static.paint import (
     STYLE,
     UNKNOWN_COLOUR,
+    DrawStyle,
     PlaceKind,
     actor_colour,
     plain_style,
     unit_style,
 )
+from mapper.render.static.shapes import draw_shape, rect_path
 from mapper.timeline import DISPUTED, UNKNOWN
 
 LEGEND_SIZE = 12
+#: A key's swatch (design units): width, height, gap to its text; one legend row's height.
+SWATCH_W, SWATCH_H, SWATCH_GAP = 22, 14, 6
+ROW_H = 19
 
 
-def legend_items(state, drawn_kinds: set) -> list:
-    """(kind, style args, text) for the legend, in the interactive map's order."""
+@dataclass(frozen=True)
+class LegendKey:
+    """One legend entry: a swatch of ``kind`` "unit" (a filled box), "ring" (approximate area) or
+    "dot" (town marker) in ``style``, and its text."""
+
+    kind: str
+    style: DrawStyle
+    text: str
+
+
+def key_width(ctx, key: LegendKey) -> float:
+    """Width of one legend entry, swatch and text, plus the gap before the next column."""
+    return SWATCH_W + SWATCH_GAP + ctx.measure(key.text, LEGEND_SIZE)[0] + 14
+
+
+def legend_items(state, drawn_kinds: set) -> list[LegendKey]:
+    """The legend's keys, in the interactive map's order."""
     tl = state.timeline
     used = []
     for e in tl.entries:
@@ -33,7 +55,7 @@ def legend_items(state, drawn_kinds: set) -> list:
     place = PlaceKind("admin2", "unit")
     for name in used:
         items.append(
-            (
+            LegendKey(
                 "unit",
                 unit_style(tl, Assessment(CONTROLLED, name, (name,)), place, False),
                 f"Controlled by {name}",
@@ -41,30 +63,32 @@ def legend_items(state, drawn_kinds: set) -> list:
         )
     two = tuple(used[:2])
     items.append(
-        (
+        LegendKey(
             "unit",
             unit_style(tl, Assessment(CONTESTED, "", two), place, False),
             "Contested (fighting reported)",
         )
     )
     items.append(
-        (
+        LegendKey(
             "unit",
             unit_style(tl, Assessment(DISPUTED, "", two), place, False),
             "Disputed: claims disagree",
         )
     )
     items.append(
-        (
+        LegendKey(
             "unit",
             unit_style(tl, Assessment(ATTACKED), place, False),
             "Attack reported (no change of control)",
         )
     )
-    items.append(("unit", unit_style(tl, Assessment(UNKNOWN), place, False), "No current claim"))
+    items.append(
+        LegendKey("unit", unit_style(tl, Assessment(UNKNOWN), place, False), "No current claim")
+    )
     if "approximate" in drawn_kinds:
         items.append(
-            (
+            LegendKey(
                 "ring",
                 plain_style(STYLE.legend_style("approximate"), face="none"),
                 "Approximate area",
@@ -73,7 +97,7 @@ def legend_items(state, drawn_kinds: set) -> list:
     if "point" in drawn_kinds:
         colour = actor_colour(tl, used[0]) if used else UNKNOWN_COLOUR
         items.append(
-            (
+            LegendKey(
                 "dot",
                 plain_style(STYLE.legend_style("town"), face=colour, face_alpha=1),
                 "Circles: towns and cities",
@@ -117,3 +141,31 @@ def footer_text(state, version: str) -> list:
         f"{version}.".replace("  ", " ")
     )
     return parts
+
+
+def draw_legend(page, keys: list, positions: list, left: float, top: float, ctx) -> None:
+    """The legend under the maps: each key's swatch and text at its (x offset, row) from
+    (``left``, ``top``)."""
+    for i, key in enumerate(keys):
+        cx_, r = positions[i]
+        lx = left + cx_
+        ly = top + r * ROW_H
+        style = key.style
+        if key.kind == "unit":
+            draw_shape(page, rect_path(lx + 1, ly + 1, SWATCH_W - 2, SWATCH_H - 2), style, ctx, 5)
+        elif key.kind == "ring":
+            draw_shape(page, ("circle", (lx + SWATCH_W / 2, ly + SWATCH_H / 2), 6.5), style, ctx, 5)
+        else:
+            draw_shape(
+                page, ("circle", (lx + SWATCH_W / 2, ly + SWATCH_H / 2), style.radius_u), style, ctx, 5
+            )
+        draw_text(
+            page,
+            lx + SWATCH_W + SWATCH_GAP,
+            ly + SWATCH_H / 2,
+            key.text,
+            LEGEND_SIZE,
+            ctx,
+            va="center_baseline",
+            ha="left",
+        )
