@@ -24,9 +24,9 @@ from PIL import Image
 
 from mapper.errors import OutputExists, RenderError
 from mapper.render.static import (
+    LonLatBox,
     clean_text,
     panel_times,
-    parse_bbox,
     render_static,
 )
 from mapper.render.static.scalebar import nice_km
@@ -302,15 +302,33 @@ def test_scale_bar_length_matches_ground_distance(state):
 
 
 def test_extent_bbox_is_shown(state):
-    bbox = parse_bbox("62.5,34.0,65.0,36.0")
+    bbox = LonLatBox(min_lon=62.5, min_lat=34.0, max_lon=65.0, max_lat=36.0)
     report = render_static(state, io.BytesIO(), fmt="png", width=600, dpi=100, extent=bbox)
     lon0, lat0, lon1, lat1 = report.extent
     assert lon0 <= 62.5 and lat0 <= 34.0 and lon1 >= 65.0 and lat1 >= 36.0
     assert lon1 - lon0 < 2.5 * 2.5, "the view is not much larger than asked"
-    with pytest.raises(ValueError, match="min_lon,min_lat,max_lon,max_lat"):
-        parse_bbox("65,34,62,36")
-    with pytest.raises(ValueError, match="4"):
-        parse_bbox("1,2,3")
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ((65, 34, 62, 36), "min must be less than max"),
+        ((62, 36, 65, 34), "min must be less than max"),
+        ((62, 34, 65, 89), "latitudes 34.0 and 89.0 are not both in -85..85"),
+        ((-181, 34, 65, 36), "longitudes -181.0 and 65.0"),
+        ((62, 34, float("inf"), 36), "not finite"),
+        ((62, 34, float("nan"), 36), "not finite"),
+    ],
+)
+def test_lonlat_box_refuses_impossible_areas(values, message):
+    with pytest.raises(ValueError, match=message):
+        LonLatBox(*values)
+
+
+def test_extent_must_be_a_lonlat_box(state):
+    """A bare tuple is refused with the fix: its axis order is not written anywhere."""
+    with pytest.raises(RenderError, match="LonLatBox"):
+        render_static(state, io.BytesIO(), fmt="png", width=600, extent=(62.5, 34.0, 65.0, 36.0))
 
 
 def test_default_extent_covers_the_places_with_claims(state):
@@ -527,7 +545,8 @@ def test_town_markers_scale_with_the_map_and_never_hide_a_province():
     # City scale (about 50 km): markers at the table's radius, as on the page.
     st = _sudan_state()
     city = render_static(
-        st, io.BytesIO(), fmt="png", width=600, dpi=100, labels=False, extent=(32.3, 15.4, 32.8, 15.8)
+        st, io.BytesIO(), fmt="png", width=600, dpi=100, labels=False,
+        extent=LonLatBox(min_lon=32.3, min_lat=15.4, max_lon=32.8, max_lat=15.8),
     )
     per_u = _metres_per_px(city) * (city.width_px / 600)
     for i, name in enumerate(["Khartoum", "Omdurman", "Bahri"]):

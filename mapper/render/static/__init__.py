@@ -65,17 +65,17 @@ from mapper.render.static.figure import DEFAULT_DPI, FORMATS, render_static
 from mapper.render.static.labels import LabelPlacement
 from mapper.render.static.paint import marker_radius_u, point_style, unit_style
 from mapper.render.static.panels import panel_times
-from mapper.render.static.projection import parse_bbox
+from mapper.render.static.projection import LonLatBox
 from mapper.render.static.report import StaticReport
 
 __all__ = [
     "DEFAULT_DPI",
     "FORMATS",
     "LabelPlacement",
+    "LonLatBox",
     "StaticReport",
     "clean_text",
     "panel_times",
-    "parse_bbox",
     "point_style",
     "marker_radius_u",
     "render_static",

@@ -24,7 +24,7 @@ from mapper.render.static.layout import (
 )
 from mapper.render.static.legend import draw_legend
 from mapper.render.static.panels import draw_panel, panel_times
-from mapper.render.static.projection import EARTH_RADIUS, merc_to_lat
+from mapper.render.static.projection import EARTH_RADIUS, LonLatBox, merc_to_lat
 from mapper.render.static.report import StaticReport
 from mapper.render.titles import default_title
 from mapper.timelabels import local_offset_minutes
@@ -49,7 +49,7 @@ def render_static(
     subtitle: str | None = None,
     width: int | None = None,
     dpi: int = DEFAULT_DPI,
-    extent: tuple | None = None,
+    extent: LonLatBox | None = None,
     transparent: bool = False,
     overwrite: bool = False,
     fmt: str | None = None,
@@ -75,7 +75,7 @@ def render_static(
         Image width in pixels (default 1200 for one map, 600 per panel) and
         resolution recorded in the file; an SVG/PDF is ``width / dpi`` inches wide.
     extent
-        ``(min_lon, min_lat, max_lon, max_lat)`` to show instead of the data's bounds.
+        A :class:`LonLatBox` to show instead of the data's bounds.
     transparent
         Transparent page background (PNG/SVG/PDF); the map itself keeps its colours.
     labels
@@ -84,7 +84,7 @@ def render_static(
     Raises
     ------
     RenderError
-        Unknown format, bad size, nothing to draw.
+        Unknown format, bad size, an extent that is not a LonLatBox, nothing to draw.
     OutputExists
         The output exists and ``overwrite`` is False.
     """
@@ -94,6 +94,10 @@ def render_static(
     from mapper import __version__
 
     output, fmt = _check_request(output, fmt, dpi, overwrite)
+    if extent is not None and not isinstance(extent, LonLatBox):
+        raise RenderError(
+            f"extent {extent!r} is not a LonLatBox; give LonLatBox(min_lon, min_lat, max_lon, max_lat)"
+        )
     tl = state.timeline
     when = _instants(state, at, times, panels)
     n = len(when)

@@ -16,7 +16,7 @@ from mapper.render.static.insets import (
 )
 from mapper.render.static.legend import ROW_H, footer_text, key_width, legend_items, legend_layout
 from mapper.render.static.paint import INK, MUTED_TEXT
-from mapper.render.static.projection import lonlat_to_merc
+from mapper.render.static.projection import LonLatBox, lonlat_to_merc
 from mapper.timelabels import format_local, format_utc
 
 #: Design width (u) of a single map, and of each panel of small multiples.
@@ -51,11 +51,11 @@ class Panel:
         return (x, y, x + w, y + h)
 
 
-def extent_for(state, keys, bbox, box_aspect: float | None, map_w_u: float) -> tuple:
-    """Projected extent (x0, y0, x1, y1) and map aspect (h/w) for the data or a given lon/lat bbox."""
+def extent_for(state, keys, bbox: LonLatBox | None, box_aspect: float | None, map_w_u: float) -> tuple:
+    """Projected extent (x0, y0, x1, y1) and map aspect (h/w) for the data or a given lon/lat box."""
     xs, ys = [], []
     if bbox is not None:
-        for lon, lat in ((bbox[0], bbox[1]), (bbox[2], bbox[3])):
+        for lon, lat in bbox.corners_lonlat:
             x, y = lonlat_to_merc(lon, lat)
             xs.append(x)
             ys.append(y)
@@ -161,7 +161,7 @@ def layout_page(state, when: list, ctx, *, title: str, subtitle: str, extent, of
                 version: str) -> PageLayout:
     """Lay out header, maps (one per instant of ``when``), locator inset, legend and credits.
 
-    ``extent`` is the lon/lat box to show, or None for the data's bounds. The page is
+    ``extent`` is the :class:`LonLatBox` to show, or None for the data's bounds. The page is
     ``ctx.W`` design units wide; its height follows from the content.
     """
     tl = state.timeline

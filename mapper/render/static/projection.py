@@ -43,37 +43,46 @@ def project_geometry(geom):
     return shapely.transform(geom, fwd)
 
 
-def parse_bbox(text: str) -> tuple:
-    """``"min_lon,min_lat,max_lon,max_lat"`` -> floats; raises ValueError with the fix.
+@dataclass(frozen=True)
+class LonLatBox:
+    """An area to show, in degrees, longitudes first (as GeoJSON and shapely).
+
+    Values are stored as floats. Raises ValueError when a value is not finite, a latitude
+    is outside -85..85 (Web Mercator stops there), a longitude outside -180..180, or a
+    minimum is not less than its maximum.
 
     Examples
     --------
-    >>> parse_bbox("60.5, 29.3, 75, 38.5")
-    (60.5, 29.3, 75.0, 38.5)
-    >>> parse_bbox("29.3,95,38.5,75")
+    >>> LonLatBox(60.5, 29.3, 75, 38.5)
+    LonLatBox(min_lon=60.5, min_lat=29.3, max_lon=75.0, max_lat=38.5)
+    >>> LonLatBox(min_lon=29.3, min_lat=95, max_lon=38.5, max_lat=75)
     Traceback (most recent call last):
     ...
-    ValueError: bbox '29.3,95,38.5,75': latitudes 95.0 and 75.0 are not both in -85..85 (order is min_lon,min_lat,max_lon,max_lat, e.g. 60.5,29.3,75,38.5)
+    ValueError: latitudes 95.0 and 75.0 are not both in -85..85
     """
-    parts = [p.strip() for p in str(text).split(",")]
-    hint = "(order is min_lon,min_lat,max_lon,max_lat, e.g. 60.5,29.3,75,38.5)"
-    if len(parts) != 4:
-        raise ValueError(f"bbox {text!r} has {len(parts)} numbers, expected 4 {hint}")
-    try:
-        x0, y0, x1, y1 = (float(p) for p in parts)
-    except ValueError:
-        raise ValueError(f"bbox {text!r} is not four numbers {hint}") from None
-    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
-        raise ValueError(f"bbox {text!r} has a value that is not finite {hint}")
-    if not (-85 <= y0 <= 85 and -85 <= y1 <= 85):
-        raise ValueError(f"bbox {text!r}: latitudes {y0} and {y1} are not both in -85..85 {hint}")
-    if not (-180 <= x0 <= 180 and -180 <= x1 <= 180):
-        raise ValueError(
-            f"bbox {text!r}: longitudes {x0} and {x1} are not both in -180..180 {hint}"
-        )
-    if x0 >= x1 or y0 >= y1:
-        raise ValueError(f"bbox {text!r}: min must be less than max on both axes {hint}")
-    return (x0, y0, x1, y1)
+
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    def __post_init__(self):
+        for name in ("min_lon", "min_lat", "max_lon", "max_lat"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+        x0, y0, x1, y1 = self.min_lon, self.min_lat, self.max_lon, self.max_lat
+        if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
+            raise ValueError("a value is not finite")
+        if not (-85 <= y0 <= 85 and -85 <= y1 <= 85):
+            raise ValueError(f"latitudes {y0} and {y1} are not both in -85..85")
+        if not (-180 <= x0 <= 180 and -180 <= x1 <= 180):
+            raise ValueError(f"longitudes {x0} and {x1} are not both in -180..180")
+        if x0 >= x1 or y0 >= y1:
+            raise ValueError("min must be less than max on both axes")
+
+    @property
+    def corners_lonlat(self) -> tuple:
+        """((min_lon, min_lat), (max_lon, max_lat))."""
+        return ((self.min_lon, self.min_lat), (self.max_lon, self.max_lat))
 
 
 @dataclass(frozen=True)
