@@ -78,6 +78,9 @@ def _extent(value, gz):
     """--extent: a lon/lat bbox, or a place name whose bounds are shown (a LonLatBox, or None)."""
     import re
 
+    from shapely.errors import ShapelyError
+
+    from mapper.placing import GAZETTEER_READ_ERRORS
     from mapper.render.static import LonLatBox
 
     if value is None:
@@ -98,7 +101,7 @@ def _extent(value, gz):
     geom = None
     try:
         geom = gz.geometry(place) if place.has_geometry else None
-    except Exception as err:  # no polygon: fall back to the bbox or the point
+    except (*GAZETTEER_READ_ERRORS, ShapelyError) as err:  # no polygon: the bbox or the point
         log.debug("no geometry for %s: %s", place.id, err)
     if geom is not None and not geom.is_empty and geom.geom_type in ("Polygon", "MultiPolygon"):
         box = tuple(geom.bounds)

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 pytest.importorskip("matplotlib")
 from map_samples import (
@@ -601,3 +601,26 @@ def test_stale_states_fade_as_on_the_page():
     assert point_style(tl, old).face_alpha == pytest.approx(point_style(tl, fresh).face_alpha * k)
     assert point_style(tl, old).face == point_style(tl, fresh).face  # same colour, lighter
     assert "ago" in short_label(old) and "ago" not in short_label(fresh)
+
+
+# ------------------------------------------------------------------ invalid outlines, real errors
+#: A self-intersecting "bow tie" (invalid): GEOS cannot cut it (TopologyException).
+BOWTIE = Polygon([(30, 12), (34, 16), (34, 12), (30, 16), (30, 12)])
+
+
+def _view_across_bowtie():
+    """A view whose clip box cuts through BOWTIE (so the outline must be cut)."""
+    from mapper.render.static.projection import MapView, lonlat_to_merc
+
+    (x0, y0), (x1, y1) = lonlat_to_merc(31.0, 11.0), lonlat_to_merc(33.0, 15.0)
+    return MapView((x0, y0, x1, y1), (0, 0, 300, 300))
+
+
+def test_an_outline_geos_cannot_cut_is_skipped():
+    assert _view_across_bowtie().prepare(BOWTIE) is None
+
+
+def test_a_bug_is_not_hidden_as_an_invalid_outline():
+    """Only shapely's errors on invalid outlines are caught; anything else is raised."""
+    with pytest.raises(TypeError):
+        _view_across_bowtie().prepare("not a geometry")

@@ -40,6 +40,7 @@ class InsetSpec:
 
 def data_weights(state, keys, per_u: float) -> list:
     """(projected geometry, weight) of what the map draws: an inset should not hide it."""
+    from shapely.errors import ShapelyError
     from shapely.geometry import Point
 
     out = []
@@ -56,7 +57,7 @@ def data_weights(state, keys, per_u: float) -> list:
                     out.append((Point(cx, cy).buffer(r, 16), 1.0))
                 else:  # a town and its label
                     out.append((Point(cx, cy).buffer(per_u * 20, 8), 3.0))
-        except Exception as err:  # an invalid geometry is not an obstacle
+        except ShapelyError as err:  # GEOSException on an invalid geometry: not an obstacle
             log.debug("no weight for %s: %s", k, err)
     return out
 
@@ -66,6 +67,7 @@ def choose_corner(panel_extent, geoms_proj, frac_w, frac_h) -> tuple:
 
     Returns (corner, share of the inset's area over drawn data, weighted).
     """
+    from shapely.errors import ShapelyError
     from shapely.geometry import box as sbox
 
     x0, y0, x1, y1 = panel_extent
@@ -85,7 +87,7 @@ def choose_corner(panel_extent, geoms_proj, frac_w, frac_h) -> tuple:
                     cost += weight * (
                         g.intersection(b).area if g.area > 0 else (x1 - x0) * (y1 - y0) * 0.01
                     )
-            except Exception:  # an invalid polygon must not break the layout
+            except ShapelyError:  # GEOSException on an invalid polygon: it must not break the layout
                 continue
         if best_cost is None or cost < best_cost - 1e-9:
             best, best_cost = name, cost
@@ -111,6 +113,9 @@ def locator_region(extent) -> tuple:
 def draw_locator(fig, add_axes, state, region, extent, rect, ctx):
     """Small map of the region (country outlines) with the map's extent outlined."""
     from matplotlib.patches import Rectangle
+    from shapely.errors import ShapelyError
+
+    from mapper.placing import GAZETTEER_READ_ERRORS
 
     rx0, ry0, rx1, ry1 = region
     lon0, lon1 = math.degrees(rx0 / EARTH_RADIUS), math.degrees(rx1 / EARTH_RADIUS)
@@ -124,7 +129,7 @@ def draw_locator(fig, add_axes, state, region, extent, rect, ctx):
                 for p, g in gz.outlines((lon0, lat0, lon1, lat1), kinds=("country",))
                 if g is not None
             ]
-        except Exception as err:  # the inset is context; without outlines it shows the frame only
+        except (*GAZETTEER_READ_ERRORS, ShapelyError) as err:  # the inset is context: frame only
             log.debug("no outlines for the locator: %s", err)
     if not outlines:
         outlines = [
@@ -151,7 +156,7 @@ def draw_locator(fig, add_axes, state, region, extent, rect, ctx):
             if not pg.intersects(view):
                 continue
             pg = pg.simplify(tol, preserve_topology=True)
-        except Exception:
+        except ShapelyError:  # GEOSException on an invalid outline: left out of the inset
             continue
         path = geom_path(pg)
         if path is not None:

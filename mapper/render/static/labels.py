@@ -42,6 +42,7 @@ class LabelPlacement:
 
 def _edge_x(shape, y: float, side: int, default: float) -> float:
     """The shape's outermost x on the row ``y`` towards ``side`` (+1 right, -1 left), design units."""
+    from shapely.errors import ShapelyError
     from shapely.geometry import LineString
 
     try:
@@ -50,13 +51,14 @@ def _edge_x(shape, y: float, side: int, default: float) -> float:
         if not cut.is_empty:
             bx0, _, bx1, _ = cut.bounds
             return bx1 if side > 0 else bx0
-    except Exception:  # an invalid shape: its bounding box
+    except ShapelyError:  # GEOSException on an invalid shape: its bounding box
         pass
     return default
 
 
 def _edge_y(shape, x: float, side: int, default: float) -> float:
     """The shape's outermost y on the column ``x`` towards ``side`` (+1 down, -1 up), design units."""
+    from shapely.errors import ShapelyError
     from shapely.geometry import LineString
 
     try:
@@ -65,19 +67,20 @@ def _edge_y(shape, x: float, side: int, default: float) -> float:
         if not cut.is_empty:
             _, by0, _, by1 = cut.bounds
             return by1 if side > 0 else by0
-    except Exception:
+    except ShapelyError:  # GEOSException on an invalid shape: its bounding box
         pass
     return default
 
 
 def _share_inside(shape, corner, bw: float, bh: float) -> float:
+    from shapely.errors import ShapelyError
     from shapely.geometry import box as sbox
 
     try:
         return shape.intersection(sbox(corner[0], corner[1], corner[0] + bw, corner[1] + bh)).area / (
             bw * bh
         )
-    except Exception:
+    except ShapelyError:  # GEOSException on an invalid shape: count nothing as inside
         return 0.0
 
 
@@ -249,13 +252,14 @@ def _labelled(tl, keys, states, shapes) -> list:
 def _units_in_design_units(tl, shapes, view: MapView) -> dict:
     """Drawn areas (not countries) in design units: a label over them hides their fill."""
     from shapely.affinity import affine_transform
+    from shapely.errors import ShapelyError
 
     out = {}
     for k, shape in shapes.items():
         if shape.kind in ("unit", "circle") and tl.places[k].kind != "country":
             try:
                 out[k] = affine_transform(shape.geom, view.to_u_matrix).buffer(0)
-            except Exception:  # invalid geometry: not an obstacle
+            except ShapelyError:  # GEOSException on an invalid geometry: not an obstacle
                 continue
     return out
 
@@ -297,13 +301,14 @@ def _point_candidates(view: MapView, shape: DrawnShape, bw: float, bh: float) ->
 def _unit_candidates(view: MapView, shape: DrawnShape, visible, bw: float, bh: float) -> _Candidates:
     """Inside an area (when it is large enough), else beside its edge, then farther with a leader."""
     from shapely.affinity import affine_transform
+    from shapely.errors import ShapelyError
     from shapely.geometry import Point
 
     rp = visible.representative_point() if shape.kind == "unit" else visible.centroid
     ux, uy = view.to_u(rp.x, rp.y)
     try:
         target = affine_transform(visible, view.to_u_matrix).buffer(0)
-    except Exception:  # an invalid shape: its anchor stands for it
+    except ShapelyError:  # GEOSException on an invalid shape: its anchor stands for it
         target = Point(ux, uy).buffer(2)
     centre = [
         (ux - bw / 2 + dx, uy - bh / 2 + dy)

@@ -265,6 +265,7 @@ def _draw_town(ax, state, view: MapView, key, a, ctx: DrawContext, drawn: _Drawn
 
 def _enclosing_area(state, shapes: dict, lonlat, xy, key):
     """Projected area of the smallest drawn unit or basemap province around a point, or None."""
+    from shapely.errors import ShapelyError
     from shapely.geometry import Point
 
     tl = state.timeline
@@ -275,14 +276,14 @@ def _enclosing_area(state, shapes: dict, lonlat, xy, key):
             try:
                 if shape.geom.contains(pt_m):
                     best = shape.geom.area if best is None else min(best, shape.geom.area)
-            except Exception:  # an invalid polygon says nothing about the marker
+            except ShapelyError:  # GEOSException on an invalid polygon: says nothing of the marker
                 continue
     for g in (g for _, kind, g in state.basemap if kind != "country" and g is not None):
         try:
             if g.geom_type in ("Polygon", "MultiPolygon") and g.contains(pt_ll):
                 area = project_geometry(g).area
                 best = area if best is None else min(best, area)
-        except Exception:
+        except ShapelyError:  # likewise for a basemap province
             continue
     return best
 

@@ -141,6 +141,7 @@ class MapView:
     def prepare(self, geom):
         """A (lon, lat) geometry projected, cut to :attr:`clip_box` and simplified to half a
         design unit; None when it lies outside the view or cannot be drawn."""
+        from shapely.errors import ShapelyError
         view = self.clip_box
         tol = self.per_u * 0.5
         try:
@@ -149,6 +150,6 @@ class MapView:
                 return None
             pg = pg.intersection(view) if not view.contains(pg) else pg
             return pg.simplify(tol, preserve_topology=True) if tol > 0 else pg
-        except Exception as err:  # an invalid outline is skipped, never fatal
+        except ShapelyError as err:  # GEOSException on an invalid outline: skipped, never fatal
             log.debug("geometry skipped: %s", err)
             return None
