@@ -616,8 +616,31 @@ def _view_across_bowtie():
     return MapView((x0, y0, x1, y1), (0, 0, 300, 300))
 
 
-def test_an_outline_geos_cannot_cut_is_skipped():
-    assert _view_across_bowtie().prepare(BOWTIE) is None
+def test_an_invalid_outline_is_repaired_and_drawn():
+    view = _view_across_bowtie()
+    drawn = view.prepare(BOWTIE)
+    assert drawn is not None and drawn.is_valid and not drawn.is_empty
+    assert view.clip_box.buffer(1.0).contains(drawn)
+
+
+def test_a_claimed_invalid_polygon_does_not_break_the_map():
+    """A claims file's self-intersecting polygon (GEOS cannot cut it as given) is drawn and labelled."""
+    places = {
+        "country:SD": MapPlace("country:SD", "Sudan", "country", "unit", 15.5, 30.0, geometry=SUDAN),
+        "admin1:BT": MapPlace("admin1:BT", "Bowtie State", "admin1", "unit", 14.0, 32.0, geometry=BOWTIE),
+        "geonames:1": MapPlace("geonames:1", "Khartoum", "populated_place", "point", 15.59, 32.53),
+    }
+    claims = [
+        (claim("Bowtie State", ts(2023, 5, 20, 9), "controlled", actor="RSF", claimant="RSF"), "admin1:BT"),
+        (claim("Khartoum", ts(2023, 5, 21, 9), "controlled", actor="SAF", claimant="SAF"), "geonames:1"),
+    ]
+    st = MapState.from_timeline(
+        Timeline(claims, places), at=datetime(2023, 6, 1, tzinfo=UTC), title="Sudan",
+        basemap=[("Sudan", "country", SUDAN), ("Bowtie province", "admin1", BOWTIE)],
+    )
+    report = render_static(st, io.BytesIO(), fmt="png", width=600, dpi=100)
+    assert {"Bowtie State", "Khartoum"} <= set(report.anchors[0])
+    assert "Bowtie State" in {lp.name for lp in report.labels[0]}
 
 
 def test_a_bug_is_not_hidden_as_an_invalid_outline():

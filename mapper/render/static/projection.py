@@ -139,13 +139,21 @@ class MapView:
         return (x1 - x0) * math.cos(math.radians(merc_to_lat((y0 + y1) / 2))) / 1000
 
     def prepare(self, geom):
-        """A (lon, lat) geometry projected, cut to :attr:`clip_box` and simplified to half a
-        design unit; None when it lies outside the view or cannot be drawn."""
+        """A (lon, lat) geometry projected, made valid, cut to :attr:`clip_box` and simplified
+        to half a design unit; None when it lies outside the view or cannot be drawn.
+
+        An invalid outline (a claims file's self-intersecting polygon) is repaired with
+        :func:`shapely.make_valid` first: labels and the locator cut every drawn shape again.
+        """
+        import shapely
         from shapely.errors import ShapelyError
+
         view = self.clip_box
         tol = self.per_u * 0.5
         try:
             pg = project_geometry(geom)
+            if not pg.is_valid:
+                pg = shapely.make_valid(pg)
             if not pg.intersects(view):
                 return None
             pg = pg.intersection(view) if not view.contains(pg) else pg
