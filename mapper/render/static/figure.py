@@ -96,7 +96,8 @@ def render_static(
     output, fmt = _check_request(output, fmt, dpi, overwrite)
     if extent is not None and not isinstance(extent, LonLatBox):
         raise RenderError(
-            f"extent {extent!r} is not a LonLatBox; give LonLatBox(min_lon, min_lat, max_lon, max_lat)"
+            f"extent {extent!r} is not a LonLatBox; give "
+            "LonLatBox(min_lon, min_lat, max_lon, max_lat)"
         )
     tl = state.timeline
     when = _instants(state, at, times, panels)
@@ -117,10 +118,13 @@ def render_static(
     )
     if page_layout.height_px > MAX_PIXELS:
         raise RenderError(
-            f"the image would be {page_layout.height_px} px high; use a smaller --width or fewer panels"
+            f"the image would be {page_layout.height_px} px high; use a smaller --width or "
+            "fewer panels"
         )
     with matplotlib.rc_context(_rc_params(ctx)):
-        fig, infos = _draw_figure(state, page_layout, ctx, width, dpi, n, offset, labels, transparent)
+        fig, infos = _draw_figure(
+            state, page_layout, ctx, width, dpi, n, offset, labels, transparent
+        )
         data = _encode(fig, fmt, dpi, transparent, title, __version__)
         if isinstance(output, Path):
             write_atomic(output, data)  # renamed into place, with the user's umask
@@ -227,7 +231,9 @@ def _draw_figure(state, page_layout: PageLayout, ctx: DrawContext, width: int, d
             color=line.colour,
         )
     for line in page_layout.footer:
-        draw_text(page, line.x, line.y, line.text, line.size, ctx, va="top", ha="left", color=line.colour)
+        draw_text(
+            page, line.x, line.y, line.text, line.size, ctx, va="top", ha="left", color=line.colour
+        )
 
     # Labels, panel titles and scale bars go on a transparent sheet above the maps.
     over = _sheet(add_axes, W, Hf)

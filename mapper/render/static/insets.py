@@ -1,4 +1,4 @@
-"""The locator inset: which region it shows, where it goes (the corner hiding least data), drawing it."""
+"""The locator inset: the region it shows, where it goes (the corner hiding least data); drawing."""
 
 from __future__ import annotations
 

@@ -188,7 +188,7 @@ def place_labels(page, state, view: MapView, keys: list, states: dict, shapes: d
     mx, my, mw, mh = view.rect
     inner_box = (mx + 2, my + 2, mx + mw - 2, my + mh - 2)
     placed: list = []
-    leader_lines: list = []  # LineStrings (design units) of leaders drawn: later labels keep off them
+    leader_lines: list = []  # LineStrings (design units) of the leaders drawn: labels keep off
     hidden = 0
     for k in labelled:
         p = tl.places[k]
@@ -298,8 +298,10 @@ def _point_candidates(view: MapView, shape: DrawnShape, bw: float, bh: float) ->
     return _Candidates(target, (ux, uy), cands, True)
 
 
-def _unit_candidates(view: MapView, shape: DrawnShape, visible, bw: float, bh: float) -> _Candidates:
-    """Inside an area (when it is large enough), else beside its edge, then farther with a leader."""
+def _unit_candidates(
+    view: MapView, shape: DrawnShape, visible, bw: float, bh: float
+) -> _Candidates:
+    """Inside an area (when large enough), else beside its edge, then farther with a leader."""
     from shapely.affinity import affine_transform
     from shapely.errors import ShapelyError
     from shapely.geometry import Point

@@ -51,8 +51,10 @@ class Panel:
         return (x, y, x + w, y + h)
 
 
-def extent_for(state, keys, bbox: LonLatBox | None, box_aspect: float | None, map_w_u: float) -> tuple:
-    """Projected extent (x0, y0, x1, y1) and map aspect (h/w) for the data or a given lon/lat box."""
+def extent_for(
+    state, keys, bbox: LonLatBox | None, box_aspect: float | None, map_w_u: float
+) -> tuple:
+    """Projected extent (x0, y0, x1, y1) and map aspect (h/w) for the data or a lon/lat box."""
     xs, ys = [], []
     if bbox is not None:
         for lon, lat in bbox.corners_lonlat:

@@ -156,9 +156,8 @@ def draw_legend(page, keys: list, positions: list, left: float, top: float, ctx)
         elif key.kind == "ring":
             draw_shape(page, ("circle", (lx + SWATCH_W / 2, ly + SWATCH_H / 2), 6.5), style, ctx, 5)
         else:
-            draw_shape(
-                page, ("circle", (lx + SWATCH_W / 2, ly + SWATCH_H / 2), style.radius_u), style, ctx, 5
-            )
+            centre = (lx + SWATCH_W / 2, ly + SWATCH_H / 2)
+            draw_shape(page, ("circle", centre, style.radius_u), style, ctx, 5)
         draw_text(
             page,
             lx + SWATCH_W + SWATCH_GAP,

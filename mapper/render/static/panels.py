@@ -143,7 +143,9 @@ def draw_panel(
 
     obstacles, scalebar = [], None
     if index == 0:
-        obstacles, scalebar = _draw_locator_and_scalebar(fig, page, add_axes, state, panel, inset, ctx)
+        obstacles, scalebar = _draw_locator_and_scalebar(
+            fig, page, add_axes, state, panel, inset, ctx
+        )
     anchors = _anchors(drawn.shapes, view)
     placed = place_labels(
         page, state, view, keys, states, drawn.shapes, drawn.markers, obstacles, ctx, labels
@@ -197,8 +199,10 @@ def _map_axes(add_axes, view: MapView, ctx: DrawContext):
     return ax
 
 
-def _draw_places(ax, state, view: MapView, keys: list, states: dict, ctx: DrawContext) -> _DrawnPlaces:
-    """Each place as its unit (polygon), approximate area (circle) or town marker, in ``keys`` order."""
+def _draw_places(
+    ax, state, view: MapView, keys: list, states: dict, ctx: DrawContext
+) -> _DrawnPlaces:
+    """Each place as its unit (polygon), approximate area (circle) or town marker, in order."""
     tl = state.timeline
     drawn = _DrawnPlaces({}, [], {})
     for k in keys:

@@ -125,13 +125,12 @@ class MapView:
 
     @cached_property
     def clip_box(self):
-        """The extent grown by 5% on each side: shapes are cut there, so their edges stay off the map."""
+        """The extent grown by 5% on each side: shapes are cut there, their edges off the map."""
         from shapely.geometry import box
 
         x0, y0, x1, y1 = self.extent
-        return box(
-            x0 - (x1 - x0) * 0.05, y0 - (y1 - y0) * 0.05, x1 + (x1 - x0) * 0.05, y1 + (y1 - y0) * 0.05
-        )
+        dx, dy = (x1 - x0) * 0.05, (y1 - y0) * 0.05
+        return box(x0 - dx, y0 - dy, x1 + dx, y1 + dy)
 
     def ground_km(self) -> float:
         """Width of the view on the ground at the latitude of its centre (km)."""
