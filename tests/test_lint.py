@@ -15,10 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 #: Paths (files or folders, relative to the repository) that still have findings, each with its
 #: owner. Remove an entry once its findings are fixed; the test below says when.
-KNOWN_PENDING = {
-    "mapper/render/static.py": "static-split (issue 13) narrows its blind excepts while splitting it into a package",
-    "mapper/render/static/": "static-split (issue 13): the same code after the split",
-}
+KNOWN_PENDING: dict[str, str] = {}
 
 
 def _ruff() -> list[str]:

@@ -37,23 +37,56 @@ def _output_path(value) -> Path:
     return output_path(value, SUFFIXES, "outputs/qala-e-naw.png")
 
 
+#: How a bbox is written, quoted in every --extent error.
+BBOX_HINT = "(order is min_lon,min_lat,max_lon,max_lat, e.g. 60.5,29.3,75,38.5)"
+
+
+def parse_bbox(text: str):
+    """``"min_lon,min_lat,max_lon,max_lat"`` -> :class:`~mapper.render.static.LonLatBox`.
+
+    Raises :class:`click.BadParameter` (for ``--extent``) naming the value and the order.
+
+    Examples
+    --------
+    >>> parse_bbox("60.5, 29.3, 75, 38.5")
+    LonLatBox(min_lon=60.5, min_lat=29.3, max_lon=75.0, max_lat=38.5)
+    >>> parse_bbox("29.3,95,38.5,75")
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: bbox '29.3,95,38.5,75': latitudes 95.0 and 75.0 are not both in -85..85 (order is min_lon,min_lat,max_lon,max_lat, e.g. 60.5,29.3,75,38.5)
+    """
+    from mapper.render.static import LonLatBox
+
+    parts = [p.strip() for p in str(text).split(",")]
+    if len(parts) != 4:
+        raise click.BadParameter(
+            f"bbox {text!r} has {len(parts)} numbers, expected 4 {BBOX_HINT}", param_hint="--extent"
+        )
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise click.BadParameter(
+            f"bbox {text!r} is not four numbers {BBOX_HINT}", param_hint="--extent"
+        ) from None
+    try:
+        return LonLatBox(*values)
+    except ValueError as err:
+        raise click.BadParameter(f"bbox {text!r}: {err} {BBOX_HINT}", param_hint="--extent") from err
+
+
 def _extent(value, gz):
-    """--extent: a lon/lat bbox, or a place name whose bounds are shown."""
+    """--extent: a lon/lat bbox, or a place name whose bounds are shown (a LonLatBox, or None)."""
     import re
-    import sqlite3
 
     from shapely.errors import ShapelyError
 
-    from gazetteer import GazetteerError
-    from mapper.render.static import parse_bbox
+    from mapper.placing import GAZETTEER_READ_ERRORS
+    from mapper.render.static import LonLatBox
 
     if value is None:
         return None
     if re.fullmatch(r"[-+0-9.eE,\s]+", value):
-        try:
-            return parse_bbox(value)
-        except ValueError as err:
-            raise click.BadParameter(str(err), param_hint="--extent") from err
+        return parse_bbox(value)
     res = gz.resolve(value)
     if res.best is None or res.status == "not_found":
         hint = f"; did you mean: {', '.join(res.suggestions[:5])}" if res.suggestions else ""
@@ -68,7 +101,7 @@ def _extent(value, gz):
     geom = None
     try:
         geom = gz.geometry(place) if place.has_geometry else None
-    except (GazetteerError, sqlite3.Error, ShapelyError) as err:  # no polygon: fall back to the bbox or the point
+    except (*GAZETTEER_READ_ERRORS, ShapelyError) as err:  # no polygon: the bbox or the point
         log.debug("no geometry for %s: %s", place.id, err)
     if geom is not None and not geom.is_empty and geom.geom_type in ("Polygon", "MultiPolygon"):
         box = tuple(geom.bounds)
@@ -78,12 +111,19 @@ def _extent(value, gz):
         box = (place.lon - 0.5, place.lat - 0.4, place.lon + 0.5, place.lat + 0.4)
     # A margin around the place, so its outline does not touch the frame.
     dx, dy = (box[2] - box[0]) * PLACE_MARGIN, (box[3] - box[1]) * PLACE_MARGIN
-    return (
-        max(-180.0, box[0] - dx),
-        max(-85.0, box[1] - dy),
-        min(180.0, box[2] + dx),
-        min(85.0, box[3] + dy),
-    )
+    try:
+        return LonLatBox(
+            min_lon=max(-180.0, box[0] - dx),
+            min_lat=max(-85.0, box[1] - dy),
+            max_lon=min(180.0, box[2] + dx),
+            max_lat=min(85.0, box[3] + dy),
+        )
+    except ValueError as err:
+        raise click.BadParameter(
+            f"the bounds of {place.name} ({place.id}) cannot be shown: {err}; give "
+            f"min_lon,min_lat,max_lon,max_lat instead {BBOX_HINT}",
+            param_hint="--extent",
+        ) from err
 
 
 def _steps(value, tz):

@@ -170,6 +170,38 @@ def test_static_steps_extent_and_errors(small_gazetteer_dir, tmp_path):
     assert not (tmp_path / "z.png").exists()
 
 
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("1,2,3", "bbox '1,2,3' has 3 numbers, expected 4"),
+        ("1,2,x,4", "is not four numbers"),
+        ("65,34,62,36", "min must be less than max on both axes"),
+        ("29.3,95,38.5,75", "latitudes 95.0 and 75.0 are not both in -85..85"),
+        ("200,2,3,4", "longitudes 200.0 and 3.0 are not both in -180..180"),
+        ("1e999,2,3,4", "not finite"),
+    ],
+)
+def test_bbox_errors_name_the_value_and_the_order(text, message):
+    import click
+
+    from mapper.cli.static import parse_bbox
+
+    with pytest.raises(click.BadParameter) as err:
+        parse_bbox(text)
+    assert message in err.value.message
+    assert "order is min_lon,min_lat,max_lon,max_lat" in err.value.message
+    assert err.value.param_hint == "--extent"
+
+
+def test_bbox_is_parsed_longitudes_first():
+    from mapper.cli.static import parse_bbox
+    from mapper.render.static import LonLatBox
+
+    assert parse_bbox(" 60.5, 29.3 ,75,38.5") == LonLatBox(
+        min_lon=60.5, min_lat=29.3, max_lon=75.0, max_lat=38.5
+    )
+
+
 def test_static_extent_by_place_name(small_gazetteer_dir, tmp_path):
     out = tmp_path / "badghis.png"
     r = _run(

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 pytest.importorskip("matplotlib")
 from map_samples import (
@@ -24,12 +24,12 @@ from PIL import Image
 
 from mapper.errors import OutputExists, RenderError
 from mapper.render.static import (
-    _nice_km,
+    LonLatBox,
     clean_text,
     panel_times,
-    parse_bbox,
     render_static,
 )
+from mapper.render.static.scalebar import nice_km
 from mapper.state import MapState
 from mapper.timeline import MapPlace, Timeline
 
@@ -298,19 +298,37 @@ def test_scale_bar_length_matches_ground_distance(state):
     mx0, _, mx1, _ = report.map_boxes[0]
     km_per_px = width_km / (mx1 - mx0)
     assert abs(bar_px * km_per_px - km) / km < 0.02
-    assert km == _nice_km(km) and str(km)[0] in "125"
+    assert km == nice_km(km) and str(km)[0] in "125"
 
 
 def test_extent_bbox_is_shown(state):
-    bbox = parse_bbox("62.5,34.0,65.0,36.0")
+    bbox = LonLatBox(min_lon=62.5, min_lat=34.0, max_lon=65.0, max_lat=36.0)
     report = render_static(state, io.BytesIO(), fmt="png", width=600, dpi=100, extent=bbox)
     lon0, lat0, lon1, lat1 = report.extent
     assert lon0 <= 62.5 and lat0 <= 34.0 and lon1 >= 65.0 and lat1 >= 36.0
     assert lon1 - lon0 < 2.5 * 2.5, "the view is not much larger than asked"
-    with pytest.raises(ValueError, match="min_lon,min_lat,max_lon,max_lat"):
-        parse_bbox("65,34,62,36")
-    with pytest.raises(ValueError, match="4"):
-        parse_bbox("1,2,3")
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ((65, 34, 62, 36), "min must be less than max"),
+        ((62, 36, 65, 34), "min must be less than max"),
+        ((62, 34, 65, 89), "latitudes 34.0 and 89.0 are not both in -85..85"),
+        ((-181, 34, 65, 36), "longitudes -181.0 and 65.0"),
+        ((62, 34, float("inf"), 36), "not finite"),
+        ((62, 34, float("nan"), 36), "not finite"),
+    ],
+)
+def test_lonlat_box_refuses_impossible_areas(values, message):
+    with pytest.raises(ValueError, match=message):
+        LonLatBox(*values)
+
+
+def test_extent_must_be_a_lonlat_box(state):
+    """A bare tuple is refused with the fix: its axis order is not written anywhere."""
+    with pytest.raises(RenderError, match="LonLatBox"):
+        render_static(state, io.BytesIO(), fmt="png", width=600, extent=(62.5, 34.0, 65.0, 36.0))
 
 
 def test_default_extent_covers_the_places_with_claims(state):
@@ -419,7 +437,7 @@ def _sudan_state(statuses=None, *, at=datetime(2023, 6, 1, tzinfo=UTC), title="S
 
 def _metres_per_px(report) -> float:
     """Projected metres per pixel of the (first) map panel."""
-    from mapper.render.static import lonlat_to_merc
+    from mapper.render.static.projection import lonlat_to_merc
 
     (x0, _), (x1, _) = lonlat_to_merc(report.extent[0], 0), lonlat_to_merc(report.extent[2], 0)
     bx0, _, bx1, _ = report.map_boxes[0]
@@ -465,7 +483,7 @@ def test_text_is_legible_at_small_widths(monkeypatch, width, panels):
 
 def test_labels_moved_away_from_their_place_have_a_leader_line():
     """A crowded city: labels that cannot sit next to their town are moved and get a leader line."""
-    from mapper.render.static import LEADER_GAP_U
+    from mapper.render.static.labels import LEADER_GAP_U
 
     report = render_static(_sudan_state(), io.BytesIO(), fmt="png", width=600, dpi=100)
     scale = report.width_px / 600
@@ -508,7 +526,8 @@ def test_unit_labels_sit_inside_or_beside_their_shape():
 def test_town_markers_scale_with_the_map_and_never_hide_a_province():
     from shapely.geometry import Point
 
-    from mapper.render.static import STYLE, _project, lonlat_to_merc
+    from mapper.render.static.paint import STYLE
+    from mapper.render.static.projection import lonlat_to_merc, project_geometry
 
     # Country scale (about 1,700 km across): small markers, and the town in the small province
     # covers at most a quarter of it (at the page's fixed 7-9 px it would cover all of it).
@@ -519,14 +538,15 @@ def test_town_markers_scale_with_the_map_and_never_hide_a_province():
     assert set(radii) == set(SUDAN_TOWNS)
     for name, r in radii.items():
         assert r / extent_m < 0.011, (name, r / extent_m)
-    small_state = _project(SMALL_STATE)
+    small_state = project_geometry(SMALL_STATE)
     town = Point(*lonlat_to_merc(*SUDAN_TOWNS["Um Rawaba"])).buffer(radii["Um Rawaba"], 64)
     assert not town.contains(small_state)
     assert town.area <= STYLE.data["point_scale"]["max_share_of_unit"] * small_state.area * 1.02
     # City scale (about 50 km): markers at the table's radius, as on the page.
     st = _sudan_state()
     city = render_static(
-        st, io.BytesIO(), fmt="png", width=600, dpi=100, labels=False, extent=(32.3, 15.4, 32.8, 15.8)
+        st, io.BytesIO(), fmt="png", width=600, dpi=100, labels=False,
+        extent=LonLatBox(min_lon=32.3, min_lat=15.4, max_lon=32.8, max_lat=15.8),
     )
     per_u = _metres_per_px(city) * (city.width_px / 600)
     for i, name in enumerate(["Khartoum", "Omdurman", "Bahri"]):
@@ -569,7 +589,7 @@ def test_stale_states_fade_as_on_the_page():
     """--stale-after: the static map fades an old report by the rule table's factor and says how old it is."""
     from datetime import timedelta
 
-    from mapper.render.static import point_style, short_label
+    from mapper.render.static.paint import point_style, short_label
 
     places = {"p": MapPlace("p", "Nova Kakhovka", "populated_place", "point", 46.75, 33.37, country_code="UA")}
     held = claim("Nova Kakhovka", ts(2022, 3, 1, 9), "controlled", actor="Russian forces", claimant="Russian MoD")
@@ -581,3 +601,49 @@ def test_stale_states_fade_as_on_the_page():
     assert point_style(tl, old).face_alpha == pytest.approx(point_style(tl, fresh).face_alpha * k)
     assert point_style(tl, old).face == point_style(tl, fresh).face  # same colour, lighter
     assert "ago" in short_label(old) and "ago" not in short_label(fresh)
+
+
+# ------------------------------------------------------------------ invalid outlines, real errors
+#: A self-intersecting "bow tie" (invalid): GEOS cannot cut it (TopologyException).
+BOWTIE = Polygon([(30, 12), (34, 16), (34, 12), (30, 16), (30, 12)])
+
+
+def _view_across_bowtie():
+    """A view whose clip box cuts through BOWTIE (so the outline must be cut)."""
+    from mapper.render.static.projection import MapView, lonlat_to_merc
+
+    (x0, y0), (x1, y1) = lonlat_to_merc(31.0, 11.0), lonlat_to_merc(33.0, 15.0)
+    return MapView((x0, y0, x1, y1), (0, 0, 300, 300))
+
+
+def test_an_invalid_outline_is_repaired_and_drawn():
+    view = _view_across_bowtie()
+    drawn = view.prepare(BOWTIE)
+    assert drawn is not None and drawn.is_valid and not drawn.is_empty
+    assert view.clip_box.buffer(1.0).contains(drawn)
+
+
+def test_a_claimed_invalid_polygon_does_not_break_the_map():
+    """A claims file's self-intersecting polygon (GEOS cannot cut it as given) is drawn and labelled."""
+    places = {
+        "country:SD": MapPlace("country:SD", "Sudan", "country", "unit", 15.5, 30.0, geometry=SUDAN),
+        "admin1:BT": MapPlace("admin1:BT", "Bowtie State", "admin1", "unit", 14.0, 32.0, geometry=BOWTIE),
+        "geonames:1": MapPlace("geonames:1", "Khartoum", "populated_place", "point", 15.59, 32.53),
+    }
+    claims = [
+        (claim("Bowtie State", ts(2023, 5, 20, 9), "controlled", actor="RSF", claimant="RSF"), "admin1:BT"),
+        (claim("Khartoum", ts(2023, 5, 21, 9), "controlled", actor="SAF", claimant="SAF"), "geonames:1"),
+    ]
+    st = MapState.from_timeline(
+        Timeline(claims, places), at=datetime(2023, 6, 1, tzinfo=UTC), title="Sudan",
+        basemap=[("Sudan", "country", SUDAN), ("Bowtie province", "admin1", BOWTIE)],
+    )
+    report = render_static(st, io.BytesIO(), fmt="png", width=600, dpi=100)
+    assert {"Bowtie State", "Khartoum"} <= set(report.anchors[0])
+    assert "Bowtie State" in {lp.name for lp in report.labels[0]}
+
+
+def test_a_bug_is_not_hidden_as_an_invalid_outline():
+    """Only shapely's errors on invalid outlines are caught; anything else is raised."""
+    with pytest.raises(TypeError):
+        _view_across_bowtie().prepare("not a geometry")
