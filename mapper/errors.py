@@ -37,6 +37,17 @@ class CellError(ClaimsFileError):
         self.reason = reason
 
 
+class ClaimsFormatError(MapperError, ValueError):
+    """Raised when a claims format cannot be registered (not a ``ClaimsFormat``, no name,
+    ``detect`` or ``build``, or a name already taken) by
+    :func:`mapper.claims.formats.register_format`."""
+
+
+class UnknownFormat(ClaimsFormatError, LookupError):
+    """Raised by :func:`mapper.claims.formats.get_format` for a name no format is registered
+    under; the message lists the registered formats."""
+
+
 class TimeParseError(MapperError, ValueError):
     """Raised when a time value cannot be parsed into a :class:`~mapper.timespan.TimeSpan`."""
 

@@ -16,10 +16,18 @@ one instead.
 Modules: :mod:`~mapper.claims.schema` (canonical columns and aliases),
 :mod:`~mapper.claims.report` (the load report), :mod:`~mapper.claims.cells` (cell validation),
 :mod:`~mapper.claims.readers` (containers), :mod:`~mapper.claims.writer` (canonical CSV) and
-:mod:`~mapper.claims.formats` (one module per input format).
+:mod:`~mapper.claims.formats` (one module per input format, and the registry: a new format is
+a :class:`ClaimsFormat` passed to :func:`register_format`).
 """
 
-from mapper.claims.formats import FORMATS, detect_format
+from mapper.claims.formats import (
+    FORMATS,
+    ClaimsFormat,
+    detect_format,
+    get_format,
+    register_format,
+    registered_formats,
+)
 from mapper.claims.readers import read_claims, read_claims_csv, read_claims_json, read_claims_jsonl
 from mapper.claims.report import FileReport, LoadReport, RowIssue, StatusMapping
 from mapper.claims.schema import CANONICAL_COLUMNS, REQUIRED_COLUMNS
@@ -38,6 +46,10 @@ __all__ = [
     "read_claims_json",
     "read_claims_jsonl",
     "detect_format",
+    "ClaimsFormat",
+    "register_format",
+    "get_format",
+    "registered_formats",
     "write_claims_csv",
     "claim_to_record",
 ]

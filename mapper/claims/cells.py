@@ -108,16 +108,18 @@ class RowContext:
     ``format`` is the format's name (it goes into the claim's :class:`~mapper.model.Origin`);
     ``stem`` (the file name without suffix) makes default ids ``<stem>-<row>``; ``tz`` is the
     zone of naive times given to :func:`~mapper.claims.read_claims` (None: UTC); ``geometry``
-    is the GeoJSON geometry of a Feature record (None for table rows).
+    is the GeoJSON geometry of a Feature record (None for table rows); ``status_mapping`` labels
+    the status mappings the row records (the format's
+    :attr:`~mapper.claims.formats.ClaimsFormat.status_mapping`).
     """
 
-    __slots__ = ("path", "row", "line", "format", "stem", "tz", "geometry", "notes", "mappings",
-                 "note_texts")
+    __slots__ = ("path", "row", "line", "format", "stem", "tz", "geometry", "status_mapping",
+                 "notes", "mappings", "note_texts")
 
     def __init__(self, path: str, row: int, line: int | None, format: str, stem: str, *, tz=None,
-                 geometry: Any = None):
+                 geometry: Any = None, status_mapping: str = ""):
         self.path, self.row, self.line, self.format, self.stem = path, row, line, format, stem
-        self.tz, self.geometry = tz, geometry
+        self.tz, self.geometry, self.status_mapping = tz, geometry, status_mapping
         self.notes: list = []
         self.mappings: list = []  # (raw, status, how)
         self.note_texts: list = []  # appended to the claim's notes
@@ -128,9 +130,13 @@ class RowContext:
         if on_claim:
             self.note_texts.append(f"[{reason}]")
 
-    def map_status(self, raw: str, status: str, how: str) -> None:
-        """Record that the word or event type ``raw`` was mapped onto ``status`` (``how``: by what rule)."""
-        self.mappings.append((raw, status, how))
+    def map_status(self, raw: str, status: str, how: str | None = None) -> None:
+        """Record that the word or event type ``raw`` was mapped onto ``status``.
+
+        ``how`` names the rule (default: the format's ``status_mapping``); the load report lists
+        each mapping with its rows.
+        """
+        self.mappings.append((raw, status, how or self.status_mapping))
 
     def issue(self, column: str, reason: str) -> RowIssue:
         return RowIssue(self.path, self.row, column, reason, self.line)

@@ -1,7 +1,7 @@
 """Container readers: CSV/TSV, JSON, JSON Lines and GeoJSON files, and :func:`read_claims`.
 
 A reader decodes the file, finds its records and their header (CSV) or keys (JSON), asks the
-formats registry which format they are in (:func:`mapper.claims.formats.detect_format`) and
+formats registry which format they are in (:func:`mapper.claims.formats.format_for_header`) and
 hands each record to the loader. The container comes from the file's suffix, else its first
 character (``[``/``{``: JSON, else CSV).
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mapper.claims._loader import Loader
 from mapper.claims.cells import RowContext
-from mapper.claims.formats import Schema, detect_format
+from mapper.claims.formats import ClaimsFormat, Schema, format_for_header
 from mapper.claims.report import FileReport, RowIssue
 from mapper.errors import ClaimsFileError
 
@@ -194,7 +194,7 @@ def _load_csv(loader: Loader, name: str, text: str, delimiter: str | None):
                 continue
             header = values
             try:
-                fmt = detect_format(header)
+                fmt = format_for_header(header)
             except ClaimsFileError as err:
                 loader.file_error(name, container, str(err))
                 return None
@@ -204,7 +204,8 @@ def _load_csv(loader: Loader, name: str, text: str, delimiter: str | None):
             blank += 1
             continue
         rows += 1
-        ctx = RowContext(name, rows, start_line, schema.fmt, stem, tz=loader.tz)
+        ctx = RowContext(name, rows, start_line, schema.name, stem, tz=loader.tz,
+                         status_mapping=fmt.status_mapping)
         if len(values) != len(header):
             if len(values) > len(header) and all(not v.strip() for v in values[len(header) :]):
                 values = values[: len(header)]
@@ -223,7 +224,7 @@ def _load_csv(loader: Loader, name: str, text: str, delimiter: str | None):
             name, container, "file has no header line (expected e.g. place,time,status)"
         )
         return None
-    return schema.fmt, container, rows, blank
+    return schema.name, container, rows, blank
 
 
 def _json_records(obj) -> tuple:
@@ -257,7 +258,7 @@ def _split_feature(rec) -> tuple:
     return rec, None, False
 
 
-def _detect_json_format(records: list) -> str:
+def _detect_json_format(records: list) -> ClaimsFormat:
     keys: list = []
     for rec in records[:50]:
         props, _, _ = _split_feature(rec)
@@ -265,7 +266,7 @@ def _detect_json_format(records: list) -> str:
             for k in props:
                 if k not in keys:
                     keys.append(k)
-    return detect_format(keys)
+    return format_for_header(keys)
 
 
 def _load_records(loader: Loader, name: str, records: list, container: str, numbers=None):
@@ -275,21 +276,22 @@ def _load_records(loader: Loader, name: str, records: list, container: str, numb
     for i, rec in enumerate(records):
         row = numbers[i] if numbers else i + 1
         rows += 1
-        ctx = RowContext(name, row, numbers[i] if numbers else None, fmt, stem, tz=loader.tz)
+        ctx = RowContext(name, row, numbers[i] if numbers else None, fmt.name, stem, tz=loader.tz,
+                         status_mapping=fmt.status_mapping)
         props, geometry, is_feature = _split_feature(rec)
         if not isinstance(props, dict):
             loader.reject(ctx.issue("", f"expected a JSON object, got {type(props).__name__}"))
             continue
         keys = list(props)
         schema = Schema(fmt, keys)
-        if fmt != "canonical" and geometry is not None:
+        if not fmt.geometry and geometry is not None:
             loader.notes.append(
                 ctx.issue("geometry", "geometry ignored for a dataset record (lat/lon used)")
             )
             geometry = None
         ctx.geometry = geometry if is_feature else None
         loader.process(schema, [props[k] for k in keys], ctx)
-    return fmt, container, rows, 0
+    return fmt.name, container, rows, 0
 
 
 def _load_json(loader: Loader, name: str, text: str, container: str):

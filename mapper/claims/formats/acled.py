@@ -9,10 +9,12 @@ everything else ``attacked`` (:func:`mapper.status.acled_status`; the event type
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from mapper.claims import cells
 from mapper.claims.cells import RowContext
+from mapper.claims.formats.registry import ClaimsFormat
 from mapper.errors import CellError, TimeParseError
 from mapper.model import Claim, Origin, TimeSpan
 from mapper.status import acled_status
@@ -22,6 +24,12 @@ from mapper.timespan import parse_time
 LEGACY_NAMES = {"type": "event_type", "sub_type": "sub_event_type"}
 #: Columns every ACLED layout has (lower-cased), besides an event type column.
 CORE = ("event_date", "actor1", "location", "latitude", "longitude")
+_EVENT_TYPE = {"event_type", "type"}
+#: Column names as the R-processed legacy files capitalise them.
+_LEGACY_CAPITALISED = ("Actor1", "Location", "Notes", "Sub_type")
+#: Radius (metres) of the approximate area for ``geo_precision`` codes: 2 is a nearby town,
+#: 3 a district or province centroid.
+PRECISION_RADIUS_M = {2: 10_000, 3: 25_000}
 
 
 def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
@@ -56,7 +64,7 @@ def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
     actor2 = cells.text(g("actor2"), "actor2", ctx)
     status, actor = acled_status(event_type, sub_type, actor1, actor2)
     raw = f"{event_type}: {sub_type}" if sub_type else event_type
-    ctx.map_status(raw, status, "acled")
+    ctx.map_status(raw, status)
     country = cells.text(g("country"), "country", ctx)
     lat, lon = cells.lat_lon(g("latitude"), g("longitude"), country, ctx)
     source = cells.text(g("source"), "source", ctx)
@@ -109,3 +117,46 @@ COLUMNS = {
 
 
 
+
+def _is_acled(names) -> bool:
+    low = {n.lower() for n in names}
+    return set(CORE) <= low and bool(_EVENT_TYPE & low)
+
+
+def _is_legacy(names) -> bool:
+    low = {n.lower() for n in names}
+    return _is_acled(names) and ("sub_type" in low or any(n in _LEGACY_CAPITALISED for n in names))
+
+
+def _is_2019(names) -> bool:
+    low = {n.lower() for n in names}
+    return _is_acled(names) and "disorder_type" not in low and bool({"event_id_no_cnty", "gwcode"} & low)
+
+
+ACLED = ClaimsFormat(
+    name="acled",
+    description="ACLED export, current layout (31 columns, disorder_type)",
+    detect=_is_acled,
+    build=build_claim,
+    columns=frozenset(COLUMNS),
+    renames=LEGACY_NAMES,
+    label="ACLED",
+    requires=CORE,
+    precision_radius=PRECISION_RADIUS_M,
+    status_mapping="acled",
+    priority=22,
+)
+ACLED_2019 = replace(
+    ACLED,
+    name="acled-2019",
+    description="ACLED export, older layout (30 columns, event_id_no_cnty, gwcode)",
+    detect=_is_2019,
+    priority=21,
+)
+ACLED_LEGACY = replace(
+    ACLED,
+    name="acled-legacy",
+    description="ACLED R-processed legacy layout (Actor1, Location, Notes, Sub_type)",
+    detect=_is_legacy,
+    priority=20,
+)

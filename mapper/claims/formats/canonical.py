@@ -11,6 +11,13 @@ from typing import Any
 
 from mapper.claims import cells
 from mapper.claims.cells import RowContext
+from mapper.claims.formats.registry import ClaimsFormat
+from mapper.claims.schema import (
+    CANONICAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    WRITTEN_IF_USED,
+    canonical_names,
+)
 from mapper.errors import CellError, TimeParseError, UnknownStatus
 from mapper.model import Claim, Origin
 from mapper.status import normalize_status
@@ -99,3 +106,24 @@ def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
         extra=cells.extras(extra, ctx),
     )
 
+
+def _column_keys(names) -> list:
+    mapping = canonical_names(names)
+    return [mapping.get(n) for n in names]
+
+
+#: Any table with place, time and status (or their aliases, e.g. location, date: the default
+#: detection through ``column_keys``), tried last: dataset headers may carry such names too.
+CANONICAL = ClaimsFormat(
+    name="canonical",
+    description="conflictmap claims (place, time, status, ...)",
+    build=build_claim,
+    columns=frozenset(CANONICAL_COLUMNS + WRITTEN_IF_USED),  # read through column_keys (aliases)
+    column_keys=_column_keys,
+    label="a claims table",
+    requires=REQUIRED_COLUMNS,
+    list_missing=True,
+    status_mapping="synonym",
+    geometry=True,
+    priority=1000,
+)

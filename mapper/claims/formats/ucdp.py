@@ -10,9 +10,11 @@ first link of ``source_article`` (or the headline) is the url.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from mapper.claims import cells
 from mapper.claims.cells import RowContext
+from mapper.claims.formats.registry import ClaimsFormat
 from mapper.errors import CellError, TimeParseError, UnknownStatus
 from mapper.model import Claim, Origin, TimeSpan
 from mapper.status import ucdp_status
@@ -20,6 +22,10 @@ from mapper.timespan import parse_time, precision_for_width
 
 #: Columns every UCDP GED layout has.
 CORE = ("type_of_violence", "where_coordinates", "date_start", "date_end", "side_a", "side_b")
+
+#: Radius (metres) of the approximate area for ``where_prec`` codes whose coordinates are only a
+#: centroid: 4 an admin-2 unit, 5 an admin-1 unit, 6 the country, 7 international waters/airspace.
+PRECISION_RADIUS_M = {4: 15_000, 5: 60_000, 6: 250_000, 7: 100_000}
 
 _URL_RE = re.compile(r"https?://[^\s\"'<>;,]+")
 
@@ -55,7 +61,7 @@ def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
     except UnknownStatus as err:
         raise CellError("type_of_violence", str(err)) from None
     raw = f"type_of_violence {str(g('type_of_violence')).strip()} ({label})"
-    ctx.map_status(raw, status, "ucdp")
+    ctx.map_status(raw, status)
     country = cells.text(g("country"), "country", ctx)
     lat, lon = cells.lat_lon(g("latitude"), g("longitude"), country, ctx)
     article = cells.text(g("source_article"), "source_article", ctx, cap=cells.SOURCE_CAP)
@@ -113,3 +119,28 @@ COLUMNS = {
 }
 
 
+
+def _is_v23(names) -> bool:
+    low = {n.lower() for n in names}
+    return set(CORE) <= low and bool({"where_description", "relid"} & low)
+
+
+UCDP_GED_23_1 = ClaimsFormat(
+    name="ucdp-ged-23.1",
+    description="UCDP GED event data, v23.1 layout (where_description, relid)",
+    detect=_is_v23,
+    build=build_claim,
+    columns=frozenset(COLUMNS),
+    label="UCDP GED",
+    requires=CORE,
+    precision_radius=PRECISION_RADIUS_M,
+    status_mapping="ucdp",
+    priority=10,
+)
+UCDP_GED_19_1 = replace(
+    UCDP_GED_23_1,
+    name="ucdp-ged-19.1",
+    description="UCDP GED event data, v19.1 layout",
+    detect=None,  # the CORE columns (requires) are enough
+    priority=11,
+)
