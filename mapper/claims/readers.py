@@ -15,6 +15,8 @@ import json
 import logging
 import os
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from mapper.claims._loader import Loader
@@ -23,11 +25,54 @@ from mapper.claims.formats import ClaimsFormat, Schema, format_for_header
 from mapper.claims.report import FileReport, RowIssue
 from mapper.errors import ClaimsFileError
 
-__all__ = ["read_claims", "read_claims_csv", "read_claims_json", "read_claims_jsonl"]
+__all__ = ["csv_field_limit", "read_claims", "read_claims_csv", "read_claims_json", "read_claims_jsonl"]
 
 logger = logging.getLogger(__name__)
 
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024  # hostile cells above this are rejected by the csv module
+
+# csv.field_size_limit is one value for the whole process. Readers raise it only while they
+# read, and the last of several concurrent readers (threads) puts back what it found.
+_limit_lock = threading.Lock()
+_limit_users = 0
+_limit_saved: int | None = None
+_limit_set: int | None = None
+
+
+@contextmanager
+def csv_field_limit(limit: int = _CSV_FIELD_LIMIT):
+    """Raise :func:`csv.field_size_limit` to at least ``limit`` for the ``with`` block only.
+
+    The csv module's limit (131,072 characters by default) is process-wide: a claims file with
+    a longer cell needs a higher one, but other code in the process must not inherit it. Nested
+    and concurrent blocks share one raise; the last to leave restores the earlier value, unless
+    something else changed the limit meanwhile (then that value is kept).
+
+    Examples
+    --------
+    >>> import csv
+    >>> before = csv.field_size_limit()
+    >>> with csv_field_limit(10 * before):
+    ...     csv.field_size_limit() == 10 * before
+    True
+    >>> csv.field_size_limit() == before
+    True
+    """
+    global _limit_users, _limit_saved, _limit_set
+    with _limit_lock:
+        if _limit_users == 0:
+            _limit_saved, _limit_set = csv.field_size_limit(), None
+        if csv.field_size_limit() < limit:
+            csv.field_size_limit(limit)
+            _limit_set = limit
+        _limit_users += 1
+    try:
+        yield
+    finally:
+        with _limit_lock:
+            _limit_users -= 1
+            if _limit_users == 0 and _limit_set is not None and csv.field_size_limit() == _limit_set:
+                csv.field_size_limit(_limit_saved)
 
 
 def _source_name(source) -> str:
@@ -163,8 +208,11 @@ def _sniff_delimiter(first_line: str) -> str:
 
 
 def _load_csv(loader: Loader, name: str, text: str, delimiter: str | None):
-    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
-        csv.field_size_limit(_CSV_FIELD_LIMIT)
+    with csv_field_limit(_CSV_FIELD_LIMIT):
+        return _read_csv_rows(loader, name, text, delimiter)
+
+
+def _read_csv_rows(loader: Loader, name: str, text: str, delimiter: str | None):
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = delimiter or _sniff_delimiter(first_line)
     container = "tsv" if delimiter == "\t" else "csv"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
+import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from mapper.claims import (
     read_claims_jsonl,
     write_claims_csv,
 )
+from mapper.claims.readers import csv_field_limit
 from mapper.errors import ClaimsFileError
 from mapper.timespan import format_time, parse_time
 
@@ -212,6 +215,66 @@ def test_hostile_cells_are_cleaned_and_capped(tmp_path):
     assert "quote truncated from" in c.notes and "not an http(s) address" in c.notes
     reasons = " ".join(n.reason for n in report.notes)
     assert "control characters removed" in reasons and "truncated" in reasons
+
+
+# ---- the csv module's field size limit is not changed for the rest of the process -----------
+CSV_DEFAULT_LIMIT = 131_072  # what a fresh interpreter has
+
+
+@pytest.fixture
+def default_csv_limit():
+    saved = csv.field_size_limit(CSV_DEFAULT_LIMIT)
+    try:
+        yield CSV_DEFAULT_LIMIT
+    finally:
+        csv.field_size_limit(saved)
+
+
+def _long_cell_file(tmp_path, name="long.csv", extra_row=""):
+    return write(tmp_path, name, f"place,time,status,quote\nKherson,2022-11-11,controlled,{'q' * 300_000}\n{extra_row}")
+
+
+def test_a_cell_over_the_csv_default_limit_is_read_and_the_limit_put_back(tmp_path, default_csv_limit):
+    claims, report = read_claims(_long_cell_file(tmp_path))
+    assert report.ok and claims[0].place == "Kherson" and len(claims[0].quote) <= 10_001
+    assert csv.field_size_limit() == default_csv_limit
+    with pytest.raises(csv.Error, match="field larger than field limit"):  # other code still has the default
+        list(csv.reader(io.StringIO("a\n" + "b" * 200_000 + "\n")))
+
+
+def test_the_limit_is_put_back_when_a_strict_read_raises(tmp_path, default_csv_limit):
+    path = _long_cell_file(tmp_path, extra_row="Kherson,2022-13-11,controlled,x\n")
+    with pytest.raises(ClaimsFileError, match="row 2"):
+        read_claims(path, strict=True)
+    assert csv.field_size_limit() == default_csv_limit
+
+
+def test_concurrent_reads_share_one_raise(tmp_path, default_csv_limit):
+    paths = [_long_cell_file(tmp_path, f"long{i}.csv") for i in range(6)]
+    start = threading.Barrier(len(paths))
+    results = {}
+
+    def read(i):
+        start.wait()
+        results[i] = read_claims(paths[i])
+
+    threads = [threading.Thread(target=read, args=(i,)) for i in range(len(paths))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [len(results[i][0]) for i in range(len(paths))] == [1] * len(paths)
+    assert all(results[i][1].ok for i in range(len(paths)))
+    assert csv.field_size_limit() == default_csv_limit
+
+
+def test_a_limit_changed_by_other_code_meanwhile_is_kept(default_csv_limit):
+    with csv_field_limit(1_000_000):
+        with csv_field_limit(500_000):  # nested: already high enough, nothing changes
+            assert csv.field_size_limit() == 1_000_000
+        assert csv.field_size_limit() == 1_000_000
+        csv.field_size_limit(2_000_000)  # e.g. another module raising it for its own reader
+    assert csv.field_size_limit() == 2_000_000
 
 
 def test_multiline_quote_kept(tmp_path):
