@@ -20,6 +20,7 @@ Modules: :mod:`~mapper.claims.schema` (canonical columns and aliases),
 a :class:`ClaimsFormat` passed to :func:`register_format`).
 """
 
+from mapper.claims import cells
 from mapper.claims.formats import (
     FORMATS,
     ClaimsFormat,
@@ -52,4 +53,5 @@ __all__ = [
     "registered_formats",
     "write_claims_csv",
     "claim_to_record",
+    "cells",
 ]

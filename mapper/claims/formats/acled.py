@@ -116,8 +116,6 @@ COLUMNS = {
 }
 
 
-
-
 def _is_acled(names) -> bool:
     low = {n.lower() for n in names}
     return set(CORE) <= low and bool(_EVENT_TYPE & low)

@@ -99,6 +99,13 @@ class ClaimsFormat:
     geometry: bool = False
     priority: int = DEFAULT_PRIORITY
 
+    def __post_init__(self):
+        # Frozen all the way down: a record's tables cannot be changed after registration.
+        object.__setattr__(self, "columns", frozenset(self.columns))
+        object.__setattr__(self, "renames", MappingProxyType(dict(self.renames)))
+        object.__setattr__(self, "requires", tuple(self.requires))
+        object.__setattr__(self, "precision_radius", MappingProxyType(dict(self.precision_radius)))
+
     def keys_for(self, names: Sequence[str]) -> list:
         """The record key of each header column (None: kept as an extra column)."""
         if self.column_keys is not None:

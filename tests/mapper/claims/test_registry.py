@@ -167,3 +167,14 @@ def test_built_in_formats_carry_their_dataset_rules():
     assert get_format("canonical").radius_m(3) is None  # a claims table's precision code means nothing here
     assert {f.status_mapping for f in registered_formats()} == {"synonym", "acled", "ucdp"}
     assert get_format("canonical").geometry and not get_format("acled").geometry
+
+
+def test_a_format_record_cannot_be_changed_after_it_is_made():
+    radius = {2: 5_000.0}
+    fmt = replace(LOG_FORMAT, name="frozen-log", precision_radius=radius, columns={"checkpoint"})
+    radius[2] = 1.0  # the caller's dict is copied
+    assert fmt.radius_m(2) == 5_000.0 and isinstance(fmt.columns, frozenset)
+    with pytest.raises(TypeError):
+        fmt.precision_radius[3] = 1.0
+    with pytest.raises(AttributeError):
+        fmt.name = "other"
