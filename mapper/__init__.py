@@ -7,7 +7,7 @@ Public API::
 """
 
 from mapper._version import __version__
-from mapper.claims_io import LoadReport, read_claims, write_claims_csv
+from mapper.claims import LoadReport, read_claims, write_claims_csv
 from mapper.errors import MapperError
 from mapper.model import STATUSES, Claim, Origin, TimeSpan
 from mapper.status import normalize_status

@@ -23,6 +23,31 @@ class ClaimsFileError(MapperError, ValueError):
         self.column = column
 
 
+class CellError(ClaimsFileError):
+    """Raised by a claims format's row builder (and the cell validators of
+    :mod:`mapper.claims.cells`) when one cell makes its row unusable.
+
+    ``column`` names the cell, ``reason`` says why and what was expected. The loader turns it
+    into a rejected row of the :class:`~mapper.claims.LoadReport` (with the file and row), or,
+    with ``strict=True``, into a :class:`ClaimsFileError` that carries them.
+    """
+
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason, column=column)
+        self.reason = reason
+
+
+class ClaimsFormatError(MapperError, ValueError):
+    """Raised when a claims format cannot be registered (not a ``ClaimsFormat``, no name,
+    ``detect`` or ``build``, or a name already taken) by
+    :func:`mapper.claims.formats.register_format`."""
+
+
+class UnknownFormat(ClaimsFormatError, LookupError):
+    """Raised by :func:`mapper.claims.formats.get_format` for a name no format is registered
+    under; the message lists the registered formats."""
+
+
 class TimeParseError(MapperError, ValueError):
     """Raised when a time value cannot be parsed into a :class:`~mapper.timespan.TimeSpan`."""
 

@@ -44,7 +44,7 @@ class MapResult:
     """What :func:`build_map` did. ``summary()`` is what the CLI prints to stderr."""
 
     output: Path | None
-    load: object  # mapper.claims_io.LoadReport
+    load: object  # mapper.claims.LoadReport
     claims: int
     mapped: int
     places: int

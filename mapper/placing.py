@@ -37,14 +37,13 @@ from gazetteer.placing import (
     RowPlacer,
     Unresolved,
 )
+from mapper.claims.formats import get_format
+from mapper.errors import UnknownFormat
 from mapper.model import Claim
 from mapper.timeline import MapPlace
 
 log = logging.getLogger(__name__)
 
-#: Radius (metres) of the approximate area drawn for dataset coordinates that are only a centroid.
-UCDP_PRECISION_RADIUS = {4: 15_000, 5: 60_000, 6: 250_000, 7: 100_000}
-ACLED_PRECISION_RADIUS = {2: 10_000, 3: 25_000}
 #: Smallest approximate-area radius, so the area never looks like a pin.
 MIN_APPROX_RADIUS = 3_000
 #: A town linked by name lies at most this far (km) from the row's own coordinates.
@@ -388,15 +387,15 @@ def _bbox_radius(bbox) -> float:
 
 
 def _precision_radius(claim: Claim) -> float | None:
-    fmt = (claim.origin.format or "").lower()
-    p = claim.location_precision
-    if p is None:
+    """Radius (m) of the area the row's coordinates stand for, when its format says they are only a
+    unit's centroid (:attr:`mapper.claims.ClaimsFormat.precision_radius`), else None."""
+    if claim.location_precision is None:
         return None
-    if fmt.startswith("ucdp"):
-        return UCDP_PRECISION_RADIUS.get(p)
-    if fmt.startswith("acled"):
-        return ACLED_PRECISION_RADIUS.get(p)
-    return None
+    try:
+        fmt = get_format(claim.origin.format)
+    except UnknownFormat:  # claims built in code (tests, extract) name no registered format
+        return None
+    return fmt.radius_m(claim.location_precision)
 
 
 def _row_geometry(claim: Claim):

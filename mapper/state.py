@@ -4,7 +4,7 @@
 ``describe``, ``export`` and the notebook :class:`~mapper.notebook.Map`, so all of them show the
 same places, states and credits for the same claims and options. Steps:
 
-1. :func:`mapper.claims_io.read_claims` reads every file (bad rows are rejected with reasons and
+1. :func:`mapper.claims.read_claims` reads every file (bad rows are rejected with reasons and
    row numbers, never dropped silently); rows whose coordinates look swapped are rejected too.
 2. :class:`mapper.placing.ClaimPlacer` links each claim to a place (the row policy it shares with
    ``conflictmap geocode``); claims it cannot place are listed in :attr:`MapState.unresolved`.
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 
 from mapper.actors import Actors
-from mapper.claims_io import RowIssue, read_claims
+from mapper.claims import RowIssue, read_claims
 from mapper.describe import Description, describe
 from mapper.errors import ClaimsFileError, MapperError, UnresolvedPlaces
 from mapper.placing import GAZETTEER_READ_ERRORS, ClaimPlacer
@@ -117,7 +117,7 @@ class MapState:
     sources: tuple = ()
     t_from: datetime | None = None
     t_to: datetime | None = None
-    load: object = field(default=None, compare=False, repr=False)  # mapper.claims_io.LoadReport
+    load: object = field(default=None, compare=False, repr=False)  # mapper.claims.LoadReport
     unresolved: tuple = field(default=(), compare=False, repr=False)
     gazetteer: object = field(default=None, compare=False, repr=False)
     claims: tuple = field(default=(), compare=False, repr=False)

@@ -57,7 +57,7 @@ def command(articles, published, source, url, tz, no_gazetteer, max_chars, fmt, 
       conflictmap extract sudan.txt --published 2023-10-26 --actors my-actors.csv --format json -o -
       conflictmap map claims.csv -o outputs/claims.html
     """
-    from mapper.claims_io import write_claims_csv
+    from mapper.claims import write_claims_csv
     from mapper.errors import ArticleError, OutputExists, TimeParseError
     from mapper.extract import extract_claims
     from mapper.geoparse.text import article_from_bytes, load_article
@@ -116,7 +116,7 @@ def _write_json(claims, out_path, output) -> int:
     """Claims as a JSON list of records (the CSV columns, flags and sentence offsets included)."""
     import json
 
-    from mapper.claims_io import claim_to_record
+    from mapper.claims import claim_to_record
 
     records = []
     for c in claims:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from mapper.claims_io import read_claims
+from mapper.claims import read_claims
 from mapper.cli import cli
 
 

@@ -203,7 +203,7 @@ SWAP_HEADER = "id,place,time,status,actor,claimant,country,lat,lon,place_id\n"
 
 
 def test_swapped_coordinates_are_rejected_by_the_place_name_and_the_rest_mapped(small_gazetteer_dir, tmp_path):
-    """lat/lon exchanged inside the valid ranges, with no country hint or one claims_io has no box for:
+    """lat/lon exchanged inside the valid ranges, with no country hint or one mapper.claims.cells has no box for:
     the row's own name resolves at the swapped point, so the row is rejected; the others are mapped."""
     src = tmp_path / "claims.csv"
     src.write_text(SWAP_HEADER + "\n".join([

@@ -87,3 +87,35 @@ def test_an_unknown_hint_is_recorded_not_dropped(small_gazetteer):
     p = RowPlacer(small_gazetteer).place("Qala-e-Naw", country="AF", admin1="Nowhereprovqq")
     assert p.place is not None and p.fallback is None
     assert [(h.kind, h.name) for h in p.ignored] == [("admin1", "Nowhereprovqq")]
+
+
+def test_a_registered_format_s_precision_codes_set_the_approximate_area(small_gazetteer, tmp_path):
+    """The map path asks the formats registry for the radius of a precision code: a format added
+    from outside the package (here in the test) gets its areas without any change to placing."""
+    from mapper.claims import ClaimsFormat, cells, register_format
+    from mapper.claims.formats import unregister_format
+    from mapper.model import Claim, Origin
+
+    def build(rec, extra, ctx):
+        lat, lon = cells.lat_lon(rec.get("y"), rec.get("x"), "", ctx)
+        return Claim(place=cells.text(rec.get("site"), "site", ctx), time=cells.time_span(rec.get("day"), "day", None, ctx),
+                     status="attacked", id=f"{ctx.stem}-{ctx.row}", claimant="Survey team", lat=lat, lon=lon,
+                     location_precision=cells.whole_number(rec.get("grid"), "grid"),
+                     origin=Origin(ctx.path, ctx.row, ctx.format))
+
+    survey = ClaimsFormat(name="survey-grid", description="survey sites on a coarse grid", build=build,
+                          columns=frozenset({"site", "day", "y", "x", "grid"}), requires=("site", "day", "grid"),
+                          precision_radius={9: 40_000.0})
+    path = tmp_path / "survey.csv"
+    path.write_text("site,day,y,x,grid\nZzqx outpost,2021-07-07,34.1,64.2,9\nZzqy outpost,2021-07-07,34.3,64.5,1\n",
+                    encoding="utf-8")
+    register_format(survey)
+    try:
+        state = prepare_state([path], gazetteer=small_gazetteer)
+    finally:
+        unregister_format("survey-grid")
+    places = {c.place: state.timeline.places[key] for c, key in state.placed}
+    coarse, exact = places["Zzqx outpost"], places["Zzqy outpost"]
+    assert (coarse.drawn_as, coarse.radius_m) == ("approximate", 40_000.0)
+    assert "precision code 9" in coarse.note
+    assert exact.drawn_as == "point" and not exact.radius_m

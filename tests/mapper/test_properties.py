@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis): any input gives a result or the package's typed error.
 
-Covered: the claims reader (:mod:`mapper.claims_io`: rows in = claims out + rows reported),
+Covered: the claims reader (:mod:`mapper.claims`: rows in = claims out + rows reported),
 the time parser (:func:`mapper.timespan.parse_time`), the name normaliser
 (:func:`gazetteer.normalize`) and the geoparser's text cleaner (:mod:`mapper.geoparse.text`),
 plus the span set the geoparser uses to stay linear on long documents. Examples are few
@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from gazetteer import GazetteerError, normalize, skeleton  # noqa: E402
-from mapper.claims_io import read_claims  # noqa: E402
+from mapper.claims import read_claims  # noqa: E402
 from mapper.errors import MapperError  # noqa: E402
 from mapper.timespan import parse_time  # noqa: E402
 

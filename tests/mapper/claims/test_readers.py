@@ -1,207 +1,31 @@
-"""Tests for mapper.claims_io: formats, bad rows, the load report, writing and round trips."""
+"""Tests for mapper.claims.readers: CSV/TSV, JSON, JSON Lines and GeoJSON files, bad rows and the worked example."""
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
+import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from claims_files import only_issue, write
 
-from mapper.claims_io import (
-    CANONICAL_COLUMNS,
-    LoadReport,
-    claim_to_record,
-    detect_format,
+from mapper.claims import (
     read_claims,
-    read_claims_csv,
     read_claims_json,
     read_claims_jsonl,
     write_claims_csv,
 )
-from mapper.errors import ClaimsFileError, OutputExists
-from mapper.model import Claim
+from mapper.claims.readers import csv_field_limit
+from mapper.errors import ClaimsFileError
 from mapper.timespan import format_time, parse_time
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
 UTC = timezone.utc
-
-RAW_FILES = {
-    "acled_api_2022_global_sample.csv": "acled",
-    "acled_2019_global_sample100.csv": "acled-2019",
-    "acled_afghanistan_2019_taliban_rprocessed.csv": "acled-legacy",
-    "ucdp_ged_v23_1_global_sample.csv": "ucdp-ged-23.1",
-    "ucdp_ged_syria_v19_1_sample.csv": "ucdp-ged-19.1",
-}
-
-
-def write(tmp_path: Path, name: str, content, mode: str = "w") -> Path:
-    p = tmp_path / name
-    if isinstance(content, bytes):
-        p.write_bytes(content)
-    else:
-        p.write_text(content, encoding="utf-8", newline="")
-    return p
-
-
-def only_issue(report: LoadReport):
-    assert len(report.rejected) == 1, report.summary()
-    return report.rejected[0]
-
-
-# ---- the shared raw dataset files ------------------------------------------------------------
-@pytest.fixture(scope="module")
-def raw_loaded(shared_data):
-    import pandas as pd
-
-    raw = shared_data / "conflict" / "raw"
-    out = {}
-    for name in RAW_FILES:
-        claims, report = read_claims(raw / name)
-        frame = pd.read_csv(raw / name, dtype=str, keep_default_na=False)
-        out[name] = (claims, report, frame)
-    return out
-
-
-@pytest.mark.shared_data
-@pytest.mark.parametrize("name", sorted(RAW_FILES))
-def test_raw_files_detected_and_fully_accounted(raw_loaded, name):
-    claims, report, frame = raw_loaded[name]
-    (f,) = report.files
-    assert f.format == RAW_FILES[name] and f.container == "csv"
-    assert f.rows == len(frame)  # pandas' count of data rows (multi-line cells included)
-    assert f.accepted + f.rejected == len(frame)
-    assert f.rejected == 0, report.summary()
-    assert len(claims) == f.accepted
-    assert {c.origin.format for c in claims} == {RAW_FILES[name]}
-    assert [c.origin.row for c in claims] == list(range(1, len(frame) + 1))
-    assert len({c.id for c in claims}) == len(claims)
-    assert report.formats == {f"{RAW_FILES[name]} (csv)": len(frame)}
-
-
-@pytest.mark.shared_data
-def test_raw_files_merge_into_one_list(shared_data):
-    raw = shared_data / "conflict" / "raw"
-    paths = [raw / n for n in sorted(RAW_FILES)]
-    claims, report = read_claims(paths)
-    assert report.read == sum(1 for _ in claims) + report.rejected_rows
-    assert len(report.files) == 5 and len(report.formats) == 5
-    assert claims[0].origin.path.endswith(min(RAW_FILES))  # files in the order given
-
-
-@pytest.mark.shared_data
-def test_acled_legacy_afghan_rows(raw_loaded):
-    claims, _, frame = raw_loaded["acled_afghanistan_2019_taliban_rprocessed.csv"]
-    overtakes = frame.index[frame["Sub_type"] == "Non-state actor overtakes territory"].tolist()
-    assert overtakes, "the sample has overtake events"
-    for i in overtakes:
-        c = claims[i]
-        assert c.status == "controlled"
-        assert c.actor == frame.loc[i, "Actor1"]
-        assert c.place == frame.loc[i, "Location"]
-        assert c.status_raw.endswith("Non-state actor overtakes territory")
-    # Legacy dates like "28 September 2019", day precision (no time_precision column).
-    first = claims[0]
-    assert frame.loc[0, "event_date"] == first.time.text
-    assert first.time.precision == "day"
-    assert (
-        first.time.earliest.date()
-        == datetime.strptime(frame.loc[0, "event_date"], "%d %B %Y").date()
-    )
-    # No source column: the claimant is ACLED; notes become the quote.
-    assert first.claimant == "ACLED" and first.quote == frame.loc[0, "Notes"]
-    assert first.admin1 == frame.loc[0, "admin1"]
-    assert first.lat == float(frame.loc[0, "latitude"]) and first.lon == float(
-        frame.loc[0, "longitude"]
-    )
-    battles = [
-        c
-        for c, t in zip(claims, frame["Type"])
-        if t == "Battles" and c.status_raw.endswith("Armed clash")
-    ]
-    assert battles and all(c.status == "contested" for c in battles)
-    assert all(c.id.startswith("acled_afghanistan_2019_taliban_rprocessed-") for c in claims)
-
-
-@pytest.mark.shared_data
-def test_acled_current_fields(raw_loaded):
-    claims, _, frame = raw_loaded["acled_api_2022_global_sample.csv"]
-    by_id = {c.id: c for c in claims}
-    for _, row in frame.iterrows():
-        c = by_id[row["event_id_cnty"]]
-        assert c.claimant == (row["source"] or "ACLED") and c.source == (row["source"] or "ACLED")
-        assert c.country == row["country"] and c.admin2 == row["admin2"]
-        assert c.location_precision == int(row["geo_precision"])
-        mid = datetime.strptime(row["event_date"], "%Y-%m-%d").date()
-        if row["time_precision"] == "1":
-            assert c.time.precision == "day" and c.time.earliest.date() == mid
-        elif row["time_precision"] == "2":  # ACLED codes the middle of a reported week
-            assert c.time.precision == "week"
-            assert c.time.earliest.date() == mid - timedelta(days=3)
-            assert c.time.latest.date() == mid + timedelta(days=3)
-        else:
-            assert c.time.precision == "month" and c.time.earliest.date() == mid.replace(day=1)
-        if row["event_type"] == "Battles":
-            assert c.status == "contested"
-        if row["event_type"] in ("Violence against civilians", "Explosions/Remote violence"):
-            assert c.status == "attacked"
-    assert any(c.status == "controlled" for c in claims)  # "Non-violent transfer of territory"
-
-
-@pytest.mark.shared_data
-def test_acled_government_regains_uses_government_actor(raw_loaded):
-    claims, _, frame = raw_loaded["acled_2019_global_sample100.csv"]
-    rows = frame.index[frame["sub_event_type"] == "Government regains territory"].tolist()
-    assert rows
-    for i in rows:
-        assert claims[i].status == "controlled"
-        assert claims[i].actor.startswith("Military Forces of")
-
-
-@pytest.mark.shared_data
-@pytest.mark.parametrize(
-    "name", ["ucdp_ged_v23_1_global_sample.csv", "ucdp_ged_syria_v19_1_sample.csv"]
-)
-def test_ucdp_fields(raw_loaded, name):
-    claims, _, frame = raw_loaded[name]
-    for c, (_, row) in zip(claims, frame.iterrows()):
-        assert c.id == row["id"] and c.place == row["where_coordinates"]
-        assert c.claimant == "UCDP GED" and c.actor == row["side_a"]
-        assert ("side_b", row["side_b"]) in c.extra
-        assert c.status == ("attacked" if row["type_of_violence"] == "3" else "contested")
-        assert c.lat == float(row["latitude"]) and c.lon == float(row["longitude"])
-        assert c.location_precision == int(row["where_prec"])
-        assert c.time.earliest.date().isoformat() == row["date_start"]
-        assert c.time.latest.date().isoformat() == row["date_end"]
-        assert c.quote == row["source_headline"].strip()
-    # Multi-line quoted cells stay inside their row, line breaks kept in the quote.
-    multi_line_rows = int(frame["source_headline"].str.strip().str.contains("\n").sum())
-    assert sum("\n" in c.quote for c in claims) == multi_line_rows
-
-
-@pytest.mark.shared_data
-@pytest.mark.parametrize("name", sorted(RAW_FILES))
-def test_raw_files_round_trip_through_canonical_csv(raw_loaded, tmp_path, name):
-    claims, _, _ = raw_loaded[name]
-    out = tmp_path / "out.csv"
-    assert write_claims_csv(claims, out) == len(claims)
-    again, report = read_claims(out)
-    assert report.ok, report.summary()
-    assert report.files[0].format == "canonical"
-    assert len(again) == len(claims)
-    for a, b in zip(claims, again):
-        assert claim_to_record(a) == claim_to_record(b)
-        assert (a.time.earliest, a.time.latest, a.time.precision) == (
-            b.time.earliest,
-            b.time.latest,
-            b.time.precision,
-        )
-        assert a.status_raw == b.status_raw and dict(a.extra) == dict(b.extra)
-        assert a.location_precision == b.location_precision
-
 
 # ---- canonical CSV: bad rows -----------------------------------------------------------------
 HEADER = "id,place,time,status,lat,lon,country,quote\n"
@@ -391,6 +215,66 @@ def test_hostile_cells_are_cleaned_and_capped(tmp_path):
     assert "quote truncated from" in c.notes and "not an http(s) address" in c.notes
     reasons = " ".join(n.reason for n in report.notes)
     assert "control characters removed" in reasons and "truncated" in reasons
+
+
+# ---- the csv module's field size limit is not changed for the rest of the process -----------
+CSV_DEFAULT_LIMIT = 131_072  # what a fresh interpreter has
+
+
+@pytest.fixture
+def default_csv_limit():
+    saved = csv.field_size_limit(CSV_DEFAULT_LIMIT)
+    try:
+        yield CSV_DEFAULT_LIMIT
+    finally:
+        csv.field_size_limit(saved)
+
+
+def _long_cell_file(tmp_path, name="long.csv", extra_row=""):
+    return write(tmp_path, name, f"place,time,status,quote\nKherson,2022-11-11,controlled,{'q' * 300_000}\n{extra_row}")
+
+
+def test_a_cell_over_the_csv_default_limit_is_read_and_the_limit_put_back(tmp_path, default_csv_limit):
+    claims, report = read_claims(_long_cell_file(tmp_path))
+    assert report.ok and claims[0].place == "Kherson" and len(claims[0].quote) <= 10_001
+    assert csv.field_size_limit() == default_csv_limit
+    with pytest.raises(csv.Error, match="field larger than field limit"):  # other code still has the default
+        list(csv.reader(io.StringIO("a\n" + "b" * 200_000 + "\n")))
+
+
+def test_the_limit_is_put_back_when_a_strict_read_raises(tmp_path, default_csv_limit):
+    path = _long_cell_file(tmp_path, extra_row="Kherson,2022-13-11,controlled,x\n")
+    with pytest.raises(ClaimsFileError, match="row 2"):
+        read_claims(path, strict=True)
+    assert csv.field_size_limit() == default_csv_limit
+
+
+def test_concurrent_reads_share_one_raise(tmp_path, default_csv_limit):
+    paths = [_long_cell_file(tmp_path, f"long{i}.csv") for i in range(6)]
+    start = threading.Barrier(len(paths))
+    results = {}
+
+    def read(i):
+        start.wait()
+        results[i] = read_claims(paths[i])
+
+    threads = [threading.Thread(target=read, args=(i,)) for i in range(len(paths))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [len(results[i][0]) for i in range(len(paths))] == [1] * len(paths)
+    assert all(results[i][1].ok for i in range(len(paths)))
+    assert csv.field_size_limit() == default_csv_limit
+
+
+def test_a_limit_changed_by_other_code_meanwhile_is_kept(default_csv_limit):
+    with csv_field_limit(1_000_000):
+        with csv_field_limit(500_000):  # nested: already high enough, nothing changes
+            assert csv.field_size_limit() == 1_000_000
+        assert csv.field_size_limit() == 1_000_000
+        csv.field_size_limit(2_000_000)  # e.g. another module raising it for its own reader
+    assert csv.field_size_limit() == 2_000_000
 
 
 def test_multiline_quote_kept(tmp_path):
@@ -596,66 +480,10 @@ def test_geojson_features_as_jsonl_and_round_trip_of_geometry(tmp_path):
     assert again[0].geometry == claims[0].geometry and again[0].lat == 34.98
 
 
-def test_acled_api_json_is_detected(tmp_path):
-    rec = {
-        "event_id_cnty": "AFG1",
-        "event_date": "2021-07-07",
-        "time_precision": "1",
-        "event_type": "Battles",
-        "sub_event_type": "Armed clash",
-        "actor1": "Taliban",
-        "actor2": "Military Forces of Afghanistan (2014-2021)",
-        "country": "Afghanistan",
-        "admin1": "Badghis",
-        "location": "Qala-e-Naw",
-        "latitude": "34.9858",
-        "longitude": "63.1286",
-        "geo_precision": "1",
-        "source": "Pajhwok",
-        "notes": "Clashes in Qala-e-Naw.",
-    }
-    p = write(tmp_path, "acled.json", json.dumps({"status": 200, "data": [rec]}))
-    claims, report = read_claims(p)
-    assert report.files[0].format == "acled" and report.ok
-    assert (claims[0].status, claims[0].claimant, claims[0].lat) == (
-        "contested",
-        "Pajhwok",
-        34.9858,
-    )
-
-
 def test_invalid_json_file(tmp_path):
     p = write(tmp_path, "c.json", '[{"place": "A",')
     claims, report = read_claims(p)
     assert claims == [] and "not valid JSON" in report.files[0].error
-
-
-def test_detect_format():
-    assert detect_format(["Place", "Time", "Status"]) == "canonical"
-    assert detect_format(["location", "date", "status"]) == "canonical"
-    with pytest.raises(ClaimsFileError, match="missing: status"):
-        detect_format(["place", "time"])
-
-
-# ---- writing ---------------------------------------------------------------------------------
-def test_write_refuses_to_overwrite(tmp_path):
-    claim = Claim(
-        "Qala-e-Naw", parse_time("2021-07-06 afternoon", tz="Asia/Kabul"), "controlled", id="x"
-    )
-    out = tmp_path / "o.csv"
-    write_claims_csv([claim], out)
-    with pytest.raises(OutputExists):
-        write_claims_csv([claim], out)
-    write_claims_csv([claim], out, overwrite=True)
-    text = out.read_text(encoding="utf-8")
-    header = text.splitlines()[0].split(",")
-    assert header == list(CANONICAL_COLUMNS)
-    assert "2021-07-06 afternoon,,Asia/Kabul,controlled" in text
-    (again,), _ = read_claims_csv(out)
-    assert (
-        again.time.earliest == claim.time.earliest
-        and format_time(again.time) == "6 Jul 2021, afternoon"
-    )
 
 
 # ---- the worked example ----------------------------------------------------------------------
@@ -711,15 +539,3 @@ def test_example_relative_times_resolve_from_the_notes():
     assert checked >= 5
 
 
-def test_report_summary_and_dict(tmp_path):
-    p = write(tmp_path, "c.csv", "place,time,status\nA,2021,captured\nB,2021-13-01,controlled\n")
-    _, report = read_claims(p)
-    text = str(report)
-    assert text.splitlines()[0] == "Read 2 rows from 1 file: 1 accepted, 1 rejected."
-    assert "c.csv: canonical (csv), 2 rows, 1 accepted, 1 rejected" in text
-    assert "Rejected rows:\n  c.csv row 2 (line 3), column `time`" in text
-    d = json.loads(json.dumps(report.to_dict()))
-    assert (d["read"], d["accepted"], d["rejected"]) == (2, 1, 1)
-    assert d["rejected_rows"][0]["column"] == "time" and d["mappings"][0]["rows"] == [
-        {"path": str(p), "row": 1}
-    ]
