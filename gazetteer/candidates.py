@@ -53,8 +53,8 @@ COUNTRY_CODE_CACHE = 4096
 
 #: Column positions in a :data:`gazetteer.store.PLACE_COLUMNS` row.
 _PID, _COUNTRY_CODE, _IMPORTANCE = (store.PLACE_COLUMNS.index(c) for c in ("pid", "country_code", "importance"))
-#: Position of the flag in a :data:`gazetteer.store.NAME_ROW` row.
-_NAME_FLAG = [c.strip() for c in store.NAME_ROW.split(",")].index("flag")
+#: Positions of the flag and the soft form in a :data:`gazetteer.store.NAME_ROW` row.
+_NAME_FLAG, _NAME_SOFT = ([c.strip() for c in store.NAME_ROW.split(",")].index(f) for f in ("flag", "soft"))
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,11 @@ class NameRows:
 
     def with_flag(self, flag: int) -> NameRows:
         """Only the rows whose name flag is ``flag``."""
-        return NameRows(tuple(r for r in self.raw if r[_NAME_FLAG] == flag))
+        return NameRows(tuple([r for r in self.raw if r[_NAME_FLAG] == flag]))
+
+    def soft(self, i: int) -> str:
+        """The soft form of row ``i`` (no record made: the variant stage tests many rows)."""
+        return self.raw[i][_NAME_SOFT]
 
 
 class CandidateReader:

@@ -181,9 +181,9 @@ def variant_matches(stripped: str, own: NameRows) -> list[NameMatch]:
     for _k, literal, i in process.extract(
         stripped, own.keys, scorer=ratio, limit=None, score_cutoff=(200 * min_sim - 100)
     ):
-        row = own[i]
-        sim = (literal + ratio(soft_query, row.soft)) / 200.0
+        sim = (literal + ratio(soft_query, own.soft(i))) / 200.0
         if sim >= min_sim:
+            row = own[i]
             q = VARIANT_BASE + VARIANT_SPAN * sim - (VARIANT_ALTERNATE_PENALTY if row.flag else 0.0)
             out.append(NameMatch(row.pid, q, row.country_code))
     return out

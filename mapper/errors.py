@@ -75,6 +75,19 @@ class RenderError(MapperError, RuntimeError):
     """Raised when a map cannot be rendered."""
 
 
+class OptionalDependencyMissing(MapperError, ImportError):
+    """Raised by :func:`mapper._optional.require` when a job needs an optional dependency that is
+    not installed (pyarrow for GeoParquet, dask for the scale jobs...).
+
+    ``name`` is the missing module, ``extra`` the ``setup.cfg`` extra that installs it; the message
+    says which job needs it and carries the install hint ``pip install 'conflictmap[EXTRA]'``.
+    """
+
+    def __init__(self, message: str, *, name: str | None = None, extra: str | None = None):
+        super().__init__(message, name=name)
+        self.extra = extra
+
+
 class ArticleError(MapperError, ValueError):
     """Raised when an article cannot be read as text: unreadable, empty, binary or too long.
 

@@ -34,6 +34,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from mapper._optional import require
 from mapper.atomic import write_atomic
 from mapper.errors import MapperError, OutputExists
 
@@ -284,10 +285,8 @@ def _kml(records: list, what: str, title: str) -> bytes:
 def _via_pyogrio(records: list, what: str, fmt: str) -> bytes:
     frame = to_frame(records, what)
     if fmt == "parquet":
-        import importlib.util
-
-        if importlib.util.find_spec("pyarrow") is None:
-            raise MapperError("GeoParquet export needs pyarrow: pip install 'conflictmap[parquet]'")
+        # geopandas imports pyarrow inside to_parquet; without it, say which extra installs it.
+        require("pyarrow", "parquet", purpose="GeoParquet export (.parquet)")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "out." + fmt)
         if fmt == "parquet":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timedelta, timezone
 from xml.etree import ElementTree as ET
 
@@ -150,14 +151,17 @@ def test_csv_round_trip(prep, tmp_path):
     assert next(r for r in rows if r["id"] == "sd-3")["wkt"] == "POINT (24.8807 12.0489)"
 
 
-def test_parquet_round_trip_or_clear_error(prep, tmp_path):
-    import importlib.util
+def test_parquet_without_pyarrow_is_one_clear_error(prep, tmp_path, monkeypatch):
+    from mapper.errors import OptionalDependencyMissing
 
-    if importlib.util.find_spec("pyarrow") is None:
-        with pytest.raises(MapperError, match=r"^GeoParquet export needs pyarrow: pip install 'conflictmap\[parquet\]'$"):
-            export(prep, tmp_path / "a.parquet", what="assessment")
-        assert not (tmp_path / "a.parquet").exists()
-        return
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
+    with pytest.raises(OptionalDependencyMissing, match=r"GeoParquet export.*pyarrow.*pip install 'conflictmap\[parquet\]'"):
+        export(prep, tmp_path / "a.parquet", what="assessment")
+    assert not (tmp_path / "a.parquet").exists()
+
+
+def test_parquet_round_trip(prep, tmp_path):
+    pytest.importorskip("pyarrow", reason="GeoParquet needs pyarrow (pip install 'conflictmap[parquet]')")
     import geopandas as gpd
 
     recs = assessment_records(prep)
