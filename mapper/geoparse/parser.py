@@ -364,6 +364,17 @@ class Geoparser:
         low = key.lower()
         if low in lx.NEVER_PLACES or low.split()[0] in lx.NEVER_PLACES and len(words) == 1:
             return None
+        after = text[e:e + 40]
+        if after[:1] == "." and name + "." in lx.ADMIN1_ABBREVIATIONS:
+            return None  # "Norman, Okla." is Oklahoma (the abbreviation rule), not a town called Okla
+        if len(words) == 1 and low in lx.PERSON_TITLES and (_TITLE_USE_AFTER.match(after) or not (
+                _CUE_BEFORE.search(text[max(0, s - 40):s]) or _KIND_AFTER.match(after))):
+            # "Sen. Rich Olive", "King Abdullah", "King has two children": a title or a person, not
+            # Sen (Senegal) or King, Texas, unless the wording makes it a place ("in King").
+            return None
+        other = _AMPERSAND_NAME.match(after) or _AMPERSAND_BEFORE.search(text[max(0, s - 30):s])
+        if other and not _is_place_word(self, other.group(1)):
+            return None  # "Stevens & Wilkinson", "Marks & Spencer": a firm or a pair of people, not "Trinidad & Tobago"
         target = lx.adjective_place(name)
         if target and normalize(target) != key:
             return None  # "Ukrainian" is the nationality (a mention of Ukraine), not Ukrainian Village
@@ -382,7 +393,6 @@ class Geoparser:
             return None
         best_prior = entries[0].prior
         before = text[max(0, s - 40):s]
-        after = text[e:e + 40]
         # Part of a person's name: a title or a capitalised non-place word right before.
         prev = _prev_token(before)
         if prev and prev.lower().rstrip(".") in lx.PERSON_TITLES:
@@ -774,6 +784,15 @@ def _inside(p, q) -> bool:
 
 #: A one-word place also used as a person's name in the same document is kept only if this important.
 PERSON_OVERRIDE_PRIOR = 0.9
+#: A title word used as one ("Sen. Rich Olive", "King Abdullah"): a full stop or a capitalised word after it.
+_TITLE_USE_AFTER = re.compile(r"^(?:\.\s*)?\s+[A-Z]|^\.\s+[A-Z]")
+#: "Stevens & Wilkinson": the capitalised word on the other side of an ampersand.
+_AMPERSAND_NAME = re.compile(r"^\s*&\s*([A-Z][\w’'-]*)")
+_AMPERSAND_BEFORE = re.compile(r"\b([A-Z][\w’'-]*)\s*&\s*$")
+#: "Tyrise M. Bell", "Boyd J. Jones": a given name and a middle initial before a surname.
+_MIDDLE_INITIAL_RE = re.compile(r"\b[A-Z][a-z]+\s+[A-Z]\.\s+([A-Z][a-z]+)\b")
+#: "said Kinney.", "said Cole, who...": a one-word name right after a speech verb, closing the clause.
+_SAID_NAME_RE = re.compile(r"\b(?:said|says|told|added|wrote|asked|noted|explained)\s+([A-Z][a-z]+)(?=\s*[,.])")
 _PERSON_RE = re.compile(
     r"\b(?:(?:" + "|".join(sorted((t.capitalize() for t in lx.PERSON_TITLES if t.isalpha()), key=len, reverse=True))
     + r")\.?\s+)?([A-Z][a-z]+(?:\s+[A-Z]\.)?)\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?\b(?=\s+(?:said|says|told|added|"
@@ -788,6 +807,8 @@ def _person_tokens(text: str) -> set:
         return out
     for m in _PERSON_RE.finditer(text):
         out.update(g for g in m.groups()[1:] if g)
+    for rx in (_MIDDLE_INITIAL_RE, _SAID_NAME_RE):
+        out.update(m.group(1) for m in rx.finditer(text))
     for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr|President|Governor|Minister|General|Gen|Senator|Sen|Mayor|"
                          r"spokesman|spokeswoman|Judge)\.?\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?", text):
         out.update(g for g in m.groups() if g)
