@@ -47,6 +47,8 @@ ADJECTIVE_PLACES = {
     "Zimbabwean": "Zimbabwe", "South African": "South Africa", "North Korean": "North Korea",
     "South Korean": "South Korea", "Korean": "South Korea", "New Zealand": "New Zealand",
     "European": "Europe", "African": "Africa", "Asian": "Asia", "Latin American": "Latin America",
+    "Central American": "Central America", "North American": "North America", "South American": "South America",
+    "Southeast Asian": "Southeast Asia", "Central Asian": "Central Asia", "North African": "North Africa",
     "Middle Eastern": "Middle East", "Arab": "",  # "Arab" names no single place
 }
 

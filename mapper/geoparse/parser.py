@@ -460,6 +460,8 @@ class Geoparser:
                 s, e = m.start(1), m.end(1)
                 if occupied.overlaps(s, e) or skip.covers(s):
                     continue
+                if form == "adjective" and _language_use(text, s, e):
+                    continue  # "speaks in English and Arabic", "English is the main language"
                 target = table.get(m.group(1))
                 key = normalize(target) if target else ""
                 entries = self.index.entries.get(key, ())
@@ -798,6 +800,23 @@ _PERSON_RE = re.compile(
     + r")\.?\s+)?([A-Z][a-z]+(?:\s+[A-Z]\.)?)\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?\b(?=\s+(?:said|says|told|added|"
     r"wrote|who|was|is|has|had|,|\())"
 )
+
+
+#: A nationality word used as the name of a language: after "in", "speaks", "learning", "fluent"...
+_LANGUAGE_BEFORE = re.compile(r"\b(?:in|into|speaks?|spoke|spoken|speaking|learn\w*|teach\w*|taught|"
+                              r"stud(?:y|ying|ied)|fluent|native|plus|translated\s+from|of)\s+$", re.I)
+#: ... when no noun follows it ("in English.", "in English and Spanish", "of English in the EU").
+_NO_NOUN_AFTER = re.compile(r"^(?:\s*[.,;:)”\"]|\s+(?:and|or|is|was|will|to|as|in|at|on|with|after|before|but|"
+                            r"which|that|from)\b)")
+#: A nationality word as the subject of a verb is a language ("English is the main language").
+_LANGUAGE_SUBJECT = re.compile(r"^\s+(?:is|was|will|remains|provides|has)\b")
+
+
+def _language_use(text: str, s: int, e: int) -> bool:
+    """True when the nationality word ``text[s:e]`` names a language, not its country."""
+    after = text[e:e + 14]
+    return bool(_LANGUAGE_SUBJECT.match(after)
+                or (_LANGUAGE_BEFORE.search(text[max(0, s - 25):s]) and _NO_NOUN_AFTER.match(after)))
 
 
 def _person_tokens(text: str) -> set:

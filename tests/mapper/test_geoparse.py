@@ -213,3 +213,10 @@ def test_ampersand_with_a_non_place_word_is_a_firm(gp):
     assert "Chaman" not in names and "Kabul" in names
     names = [m.name for m in gp.parse("New flights link Herat & Kandahar from June.")]
     assert "Herat" in names and "Kandahar" in names
+
+
+def test_a_nationality_word_naming_a_language_is_not_its_country(gp):
+    names = [m.name for m in gp.parse("At the school in Kabul the children speak in Pashto and Dari, "
+                                      "and Tajik is taught too.")]
+    assert "Kabul" in names and "Tajik" not in names
+    assert "Tajik" in [m.name for m in gp.parse("Tajik border guards closed the bridge at Kabul.")]
