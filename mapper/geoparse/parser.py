@@ -386,11 +386,11 @@ class Geoparser:
             # Shouted words ("TIGER") are not places, except a dateline ("KABUL: ...").
             if not (_DATELINE_AFTER.match(text[e:e + 30]) and _DATELINE_BEFORE.search(text[max(0, s - 4):s])):
                 return None
-        if any(_INNER_CAPS.match(w) for w in words):
-            return None  # "IoT", "iPhone", "McGregor"-like tokens are brands and names
         entries = self.index.entries.get(key, ())
         if not entries:
             return None
+        if any(_INNER_CAPS.match(w) for w in words) and not self._spelled_as_a_place(name, entries):
+            return None  # "IoT", "iPhone", "McGregor"-like tokens are brands and names, not "DeKalb"
         best_prior = entries[0].prior
         before = text[max(0, s - 40):s]
         # Part of a person's name: a title or a capitalised non-place word right before.
@@ -398,7 +398,8 @@ class Geoparser:
         if prev and prev.lower().rstrip(".") in lx.PERSON_TITLES:
             return None
         if prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before) \
-                and prev.lower() not in lx.INNER_FUNCTION_WORDS and not _is_place_word(self, prev):
+                and prev.lower() not in lx.INNER_FUNCTION_WORDS and prev.lower() not in lx.DETERMINERS \
+                and not _is_place_word(self, prev):
             if best_prior < 0.9:  # "Amrullah Saleh"; a country after a name is still a country
                 if len(words) == 1 and entries[0].kind == "populated_place" \
                         and _looks_like_given_name(prev, doc_words) and not _next_token(after)[:1].isupper():
@@ -413,8 +414,8 @@ class Geoparser:
             elif head not in lx.PLACE_HEADS and not _is_place_word(self, nxt) and best_prior < MODIFIER_MIN_PRIOR:
                 return None  # "National Directorate", "Shams Bek": inside a longer proper name
         if re.match(r"^\s+(?:said|says|told|added|wrote|asked|noted|explained)\b", after) and best_prior < 0.7 \
-                and len(words) == 1:
-            return None  # a person as subject of a speech verb
+                and len(words) == 1 and not _CUE_BEFORE.search(before):
+            return None  # a person as subject of a speech verb (not "police in DeKalb said")
         if len(words) == 1 and low in GENERIC_WORDS:
             prev_cap = prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before)
             if prev_cap or (nxt and nxt[0].isupper() and not re.match(r"^\s*[,.;:!?)\"”]", after)):
@@ -452,6 +453,15 @@ class Geoparser:
             hint = _HINT_KIND.get(m.group(1).lower(), "") or _PLURAL_KIND.get(m.group(1).lower(), "") or hint
         stripped, type_hint = strip_type_words(key)
         return _Cand(s, e, key, entries, hint or (type_hint or ""))
+
+    def _spelled_as_a_place(self, name: str, entries) -> bool:
+        """True when one of the first candidates of ``name`` is written exactly so in the gazetteer
+        (letter case included): "DeKalb", "LaGrange" are towns, "iPhone" and "LaVista Road" are not."""
+        for e in entries[:3]:
+            p = self._place(e.place_id)
+            if p is not None and p.name == name:
+                return True
+        return False
 
     def _adjectives_and_codes(self, text, occupied, skip) -> list:
         out = []

@@ -220,3 +220,10 @@ def test_a_nationality_word_naming_a_language_is_not_its_country(gp):
                                       "and Tajik is taught too.")]
     assert "Kabul" in names and "Tajik" not in names
     assert "Tajik" in [m.name for m in gp.parse("Tajik border guards closed the bridge at Kabul.")]
+
+
+def test_a_determiner_opening_the_sentence_is_no_given_name(small_gazetteer):
+    # The rules alone (no span filter): "Every Chaman trader" is a town's traders, "Ahmad Chaman" a person.
+    rules = Geoparser(small_gazetteer, filter_model=None)
+    assert "Chaman" in [m.name for m in rules.parse("Every Chaman trader lost money when the border closed.")]
+    assert "Chaman" not in [m.name for m in rules.parse("Ahmad Chaman lost money when the border closed.")]
