@@ -802,7 +802,8 @@ _TITLE_USE_AFTER = re.compile(r"^(?:\.\s*)?\s+[A-Z]|^\.\s+[A-Z]")
 _AMPERSAND_NAME = re.compile(r"^\s*&\s*([A-Z][\w’'-]*)")
 _AMPERSAND_BEFORE = re.compile(r"\b([A-Z][\w’'-]*)\s*&\s*$")
 #: "Tyrise M. Bell", "Boyd J. Jones": a given name and a middle initial before a surname.
-_MIDDLE_INITIAL_RE = re.compile(r"\b[A-Z][a-z]+\s+[A-Z]\.\s+([A-Z][a-z]+)\b")
+_MIDDLE_INITIAL_RE = re.compile(r"(?<=[a-z])\s+[A-Z]\.\s+([A-Z][a-z]+)\b")  # given name checked in code
+_GIVEN_BEFORE = re.compile(r"\b[A-Z][a-z]+$")
 #: "said Kinney.", "said Cole, who...": a one-word name right after a speech verb, closing the clause.
 _SAID_NAME_RE = re.compile(r"\b(?:said|says|told|added|wrote|asked|noted|explained)\s+([A-Z][a-z]+)(?=\s*[,.])")
 _PERSON_RE = re.compile(
@@ -836,8 +837,11 @@ def _person_tokens(text: str) -> set:
         return out
     for m in _PERSON_RE.finditer(text):
         out.update(g for g in m.groups()[1:] if g)
-    for rx in (_MIDDLE_INITIAL_RE, _SAID_NAME_RE):
-        out.update(m.group(1) for m in rx.finditer(text))
+    for m in _MIDDLE_INITIAL_RE.finditer(text):
+        given = _GIVEN_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        if given:
+            out.add(m.group(1))
+    out.update(m.group(1) for m in _SAID_NAME_RE.finditer(text))
     for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr|President|Governor|Minister|General|Gen|Senator|Sen|Mayor|"
                          r"spokesman|spokeswoman|Judge)\.?\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?", text):
         out.update(g for g in m.groups() if g)
