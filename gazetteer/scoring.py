@@ -25,9 +25,9 @@ Analyst aliases (``gazetteer add aliases``, names stored with flag
 
 A variant or fuzzy best match asked for with no hint and no other place around it
 (:func:`is_lone_lookalike_guess`) resolves only on enough evidence: match quality plus
-:data:`LONE_LOOKALIKE_IMPORTANCE` x importance, plus :data:`LONE_LOOKALIKE_SOUNDS_ALIKE_BONUS` when the
-names differ only in vowels of one class, doubled letters, spacing or izafe
-(:func:`gazetteer.normalize.sounds_alike`), must reach :data:`LONE_LOOKALIKE_MIN_EVIDENCE`. A near
+:data:`LONE_LOOKALIKE_IMPORTANCE` x importance, plus :data:`LONE_LOOKALIKE_SOUNDS_ALIKE_BONUS` when one
+of the names is a compound and they differ only in vowels of one class, doubled letters, spacing or
+izafe (:func:`gazetteer.normalize.sounds_alike`), must reach :data:`LONE_LOOKALIKE_MIN_EVIDENCE`. A near
 spelling of a city ("Peshawer", "Kinshassa") or a transliteration of a town ("Qal-e-Naw") resolves;
 a lookalike of a village elsewhere ("Minova" -> Minoa, New York) is only a suggestion.
 
@@ -347,8 +347,15 @@ def city_over_eponymous_unit(ranked: list[Candidate]) -> list[Candidate]:
 def lone_lookalike_evidence(c: Candidate, query_parts: Sequence[str]) -> float:
     """How much a variant or fuzzy match ``c`` of a query written as ``query_parts`` (the name and
     its parenthesised alternates) says on its own (see the module docstring)."""
-    alike = any(sounds_alike(part, c.place.name) for part in query_parts)
+    # Sounding alike counts for compounds only ("Qal-e-Naw" / "Qala i Naw", "Tirin Kot" / "Tarinkot"):
+    # between two single words one vowel apart ("Narnia" / "Narni") it is as often chance.
+    alike = any(sounds_alike(part, c.place.name) and (_several_words(part) or _several_words(c.place.name))
+                for part in query_parts)
     return c.quality + LONE_LOOKALIKE_IMPORTANCE * c.importance + (LONE_LOOKALIKE_SOUNDS_ALIKE_BONUS if alike else 0.0)
+
+
+def _several_words(name: str) -> bool:
+    return len(normalize(name).split()) > 1
 
 
 def is_lone_lookalike_guess(c: Candidate, query_parts: Sequence[str]) -> bool:
