@@ -4,7 +4,9 @@
 
 Classes: ``country_hint`` (everyday country codes and names as hints and in text),
 ``demonym`` (nationality words are never places on their own), ``lookalike`` (variants
-that should resolve, far lookalikes that must not), ``focus`` (names of one list or
+that should resolve, far lookalikes that must not), ``lone_lookalike`` (a name with no hint
+and no other place around it: spelling variants of a real place resolve, a lookalike of a
+small place elsewhere is ``not_found``), ``focus`` (names of one list or
 document resolved together), ``unit`` (city vs its eponymous unit), ``span`` (clear towns
 the span filter must keep), ``common_word`` (words that are not towns), ``physical``
 (seas, lakes, rivers, mountain ranges, deserts).
@@ -42,7 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "benchmarks" / "data" / "context_cases.jsonl"
 sys.path.insert(0, str(REPO))
 
-CLASSES = ("country_hint", "demonym", "lookalike", "focus", "unit", "span", "common_word", "physical")
+CLASSES = ("country_hint", "demonym", "lookalike", "lone_lookalike", "focus", "unit", "span", "common_word", "physical")
 
 
 def _place_ok(place, e: dict) -> bool:

@@ -74,6 +74,7 @@ class Candidate:
     reason: str
     match: str = ""  # how the name matched: exact, variant, fuzzy, fallback
     quality: float = 1.0  # name-match quality alone (0..1), before importance and context
+    importance: float = 0.0  # the place's index importance (0..1), before the inexact-match discount
 
     def to_dict(self) -> dict:
         d = self.place.to_dict()

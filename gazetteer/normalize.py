@@ -209,6 +209,35 @@ def soft_form(key: str) -> str:
     return _DOUBLE.sub(r"\1", s)
 
 
+_WORD_FINAL_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=65536)
+def transliteration_form(key: str) -> str:
+    """The :func:`soft_form` of a normalized key, also blind to a vowel ending a word before
+    another word ("Qal-e-Naw" / "Qala i Naw") and to anything but letters: two spellings with the
+    same form differ only in vowels of one class, doubled letters, h, spacing and izafe."""
+    if not key.isascii():
+        return key
+    toks = _tokens_without_izafe(key)
+    toks = [t[:-1] if i < len(toks) - 1 and len(t) > 2 and t[-1] in _WORD_FINAL_VOWELS else t
+            for i, t in enumerate(toks)]
+    s = "".join(toks).replace("h", "").translate(_SOFT_MAP)
+    return _DOUBLE.sub(r"\1", "".join(ch for ch in s if ch.isalpha()))
+
+
+def sounds_alike(a: str, b: str) -> bool:
+    """Whether two names (as written) have the same :func:`transliteration_form`, type words aside.
+
+    >>> sounds_alike("Qal-e-Naw", "Qala i Naw"), sounds_alike("Tirin Kot", "Tarinkot")
+    (True, True)
+    >>> sounds_alike("Minova", "Minoa")
+    False
+    """
+    fa = transliteration_form(strip_type_words(normalize(a))[0])
+    return bool(fa) and fa == transliteration_form(strip_type_words(normalize(b))[0])
+
+
 def similarity(a: str, b: str) -> float:
     """Similarity of two normalized keys in [0, 1], tolerant of romanisation."""
     from rapidfuzz.fuzz import ratio

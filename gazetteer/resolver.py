@@ -66,6 +66,7 @@ from gazetteer.scoring import (
     context_point,
     fuzzy_matches,
     is_ambiguous,
+    is_lone_lookalike_guess,
     near_names,
     rank,
     same_name,
@@ -386,6 +387,15 @@ class Gazetteer:
                 message=f"no confident match for {query!r} near the other places; closest: "
                 f"{best.place.name} ({best.place.country_code}), a {best.match} match over "
                 f"{FAR_LOOKALIKE_KM:.0f} km from them",
+            )
+        # A lookalike with no hint and no other place to support it is a suggestion unless the match
+        # is strong for so important a place ("Minova" alone is not Minoa, New York; "Peshawer" is Peshawar).
+        if cc is None and within_place is None and not ctx and is_lone_lookalike_guess(best, split_alternates(query)):
+            return Resolution(
+                query=query, status=NOT_FOUND, candidates=tuple(ranked[:limit]),
+                suggestions=tuple(dict.fromkeys(c.place.name for c in ranked[:limit])),
+                message=f"no confident match for {query!r}: the closest, {best.place.name} "
+                f"({best.place.country_code}), is only a {best.match} match; give a country or the other places",
             )
         # A hinted country is a constraint: the best match abroad is only a suggestion.
         abroad = cc is not None and best.place.country_code != cc

@@ -47,7 +47,15 @@ ADJECTIVE_PLACES = {
     "Zimbabwean": "Zimbabwe", "South African": "South Africa", "North Korean": "North Korea",
     "South Korean": "South Korea", "Korean": "South Korea", "New Zealand": "New Zealand",
     "European": "Europe", "African": "Africa", "Asian": "Asia", "Latin American": "Latin America",
+    "Central American": "Central America", "North American": "North America", "South American": "South America",
+    "Southeast Asian": "Southeast Asia", "Central Asian": "Central Asia", "North African": "North Africa",
     "Middle Eastern": "Middle East", "Arab": "",  # "Arab" names no single place
+    # Regions and provinces with an adjective of their own (annotated like the national ones).
+    "Abkhaz": "Abkhazia", "Abkhazian": "Abkhazia", "North Ossetian": "North Ossetia", "Chechen": "Chechnya",
+    "Dagestani": "Dagestan", "Crimean": "Crimea", "Tibetan": "Tibet", "Catalan": "Catalonia",
+    "Bavarian": "Bavaria", "Tasmanian": "Tasmania", "Texan": "Texas", "Californian": "California",
+    "Punjabi": "Punjab", "Sindhi": "Sindh", "Baloch": "Balochistan", "Balochi": "Balochistan",
+    "Darfuri": "Darfur", "Transnistrian": "Transnistria", "Uyghur": "Xinjiang", "Uighur": "Xinjiang",
 }
 
 def adjective_place(word: str) -> str:
@@ -112,6 +120,10 @@ taliban isis isil daesh hamas hezbollah
 
 #: Lower-case function words allowed inside a multi-word place name ("Bosnia and Herzegovina").
 INNER_FUNCTION_WORDS = frozenset("of and de del la le du da dos das des e i y al el ul ur on upon the am im an in".split())
+
+#: Capitalised words opening a sentence before a name that are no part of a personal name ("A DeKalb man").
+DETERMINERS = frozenset("a an the this that these those every each another some any no our their his her its my "
+                        "your both all many most several".split())
 
 #: Postal-style abbreviations news agencies write after a town ("Richmond, Ky."): (admin1 name, country).
 ADMIN1_ABBREVIATIONS = {

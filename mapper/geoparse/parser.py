@@ -364,6 +364,17 @@ class Geoparser:
         low = key.lower()
         if low in lx.NEVER_PLACES or low.split()[0] in lx.NEVER_PLACES and len(words) == 1:
             return None
+        after = text[e:e + 40]
+        if after[:1] == "." and name + "." in lx.ADMIN1_ABBREVIATIONS:
+            return None  # "Norman, Okla." is Oklahoma (the abbreviation rule), not a town called Okla
+        if len(words) == 1 and low in lx.PERSON_TITLES and (_TITLE_USE_AFTER.match(after) or not (
+                _CUE_BEFORE.search(text[max(0, s - 40):s]) or _KIND_AFTER.match(after))):
+            # "Sen. Rich Olive", "King Abdullah", "King has two children": a title or a person, not
+            # Sen (Senegal) or King, Texas, unless the wording makes it a place ("in King").
+            return None
+        other = _AMPERSAND_NAME.match(after) or _AMPERSAND_BEFORE.search(text[max(0, s - 30):s])
+        if other and not _is_place_word(self, other.group(1)):
+            return None  # "Stevens & Wilkinson", "Marks & Spencer": a firm or a pair of people, not "Trinidad & Tobago"
         target = lx.adjective_place(name)
         if target and normalize(target) != key:
             return None  # "Ukrainian" is the nationality (a mention of Ukraine), not Ukrainian Village
@@ -375,20 +386,20 @@ class Geoparser:
             # Shouted words ("TIGER") are not places, except a dateline ("KABUL: ...").
             if not (_DATELINE_AFTER.match(text[e:e + 30]) and _DATELINE_BEFORE.search(text[max(0, s - 4):s])):
                 return None
-        if any(_INNER_CAPS.match(w) for w in words):
-            return None  # "IoT", "iPhone", "McGregor"-like tokens are brands and names
         entries = self.index.entries.get(key, ())
         if not entries:
             return None
+        if any(_INNER_CAPS.match(w) for w in words) and not self._spelled_as_a_place(name, entries):
+            return None  # "IoT", "iPhone", "McGregor"-like tokens are brands and names, not "DeKalb"
         best_prior = entries[0].prior
         before = text[max(0, s - 40):s]
-        after = text[e:e + 40]
         # Part of a person's name: a title or a capitalised non-place word right before.
         prev = _prev_token(before)
         if prev and prev.lower().rstrip(".") in lx.PERSON_TITLES:
             return None
         if prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before) \
-                and prev.lower() not in lx.INNER_FUNCTION_WORDS and not _is_place_word(self, prev):
+                and prev.lower() not in lx.INNER_FUNCTION_WORDS and prev.lower() not in lx.DETERMINERS \
+                and not _is_place_word(self, prev):
             if best_prior < 0.9:  # "Amrullah Saleh"; a country after a name is still a country
                 if len(words) == 1 and entries[0].kind == "populated_place" \
                         and _looks_like_given_name(prev, doc_words) and not _next_token(after)[:1].isupper():
@@ -403,8 +414,8 @@ class Geoparser:
             elif head not in lx.PLACE_HEADS and not _is_place_word(self, nxt) and best_prior < MODIFIER_MIN_PRIOR:
                 return None  # "National Directorate", "Shams Bek": inside a longer proper name
         if re.match(r"^\s+(?:said|says|told|added|wrote|asked|noted|explained)\b", after) and best_prior < 0.7 \
-                and len(words) == 1:
-            return None  # a person as subject of a speech verb
+                and len(words) == 1 and not _CUE_BEFORE.search(before):
+            return None  # a person as subject of a speech verb (not "police in DeKalb said")
         if len(words) == 1 and low in GENERIC_WORDS:
             prev_cap = prev and prev[0].isupper() and not re.search(r"[.!?:;,\"“”(\n]\s*$", before)
             if prev_cap or (nxt and nxt[0].isupper() and not re.match(r"^\s*[,.;:!?)\"”]", after)):
@@ -443,6 +454,15 @@ class Geoparser:
         stripped, type_hint = strip_type_words(key)
         return _Cand(s, e, key, entries, hint or (type_hint or ""))
 
+    def _spelled_as_a_place(self, name: str, entries) -> bool:
+        """True when one of the first candidates of ``name`` is written exactly so in the gazetteer
+        (letter case included): "DeKalb", "LaGrange" are towns, "iPhone" and "LaVista Road" are not."""
+        for e in entries[:3]:
+            p = self._place(e.place_id)
+            if p is not None and p.name == name:
+                return True
+        return False
+
     def _adjectives_and_codes(self, text, occupied, skip) -> list:
         out = []
         for rx, table, form in ((_ADJECTIVE_RE, lx.ADJECTIVE_PLACES, "adjective"), (_CODE_RE, lx.CODE_PLACES, "code")):
@@ -450,6 +470,8 @@ class Geoparser:
                 s, e = m.start(1), m.end(1)
                 if occupied.overlaps(s, e) or skip.covers(s):
                     continue
+                if form == "adjective" and _language_use(text, s, e):
+                    continue  # "speaks in English and Arabic", "English is the main language"
                 target = table.get(m.group(1))
                 key = normalize(target) if target else ""
                 entries = self.index.entries.get(key, ())
@@ -774,11 +796,38 @@ def _inside(p, q) -> bool:
 
 #: A one-word place also used as a person's name in the same document is kept only if this important.
 PERSON_OVERRIDE_PRIOR = 0.9
+#: A title word used as one ("Sen. Rich Olive", "King Abdullah"): a full stop or a capitalised word after it.
+_TITLE_USE_AFTER = re.compile(r"^(?:\.\s*)?\s+[A-Z]|^\.\s+[A-Z]")
+#: "Stevens & Wilkinson": the capitalised word on the other side of an ampersand.
+_AMPERSAND_NAME = re.compile(r"^\s*&\s*([A-Z][\w’'-]*)")
+_AMPERSAND_BEFORE = re.compile(r"\b([A-Z][\w’'-]*)\s*&\s*$")
+#: "Tyrise M. Bell", "Boyd J. Jones": a given name and a middle initial before a surname.
+_MIDDLE_INITIAL_RE = re.compile(r"(?<=[a-z])\s+[A-Z]\.\s+([A-Z][a-z]+)\b")  # given name checked in code
+_GIVEN_BEFORE = re.compile(r"\b[A-Z][a-z]+$")
+#: "said Kinney.", "said Cole, who...": a one-word name right after a speech verb, closing the clause.
+_SAID_NAME_RE = re.compile(r"\b(?:said|says|told|added|wrote|asked|noted|explained)\s+([A-Z][a-z]+)(?=\s*[,.])")
 _PERSON_RE = re.compile(
     r"\b(?:(?:" + "|".join(sorted((t.capitalize() for t in lx.PERSON_TITLES if t.isalpha()), key=len, reverse=True))
     + r")\.?\s+)?([A-Z][a-z]+(?:\s+[A-Z]\.)?)\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?\b(?=\s+(?:said|says|told|added|"
     r"wrote|who|was|is|has|had|,|\())"
 )
+
+
+#: A nationality word used as the name of a language: after "in", "speaks", "learning", "fluent"...
+_LANGUAGE_BEFORE = re.compile(r"\b(?:in|into|speaks?|spoke|spoken|speaking|learn\w*|teach\w*|taught|"
+                              r"stud(?:y|ying|ied)|fluent|native|plus|translated\s+from|of)\s+$", re.I)
+#: ... when no noun follows it ("in English.", "in English and Spanish", "of English in the EU").
+_NO_NOUN_AFTER = re.compile(r"^(?:\s*[.,;:)”\"]|\s+(?:and|or|is|was|will|to|as|in|at|on|with|after|before|but|"
+                            r"which|that|from)\b)")
+#: A nationality word as the subject of a verb is a language ("English is the main language").
+_LANGUAGE_SUBJECT = re.compile(r"^\s+(?:is|was|will|remains|provides|has)\b")
+
+
+def _language_use(text: str, s: int, e: int) -> bool:
+    """True when the nationality word ``text[s:e]`` names a language, not its country."""
+    after = text[e:e + 14]
+    return bool(_LANGUAGE_SUBJECT.match(after)
+                or (_LANGUAGE_BEFORE.search(text[max(0, s - 25):s]) and _NO_NOUN_AFTER.match(after)))
 
 
 def _person_tokens(text: str) -> set:
@@ -788,6 +837,11 @@ def _person_tokens(text: str) -> set:
         return out
     for m in _PERSON_RE.finditer(text):
         out.update(g for g in m.groups()[1:] if g)
+    for m in _MIDDLE_INITIAL_RE.finditer(text):
+        given = _GIVEN_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        if given:
+            out.add(m.group(1))
+    out.update(m.group(1) for m in _SAID_NAME_RE.finditer(text))
     for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr|President|Governor|Minister|General|Gen|Senator|Sen|Mayor|"
                          r"spokesman|spokeswoman|Judge)\.?\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?", text):
         out.update(g for g in m.groups() if g)

@@ -6,6 +6,7 @@ from gazetteer.normalize import (
     normalize,
     similarity,
     skeleton,
+    sounds_alike,
     split_alternates,
     strip_type_words,
 )
@@ -94,3 +95,15 @@ def test_codes_are_recognised():
     assert looks_like_code("LQN")
     assert looks_like_code("75001")
     assert not looks_like_code("Herat")
+
+
+@pytest.mark.parametrize("a, b", [("Qal-e-Naw", "Qala i Naw"), ("Mazar-e Sharif", "Mazari Sharif"), ("Tirin Kot", "Tarinkot"),
+                                  ("Puli Alam", "Pul-e ‘Alam"), ("Kandahaar", "Kandahār"), ("Benghazy", "Benghazi")])
+def test_sounds_alike_spelling_variants(a, b):
+    assert sounds_alike(a, b)
+
+
+@pytest.mark.parametrize("a, b", [("Minova", "Minoa"), ("Tatooine", "Tataouine"), ("Gondor", "Gonder"),
+                                  ("Robotyne", "Rybotyn"), ("", "")])
+def test_sounds_alike_rejects_lookalikes(a, b):
+    assert not sounds_alike(a, b)

@@ -166,9 +166,12 @@ QUERIES = [
 def test_misspellings_find_the_important_place_in_a_crowd(crowded):
     ids, _ids_big, small, big = crowded
     for path in (small, big):
-        for (q, _cc), (res, *_counts) in zip(QUERIES[:4], _measure(path, QUERIES[:4])):
-            assert res.best is not None and res.best.place.name == TARGET, (q, res)
-            assert res.best.match in ("variant", "fuzzy")
+        for (q, cc), (res, *_counts) in zip(QUERIES[:4], _measure(path, QUERIES[:4])):
+            # The reads must find the target; without a country hint a fuzzy match of a town this
+            # small is only a suggestion (the lone-lookalike rule), so look at the first candidate.
+            top = res.best if cc else (res.candidates[0] if res.candidates else None)
+            assert top is not None and top.place.name == TARGET, (q, res)
+            assert top.match in ("variant", "fuzzy")
 
 
 def test_rows_and_sqlite_work_do_not_grow_with_the_crowd(crowded):

@@ -193,3 +193,37 @@ def test_a_state_after_a_capitalised_word_is_not_a_surname(gp):
     # "Team Herat" rejects that span, but a province is never read as a surname.
     text = "She joined Team Herat this year. Critics say Herat has many schools, and Kabul hosts the final."
     assert "Herat" in [m.name for m in gp.parse(text)]
+
+
+def test_surname_after_a_middle_initial_is_that_person_in_the_whole_document(gp):
+    text = "The court heard that Rahim K. Chaman left Kabul in May. Chaman returned to Herat later."
+    names = [m.name for m in gp.parse(text)]
+    assert "Chaman" not in names
+    assert "Kabul" in names and "Herat" in names
+
+
+def test_name_after_a_speech_verb_closing_the_clause_is_a_person(gp):
+    text = '"We will stay in Kabul," said Chaman. Chaman later met elders.'
+    names = [m.name for m in gp.parse(text)]
+    assert "Chaman" not in names and "Kabul" in names
+
+
+def test_ampersand_with_a_non_place_word_is_a_firm(gp):
+    names = [m.name for m in gp.parse("The contract went to Chaman & Wilkinson, a firm based in Kabul.")]
+    assert "Chaman" not in names and "Kabul" in names
+    names = [m.name for m in gp.parse("New flights link Herat & Kandahar from June.")]
+    assert "Herat" in names and "Kandahar" in names
+
+
+def test_a_nationality_word_naming_a_language_is_not_its_country(gp):
+    names = [m.name for m in gp.parse("At the school in Kabul the children speak in Pashto and Dari, "
+                                      "and Tajik is taught too.")]
+    assert "Kabul" in names and "Tajik" not in names
+    assert "Tajik" in [m.name for m in gp.parse("Tajik border guards closed the bridge at Kabul.")]
+
+
+def test_a_determiner_opening_the_sentence_is_no_given_name(small_gazetteer):
+    # The rules alone (no span filter): "Every Chaman trader" is a town's traders, "Ahmad Chaman" a person.
+    rules = Geoparser(small_gazetteer, filter_model=None)
+    assert "Chaman" in [m.name for m in rules.parse("Every Chaman trader lost money when the border closed.")]
+    assert "Chaman" not in [m.name for m in rules.parse("Ahmad Chaman lost money when the border closed.")]
