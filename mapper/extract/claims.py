@@ -40,9 +40,8 @@ inside its clause:
 * the **scope** ("all districts", "6 of 7 districts", "several parts of the
   city", "military base near");
 * the **time**: a time phrase in the clause, else the time the speaker spoke,
-  else another time of the same sentence, else an event time of an earlier
-  sentence of the same paragraph, else the dateline date, else the
-  publication date (never a time from an earlier paragraph).
+  else another time of the same sentence, else the dateline date, else the
+  publication date (never a time of an earlier sentence).
 
 No claim comes from intentions ("sent troops to retake", "will defend"),
 conditionals and questions ("if the group consolidates control of X"),
@@ -161,7 +160,6 @@ class _DocContext:
     actors: object
     name: str
     first_event_time: TimeSpan | None = None
-    block_event_time: dict = field(default_factory=dict)
     doc_names: object = None  # regex of actor names learned from this document (acronym definitions)
     named_spans: list = field(default_factory=list)  # (start, end, text) of named actors in the article
     dateline_time: TimeSpan | None = None
@@ -392,7 +390,8 @@ def _subject_before(text: str, lo: int, verb_start: int, final: bool = False) ->
     seg = text[lo:verb_start]
     # Start after the last clause break in the segment (closing quote, semicolon, "that").
     cut = 0
-    for m in re.finditer(r"[”\"»]\s*,?|;|:|\bthat\b|,\s+(?=(?:while|but|and)\b)", seg):
+    for m in re.finditer(r"[”\"»]\s*,?|;|:|\bthat\b|,\s+(?:while|but|and|whereas|although|though)\s+|"
+                         r"\b(?:while|whereas)\s+", seg):
         cut = m.end()
     commas = [m.end() for m in re.finditer(r",", seg) if m.end() > cut and seg[m.end():].strip()]
     if commas:
@@ -449,6 +448,11 @@ def _channel_after(text: str, pos: int, hi: int) -> tuple:
     return channel, ""
 
 
+#: Where the clause after a speech verb ends and another begins (", while Hezbollah said ...").
+_NEXT_CLAUSE = re.compile(r",\s*(?:while|whereas|but|although|though)\b|;|\s[—–]\s|,\s+and\s+(?=[\w’'-]+(?:\s+[\w’'-]+){0,4}"
+                          rf"\s+(?:{lx.SPEECH_VERBS})\b)", re.I)
+
+
 def _find_attributions(text: str, s_start: int, s_end: int) -> list:
     out = []
     sentence = text[s_start:s_end]
@@ -459,7 +463,12 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
         copied = False
         # A speech verb right after a closing quote or at the end: ", X said." (subject may be before or after).
         tail = text[ve:s_end]
-        final = bool(re.match(r"^\s*(?:[^,.;“”\"]{0,80})?[.!?]?\s*$", tail)) and not re.search(r"\bthat\b", tail)
+        # Each clause has its own speaker: "..., the army said, while the group said ..." ends the first
+        # clause at "while"; what follows is the next speaker's.
+        brk = _NEXT_CLAUSE.search(tail)
+        own_tail = tail[:brk.start()] if brk else tail
+        final = bool(re.match(r"^\s*(?:[^,.;“”\"]{0,80})?[.!?]?\s*$", own_tail)) \
+            and not re.search(r"\bthat\b", own_tail) and not _find_triggers(text, ve, ve + len(own_tail))
         claimant, cstart, carrier = _subject_before(text, s_start, vs, final)
         after_quote = bool(re.search(r"(?:[”\"»]\s*,?|,\s*[”\"»])\s*$", before))
         short_tail = bool(re.match(r"^\s*[^,.;:“”\"]{2,60}?\s*(?:[.!?]|$)", tail))
@@ -574,7 +583,16 @@ def _is_intention(text: str, s_start: int, trig: _Trigger) -> bool:
     before = _MONTH_MAY.sub("Mai", before)  # the month, not the modal ("On May 29, troops took ...")
     if _ACHIEVED.search(before):
         return False  # "managed to control X" reports what happened
-    return bool(lx.INTENT_BEFORE.search(before))
+    m = lx.INTENT_BEFORE.search(before)
+    if m is None:
+        return False
+    # "forces loyal to the junta took control of X", "fighters allied to Hemedti seized X": "to" starts a noun
+    # phrase there, not an infinitive.
+    return not _TO_NOUN_PHRASE.match(before, m.start())
+
+
+#: "to" followed by a determiner, a possessive or a name: a noun phrase, not an infinitive ("to the junta").
+_TO_NOUN_PHRASE = re.compile(r"(?i:to\s+)(?:(?i:the|a|an|its|their|his|her|this|that|these|those)\s|[A-Z][\w’'-]*\s)")
 
 
 _MONTH_MAY = re.compile(r"(?<=\d\s)May\b|\bMay(?=\s+\d)")
@@ -1000,8 +1018,10 @@ def _make_id(name: str, *parts) -> str:
 
 
 #: Roles that report a change or a state of control (a reference point "near X" is never their place).
-_BACKGROUND_NOUN = re.compile(r"\b(?:after|following|amid|despite|during|since|ended|end\s+of|days?|weeks?|months?|"
-                              r"years?|hours?|nights?)\s+(?:of\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+#: "retook X after a week of fighting", "amid heavy clashes": the fighting is the setting of another claim
+#: (but "Three days of fighting in X ended Saturday" reports the fighting itself).
+_BACKGROUND_NOUN = re.compile(r"\b(?:after|following|amid|despite|during|since|ended|end\s+of)\s+(?:[\w-]+\s+)?"
+                              r"(?:(?:days?|weeks?|months?|years?|hours?|nights?)\s+of\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _CONTROL_ROLES = (lx.TAKE, lx.FALL, lx.HOLD, lx.UNDER, lx.EXPEL, lx.WITHDRAW, lx.NOMINAL_TAKE, lx.SURRENDER)
 #: Roles whose event lies in the past when dated long before publication (history, not a current claim).
 _CHANGE_ROLES = (lx.TAKE, lx.FALL, lx.EXPEL, lx.WITHDRAW, lx.NOMINAL_TAKE, lx.SURRENDER)
@@ -1045,6 +1065,29 @@ def _is_hypothetical(text: str, s0: int, s1: int, trig: _Trigger) -> bool:
     for m in lx.CONDITIONAL_RE.finditer(before):
         last = m
     return bool(last and not re.search(r"[,;:]|\bthen\b", before[last.end():]))
+
+
+#: Fighting described as habitual: "clashes are frequent in X", "militants regularly attack X".
+_HABITUAL_AFTER = re.compile(
+    r"\s+(?:are|were|is|was|have\s+been|has\s+been|had\s+been|remain|remains)\s+(?:\w+\s+)?(?:frequent|common|"
+    r"commonplace|routine|regular|rare|not\s+uncommon|an?\s+(?:regular|frequent|common|daily|weekly)\s+"
+    r"(?:occurrence|feature|event)|a\s+fact\s+of\s+life)\b", re.I)
+_HABITUAL_BEFORE = re.compile(r"\b(?:often|frequently|regularly|routinely|occasionally|sometimes|periodically|usually|"
+                              r"typically|habitually|repeatedly\s+over\s+the\s+years)\s+(?:\w+\s+)?$", re.I)
+#: A campaign summarised by its length after "after/following": over before the report ("following
+#: Israel's three-week offensive in X", "after a months-long siege of X").
+_PAST_CAMPAIGN = re.compile(
+    r"\b(?:after|following|since|ended|end\s+of)\s+(?:the\s+|an?\s+|[\w’'.-]+['’]s\s+)?(?:[\w-]+\s+)?"
+    r"(?:[\w-]+-(?:day|week|month|year)s?(?:-long)?|(?:days|weeks|months|years)-long|long-running|protracted)"
+    r"\s+(?:[\w-]+\s+)?$", re.I)
+
+
+def _is_habitual(text: str, s0: int, trig: _Trigger) -> bool:
+    """Fighting said to recur ("clashes are frequent in X", "are regularly shelled") is background,
+    not a claim about now."""
+    if _HABITUAL_AFTER.match(text, trig.end) and not re.search(r"\s", trig.text.strip()):
+        return True
+    return bool(_HABITUAL_BEFORE.search(text, max(s0, trig.start - 30), trig.start))
 
 
 def _is_background(text: str, lo: int, hi: int, trig: _Trigger, span: TimeSpan, time_how: str,
@@ -1239,6 +1282,9 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         if trig.role == lx.CONTEST and _BACKGROUND_NOUN.search(text, max(s0, trig.start - 40), trig.start) \
                 and " " not in trig.text.strip():
             continue  # "retook X after a week of fighting": the fighting is the background of the claim
+        if trig.status in (CONTESTED, ATTACKED) and (_is_habitual(text, s0, trig)
+                                                    or _PAST_CAMPAIGN.search(text, max(s0, trig.start - 60), trig.start)):
+            continue  # "clashes are frequent in X"; "after Israel's three-week offensive in X": background
         if trig.role == lx.SURRENDER and not _surrender_has_object(text, trig, s1):
             continue
         left = _left_window(cuts, trig, s0)
@@ -1312,8 +1358,6 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
                 trig.role in _CHANGE_ROLES and time_how != "event" and _is_background(
                     text, s0, trig.start, trig, span, time_how, ctx)):
             continue
-        if time_how == "event":
-            ctx.block_event_time[block_id] = span
         flags = []
         if speaker_unresolved:
             flags.append("speaker_unresolved")
@@ -1390,8 +1434,7 @@ _CONTRAST = re.compile(r"\bbut\b|;|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b
 
 def _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1) -> tuple:
     """The claim's time: a time phrase in its clause, else the time its speaker spoke, else any time in
-    its sentence, else an event time of an earlier sentence of the same paragraph, else the dateline
-    date or the publication date. Never a time from an earlier paragraph."""
+    its sentence, else the dateline date or the publication date. Never a time of an earlier sentence."""
     after = [t for t in times if right[0] <= t[0] and t[1] <= right[1] + 40 and t[0] <= right[1]]
     if after:
         return after[0][2], "event"
@@ -1411,8 +1454,7 @@ def _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1) -> tuple:
     if same_clause:
         nearest = min(same_clause, key=lambda t: min(abs(t[0] - trig.end), abs(trig.start - t[1])))
         return nearest[2], "event"
-    if ctx.block_event_time.get(block_id) is not None:
-        return ctx.block_event_time[block_id], "from an earlier sentence of the paragraph"
+    # Never a time of an earlier sentence: "Fighting began on Monday. X captured Y" does not date the capture.
     return _fallback_time(ctx)
 
 

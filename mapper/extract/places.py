@@ -86,6 +86,8 @@ _PLACE_AFTER = re.compile(
 )
 _FORCE_AFTER = re.compile(r"\s+(?:forces|fighters|militants|troops|members|soldiers|militia|militiamen|rebels|"
                           r"positions|commanders?|spokesm[ae]n|officials?|leaders?|group|Forces|Army|Brigade)\b", re.I)
+_SPEAKS_AFTER = re.compile(r"\s+(?:has\s+|had\s+)?(?:said|says|told|tells|claimed|claims|denied|denies|announced|"
+                           r"added|argued|insisted|stated|warned|wrote|reported)\b")
 _PARENS = re.compile(r"\([^()]{1,120}\)")
 _LIST_GAP = re.compile(r"^\s*(?:,|and|or|,\s*and)\s*$")
 
@@ -111,6 +113,8 @@ def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> l
             continue  # "Syrian-style", "Russian-made": adjectives
         if _FORCE_AFTER.match(text, c.end):
             continue  # "Arbaki forces", "Tiger Forces": a group, not a place
+        if _SPEAKS_AFTER.match(text, c.end):
+            continue  # "..., Assad said": a speaker, not a list member
         before = text[max(0, c.start - 40):c.start]
         ok = bool(_PLACE_BEFORE.search(before) or _PLACE_AFTER.match(text[c.end:c.end + 20]))
         if not ok:

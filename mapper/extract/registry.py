@@ -73,7 +73,10 @@ def country_name(cc: str) -> str:
 
 
 _TOKEN = re.compile(r"\w+(?:[-'’./]\w+)*\.?")
-_FORCE_WORDS = frozenset("forces fighters militants troops militia insurgents rebels".split())
+_FORCE_WORDS = frozenset("forces fighters militants troops militia militiamen insurgents rebels gunmen combatants "
+                         "soldiers units".split())
+#: Lower-case particles a name may start with in running text ("al-Shabaab", "el-Nusra").
+_PARTICLE = re.compile(r"^(?:Al|El|Ad|Ash|An|Ar|As|At)(?=[- ])")
 
 
 class NameFinder:
@@ -146,15 +149,25 @@ def surface_names(actors) -> frozenset:
         if a.kind != "state":
             forms += [a.name, *a.aliases]
         else:
-            forms += [x for x in a.aliases if not demonym_country(x.split()[0])]
+            # "Ukrainian forces" is found by the wording; a proper name that starts with a demonym
+            # ("Ethiopian National Defense Force", "Syrian Arab Army") is a name.
+            forms += [x for x in a.aliases if not demonym_country(x.split()[0]) or _proper_name(x)]
         for f in forms:
             f = " ".join(f.split())
             if len(f) >= 2 and f[:1].isupper() and "(" not in f and not demonym_country(f):
                 out.add(f)
+                if _PARTICLE.match(f):  # written "al-Shabaab" inside a sentence
+                    out.add(f[0].lower() + f[1:])
     result = frozenset(out)
     _SURFACE_CACHE.clear()
     _SURFACE_CACHE[key] = (actors, result)
     return result
+
+
+def _proper_name(form: str) -> bool:
+    """Three or more words, each capitalised or a short connective: a name, not wording."""
+    words = form.split()
+    return len(words) >= 3 and all(w[:1].isupper() or w in ("of", "and", "the", "for") for w in words)
 
 
 _FINDERS: dict = {}

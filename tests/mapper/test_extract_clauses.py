@@ -1,0 +1,136 @@
+"""Clause-level extraction rules on invented sentences (written for these tests, shaped like wire copy
+from Lebanon, Sudan, Myanmar, DR Congo, Ethiopia, Somalia, the Caucasus and Gaza): one speaker per
+clause, "to" before a noun phrase, time from the claim's own sentence, habitual and past fighting as
+background, speakers that are not places, and actors written the way running text writes them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extract_fakes import FakeGeoparser
+
+from mapper.extract import extract_claims
+from mapper.model import ATTACKED, CONTESTED, CONTROLLED, NOT_CONTROLLED
+
+PLACES = {
+    "Khiam": ("populated_place", "LB", "Nabatieh", 33.33, 35.61),
+    "Aitaroun": ("populated_place", "LB", "Nabatieh", 33.11, 35.46),
+    "Wad Madani": ("populated_place", "SD", "Gezira", 14.40, 33.52),
+    "Nyala": ("populated_place", "SD", "South Darfur", 12.05, 24.88),
+    "Zalingei": ("populated_place", "SD", "Central Darfur", 12.91, 23.47),
+    "Lashio": ("populated_place", "MM", "Shan", 22.93, 97.75),
+    "Sake": ("populated_place", "CD", "Nord-Kivu", -1.57, 29.04),
+    "Goma": ("populated_place", "CD", "Nord-Kivu", -1.68, 29.22),
+    "Lalibela": ("populated_place", "ET", "Amhara", 12.03, 39.04),
+    "Gondar": ("populated_place", "ET", "Amhara", 12.60, 37.47),
+    "Beledweyne": ("populated_place", "SO", "Hiraan", 4.74, 45.20),
+    "Dagestan": ("admin1", "RU", "", 42.97, 47.50),
+    "Gaza Strip": ("admin1", "PS", "", 31.42, 34.36),
+    "Rafah": ("populated_place", "PS", "Gaza Strip", 31.30, 34.25),
+    "Israel": ("country", "IL", "", 31.5, 34.9),
+}
+GEO = FakeGeoparser(PLACES)
+
+
+def claims(text, published="2024-10-05", source="Wire", **kw):
+    return extract_claims(text, published=published, source=source, geoparser=GEO, **kw)
+
+
+def find(cs, **want):
+    return [c for c in cs if all(getattr(c, k) == v for k, v in want.items())]
+
+
+# ------------------------------------------------------------- speakers
+def test_each_clause_has_its_own_speaker():
+    cs = claims("Israeli troops captured Khiam, the Israeli military said, while Hezbollah said its fighters "
+                "had repelled an advance on Aitaroun.")
+    taken = find(cs, place="Khiam", status=CONTROLLED)
+    assert taken and taken[0].claimant == "Israeli military" and taken[0].actor == "Government of Israel"
+    assert not find(cs, place="Khiam", claimant="Hezbollah")
+    assert all("while" not in c.claimant for c in cs)
+
+
+def test_but_starts_another_speakers_clause():
+    cs = claims("The army retook Wad Madani, a military spokesman said, but the RSF said its fighters still "
+                "controlled Wad Madani.", published="2024-01-10")
+    gov = find(cs, place="Wad Madani", actor="Government of Sudan")
+    assert gov and gov[0].claimant == "military spokesman"
+    rsf = find(cs, place="Wad Madani", actor="Rapid Support Forces")
+    assert rsf and rsf[0].claimant == "RSF"
+
+
+def test_the_army_is_the_army_of_the_articles_country():
+    cs = claims("GOMA, Jan 25 (Wire) - The army withdrew from Sake on Saturday, a military spokesman said.",
+                published="2025-01-25")
+    c = find(cs, place="Sake")[0]
+    assert (c.status, c.actor) == (NOT_CONTROLLED, "Government of the Democratic Republic of the Congo")
+
+
+# --------------------------------------------------------------- intentions
+def test_forces_loyal_to_the_junta_took_control_is_a_claim():
+    cs = claims("Forces loyal to the junta took control of Lashio on Friday, state media reported.",
+                published="2024-08-05")
+    c = find(cs, place="Lashio", status=CONTROLLED)
+    assert c and c[0].actor == "Government of Myanmar"
+
+
+def test_to_before_a_verb_is_still_an_intention():
+    assert not claims("The junta sent reinforcements to retake Lashio.", published="2024-08-05")
+    assert not claims("Troops were moved to the front to recapture Lashio.", published="2024-08-05")
+
+
+# --------------------------------------------------------------------- time
+def test_time_is_never_inherited_from_the_previous_sentence():
+    cs = claims("Fighting around Goma began on Monday. The M23 captured Sake, a local official said.",
+                published="2025-01-25")
+    sake = find(cs, place="Sake")[0]
+    assert sake.time.earliest.date() == date(2025, 1, 25) and "publication date" in sake.notes
+    goma = find(cs, place="Goma")[0]
+    assert goma.time.earliest.date() == date(2025, 1, 20)  # "on Monday": its own sentence
+
+
+def test_undated_claim_after_a_dateline_takes_the_dateline_date():
+    cs = claims("MOGADISHU, March 3 (Wire) - Al-Shabaab fighters attacked Beledweyne on Sunday. "
+                "The militants later seized Beledweyne, residents said.", published="2024-03-04")
+    seized = find(cs, place="Beledweyne", status=CONTROLLED)[0]
+    assert seized.time.earliest.date() == date(2024, 3, 3) and "dateline" in seized.notes
+    attacked = find(cs, place="Beledweyne", status=ATTACKED)[0]
+    assert attacked.time.earliest.date() == date(2024, 3, 3)  # "on Sunday" before a Monday publication
+
+
+# -------------------------------------------------------------- background
+def test_habitual_fighting_is_background():
+    assert not claims("Clashes are frequent in Dagestan, officials say.", published="2009-03-23")
+    assert not claims("Militants regularly attack Beledweyne.", published="2024-03-04")
+
+
+def test_fighting_as_the_subject_of_its_own_sentence_is_a_claim():
+    cs = claims("Two days of heavy fighting between police and militants in Dagestan ended on Saturday, "
+                "officials said.", published="2009-03-23")
+    c = find(cs, place="Dagestan", status=CONTESTED)
+    assert c and c[0].claimant == "officials"
+
+
+def test_a_past_campaign_after_following_is_background():
+    cs = claims("Days after the ceasefire following Israel's three-week offensive in the Gaza Strip, "
+                "the president said he wanted talks.", published="2009-02-01")
+    assert not cs
+    # the same wording about an attack that is the news itself stays a claim
+    cs = claims("Israeli aircraft struck Rafah on Tuesday, the army said.", published="2024-05-08")
+    assert find(cs, place="Rafah", status=ATTACKED)
+
+
+def test_a_speaker_after_a_place_is_not_a_listed_place():
+    cs = claims("In an interview after the offensive in the Gaza Strip, Haniyeh said Israeli forces had "
+                "not captured Rafah.", published="2024-05-08")
+    assert not [c for c in cs if c.place == "Haniyeh"]
+
+
+# ------------------------------------------------------------------ actors
+def test_names_written_in_running_text_are_actors():
+    cs = claims("Fano militiamen took control of Lalibela on Wednesday, residents said. The Ethiopian "
+                "National Defense Force later recaptured Gondar.", published="2023-08-10")
+    assert find(cs, place="Lalibela")[0].actor == "Fano"
+    assert find(cs, place="Gondar")[0].actor == "Government of Ethiopia"
+    cs = claims("Fighters of al-Shabaab overran Beledweyne on Sunday.", published="2024-03-04")
+    assert find(cs, place="Beledweyne")[0].actor == "Al-Shabaab"
