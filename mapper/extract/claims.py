@@ -1052,7 +1052,37 @@ def _resolve_claimant(attr: _Attribution | None, sent_actors: list, ctx: _DocCon
         found = ctx.discourse.resolve(who if head_word(who) else f"the {low}", attr.verb_start, ("speaker",))
         if found is not None:
             return found.name, False
+        head = head_word(who) or low.split()[-1]
+        if head in _GROUP_HEADS:
+            group = _last_group(ctx, attr.verb_start)  # "The group said": the armed group named before
+            if group:
+                return group, False
+    # "a spokesperson for the group", "a commander of the movement": that person of the group named before.
+    m = _ROLE_OF_GROUP.fullmatch(who)
+    if m:
+        group = _last_group(ctx, attr.verb_start)
+        if group:
+            return f"{group} {m.group('role')}", False
     return who, False
+
+
+#: Head words that refer back to a non-state armed group ("the group said", "a spokesman for the movement").
+_GROUP_HEADS = frozenset("group movement militia rebels insurgents militants organisation organization faction "
+                         "alliance".split())
+_ROLE_OF_GROUP = re.compile(
+    r"(?P<role>(?:[\w-]+\s+)?(?:spokes(?:man|woman|person)|official|commander|leader|member|representative|"
+    r"source|fighter|statement|media\s+office|media\s+wing))\s+(?:for|of|from|with|in|close\s+to)\s+the\s+"
+    rf"(?:{'|'.join(sorted(_GROUP_HEADS))})", re.I)
+
+
+def _last_group(ctx: _DocContext, pos: int) -> str:
+    """The non-state armed group named last before ``pos`` (speakers and actors), else ''."""
+    for it in ctx.discourse.before(pos):
+        label = it.actor
+        if label and not label.startswith("Government") and not registry.is_state(ctx.actors, label) \
+                and registry.is_known(ctx.actors, label):
+            return label
+    return ""
 
 
 def _is_hypothetical(text: str, s0: int, s1: int, trig: _Trigger) -> bool:

@@ -134,3 +134,23 @@ def test_names_written_in_running_text_are_actors():
     assert find(cs, place="Gondar")[0].actor == "Government of Ethiopia"
     cs = claims("Fighters of al-Shabaab overran Beledweyne on Sunday.", published="2024-03-04")
     assert find(cs, place="Beledweyne")[0].actor == "Al-Shabaab"
+
+
+def test_a_spokesperson_for_the_group_speaks_for_the_group_named_before():
+    cs = claims("The Rapid Support Forces seized Nyala. A spokesperson for the group said its fighters also "
+                "captured Zalingei.", published="2023-10-27")
+    c = find(cs, place="Zalingei")[0]
+    assert c.claimant == "Rapid Support Forces spokesperson" and c.actor == "Rapid Support Forces"
+
+
+def test_the_group_said_is_the_group_named_before():
+    cs = claims("Al-Shabaab fighters attacked Beledweyne on Sunday. The group said it had seized Beledweyne.",
+                published="2024-03-04")
+    c = find(cs, place="Beledweyne", status=CONTROLLED)[0]
+    assert (c.claimant, c.actor) == ("Al-Shabaab", "Al-Shabaab")
+
+
+def test_a_group_reference_without_a_group_before_stays_as_written():
+    cs = claims("A spokesman for the group said its fighters captured Sake.", published="2025-01-25")
+    c = find(cs, place="Sake")[0]
+    assert c.claimant == "spokesman for the group"
