@@ -98,6 +98,8 @@ HISTORY_DAYS = 365
 LONGER_NAME_SCORE = 0.5
 #: Characters around a trigger searched for its clause (a sentence rarely needs more).
 MAX_CLAUSE_CHARS = 220
+#: Extra weight of a country named as a country when the article's country is counted (breaks ties only).
+COUNTRY_NAME_TIEBREAK = 0.25
 #: Longest gap between a trigger and the place it acts on ("took control of six out of seven X").
 MAX_OBJECT_GAP = 90
 
@@ -1054,13 +1056,14 @@ def _resolve_claimant(attr: _Attribution | None, sent_actors: list, ctx: _DocCon
             return found.name, False
         head = head_word(who) or low.split()[-1]
         if head in _GROUP_HEADS:
-            group = _last_group(ctx, attr.verb_start)  # "The group said": the armed group named before
+            # "The group said": the armed group named before (in the sentence, else earlier).
+            group = _last_group(ctx, attr.verb_start, sent_actors, attr.region_start)
             if group:
                 return group, False
     # "a spokesperson for the group", "a commander of the movement": that person of the group named before.
     m = _ROLE_OF_GROUP.fullmatch(who)
     if m:
-        group = _last_group(ctx, attr.verb_start)
+        group = _last_group(ctx, attr.verb_start, sent_actors, attr.region_start)
         if group:
             return f"{group} {m.group('role')}", False
     return who, False
@@ -1075,10 +1078,12 @@ _ROLE_OF_GROUP = re.compile(
     rf"(?:{'|'.join(sorted(_GROUP_HEADS))})", re.I)
 
 
-def _last_group(ctx: _DocContext, pos: int) -> str:
-    """The non-state armed group named last before ``pos`` (speakers and actors), else ''."""
-    for it in ctx.discourse.before(pos):
-        label = it.actor
+def _last_group(ctx: _DocContext, pos: int, sent_actors=(), region_start: int = 0) -> str:
+    """The non-state armed group named last before ``pos``: among ``sent_actors`` (the sentence's, before
+    the speaker's phrase at ``region_start``), else among the speakers and actors of earlier sentences."""
+    labels = [a.label for a in reversed(sent_actors) if a.kind != "pronoun" and a.end <= region_start]
+    labels += [it.actor for it in ctx.discourse.before(pos)]
+    for label in labels:
         if label and not label.startswith("Government") and not registry.is_state(ctx.actors, label) \
                 and registry.is_known(ctx.actors, label):
             return label
@@ -1558,6 +1563,11 @@ def _country_of(mentions, demonym_ccs=()) -> str:
     """The article's country: the one its places (and the dateline, counted twice) name most; demonyms
     only break ties."""
     counts = Counter(m.country_code for m in mentions if m.country_code)
+    for m in mentions:
+        if m.kind == "country" and m.country_code:
+            # A country named as such breaks a tie with a town's resolved country (which may be a lookalike:
+            # "retook Palma, Mozambique's defence ministry said").
+            counts[m.country_code] += COUNTRY_NAME_TIEBREAK
     for cc in demonym_ccs:
         counts[cc] += 0.5
     return counts.most_common(1)[0][0] if counts else ""

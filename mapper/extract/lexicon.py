@@ -64,6 +64,8 @@ TRIGGERS = [
                                r"(?:forces|troops|units|soldiers|fighters|men|positions|personnel|garrison)?)?"
                                r"\s*(?:from|out\s+of|of)\b"),
     (WITHDRAW, NOT_CONTROLLED, r"\babandon(?:ed|s|ing)?\b"),
+    (WITHDRAW, NOT_CONTROLLED, r"\b(?:lost|lose|loses|losing|ceded|cede|cedes|ceding|relinquish(?:ed|es|ing)?)\s+"
+                               r"(?:\w+\s+){0,2}?control\s+(?:of|over)\b"),
     (WITHDRAW, NOT_CONTROLLED, r"\b(?:withdrawal|pull-?out|retreat)\s+of\b"),
     (WITHDRAW, NOT_CONTROLLED, r"\b(?:withdrawal|retreat|pull-?out|pullback)\s+(?:of\s+(?:\w+\s+){0,3}?)?from\b"),
     (WITHDRAW, NOT_CONTROLLED, r"\b(?:finish(?:ed|es)?|complet(?:ed|es)|conclud(?:ed|es))\s+(?:their\s+|its\s+|the\s+)?"
@@ -131,6 +133,7 @@ _STEMS_BY_START = (
     (r"\b(?:dislodg", ("dislodg", "expel", "oust", "evict", "cleared")),
     (r"\b(?:withdr(?:ew", ("withdr", "retreat", "pull", "fled", "abandon", "evacuat", "left", "leav")),
     (r"\babandon", ("abandon",)),
+    (r"\b(?:lost|lose|loses", ("control",)),
     (r"\b(?:withdrawal|pull-?out|retreat)\s+of", ("withdrawal", "pull", "retreat")),
     (r"\b(?:clashes|fighting|gunfights", ("clashes", "fighting", "gunfight", "firefight", "skirmishes")),
     (r"\bpush(?:ed|es|ing)?\s+back", ("push", "repel", "repuls")),

@@ -154,3 +154,24 @@ def test_a_group_reference_without_a_group_before_stays_as_written():
     cs = claims("A spokesman for the group said its fighters captured Sake.", published="2025-01-25")
     c = find(cs, place="Sake")[0]
     assert c.claimant == "spokesman for the group"
+
+
+def test_the_group_said_after_naming_it_in_the_same_sentence():
+    cs = claims("Fano fighters captured Gondar on Tuesday, the group said in a statement.", published="2023-08-10")
+    assert find(cs, place="Gondar")[0].claimant == "Fano"
+
+
+def test_lost_control_is_not_controlled_for_the_side_that_lost():
+    cs = claims("The Tatmadaw has lost control of Lashio, residents said.", published="2024-08-04")
+    c = find(cs, place="Lashio")[0]
+    assert (c.status, c.actor, c.claimant) == (NOT_CONTROLLED, "Government of Myanmar", "residents")
+
+
+def test_a_country_named_as_such_breaks_a_tie_for_the_articles_country():
+    geo = FakeGeoparser({"Palma": ("populated_place", "ES", "Balearic Islands", 39.57, 2.65),
+                         "Mozambique": ("country", "MZ", "", -18.0, 35.0)})
+    cs = extract_claims("Government troops have retaken Palma from insurgents, Mozambique's defence ministry said.",
+                        published="2021-04-05", source="Wire", geoparser=geo)
+    c = find(cs, place="Palma")[0]
+    assert c.actor == "Government of Mozambique"
+    assert "place_outside_article_countries" in dict(c.extra)["flags"]  # the lookalike is still flagged
