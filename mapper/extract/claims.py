@@ -1641,7 +1641,8 @@ def extract_claims(
         return []
     layout = article_blocks(text)
     datelines = [d for d in (find_dateline(text, b0, b1) for b0, b1, kind in layout if kind == "body") if d]
-    all_mentions = sorted(find_places(text, geoparser), key=lambda m: m.start)
+    actor_names = registry.surface_names(base)  # actor names are never places (one owner: the registry)
+    all_mentions = sorted(find_places(text, geoparser, actor_names), key=lambda m: m.start)
     # A dateline ("KABUL: ...") says where the story was filed: context for the country, never a claim place.
     in_dateline = [m for m in all_mentions if any(d.start <= m.start < d.end for d in datelines)]
     # "U.S.-led forces", "Saudi-backed": an adjective, not a place; "Assad said", "Kyiv says": a speaker.
@@ -1654,7 +1655,7 @@ def extract_claims(
                 and not _ORG_AFTER.match(text, m.end) and not _FORCE_AFTER_MENTION.match(text, m.end)
                 and not re.search(r"\b(?:pro|anti)-$", text[max(0, m.start - 5):m.start], re.I)]
     if geoparser is not None:
-        caps = capitalised_places(text)
+        caps = capitalised_places(text, actor_names)
         mentions = longer_names(text, mentions, LONGER_NAME_SCORE, caps)
         # Villages the gazetteer lacks: capitalised names in a place position, unresolved (flagged).
         mentions = sorted(mentions + unresolved_places(text, mentions + in_dateline, actor_spans, caps),
@@ -1713,14 +1714,6 @@ def extract_claims(
                          places_by_id=places)
 
 
-_DEFAULT_ACTORS = None
-
-
 def _default_actors():
     """The default registry, built once per process (copied per article)."""
-    global _DEFAULT_ACTORS
-    if _DEFAULT_ACTORS is None:
-        from mapper.actors import Actors
-
-        _DEFAULT_ACTORS = Actors.default()
-    return _DEFAULT_ACTORS
+    return registry.default_actors()

@@ -216,15 +216,6 @@ CARRIER = re.compile(
 )
 
 # ---------------------------------------------------------------------- actors
-#: Common names of armed groups (a stop-list of the gazetteer-less place stand-in, see NAMED_CASE_SENSITIVE).
-NAMED_GROUPS = (
-    r"Taliban|Taleban|Islamic\s+Emirate|Islamic\s+State(?:\s+(?:Khorasan|in\s+\w+))?|ISIS(?:-K)?|ISIL|ISKP|IS-K|"
-    r"Daesh|al[- ]Qa[e']?ida|Al[- ]Qa[e']?ida|al[- ]Shabaa?b|Al[- ]Shabaa?b|Boko\s+Haram|ISWAP|JNIM|"
-    r"Hayat\s+Tahrir\s+al[- ]Sham|HTS|Houthis?|Ansar\s+Allah|Hezbollah|Hamas|SDF|YPG|PKK|Wagner(?:\s+Group)?|"
-    r"M23|RSF|Rapid\s+Support\s+Forces|SAF|FARC|ELN|Tatmadaw|Arakan\s+Army|PDF|Haqqani\s+network|"
-    r"Northern\s+Alliance|National\s+Resistance\s+Front|NRF|ANDSF|ANSF|ANA|ANP|NDS|Free\s+Syrian\s+Army|FSA|"
-    r"Syrian\s+Democratic\s+Forces|Peshmerga|LNA|GNA|FAMa|MNLA|CMA|Azov"
-)
 #: Generic words for non-state armed groups; resolved to the document's main named group.
 INSURGENT_WORDS = (
     r"insurgents?|insurgency|militants?|rebels?|jihadists?|jihadis|guerrillas?|separatists?|extremists?|"
@@ -252,10 +243,6 @@ ACTOR_RE = re.compile(
 )
 #: The word(s) before a force word that may be a demonym ("Russian", "South Sudanese", "U.S.").
 DEMONYM_BEFORE = re.compile(r"(?P<dem>(?:[A-Z][\w’'.-]*\s)?[A-Z][\w’'.-]*)\s+$")
-
-#: Common armed-group names: only a stop-list for the gazetteer-less stand-in (capitalised phrases that are
-#: not places). Actors themselves are found from the registry's names (mapper.extract.registry.NameFinder).
-NAMED_CASE_SENSITIVE = re.compile(rf"\b(?:{NAMED_GROUPS})\b")
 
 # ------------------------------------------------------------------------ scope
 _NUM = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"

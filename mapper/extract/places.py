@@ -13,12 +13,12 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from mapper import countries
-from mapper.extract import lexicon
+from mapper.extract import registry
 from mapper.geoparse.mention import Mention
 
 _CAP_PHRASE = re.compile(r"\b[A-Z][\w’'‘-]*(?:[-\s](?:[A-Z][\w’'‘-]*|e|i|ye|al|el|de|du|la|of)\b)*(?<![-\s])")
 _NOT_PLACES = re.compile(
-    rf"^(?:{lexicon.NAMED_GROUPS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
     r"March|April|May|June|July|August|September|October|November|December|The|A|An|This|That|These|Those|"
     r"It|He|She|They|We|I|In|On|At|By|For|From|With|After|Before|While|Through|Following|Another|Some|Members|"
     r"Local|Foreign|Governor|President|Minister|General|Mr|Mrs|Ms|Dr|Allahu.*|Facebook|Twitter|Telegram|"
@@ -47,8 +47,25 @@ def _kind_hint(text: str, start: int, end: int) -> str:
     return ""
 
 
-def capitalised_places(text: str) -> list:
-    """Capitalised phrases that might be places (no gazetteer): a stand-in for the geoparser."""
+def _is_actor_name(name: str, names: frozenset) -> bool:
+    """Is the capitalised phrase an actor's name as written ("Taliban", "Houthis", "Hezbollah's")?"""
+    if name in names:
+        return True
+    bare = name[:-2] if name.endswith(("'s", "’s")) else name
+    return bare in names or bare.rstrip("s") in names or bare + "s" in names
+
+
+def _default_actor_names() -> frozenset:
+    return registry.surface_names(registry.default_actors())
+
+
+def capitalised_places(text: str, actor_names: frozenset | None = None) -> list:
+    """Capitalised phrases that might be places (no gazetteer): a stand-in for the geoparser.
+
+    ``actor_names`` are the actor registry's names as written (:func:`mapper.extract.registry.surface_names`,
+    the default registry's when None): a phrase that is an actor's name is not a place.
+    """
+    names = _default_actor_names() if actor_names is None else actor_names
     out = []
     for m in _CAP_PHRASE.finditer(text):
         name = m.group(0)
@@ -58,18 +75,19 @@ def capitalised_places(text: str) -> list:
             continue
         if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text, m.end()):
             continue
-        if lexicon.NAMED_CASE_SENSITIVE.fullmatch(name):
+        if _is_actor_name(name, names):
             continue
         out.append(Mention(m.start(), m.end(), name, kind=_kind_hint(text, m.start(), m.end())))
     return out
 
 
-def find_places(text: str, geoparser=None) -> list:
-    """Place mentions in ``text``, in order: from ``geoparser.parse`` when given, else the stand-in."""
+def find_places(text: str, geoparser=None, actor_names: frozenset | None = None) -> list:
+    """Place mentions in ``text``, in order: from ``geoparser.parse`` when given, else the stand-in
+    (:func:`capitalised_places`, which skips ``actor_names``)."""
     if geoparser is not None:
         # "Afghan security officials" names people, not a place a claim is about.
         return [m for m in geoparser.parse(text) if getattr(m, "form", "name") != "adjective"]
-    return capitalised_places(text)
+    return capitalised_places(text, actor_names)
 
 
 #: Words before a capitalised name that make it a place ("the village of X", "in X", "X, Y and Z").

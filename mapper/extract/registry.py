@@ -18,6 +18,15 @@ from mapper.extract import lexicon as lx
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
+@lru_cache(maxsize=1)
+def default_actors():
+    """The default actor registry the extractor reads with, one per process (never changed: an article
+    that defines an acronym learns it on a copy)."""
+    from mapper.actors import Actors
+
+    return Actors.default()
+
+
 def match(actors, text: str, country: str = ""):
     """The registry's actor for ``text`` in the context of ``country`` (ISO2), or None."""
     if actors is None or not text:

@@ -175,3 +175,26 @@ def test_a_country_named_as_such_breaks_a_tie_for_the_articles_country():
     c = find(cs, place="Palma")[0]
     assert c.actor == "Government of Mozambique"
     assert "place_outside_article_countries" in dict(c.extra)["flags"]  # the lookalike is still flagged
+
+
+# ------------------------------------------- the registry owns actor names
+def test_the_registry_decides_which_capitalised_names_are_actors_not_places():
+    from mapper.actors import Actor, Actors
+    from mapper.extract.places import capitalised_places
+    from mapper.extract.registry import surface_names
+
+    text = "Fighters of the Sunrise Legion seized Port Amel and Vasco Hill on Monday."
+    plain = Actors([])
+    legion = Actors([Actor("Sunrise Legion", kind="non_state", country="MZ")])
+    assert "Sunrise Legion" in [m.name for m in capitalised_places(text, surface_names(plain))]
+    assert "Sunrise Legion" not in [m.name for m in capitalised_places(text, surface_names(legion))]
+    cs = extract_claims(text, published="2024-06-03", source="Wire", actors=legion)  # no gazetteer
+    assert {c.place for c in cs} == {"Port Amel", "Vasco Hill"}
+    assert {c.actor for c in cs} == {"Sunrise Legion"}
+
+
+def test_default_stand_in_skips_the_default_registrys_groups():
+    from mapper.extract.places import capitalised_places
+
+    names = [m.name for m in capitalised_places("Houthis and Hezbollah fighters attacked Hodeidah.")]
+    assert names == ["Hodeidah"]
