@@ -169,6 +169,7 @@ class _DocContext:
     history: list = field(default_factory=list)  # (sentence index, [claims]) made so far
     sentence_index: int = 0
     countries: frozenset = frozenset()  # every country the article names (places, demonyms, dateline)
+    time_cache: dict = field(default_factory=dict)  # time phrase -> TimeSpan (None: not understood)
     mention_starts: list | None = None  # starts of ``mentions`` when they are in order (for bisection)
 
 
@@ -201,8 +202,9 @@ _FACILITY_RE = re.compile(
 _DATELINE = re.compile(r"[A-Z][A-Z\s,.'-]{2,40}(?:\(\w+\))?\s*[:—–-]\s")
 _COORD_GAP = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|as\s+well\s+as|&)\s*(?:the\s+)?(?:nearby\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(
-    r";|\s[—–]\s|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|,\s+(?:before|after|following|since|as)\b|"
-    r"\band\s+then\b|\bbefore\s+(?:the|they|it)\b|\bwho\b|\bwhich\b|\bwhere\b|\band\s+(?=(?:the|local|some)\s)",
+    r"(?=[;\s,abtwABTW])"  # the first characters of the alternatives: a fast skip
+    r"(?:;|\s[—–]\s|\b(?:but|while|whereas|although|though|who|which|where)\b|,\s+(?:before|after|following|since|as)\b|"
+    r"\band\s+then\b|\bbefore\s+(?:the|they|it)\b|\band\s+(?=(?:the|local|some)\s))",
     re.I,
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
@@ -455,7 +457,11 @@ _NEXT_CLAUSE = re.compile(r",\s*(?:while|whereas|but|although|though)\b|;|\s[—
                           rf"\s+(?:{lx.SPEECH_VERBS})\b)", re.I)
 
 
-def _find_attributions(text: str, s_start: int, s_end: int) -> list:
+def _find_attributions(text: str, s_start: int, s_end: int, triggers=None) -> list:
+    """Speech verbs of text[s_start:s_end] with their speakers; ``triggers`` are the sentence's
+    (:func:`_find_triggers`, found when not given)."""
+    if triggers is None:
+        triggers = _find_triggers(text, s_start, s_end)
     out = []
     sentence = text[s_start:s_end]
     for m in lx.SPEECH_VERB_RE.finditer(text, s_start, s_end):
@@ -470,7 +476,8 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
         brk = _NEXT_CLAUSE.search(tail)
         own_tail = tail[:brk.start()] if brk else tail
         final = bool(re.match(r"^\s*(?:[^,.;“”\"]{0,80})?[.!?]?\s*$", own_tail)) \
-            and not re.search(r"\bthat\b", own_tail) and not _find_triggers(text, ve, ve + len(own_tail))
+            and not re.search(r"\bthat\b", own_tail) \
+            and not any(ve <= t.start < ve + len(own_tail) for t in triggers)
         claimant, cstart, carrier = _subject_before(text, s_start, vs, final)
         after_quote = bool(re.search(r"(?:[”\"»]\s*,?|,\s*[”\"»])\s*$", before))
         short_tail = bool(re.match(r"^\s*[^,.;:“”\"]{2,60}?\s*(?:[.!?]|$)", tail))
@@ -833,8 +840,18 @@ def _find_times(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
     out = []
     for m in lx.TIME_RE.finditer(text, s_start, s_end):
         phrase = _clean(m.group(0))
+        if phrase in ctx.time_cache:  # the same phrase, zone and anchor: the same span
+            if ctx.time_cache[phrase] is not None:
+                out.append((m.start(), m.end(), ctx.time_cache[phrase]))
+            continue
+        ctx.time_cache[phrase] = None
         try:
-            span = parse_time(phrase, tz=ctx.tz, anchor=ctx.published)
+            # "on June 29": mapper.timespan reads the date itself; with the preposition it would
+            # ask dateparser (about 1 ms a phrase). The span keeps the words as written.
+            bare = _with_year(_POINT_PREP.sub("", phrase), ctx.published)
+            span = parse_time(bare, tz=ctx.tz, anchor=ctx.published)
+            if bare != phrase:
+                span = replace(span, text=phrase)
             # "14 March" in a text published on 13 March is the next day, not the year before: a date
             # without a year lands within a few days after publication rather than a year back.
             pub = ctx.published.date() if isinstance(ctx.published, datetime) else ctx.published
@@ -847,8 +864,27 @@ def _find_times(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
         except (TimeParseError, ValueError, OverflowError):
             log.debug("time phrase %r not understood", phrase)
             continue
+        ctx.time_cache[phrase] = span
         out.append((m.start(), m.end(), span))
     return out
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def _with_year(phrase: str, published) -> str:
+    """A bare month ("April") with the year of its latest occurrence up to publication ("April 2018"
+    for a text of July 2018, "August 2017" for one of March 2018), so mapper.timespan reads it."""
+    low = phrase.lower()
+    if low not in _MONTHS or not isinstance(published, date):
+        return phrase
+    month = _MONTHS.index(low) + 1
+    return f"{phrase} {published.year if month <= published.month else published.year - 1}"
+
+
+#: A preposition that does not change the date it introduces ("on June 29" = "June 29", "in May 2023").
+_POINT_PREP = re.compile(r"^(?:on|in|during)\s+(?=\S)", re.I)
 
 
 # --------------------------------------------------------------- the claim
@@ -1167,12 +1203,11 @@ def _credit_fall(place_ref, ctx: _DocContext) -> str:
 
 
 def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, para_attrs: list,
-                         out: list) -> None:
+                         out: list, triggers: list) -> None:
     text = ctx.text
     s0, s1 = sent.start, sent.end
     ctx.sentence_index += 1
     attributions = [a for a in para_attrs if s0 <= a.verb_start < s1]
-    triggers = _find_triggers(text, s0, s1)
     actors = _find_actors(text, s0, s1, ctx) if (triggers or attributions) else []
     made = []
     if triggers:
@@ -1704,9 +1739,10 @@ def extract_claims(
         dl = next((d for d in datelines if d.start == b0), None)
         sents = split_sentences(text, dl.end if dl else b0, b1, kind=kind)
         quotes = _quote_spans(text, b0, b1)
-        attrs = [a for s in sents for a in _find_attributions(text, s.start, s.end)]
-        for sent in sents:
-            _claims_for_sentence(sent, bi, ctx, quotes, attrs, claims)
+        triggers = [_find_triggers(text, s.start, s.end) for s in sents]
+        attrs = [a for s, t in zip(sents, triggers) for a in _find_attributions(text, s.start, s.end, t)]
+        for sent, t in zip(sents, triggers):
+            _claims_for_sentence(sent, bi, ctx, quotes, attrs, claims, t)
     places = {m.place_id: m.place for m in all_mentions if m.place is not None}
     return finish_claims(claims, mention_places=[m.place for m in mentions if m.place is not None],
                          countries=frozenset(demonym_ccs) | frozenset(m.country_code for m in in_dateline

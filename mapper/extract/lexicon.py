@@ -114,7 +114,7 @@ _STEMS_BY_START = (
     (r"\bcontrol(?:s|led", ("control",)),
     (r"\bunder\s+", ("control",)),
     (r"\bin\s+the\s+hands", ("hands",)),
-    (r"\bpush(?:ed|es|ing)?\s+(?:\w+\s+){0,3}?out", ("out",)),
+    (r"\bpush(?:ed|es|ing)?\s+(?:\w+\s+){0,3}?out", ("push",)),
     (r"\b(?:fight(?:ing|s)?|battl(?:e|es|ing)|war|", ("control",)),
     (r"\b(?:fighting|clashes|battles?|combat", ("fight", "clash", "battle", "combat")),
     (r"\b(?:fighting|clashes|battles?)\s+(?:continues", ("fight", "clash", "battle")),
@@ -124,9 +124,10 @@ _STEMS_BY_START = (
     (r"\b(?:finish(?:ed|es)?|complet", ("finish", "complet", "conclud")),
     (r"\b(?:captur(?:ed|es|e|ing)|overr", ("captur", "overr", "seiz", "conquer", "retook", "retak", "liberat",
                                            "occupied", "overpower", "overt", "regain")),
-    (r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over", ("over",)),
+    (r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over", ("took", "tak")),
     (r"\b(?:roll(?:ed|s|ing)?\s+up", ("roll", "gains", "ground")),
-    (r"\b(?:takeover|capture|fall|", (" of",)),
+    (r"\b(?:takeover|capture|fall|", ("takeover", "capture", "fall", "seizure", "conquest", "recapture",
+                                     "occupation", "liberation")),
     (r"\b(?:fell|fallen|falls)", ("fell", "fallen", "falls")),
     (r"\b(?:driven|drove|", ("driv", "drove", "forced", "kicked", "chased", "flushed", "cleared", "expelled",
                              "ousted", "routed", "evicted")),
@@ -197,7 +198,14 @@ SPEECH_VERBS = (
     r"denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes|reporting|saying|claiming|"
     r"announcing|adding|stating|confirming|insisting|telling|writing|noting|warning"
 )
-SPEECH_VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.I)
+def first_letters(words: str) -> str:
+    """A character class of the first letters of ``words`` ("said|told" -> "[STst]"): put in a lookahead
+    before an alternation, it lets the regex engine skip most positions at once (about ×2 on news text)."""
+    firsts = {w.lstrip("(?:")[:1] for w in words.split("|") if w}
+    return "[" + "".join(sorted({c.lower() for c in firsts} | {c.upper() for c in firsts})) + "]"
+
+
+SPEECH_VERB_RE = re.compile(rf"\b(?={first_letters(SPEECH_VERBS)})(?:{SPEECH_VERBS})\b", re.I)
 ACCORDING_TO = re.compile(r"\baccording\s+to\s+", re.I)
 #: "in a statement", "on Facebook", "in a video message" after a speech verb: the channel.
 CHANNEL = re.compile(
@@ -236,9 +244,11 @@ MILITIA_WORDS = r"militias?|militia\s+units|militiamen|uprising\s+forces|popular
 #: State, militia and generic insurgent wording (a nationality adjective before it is looked up in
 #: mapper.countries by the extractor: "Russian forces", "the Iraqi army").
 ACTOR_RE = re.compile(
-    rf"(?P<gov>\b(?:{GOVERNMENT_WORDS})\b)"
+    # The lookahead lists the letters every alternative starts with (a fast skip, see first_letters).
+    r"(?=[abcdefgijlmnprstuABCDEFGIJLMNPRSTU])"
+    rf"(?:(?P<gov>\b(?:{GOVERNMENT_WORDS})\b)"
     rf"|(?P<militia>\b(?:(?:local|pro-government|tribal|armed)\s+)?(?:{MILITIA_WORDS})\b)"
-    rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b)",
+    rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b))",
     re.I,
 )
 #: The word(s) before a force word that may be a demonym ("Russian", "South Sudanese", "U.S.").
