@@ -248,6 +248,9 @@ _LED_AFTER = re.compile(r"\.?-(?:led|backed|based|allied|aligned|supported|contr
 _ORG_NAME = re.compile(r"(?P<org>(?:[A-Z][\w’'-]+\s+){0,4}(?:Ministry|Command|Army|Office|Council|Agency|Police|"
                        r"Presidency|Kremlin|Pentagon|Observatory|Committee|Directorate|Headquarters|Staff)"
                        r"(?:\s+of\s+(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)?)\b")
+#: The head words of _ORG_NAME, one of which a sentence must contain for it to be tried.
+_ORG_NAME_HEADS = ("Ministry", "Command", "Army", "Office", "Council", "Agency", "Police", "Presidency", "Kremlin",
+                   "Pentagon", "Observatory", "Committee", "Directorate", "Headquarters", "Staff")
 _FORCE_AFTER_MENTION = re.compile(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|rebels|soldiers|"
                                   r"gunmen|insurgents)\b", re.I)
 _CAPITAL_SUBJECT = re.compile(rf"\b(?P<cap>[A-Z][a-z’'-]+(?:\s[A-Z][a-z’'-]+)?)(?=['’]s\s|\s+(?:has\s+|had\s+|have\s+)?"
@@ -629,6 +632,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
     else:
         near = ctx.mentions
     explicit = [m for m in near if m.start >= lo and m.end <= s_end]
+    low = text[s_start:s_end].lower()  # the reference patterns below run only when their words are there
     parens = [(p.start(), p.end()) for p in _PARENS.finditer(text, s_start, s_end)]
     for m in explicit:
         # "(Bwisha, Rutshuru, Nord-Kivu)", "X areas of Y district": administrative context, not the place.
@@ -646,7 +650,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             continue  # "Shinkay district, Zabul", "Goma, DR Congo": the containing unit, context only
         refs.append(_PlaceRef(m.start, m.end, m.name, m, True))
     # "those areas", "the villages": every place of the last claims made (a list named just before).
-    for m in _PLURAL_REF.finditer(text, s_start, s_end):
+    for m in (_PLURAL_REF.finditer(text, s_start, s_end) if _has_any(low, _PLURAL_REF_WORDS) else ()):
         prior = ctx.history[-1][1] if ctx.history and ctx.sentence_index - ctx.history[-1][0] <= 2 else []
         seen = set()
         for c in prior:
@@ -655,7 +659,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             if mention is not None and key not in seen:
                 seen.add(key)
                 refs.append(_PlaceRef(m.start(), m.end(), m.group(0), mention, False, scope_unit="plural"))
-    for m in _REF_RE.finditer(text, s_start, s_end):
+    for m in (_REF_RE.finditer(text, s_start, s_end) if _has_any(low, _REF_WORDS) else ()):
         noun = _SPACE.sub(" ", m.group("noun").lower())
         kind = _REF_KIND.get(noun)
         if kind is None:
@@ -683,7 +687,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             continue
         refs.append(_PlaceRef(m.start(), m.end(), m.group(0).strip(), antecedent, False))
     # Facilities ("the provincial prison") refer to the last city.
-    for m in _FACILITY_RE.finditer(text, s_start, s_end):
+    for m in (_FACILITY_RE.finditer(text, s_start, s_end) if _has_any(low, _FACILITY_WORDS) else ()):
         if any(_overlaps(m.start(), m.end(), r.start, r.end) for r in refs):
             continue
         antecedent = _antecedent(ctx, "populated_place", m.start(), "city")
@@ -691,7 +695,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             refs.append(_PlaceRef(m.start(), m.end(), m.group(0).strip(), antecedent, False, scope_unit="facility"))
     # "all the districts", "six out of seven provinces" with no place: the last province.
     for name, rx in lx.SCOPE_RES:
-        if name not in ("all", "count", "majority", "fraction"):
+        if name not in ("all", "count", "majority", "fraction") or not ("district" in low or "province" in low):
             continue
         for m in rx.finditer(text, s_start, s_end):
             unit = (m.groupdict().get("unit") or m.groupdict().get("unit2") or "").lower()
@@ -711,6 +715,17 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             refs.append(_PlaceRef(m.start(), m.end(), m.group(0), antecedent, False, scope_unit=unit))
     refs.sort(key=lambda r: r.start)
     return refs
+
+
+#: Words one of which a sentence must contain (lower case) for the reference patterns to be tried.
+_REF_WORDS = ("capital", "city", "town", "village", "area", "province", "district", "country", "urban",
+              "provincial")
+_PLURAL_REF_WORDS = ("areas", "villages", "towns", "positions", "localities", "settlements", "places")
+_FACILITY_WORDS = ("headquarters", "prison", "jail", "compound", "office", "council")
+
+
+def _has_any(low: str, words) -> bool:
+    return any(map(low.__contains__, words))
 
 
 def _antecedent(ctx: _DocContext, kind: str, pos: int, noun: str, speakers=()):
@@ -1212,7 +1227,9 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
     made = []
     if triggers:
         made = _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, triggers, actors)
-    rebuttal = lx.REBUTTAL_RE.search(text, s0, s1) or lx.REBUTTAL_RE.match(text[s0:s1].lstrip(' “"'))
+    rebuttal = None
+    if _has_any(text[s0:s1].lower(), lx.REBUTTAL_WORDS):
+        rebuttal = lx.REBUTTAL_RE.search(text, s0, s1) or lx.REBUTTAL_RE.match(text[s0:s1].lstrip(' “"'))
     if rebuttal and not any(c.status == NOT_CONTROLLED for c in made):
         made += _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal)
     made = _dedupe(made)
@@ -1227,7 +1244,7 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
         if a.kind != "pronoun":
             ctx.discourse.add(a.start, _clean(a.text), kind="org", actor=a.label, role="actor")
     # Organisations named without speaking ("The Defence Ministry issued a statement"): antecedents of "it".
-    for m in _ORG_NAME.finditer(text, s0, s1):
+    for m in (_ORG_NAME.finditer(text, s0, s1) if _has_any(text[s0:s1], _ORG_NAME_HEADS) else ()):
         name = _DETERMINER.sub("", _clean(m.group("org")))
         ctx.discourse.add(m.start("org"), name, kind="org", actor=_speaker_side(name, ctx), role="org")
     out.extend(made)

@@ -311,6 +311,7 @@ FORCE_NOUNS = (r"forces|troops|soldiers|fighters|militants|units|men|army|milita
 #: Possessive or subject pronouns that stand for an actor ("its fighters captured", "we liberated", "it had
 #: withdrawn"); resolved to the speaker or the nearest organisation by mapper.extract.speakers.
 PRONOUN_ACTOR_RE = re.compile(
+    r"(?=[itohwITOHW])"  # the first letters of the pronouns: a fast skip
     rf"\b(?P<poss>its|their|our|his|her)\s+(?:own\s+)?(?:[\w-]+\s+)?(?:{FORCE_NOUNS})\b"
     r"|\b(?P<subj>we|it|they)\b(?=\s+(?:\w+ly\s+|also\s+|now\s+|still\s+)?(?:had|have|has|was|were|are|is|"
     r"['’]ve|['’]d|\w+ed|took|retook|overran|seized|captured|controls?|holds?|held|fell)\b)",
@@ -339,6 +340,9 @@ REBUTTAL_RE = re.compile(
     r"|^\W*(?:not\s+true|untrue|false|lies|fake\s+news|propaganda|nonsense)\b",
     re.I,
 )
+#: Words (lower case) one of which a sentence must contain for REBUTTAL_RE to be tried.
+REBUTTAL_WORDS = ("den", "reject", "dismiss", "refut", "disput", "rebuff", "contradict", "true", "false", "fake",
+                  "baseless", "lie", "propaganda", "fabricated", "correct", "unfounded", "nonsense")
 #: A conditional or an open question that makes what follows hypothetical ("if the group consolidates control").
 CONDITIONAL_RE = re.compile(r"\b(?:if|unless|whether|in\s+case|should\s+(?:the|it|they))\b", re.I)
 #: History: a year or era in the trigger's clause that places the event in the past ("which fell in 2015").
