@@ -1323,14 +1323,16 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
          or (role in (lx.ATTACK, lx.CONTEST) and (places[i].mention.kind or "") == "country")) and places[i].explicit
         and re.search(r"\b[a-z]{3,}\s+(?:in|inside|across)\s+(?:the\s+)?(?:\w+\s+)?$", text[trig.end:places[i].start])
         and not _PLURAL_UNITS.search(text[trig.end:places[i].start]))]
-    if not right_refs and role in (lx.CONTEST, lx.ATTACK):
+    comma_blocked = bool(right_refs) and "," in _APPOSITION.sub(" ", text[trig.end:places[right_refs[0]].start])
+    if (not right_refs or comma_blocked) and role in (lx.CONTEST, lx.ATTACK):
         # "clashes between A and B on June 29 in X": the place after the parties.
         far = [i for i in usable if trig.end <= places[i].start <= trig.end + MAX_CLAUSE_CHARS
                and re.search(r"\b(?:in|at|around|inside|on)\s+(?:the\s+)?(?:(?:town|village|city|area)\s+of\s+)?$",
                              text[max(trig.end, places[i].start - 30):places[i].start])
                and not re.search(r"[;.]|\bbut\b", text[trig.end:places[i].start])
                # a trigger in between is nearer: "clashes broke out after X attacked bases in Y" (Y attacked)
-               and not any(trig.end <= t.start and t.end <= places[i].start for t in triggers if t is not trig)]
+               and not any(trig.end <= t.start and t.end <= places[i].start for t in triggers
+                           if t is not trig and not _coordinated_nouns(text, trig, t))]
         far = [i for i in far if (places[i].mention.kind or "") != "country"]
         if far:
             return _group_from(places, far[0], text, forward=True)
@@ -1349,6 +1351,12 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
         # (an active "Russia ... secured X" has its subject on the left, not its object)
         group = _group_from(places, left_refs[-1], text, forward=False)
     return group
+
+
+def _coordinated_nouns(text: str, first: _Trigger, later: _Trigger) -> bool:
+    """ "The clashes, shelling and explosions in X": one-word triggers listed together share their place."""
+    return " " not in first.text.strip() and " " not in later.text.strip() and bool(
+        _COORD_GAP.match(text[first.end:later.start]))
 
 
 def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, triggers, actors) -> list:

@@ -198,3 +198,21 @@ def test_default_stand_in_skips_the_default_registrys_groups():
 
     names = [m.name for m in capitalised_places("Houthis and Hezbollah fighters attacked Hodeidah.")]
     assert names == ["Hodeidah"]
+
+
+# --------------------------------------------------------- event places
+def test_a_clash_placed_after_a_comma_is_in_that_place():
+    geo = FakeGeoparser({"Zurmat": ("admin2", "AF", "Paktia", 33.43, 69.03),
+                         "Paktia": ("admin1", "AF", "", 33.6, 69.4),
+                         "Sirwah": ("populated_place", "YE", "Marib", 15.45, 45.02)})
+    cs = extract_claims("On 8 May 2019, Taliban militants clashed with police forces, killing three policemen, "
+                        "in Zurmat district, Paktia.", published="2019-05-09", source="ACLED", geoparser=geo)
+    assert [(c.place, c.status, c.actor) for c in cs] == [("Zurmat", CONTESTED, "Taliban")]
+    cs = extract_claims("Houthi fighters clashed with government troops on Friday, in Sirwah.", published="2021-02-13",
+                        source="Wire", geoparser=geo)
+    assert [(c.place, c.status, c.actor) for c in cs] == [("Sirwah", CONTESTED, "Houthis")]
+
+
+def test_fighting_words_listed_together_share_their_place():
+    cs = claims("The clashes, shelling and explosions in Rafah killed dozens, medics said.", published="2024-05-08")
+    assert [(c.place, c.status) for c in cs] == [("Rafah", CONTESTED)]
