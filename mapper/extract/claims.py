@@ -98,6 +98,8 @@ HISTORY_DAYS = 365
 LONGER_NAME_SCORE = 0.5
 #: Characters around a trigger searched for its clause (a sentence rarely needs more).
 MAX_CLAUSE_CHARS = 220
+#: Actor label of gang wording ("gangs seized X") when the article names no armed group.
+GANGS = "Armed gangs"
 #: Extra weight of a country named as a country when the article's country is counted (breaks ties only).
 COUNTRY_NAME_TIEBREAK = 0.25
 #: Longest gap between a trigger and the place it acts on ("took control of six out of seven X").
@@ -114,7 +116,7 @@ class _Span:
 
 @dataclass(frozen=True)
 class _Actor(_Span):
-    kind: str  # named | gov | militia | insurgent
+    kind: str  # named | gov | militia | insurgent | gang | pronoun
     label: str  # canonical name
 
 
@@ -275,7 +277,8 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
     for m in lx.ACTOR_RE.finditer(text, s_start, s_end):
         if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             continue
-        kind = "gov" if m.group("gov") else "militia" if m.group("militia") else "insurgent"
+        kind = "gov" if m.group("gov") else "militia" if m.group("militia") else \
+            "gang" if m.group("gang") else "insurgent"
         a0, demonym = m.start(), ""
         if kind == "gov":
             dm = lx.DEMONYM_BEFORE.search(text, max(s_start, a0 - 30), a0)
@@ -305,6 +308,8 @@ def _actor_label(raw: str, kind: str, ctx: _DocContext, demonym: str = "") -> st
         return registry.state_name(ctx.actors, cc or ctx.main_country)
     if kind == "militia":
         return "Militias"
+    if kind == "gang":
+        return ctx.main_group or GANGS
     return ctx.main_group or "Insurgents"
 
 

@@ -239,16 +239,19 @@ GOVERNMENT_WORDS = (
     r"forces|the\s+government|central\s+government|government|authorities|marines|paratroopers|"
     r"Afghan\s+National\s+Defen[cs]e\s+and\s+Security\s+Forces"
 )
+#: Criminal armed groups; resolved to the document's main named group, else "Armed gangs".
+GANG_WORDS = r"(?:armed\s+|criminal\s+)?(?:gangs?|gang\s+members|gangsters|bandits|cartels?|cartel\s+members)"
 MILITIA_WORDS = r"militias?|militia\s+units|militiamen|uprising\s+forces|popular\s+uprising|local\s+defen[cs]e\s+forces"
 
 #: State, militia and generic insurgent wording (a nationality adjective before it is looked up in
 #: mapper.countries by the extractor: "Russian forces", "the Iraqi army").
 ACTOR_RE = re.compile(
     # The lookahead lists the letters every alternative starts with (a fast skip, see first_letters).
-    r"(?=[abcdefgijlmnprstuABCDEFGIJLMNPRSTU])"
+    r"(?=[abcdefgijlmnprstuABCDEFGIJLMNPRSTU])"  # (gang words start with a, b, c or g)
     rf"(?:(?P<gov>\b(?:{GOVERNMENT_WORDS})\b)"
     rf"|(?P<militia>\b(?:(?:local|pro-government|tribal|armed)\s+)?(?:{MILITIA_WORDS})\b)"
-    rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b))",
+    rf"|(?P<insurgent>\b(?:(?:the\s+)?(?:{INSURGENT_WORDS}))\b)"
+    rf"|(?P<gang>\b(?:{GANG_WORDS})\b))",
     re.I,
 )
 #: The word(s) before a force word that may be a demonym ("Russian", "South Sudanese", "U.S.").

@@ -216,3 +216,19 @@ def test_a_clash_placed_after_a_comma_is_in_that_place():
 def test_fighting_words_listed_together_share_their_place():
     cs = claims("The clashes, shelling and explosions in Rafah killed dozens, medics said.", published="2024-05-08")
     assert [(c.place, c.status) for c in cs] == [("Rafah", CONTESTED)]
+
+
+def test_gangs_are_the_articles_named_gang_else_armed_gangs():
+    geo = FakeGeoparser({"Mirebalais": ("populated_place", "HT", "Centre", 18.83, -72.10),
+                         "Kenscoff": ("populated_place", "HT", "Ouest", 18.45, -72.29)})
+    cs = extract_claims("Gangs have seized control of Mirebalais, police said.", published="2025-04-01",
+                        source="Wire", geoparser=geo)
+    assert cs[0].actor == "Armed gangs" and "actor_unknown" in dict(cs[0].extra)["flags"]
+    cs = extract_claims("Viv Ansanm attacked Kenscoff on Sunday. The gangs later seized Mirebalais, police said.",
+                        published="2025-04-01", source="Wire", geoparser=geo)
+    assert find(cs, place="Mirebalais")[0].actor == "Viv Ansanm"
+
+
+def test_short_names_of_known_groups():
+    assert [c.actor for c in claims("Fatemiyoun fighters captured Khiam.")] == ["Liwa Fatemiyoun"]
+    assert [c.actor for c in claims("Shabiha militiamen stormed Khiam.")] == ["Shabiha"]
