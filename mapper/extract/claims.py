@@ -491,7 +491,10 @@ def _find_attributions(text: str, s_start: int, s_end: int, triggers=None) -> li
         short_tail = bool(re.match(r"^\s*[^,.;:“”\"]{2,60}?\s*(?:[.!?]|$)", tail))
         if after_quote or (re.search(r",\s*$", before) and short_tail):
             inv = _subject_after(text, ve, s_end)
-            if _valid_claimant(inv) and (after_quote or short_tail):
+            inv_end = text.find(inv, ve, s_end) + len(inv) if inv else ve
+            # "..., said the governor": a subject; "... said the group now controls X": a clause.
+            if _valid_claimant(inv) and (after_quote or short_tail) \
+                    and not any(ve <= t.start < inv_end for t in triggers):
                 claimant, cstart = inv, ve
         # Participles ("..., it said, adding that", "saying") take the previous speaker of the sentence,
         # else the sentence subject.
@@ -505,7 +508,7 @@ def _find_attributions(text: str, s_start: int, s_end: int, triggers=None) -> li
                 claimant, cstart = subj, sstart
         claimant = _PAREN.sub("", claimant).strip()
         claimant = re.sub(r"^[\w’'-]+-based\s+", "", claimant)  # "Britain-based Syrian Observatory ..."
-        if re.search(r"\bas\s*$", before) or re.search(r"[()]|\d", claimant) or (verb in ("reported", "confirmed", "indicated", "shown") and _PASSIVE_REPORT.search(
+        if re.search(r"\bas\s*$", before) or re.search(r"[()]|(?<![\w-])\d", claimant) or (verb in ("reported", "confirmed", "indicated", "shown") and _PASSIVE_REPORT.search(
                 text[max(s_start, vs - 60):vs])):
             continue
             continue  # "(as reported)", "Around 24 June 2022 (as reported)": no speaker named
@@ -613,7 +616,8 @@ _TO_NOUN_PHRASE = re.compile(r"(?i:to\s+)(?:(?i:the|a|an|its|their|his|her|this|
 
 
 _MONTH_MAY = re.compile(r"(?<=\d\s)May\b|\bMay(?=\s+\d)")
-_ACHIEVED = re.compile(r"\b(?:managed|able|succeeded|went\s+on|moved\s+on)\s+to\s+(?:\w+\s+)?$", re.I)
+_ACHIEVED = re.compile(r"\b(?:managed|able|succeeded|went\s+on|moved\s+on)\s+to\s+(?:\w+\s+)?$"
+                       r"|\bto\s+have\s+(?:\w+ly\s+|also\s+|already\s+)?(?:been\s+)?$", re.I)  # "claimed to have captured"
 
 
 def _is_negated(text: str, s_start: int, trig: _Trigger) -> bool:
@@ -1236,7 +1240,7 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
     if _has_any(text[s0:s1].lower(), lx.REBUTTAL_WORDS):
         rebuttal = lx.REBUTTAL_RE.search(text, s0, s1) or lx.REBUTTAL_RE.match(text[s0:s1].lstrip(' “"'))
     if rebuttal and not any(c.status == NOT_CONTROLLED for c in made):
-        made += _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal)
+        made += _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal, made)
     made = _dedupe(made)
     if made:
         ctx.history.append((ctx.sentence_index, made))
@@ -1255,11 +1259,15 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
     out.extend(made)
 
 
-def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal) -> list:
+def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal, current=()) -> list:
     """ "Kyiv rejected the claim", "This is not true": not_controlled claims by the rebutting party
-    for the control claims made just before by someone else."""
+    for the control claims made just before by someone else (``current``: the claims of this sentence,
+    "X claimed to have captured Y, but officials denied this")."""
     text = ctx.text
     pos = sent.start + rebuttal.start() if rebuttal.string is not text else rebuttal.start()
+    earlier = list(ctx.history)
+    if current and _CONTRAST.search(text, sent.start, pos):
+        earlier.append((ctx.sentence_index, list(current)))
     qa = _quote_attribution(text, pos, quotes, para_attrs)
     attr = qa or next((a for a in attributions if a.verb_start <= pos + 1 and a.verb_end >= pos), None)
     if attr is None:
@@ -1267,7 +1275,7 @@ def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebutta
     claimant, unresolved = _resolve_claimant(attr, actors, ctx)
     if not claimant:
         return []
-    for idx, claims in reversed(ctx.history):
+    for idx, claims in reversed(earlier):
         if ctx.sentence_index - idx > REBUTTAL_REACH_SENTENCES:
             break
         target = [c for c in claims if c.status == CONTROLLED and c.claimant != claimant]
@@ -1374,7 +1382,7 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
     times = _find_times(text, s0, s1, ctx)
     cuts = _boundaries(text, s0, s1, triggers, attributions)
     prev_actor = ""
-    prev_trig = None
+    prev_trig = prev_attr = None
     made = []
     for trig in triggers:
         if _is_intention(text, s0, trig) or _is_hypothetical(text, s0, s1, trig):
@@ -1415,7 +1423,7 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         between = text[prev_trig.end:trig.start] if prev_trig is not None else ""
         # "took X and seized Y": the same actor; "retook the centre but fighting is still going on": the
         # fighting involves the side that retook it.
-        inherit = prev_actor if prev_trig is not None and (
+        inherit = prev_actor if prev_trig is not None and attr is prev_attr and (
             (re.search(r"\band\b", between) and not re.search(r"\bbut\b|;", between))
             or (trig.role == lx.CONTEST and re.search(r"\bbut\b", between) and not re.search(r";", between))) else ""
         actor, actor_explicit = _actor_for(trig, text, sent_actors, left, right, claimant, inherit, s0, attr,
@@ -1442,7 +1450,7 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         if trig.role in (lx.EXPEL, lx.WITHDRAW) and not actor:
             continue
         prev_actor = actor or prev_actor
-        prev_trig = trig
+        prev_trig, prev_attr = trig, attr
         # Status.
         status = trig.status
         notes = []

@@ -340,7 +340,10 @@ REBUTTAL_RE = re.compile(
     r"|\b(?:this|that|it|these\s+claims|the\s+claims?|the\s+reports?|such\s+reports)\s+(?:is|was|are|were)\s+"
     r"(?:not\s+true|untrue|false|fake|baseless|a\s+lie|lies|propaganda|fabricated|incorrect|not\s+correct|"
     r"unfounded|nonsense)\b"
-    r"|^\W*(?:not\s+true|untrue|false|lies|fake\s+news|propaganda|nonsense)\b",
+    r"|^\W*(?:not\s+true|untrue|false|lies|fake\s+news|propaganda|nonsense)\b"
+    # "..., but officials denied this." (the pronoun stands for the claim just made)
+    r"|\b(?:denied|den(?:y|ies)|rejected|reject(?:s)?|dismissed|dismiss(?:es)?|refuted|refutes?|disputed|disputes?)\s+"
+    r"(?:this|it|that)\s*(?=[.,;!”\"]|$)",
     re.I,
 )
 #: Words (lower case) one of which a sentence must contain for REBUTTAL_RE to be tried.

@@ -232,3 +232,34 @@ def test_gangs_are_the_articles_named_gang_else_armed_gangs():
 def test_short_names_of_known_groups():
     assert [c.actor for c in claims("Fatemiyoun fighters captured Khiam.")] == ["Liwa Fatemiyoun"]
     assert [c.actor for c in claims("Shabiha militiamen stormed Khiam.")] == ["Shabiha"]
+
+
+# ------------------------------------------------------ speakers, again
+def test_a_group_whose_name_has_digits_can_speak():
+    cs = claims("The M23 said it had withdrawn from Sake as a gesture of goodwill, but the army said the rebels "
+                "were still there.", published="2025-03-23")
+    c = find(cs, place="Sake")[0]
+    assert (c.status, c.actor, c.claimant) == (NOT_CONTROLLED, "March 23 Movement", "M23")
+
+
+def test_said_followed_by_a_clause_is_not_an_inverted_subject():
+    cs = claims("The Taliban's spokesman, Zabihullah Mujahid, said the group now controls Khiam.",
+                published="2021-09-06")
+    assert cs[0].claimant == "Zabihullah Mujahid" and cs[0].actor == "Taliban"
+    cs = claims("“Our forces have captured Khiam,” said the governor of Nabatieh.", published="2021-09-06")
+    assert cs and all(c.claimant == "governor of Nabatieh" for c in cs)
+
+
+def test_claimed_to_have_captured_is_a_claim_and_denied_this_rebuts_it():
+    cs = claims("Al-Shabaab claimed to have captured Beledweyne, but Somali officials denied this.",
+                published="2023-08-26")
+    assert find(cs, place="Beledweyne", status=CONTROLLED, claimant="Al-Shabaab")
+    denied = find(cs, place="Beledweyne", status=NOT_CONTROLLED)
+    assert denied and denied[0].claimant == "Somali officials" and denied[0].actor == "Al-Shabaab"
+
+
+def test_fighting_reported_by_another_speaker_does_not_inherit_the_first_actor():
+    cs = claims("Moscow claimed its forces had liberated Khiam, but Beirut said fighting was still going on "
+                "in the town.", published="2024-10-02")
+    contested = find(cs, status=CONTESTED)
+    assert contested and contested[0].actor != "Government of Russia"
