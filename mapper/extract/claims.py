@@ -194,6 +194,7 @@ _CONTEXT_GAP = re.compile(r"^\s*(?:district|province|city|county|town|village|ar
                           re.I)
 _CONTAINER_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+(?:areas?|villages?|parts?|neighbou?rhoods?|localities|outskirts|"
                                r"countryside|suburbs?)\s+of\s+(?:the\s+)?$")
+_POSSESSIVE = re.compile(r"['’]s?\s+")
 _PLURAL_REF = re.compile(r"\b(?:those|these|the|all\s+(?:the|those|these))\s+(?:areas|villages|towns|positions|"
                          r"localities|settlements|places)\b(?!\s+of\b)", re.I)
 _FACILITY_RE = re.compile(
@@ -649,6 +650,8 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
                                                                                m.start) \
                 or re.search(r"\bcountryside\s+of\s+(?:the\s+)?$", text[max(s_start, m.start - 20):m.start], re.I):
             continue
+        if _POSSESSIVE.match(text, m.end) and any(0 <= o.start - m.end <= 3 for o in explicit):
+            continue  # "Marib's Raghwan district", "Donetsk's Pokrovsk": the container, context only
         prev = next((p for p in reversed(explicit) if p.end <= m.start), None)
         if prev is not None and _CONTEXT_GAP.match(text[prev.end:m.start]) and (
                 ((m.kind or "") in ("admin1", "country") and (prev.kind or "") != (m.kind or ""))
@@ -1301,6 +1304,12 @@ def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebutta
     return []
 
 
+#: An object named without a place name right after an active trigger ("captured two villages nearby").
+_UNNAMED_OBJECT = re.compile(
+    r"\s+(?:(?:the|a|an|two|three|four|five|six|seven|eight|nine|ten|several|some|many|more|another|its|their|"
+    r"dozens\s+of|\d+)\s+)(?:[\w-]+\s+){0,2}?(?:villages?|towns?|settlements?|positions?|areas?|bases?|hills?|"
+    r"heights|cities|posts?|outposts?|checkpoints?|neighbou?rhoods?|localities|locality|strongholds?|trenches|"
+    r"buildings?)\b", re.I)
 #: "attack on the provincial capital, X": the comma of an apposition does not end the object.
 _APPOSITION = re.compile(r"\b(?:provincial\s+|regional\s+|district\s+|state\s+)?(?:capital|city|town|village|"
                          r"stronghold|hub|centre|center),\s*$", re.I)
@@ -1360,7 +1369,9 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
             and places[right_refs[0]].start - trig.end <= MAX_OBJECT_GAP + 60:
         group = _group_from(places, right_refs[0], text, forward=True)
     elif left_refs and role in (lx.HOLD, lx.TAKE, lx.CONTEST, lx.EXPEL, lx.PUSHBACK, lx.WITHDRAW) and not (
-            role in (lx.TAKE, lx.HOLD) and (places[left_refs[-1]].mention.kind or "") == "country"):
+            role in (lx.TAKE, lx.HOLD) and (places[left_refs[-1]].mention.kind or "") == "country") and not (
+            role == lx.TAKE and not passive and _UNNAMED_OBJECT.match(text, trig.end)):
+        # ("advancing on X and have captured two villages nearby": the object is named after, not X)
         # (an active "Russia ... secured X" has its subject on the left, not its object)
         group = _group_from(places, left_refs[-1], text, forward=False)
     return group

@@ -67,18 +67,52 @@ def capitalised_places(text: str, actor_names: frozenset | None = None) -> list:
     """
     names = _default_actor_names() if actor_names is None else actor_names
     out = []
-    for m in _CAP_PHRASE.finditer(text):
-        name = m.group(0)
-        if name.startswith("The ") and len(name) > 4:
-            continue
-        if _NOT_PLACES.match(name) or _demonym_country(name) or name.isupper() and len(name) <= 4:
-            continue
-        if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text, m.end()):
-            continue
-        if _is_actor_name(name, names):
-            continue
-        out.append(Mention(m.start(), m.end(), name, kind=_kind_hint(text, m.start(), m.end())))
+    for m0 in _CAP_PHRASE.finditer(text):
+        for m in _split_possessive(m0):
+            _add_candidate(text, m, names, out)
     return out
+
+
+class _Part:
+    """A piece of a capitalised phrase ("Marib" and "Raghwan" of "Marib's Raghwan"), like a match."""
+
+    def __init__(self, start: int, text: str):
+        self._start, self._text = start, text
+
+    def group(self, _=0) -> str:
+        return self._text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._start + len(self._text)
+
+
+_POSSESSIVE_SPLIT = re.compile(r"['’]s\s+(?=[A-Z])")
+
+
+def _split_possessive(m) -> list:
+    """ "Marib's Raghwan" is two names: the owner (without "'s") and what it owns."""
+    name = m.group(0)
+    cut = _POSSESSIVE_SPLIT.search(name)
+    if cut is None:
+        return [m]
+    return [_Part(m.start(), name[:cut.start()]), _Part(m.start() + cut.end(), name[cut.end():])]
+
+
+def _add_candidate(text: str, m, names: frozenset, out: list) -> None:
+    """Append the capitalised phrase ``m`` to ``out`` when it may be a place."""
+    name = m.group(0)
+    if name.startswith("The ") and len(name) > 4:
+        return
+    if _NOT_PLACES.match(name) or _demonym_country(name) or name.isupper() and len(name) <= 4:
+        return
+    if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text, m.end()):
+        return
+    if _is_actor_name(name, names):
+        return
+    out.append(Mention(m.start(), m.end(), name, kind=_kind_hint(text, m.start(), m.end())))
 
 
 def find_places(text: str, geoparser=None, actor_names: frozenset | None = None) -> list:

@@ -263,3 +263,19 @@ def test_fighting_reported_by_another_speaker_does_not_inherit_the_first_actor()
                 "in the town.", published="2024-10-02")
     contested = find(cs, status=CONTESTED)
     assert contested and contested[0].actor != "Government of Russia"
+
+
+# ------------------------------------------------------------- places
+def test_an_owner_place_is_context_for_the_place_it_owns():
+    geo = FakeGeoparser({"Marib": ("admin1", "YE", "", 15.46, 45.32)})
+    cs = extract_claims("Government forces regained control of Marib's Raghwan district, a military source said.",
+                        published="2021-03-04", source="Wire", geoparser=geo)
+    assert [(c.place, c.actor) for c in cs] == [("Raghwan", "Government of Yemen")]
+    assert "place_unresolved" in dict(cs[0].extra)["flags"]
+
+
+def test_an_unnamed_object_is_not_the_place_named_before():
+    cs = claims("Israeli troops are advancing on Khiam and have captured two villages nearby, the army said.",
+                published="2024-10-20")
+    assert not find(cs, place="Khiam", status=CONTROLLED)
+    assert find(cs, place="Khiam", status=CONTESTED)
