@@ -1304,6 +1304,7 @@ def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebutta
     return []
 
 
+_WHERE_BEFORE = re.compile(r"\b(?:in|at|near|on|outside|inside|around)\s+(?:the\s+)?$", re.I)
 #: An object named without a place name right after an active trigger ("captured two villages nearby").
 _UNNAMED_OBJECT = re.compile(
     r"\s+(?:(?:the|a|an|two|three|four|five|six|seven|eight|nine|ten|several|some|many|more|another|its|their|"
@@ -1334,6 +1335,11 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
         look_left = False  # "the Georgian-controlled villages of A and B": the places after
     right_refs = [i for i in usable if right[0] <= places[i].start and places[i].end <= right[1]]
     left_refs = [i for i in usable if left[0] <= places[i].start and places[i].end <= left[1]]
+    if passive and role == lx.TAKE and not left_refs:
+        # "the two inmates were captured in X", "weapons were seized at X": what was taken is the subject,
+        # X only where it happened.
+        right_refs = [i for i in right_refs if not _WHERE_BEFORE.search(text, max(trig.end, places[i].start - 12),
+                                                                        places[i].start)]
     if control and not right_refs:
         # "seized towns near X, including A and B": the list after the reference point.
         right_refs = [i for i in usable if trig.end <= places[i].start <= trig.end + MAX_OBJECT_GAP + 60

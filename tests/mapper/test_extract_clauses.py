@@ -279,3 +279,10 @@ def test_an_unnamed_object_is_not_the_place_named_before():
                 published="2024-10-20")
     assert not find(cs, place="Khiam", status=CONTROLLED)
     assert find(cs, place="Khiam", status=CONTESTED)
+
+
+def test_people_or_weapons_taken_in_a_place_are_no_claim_on_it():
+    assert not claims("Two fighters were captured in Khiam on Monday, the army said.", published="2024-10-08")
+    assert not claims("Weapons and ammunition were seized at Rafah, police said.", published="2024-05-08")
+    cs = claims("Khiam was captured by Israeli troops on Monday.", published="2024-10-08")
+    assert find(cs, place="Khiam", status=CONTROLLED, actor="Government of Israel")
