@@ -582,8 +582,9 @@ def _first_verb_offset(sentence: str) -> int:
 def _find_triggers(text: str, s_start: int, s_end: int) -> list:
     found = []
     low = text[s_start:s_end].lower()
+    present = {st for st in lx.TRIGGER_STEMS if st in low}
     for role, status, rx, stems in lx.TRIGGER_RES:
-        if stems and not any(map(low.__contains__, stems)):
+        if stems and present.isdisjoint(stems):
             continue
         for m in rx.finditer(text, s_start, s_end):
             found.append(_Trigger(m.start(), m.end(), m.group(0), role, status))

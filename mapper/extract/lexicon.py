@@ -161,6 +161,9 @@ def _stems(pattern: str) -> tuple:
 
 
 TRIGGER_RES = [(role, status, re.compile(p, re.I), _stems(p)) for role, status, p in TRIGGERS]
+#: Every stem of every pattern, each once: a sentence is checked against these once, then each pattern
+#: asks the set of stems present (cheaper than checking each pattern's stems in turn).
+TRIGGER_STEMS = tuple(sorted({st for *_, stems in TRIGGER_RES for st in stems}))
 
 #: Words before a trigger that make it an intention, not a report ("sent troops to retake").
 INTENT_BEFORE = re.compile(
