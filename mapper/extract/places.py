@@ -132,6 +132,8 @@ _PLACE_BEFORE = re.compile(
     r"|\b(?:in|at|into|from|of|on|control\s+(?:of|over)|captured|seized|took|retook|recaptured|overran|liberated|entered|"
     r"stormed|attacked|shelled|besieged|encircled)\s+(?:the\s+)?(?:(?:village|town|city|area|district)\s+)?)$"
 )
+#: A lower-case direction word before a name the gazetteer lacks ("eastern Ghouta").
+_REGION_WORD_BEFORE = re.compile(r"\b(?:north|south|east|west|central)(?:ern)?(?:-?(?:east|west)(?:ern)?)?\s+$")
 _PLACE_AFTER = re.compile(
     r"^\s+(?:villages?|towns?|city|district|area|region|province|county|township|LGA|neighbou?rhood|valley|camp|"
     r"sub-district|subdistrict|locality|commune|governorate|oblast)\b"
@@ -169,6 +171,12 @@ def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> l
             continue  # "..., Assad said": a speaker, not a list member
         before = text[max(0, c.start - 40):c.start]
         ok = bool(_PLACE_BEFORE.search(before) or _PLACE_AFTER.match(text[c.end:c.end + 20]))
+        region = _REGION_WORD_BEFORE.search(before)
+        if not ok and region and _PLACE_BEFORE.search(before[:region.start()]):
+            # "in eastern Ghouta", "across northern Rakhine": the direction word is part of the area's name
+            ok = True
+            c = Mention(c.start - (len(before) - region.start()), c.end,
+                        text[c.start - (len(before) - region.start()):c.end], kind=c.kind)
         if not ok:
             # In a list with a place: "Tel Hajem, Um-Shababit and Mekeibra".
             neighbours = [(m.start, m.end) for m in known] + [(o.start, o.end) for o in out]

@@ -286,3 +286,12 @@ def test_people_or_weapons_taken_in_a_place_are_no_claim_on_it():
     assert not claims("Weapons and ammunition were seized at Rafah, police said.", published="2024-05-08")
     cs = claims("Khiam was captured by Israeli troops on Monday.", published="2024-10-08")
     assert find(cs, place="Khiam", status=CONTROLLED, actor="Government of Israel")
+
+
+def test_a_direction_word_before_an_unknown_area_is_part_of_its_name():
+    geo = FakeGeoparser({"Douma": ("populated_place", "SY", "Rif Dimashq", 33.57, 36.40)})
+    cs = extract_claims("The army said it had regained most villages in eastern Ghouta and was pressing its "
+                        "operations in Douma.", published="2018-03-31", source="Wire", geoparser=geo)
+    c = find(cs, status=CONTROLLED)[0]
+    assert c.place == "eastern Ghouta" and "place_unresolved" in dict(c.extra)["flags"]
+    assert find(cs, place="Douma", status=CONTESTED)
