@@ -40,6 +40,10 @@ TRIGGERS = [
                        r"extend(?:ed|s|ing)?|secur(?:ed|es|e|ing)|claim(?:ed|s|ing)?)"
                        r"(?:\s+(?:back|full|complete|total|the|over|effective|partial|firm))*\s+control\s+(?:of|over)\b"),
     (TAKE, CONTROLLED, r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over\b"),
+    # "secured Kherson", "securing eastern Ghouta": only with a name right after ("secured the release of",
+    # "secured funding" are no claims)
+    (TAKE, CONTROLLED, r"\bsecur(?:ed|ing)(?=\s+(?:the\s+)?(?:(?:north|south|east|west|central)(?:ern)?\s+)?"
+                       r"(?-i:[A-Z][a-z]))"),
     (TAKE, CONTROLLED, r"\b(?:roll(?:ed|s|ing)?\s+up|(?:made|making|make|makes)\s+(?:\w+\s+){0,2}?gains\s+in|"
                        r"gain(?:ed|s|ing)?\s+ground\s+in)\b"),
     (NOMINAL_TAKE, CONTROLLED, r"\b(?:takeover|capture|fall|seizure|conquest|recapture|occupation|liberation)"
@@ -125,6 +129,7 @@ _STEMS_BY_START = (
     (r"\b(?:captur(?:ed|es|e|ing)|overr", ("captur", "overr", "seiz", "conquer", "retook", "retak", "liberat",
                                            "occupied", "overpower", "overt", "regain")),
     (r"\b(?:t(?:ook|aken|akes|aking)|t(?:ake))\s+over", ("took", "tak")),
+    (r"\bsecur(?:ed|ing)(?=", ("secur",)),
     (r"\b(?:roll(?:ed|s|ing)?\s+up", ("roll", "gains", "ground")),
     (r"\b(?:takeover|capture|fall|", ("takeover", "capture", "fall", "seizure", "conquest", "recapture",
                                      "occupation", "liberation")),

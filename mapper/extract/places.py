@@ -130,7 +130,7 @@ _PLACE_BEFORE = re.compile(
     r"localit(?:y|ies)|neighbou?rhoods?|hamlets?|settlements?|camps?|valley|suburbs?|outskirts|municipalit(?:y|ies)|"
     r"governorates?|oblasts?|state)\s+of\s+(?:the\s+)?"
     r"|\b(?:in|at|into|from|of|on|control\s+(?:of|over)|captured|seized|took|retook|recaptured|overran|liberated|entered|"
-    r"stormed|attacked|shelled|besieged|encircled)\s+(?:the\s+)?(?:(?:village|town|city|area|district)\s+)?)$"
+    r"stormed|attacked|shelled|besieged|encircled|secured|securing)\s+(?:the\s+)?(?:(?:village|town|city|area|district)\s+)?)$"
 )
 #: A lower-case direction word before a name the gazetteer lacks ("eastern Ghouta").
 _REGION_WORD_BEFORE = re.compile(r"\b(?:north|south|east|west|central)(?:ern)?(?:-?(?:east|west)(?:ern)?)?\s+$")

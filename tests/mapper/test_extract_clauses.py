@@ -295,3 +295,10 @@ def test_a_direction_word_before_an_unknown_area_is_part_of_its_name():
     c = find(cs, status=CONTROLLED)[0]
     assert c.place == "eastern Ghouta" and "place_unresolved" in dict(c.extra)["flags"]
     assert find(cs, place="Douma", status=CONTESTED)
+
+
+def test_secured_with_a_name_after_it_is_a_claim_otherwise_not():
+    cs = claims("Israeli troops secured Khiam on Friday, the army said.", published="2024-10-12")
+    assert find(cs, place="Khiam", status=CONTROLLED, actor="Government of Israel")
+    assert not claims("The army secured the release of hostages held in Khiam.", published="2024-10-12")
+    assert not claims("Mediators secured the exit of civilians from Rafah.", published="2024-10-12")
