@@ -40,9 +40,8 @@ inside its clause:
 * the **scope** ("all districts", "6 of 7 districts", "several parts of the
   city", "military base near");
 * the **time**: a time phrase in the clause, else the time the speaker spoke,
-  else another time of the same sentence, else an event time of an earlier
-  sentence of the same paragraph, else the dateline date, else the
-  publication date (never a time from an earlier paragraph).
+  else another time of the same sentence, else the dateline date, else the
+  publication date (never a time of an earlier sentence).
 
 No claim comes from intentions ("sent troops to retake", "will defend"),
 conditionals and questions ("if the group consolidates control of X"),
@@ -99,6 +98,10 @@ HISTORY_DAYS = 365
 LONGER_NAME_SCORE = 0.5
 #: Characters around a trigger searched for its clause (a sentence rarely needs more).
 MAX_CLAUSE_CHARS = 220
+#: Actor label of gang wording ("gangs seized X") when the article names no armed group.
+GANGS = "Armed gangs"
+#: Extra weight of a country named as a country when the article's country is counted (breaks ties only).
+COUNTRY_NAME_TIEBREAK = 0.25
 #: Longest gap between a trigger and the place it acts on ("took control of six out of seven X").
 MAX_OBJECT_GAP = 90
 
@@ -113,7 +116,7 @@ class _Span:
 
 @dataclass(frozen=True)
 class _Actor(_Span):
-    kind: str  # named | gov | militia | insurgent
+    kind: str  # named | gov | militia | insurgent | gang | pronoun
     label: str  # canonical name
 
 
@@ -161,7 +164,6 @@ class _DocContext:
     actors: object
     name: str
     first_event_time: TimeSpan | None = None
-    block_event_time: dict = field(default_factory=dict)
     doc_names: object = None  # regex of actor names learned from this document (acronym definitions)
     named_spans: list = field(default_factory=list)  # (start, end, text) of named actors in the article
     dateline_time: TimeSpan | None = None
@@ -169,6 +171,7 @@ class _DocContext:
     history: list = field(default_factory=list)  # (sentence index, [claims]) made so far
     sentence_index: int = 0
     countries: frozenset = frozenset()  # every country the article names (places, demonyms, dateline)
+    time_cache: dict = field(default_factory=dict)  # time phrase -> TimeSpan (None: not understood)
     mention_starts: list | None = None  # starts of ``mentions`` when they are in order (for bisection)
 
 
@@ -191,6 +194,7 @@ _CONTEXT_GAP = re.compile(r"^\s*(?:district|province|city|county|town|village|ar
                           re.I)
 _CONTAINER_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+(?:areas?|villages?|parts?|neighbou?rhoods?|localities|outskirts|"
                                r"countryside|suburbs?)\s+of\s+(?:the\s+)?$")
+_POSSESSIVE = re.compile(r"['’]s?\s+")
 _PLURAL_REF = re.compile(r"\b(?:those|these|the|all\s+(?:the|those|these))\s+(?:areas|villages|towns|positions|"
                          r"localities|settlements|places)\b(?!\s+of\b)", re.I)
 _FACILITY_RE = re.compile(
@@ -201,8 +205,9 @@ _FACILITY_RE = re.compile(
 _DATELINE = re.compile(r"[A-Z][A-Z\s,.'-]{2,40}(?:\(\w+\))?\s*[:—–-]\s")
 _COORD_GAP = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|as\s+well\s+as|&)\s*(?:the\s+)?(?:nearby\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(
-    r";|\s[—–]\s|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|,\s+(?:before|after|following|since|as)\b|"
-    r"\band\s+then\b|\bbefore\s+(?:the|they|it)\b|\bwho\b|\bwhich\b|\bwhere\b|\band\s+(?=(?:the|local|some)\s)",
+    r"(?=[;\s,abtwABTW])"  # the first characters of the alternatives: a fast skip
+    r"(?:;|\s[—–]\s|\b(?:but|while|whereas|although|though|who|which|where)\b|,\s+(?:before|after|following|since|as)\b|"
+    r"\band\s+then\b|\bbefore\s+(?:the|they|it)\b|\band\s+(?=(?:the|local|some)\s))",
     re.I,
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
@@ -246,6 +251,9 @@ _LED_AFTER = re.compile(r"\.?-(?:led|backed|based|allied|aligned|supported|contr
 _ORG_NAME = re.compile(r"(?P<org>(?:[A-Z][\w’'-]+\s+){0,4}(?:Ministry|Command|Army|Office|Council|Agency|Police|"
                        r"Presidency|Kremlin|Pentagon|Observatory|Committee|Directorate|Headquarters|Staff)"
                        r"(?:\s+of\s+(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)?)\b")
+#: The head words of _ORG_NAME, one of which a sentence must contain for it to be tried.
+_ORG_NAME_HEADS = ("Ministry", "Command", "Army", "Office", "Council", "Agency", "Police", "Presidency", "Kremlin",
+                   "Pentagon", "Observatory", "Committee", "Directorate", "Headquarters", "Staff")
 _FORCE_AFTER_MENTION = re.compile(r"\s+(?:forces|fighters|militants|troops|militia|militiamen|rebels|soldiers|"
                                   r"gunmen|insurgents)\b", re.I)
 _CAPITAL_SUBJECT = re.compile(rf"\b(?P<cap>[A-Z][a-z’'-]+(?:\s[A-Z][a-z’'-]+)?)(?=['’]s\s|\s+(?:has\s+|had\s+|have\s+)?"
@@ -270,7 +278,8 @@ def _find_actors(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
     for m in lx.ACTOR_RE.finditer(text, s_start, s_end):
         if any(_overlaps(m.start(), m.end(), a.start, a.end) for a in out):
             continue
-        kind = "gov" if m.group("gov") else "militia" if m.group("militia") else "insurgent"
+        kind = "gov" if m.group("gov") else "militia" if m.group("militia") else \
+            "gang" if m.group("gang") else "insurgent"
         a0, demonym = m.start(), ""
         if kind == "gov":
             dm = lx.DEMONYM_BEFORE.search(text, max(s_start, a0 - 30), a0)
@@ -300,6 +309,8 @@ def _actor_label(raw: str, kind: str, ctx: _DocContext, demonym: str = "") -> st
         return registry.state_name(ctx.actors, cc or ctx.main_country)
     if kind == "militia":
         return "Militias"
+    if kind == "gang":
+        return ctx.main_group or GANGS
     return ctx.main_group or "Insurgents"
 
 
@@ -392,7 +403,8 @@ def _subject_before(text: str, lo: int, verb_start: int, final: bool = False) ->
     seg = text[lo:verb_start]
     # Start after the last clause break in the segment (closing quote, semicolon, "that").
     cut = 0
-    for m in re.finditer(r"[”\"»]\s*,?|;|:|\bthat\b|,\s+(?=(?:while|but|and)\b)", seg):
+    for m in re.finditer(r"[”\"»]\s*,?|;|:|\bthat\b|,\s+(?:while|but|and|whereas|although|though)\s+|"
+                         r"\b(?:while|whereas)\s+", seg):
         cut = m.end()
     commas = [m.end() for m in re.finditer(r",", seg) if m.end() > cut and seg[m.end():].strip()]
     if commas:
@@ -449,7 +461,16 @@ def _channel_after(text: str, pos: int, hi: int) -> tuple:
     return channel, ""
 
 
-def _find_attributions(text: str, s_start: int, s_end: int) -> list:
+#: Where the clause after a speech verb ends and another begins (", while Hezbollah said ...").
+_NEXT_CLAUSE = re.compile(r",\s*(?:while|whereas|but|although|though)\b|;|\s[—–]\s|,\s+and\s+(?=[\w’'-]+(?:\s+[\w’'-]+){0,4}"
+                          rf"\s+(?:{lx.SPEECH_VERBS})\b)", re.I)
+
+
+def _find_attributions(text: str, s_start: int, s_end: int, triggers=None) -> list:
+    """Speech verbs of text[s_start:s_end] with their speakers; ``triggers`` are the sentence's
+    (:func:`_find_triggers`, found when not given)."""
+    if triggers is None:
+        triggers = _find_triggers(text, s_start, s_end)
     out = []
     sentence = text[s_start:s_end]
     for m in lx.SPEECH_VERB_RE.finditer(text, s_start, s_end):
@@ -459,13 +480,22 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
         copied = False
         # A speech verb right after a closing quote or at the end: ", X said." (subject may be before or after).
         tail = text[ve:s_end]
-        final = bool(re.match(r"^\s*(?:[^,.;“”\"]{0,80})?[.!?]?\s*$", tail)) and not re.search(r"\bthat\b", tail)
+        # Each clause has its own speaker: "..., the army said, while the group said ..." ends the first
+        # clause at "while"; what follows is the next speaker's.
+        brk = _NEXT_CLAUSE.search(tail)
+        own_tail = tail[:brk.start()] if brk else tail
+        final = bool(re.match(r"^\s*(?:[^,.;“”\"]{0,80})?[.!?]?\s*$", own_tail)) \
+            and not re.search(r"\bthat\b", own_tail) \
+            and not any(ve <= t.start < ve + len(own_tail) for t in triggers)
         claimant, cstart, carrier = _subject_before(text, s_start, vs, final)
         after_quote = bool(re.search(r"(?:[”\"»]\s*,?|,\s*[”\"»])\s*$", before))
         short_tail = bool(re.match(r"^\s*[^,.;:“”\"]{2,60}?\s*(?:[.!?]|$)", tail))
         if after_quote or (re.search(r",\s*$", before) and short_tail):
             inv = _subject_after(text, ve, s_end)
-            if _valid_claimant(inv) and (after_quote or short_tail):
+            inv_end = text.find(inv, ve, s_end) + len(inv) if inv else ve
+            # "..., said the governor": a subject; "... said the group now controls X": a clause.
+            if _valid_claimant(inv) and (after_quote or short_tail) \
+                    and not any(ve <= t.start < inv_end for t in triggers):
                 claimant, cstart = inv, ve
         # Participles ("..., it said, adding that", "saying") take the previous speaker of the sentence,
         # else the sentence subject.
@@ -479,7 +509,7 @@ def _find_attributions(text: str, s_start: int, s_end: int) -> list:
                 claimant, cstart = subj, sstart
         claimant = _PAREN.sub("", claimant).strip()
         claimant = re.sub(r"^[\w’'-]+-based\s+", "", claimant)  # "Britain-based Syrian Observatory ..."
-        if re.search(r"\bas\s*$", before) or re.search(r"[()]|\d", claimant) or (verb in ("reported", "confirmed", "indicated", "shown") and _PASSIVE_REPORT.search(
+        if re.search(r"\bas\s*$", before) or re.search(r"[()]|(?<![\w-])\d", claimant) or (verb in ("reported", "confirmed", "indicated", "shown") and _PASSIVE_REPORT.search(
                 text[max(s_start, vs - 60):vs])):
             continue
             continue  # "(as reported)", "Around 24 June 2022 (as reported)": no speaker named
@@ -552,8 +582,9 @@ def _first_verb_offset(sentence: str) -> int:
 def _find_triggers(text: str, s_start: int, s_end: int) -> list:
     found = []
     low = text[s_start:s_end].lower()
+    present = {st for st in lx.TRIGGER_STEMS if st in low}
     for role, status, rx, stems in lx.TRIGGER_RES:
-        if stems and not any(map(low.__contains__, stems)):
+        if stems and present.isdisjoint(stems):
             continue
         for m in rx.finditer(text, s_start, s_end):
             found.append(_Trigger(m.start(), m.end(), m.group(0), role, status))
@@ -574,11 +605,21 @@ def _is_intention(text: str, s_start: int, trig: _Trigger) -> bool:
     before = _MONTH_MAY.sub("Mai", before)  # the month, not the modal ("On May 29, troops took ...")
     if _ACHIEVED.search(before):
         return False  # "managed to control X" reports what happened
-    return bool(lx.INTENT_BEFORE.search(before))
+    m = lx.INTENT_BEFORE.search(before)
+    if m is None:
+        return False
+    # "forces loyal to the junta took control of X", "fighters allied to Hemedti seized X": "to" starts a noun
+    # phrase there, not an infinitive.
+    return not _TO_NOUN_PHRASE.match(before, m.start())
+
+
+#: "to" followed by a determiner, a possessive or a name: a noun phrase, not an infinitive ("to the junta").
+_TO_NOUN_PHRASE = re.compile(r"(?i:to\s+)(?:(?i:the|a|an|its|their|his|her|this|that|these|those)\s|[A-Z][\w’'-]*\s)")
 
 
 _MONTH_MAY = re.compile(r"(?<=\d\s)May\b|\bMay(?=\s+\d)")
-_ACHIEVED = re.compile(r"\b(?:managed|able|succeeded|went\s+on|moved\s+on)\s+to\s+(?:\w+\s+)?$", re.I)
+_ACHIEVED = re.compile(r"\b(?:managed|able|succeeded|went\s+on|moved\s+on)\s+to\s+(?:\w+\s+)?$"
+                       r"|\bto\s+have\s+(?:\w+ly\s+|also\s+|already\s+)?(?:been\s+)?$", re.I)  # "claimed to have captured"
 
 
 def _is_negated(text: str, s_start: int, trig: _Trigger) -> bool:
@@ -602,6 +643,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
     else:
         near = ctx.mentions
     explicit = [m for m in near if m.start >= lo and m.end <= s_end]
+    low = text[s_start:s_end].lower()  # the reference patterns below run only when their words are there
     parens = [(p.start(), p.end()) for p in _PARENS.finditer(text, s_start, s_end)]
     for m in explicit:
         # "(Bwisha, Rutshuru, Nord-Kivu)", "X areas of Y district": administrative context, not the place.
@@ -609,6 +651,8 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
                                                                                m.start) \
                 or re.search(r"\bcountryside\s+of\s+(?:the\s+)?$", text[max(s_start, m.start - 20):m.start], re.I):
             continue
+        if _POSSESSIVE.match(text, m.end) and any(0 <= o.start - m.end <= 3 for o in explicit):
+            continue  # "Marib's Raghwan district", "Donetsk's Pokrovsk": the container, context only
         prev = next((p for p in reversed(explicit) if p.end <= m.start), None)
         if prev is not None and _CONTEXT_GAP.match(text[prev.end:m.start]) and (
                 ((m.kind or "") in ("admin1", "country") and (prev.kind or "") != (m.kind or ""))
@@ -619,7 +663,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             continue  # "Shinkay district, Zabul", "Goma, DR Congo": the containing unit, context only
         refs.append(_PlaceRef(m.start, m.end, m.name, m, True))
     # "those areas", "the villages": every place of the last claims made (a list named just before).
-    for m in _PLURAL_REF.finditer(text, s_start, s_end):
+    for m in (_PLURAL_REF.finditer(text, s_start, s_end) if _has_any(low, _PLURAL_REF_WORDS) else ()):
         prior = ctx.history[-1][1] if ctx.history and ctx.sentence_index - ctx.history[-1][0] <= 2 else []
         seen = set()
         for c in prior:
@@ -628,7 +672,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             if mention is not None and key not in seen:
                 seen.add(key)
                 refs.append(_PlaceRef(m.start(), m.end(), m.group(0), mention, False, scope_unit="plural"))
-    for m in _REF_RE.finditer(text, s_start, s_end):
+    for m in (_REF_RE.finditer(text, s_start, s_end) if _has_any(low, _REF_WORDS) else ()):
         noun = _SPACE.sub(" ", m.group("noun").lower())
         kind = _REF_KIND.get(noun)
         if kind is None:
@@ -656,7 +700,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             continue
         refs.append(_PlaceRef(m.start(), m.end(), m.group(0).strip(), antecedent, False))
     # Facilities ("the provincial prison") refer to the last city.
-    for m in _FACILITY_RE.finditer(text, s_start, s_end):
+    for m in (_FACILITY_RE.finditer(text, s_start, s_end) if _has_any(low, _FACILITY_WORDS) else ()):
         if any(_overlaps(m.start(), m.end(), r.start, r.end) for r in refs):
             continue
         antecedent = _antecedent(ctx, "populated_place", m.start(), "city")
@@ -664,7 +708,7 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             refs.append(_PlaceRef(m.start(), m.end(), m.group(0).strip(), antecedent, False, scope_unit="facility"))
     # "all the districts", "six out of seven provinces" with no place: the last province.
     for name, rx in lx.SCOPE_RES:
-        if name not in ("all", "count", "majority", "fraction"):
+        if name not in ("all", "count", "majority", "fraction") or not ("district" in low or "province" in low):
             continue
         for m in rx.finditer(text, s_start, s_end):
             unit = (m.groupdict().get("unit") or m.groupdict().get("unit2") or "").lower()
@@ -684,6 +728,17 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
             refs.append(_PlaceRef(m.start(), m.end(), m.group(0), antecedent, False, scope_unit=unit))
     refs.sort(key=lambda r: r.start)
     return refs
+
+
+#: Words one of which a sentence must contain (lower case) for the reference patterns to be tried.
+_REF_WORDS = ("capital", "city", "town", "village", "area", "province", "district", "country", "urban",
+              "provincial")
+_PLURAL_REF_WORDS = ("areas", "villages", "towns", "positions", "localities", "settlements", "places")
+_FACILITY_WORDS = ("headquarters", "prison", "jail", "compound", "office", "council")
+
+
+def _has_any(low: str, words) -> bool:
+    return any(map(low.__contains__, words))
 
 
 def _antecedent(ctx: _DocContext, kind: str, pos: int, noun: str, speakers=()):
@@ -813,8 +868,18 @@ def _find_times(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
     out = []
     for m in lx.TIME_RE.finditer(text, s_start, s_end):
         phrase = _clean(m.group(0))
+        if phrase in ctx.time_cache:  # the same phrase, zone and anchor: the same span
+            if ctx.time_cache[phrase] is not None:
+                out.append((m.start(), m.end(), ctx.time_cache[phrase]))
+            continue
+        ctx.time_cache[phrase] = None
         try:
-            span = parse_time(phrase, tz=ctx.tz, anchor=ctx.published)
+            # "on June 29": mapper.timespan reads the date itself; with the preposition it would
+            # ask dateparser (about 1 ms a phrase). The span keeps the words as written.
+            bare = _with_year(_POINT_PREP.sub("", phrase), ctx.published)
+            span = parse_time(bare, tz=ctx.tz, anchor=ctx.published)
+            if bare != phrase:
+                span = replace(span, text=phrase)
             # "14 March" in a text published on 13 March is the next day, not the year before: a date
             # without a year lands within a few days after publication rather than a year back.
             pub = ctx.published.date() if isinstance(ctx.published, datetime) else ctx.published
@@ -827,8 +892,27 @@ def _find_times(text: str, s_start: int, s_end: int, ctx: _DocContext) -> list:
         except (TimeParseError, ValueError, OverflowError):
             log.debug("time phrase %r not understood", phrase)
             continue
+        ctx.time_cache[phrase] = span
         out.append((m.start(), m.end(), span))
     return out
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def _with_year(phrase: str, published) -> str:
+    """A bare month ("April") with the year of its latest occurrence up to publication ("April 2018"
+    for a text of July 2018, "August 2017" for one of March 2018), so mapper.timespan reads it."""
+    low = phrase.lower()
+    if low not in _MONTHS or not isinstance(published, date):
+        return phrase
+    month = _MONTHS.index(low) + 1
+    return f"{phrase} {published.year if month <= published.month else published.year - 1}"
+
+
+#: A preposition that does not change the date it introduces ("on June 29" = "June 29", "in May 2023").
+_POINT_PREP = re.compile(r"^(?:on|in|during)\s+(?=\S)", re.I)
 
 
 # --------------------------------------------------------------- the claim
@@ -1000,8 +1084,10 @@ def _make_id(name: str, *parts) -> str:
 
 
 #: Roles that report a change or a state of control (a reference point "near X" is never their place).
-_BACKGROUND_NOUN = re.compile(r"\b(?:after|following|amid|despite|during|since|ended|end\s+of|days?|weeks?|months?|"
-                              r"years?|hours?|nights?)\s+(?:of\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+#: "retook X after a week of fighting", "amid heavy clashes": the fighting is the setting of another claim
+#: (but "Three days of fighting in X ended Saturday" reports the fighting itself).
+_BACKGROUND_NOUN = re.compile(r"\b(?:after|following|amid|despite|during|since|ended|end\s+of)\s+(?:[\w-]+\s+)?"
+                              r"(?:(?:days?|weeks?|months?|years?|hours?|nights?)\s+of\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _CONTROL_ROLES = (lx.TAKE, lx.FALL, lx.HOLD, lx.UNDER, lx.EXPEL, lx.WITHDRAW, lx.NOMINAL_TAKE, lx.SURRENDER)
 #: Roles whose event lies in the past when dated long before publication (history, not a current claim).
 _CHANGE_ROLES = (lx.TAKE, lx.FALL, lx.EXPEL, lx.WITHDRAW, lx.NOMINAL_TAKE, lx.SURRENDER)
@@ -1032,7 +1118,40 @@ def _resolve_claimant(attr: _Attribution | None, sent_actors: list, ctx: _DocCon
         found = ctx.discourse.resolve(who if head_word(who) else f"the {low}", attr.verb_start, ("speaker",))
         if found is not None:
             return found.name, False
+        head = head_word(who) or low.split()[-1]
+        if head in _GROUP_HEADS:
+            # "The group said": the armed group named before (in the sentence, else earlier).
+            group = _last_group(ctx, attr.verb_start, sent_actors, attr.region_start)
+            if group:
+                return group, False
+    # "a spokesperson for the group", "a commander of the movement": that person of the group named before.
+    m = _ROLE_OF_GROUP.fullmatch(who)
+    if m:
+        group = _last_group(ctx, attr.verb_start, sent_actors, attr.region_start)
+        if group:
+            return f"{group} {m.group('role')}", False
     return who, False
+
+
+#: Head words that refer back to a non-state armed group ("the group said", "a spokesman for the movement").
+_GROUP_HEADS = frozenset("group movement militia rebels insurgents militants organisation organization faction "
+                         "alliance".split())
+_ROLE_OF_GROUP = re.compile(
+    r"(?P<role>(?:[\w-]+\s+)?(?:spokes(?:man|woman|person)|official|commander|leader|member|representative|"
+    r"source|fighter|statement|media\s+office|media\s+wing))\s+(?:for|of|from|with|in|close\s+to)\s+the\s+"
+    rf"(?:{'|'.join(sorted(_GROUP_HEADS))})", re.I)
+
+
+def _last_group(ctx: _DocContext, pos: int, sent_actors=(), region_start: int = 0) -> str:
+    """The non-state armed group named last before ``pos``: among ``sent_actors`` (the sentence's, before
+    the speaker's phrase at ``region_start``), else among the speakers and actors of earlier sentences."""
+    labels = [a.label for a in reversed(sent_actors) if a.kind != "pronoun" and a.end <= region_start]
+    labels += [it.actor for it in ctx.discourse.before(pos)]
+    for label in labels:
+        if label and not label.startswith("Government") and not registry.is_state(ctx.actors, label) \
+                and registry.is_known(ctx.actors, label):
+            return label
+    return ""
 
 
 def _is_hypothetical(text: str, s0: int, s1: int, trig: _Trigger) -> bool:
@@ -1045,6 +1164,29 @@ def _is_hypothetical(text: str, s0: int, s1: int, trig: _Trigger) -> bool:
     for m in lx.CONDITIONAL_RE.finditer(before):
         last = m
     return bool(last and not re.search(r"[,;:]|\bthen\b", before[last.end():]))
+
+
+#: Fighting described as habitual: "clashes are frequent in X", "militants regularly attack X".
+_HABITUAL_AFTER = re.compile(
+    r"\s+(?:are|were|is|was|have\s+been|has\s+been|had\s+been|remain|remains)\s+(?:\w+\s+)?(?:frequent|common|"
+    r"commonplace|routine|regular|rare|not\s+uncommon|an?\s+(?:regular|frequent|common|daily|weekly)\s+"
+    r"(?:occurrence|feature|event)|a\s+fact\s+of\s+life)\b", re.I)
+_HABITUAL_BEFORE = re.compile(r"\b(?:often|frequently|regularly|routinely|occasionally|sometimes|periodically|usually|"
+                              r"typically|habitually|repeatedly\s+over\s+the\s+years)\s+(?:\w+\s+)?$", re.I)
+#: A campaign summarised by its length after "after/following": over before the report ("following
+#: Israel's three-week offensive in X", "after a months-long siege of X").
+_PAST_CAMPAIGN = re.compile(
+    r"\b(?:after|following|since|ended|end\s+of)\s+(?:the\s+|an?\s+|[\w’'.-]+['’]s\s+)?(?:[\w-]+\s+)?"
+    r"(?:[\w-]+-(?:day|week|month|year)s?(?:-long)?|(?:days|weeks|months|years)-long|long-running|protracted)"
+    r"\s+(?:[\w-]+\s+)?$", re.I)
+
+
+def _is_habitual(text: str, s0: int, trig: _Trigger) -> bool:
+    """Fighting said to recur ("clashes are frequent in X", "are regularly shelled") is background,
+    not a claim about now."""
+    if _HABITUAL_AFTER.match(text, trig.end) and not re.search(r"\s", trig.text.strip()):
+        return True
+    return bool(_HABITUAL_BEFORE.search(text, max(s0, trig.start - 30), trig.start))
 
 
 def _is_background(text: str, lo: int, hi: int, trig: _Trigger, span: TimeSpan, time_how: str,
@@ -1089,19 +1231,20 @@ def _credit_fall(place_ref, ctx: _DocContext) -> str:
 
 
 def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, para_attrs: list,
-                         out: list) -> None:
+                         out: list, triggers: list) -> None:
     text = ctx.text
     s0, s1 = sent.start, sent.end
     ctx.sentence_index += 1
     attributions = [a for a in para_attrs if s0 <= a.verb_start < s1]
-    triggers = _find_triggers(text, s0, s1)
     actors = _find_actors(text, s0, s1, ctx) if (triggers or attributions) else []
     made = []
     if triggers:
         made = _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, triggers, actors)
-    rebuttal = lx.REBUTTAL_RE.search(text, s0, s1) or lx.REBUTTAL_RE.match(text[s0:s1].lstrip(' “"'))
+    rebuttal = None
+    if _has_any(text[s0:s1].lower(), lx.REBUTTAL_WORDS):
+        rebuttal = lx.REBUTTAL_RE.search(text, s0, s1) or lx.REBUTTAL_RE.match(text[s0:s1].lstrip(' “"'))
     if rebuttal and not any(c.status == NOT_CONTROLLED for c in made):
-        made += _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal)
+        made += _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal, made)
     made = _dedupe(made)
     if made:
         ctx.history.append((ctx.sentence_index, made))
@@ -1114,17 +1257,21 @@ def _claims_for_sentence(sent, block_id: int, ctx: _DocContext, quotes: list, pa
         if a.kind != "pronoun":
             ctx.discourse.add(a.start, _clean(a.text), kind="org", actor=a.label, role="actor")
     # Organisations named without speaking ("The Defence Ministry issued a statement"): antecedents of "it".
-    for m in _ORG_NAME.finditer(text, s0, s1):
+    for m in (_ORG_NAME.finditer(text, s0, s1) if _has_any(text[s0:s1], _ORG_NAME_HEADS) else ()):
         name = _DETERMINER.sub("", _clean(m.group("org")))
         ctx.discourse.add(m.start("org"), name, kind="org", actor=_speaker_side(name, ctx), role="org")
     out.extend(made)
 
 
-def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal) -> list:
+def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebuttal, current=()) -> list:
     """ "Kyiv rejected the claim", "This is not true": not_controlled claims by the rebutting party
-    for the control claims made just before by someone else."""
+    for the control claims made just before by someone else (``current``: the claims of this sentence,
+    "X claimed to have captured Y, but officials denied this")."""
     text = ctx.text
     pos = sent.start + rebuttal.start() if rebuttal.string is not text else rebuttal.start()
+    earlier = list(ctx.history)
+    if current and _CONTRAST.search(text, sent.start, pos):
+        earlier.append((ctx.sentence_index, list(current)))
     qa = _quote_attribution(text, pos, quotes, para_attrs)
     attr = qa or next((a for a in attributions if a.verb_start <= pos + 1 and a.verb_end >= pos), None)
     if attr is None:
@@ -1132,7 +1279,7 @@ def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebutta
     claimant, unresolved = _resolve_claimant(attr, actors, ctx)
     if not claimant:
         return []
-    for idx, claims in reversed(ctx.history):
+    for idx, claims in reversed(earlier):
         if ctx.sentence_index - idx > REBUTTAL_REACH_SENTENCES:
             break
         target = [c for c in claims if c.status == CONTROLLED and c.claimant != claimant]
@@ -1158,6 +1305,13 @@ def _rebut_previous(sent, ctx, quotes, para_attrs, attributions, actors, rebutta
     return []
 
 
+_WHERE_BEFORE = re.compile(r"\b(?:in|at|near|on|outside|inside|around)\s+(?:the\s+)?$", re.I)
+#: An object named without a place name right after an active trigger ("captured two villages nearby").
+_UNNAMED_OBJECT = re.compile(
+    r"\s+(?:(?:the|a|an|two|three|four|five|six|seven|eight|nine|ten|several|some|many|more|another|its|their|"
+    r"dozens\s+of|\d+)\s+)(?:[\w-]+\s+){0,2}?(?:villages?|towns?|settlements?|positions?|areas?|bases?|hills?|"
+    r"heights|cities|posts?|outposts?|checkpoints?|neighbou?rhoods?|localities|locality|strongholds?|trenches|"
+    r"buildings?)\b", re.I)
 #: "attack on the provincial capital, X": the comma of an apposition does not end the object.
 _APPOSITION = re.compile(r"\b(?:provincial\s+|regional\s+|district\s+|state\s+)?(?:capital|city|town|village|"
                          r"stronghold|hub|centre|center),\s*$", re.I)
@@ -1182,6 +1336,11 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
         look_left = False  # "the Georgian-controlled villages of A and B": the places after
     right_refs = [i for i in usable if right[0] <= places[i].start and places[i].end <= right[1]]
     left_refs = [i for i in usable if left[0] <= places[i].start and places[i].end <= left[1]]
+    if passive and role == lx.TAKE and not left_refs:
+        # "the two inmates were captured in X", "weapons were seized at X": what was taken is the subject,
+        # X only where it happened.
+        right_refs = [i for i in right_refs if not _WHERE_BEFORE.search(text, max(trig.end, places[i].start - 12),
+                                                                        places[i].start)]
     if control and not right_refs:
         # "seized towns near X, including A and B": the list after the reference point.
         right_refs = [i for i in usable if trig.end <= places[i].start <= trig.end + MAX_OBJECT_GAP + 60
@@ -1193,14 +1352,16 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
          or (role in (lx.ATTACK, lx.CONTEST) and (places[i].mention.kind or "") == "country")) and places[i].explicit
         and re.search(r"\b[a-z]{3,}\s+(?:in|inside|across)\s+(?:the\s+)?(?:\w+\s+)?$", text[trig.end:places[i].start])
         and not _PLURAL_UNITS.search(text[trig.end:places[i].start]))]
-    if not right_refs and role in (lx.CONTEST, lx.ATTACK):
+    comma_blocked = bool(right_refs) and "," in _APPOSITION.sub(" ", text[trig.end:places[right_refs[0]].start])
+    if (not right_refs or comma_blocked) and role in (lx.CONTEST, lx.ATTACK):
         # "clashes between A and B on June 29 in X": the place after the parties.
         far = [i for i in usable if trig.end <= places[i].start <= trig.end + MAX_CLAUSE_CHARS
                and re.search(r"\b(?:in|at|around|inside|on)\s+(?:the\s+)?(?:(?:town|village|city|area)\s+of\s+)?$",
                              text[max(trig.end, places[i].start - 30):places[i].start])
                and not re.search(r"[;.]|\bbut\b", text[trig.end:places[i].start])
                # a trigger in between is nearer: "clashes broke out after X attacked bases in Y" (Y attacked)
-               and not any(trig.end <= t.start and t.end <= places[i].start for t in triggers if t is not trig)]
+               and not any(trig.end <= t.start and t.end <= places[i].start for t in triggers
+                           if t is not trig and not _coordinated_nouns(text, trig, t))]
         far = [i for i in far if (places[i].mention.kind or "") != "country"]
         if far:
             return _group_from(places, far[0], text, forward=True)
@@ -1215,10 +1376,18 @@ def _place_group(text, trig, places, usable, left, right, passive, triggers=()) 
             and places[right_refs[0]].start - trig.end <= MAX_OBJECT_GAP + 60:
         group = _group_from(places, right_refs[0], text, forward=True)
     elif left_refs and role in (lx.HOLD, lx.TAKE, lx.CONTEST, lx.EXPEL, lx.PUSHBACK, lx.WITHDRAW) and not (
-            role in (lx.TAKE, lx.HOLD) and (places[left_refs[-1]].mention.kind or "") == "country"):
+            role in (lx.TAKE, lx.HOLD) and (places[left_refs[-1]].mention.kind or "") == "country") and not (
+            role == lx.TAKE and not passive and _UNNAMED_OBJECT.match(text, trig.end)):
+        # ("advancing on X and have captured two villages nearby": the object is named after, not X)
         # (an active "Russia ... secured X" has its subject on the left, not its object)
         group = _group_from(places, left_refs[-1], text, forward=False)
     return group
+
+
+def _coordinated_nouns(text: str, first: _Trigger, later: _Trigger) -> bool:
+    """ "The clashes, shelling and explosions in X": one-word triggers listed together share their place."""
+    return " " not in first.text.strip() and " " not in later.text.strip() and bool(
+        _COORD_GAP.match(text[first.end:later.start]))
 
 
 def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, triggers, actors) -> list:
@@ -1231,7 +1400,7 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
     times = _find_times(text, s0, s1, ctx)
     cuts = _boundaries(text, s0, s1, triggers, attributions)
     prev_actor = ""
-    prev_trig = None
+    prev_trig = prev_attr = None
     made = []
     for trig in triggers:
         if _is_intention(text, s0, trig) or _is_hypothetical(text, s0, s1, trig):
@@ -1239,6 +1408,9 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         if trig.role == lx.CONTEST and _BACKGROUND_NOUN.search(text, max(s0, trig.start - 40), trig.start) \
                 and " " not in trig.text.strip():
             continue  # "retook X after a week of fighting": the fighting is the background of the claim
+        if trig.status in (CONTESTED, ATTACKED) and (_is_habitual(text, s0, trig)
+                                                    or _PAST_CAMPAIGN.search(text, max(s0, trig.start - 60), trig.start)):
+            continue  # "clashes are frequent in X"; "after Israel's three-week offensive in X": background
         if trig.role == lx.SURRENDER and not _surrender_has_object(text, trig, s1):
             continue
         left = _left_window(cuts, trig, s0)
@@ -1269,7 +1441,7 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         between = text[prev_trig.end:trig.start] if prev_trig is not None else ""
         # "took X and seized Y": the same actor; "retook the centre but fighting is still going on": the
         # fighting involves the side that retook it.
-        inherit = prev_actor if prev_trig is not None and (
+        inherit = prev_actor if prev_trig is not None and attr is prev_attr and (
             (re.search(r"\band\b", between) and not re.search(r"\bbut\b|;", between))
             or (trig.role == lx.CONTEST and re.search(r"\bbut\b", between) and not re.search(r";", between))) else ""
         actor, actor_explicit = _actor_for(trig, text, sent_actors, left, right, claimant, inherit, s0, attr,
@@ -1296,7 +1468,7 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
         if trig.role in (lx.EXPEL, lx.WITHDRAW) and not actor:
             continue
         prev_actor = actor or prev_actor
-        prev_trig = trig
+        prev_trig, prev_attr = trig, attr
         # Status.
         status = trig.status
         notes = []
@@ -1312,8 +1484,6 @@ def _trigger_claims(sent, block_id, ctx, quotes, para_attrs, attributions, trigg
                 trig.role in _CHANGE_ROLES and time_how != "event" and _is_background(
                     text, s0, trig.start, trig, span, time_how, ctx)):
             continue
-        if time_how == "event":
-            ctx.block_event_time[block_id] = span
         flags = []
         if speaker_unresolved:
             flags.append("speaker_unresolved")
@@ -1390,8 +1560,7 @@ _CONTRAST = re.compile(r"\bbut\b|;|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b
 
 def _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1) -> tuple:
     """The claim's time: a time phrase in its clause, else the time its speaker spoke, else any time in
-    its sentence, else an event time of an earlier sentence of the same paragraph, else the dateline
-    date or the publication date. Never a time from an earlier paragraph."""
+    its sentence, else the dateline date or the publication date. Never a time of an earlier sentence."""
     after = [t for t in times if right[0] <= t[0] and t[1] <= right[1] + 40 and t[0] <= right[1]]
     if after:
         return after[0][2], "event"
@@ -1411,8 +1580,7 @@ def _pick_time(trig, times, left, right, attr, block_id, ctx, s0, s1) -> tuple:
     if same_clause:
         nearest = min(same_clause, key=lambda t: min(abs(t[0] - trig.end), abs(trig.start - t[1])))
         return nearest[2], "event"
-    if ctx.block_event_time.get(block_id) is not None:
-        return ctx.block_event_time[block_id], "from an earlier sentence of the paragraph"
+    # Never a time of an earlier sentence: "Fighting began on Monday. X captured Y" does not date the capture.
     return _fallback_time(ctx)
 
 
@@ -1486,6 +1654,11 @@ def _country_of(mentions, demonym_ccs=()) -> str:
     """The article's country: the one its places (and the dateline, counted twice) name most; demonyms
     only break ties."""
     counts = Counter(m.country_code for m in mentions if m.country_code)
+    for m in mentions:
+        if m.kind == "country" and m.country_code:
+            # A country named as such breaks a tie with a town's resolved country (which may be a lookalike:
+            # "retook Palma, Mozambique's defence ministry said").
+            counts[m.country_code] += COUNTRY_NAME_TIEBREAK
     for cc in demonym_ccs:
         counts[cc] += 0.5
     return counts.most_common(1)[0][0] if counts else ""
@@ -1559,7 +1732,8 @@ def extract_claims(
         return []
     layout = article_blocks(text)
     datelines = [d for d in (find_dateline(text, b0, b1) for b0, b1, kind in layout if kind == "body") if d]
-    all_mentions = sorted(find_places(text, geoparser), key=lambda m: m.start)
+    actor_names = registry.surface_names(base)  # actor names are never places (one owner: the registry)
+    all_mentions = sorted(find_places(text, geoparser, actor_names), key=lambda m: m.start)
     # A dateline ("KABUL: ...") says where the story was filed: context for the country, never a claim place.
     in_dateline = [m for m in all_mentions if any(d.start <= m.start < d.end for d in datelines)]
     # "U.S.-led forces", "Saudi-backed": an adjective, not a place; "Assad said", "Kyiv says": a speaker.
@@ -1572,7 +1746,7 @@ def extract_claims(
                 and not _ORG_AFTER.match(text, m.end) and not _FORCE_AFTER_MENTION.match(text, m.end)
                 and not re.search(r"\b(?:pro|anti)-$", text[max(0, m.start - 5):m.start], re.I)]
     if geoparser is not None:
-        caps = capitalised_places(text)
+        caps = capitalised_places(text, actor_names)
         mentions = longer_names(text, mentions, LONGER_NAME_SCORE, caps)
         # Villages the gazetteer lacks: capitalised names in a place position, unresolved (flagged).
         mentions = sorted(mentions + unresolved_places(text, mentions + in_dateline, actor_spans, caps),
@@ -1621,9 +1795,10 @@ def extract_claims(
         dl = next((d for d in datelines if d.start == b0), None)
         sents = split_sentences(text, dl.end if dl else b0, b1, kind=kind)
         quotes = _quote_spans(text, b0, b1)
-        attrs = [a for s in sents for a in _find_attributions(text, s.start, s.end)]
-        for sent in sents:
-            _claims_for_sentence(sent, bi, ctx, quotes, attrs, claims)
+        triggers = [_find_triggers(text, s.start, s.end) for s in sents]
+        attrs = [a for s, t in zip(sents, triggers) for a in _find_attributions(text, s.start, s.end, t)]
+        for sent, t in zip(sents, triggers):
+            _claims_for_sentence(sent, bi, ctx, quotes, attrs, claims, t)
     places = {m.place_id: m.place for m in all_mentions if m.place is not None}
     return finish_claims(claims, mention_places=[m.place for m in mentions if m.place is not None],
                          countries=frozenset(demonym_ccs) | frozenset(m.country_code for m in in_dateline
@@ -1631,14 +1806,6 @@ def extract_claims(
                          places_by_id=places)
 
 
-_DEFAULT_ACTORS = None
-
-
 def _default_actors():
     """The default registry, built once per process (copied per article)."""
-    global _DEFAULT_ACTORS
-    if _DEFAULT_ACTORS is None:
-        from mapper.actors import Actors
-
-        _DEFAULT_ACTORS = Actors.default()
-    return _DEFAULT_ACTORS
+    return registry.default_actors()

@@ -13,12 +13,12 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from mapper import countries
-from mapper.extract import lexicon
+from mapper.extract import registry
 from mapper.geoparse.mention import Mention
 
 _CAP_PHRASE = re.compile(r"\b[A-Z][\w’'‘-]*(?:[-\s](?:[A-Z][\w’'‘-]*|e|i|ye|al|el|de|du|la|of)\b)*(?<![-\s])")
 _NOT_PLACES = re.compile(
-    rf"^(?:{lexicon.NAMED_GROUPS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
     r"March|April|May|June|July|August|September|October|November|December|The|A|An|This|That|These|Those|"
     r"It|He|She|They|We|I|In|On|At|By|For|From|With|After|Before|While|Through|Following|Another|Some|Members|"
     r"Local|Foreign|Governor|President|Minister|General|Mr|Mrs|Ms|Dr|Allahu.*|Facebook|Twitter|Telegram|"
@@ -47,29 +47,81 @@ def _kind_hint(text: str, start: int, end: int) -> str:
     return ""
 
 
-def capitalised_places(text: str) -> list:
-    """Capitalised phrases that might be places (no gazetteer): a stand-in for the geoparser."""
+def _is_actor_name(name: str, names: frozenset) -> bool:
+    """Is the capitalised phrase an actor's name as written ("Taliban", "Houthis", "Hezbollah's")?"""
+    if name in names:
+        return True
+    bare = name[:-2] if name.endswith(("'s", "’s")) else name
+    return bare in names or bare.rstrip("s") in names or bare + "s" in names
+
+
+def _default_actor_names() -> frozenset:
+    return registry.surface_names(registry.default_actors())
+
+
+def capitalised_places(text: str, actor_names: frozenset | None = None) -> list:
+    """Capitalised phrases that might be places (no gazetteer): a stand-in for the geoparser.
+
+    ``actor_names`` are the actor registry's names as written (:func:`mapper.extract.registry.surface_names`,
+    the default registry's when None): a phrase that is an actor's name is not a place.
+    """
+    names = _default_actor_names() if actor_names is None else actor_names
     out = []
-    for m in _CAP_PHRASE.finditer(text):
-        name = m.group(0)
-        if name.startswith("The ") and len(name) > 4:
-            continue
-        if _NOT_PLACES.match(name) or _demonym_country(name) or name.isupper() and len(name) <= 4:
-            continue
-        if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text, m.end()):
-            continue
-        if lexicon.NAMED_CASE_SENSITIVE.fullmatch(name):
-            continue
-        out.append(Mention(m.start(), m.end(), name, kind=_kind_hint(text, m.start(), m.end())))
+    for m0 in _CAP_PHRASE.finditer(text):
+        for m in _split_possessive(m0):
+            _add_candidate(text, m, names, out)
     return out
 
 
-def find_places(text: str, geoparser=None) -> list:
-    """Place mentions in ``text``, in order: from ``geoparser.parse`` when given, else the stand-in."""
+class _Part:
+    """A piece of a capitalised phrase ("Marib" and "Raghwan" of "Marib's Raghwan"), like a match."""
+
+    def __init__(self, start: int, text: str):
+        self._start, self._text = start, text
+
+    def group(self, _=0) -> str:
+        return self._text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._start + len(self._text)
+
+
+_POSSESSIVE_SPLIT = re.compile(r"['’]s\s+(?=[A-Z])")
+
+
+def _split_possessive(m) -> list:
+    """ "Marib's Raghwan" is two names: the owner (without "'s") and what it owns."""
+    name = m.group(0)
+    cut = _POSSESSIVE_SPLIT.search(name)
+    if cut is None:
+        return [m]
+    return [_Part(m.start(), name[:cut.start()]), _Part(m.start() + cut.end(), name[cut.end():])]
+
+
+def _add_candidate(text: str, m, names: frozenset, out: list) -> None:
+    """Append the capitalised phrase ``m`` to ``out`` when it may be a place."""
+    name = m.group(0)
+    if name.startswith("The ") and len(name) > 4:
+        return
+    if _NOT_PLACES.match(name) or _demonym_country(name) or name.isupper() and len(name) <= 4:
+        return
+    if _PERSON_BEFORE.search(text[max(0, m.start() - 25):m.start()]) or _ORG_AFTER.match(text, m.end()):
+        return
+    if _is_actor_name(name, names):
+        return
+    out.append(Mention(m.start(), m.end(), name, kind=_kind_hint(text, m.start(), m.end())))
+
+
+def find_places(text: str, geoparser=None, actor_names: frozenset | None = None) -> list:
+    """Place mentions in ``text``, in order: from ``geoparser.parse`` when given, else the stand-in
+    (:func:`capitalised_places`, which skips ``actor_names``)."""
     if geoparser is not None:
         # "Afghan security officials" names people, not a place a claim is about.
         return [m for m in geoparser.parse(text) if getattr(m, "form", "name") != "adjective"]
-    return capitalised_places(text)
+    return capitalised_places(text, actor_names)
 
 
 #: Words before a capitalised name that make it a place ("the village of X", "in X", "X, Y and Z").
@@ -78,14 +130,18 @@ _PLACE_BEFORE = re.compile(
     r"localit(?:y|ies)|neighbou?rhoods?|hamlets?|settlements?|camps?|valley|suburbs?|outskirts|municipalit(?:y|ies)|"
     r"governorates?|oblasts?|state)\s+of\s+(?:the\s+)?"
     r"|\b(?:in|at|into|from|of|on|control\s+(?:of|over)|captured|seized|took|retook|recaptured|overran|liberated|entered|"
-    r"stormed|attacked|shelled|besieged|encircled)\s+(?:the\s+)?(?:(?:village|town|city|area|district)\s+)?)$"
+    r"stormed|attacked|shelled|besieged|encircled|secured|securing)\s+(?:the\s+)?(?:(?:village|town|city|area|district)\s+)?)$"
 )
+#: A lower-case direction word before a name the gazetteer lacks ("eastern Ghouta").
+_REGION_WORD_BEFORE = re.compile(r"\b(?:north|south|east|west|central)(?:ern)?(?:-?(?:east|west)(?:ern)?)?\s+$")
 _PLACE_AFTER = re.compile(
     r"^\s+(?:villages?|towns?|city|district|area|region|province|county|township|LGA|neighbou?rhood|valley|camp|"
     r"sub-district|subdistrict|locality|commune|governorate|oblast)\b"
 )
 _FORCE_AFTER = re.compile(r"\s+(?:forces|fighters|militants|troops|members|soldiers|militia|militiamen|rebels|"
                           r"positions|commanders?|spokesm[ae]n|officials?|leaders?|group|Forces|Army|Brigade)\b", re.I)
+_SPEAKS_AFTER = re.compile(r"\s+(?:has\s+|had\s+)?(?:said|says|told|tells|claimed|claims|denied|denies|announced|"
+                           r"added|argued|insisted|stated|warned|wrote|reported)\b")
 _PARENS = re.compile(r"\([^()]{1,120}\)")
 _LIST_GAP = re.compile(r"^\s*(?:,|and|or|,\s*and)\s*$")
 
@@ -111,8 +167,16 @@ def unresolved_places(text: str, known: list, avoid: list = (), cands=None) -> l
             continue  # "Syrian-style", "Russian-made": adjectives
         if _FORCE_AFTER.match(text, c.end):
             continue  # "Arbaki forces", "Tiger Forces": a group, not a place
+        if _SPEAKS_AFTER.match(text, c.end):
+            continue  # "..., Assad said": a speaker, not a list member
         before = text[max(0, c.start - 40):c.start]
         ok = bool(_PLACE_BEFORE.search(before) or _PLACE_AFTER.match(text[c.end:c.end + 20]))
+        region = _REGION_WORD_BEFORE.search(before)
+        if not ok and region and _PLACE_BEFORE.search(before[:region.start()]):
+            # "in eastern Ghouta", "across northern Rakhine": the direction word is part of the area's name
+            ok = True
+            c = Mention(c.start - (len(before) - region.start()), c.end,
+                        text[c.start - (len(before) - region.start()):c.end], kind=c.kind)
         if not ok:
             # In a list with a place: "Tel Hajem, Um-Shababit and Mekeibra".
             neighbours = [(m.start, m.end) for m in known] + [(o.start, o.end) for o in out]

@@ -18,6 +18,15 @@ from mapper.extract import lexicon as lx
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
+@lru_cache(maxsize=1)
+def default_actors():
+    """The default actor registry the extractor reads with, one per process (never changed: an article
+    that defines an acronym learns it on a copy)."""
+    from mapper.actors import Actors
+
+    return Actors.default()
+
+
 def match(actors, text: str, country: str = ""):
     """The registry's actor for ``text`` in the context of ``country`` (ISO2), or None."""
     if actors is None or not text:
@@ -73,7 +82,10 @@ def country_name(cc: str) -> str:
 
 
 _TOKEN = re.compile(r"\w+(?:[-'’./]\w+)*\.?")
-_FORCE_WORDS = frozenset("forces fighters militants troops militia insurgents rebels".split())
+_FORCE_WORDS = frozenset("forces fighters militants troops militia militiamen insurgents rebels gunmen combatants "
+                         "soldiers units".split())
+#: Lower-case particles a name may start with in running text ("al-Shabaab", "el-Nusra").
+_PARTICLE = re.compile(r"^(?:Al|El|Ad|Ash|An|Ar|As|At)(?=[- ])")
 
 
 class NameFinder:
@@ -89,41 +101,55 @@ class NameFinder:
         """(start, end, text) of each name in text[start:end], longest first, with a force word
         after it included ("M23 rebels")."""
         end = len(text) if end is None else end
-        toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
-        # chain[k]: how many tokens after token k follow it with one space between each (a name's
-        # words are separated by single spaces), counted once instead of per candidate length.
-        chain = [0] * len(toks)
-        for k in range(len(toks) - 2, -1, -1):
-            if text[toks[k][1]:toks[k + 1][0]] == " ":
-                chain[k] = chain[k + 1] + 1
         out = []
-        i = 0
-        while i < len(toks):
-            s0, e0 = toks[i]
-            w = text[s0:e0]
-            if w not in self.first and (w[-1] not in "s." or _strip(w) not in self.first):
-                i += 1
+        consumed = start  # tokens before this belong to a name already found
+        # Names start with a capital (or a lower-case particle, "al-Shabaab"): only the tokens that can
+        # start one are looked at, and a name's later words are read as the single-space chain after it.
+        for m in _NAME_START.finditer(text, start, end):
+            s0 = m.start()
+            if s0 < consumed or not _token_start(text, s0, start):
                 continue
+            tok = _TOKEN.match(text, s0, end)
+            w = tok.group(0)
+            if w not in self.first and (w[-1] not in "s." or _strip(w) not in self.first):
+                continue
+            ends = [tok.end()]  # ends of the chain of tokens separated by one space
+            while len(ends) < self.longest and text[ends[-1]:ends[-1] + 1] == " ":
+                nxt = _TOKEN.match(text, ends[-1] + 1, end)
+                if nxt is None:
+                    break
+                ends.append(nxt.end())
             found = 0
-            for n in range(min(self.longest, len(toks) - i, chain[i] + 1), 0, -1):
-                j = i + n - 1
-                cand = text[s0:toks[j][1]]
+            for n in range(len(ends), 0, -1):
+                cand = text[s0:ends[n - 1]]
                 if cand in self.names or _strip(cand) in self.names:
                     found = n
                     break
             if not found:
-                i += 1
                 continue
-            j = i + found - 1
-            whole = text[s0:toks[j][1]]
+            last = ends[found - 1]
+            whole = text[s0:last]
             stop = s0 + (len(whole) if whole in self.names else len(_strip(whole)))
-            if j + 1 < len(toks) and text[toks[j][1]:toks[j + 1][0]] == " " and \
-                    text[toks[j + 1][0]:toks[j + 1][1]].lower() in _FORCE_WORDS:
-                stop = toks[j + 1][1]
-                j += 1
+            nxt = _TOKEN.match(text, last + 1, end) if text[last:last + 1] == " " else None
+            if nxt is not None and nxt.group(0).lower() in _FORCE_WORDS:
+                stop = last = nxt.end()
             out.append((s0, stop, text[s0:stop]))
-            i = j + 1
+            consumed = last
         return out
+
+
+#: Where a name may start: a capital letter (or any non-ASCII-lower-case letter), or a lower-case particle.
+_NAME_START = re.compile(r"(?<!\w)(?:[^\W\d_a-z]|(?:al|el|ad|ash|an|ar|as|at)(?=[- ]))")
+
+
+def _token_start(text: str, pos: int, start: int) -> bool:
+    """Does a :data:`_TOKEN` scan from ``start`` begin a token at ``pos`` (not inside "pro-Taliban", "U.S.")?"""
+    if pos == start:
+        return True
+    prev = text[pos - 1]
+    if prev.isalnum() or prev == "_":
+        return False
+    return not (prev in "-'’./" and pos - 2 >= start and (text[pos - 2].isalnum() or text[pos - 2] == "_"))
 
 
 def _strip(word: str) -> str:
@@ -146,15 +172,25 @@ def surface_names(actors) -> frozenset:
         if a.kind != "state":
             forms += [a.name, *a.aliases]
         else:
-            forms += [x for x in a.aliases if not demonym_country(x.split()[0])]
+            # "Ukrainian forces" is found by the wording; a proper name that starts with a demonym
+            # ("Ethiopian National Defense Force", "Syrian Arab Army") is a name.
+            forms += [x for x in a.aliases if not demonym_country(x.split()[0]) or _proper_name(x)]
         for f in forms:
             f = " ".join(f.split())
             if len(f) >= 2 and f[:1].isupper() and "(" not in f and not demonym_country(f):
                 out.add(f)
+                if _PARTICLE.match(f):  # written "al-Shabaab" inside a sentence
+                    out.add(f[0].lower() + f[1:])
     result = frozenset(out)
     _SURFACE_CACHE.clear()
     _SURFACE_CACHE[key] = (actors, result)
     return result
+
+
+def _proper_name(form: str) -> bool:
+    """Three or more words, each capitalised or a short connective: a name, not wording."""
+    words = form.split()
+    return len(words) >= 3 and all(w[:1].isupper() or w in ("of", "and", "the", "for") for w in words)
 
 
 _FINDERS: dict = {}

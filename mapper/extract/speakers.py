@@ -96,6 +96,10 @@ class Discourse:
             return
         self.items.append(Mentioned(pos, name, kind, actor, role))
 
+    def before(self, pos: int, roles=("speaker", "actor", "org")):
+        """Entities named before ``pos`` (nearest first), within :data:`MAX_ANTECEDENT_CHARS`."""
+        return self._before(pos, roles)
+
     def _before(self, pos: int, roles=("speaker", "actor")):
         for it in reversed(self.items):
             if it.pos < pos and pos - it.pos <= MAX_ANTECEDENT_CHARS and it.role in roles:
