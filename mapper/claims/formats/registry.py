@@ -297,6 +297,7 @@ class Schema:
 
     @property
     def name(self) -> str:
+        """The format's name."""
         return self.format.name
 
     def split(self, values: list) -> tuple:
@@ -312,4 +313,5 @@ class Schema:
         return rec, extra
 
     def build(self, rec: dict, extra: list, ctx):
+        """The format's claim (or None) from a split record: see ``ClaimsFormat.build``."""
         return self.format.build(rec, extra, ctx)

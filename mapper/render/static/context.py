@@ -60,6 +60,7 @@ class DrawContext:
         return self._cache[key]
 
     def wrap(self, text: str, size_u: float, width_u: float, bold: bool = False) -> list:
+        """``text`` broken into lines no wider than ``width_u`` design units (one word may overflow)."""
         lines = []
         for para in clean_text(text).split("\n"):
             words, line = para.split(), ""
@@ -74,13 +75,16 @@ class DrawContext:
         return [ln for ln in lines if ln] or [""]
 
     def lw(self, u: float) -> float:
+        """A line width in points for ``u`` design units."""
         return u * self.pt
 
     def dashes(self, dash_u) -> object:
+        """A matplotlib linestyle: "solid", or the dash pattern in design units converted to points."""
         return "solid" if not dash_u else (0, tuple(d * self.pt for d in dash_u))
 
 
 def draw_text(ax, x, y, s, size_u, ctx, **kw):
+    """Draw text ``s`` at data (x, y) with size in design units (at least MIN_TEXT_U); returns the Text."""
     kw.setdefault("color", INK)
     kw.setdefault("family", FONT)
     size_u = max(size_u, MIN_TEXT_U)

@@ -156,6 +156,8 @@ class PlacedLabel:
 
 @dataclass(frozen=True)
 class LabelsResult:
+    """The labels drawn (:class:`PlacedLabel`, in placement order) and how many were hidden."""
+
     placed: tuple  # PlacedLabel per label drawn, in the order placed
     hidden: int  # labels left out (no room, or the place is outside the view)
 
