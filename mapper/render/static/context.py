@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mapper.render.static.paint import INK, STYLE
+from mapper.render.static.paint import INK, MAP_BACKGROUND, STYLE
 
 FONT = STYLE.font["static"]  # matplotlib's bundled font: measured for layout, always available
 #: Fonts an SVG viewer without DejaVu Sans falls back to (Verdana is as wide; the others narrower).
@@ -91,3 +91,19 @@ def draw_text(ax, x, y, s, size_u, ctx, **kw):
     return ax.text(
         x, y, clean_text(s), fontsize=size_u * ctx.pt, parse_math=False, usetex=False, **kw
     )
+
+
+def framed_axes(add_axes, rect: tuple, extent: tuple, ctx: DrawContext, *, edge: str):
+    """Map axes at ``rect`` (x, y, w, h in design units) over the projected ``extent``
+    (x0, y0, x1, y1): no ticks, the map background and a 1-unit frame in colour ``edge``."""
+    x0, y0, x1, y1 = extent
+    ax = add_axes(*rect)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor(MAP_BACKGROUND)
+    for sp in ax.spines.values():
+        sp.set_edgecolor(edge)
+        sp.set_linewidth(ctx.lw(1))
+    return ax
