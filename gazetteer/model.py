@@ -57,9 +57,11 @@ class Place:
 
     @property
     def is_admin_unit(self) -> bool:
+        """True for countries and admin units (``kind`` in ADMIN_KINDS), False for points."""
         return self.kind in ADMIN_KINDS
 
     def to_dict(self) -> dict:
+        """The place as a JSON-ready dict; ``bbox`` a list (min_lon, min_lat, max_lon, max_lat) or None."""
         d = asdict(self)
         d["bbox"] = list(self.bbox) if self.bbox else None
         return d
@@ -77,6 +79,7 @@ class Candidate:
     importance: float = 0.0  # the place's index importance (0..1), before the inexact-match discount
 
     def to_dict(self) -> dict:
+        """The place's dict plus ``score`` (rounded to 4 places), ``reason`` and ``match``."""
         d = self.place.to_dict()
         d["score"] = round(self.score, 4)
         d["reason"] = self.reason
@@ -97,9 +100,11 @@ class Resolution:
 
     @property
     def place(self) -> Place | None:
+        """The best candidate's place, or None when nothing was found."""
         return self.best.place if self.best else None
 
     def to_dict(self) -> dict:
+        """The resolution as a JSON-ready dict (``message`` only when there is one)."""
         return {
             "query": self.query,
             "status": self.status,

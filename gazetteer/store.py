@@ -55,6 +55,7 @@ _SELECT = "SELECT " + ", ".join("p." + c for c in PLACE_COLUMNS) + " FROM places
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables of an empty index (journal and sync off: the build writes a fresh file)."""
     conn.executescript(
         """
         PRAGMA journal_mode = OFF;
@@ -77,6 +78,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
 
 def place_row(pid, id, name, kind, lat, lon, cc, country, admin1, admin2, admin1_id, admin2_id,
               population, feature_code, bbox, has_geometry, source, importance):
+    """One ``places`` row in PLACE_COLUMNS order; ``bbox`` (min_lon, min_lat, max_lon, max_lat) or None."""
     bbox = tuple(bbox) if bbox is not None else (None, None, None, None)
     return (pid, id, name, kind, lat, lon, cc, country, admin1, admin2, admin1_id, admin2_id,
             population, feature_code, *bbox, int(bool(has_geometry)), source, importance)
@@ -99,6 +101,7 @@ _INSERT_NAMES = "INSERT INTO names (key, skel, soft, pid, name, flag, cc, rank) 
 
 
 def insert(conn, place_rows, name_rows, geom_rows) -> None:
+    """Bulk-insert places, names (ranked) and geometries into a new index, then build its indexes."""
     conn.executemany(f"INSERT INTO places VALUES ({','.join('?' * len(PLACE_COLUMNS))})", place_rows)
     by_pid = {r[0]: (r[6], r[20]) for r in place_rows}
     conn.executemany(_INSERT_NAMES, _ranked(name_rows, by_pid.__getitem__))
@@ -115,6 +118,7 @@ def insert(conn, place_rows, name_rows, geom_rows) -> None:
 
 
 def write_meta(conn, meta: dict, sources: list) -> None:
+    """Write the ``meta`` key/values and the ``sources`` info dicts (replacing earlier ones)."""
     conn.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
     conn.executemany(
         "INSERT OR REPLACE INTO sources VALUES (?,?)", [(s["name"], json.dumps(s)) for s in sources]
@@ -122,6 +126,7 @@ def write_meta(conn, meta: dict, sources: list) -> None:
 
 
 def row_to_place(row) -> Place:
+    """The :class:`Place` of one ``places`` row (as selected by ``select_places``)."""
     (pid, id, name, kind, lat, lon, cc, country, admin1, admin2, admin1_id, admin2_id, pop,
      fcode, x0, y0, x1, y1, has_geom, source, _imp) = row
     return Place(
@@ -248,6 +253,7 @@ def display_names(conn, pairs) -> dict:
 
 
 def select_places(conn, where: str, params=()):
+    """The ``places`` rows matching an SQL ``where`` clause with its parameters."""
     return conn.execute(f"{_SELECT} WHERE {where}", params).fetchall()
 
 
@@ -347,6 +353,7 @@ def _cannot_write_message(path, err) -> str:
 
 
 def schema_version(conn) -> int:
+    """The index's schema version from ``meta`` (1 when absent or unreadable)."""
     row = conn.execute("SELECT v FROM meta WHERE k = 'schema_version'").fetchone()
     try:
         return int(row[0]) if row else 1
@@ -427,6 +434,7 @@ def ensure_source_schema(conn) -> None:
 
 
 def next_pid(conn) -> int:
+    """The next free place number (1 in an empty index)."""
     return (conn.execute("SELECT MAX(pid) FROM places").fetchone()[0] or 0) + 1
 
 
@@ -549,10 +557,12 @@ def pids_for_codes(conn, codes) -> dict:
 
 
 def register_source(conn, info: dict) -> None:
+    """Record (or replace) a source's info dict under its ``name``."""
     conn.execute("INSERT OR REPLACE INTO sources VALUES (?,?)", (info["name"], json.dumps(info, ensure_ascii=False)))
 
 
 def source_info(conn, name: str):
+    """The info dict of the source ``name``, or None when it was never added."""
     row = conn.execute("SELECT info FROM sources WHERE name = ?", (name,)).fetchone()
     return json.loads(row[0]) if row else None
 
@@ -623,4 +633,5 @@ def counts_by_kind_country(conn) -> list:
 
 
 def counts_by_source(conn) -> dict:
+    """Number of places per source name ("" for the embedded build's places without one)."""
     return dict(conn.execute("SELECT COALESCE(source, ''), COUNT(*) FROM places GROUP BY 1"))

@@ -47,6 +47,7 @@ class RowResult:
     outside: str = ""
 
     def columns(self) -> dict:
+        """The ``geo_*`` columns written for this row (coordinates to 6 decimals, score to 3; "" when missing)."""
         fmt = lambda v: "" if v is None else (f"{v:.6f}" if isinstance(v, float) else str(v))  # noqa: E731
         return {
             "geo_lat": fmt(self.lat),

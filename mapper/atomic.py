@@ -22,7 +22,30 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
+
+
+@contextmanager
+def open_atomic(path, mode: str = "wb", **kwargs):
+    """Open a temporary file next to ``path`` for writing (``mode`` and ``kwargs`` as for
+    :func:`open`); at the end of the ``with`` block it is renamed over ``path``.
+
+    The file gets mode 0666 & ~umask (like any file the user creates). On any error, in the
+    block or in the rename, the temporary file is removed and ``path`` is left as it was. The
+    folder must exist.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def write_atomic(path, data) -> Path:
@@ -36,17 +59,9 @@ def write_atomic(path, data) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with open_atomic(path) as fh:
+        fh.write(data)
     return path
 
 
-__all__ = ["write_atomic"]
+__all__ = ["open_atomic", "write_atomic"]

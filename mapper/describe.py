@@ -76,6 +76,7 @@ class PlaceDescription:
 
     @property
     def sentence(self) -> str:
+        """One sentence: the place's status, the age of its latest report and the current claims."""
         name = self.shown_name or self.name
         head = f"{name}: {self.label}" + (f" ({self.age}{', an old report' if self.stale else ''})" if self.age else "")
         if not self.claims:
@@ -105,6 +106,7 @@ class Description:
     counts: tuple = ()
 
     def to_dict(self) -> dict:
+        """The description as a JSON-ready dict (``at`` as UTC ISO 8601, or None)."""
         return {
             "at": _aware(self.at).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
             if self.at

@@ -73,10 +73,12 @@ class Toponym:
 
     @property
     def midpoint(self) -> float:
+        """Character offset of the mention's middle."""
         return (self.start + self.end) / 2.0
 
     @property
     def has_coordinates(self) -> bool:
+        """True when both ``lat`` and ``lon`` are known."""
         return self.lat is not None and self.lon is not None
 
 

@@ -62,6 +62,7 @@ class ExportResult:
 
 
 def fmt_for(path) -> str:
+    """The export format named by ``path``'s suffix; MapperError for an unknown suffix."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         raise MapperError(

@@ -36,9 +36,11 @@ class TimeSpan:
 
     @property
     def midpoint(self) -> datetime:
+        """The instant halfway between ``earliest`` and ``latest``."""
         return self.earliest + (self.latest - self.earliest) / 2
 
     def sort_key(self) -> tuple:
+        """(earliest, latest), for sorting spans in time order."""
         return (self.earliest, self.latest)
 
 

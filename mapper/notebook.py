@@ -177,6 +177,7 @@ class Map:
         return f"<h4>{_text(place.name)}: {_text(st.label)}</h4>{warn}<ul>{''.join(rows)}</ul>"
 
     def close(self) -> None:
+        """Close the gazetteer if this map opened it."""
         if self.owns_gazetteer:
             self.gazetteer.close()
 

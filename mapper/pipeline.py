@@ -64,6 +64,7 @@ class MapResult:
 
     @property
     def rejected(self) -> tuple:
+        """The rows the claims loader rejected (empty when nothing was loaded)."""
         return tuple(self.load.rejected) if self.load is not None else ()
 
     def summary(self, limit: int = 20) -> str:

@@ -235,6 +235,7 @@ class ClaimPlacer:
                 "the row is rejected: exchange the two values")
 
     def warn(self, key: str, text: str) -> None:
+        """Add a popup warning for the place ``key`` (once per text)."""
         if text not in self.warnings[key]:
             self.warnings[key].append(text)
 

@@ -296,9 +296,11 @@ class Entry:
 
     @property
     def latest(self) -> datetime:
+        """The latest instant of the claim's time span, timezone-aware."""
         return _aware(self.claim.time.latest)
 
     def current_at(self, t: datetime) -> bool:
+        """True when the entry is current at ``t``: start <= t < end (no end: open)."""
         return self.start <= t and (self.end is None or t < self.end)
 
 
@@ -327,10 +329,12 @@ class Assessment:
 
     @property
     def label(self) -> str:
+        """The status in words, e.g. "controlled by Taliban" (see :func:`status_label`)."""
         return status_label(self.status, self.actor, actors=self.actors, scope=self.scope, rules=self.rules)
 
     @property
     def short_label(self) -> str:
+        """The short form of :attr:`label`, for legends and tight spaces."""
         return status_label(self.status, self.actor, actors=self.actors, scope=self.scope, short=True,
                             rules=self.rules)
 
@@ -781,6 +785,7 @@ class Timeline:
         return list(self._by_place.get(place_key, ()))
 
     def place_keys(self) -> list:
+        """The keys of every place of the timeline, in the order they were given."""
         return list(self.places)
 
     def claimants(self) -> list:
@@ -827,9 +832,11 @@ class Timeline:
         return dict(out)
 
     def state_at(self, place_key: str, t: datetime, claimants: Iterable[str] | None = None) -> Assessment:
+        """The assessment of one place at ``t``, from the claims of ``claimants`` (all when None)."""
         return assess(self.current(place_key, t, claimants), at=t, stale_after=self.stale_after, rules=self.rules)
 
     def states_at(self, t: datetime, claimants: Iterable[str] | None = None) -> dict:
+        """The assessment of every place at ``t`` (place key -> :class:`Assessment`)."""
         return {k: self.state_at(k, t, claimants) for k in self.places}
 
     def steps(self, t_from: datetime | None = None, t_to: datetime | None = None) -> list:

@@ -79,6 +79,7 @@ class Outlier:
 
     @property
     def warning(self) -> str:
+        """The warning shown in the place's popup."""
         return f"Possible misplacement: {self.reason}. Check that this is the place the claim means."
 
 
@@ -140,6 +141,7 @@ def claim_flags(claim) -> tuple:
 
 
 def flag_text(flag: str) -> str:
+    """The reviewer-facing text of an extractor flag (the flag with spaces when not in FLAG_TEXT)."""
     return FLAG_TEXT.get(flag, flag.replace("_", " "))
 
 

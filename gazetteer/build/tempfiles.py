@@ -17,6 +17,7 @@ STALE_TEMP_SECONDS = 3600
 
 
 def cannot_write(target: Path, err: BaseException) -> str:
+    """The message for an index that cannot be written to ``target``, naming the options that fix it."""
     what = getattr(err, "strerror", None) or str(err)
     where = getattr(err, "filename", None) or target.parent
     return (

@@ -89,6 +89,8 @@ POINT_KINDS = ("populated_place", "other")
 
 @dataclass
 class Schema:
+    """Which attribute fields of a boundary file hold the name, codes, country, parent and level."""
+
     name: str  # a short label: geoboundaries, gadm, natural-earth, custom
     name_field: str
     code_field: str | None = None
@@ -103,6 +105,8 @@ class Schema:
 
 @dataclass(eq=False)  # identity hashing: records are dict keys
 class Record:
+    """One boundary feature as read: 1-based line, names, codes, country and geometry (lon, lat)."""
+
     line: int
     name: str
     alternates: list

@@ -48,10 +48,12 @@ CHUNK = 1 << 20
 
 
 def user_agent() -> str:
+    """The User-Agent header sent with gazetteer downloads (names the tool and its version)."""
     return f"conflictmap/{__version__} (gazetteer download; https://pypi.org/project/conflictmap/)"
 
 
 def cache_dir(override=None) -> Path:
+    """The download cache folder: ``override``, else ``$CONFLICTMAP_CACHE_DIR``, else the user cache folder."""
     if override:
         return Path(override)
     env = os.environ.get("CONFLICTMAP_CACHE_DIR")

@@ -74,6 +74,7 @@ _NOMINATIM_KINDS = {
 
 
 def user_agent() -> str:
+    """The User-Agent sent to online geocoders, with ``$CONFLICTMAP_CONTACT`` appended when set."""
     ua = f"conflictmap/{__version__} (offline conflict mapping tool)"
     contact = os.environ.get("CONFLICTMAP_CONTACT")
     return f"{ua[:-1]}; {contact})" if contact else ua
@@ -110,6 +111,7 @@ class OnlineCache:
 
     @staticmethod
     def key(provider: str, service: str, query: str, params: dict) -> str:
+        """The cache key of one question: a SHA-256 of provider, service, normalised query and parameters."""
         blob = json.dumps([provider, service, normalize(query), params], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -121,6 +123,7 @@ class OnlineCache:
         return True, (OnlineHit(**json.loads(row[1])) if row[0] else None)
 
     def put(self, key, provider, query, params, hit: OnlineHit | None) -> None:
+        """Store the answer to ``key`` (``hit`` None records "not found"), with the UTC time it was fetched."""
         from dataclasses import asdict
 
         self._conn.execute(
@@ -132,6 +135,7 @@ class OnlineCache:
         self._conn.commit()
 
     def close(self):
+        """Close the cache's SQLite connection."""
         self._conn.close()
 
 
@@ -211,6 +215,7 @@ class OnlineGeocoder:
             raise OnlineGeocodingError(f"cannot set up the {self.provider!r} geocoder: {err}") from err
 
     def params(self, country: str | None) -> dict:
+        """The request parameters that make part of the cache key: country code ("" if none) and language."""
         return {"country": country or "", "language": self.language}
 
     def lookup(self, query: str, *, country: str | None = None) -> OnlineHit | None:
@@ -303,6 +308,7 @@ class OnlineGeocoder:
         return OnlineHit(self.provider, query, name, lat, lon, kind, cc, ref, display, _small(raw))
 
     def summary(self) -> str:
+        """One line of counts: names asked, cache hits, requests made, found and failed."""
         s = self.stats
         text = (f"online ({self.provider}): {s['asked']} names not found offline, {s['cache_hits']} answered from "
                 f"the cache, {s['requests']} requests, {s['found']} found")
@@ -311,6 +317,7 @@ class OnlineGeocoder:
         return text
 
     def close(self):
+        """Close the answer cache."""
         self.cache.close()
 
 
@@ -342,6 +349,11 @@ class OnlineGazetteer:
         return getattr(self.gz, name)
 
     def resolve(self, name, *, country=None, within=None, context=(), limit=5, kind=None) -> Resolution:
+        """Resolve offline first; ask the online geocoder only for a name the index does not find.
+
+        An online answer in another country than ``country`` is ignored. Found places are stored in
+        the index when ``store_results`` is set. Same parameters and result as ``Gazetteer.resolve``.
+        """
         res = self.gz.resolve(name, country=country, within=within, context=context, limit=limit, kind=kind)
         if res.status != NOT_FOUND or kind is not None or not isinstance(name, str) or res.message.startswith(
             ("empty", "place name")
@@ -362,6 +374,7 @@ class OnlineGazetteer:
                           message=f"found online ({hit.provider})")
 
     def resolve_many(self, names, **kwargs) -> list:
+        """``resolve`` on each name, in order (same keyword arguments)."""
         return [self.resolve(n, **kwargs) for n in names]
 
     def _tick(self):
@@ -390,9 +403,11 @@ class OnlineGazetteer:
         return store.row_to_place(rows[0]) if rows else _transient_place(hit)
 
     def summary(self) -> str:
+        """The online geocoder's counts (see ``OnlineGeocoder.summary``)."""
         return self.geocoder.summary()
 
     def close(self):
+        """Close the progress bar and the geocoder's cache (not the wrapped gazetteer)."""
         if self._bar is not None:
             self._bar.close()
         self.geocoder.close()

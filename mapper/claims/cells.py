@@ -139,6 +139,7 @@ class RowContext:
         self.mappings.append((raw, status, how or self.status_mapping))
 
     def issue(self, column: str, reason: str) -> RowIssue:
+        """A :class:`RowIssue` for ``column`` of the current row, with ``reason``."""
         return RowIssue(self.path, self.row, column, reason, self.line)
 
 

@@ -51,6 +51,7 @@ class StatusMapping:
 
     @property
     def count(self) -> int:
+        """Number of rows mapped this way."""
         return len(self.rows)
 
 
@@ -88,14 +89,17 @@ class LoadReport:
 
     @property
     def accepted(self) -> int:
+        """Claims accepted over all files."""
         return sum(f.accepted for f in self.files)
 
     @property
     def rejected_rows(self) -> int:
+        """Rows rejected over all files."""
         return sum(f.rejected for f in self.files)
 
     @property
     def file_errors(self) -> tuple:
+        """Problems with whole files (issues without a row)."""
         return tuple(i for i in self.rejected if i.row is None)
 
     @property
@@ -157,6 +161,7 @@ class LoadReport:
     __str__ = summary
 
     def to_dict(self) -> dict:
+        """The report as a JSON-ready dict: per-file counts, rejected rows, status mappings and notes."""
         def issue(i: RowIssue) -> dict:
             return {
                 "path": i.path,

@@ -134,4 +134,5 @@ def cli(ctx, verbose, quiet):
 
 
 def main():  # console_scripts entry point
+    """Run the ``conflictmap`` command group (the console_scripts entry point)."""
     cli(prog_name="conflictmap")

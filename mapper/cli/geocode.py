@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from mapper.cli.options import (
@@ -28,23 +26,12 @@ def _short(text: str, limit: int = 80) -> str:
 def _write(output, fill):
     """Run ``fill(file)`` into ``output`` ('-': stdout) through a temporary file renamed at the end,
     so a refused or interrupted input leaves no output (not even an empty one) and an old file intact."""
-    import os
-    import secrets
+    from mapper.atomic import open_atomic
 
     if str(output) == "-":
         return fill(click.get_text_stream("stdout"))
-    output = Path(output)
-    tmp = output.with_name(f".{output.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
-            result = fill(dst)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return result
+    with open_atomic(output, "w", encoding="utf-8", newline="") as dst:
+        return fill(dst)
 
 
 @click.command("geocode")

@@ -92,6 +92,7 @@ class Duration(click.ParamType):
     _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
     def convert(self, value, param, ctx):
+        """The option's value as a :class:`datetime.timedelta` (fails on a missing unit or a value <= 0)."""
         import re
         from datetime import timedelta
 
@@ -160,6 +161,7 @@ def mapper_errors(gz=None):
 
 
 def output_option(required=True, help="Output file."):
+    """The ``-o/--output`` option: a file path (not a folder)."""
     return click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=required, help=help
     )
@@ -213,6 +215,10 @@ def open_gazetteer(data_dir):
 
 
 def online_options(f):
+    """Add ``--online``, ``--online-timeout`` and ``--online-url`` to a command.
+
+    The three are folded into one ``online`` argument: a dict, or None when off.
+    """
     import functools
 
     @functools.wraps(f)

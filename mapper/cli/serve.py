@@ -212,6 +212,7 @@ class MapServer(ThreadingHTTPServer):
         super().__init__((HOST, port), _Handler)
 
     def process_request(self, request, client_address):
+        """Answer at once with 503 when every connection slot is taken, else serve in a thread."""
         if not self._slots.acquire(blocking=False):
             try:
                 request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 0\r\n"
@@ -227,12 +228,14 @@ class MapServer(ThreadingHTTPServer):
             raise
 
     def process_request_thread(self, request, client_address):
+        """Serve one request, then free its connection slot."""
         try:
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
 
     def handle_error(self, request, client_address):
+        """Log a failed request in one line (debug level when the client went away)."""
         err = sys.exc_info()[1]
         if isinstance(err, _CLIENT_GONE):
             log.debug("%s: client gone (%s)", client_address[0], err.__class__.__name__)

@@ -61,6 +61,7 @@ class PathStyle:
 
     @classmethod
     def from_options(cls, o: Mapping) -> PathStyle:
+        """A :class:`PathStyle` from Leaflet path options (``color``, ``weight``, ``dashArray``...)."""
         return cls(
             color=o.get("color", "none"),
             weight=float(o.get("weight", 0)),
@@ -104,21 +105,26 @@ class StyleTable:
 
     @property
     def colours(self) -> Mapping:
+        """Named colours (name -> CSS colour)."""
         return self.data["colours"]
 
     def colour(self, name: str) -> str:
+        """The CSS colour called ``name`` (KeyError if unknown)."""
         return self.data["colours"][name]
 
     @property
     def label(self) -> Mapping:
+        """Place label settings."""
         return self.data["label"]
 
     @property
     def font(self) -> Mapping:
+        """Font settings."""
         return self.data["font"]
 
     @property
     def pattern(self) -> Mapping:
+        """Stripe pattern settings (contested and partial areas)."""
         return self.data["pattern"]
 
     def unit_options(
@@ -139,17 +145,21 @@ class StyleTable:
         return o
 
     def unit_style(self, status: str, **kw) -> PathStyle:
+        """``unit_options`` as a :class:`PathStyle`."""
         return PathStyle.from_options(self.unit_options(status, **kw))
 
     def point_style(self, status: str) -> PathStyle:
+        """The style of a point place for ``status`` (the ``unknown`` one if the status has none)."""
         points = self.data["point"]
         return PathStyle.from_options(points.get(status, points["unknown"]))
 
     def basemap_style(self, kind: str) -> PathStyle:
+        """The style of a basemap layer ``kind`` (the ``admin1`` one if the kind has none)."""
         base = self.data["basemap"]
         return PathStyle.from_options(base.get(kind, base["admin1"]))
 
     def legend_style(self, name: str) -> PathStyle:
+        """The style of the legend swatch ``name``."""
         return PathStyle.from_options(self.data["legend"][name])
 
 

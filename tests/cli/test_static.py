@@ -22,6 +22,11 @@ def _run(args, gz_dir, **kw):
     return CliRunner().invoke(cli, [*args, "--data-dir", str(gz_dir)], **kw)
 
 
+def _describe_at_18_kabul(gz_dir, *more):
+    """`conflictmap describe` of the worked example at 7 July 2021, 18:00 in Kabul."""
+    return _run(["-q", "describe", str(EXAMPLE), "--tz", "Asia/Kabul", "--at", "2021-07-07T18:00", *more], gz_dir)
+
+
 @pytest.fixture(scope="module")
 def example_png(small_gazetteer_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("static") / "qala.png"
@@ -87,20 +92,7 @@ def test_static_svg_matches_the_claims(small_gazetteer_dir, tmp_path):
     # "Government" is qualified by the places' country (timeline: the place's country code is the context).
     assert "Controlled by Taliban" in texts and "Controlled by Government of Afghanistan" in texts
     # Place labels carry the same assessment as `conflictmap describe` for that time.
-    d = _run(
-        [
-            "-q",
-            "describe",
-            str(EXAMPLE),
-            "--tz",
-            "Asia/Kabul",
-            "--at",
-            "2021-07-07T18:00",
-            "--format",
-            "json",
-        ],
-        small_gazetteer_dir,
-    )
+    d = _describe_at_18_kabul(small_gazetteer_dir, "--format", "json")
     assert d.exit_code == 0, d.output
     places = json.loads(d.stdout)["places"]
     statuses = {p["name"]: p["status"] for p in places}
@@ -224,29 +216,13 @@ def test_static_extent_by_place_name(small_gazetteer_dir, tmp_path):
 
 
 def test_describe_text_and_short(small_gazetteer_dir):
-    r = _run(
-        ["-q", "describe", str(EXAMPLE), "--tz", "Asia/Kabul", "--at", "2021-07-07T18:00"],
-        small_gazetteer_dir,
-    )
+    r = _describe_at_18_kabul(small_gazetteer_dir)
     assert r.exit_code == 0, r.output
     text = r.stdout
     assert text.startswith("As of 7 Jul 2021, 13:30 UTC (18:00 at UTC+04:30): Qala-e-Naw: disputed")
     assert "Afghan Defense Ministry (Facebook): controlled by Government" in text
     assert "captured" in text and "6 Jul 2021, afternoon" in text
-    s = _run(
-        [
-            "-q",
-            "describe",
-            str(EXAMPLE),
-            "--tz",
-            "Asia/Kabul",
-            "--at",
-            "2021-07-07T18:00",
-            "--format",
-            "short",
-        ],
-        small_gazetteer_dir,
-    )
+    s = _describe_at_18_kabul(small_gazetteer_dir, "--format", "short")
     assert s.stdout.strip() == (
         "As of 7 Jul 2021, 13:30 UTC (18:00 at UTC+04:30): Qala-e-Naw and Badghis disputed; Badakhshan, Kunduz "
         "and Takhar \u2014 Taliban: majority of districts (partial control); Afghanistan \u2014 denied: not held by "

@@ -145,18 +145,28 @@ def _data_rows(text: str) -> int:
     return sum(1 for r in rows if any(c.strip() for c in r))
 
 
+def _read_accounted(path):
+    """read_claims(path) -> (claims, report) with every row read accounted for (accepted or
+    rejected); None when the whole file is refused with a MapperError."""
+    try:
+        claims, report = read_claims(path)
+    except MapperError:
+        return None
+    assert len(claims) == report.accepted
+    assert report.accepted + report.rejected_rows == report.read
+    return claims, report
+
+
 @settings(deadline=5000)
 @given(csv_files())
 def test_claims_csv_rows_in_equal_claims_out_plus_rows_reported(tmp_path_factory, case):
     text, _rows = case
     path = tmp_path_factory.mktemp("prop") / "claims.csv"
     path.write_text(text, encoding="utf-8")
-    try:
-        claims, report = read_claims(path)
-    except MapperError:
+    read = _read_accounted(path)
+    if read is None:
         return
-    assert len(claims) == report.accepted
-    assert report.accepted + report.rejected_rows == report.read
+    _claims, report = read
     if not report.file_errors:
         assert report.read == _data_rows(text), (report.read, _data_rows(text), text[:500])
 
@@ -178,12 +188,10 @@ CLAIM_OBJECT = st.fixed_dictionaries(
 def test_claims_json_any_value_gives_claims_or_a_report(tmp_path_factory, value):
     path = tmp_path_factory.mktemp("prop") / "claims.json"
     path.write_text(json.dumps(value), encoding="utf-8")
-    try:
-        claims, report = read_claims(path)
-    except MapperError:
+    read = _read_accounted(path)
+    if read is None:
         return
-    assert len(claims) == report.accepted
-    assert report.accepted + report.rejected_rows == report.read
+    _claims, report = read
     if isinstance(value, list) and all(isinstance(v, dict) for v in value) and not report.file_errors:
         assert report.read == len(value)
 
@@ -193,12 +201,7 @@ def test_claims_json_any_value_gives_claims_or_a_report(tmp_path_factory, value)
 def test_claims_reader_on_bytes_gives_claims_or_a_report(tmp_path_factory, data, name):
     path = tmp_path_factory.mktemp("prop") / name
     path.write_bytes(data)
-    try:
-        claims, report = read_claims(path)
-    except MapperError:
-        return
-    assert len(claims) == report.accepted
-    assert report.accepted + report.rejected_rows == report.read
+    _read_accounted(path)
 
 
 # --------------------------------------------------------------------------- geoparser spans

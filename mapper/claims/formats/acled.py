@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from mapper.claims import cells
 from mapper.claims.cells import RowContext
+from mapper.claims.formats._events import event_claim, event_time, required_text
 from mapper.claims.formats.registry import ClaimsFormat
-from mapper.errors import CellError, TimeParseError
-from mapper.model import Claim, Origin, TimeSpan
+from mapper.model import Claim, TimeSpan
 from mapper.status import acled_status
 from mapper.timespan import parse_time
 
@@ -35,16 +35,9 @@ PRECISION_RADIUS_M = {2: 10_000, 3: 25_000}
 def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
     """ACLED row (keys lower-cased, legacy names mapped) -> claim."""
     g = rec.get
-    place = cells.text(g("location"), "location", ctx)
-    if not place:
-        raise CellError("location", "empty location (the place of the event)")
-    date_text = cells.text(g("event_date"), "event_date", ctx, cap=64)
-    if not date_text:
-        raise CellError("event_date", "empty event_date")
-    try:
-        span = parse_time(date_text, tz=ctx.tz)
-    except TimeParseError as err:
-        raise CellError("event_date", str(err)) from None
+    place = required_text(rec, "location", ctx, what="the place of the event")
+    date_text = required_text(rec, "event_date", ctx, cap=64)
+    span = event_time(date_text, "event_date", ctx)
     tp = cells.whole_number(g("time_precision"), "time_precision")
     if tp == 2:  # ACLED codes the middle of a reported week or few days
         span = TimeSpan(
@@ -74,7 +67,12 @@ def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
         extra.append(("actor1", actor1))
     if actor2:
         extra.append(("actor2", actor2))
-    return Claim(
+    return event_claim(
+        rec,
+        extra,
+        ctx,
+        admin_columns=("admin1", "admin2"),
+        precision_column="geo_precision",
         place=place,
         time=span,
         status=status,
@@ -84,15 +82,9 @@ def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
         source=source or "ACLED",
         quote=cells.text(g("notes"), "notes", ctx),
         country=country,
-        admin1=cells.text(g("admin1"), "admin1", ctx),
-        admin2=cells.text(g("admin2"), "admin2", ctx),
         lat=lat,
         lon=lon,
-        notes=cells.join_notes("", ctx),
         status_raw=raw,
-        location_precision=cells.whole_number(g("geo_precision"), "geo_precision"),
-        origin=Origin(ctx.path, ctx.row, ctx.format),
-        extra=cells.extras(extra, ctx),
     )
 
 

@@ -6,7 +6,8 @@ become the radius of an approximate area (``precision_radius``) and how its stat
 labelled in the load report (``status_mapping``). The readers, the pipeline and the errors ask
 this table; nothing else names a format. Adding one is a module with its record plus one
 :func:`register_format` call (the built-in ones are registered in
-:mod:`mapper.claims.formats`), in the spirit of geopy's ``SERVICE_TO_GEOCODER``.
+:mod:`mapper.claims.formats`), in the spirit of geopy's ``SERVICE_TO_GEOCODER``. The public
+names are listed (``__all__``) and imported from :mod:`mapper.claims.formats`, not here.
 """
 
 from __future__ import annotations
@@ -17,18 +18,6 @@ from types import MappingProxyType
 
 from mapper.claims.schema import clean_names
 from mapper.errors import ClaimsFileError, ClaimsFormatError, UnknownFormat
-
-__all__ = [
-    "FORMATS",
-    "ClaimsFormat",
-    "Schema",
-    "detect_format",
-    "format_for_header",
-    "get_format",
-    "register_format",
-    "registered_formats",
-    "unregister_format",
-]
 
 #: Detection order of a format registered without one: after the datasets, before the
 #: canonical table (which accepts any table with place, time and status).
@@ -297,6 +286,7 @@ class Schema:
 
     @property
     def name(self) -> str:
+        """The format's name."""
         return self.format.name
 
     def split(self, values: list) -> tuple:
@@ -312,4 +302,5 @@ class Schema:
         return rec, extra
 
     def build(self, rec: dict, extra: list, ctx):
+        """The format's claim (or None) from a split record: see ``ClaimsFormat.build``."""
         return self.format.build(rec, extra, ctx)

@@ -14,11 +14,12 @@ from dataclasses import replace
 
 from mapper.claims import cells
 from mapper.claims.cells import RowContext
+from mapper.claims.formats._events import event_claim, event_time, required_text
 from mapper.claims.formats.registry import ClaimsFormat
-from mapper.errors import CellError, TimeParseError, UnknownStatus
-from mapper.model import Claim, Origin, TimeSpan
+from mapper.errors import CellError, UnknownStatus
+from mapper.model import Claim, TimeSpan
 from mapper.status import ucdp_status
-from mapper.timespan import parse_time, precision_for_width
+from mapper.timespan import precision_for_width
 
 #: Columns every UCDP GED layout has.
 CORE = ("type_of_violence", "where_coordinates", "date_start", "date_end", "side_a", "side_b")
@@ -33,20 +34,12 @@ _URL_RE = re.compile(r"https?://[^\s\"'<>;,]+")
 def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
     """UCDP GED row (keys lower-cased) -> claim."""
     g = rec.get
-    place = cells.text(g("where_coordinates"), "where_coordinates", ctx)
-    if not place:
-        raise CellError("where_coordinates", "empty where_coordinates (the place of the event)")
-    try:
-        start = parse_time(cells.text(g("date_start"), "date_start", ctx, cap=64), tz=ctx.tz)
-    except TimeParseError as err:
-        raise CellError("date_start", str(err)) from None
+    place = required_text(rec, "where_coordinates", ctx, what="the place of the event")
+    start = event_time(cells.text(g("date_start"), "date_start", ctx, cap=64), "date_start", ctx)
     end_text = cells.text(g("date_end"), "date_end", ctx, cap=64)
     span = start
     if end_text:
-        try:
-            end = parse_time(end_text, tz=ctx.tz)
-        except TimeParseError as err:
-            raise CellError("date_end", str(err)) from None
+        end = event_time(end_text, "date_end", ctx)
         if end.latest < start.earliest:
             raise CellError("date_end", f"date_end {end_text} is before date_start {start.text}")
         if end.latest != start.latest:
@@ -74,7 +67,13 @@ def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
     if side_b:
         extra.append(("side_b", side_b))
     cid = cells.text(g("id"), "id", ctx)
-    return Claim(
+    return event_claim(
+        rec,
+        extra,
+        ctx,
+        admin_columns=("adm_1", "adm_2"),
+        precision_column="where_prec",
+        notes_column="where_description",
         place=place,
         time=span,
         status=status,
@@ -85,17 +84,9 @@ def build_claim(rec: dict, extra: list, ctx: RowContext) -> Claim:
         url=m.group().rstrip(".)") if m else "",
         quote=headline,
         country=country,
-        admin1=cells.text(g("adm_1"), "adm_1", ctx),
-        admin2=cells.text(g("adm_2"), "adm_2", ctx),
         lat=lat,
         lon=lon,
-        notes=cells.join_notes(
-            cells.text(g("where_description"), "where_description", ctx, multi_line=True), ctx
-        ),
         status_raw=raw,
-        location_precision=cells.whole_number(g("where_prec"), "where_prec"),
-        origin=Origin(ctx.path, ctx.row, ctx.format),
-        extra=cells.extras(extra, ctx),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mapper.render.static.paint import INK, STYLE
+from mapper.render.static.paint import INK, MAP_BACKGROUND, STYLE
 
 FONT = STYLE.font["static"]  # matplotlib's bundled font: measured for layout, always available
 #: Fonts an SVG viewer without DejaVu Sans falls back to (Verdana is as wide; the others narrower).
@@ -60,6 +60,7 @@ class DrawContext:
         return self._cache[key]
 
     def wrap(self, text: str, size_u: float, width_u: float, bold: bool = False) -> list:
+        """``text`` broken into lines no wider than ``width_u`` design units (one word may overflow)."""
         lines = []
         for para in clean_text(text).split("\n"):
             words, line = para.split(), ""
@@ -74,16 +75,35 @@ class DrawContext:
         return [ln for ln in lines if ln] or [""]
 
     def lw(self, u: float) -> float:
+        """A line width in points for ``u`` design units."""
         return u * self.pt
 
     def dashes(self, dash_u) -> object:
+        """A matplotlib linestyle: "solid", or the dash pattern in design units converted to points."""
         return "solid" if not dash_u else (0, tuple(d * self.pt for d in dash_u))
 
 
 def draw_text(ax, x, y, s, size_u, ctx, **kw):
+    """Draw text ``s`` at data (x, y) with size in design units (at least MIN_TEXT_U); returns the Text."""
     kw.setdefault("color", INK)
     kw.setdefault("family", FONT)
     size_u = max(size_u, MIN_TEXT_U)
     return ax.text(
         x, y, clean_text(s), fontsize=size_u * ctx.pt, parse_math=False, usetex=False, **kw
     )
+
+
+def framed_axes(add_axes, rect: tuple, extent: tuple, ctx: DrawContext, *, edge: str):
+    """Map axes at ``rect`` (x, y, w, h in design units) over the projected ``extent``
+    (x0, y0, x1, y1): no ticks, the map background and a 1-unit frame in colour ``edge``."""
+    x0, y0, x1, y1 = extent
+    ax = add_axes(*rect)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor(MAP_BACKGROUND)
+    for sp in ax.spines.values():
+        sp.set_edgecolor(edge)
+        sp.set_linewidth(ctx.lw(1))
+    return ax

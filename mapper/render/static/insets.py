@@ -6,7 +6,8 @@ import logging
 import math
 from dataclasses import dataclass
 
-from mapper.render.static.paint import MAP_BACKGROUND, STYLE, plain_style
+from mapper.render.static.context import framed_axes
+from mapper.render.static.paint import STYLE, plain_style
 from mapper.render.static.projection import (
     EARTH_RADIUS,
     lonlat_to_merc,
@@ -136,16 +137,8 @@ def draw_locator(fig, add_axes, state, region, extent, rect, ctx):
             (name, g) for name, kind, g in state.basemap if kind == "country" and g is not None
         ]
     x, y, w, h = rect
-    ax = add_axes(x, y, w, h)
+    ax = framed_axes(add_axes, rect, (rx0, ry0, rx1, ry1), ctx, edge="#555555")
     ax.set_zorder(30)
-    ax.set_xlim(rx0, rx1)
-    ax.set_ylim(ry0, ry1)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_facecolor(MAP_BACKGROUND)
-    for sp in ax.spines.values():
-        sp.set_edgecolor("#555555")
-        sp.set_linewidth(ctx.lw(1))
     tol = (rx1 - rx0) / w * 0.6
     from shapely.geometry import box as sbox
 

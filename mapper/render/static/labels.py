@@ -40,36 +40,32 @@ class LabelPlacement:
     leader: tuple | None = None
 
 
-def _edge_x(shape, y: float, side: int, default: float) -> float:
-    """The shape's outermost x on the row ``y`` towards ``side`` (+1 right, -1 left), design units."""
+def _edge(shape, axis: int, at: float, side: int, default: float) -> float:
+    """The shape's outermost coordinate along ``axis`` (0: x on the row y = ``at``; 1: y on the
+    column x = ``at``) towards ``side`` (+1 right/down, -1 left/up), design units; ``default``
+    when the line misses the shape or the shape is invalid."""
     from shapely.errors import ShapelyError
     from shapely.geometry import LineString
 
     try:
-        x0, _, x1, _ = shape.bounds
-        cut = shape.intersection(LineString([(x0 - 1, y), (x1 + 1, y)]))
+        lo, hi = shape.bounds[axis], shape.bounds[axis + 2]
+        ends = [(lo - 1, at), (hi + 1, at)] if axis == 0 else [(at, lo - 1), (at, hi + 1)]
+        cut = shape.intersection(LineString(ends))
         if not cut.is_empty:
-            bx0, _, bx1, _ = cut.bounds
-            return bx1 if side > 0 else bx0
+            return cut.bounds[axis + 2] if side > 0 else cut.bounds[axis]
     except ShapelyError:  # GEOSException on an invalid shape: its bounding box
         pass
     return default
+
+
+def _edge_x(shape, y: float, side: int, default: float) -> float:
+    """The shape's outermost x on the row ``y`` towards ``side`` (+1 right, -1 left), design units."""
+    return _edge(shape, 0, y, side, default)
 
 
 def _edge_y(shape, x: float, side: int, default: float) -> float:
     """The shape's outermost y on the column ``x`` towards ``side`` (+1 down, -1 up), design units."""
-    from shapely.errors import ShapelyError
-    from shapely.geometry import LineString
-
-    try:
-        _, y0, _, y1 = shape.bounds
-        cut = shape.intersection(LineString([(x, y0 - 1), (x, y1 + 1)]))
-        if not cut.is_empty:
-            _, by0, _, by1 = cut.bounds
-            return by1 if side > 0 else by0
-    except ShapelyError:  # GEOSException on an invalid shape: its bounding box
-        pass
-    return default
+    return _edge(shape, 1, x, side, default)
 
 
 def _share_inside(shape, corner, bw: float, bh: float) -> float:
@@ -156,6 +152,8 @@ class PlacedLabel:
 
 @dataclass(frozen=True)
 class LabelsResult:
+    """The labels drawn (:class:`PlacedLabel`, in placement order) and how many were hidden."""
+
     placed: tuple  # PlacedLabel per label drawn, in the order placed
     hidden: int  # labels left out (no room, or the place is outside the view)
 

@@ -47,6 +47,7 @@ class Panel:
 
     @property
     def rect_box(self) -> tuple:
+        """The panel's rect as a box (x0, y0, x1, y1) in design units."""
         x, y, w, h = self.rect
         return (x, y, x + w, y + h)
 
@@ -116,6 +117,7 @@ def extent_for(
 
 
 def offset_text(offset: int) -> str:
+    """"; local times at UTC+hh:mm" for a UTC offset in minutes, or "" for UTC."""
     if not offset:
         return ""
     a = abs(offset)

@@ -127,6 +127,7 @@ def legend_layout(widths: list, available: float) -> list:
 
 
 def footer_text(state, version: str) -> list:
+    """The footer lines: claim sources (at most 6 named), attribution, the caveat and the version."""
     parts = []
     sources = list(state.sources)
     if sources:

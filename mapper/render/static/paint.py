@@ -48,11 +48,14 @@ class DrawStyle:
 
 @dataclass(frozen=True)
 class PlaceKind:
+    """What is drawn: the place's gazetteer kind and how it is drawn (unit, approximate...)."""
+
     kind: str
     drawn_as: str
 
 
 def actor_colour(timeline, name: str) -> str:
+    """The colour of actor ``name`` in the timeline, or UNSTATED_COLOUR for none or an unknown one."""
     if not name:
         return UNSTATED_COLOUR
     actor = timeline.actors.get(name)

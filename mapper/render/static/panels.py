@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mapper.render.static.basemap import DATA_Z, draw_basemap
-from mapper.render.static.context import DrawContext, draw_text
+from mapper.render.static.context import DrawContext, draw_text, framed_axes
 from mapper.render.static.insets import InsetSpec, draw_locator
 from mapper.render.static.labels import DrawnShape, LabelsResult, place_labels
 from mapper.render.static.layout import PANEL_TITLE_SIZE, Panel
 from mapper.render.static.paint import (
-    MAP_BACKGROUND,
     MUTED_TEXT,
     DrawStyle,
     PlaceKind,
@@ -186,17 +185,7 @@ def _draw_panel_title(page, panel: Panel, offset: int, ctx: DrawContext) -> None
 
 def _map_axes(add_axes, view: MapView, ctx: DrawContext):
     """The panel's map axes: the projected extent, no ticks, the map background and a grey frame."""
-    x0, y0, x1, y1 = view.extent
-    ax = add_axes(*view.rect)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_facecolor(MAP_BACKGROUND)
-    for sp in ax.spines.values():
-        sp.set_edgecolor("#9a9a9a")
-        sp.set_linewidth(ctx.lw(1))
-    return ax
+    return framed_axes(add_axes, view.rect, view.extent, ctx, edge="#9a9a9a")
 
 
 def _draw_places(

@@ -22,6 +22,7 @@ def lonlat_to_merc(lon: float, lat: float) -> tuple:
 
 
 def merc_to_lat(y: float) -> float:
+    """Latitude in degrees of a Web Mercator y in metres."""
     return math.degrees(2 * math.atan(math.exp(y / EARTH_RADIUS)) - math.pi / 2)
 
 

@@ -31,6 +31,7 @@ class StaticReport:
     min_text_px: float = 0.0  # smallest text drawn, in pixels of the image
 
     def summary(self) -> str:
+        """One line for the log: file, size, panels and their times, labels placed and hidden, seconds."""
         when = ", ".join(t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ") for t in self.times)
         return (
             f"Static map: {self.path} ({self.format.upper()}, {self.width_px} x {self.height_px} px at "

@@ -12,6 +12,7 @@ SCALE_SIZE = 12
 
 
 def nice_km(max_km: float) -> float:
+    """The largest 1, 2 or 5 x 10^n km not above ``max_km`` (1.0 when ``max_km`` <= 0)."""
     if max_km <= 0:
         return 1.0
     exp = math.floor(math.log10(max_km))

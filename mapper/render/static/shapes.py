@@ -151,6 +151,7 @@ def geom_path(geom):
 
 
 def rect_path(x, y, w, h):
+    """A closed matplotlib Path of the rectangle with corner (x, y), width ``w`` and height ``h``."""
     from matplotlib.path import Path as MplPath
 
     return MplPath([(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)], closed=True)

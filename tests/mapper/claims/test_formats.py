@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timedelta
 
 import pytest
 from claims_files import write
@@ -16,10 +15,6 @@ from mapper.claims import (
     write_claims_csv,
 )
 from mapper.errors import ClaimsFileError
-
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
-UTC = timezone.utc
 
 RAW_FILES = {
     "acled_api_2022_global_sample.csv": "acled",

@@ -7,11 +7,10 @@ import io
 import json
 import re
 import threading
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
+from datetime import date, datetime, timedelta
 
 import pytest
-from claims_files import only_issue, write
+from claims_files import EXAMPLE, UTC, only_issue, write
 
 from mapper.claims import (
     read_claims,
@@ -23,21 +22,15 @@ from mapper.claims.readers import csv_field_limit
 from mapper.errors import ClaimsFileError
 from mapper.timespan import format_time, parse_time
 
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
-UTC = timezone.utc
-
 # ---- canonical CSV: bad rows -----------------------------------------------------------------
 HEADER = "id,place,time,status,lat,lon,country,quote\n"
 
 
-def test_bad_date_names_row_column_and_expected_format(tmp_path):
-    p = write(
-        tmp_path,
+def test_bad_date_names_row_column_and_expected_format(read_file):
+    claims, report = read_file(
         "claims.csv",
         HEADER + "a,Qala-e-Naw,2021-07-06,captured,,,,\nb,Kabul,2021-13-07,controlled,,,,\n",
     )
-    claims, report = read_claims(p)
     assert [c.id for c in claims] == ["a"]
     issue = only_issue(report)
     assert (issue.row, issue.line, issue.column) == (2, 3, "time")
@@ -47,43 +40,36 @@ def test_bad_date_names_row_column_and_expected_format(tmp_path):
     )
 
 
-def test_impossible_day_is_a_row_error(tmp_path):
-    p = write(tmp_path, "c.csv", "place,time,status\nX,2021-02-30,controlled\n")
-    _, report = read_claims(p)
+def test_impossible_day_is_a_row_error(read_file):
+    _, report = read_file("c.csv", "place,time,status\nX,2021-02-30,controlled\n")
     assert "February 2021 has 28 days, not 30" in only_issue(report).reason
 
 
-def test_unknown_status_with_row_number(tmp_path):
-    p = write(
-        tmp_path, "c.csv", "place,time,status\nX,2021-07-06,controlled\nY,2021-07-06,capturd\n"
+def test_unknown_status_with_row_number(read_file):
+    claims, report = read_file(
+        "c.csv", "place,time,status\nX,2021-07-06,controlled\nY,2021-07-06,capturd\n"
     )
-    claims, report = read_claims(p)
     assert len(claims) == 1
     issue = only_issue(report)
     assert (issue.row, issue.column) == (2, "status")
     assert "'capturd' is not a status" in issue.reason and "captured" in issue.reason
 
 
-def test_wrong_column_count(tmp_path):
-    p = write(
-        tmp_path,
+def test_wrong_column_count(read_file):
+    claims, report = read_file(
         "c.csv",
         "place,time,status\nX,2021-07-06\nY,2021-07-06,controlled,extra\nZ,2021-07-06,contested,,\n",
     )
-    claims, report = read_claims(p)
     assert [c.place for c in claims] == ["Z"]  # trailing empty fields are tolerated
     assert [(i.row, i.line) for i in report.rejected] == [(1, 2), (2, 3)]
     assert "2 fields, expected 3" in report.rejected[0].reason
     assert "4 fields, expected 3" in report.rejected[1].reason
 
 
-def test_empty_place_and_blank_lines(tmp_path):
-    p = write(
-        tmp_path,
-        "c.csv",
-        "place,time,status\n,2021-07-06,controlled\n\n,,\nX,2021-07-06,controlled\n",
+def test_empty_place_and_blank_lines(read_file):
+    claims, report = read_file(
+        "c.csv", "place,time,status\n,2021-07-06,controlled\n\n,,\nX,2021-07-06,controlled\n"
     )
-    claims, report = read_claims(p)
     assert len(claims) == 1
     issue = only_issue(report)
     assert issue.column == "place" and issue.row == 1
@@ -102,31 +88,29 @@ def test_empty_place_and_blank_lines(tmp_path):
         ("north", "63", "", "lat", "not a number"),
     ],
 )
-def test_bad_coordinates(tmp_path, lat, lon, country, column, fragment):
-    p = write(tmp_path, "c.csv", HEADER + f"a,X,2021-07-06,controlled,{lat},{lon},{country},\n")
-    claims, report = read_claims(p)
+def test_bad_coordinates(read_file, lat, lon, country, column, fragment):
+    claims, report = read_file(
+        "c.csv", HEADER + f"a,X,2021-07-06,controlled,{lat},{lon},{country},\n"
+    )
     assert claims == []
     issue = only_issue(report)
     assert issue.column == column and fragment in issue.reason
 
 
-def test_good_coordinates_and_outside_country_note(tmp_path):
-    p = write(
-        tmp_path,
+def test_good_coordinates_and_outside_country_note(read_file):
+    claims, report = read_file(
         "c.csv",
         HEADER
         + "a,X,2021-07-06,controlled,34.98,63.13,AF,\nb,Y,2021-07-06,controlled,48.8,2.3,AF,\n",
     )
-    claims, report = read_claims(p)
     assert [(c.lat, c.lon) for c in claims] == [(34.98, 63.13), (48.8, 2.3)]
     assert any("outside the country hint" in n.reason for n in report.notes)
 
 
-def test_bom_is_skipped(tmp_path):
-    p = write(
-        tmp_path, "c.csv", b"\xef\xbb\xbfplace,time,status\r\nQala-e-Naw,2021-07-06,captured\r\n"
+def test_bom_is_skipped(read_file):
+    claims, report = read_file(
+        "c.csv", b"\xef\xbb\xbfplace,time,status\r\nQala-e-Naw,2021-07-06,captured\r\n"
     )
-    claims, report = read_claims(p)
     assert report.ok and claims[0].place == "Qala-e-Naw" and claims[0].status == "controlled"
     assert any("byte-order mark" in n.reason for n in report.notes)
 
@@ -146,13 +130,10 @@ def test_non_utf8_bytes_reject_only_that_row(tmp_path):
     assert report.ok and claims[0].place == "Café"
 
 
-def test_utf16_file(tmp_path):
-    p = write(
-        tmp_path,
-        "c.csv",
-        "place,time,status\nQal‘ah-ye Now,2021-07-06,controlled\n".encode("utf-16"),
+def test_utf16_file(read_file):
+    claims, report = read_file(
+        "c.csv", "place,time,status\nQal‘ah-ye Now,2021-07-06,controlled\n".encode("utf-16")
     )
-    claims, report = read_claims(p)
     assert report.ok and claims[0].place == "Qal‘ah-ye Now"
 
 
@@ -167,9 +148,8 @@ def test_empty_and_header_only_files(tmp_path):
     assert report.file_errors and report.file_errors[0].row is None
 
 
-def test_unknown_header_is_a_file_error(tmp_path):
-    p = write(tmp_path, "c.csv", "town,when\nX,2021\n")
-    claims, report = read_claims(p)
+def test_unknown_header_is_a_file_error(read_file):
+    claims, report = read_file("c.csv", "town,when\nX,2021\n")
     assert claims == [] and "missing: place, time, status" in report.files[0].error
 
 
@@ -277,13 +257,11 @@ def test_a_limit_changed_by_other_code_meanwhile_is_kept(default_csv_limit):
     assert csv.field_size_limit() == 2_000_000
 
 
-def test_multiline_quote_kept(tmp_path):
-    p = write(
-        tmp_path,
+def test_multiline_quote_kept(read_file):
+    claims, report = read_file(
         "c.csv",
         'place,time,status,quote\nX,2021-07-06,controlled,"line one\nline two"\nY,2021-07-06,contested,q\n',
     )
-    claims, report = read_claims(p)
     assert claims[0].quote == "line one\nline two"
     assert (claims[1].origin.row, report.ok) == (2, True)
 
@@ -308,20 +286,17 @@ def test_time_end_and_tz_column(tmp_path):
     assert [(i.row, i.column) for i in report.rejected] == [(3, "time_end"), (4, "tz")]
 
 
-def test_relative_time_in_a_table_is_rejected_with_the_fix(tmp_path):
-    p = write(tmp_path, "c.csv", "place,time,status\nX,Tuesday afternoon,controlled\n")
-    _, report = read_claims(p)
+def test_relative_time_in_a_table_is_rejected_with_the_fix(read_file):
+    _, report = read_file("c.csv", "place,time,status\nX,Tuesday afternoon,controlled\n")
     reason = only_issue(report).reason
     assert "relative" in reason and "2021-07-06 afternoon" in reason
 
 
-def test_synonym_mappings_are_reported_with_rows(tmp_path):
-    p = write(
-        tmp_path,
+def test_synonym_mappings_are_reported_with_rows(read_file):
+    claims, report = read_file(
         "c.csv",
         "place,time,status\nA,2021,captured\nB,2021,controlled\nC,2021,Captured\nD,2021,under attack\nE,2021,denies\n",
     )
-    claims, report = read_claims(p)
     assert [c.status for c in claims] == [
         "controlled",
         "controlled",
@@ -340,26 +315,22 @@ def test_synonym_mappings_are_reported_with_rows(tmp_path):
     assert "'captured' -> controlled (synonym): 2 rows (c.csv rows 1, 3)" in text
 
 
-def test_ids_given_generated_and_deduplicated(tmp_path):
-    p = write(
-        tmp_path,
+def test_ids_given_generated_and_deduplicated(read_file):
+    claims, report = read_file(
         "mine.csv",
         "id,place,time,status\nq1,A,2021,controlled\n,B,2021,controlled\nq1,C,2021,controlled\n",
     )
-    claims, report = read_claims(p)
     assert [c.id for c in claims] == ["q1", "mine-2", "q1~2"]
     assert any("already used" in n.reason for n in report.notes)
 
 
-def test_aliases_extras_confidence_and_tsv(tmp_path):
-    p = write(
-        tmp_path,
+def test_aliases_extras_confidence_and_tsv(read_file):
+    claims, report = read_file(
         "c.tsv",
         "Location\tDate\tStatus\tLatitude\tLongitude\tconfidence\tanalyst\n"
         "Qala-e-Naw\t2021-07-06\tcontrolled\t34.98\t63.13\t80%\tAB\n"
         "Kabul\t2021-07-06\tcontrolled\t\t\t1.5\tAB\n",
     )
-    claims, report = read_claims(p)
     c = claims[0]
     assert report.files[0].container == "tsv"
     assert (c.place, c.lat, c.lon, c.confidence) == ("Qala-e-Naw", 34.98, 63.13, 0.8)
@@ -367,9 +338,8 @@ def test_aliases_extras_confidence_and_tsv(tmp_path):
     assert only_issue(report).column == "confidence"
 
 
-def test_semicolon_delimited(tmp_path):
-    p = write(tmp_path, "c.csv", "place;time;status\nX;2021-07-06;controlled\n")
-    claims, report = read_claims(p)
+def test_semicolon_delimited(read_file):
+    claims, report = read_file("c.csv", "place;time;status\nX;2021-07-06;controlled\n")
     assert report.ok and claims[0].place == "X"
 
 
@@ -413,7 +383,7 @@ def test_jsonl_with_bad_line(tmp_path):
     assert report.files[0].rows == 4 and read_claims_jsonl(p)[1].files[0].container == "jsonl"
 
 
-def test_geojson_geometry_keeps_lon_lat_order(tmp_path):
+def test_geojson_geometry_keeps_lon_lat_order(read_file):
     fc = {
         "type": "FeatureCollection",
         "features": [
@@ -453,8 +423,7 @@ def test_geojson_geometry_keeps_lon_lat_order(tmp_path):
             },
         ],
     }
-    p = write(tmp_path, "c.geojson", json.dumps(fc))
-    claims, report = read_claims(p)
+    claims, report = read_file("c.geojson", json.dumps(fc))
     pt, poly, nogeom = claims
     assert (pt.id, pt.lat, pt.lon) == ("f1", 34.98, 63.13)
     assert pt.geometry == {"type": "Point", "coordinates": [63.13, 34.98]}
@@ -465,14 +434,13 @@ def test_geojson_geometry_keeps_lon_lat_order(tmp_path):
     assert report.files[0].container == "geojson" and report.formats == {"canonical (geojson)": 4}
 
 
-def test_geojson_features_as_jsonl_and_round_trip_of_geometry(tmp_path):
+def test_geojson_features_as_jsonl_and_round_trip_of_geometry(tmp_path, read_file):
     feat = {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [63.13, 34.98]},
         "properties": {"place": "Qala-e-Naw", "time": "2021-07-07", "status": "controlled"},
     }
-    p = write(tmp_path, "c.geojsonl", json.dumps(feat) + "\n")
-    claims, report = read_claims(p)
+    claims, report = read_file("c.geojsonl", json.dumps(feat) + "\n")
     assert report.ok and claims[0].lon == 63.13
     out = tmp_path / "out.csv"
     write_claims_csv(claims, out)
@@ -480,9 +448,8 @@ def test_geojson_features_as_jsonl_and_round_trip_of_geometry(tmp_path):
     assert again[0].geometry == claims[0].geometry and again[0].lat == 34.98
 
 
-def test_invalid_json_file(tmp_path):
-    p = write(tmp_path, "c.json", '[{"place": "A",')
-    claims, report = read_claims(p)
+def test_invalid_json_file(read_file):
+    claims, report = read_file("c.json", '[{"place": "A",')
     assert claims == [] and "not valid JSON" in report.files[0].error
 
 
@@ -537,5 +504,3 @@ def test_example_relative_times_resolve_from_the_notes():
         assert (span.earliest, span.latest) == (c.time.earliest, c.time.latest), c.id
         checked += 1
     assert checked >= 5
-
-

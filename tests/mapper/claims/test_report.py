@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timezone
-from pathlib import Path
 
 from claims_files import write
 
@@ -12,9 +10,6 @@ from mapper.claims import (
     read_claims,
 )
 
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
-UTC = timezone.utc
 
 def test_report_summary_and_dict(tmp_path):
     p = write(tmp_path, "c.csv", "place,time,status\nA,2021,captured\nB,2021-13-01,controlled\n")

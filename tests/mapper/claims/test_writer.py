@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timezone
-from pathlib import Path
-
 import pytest
 
 from mapper.claims import (
@@ -16,9 +13,6 @@ from mapper.errors import OutputExists
 from mapper.model import Claim
 from mapper.timespan import format_time, parse_time
 
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLE = REPO / "examples" / "qala-e-naw-2021" / "claims.csv"
-UTC = timezone.utc
 
 # ---- writing ---------------------------------------------------------------------------------
 def test_write_refuses_to_overwrite(tmp_path):
