@@ -186,9 +186,16 @@ def html_to_text(html: str) -> tuple:
     are dropped. When the page has an ``<article>`` element with text, only
     that is kept. Returns ``(text, title)``.
     """
-    p = _TextExtractor()
-    p.feed(html)
-    p.close()
+    try:
+        p = _TextExtractor()
+        p.feed(html)
+        p.close()
+    except AssertionError:
+        # html.parser (CPython < 3.13) asserts on a malformed "<![" section instead of reading it
+        # as text; read those as text, so the rest of the page is kept.
+        p = _TextExtractor()
+        p.feed(html.replace("<![", "&lt;!["))
+        p.close()
     body = _tidy("".join(p.parts))
     if p.article_parts:
         art = _tidy("".join(p.article_parts))

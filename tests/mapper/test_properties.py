@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is in the `test` extra: pip install -e '.[test]'")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from gazetteer import GazetteerError, normalize, skeleton  # noqa: E402
@@ -86,6 +86,7 @@ def test_normalize_is_idempotent(name):
 @given(st.one_of(st.binary(max_size=400), NASTY.map(lambda t: t.encode("utf-8")),
                  NASTY.map(lambda t: ("<html><body><p>" + t + "</p><script>" + t + "</script>").encode("utf-8")),
                  NASTY.map(lambda t: t.encode("utf-16")), NASTY.map(lambda t: t.encode("latin-1", "replace"))))
+@example(b"<html<![\x01")  # html.parser asserted on this malformed marked section
 def test_article_from_bytes_gives_an_article_or_an_article_error(data):
     from mapper.geoparse.text import article_from_bytes, text_lines
 
