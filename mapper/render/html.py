@@ -685,9 +685,11 @@ def render_html(
         ladder = ladder[:1]
         actions.append(f"the page's code and claims alone take {(fixed + claims_bytes) / 1e6:.2f} MB, over the "
                        f"{budget / 1e6:.1f} MB budget: claims are never dropped, geometry kept at moderate detail")
+    context = getattr(state, "context", None)
     for base_level in ladder:
         outlines = _encode_basemap(basemap, *base_level)
-        base_bytes = len(script_json(outlines))
+        context_data = _encode_context(context, *base_level)
+        base_bytes = len(script_json(outlines)) + len(script_json(context_data))
         if fixed + claims_bytes + base_bytes + finest_units <= budget:
             break
     if base_level != ladder[0] and outlines:
@@ -722,7 +724,8 @@ def render_html(
     data["basemap"] = outlines
     data["bounds"] = _claim_bounds(timeline, payload.keys) or _basemap_bounds(
         [(n, k, g) for n, k, g in basemap if g is not None])
-    data["attribution"] = [a for a in state.attribution if a]
+    data["context"] = context_data
+    data["attribution"] = list(dict.fromkeys(a for a in (*state.attribution, *(context.attribution if context else ())) if a))
     data["sources"] = list(dict.fromkeys(s for s in state.sources if s))
     data["style"] = page_style()  # the style table (assets/style.json), shared with the static maps
     data["tiles"] = {"url": tile["url"], "attribution": tile["attribution"], "maxZoom": tile["maxZoom"]} if tile else None
@@ -807,6 +810,35 @@ def _encode_basemap(basemap, tolerance: float, nd: int) -> list:
             outlines.append({"n": name, "k": kind, "g": enc, "fill": kind == "country"})
     outlines.sort(key=lambda o: o["k"] != "country")
     return outlines
+
+
+#: World land outside the frame is only seen zoomed out: coarse.
+WORLD_LAND_LEVEL = (0.1, 2)
+
+
+def _encode_context(context, tolerance: float, nd: int) -> dict | None:
+    """The locator context (:class:`mapper.context.MapContext`) as page data.
+
+    ``land``: world land outside the frame (coarse); ``lakes``/``rivers``: ``{"n": name, "g": geometry}``
+    at the basemap's detail; ``labels``: ``{"k": kind, "n": name, "z": min zoom, "c": candidates}``,
+    each candidate ``[lat, lon, depth in degrees]`` (rivers: ``[lat, lon, 0, angle]``), in the order
+    the page places them (countries, seas, capitals, towns by population, rivers, lakes).
+    """
+    if context is None:
+        return None
+    from shapely.geometry import MultiPolygon
+
+    # Natural Earth's land polygons do not overlap: one MultiPolygon of their parts, no union needed.
+    parts = [p for g in context.land for p in getattr(g, "geoms", [g]) if p.geom_type == "Polygon"]
+    land = _encode_geom(MultiPolygon(parts), *WORLD_LAND_LEVEL) if parts else None
+    lakes = [{"n": n, "g": e} for n, g in context.lakes if (e := _encode_geom(g, tolerance, nd)) is not None]
+    rivers = [{"n": n, "g": e} for n, g in context.rivers if (e := _encode_geom(g, tolerance, nd)) is not None]
+    labels = []
+    for lab in context.labels:
+        cands = [[c.lat, c.lon, c.depth] + ([c.angle] if lab.kind == "river" else []) for c in lab.candidates]
+        labels.append({"k": lab.kind, "n": lab.name, "z": lab.min_zoom, "c": cands})
+    return {"land": land, "lakes": lakes, "rivers": rivers, "labels": labels,
+            "frame": [[context.frame[1], context.frame[0]], [context.frame[3], context.frame[2]]]}
 
 
 def _basemap_bounds(base_geoms) -> list | None:
