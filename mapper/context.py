@@ -48,9 +48,16 @@ ATTRIBUTION = "Land, rivers, lakes: Natural Earth (public domain)"
 GRID_CELLS = 40
 #: Candidate points along a river: about this many per frame width.
 RIVER_STEPS = 30
-#: Towns asked from the gazetteer (capitals first, then by population) and the smallest kept.
-MAX_TOWNS = 150
+#: Towns asked from the gazetteer (capitals first, then by population) and the smallest kept:
+#: over the whole frame, and again around the claims (so the towns next to them are there too).
+MAX_TOWNS = 120
 MIN_TOWN_POPULATION = 15_000
+MAX_NEAR_TOWNS = 60
+MIN_NEAR_TOWN_POPULATION = 5_000
+#: Water narrower than twice this (degrees) is a strait: seas on either side are named apart.
+STRAIT_DEG = 0.08
+#: Water basins smaller than this (square degrees: lagoons, estuaries) take no sea name.
+MIN_BASIN_DEG2 = 0.05
 #: A town this close (degrees) to a claimed place with the same name is that place.
 SAME_PLACE_DEG = 0.25
 #: A town within this distance (km) of one SUBURB_RATIO times as populous is a suburb of it
@@ -174,12 +181,13 @@ def _river_candidates(geom, step: float) -> tuple:
     return tuple(out)
 
 
-def build_context(gazetteer, frame, outlines=(), claimed=(), *, path: str | None = None) -> MapContext:
+def build_context(gazetteer, frame, outlines=(), claimed=(), *, near=None, path: str | None = None) -> MapContext:
     """The context of a map whose frame is ``frame`` (min_lon, min_lat, max_lon, max_lat).
 
     ``outlines`` are the basemap's ``(name, kind, geometry)`` (the country polygons inside the
     frame name the countries); ``claimed`` the claimed places (objects with ``name``, ``lat``,
-    ``lon`` and ``gazetteer_id``), left out of the towns. ``gazetteer`` may be None (no towns).
+    ``lon`` and ``gazetteer_id``), left out of the towns; ``near`` the claims' own box, where smaller
+    towns are listed too. ``gazetteer`` may be None (no towns).
     """
     import shapely
     from shapely.geometry import box
@@ -222,7 +230,9 @@ def build_context(gazetteer, frame, outlines=(), claimed=(), *, path: str | None
         labels.append(ContextLabel("country", name, label_min_zoom("country", area=geom.area),
                                    _area_candidates(geom, gx, gy), geom.area))
 
-    # Seas: the water of the frame (frame minus land), each grid point named after the nearest sea point.
+    # Seas: the water of the frame (frame minus land) cut at narrow straits (Kerch, Bosporus) into
+    # basins; a basin takes the sea points inside it (each grid point the nearest of them), or the
+    # sea point nearest to it when the frame cuts the sea's own point away.
     seas = [(p["name"], p.get("feature", "SEA"), g) for kind, p, g in feats if kind == "sea"]
     water = fbox.difference(shapely.union_all(land_in)) if land_in else fbox
     if seas and not water.is_empty:
@@ -230,16 +240,29 @@ def build_context(gazetteer, frame, outlines=(), claimed=(), *, path: str | None
 
         inside = shapely.contains_xy(water, gx, gy)
         xs, ys = gx[inside], gy[inside]
-        if len(xs):
-            depth = shapely.distance(shapely.points(np.column_stack([xs, ys])), water.boundary.difference(fbox.boundary))
-            sea_xy = np.array([(g.x, g.y) for _, _, g in seas])
-            near = np.argmin((xs[:, None] - sea_xy[None, :, 0]) ** 2 + (ys[:, None] - sea_xy[None, :, 1]) ** 2, axis=1)
-            for si, (name, feature, _g) in enumerate(seas):
-                sel = near == si
-                cands = tuple(Candidate(round(float(x), 3), round(float(y), 3), round(float(d), 3))
-                              for x, y, d in zip(xs[sel], ys[sel], depth[sel]))
-                if cands:
-                    labels.append(ContextLabel("sea", name, label_min_zoom("sea", feature=feature), cands))
+        coast = water.boundary.difference(fbox.boundary)
+        depth = shapely.distance(shapely.points(np.column_stack([xs, ys])), coast) if len(xs) else np.array([])
+        basins = water.buffer(-STRAIT_DEG)  # grid points within STRAIT_DEG of a coast are too shallow anyway
+        found: dict = {}
+        for basin in getattr(basins, "geoms", [basins]):
+            if basin.geom_type != "Polygon" or basin.area < MIN_BASIN_DEG2:
+                continue
+            sel = shapely.contains_xy(basin, xs, ys)
+            if not sel.any():
+                continue
+            own = [i for i, (_n, _f, g) in enumerate(seas) if basin.contains(g)]
+            if not own:
+                own = [min(range(len(seas)), key=lambda i: basin.distance(seas[i][2]))]
+            sea_xy = np.array([(seas[i][2].x, seas[i][2].y) for i in own])
+            bx, by, bd = xs[sel], ys[sel], depth[sel]
+            pick = np.argmin((bx[:, None] - sea_xy[None, :, 0]) ** 2 + (by[:, None] - sea_xy[None, :, 1]) ** 2, axis=1)
+            for k, i in enumerate(own):
+                m = pick == k
+                found.setdefault(i, []).extend(
+                    Candidate(round(float(x), 3), round(float(y), 3), round(float(d), 3)) for x, y, d in zip(bx[m], by[m], bd[m]))
+        for i, cands in sorted(found.items()):
+            name, feature, _g = seas[i]
+            labels.append(ContextLabel("sea", name, label_min_zoom("sea", feature=feature), tuple(cands)))
     # Oceans and seas outside the frame keep their own point for the world view.
     have = {lab.name for lab in labels if lab.kind == "sea"}
     for name, feature, g in seas:
@@ -267,14 +290,14 @@ def build_context(gazetteer, frame, outlines=(), claimed=(), *, path: str | None
                 if cands:
                     labels.append(ContextLabel("river", name, label_min_zoom("river"), cands, g.length))
 
-    labels += _towns(gazetteer, frame, claimed)
+    labels += _towns(gazetteer, frame, claimed, near)
     order = {"country": 0, "sea": 1, "capital": 2, "river": 3, "lake": 4, "city": 5}
     labels.sort(key=lambda lab: (order.get(lab.kind, 9), lab.min_zoom, -lab.rank, lab.name))
     return MapContext(frame=tuple(frame), land=tuple(land_out), lakes=tuple(lakes), rivers=tuple(rivers),
                       labels=tuple(labels), attribution=(ATTRIBUTION,))
 
 
-def _towns(gazetteer, frame, claimed: Iterable) -> list:
+def _towns(gazetteer, frame, claimed: Iterable, near=None) -> list:
     """Capitals and major towns of the frame from the gazetteer, minus the claimed places."""
     if gazetteer is None or not hasattr(gazetteer, "populated_places"):
         return []
@@ -282,26 +305,28 @@ def _towns(gazetteer, frame, claimed: Iterable) -> list:
 
     try:
         towns = gazetteer.populated_places(frame, min_population=MIN_TOWN_POPULATION, limit=MAX_TOWNS)
+        if near is not None:
+            towns += gazetteer.populated_places(near, min_population=MIN_NEAR_TOWN_POPULATION, limit=MAX_NEAR_TOWNS)
     except GAZETTEER_READ_ERRORS as err:  # the map is still drawn, without towns
         log.warning("no towns for the basemap: %s", err)
         return []
     claimed = list(claimed)
     ids = {getattr(c, "gazetteer_id", None) for c in claimed} - {None, ""}
-    near = [(c.name.casefold(), c.lat, c.lon) for c in claimed if getattr(c, "lat", None) is not None]
+    same = [(c.name.casefold(), c.lat, c.lon) for c in claimed if getattr(c, "lat", None) is not None]
     from gazetteer import haversine_km
 
     out, seen, kept = [], set(), []
     for t in sorted(towns, key=lambda t: -(t.population or 0)):
         key = t.name.casefold()
-        if t.id in ids or key in seen:
+        if t.id in ids or key in seen or t.id in seen:
             continue
-        if any(n == key and abs(la - t.lat) < SAME_PLACE_DEG and abs(lo - t.lon) < SAME_PLACE_DEG for n, la, lo in near):
+        if any(n == key and abs(la - t.lat) < SAME_PLACE_DEG and abs(lo - t.lon) < SAME_PLACE_DEG for n, la, lo in same):
             continue
         pop = t.population or 0
         if any(kp >= SUBURB_RATIO * pop and haversine_km(t.lat, t.lon, kla, klo) < SUBURB_KM for kp, kla, klo in kept):
             continue
         kept.append((pop, t.lat, t.lon))
-        seen.add(key)
+        seen.update((key, t.id))
         capital = t.feature_code == "PPLC"
         kind = "capital" if capital else "city"
         out.append(ContextLabel(kind, t.name, label_min_zoom("city", population=t.population or 0, capital=capital),

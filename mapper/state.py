@@ -366,7 +366,7 @@ def _context(gazetteer, bbox, basemap, places):
     from mapper.context import build_context
 
     try:
-        return build_context(gazetteer, _frame(bbox), basemap, places)
+        return build_context(gazetteer, _frame(bbox), basemap, places, near=bbox)
     except (OSError, ValueError, ShapelyError) as err:  # the map is still drawn, without context
         log.warning("no basemap context: %s", err)
         return None
