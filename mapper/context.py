@@ -199,15 +199,12 @@ def build_context(gazetteer, frame, outlines=(), claimed=(), *, near=None, path:
 
     land_out, land_in = [], []
     for kind, _props, g in feats:
-        if kind != "land":
-            continue
-        if g.intersects(fbox):
+        if kind == "land" and g.intersects(fbox):
             land_in.append(g.intersection(fbox))
-            rest = g.difference(fbox)
+        elif kind == "world_land":
+            rest = g.difference(fbox) if g.intersects(fbox) else g
             if not rest.is_empty:
                 land_out.append(rest)
-        else:
-            land_out.append(g)
 
     # Countries: candidates inside the part in the frame, plus the country's own label point
     # (used when zoomed out past the frame).

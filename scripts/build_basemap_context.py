@@ -5,7 +5,7 @@ Sources (all installable from the package registries, none fetched at run time):
 
 * **Natural Earth 1:50m physical vectors** (public domain), as shipped by the Debian package
   ``marble-qt-data`` in Marble's ``.pn2`` format (``/usr/share/marble/data/naturalearth/``):
-  ``ne_50m_land`` (land polygons, for the world view), ``ne_50m_rivers_lake_centerlines``
+  ``ne_50m_land`` (land polygons: water names; coarser, ``world_land``, for the world view), ``ne_50m_rivers_lake_centerlines``
   (rivers) and ``ne_50m_lakes`` (lakes and reservoirs). The ``.pn2`` files carry geometry only,
   in steps of 1/120 degree (about 900 m), without Natural Earth's attribute table, so names are
   joined here (next point).
@@ -56,6 +56,9 @@ LAKE_TOLERANCE_DEG = 0.2
 #: Stored detail: the renderers simplify further for the map's extent.
 SIMPLIFY_DEG = {"land": 0.02, "river": 0.01, "lake": 0.01}
 DECIMALS = 3
+#: World land (seen only zoomed out past the frame): simplified harder, islands under this area left out.
+WORLD_SIMPLIFY_DEG = 0.15
+WORLD_MIN_AREA_DEG2 = 0.5
 SEA_CODES = ("OCN", "SEA", "GULF", "BAY")
 #: Pn2 polygon flags (Marble's Pn2Runner): line string, linear ring, outer and inner boundary, multi.
 LINESTRING, LINEARRING, OUTER, INNER, MULTI = 0, 1, 2, 3, 4
@@ -176,9 +179,15 @@ def build(marble: Path) -> dict:
 
     for _fid, parts in sorted(read_pn2(ne / "ne_50m_land.pn2").items()):
         g = polygons_of(parts)
-        g = rounded(g, SIMPLIFY_DEG["land"]) if g is not None else None
-        if g is not None and g.area > 0.01:  # islets under ~100 km2 are invisible at world scale
-            add("land", g)
+        if g is None:
+            continue
+        fine = rounded(g, SIMPLIFY_DEG["land"])
+        if fine is not None and fine.area > 0.01:  # islets under ~100 km2: water names ignore them
+            add("land", fine)
+        # The world view outside the map's frame (zoom <= 4): coarse, large land masses only.
+        coarse = rounded(g, WORLD_SIMPLIFY_DEG) if g.area > WORLD_MIN_AREA_DEG2 else None
+        if coarse is not None:
+            add("world_land", coarse)
 
     names = anchors()
     rivers = {}

@@ -686,9 +686,10 @@ def render_html(
         actions.append(f"the page's code and claims alone take {(fixed + claims_bytes) / 1e6:.2f} MB, over the "
                        f"{budget / 1e6:.1f} MB budget: claims are never dropped, geometry kept at moderate detail")
     context = getattr(state, "context", None)
+    land = _encode_world_land(context)
     for base_level in ladder:
         outlines = _encode_basemap(basemap, *base_level)
-        context_data = _encode_context(context, *base_level)
+        context_data = _encode_context(context, *base_level, land=land)
         base_bytes = len(script_json(outlines)) + len(script_json(context_data))
         if fixed + claims_bytes + base_bytes + finest_units <= budget:
             break
@@ -812,11 +813,22 @@ def _encode_basemap(basemap, tolerance: float, nd: int) -> list:
     return outlines
 
 
-#: World land outside the frame is only seen zoomed out: coarse.
-WORLD_LAND_LEVEL = (0.1, 2)
+#: World land outside the frame is only seen zoomed out: stored coarse (no more simplifying), 1 decimal.
+WORLD_LAND_LEVEL = (0, 1)
 
 
-def _encode_context(context, tolerance: float, nd: int) -> dict | None:
+def _encode_world_land(context):
+    """World land outside the frame, encoded once (it does not follow the basemap's detail level)."""
+    if context is None or not context.land:
+        return None
+    from shapely.geometry import MultiPolygon
+
+    # Natural Earth's land polygons do not overlap: one MultiPolygon of their parts, no union needed.
+    parts = [p for g in context.land for p in getattr(g, "geoms", [g]) if p.geom_type == "Polygon"]
+    return _encode_geom(MultiPolygon(parts), *WORLD_LAND_LEVEL) if parts else None
+
+
+def _encode_context(context, tolerance: float, nd: int, land=None) -> dict | None:
     """The locator context (:class:`mapper.context.MapContext`) as page data.
 
     ``land``: world land outside the frame (coarse); ``lakes``/``rivers``: ``{"n": name, "g": geometry}``
@@ -826,11 +838,6 @@ def _encode_context(context, tolerance: float, nd: int) -> dict | None:
     """
     if context is None:
         return None
-    from shapely.geometry import MultiPolygon
-
-    # Natural Earth's land polygons do not overlap: one MultiPolygon of their parts, no union needed.
-    parts = [p for g in context.land for p in getattr(g, "geoms", [g]) if p.geom_type == "Polygon"]
-    land = _encode_geom(MultiPolygon(parts), *WORLD_LAND_LEVEL) if parts else None
     lakes = [{"n": n, "g": e} for n, g in context.lakes if (e := _encode_geom(g, tolerance, nd)) is not None]
     rivers = [{"n": n, "g": e} for n, g in context.rivers if (e := _encode_geom(g, tolerance, nd)) is not None]
     labels = []
