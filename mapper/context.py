@@ -45,7 +45,7 @@ CONTEXT_PATH = Path(__file__).resolve().parent / "data" / "basemap_context.geojs
 #: Credit line of the context data (the gazetteer credits GeoNames for the towns).
 ATTRIBUTION = "Land, rivers, lakes: Natural Earth (public domain)"
 #: Candidate points of an area label: a grid of about this many cells across the frame.
-GRID_CELLS = 40
+GRID_CELLS = 32
 #: Candidate points along a river: about this many per frame width.
 RIVER_STEPS = 30
 #: Towns asked from the gazetteer (capitals first, then by population) and the smallest kept:
@@ -133,6 +133,15 @@ def label_min_zoom(kind: str, *, population: int = 0, capital: bool = False, are
     return _tiers(kind)[-1]["zoom"]
 
 
+def _main_part(geom):
+    """The largest polygon of a country inside the frame: its name goes there, not on an island, an
+    exclave or a separately outlined peninsula (Natural Earth draws Crimea inside Russia's outline;
+    the name "Russia" then stays on the Russian mainland)."""
+    if geom is None or geom.geom_type != "MultiPolygon":
+        return geom
+    return max(geom.geoms, key=lambda part: part.area)
+
+
 def _grid(frame, cells: int):
     import numpy as np
 
@@ -216,7 +225,7 @@ def build_context(gazetteer, frame, outlines=(), claimed=(), *, near=None, path:
         if kind != "country_label":
             continue
         own = Candidate(round(g.x, 3), round(g.y, 3), float(p.get("depth", 0)))
-        geom = in_frame.pop(p["name"], None)
+        geom = _main_part(in_frame.pop(p["name"], None))
         cands = _area_candidates(geom, gx, gy, (own,)) if geom is not None else (own,)
         labels.append(ContextLabel("country", p["name"], label_min_zoom("country", area=p.get("area", 0)),
                                    cands, float(p.get("area", 0))))
@@ -225,7 +234,7 @@ def build_context(gazetteer, frame, outlines=(), claimed=(), *, near=None, path:
         if any(geom.contains(pt) for pt in points):
             continue
         labels.append(ContextLabel("country", name, label_min_zoom("country", area=geom.area),
-                                   _area_candidates(geom, gx, gy), geom.area))
+                                   _area_candidates(_main_part(geom), gx, gy), geom.area))
 
     # Seas: the water of the frame (frame minus land) cut at narrow straits (Kerch, Bosporus) into
     # basins; a basin takes the sea points inside it (each grid point the nearest of them), or the
@@ -294,6 +303,25 @@ def build_context(gazetteer, frame, outlines=(), claimed=(), *, near=None, path:
                       labels=tuple(labels), attribution=(ATTRIBUTION,))
 
 
+#: A leaner context (for a page over its size budget) keeps towns shown from this zoom or earlier.
+LEAN_MAX_TOWN_ZOOM = 7
+
+
+def lean_context(context: MapContext) -> MapContext:
+    """The context with less detail, for a page over its size budget: named rivers and lakes only,
+    towns that show by zoom :data:`LEAN_MAX_TOWN_ZOOM`, a third of the candidate points of an area."""
+    labels = []
+    for lab in context.labels:
+        if lab.kind in ("city", "capital") and lab.min_zoom > LEAN_MAX_TOWN_ZOOM:
+            continue
+        if lab.kind in ("country", "sea", "lake", "river") and len(lab.candidates) > 4:
+            lab = ContextLabel(lab.kind, lab.name, lab.min_zoom, lab.candidates[:1] + lab.candidates[1::3], lab.rank)
+        labels.append(lab)
+    return MapContext(frame=context.frame, land=context.land, lakes=tuple(w for w in context.lakes if w[0]),
+                      rivers=tuple(w for w in context.rivers if w[0]), labels=tuple(labels),
+                      attribution=context.attribution)
+
+
 def _towns(gazetteer, frame, claimed: Iterable, near=None) -> list:
     """Capitals and major towns of the frame from the gazetteer, minus the claimed places."""
     if gazetteer is None or not hasattr(gazetteer, "populated_places"):
@@ -331,4 +359,5 @@ def _towns(gazetteer, frame, claimed: Iterable, near=None) -> list:
     return out
 
 
-__all__ = ["ATTRIBUTION", "CONTEXT_PATH", "Candidate", "ContextLabel", "MapContext", "build_context", "label_min_zoom"]
+__all__ = ["ATTRIBUTION", "CONTEXT_PATH", "Candidate", "ContextLabel", "MapContext", "build_context", "label_min_zoom",
+           "lean_context"]

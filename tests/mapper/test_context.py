@@ -114,3 +114,35 @@ def test_page_carries_the_context_within_budget(small_gazetteer, tmp_path):
     html, report = render_html(state)
     assert report.bytes < 1_800_000
     assert '"context":' in html and "Land, rivers, lakes: Natural Earth" in html
+
+
+def test_a_country_is_named_in_its_largest_part():
+    from shapely.geometry import MultiPolygon, Polygon
+
+    mainland = Polygon([(36, 45), (40, 45), (40, 49), (36, 49)])
+    peninsula = Polygon([(32.5, 44.5), (35.5, 44.5), (35.5, 46), (32.5, 46)])
+    c = ctx.build_context(None, BLACK_SEA_FRAME, outlines=[("Russia", "country", MultiPolygon([mainland, peninsula]))])
+    ru = next(lab for lab in c.labels if lab.kind == "country" and lab.name == "Russia")
+    framed = [p for p in ru.candidates if 28 < p.lon < 40 and 42 < p.lat < 50]
+    assert framed and all(p.lon > 36 for p in framed)
+
+
+def test_a_page_over_budget_thins_the_context_first(small_gazetteer):
+    from pathlib import Path
+
+    from mapper.render.html import render_html
+    from mapper.state import MapOptions, prepare_state
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "qala-e-naw-2021" / "claims.csv"
+    state = prepare_state([example], gazetteer=small_gazetteer, options=MapOptions())
+    _, full = render_html(state)
+    # Whatever the budget, the page ends within it here (estimate first, then the second, lean pass).
+    _, fitted = render_html(state, budget=full.bytes - 20_000)
+    assert fitted.bytes <= full.bytes - 20_000
+    # The second pass itself (what render_html runs when the written page is over budget).
+    html, lean = render_html(state, _lean="basemap thinned (test)")
+    assert lean.bytes < full.bytes - 20_000
+    assert lean.actions[0] == "basemap thinned (test)"
+    assert lean.claims == full.claims and "basemap thinned (test)" in html  # recorded in the page's metadata
+    towns = ctx.lean_context(state.context).labels
+    assert all(lab.min_zoom <= ctx.LEAN_MAX_TOWN_ZOOM for lab in towns if lab.kind in ("city", "capital"))

@@ -1276,12 +1276,23 @@
     return out;
   }
   // A neighbour seen only along the edge of the view has no precomputed point there: its name goes
-  // where a grid over the view finds the whole label box inside the country's outline.
+  // where a grid over the view finds the whole label box inside the country's largest part (as the
+  // precomputed points do: mapper/context.py _main_part).
   var countryShapes = {};
+  function ringArea(r) {
+    var a = 0;
+    for (var i = 0, j = r.length - 1; i < r.length; j = i++) { a += (r[j][0] + r[i][0]) * (r[j][1] - r[i][1]); }
+    return Math.abs(a / 2);
+  }
+  var landPolys = [];  // every part of every country of the frame: what is not in them is water
   (DATA.basemap || []).forEach(function (b) {
     if (b.k !== 'country' || !b.g) { return; }
     var polys = b.g.type === 'Polygon' ? [b.g.coordinates] : b.g.type === 'MultiPolygon' ? b.g.coordinates : [];
-    (countryShapes[b.n] = countryShapes[b.n] || []).push.apply(countryShapes[b.n], polys);
+    landPolys.push.apply(landPolys, polys);
+    polys.forEach(function (poly) {
+      var a = ringArea(poly[0]), cur = countryShapes[b.n];
+      if (!cur || a > cur.area) { countryShapes[b.n] = {area: a, polys: [poly]}; }
+    });
   });
   function inRing(x, y, ring) {
     var inside = false;
@@ -1301,7 +1312,29 @@
     }
     return false;
   }
+  // A sea seen only as a strip along the view: the same grid, where the label box is all water (in the
+  // frame, outside every country) and the nearest precomputed sea point is this sea's.
+  var frameBounds = CX && CX.frame ? L.latLngBounds(CX.frame) : null;
+  function isWater(ll) { return frameBounds && frameBounds.contains(ll) && !inShape(landPolys, ll); }
+  function nearestSea(ll) {
+    var best = null, bd = Infinity;
+    ctxLabels.forEach(function (c) {
+      if (c.lab.k !== 'sea') { return; }
+      c.lab.c.forEach(function (cd) {
+        var d = Math.pow(cd[0] - ll.lat, 2) + Math.pow((cd[1] - ll.lng) * Math.cos(ll.lat * Math.PI / 180), 2);
+        if (d < bd) { bd = d; best = c.lab; }
+      });
+    });
+    return best;
+  }
+  function seaTries(lab, w, h, size) {
+    return gridTries(w, h, size, function (q) { return isWater(map.containerPointToLatLng(q)); },
+      function (x, y) { return nearestSea(map.containerPointToLatLng([x, y])) === lab; });
+  }
   function edgeTries(polys, w, h, size) {
+    return gridTries(w, h, size, function (q) { return inShape(polys, map.containerPointToLatLng(q)); });
+  }
+  function gridTries(w, h, size, inside, accept) {
     var fits = [], cols = 12, rows = 8;
     for (var i = 0; i < cols; i++) {
       for (var j = 0; j < rows; j++) {
@@ -1309,7 +1342,7 @@
         x = Math.min(Math.max(x, w / 2 + 4), size.x - w / 2 - 4);
         y = Math.min(Math.max(y, h / 2 + 4), size.y - h / 2 - 4);
         var pts = [[x, y], [x - w / 2, y - h / 2], [x + w / 2, y - h / 2], [x - w / 2, y + h / 2], [x + w / 2, y + h / 2]];
-        if (pts.every(function (q) { return inShape(polys, map.containerPointToLatLng(q)); })) { fits.push([x, y]); }
+        if (pts.every(inside) && (!accept || accept(x, y))) { fits.push([x, y]); }
       }
     }
     if (!fits.length) { return []; }
@@ -1322,7 +1355,7 @@
   }
   function placeContext() {
     if (!ctxLabels.length) { return; }
-    var z = map.getZoom(), size = map.getSize(), occupied = claimRects(), shown = 0;
+    var z = map.getZoom(), size = map.getSize(), occupied = claimRects(), shown = 0, near = map.getBounds().pad(1);
     var centre = map.latLngToContainerPoint(map.getCenter());
     // Degrees of the candidates' depth, in screen pixels (one degree of longitude at the view's centre).
     var c0 = map.getCenter(), pxPerDeg = map.latLngToContainerPoint([c0.lat, c0.lng + 1]).x - centre.x;
@@ -1355,7 +1388,10 @@
         }
       });
       tries.sort(function (x, y) { return y.score - x.score; });
-      if (lab.k === 'country' && countryShapes[lab.n]) { tries = tries.concat(edgeTries(countryShapes[lab.n], w, h, size)); }
+      if (lab.k === 'country' && countryShapes[lab.n]) { tries = tries.concat(edgeTries(countryShapes[lab.n].polys, w, h, size)); }
+      if (lab.k === 'sea' && !tries.length && lab.c.length > 1 && lab.c.some(function (cd) { return near.contains([cd[0], cd[1]]); })) {
+        tries = seaTries(lab, w, h, size);
+      }
       for (var i = 0; i < tries.length && i < 40; i++) {
         var r = tries[i].rect;
         if (r.left < 0 || r.top < 0 || r.right > size.x || r.bottom > size.y || overlaps(r, occupied)) { continue; }
