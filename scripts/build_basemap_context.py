@@ -12,7 +12,7 @@ Sources (all installable from the package registries, none fetched at run time):
 * **Names of rivers and lakes**: a river feature takes a name when it passes within
   ``ANCHOR_TOLERANCE_DEG`` of an anchor of ``mapper/data/water_names.csv`` (towns that lie on the
   river, at their GeoNames coordinates) or of the point of a ``STM`` row of
-  ``gazetteer/data/physical.csv``; a lake takes the name of the ``LK``/``RSV`` row of
+  ``gazetteer/data/physical.csv`` (near anchors of several rivers: the river with most anchors near it); a lake takes the name of the ``LK``/``RSV`` row of
   ``physical.csv`` whose point lies inside it or within ``LAKE_TOLERANCE_DEG``.
 * **Seas and oceans**: the ``OCN``/``SEA``/``GULF``/``BAY`` rows of ``physical.csv`` (name and
   point; the page places the label in the water it can see, nearest such point).
@@ -195,14 +195,21 @@ def build(marble: Path) -> dict:
         lines = [pts for _, pts in parts if len(pts) > 1]
         if lines:
             rivers[fid] = MultiLineString(lines)
-    river_name = {}
+    # A feature near anchors of several rivers (a confluence: Khartoum is on the Nile, the White and
+    # the Blue Nile) takes the river with the most anchors near it, then the nearest anchor.
+    votes: dict = {}
     for name, kind, pts in names:
         if kind != "river":
             continue
-        hits = [fid for fid, g in rivers.items() if any(g.distance(Point(p)) <= ANCHOR_TOLERANCE_DEG for p in pts)]
-        for fid in hits:
-            river_name.setdefault(fid, name)
-        log.info("river %s: %s", name, f"{len(hits)} feature(s)" if hits else f"no Natural Earth 1:50m river within {ANCHOR_TOLERANCE_DEG} deg of its points")
+        hits = 0
+        for fid, g in rivers.items():
+            d = [g.distance(Point(p)) for p in pts]
+            near = [x for x in d if x <= ANCHOR_TOLERANCE_DEG]
+            if near:
+                hits += 1
+                votes.setdefault(fid, []).append((-len(near), min(near), name))
+        log.info("river %s: %s", name, f"{hits} feature(s)" if hits else f"no Natural Earth 1:50m river within {ANCHOR_TOLERANCE_DEG} deg of its points")
+    river_name = {fid: min(v)[2] for fid, v in votes.items()}
     for fid, g in rivers.items():
         r = rounded(g, SIMPLIFY_DEG["river"])
         if r is not None:
