@@ -142,6 +142,23 @@ def _main_part(geom):
     return max(geom.geoms, key=lambda part: part.area)
 
 
+def zoom_for_extent(west: float, east: float, width_px: float) -> float:
+    """The Leaflet zoom at which ``width_px`` pixels span ``west``..``east`` (degrees of longitude).
+
+    How a static map of that extent and width applies the page's ``context.min_zoom`` thresholds
+    (256 px tiles: zoom z shows 360 degrees in 256 * 2**z pixels).
+
+    Examples
+    --------
+    >>> zoom_for_extent(-180, 180, 256)
+    0.0
+    >>> round(zoom_for_extent(60, 75, 600), 2)   # Afghanistan on a 600 px wide static map
+    5.81
+    """
+    span = east - west if east > west else east + 360 - west
+    return math.log2(width_px * 360 / (256 * span))
+
+
 def _grid(frame, cells: int):
     import numpy as np
 
@@ -360,4 +377,4 @@ def _towns(gazetteer, frame, claimed: Iterable, near=None) -> list:
 
 
 __all__ = ["ATTRIBUTION", "CONTEXT_PATH", "Candidate", "ContextLabel", "MapContext", "build_context", "label_min_zoom",
-           "lean_context"]
+           "lean_context", "zoom_for_extent"]

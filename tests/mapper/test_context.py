@@ -146,3 +146,10 @@ def test_a_page_over_budget_thins_the_context_first(small_gazetteer):
     assert lean.claims == full.claims and "basemap thinned (test)" in html  # recorded in the page's metadata
     towns = ctx.lean_context(state.context).labels
     assert all(lab.min_zoom <= ctx.LEAN_MAX_TOWN_ZOOM for lab in towns if lab.kind in ("city", "capital"))
+
+
+def test_zoom_for_extent_matches_leaflet_scale():
+    assert ctx.zoom_for_extent(-180, 180, 256) == 0
+    # Half the width in degrees, or twice the pixels: one zoom level more; across the antimeridian too.
+    assert ctx.zoom_for_extent(0, 90, 512) - ctx.zoom_for_extent(0, 180, 512) == pytest.approx(1)
+    assert ctx.zoom_for_extent(170, -170, 600) == pytest.approx(ctx.zoom_for_extent(0, 20, 600))
