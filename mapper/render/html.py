@@ -686,10 +686,21 @@ def render_html(
         ladder = ladder[:1]
         actions.append(f"the page's code and claims alone take {(fixed + claims_bytes) / 1e6:.2f} MB, over the "
                        f"{budget / 1e6:.1f} MB budget: claims are never dropped, geometry kept at moderate detail")
-    if _lean:  # a second pass over budget: the coarsest outlines too
-        ladder = ladder[-1:]
     context = getattr(state, "context", None)
-    land = _encode_world_land(context, LEAN_WORLD_LAND_TOLERANCE if _lean else 0)
+    land = _encode_world_land(context)
+    if context is not None and not _lean and not over:
+        # The size estimate runs a few per cent low on big pages: when the page would come within
+        # LEAN_MARGIN of the budget, the basemap context is thinned now rather than in a second pass.
+        full = (len(script_json(_encode_context(context, *ladder[-1], land=land)))
+                + len(script_json(_encode_basemap(basemap, *ladder[-1]))))
+        if fixed + claims_bytes + full > LEAN_MARGIN * budget:
+            from mapper.context import lean_context
+
+            context, _lean = lean_context(context), LEAN_NOTE.format(budget=budget / 1e6, size="")
+            actions.insert(0, _lean)
+    if _lean:  # thinned: the coarsest outlines and world land too
+        ladder = ladder[-1:]
+        land = _encode_world_land(context, LEAN_WORLD_LAND_TOLERANCE)
     for base_level in ladder:
         outlines = _encode_basemap(basemap, *base_level)
         context_data = _encode_context(context, *base_level, land=land)
@@ -784,8 +795,7 @@ def render_html(
 
         log.info("render: %.2f MB is over the %.1f MB budget; rendering again with a leaner basemap context",
                  size / 1e6, budget / 1e6)
-        note = (f"basemap thinned to fit the {budget / 1e6:.1f} MB budget (coarsest outlines and world land, named rivers and lakes, "
-                f"towns shown by zoom 7, a third of the label points; {size / 1e6:.2f} MB with all of it)")
+        note = LEAN_NOTE.format(budget=budget / 1e6, size=f"; {size / 1e6:.2f} MB with all of it")
         return render_html(replace(state, context=lean_context(context)), output, view=view, tiles=tiles,
                            metadata=metadata, budget=budget, overwrite=overwrite, embed=embed, _lean=note)
     if size > budget and not over:
@@ -831,6 +841,10 @@ def _encode_basemap(basemap, tolerance: float, nd: int) -> list:
 
 #: World land outside the frame is only seen zoomed out: stored coarse (no more simplifying), 1 decimal.
 WORLD_LAND_LEVEL = (0, 1)
+#: Thin the basemap context up front when the estimate comes within this share of the budget.
+LEAN_MARGIN = 0.92
+LEAN_NOTE = ("basemap thinned to fit the {budget:.1f} MB budget (coarsest outlines and world land, named rivers "
+             "and lakes, towns shown by zoom 7, a third of the label points{size})")
 #: A page over budget draws the world outside its frame coarser still (degrees).
 LEAN_WORLD_LAND_TOLERANCE = 0.35
 #: Rivers and lakes (Natural Earth 1:50m): simplified at least this much (degrees, ~2 km).
