@@ -688,11 +688,13 @@ def render_html(
                        f"{budget / 1e6:.1f} MB budget: claims are never dropped, geometry kept at moderate detail")
     context = getattr(state, "context", None)
     land = _encode_world_land(context)
+    encoded_outlines: dict = {}  # (tolerance, decimals) -> encoded outlines, each level encoded once
     if context is not None and not _lean and not over:
         # The size estimate runs a few per cent low on big pages: when the page would come within
         # LEAN_MARGIN of the budget, the basemap context is thinned now rather than in a second pass.
+        encoded_outlines[ladder[-1]] = _encode_basemap(basemap, *ladder[-1])
         full = (len(script_json(_encode_context(context, *ladder[-1], land=land)))
-                + len(script_json(_encode_basemap(basemap, *ladder[-1]))))
+                + len(script_json(encoded_outlines[ladder[-1]])))
         if fixed + claims_bytes + full > LEAN_MARGIN * budget:
             from mapper.context import lean_context
 
@@ -702,7 +704,7 @@ def render_html(
         ladder = ladder[-1:]
         land = _encode_world_land(context, LEAN_WORLD_LAND_TOLERANCE)
     for base_level in ladder:
-        outlines = _encode_basemap(basemap, *base_level)
+        outlines = encoded_outlines.get(base_level) or _encode_basemap(basemap, *base_level)
         context_data = _encode_context(context, *base_level, land=land)
         base_bytes = len(script_json(outlines)) + len(script_json(context_data))
         if fixed + claims_bytes + base_bytes + finest_units <= budget:
