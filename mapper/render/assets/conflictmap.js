@@ -1232,6 +1232,7 @@
   // dot. Claim labels and claimed markers win: a context name overlapping one is moved or dropped.
   // Which names show from which zoom was decided in Python (style.json context.min_zoom).
   var ctxPane = map.getPane('cm-context');
+  ctxPane.setAttribute('role', 'group');
   ctxPane.setAttribute('aria-label', 'Basemap names');
   var ctxLabels = ((CX && CX.labels) || []).map(function (lab) {
     var t = CS.text[lab.k] || CS.text.city;
