@@ -228,6 +228,24 @@ class Gazetteer:
             params += [bbox[0], bbox[2], bbox[1], bbox[3]]
         return [(p, self.geometry(p)) for p in self._reads.places_where(where, params)]
 
+    def populated_places(self, bbox, *, min_population: int = 0, limit: int = 200) -> list:
+        """Towns and cities inside ``bbox`` (min_lon, min_lat, max_lon, max_lat): capitals first, then by population.
+
+        For a basemap's context labels. A bbox crossing the antimeridian (min_lon > max_lon) is
+        read as the two sides of it.
+
+        Examples
+        --------
+        >>> [p.name for p in gz.populated_places((60, 29, 75, 39), min_population=500_000, limit=3)]  # doctest: +SKIP
+        ['Kabul', 'Kandahar', 'Peshawar']
+        """
+        x0, y0, x1, y1 = bbox
+        lon_sql = "p.lon BETWEEN ? AND ?" if x0 <= x1 else "(p.lon >= ? OR p.lon <= ?)"
+        where = (f"p.kind = 'populated_place' AND p.population >= ? AND p.lat BETWEEN ? AND ? AND {lon_sql} "
+                 "ORDER BY (p.feature_code = 'PPLC') DESC, p.population DESC, p.name LIMIT ?")
+        rows = store.select_places(self._conn, where, [int(min_population), y0, y1, x0, x1, int(limit)])
+        return [store.row_to_place(r) for r in rows]
+
     def sources(self) -> list:
         return self._index.sources()
 

@@ -129,6 +129,8 @@ class MapState:
     unknown_actors: tuple = field(default=(), compare=False, repr=False)
     from_row: int = 0
     options: MapOptions = field(default_factory=MapOptions, compare=False, repr=False)
+    #: :class:`mapper.context.MapContext`: land, water and context labels around the claims (or None).
+    context: object = field(default=None, compare=False, repr=False)
 
     @property
     def window(self) -> timedelta | None:
@@ -274,6 +276,7 @@ def prepare_state(claim_paths, *, gazetteer, options: MapOptions | None = None, 
 
     bbox = _bbox(placer.places[k] for k in {k for _, k in placed} | {c for v in children.values() for c in v})
     basemap = _basemap(gazetteer, bbox, {placer.places[k].country for _, k in placed}) if bbox else []
+    context = _context(gazetteer, bbox, basemap, [placer.places[k] for k in drawn_keys(timeline)]) if bbox else None
     try:
         attribution = tuple(gazetteer.attribution())
         gz_sources = tuple(gazetteer.sources())
@@ -291,7 +294,7 @@ def prepare_state(claim_paths, *, gazetteer, options: MapOptions | None = None, 
         t_from=from_t, t_to=to_t, load=load, unresolved=tuple(unresolved), gazetteer=gazetteer,
         claims=tuple(claims), placed=tuple(placed), gazetteer_sources=gz_sources, actors=actors,
         outliers=tuple(outliers), flagged=tuple(flagged), unknown_actors=tuple(unknown), from_row=placer.from_row,
-        options=opts,
+        options=opts, context=context,
     )
 
 
@@ -327,10 +330,11 @@ def _basemap(gazetteer, bbox, claimed_countries) -> list:
 
     w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
     claimed = set() if max(w, h) > REGIONAL_SPAN_DEG else set(claimed_countries)
-    pad = max(6.0, 0.6 * max(w, h))  # room to pan before the outlines end
-    frame = box(bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad)
+    frame_bbox = _frame(bbox)
+    frame = box(*frame_bbox)
     try:
-        outlines = gazetteer.outlines(bbox, kinds=("country", "admin1"))
+        # Every country of the frame (neighbours are named and filled as land); provinces near the claims.
+        outlines = gazetteer.outlines(frame_bbox, kinds=("country",)) + gazetteer.outlines(bbox, kinds=("admin1",))
     except (*GAZETTEER_READ_ERRORS, ShapelyError) as err:  # the map is still useful on a blank background
         log.warning("no basemap outlines from the gazetteer: %s", err)
         return []
@@ -346,6 +350,26 @@ def _basemap(gazetteer, bbox, claimed_countries) -> list:
         if not geom.is_empty:
             out.append((gp.name, gp.kind, geom))
     return out
+
+
+def _frame(bbox) -> tuple:
+    """The basemap's frame around the claims' ``bbox``: room to pan before the outlines end."""
+    w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
+    pad = max(6.0, 0.6 * max(w, h))
+    return (max(-180.0, bbox[0] - pad), max(-85.0, bbox[1] - pad), min(180.0, bbox[2] + pad), min(85.0, bbox[3] + pad))
+
+
+def _context(gazetteer, bbox, basemap, places):
+    """The locator context (:func:`mapper.context.build_context`) for the frame around ``bbox``, or None."""
+    from shapely.errors import ShapelyError
+
+    from mapper.context import build_context
+
+    try:
+        return build_context(gazetteer, _frame(bbox), basemap, places, near=bbox)
+    except (OSError, ValueError, ShapelyError) as err:  # the map is still drawn, without context
+        log.warning("no basemap context: %s", err)
+        return None
 
 
 def _bbox(places) -> tuple | None:

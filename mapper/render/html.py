@@ -611,6 +611,7 @@ def render_html(
     budget: int = DEFAULT_BUDGET,
     overwrite: bool = False,
     embed: bool = False,
+    _lean: str = "",
 ) -> tuple:
     """Render a map state as one self-contained HTML page.
 
@@ -657,7 +658,7 @@ def render_html(
     title = (state.title or "").strip() or default_title(timeline)
     payload = _Payload(timeline, t_from=state.t_from, t_to=state.t_to, at=state.at, view=view, title=title)
     geos = payload.geometries()
-    actions = []
+    actions = [_lean] if _lean else []  # _lean: the note of a second pass with a leaner basemap context
 
     # Fixed parts (assets) and the claim text do not depend on simplification.
     leaflet_script = leaflet_js()
@@ -685,9 +686,27 @@ def render_html(
         ladder = ladder[:1]
         actions.append(f"the page's code and claims alone take {(fixed + claims_bytes) / 1e6:.2f} MB, over the "
                        f"{budget / 1e6:.1f} MB budget: claims are never dropped, geometry kept at moderate detail")
+    context = getattr(state, "context", None)
+    land = _encode_world_land(context)
+    encoded_outlines: dict = {}  # (tolerance, decimals) -> encoded outlines, each level encoded once
+    if context is not None and not _lean and not over:
+        # The size estimate runs a few per cent low on big pages: when the page would come within
+        # LEAN_MARGIN of the budget, the basemap context is thinned now rather than in a second pass.
+        encoded_outlines[ladder[-1]] = _encode_basemap(basemap, *ladder[-1])
+        full = (len(script_json(_encode_context(context, *ladder[-1], land=land)))
+                + len(script_json(encoded_outlines[ladder[-1]])))
+        if fixed + claims_bytes + full > LEAN_MARGIN * budget:
+            from mapper.context import lean_context
+
+            context, _lean = lean_context(context), LEAN_NOTE.format(budget=budget / 1e6, size="")
+            actions.insert(0, _lean)
+    if _lean:  # thinned: the coarsest outlines and world land too
+        ladder = ladder[-1:]
+        land = _encode_world_land(context, LEAN_WORLD_LAND_TOLERANCE)
     for base_level in ladder:
-        outlines = _encode_basemap(basemap, *base_level)
-        base_bytes = len(script_json(outlines))
+        outlines = encoded_outlines.get(base_level) or _encode_basemap(basemap, *base_level)
+        context_data = _encode_context(context, *base_level, land=land)
+        base_bytes = len(script_json(outlines)) + len(script_json(context_data))
         if fixed + claims_bytes + base_bytes + finest_units <= budget:
             break
     if base_level != ladder[0] and outlines:
@@ -722,7 +741,8 @@ def render_html(
     data["basemap"] = outlines
     data["bounds"] = _claim_bounds(timeline, payload.keys) or _basemap_bounds(
         [(n, k, g) for n, k, g in basemap if g is not None])
-    data["attribution"] = [a for a in state.attribution if a]
+    data["context"] = context_data
+    data["attribution"] = list(dict.fromkeys(a for a in (*state.attribution, *(context.attribution if context else ())) if a))
     data["sources"] = list(dict.fromkeys(s for s in state.sources if s))
     data["style"] = page_style()  # the style table (assets/style.json), shared with the static maps
     data["tiles"] = {"url": tile["url"], "attribution": tile["attribution"], "maxZoom": tile["maxZoom"]} if tile else None
@@ -768,6 +788,18 @@ def render_html(
         metadata_json=script_json(meta),
     )
     size = len(html.encode("utf-8"))
+    context = getattr(state, "context", None)
+    if size > budget and not over and context is not None and not _lean:
+        # The estimate missed: the basemap context gives way first (claims never do).
+        from dataclasses import replace
+
+        from mapper.context import lean_context
+
+        log.info("render: %.2f MB is over the %.1f MB budget; rendering again with a leaner basemap context",
+                 size / 1e6, budget / 1e6)
+        note = LEAN_NOTE.format(budget=budget / 1e6, size=f"; {size / 1e6:.2f} MB with all of it")
+        return render_html(replace(state, context=lean_context(context)), output, view=view, tiles=tiles,
+                           metadata=metadata, budget=budget, overwrite=overwrite, embed=embed, _lean=note)
     if size > budget and not over:
         actions.append(f"output is {size / 1e6:.2f} MB, over the {budget / 1e6:.1f} MB budget")
     if output is not None:
@@ -807,6 +839,63 @@ def _encode_basemap(basemap, tolerance: float, nd: int) -> list:
             outlines.append({"n": name, "k": kind, "g": enc, "fill": kind == "country"})
     outlines.sort(key=lambda o: o["k"] != "country")
     return outlines
+
+
+#: World land outside the frame is only seen zoomed out: stored coarse (no more simplifying), 1 decimal.
+WORLD_LAND_LEVEL = (0, 1)
+#: Thin the basemap context up front when the estimate comes within this share of the budget.
+LEAN_MARGIN = 0.92
+LEAN_NOTE = ("basemap thinned to fit the {budget:.1f} MB budget (coarsest outlines and world land, named rivers "
+             "and lakes, towns shown by zoom 7, a third of the label points{size})")
+#: A page over budget draws the world outside its frame coarser still (degrees).
+LEAN_WORLD_LAND_TOLERANCE = 0.35
+#: Rivers and lakes (Natural Earth 1:50m): simplified at least this much (degrees, ~2 km).
+WATER_MIN_TOLERANCE = 0.02
+#: An unnamed lake narrower than this share of the frame's side (squared: of its area) is left out.
+WATER_MIN_LAKE_SHARE = 0.01
+
+
+def _frame_span(context) -> float:
+    x0, y0, x1, y1 = context.frame
+    return max(x1 - x0, y1 - y0)
+
+
+def _encode_world_land(context, tolerance: float = 0):
+    """World land outside the frame, encoded once (it does not follow the basemap's detail level)."""
+    if context is None or not context.land:
+        return None
+    from shapely.geometry import MultiPolygon
+
+    # Natural Earth's land polygons do not overlap: one MultiPolygon of their parts, no union needed.
+    parts = [p for g in context.land for p in getattr(g, "geoms", [g]) if p.geom_type == "Polygon"]
+    return _encode_geom(MultiPolygon(parts), tolerance or WORLD_LAND_LEVEL[0], WORLD_LAND_LEVEL[1]) if parts else None
+
+
+def _encode_context(context, tolerance: float, nd: int, land=None) -> dict | None:
+    """The locator context (:class:`mapper.context.MapContext`) as page data.
+
+    ``land``: world land outside the frame (coarse); ``lakes``/``rivers``: ``{"n": name, "g": geometry}``
+    at the basemap's detail; ``labels``: ``{"k": kind, "n": name, "z": min zoom, "c": candidates}``,
+    each candidate ``[lat, lon, depth in degrees]`` (rivers: ``[lat, lon, 0, angle]``), in the order
+    the page places them (countries, seas, capitals, towns by population, rivers, lakes).
+    """
+    if context is None:
+        return None
+    # Water is context at 1:50m: never finer than WATER_MIN_TOLERANCE; lakes too small to see at the
+    # frame's scale are left out.
+    wtol = max(tolerance, WATER_MIN_TOLERANCE)
+    min_lake = (WATER_MIN_LAKE_SHARE * _frame_span(context)) ** 2
+    lakes = [{"n": n, "g": e} for n, g in context.lakes
+             if (n or g.area >= min_lake) and (e := _encode_geom(g, wtol, nd)) is not None]
+    rivers = [{"n": n, "g": e} for n, g in context.rivers if (e := _encode_geom(g, wtol, nd)) is not None]
+    labels = []
+    for lab in context.labels:
+        cands = [[round(c.lat, 2), round(c.lon, 2), round(c.depth, 2)] + ([c.angle] if lab.kind == "river" else [])
+                 for c in lab.candidates] if lab.kind not in ("city", "capital") else [
+                 [c.lat, c.lon, 0] for c in lab.candidates]
+        labels.append({"k": lab.kind, "n": lab.name, "z": lab.min_zoom, "c": cands})
+    return {"land": land, "lakes": lakes, "rivers": rivers, "labels": labels,
+            "frame": [[context.frame[1], context.frame[0]], [context.frame[3], context.frame[2]]]}
 
 
 def _basemap_bounds(base_geoms) -> list | None:

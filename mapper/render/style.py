@@ -225,6 +225,7 @@ def css_variables() -> str:
         "--cm-label-state-size": f"{lab['state_size']}px",
         "--cm-label-weight": str(lab["name_weight"]),
         "--cm-label-radius": f"{lab['halo_radius']}px",
+        "--cm-ctx-halo": st.data["context"]["halo"],
     }
     return ":root { " + " ".join(f"{k}: {v};" for k, v in values.items()) + " }"
 

@@ -276,7 +276,12 @@
   var map = L.map('cm-map', {
     preferCanvas: false, keyboard: false, zoomSnap: 0.25, worldCopyJump: false, attributionControl: false
   });
+  // Land, lakes and rivers sit under the tile pane (200): with --tiles and a cut network the page
+  // still shows the offline map, never land painted in the sea colour.
+  map.createPane('cm-land').style.zIndex = 150;
   map.createPane('cm-base').style.zIndex = 250;
+  // Context names (countries, seas, towns, rivers): over the unit fills, under claimed markers and labels.
+  map.createPane('cm-context').style.zIndex = 420;
   map.createPane('cm-units').style.zIndex = 400;
   map.createPane('cm-points').style.zIndex = 450;
   // The view must exist before vector layers are added.
@@ -288,7 +293,8 @@
     var pad = Math.min(map.getSize().x, map.getSize().y) < 420 ? 18 : 30;
     // An open key (top right) covers part of the map: the claims are framed beside it.
     if (DATA.bounds) {
-      map.fitBounds(DATA.bounds, {paddingTopLeft: [pad, pad], paddingBottomRight: [pad + keyWidth, pad], maxZoom: 9, animate: false});
+      // A locator map shows what lies around the claims: the frame gets a margin (style.json context.frame_margin).
+      map.fitBounds(L.latLngBounds(DATA.bounds).pad(S.context.frame_margin), {paddingTopLeft: [pad, pad], paddingBottomRight: [pad + keyWidth, pad], maxZoom: 9, animate: false});
     }
     else { map.setView([20, 0], 2, {animate: false}); }
     framing = false;
@@ -338,16 +344,32 @@
   if (DATA.tiles) {
     L.tileLayer(DATA.tiles.url, {maxZoom: DATA.tiles.maxZoom}).addTo(map);
   }
+  var CX = DATA.context || null, CS = S.context;
+  var landRenderer = L.svg({pane: 'cm-land', padding: 0.5});
+  if (CX && CX.land) {
+    L.geoJSON(CX.land, {renderer: landRenderer, pane: 'cm-land', interactive: false,
+      style: {stroke: false, fill: true, fillColor: SC.land, fillOpacity: 1}}).addTo(map);
+  }
   (DATA.basemap || []).forEach(function (b) {
-    var isCountry = b.k === 'country';
+    var o = S.basemap[b.k === 'country' ? 'country' : 'admin1'];
+    if (b.fill) {  // the land fill under the tiles, its border over them
+      L.geoJSON(b.g, {renderer: landRenderer, pane: 'cm-land', interactive: false,
+        style: {stroke: false, fill: true, fillColor: o.fillColor, fillOpacity: 1}}).addTo(map);
+    }
     L.geoJSON(b.g, {
       renderer: baseRenderer, pane: 'cm-base', interactive: false,
-      style: (function (o) {
-        return {color: o.color, weight: o.weight, opacity: o.opacity, dashArray: o.dashArray,
-                fillColor: o.fillColor, fillOpacity: DATA.tiles ? 0 : (b.fill ? 1 : 0)};
-      }(S.basemap[isCountry ? 'country' : 'admin1']))
+      style: {color: o.color, weight: o.weight, opacity: o.opacity, dashArray: o.dashArray, fill: false}
     }).addTo(map);
   });
+  if (CX) {
+    (CX.lakes || []).forEach(function (w) {
+      L.geoJSON(w.g, {renderer: landRenderer, pane: 'cm-land', interactive: false, style: CS.lake}).addTo(map);
+    });
+    (CX.rivers || []).forEach(function (w) {
+      L.geoJSON(w.g, {renderer: landRenderer, pane: 'cm-land', interactive: false,
+        style: {color: CS.river.color, weight: CS.river.weight, opacity: CS.river.opacity, fill: false}}).addTo(map);
+    });
+  }
 
   var layers = new Array(P.length), labels = new Array(P.length);
   var direct = P.map(function (p) { return p.e.some(function (ci) { return C[ci][FROM] < 0; }); });
@@ -1202,7 +1224,196 @@
       c.style.visibility = 'hidden';
     });
   }
-  map.on('zoomend', function () { window.requestAnimationFrame(declutter); });
+  map.on('zoomend', function () { window.requestAnimationFrame(function () { declutter(); placeContext(); }); });
+
+  // ------------------------------------------------------------- context names
+  // Real text (DOM), placed at each view: an area's name (country, sea, lake) at the candidate point
+  // deepest inside both the area and the screen; a river's along it, turned with it; a town beside its
+  // dot. Claim labels and claimed markers win: a context name overlapping one is moved or dropped.
+  // Which names show from which zoom was decided in Python (style.json context.min_zoom).
+  var ctxPane = map.getPane('cm-context');
+  ctxPane.setAttribute('role', 'group');
+  ctxPane.setAttribute('aria-label', 'Basemap names');
+  var ctxLabels = ((CX && CX.labels) || []).map(function (lab) {
+    var t = CS.text[lab.k] || CS.text.city;
+    var node = el('div', 'cm-ctx cm-ctx-' + lab.k);
+    var point = lab.k === 'city' || lab.k === 'capital';
+    if (point) {
+      var dot = el('span', 'cm-ctx-dot');
+      dot.style.width = dot.style.height = (2 * t.dot) + 'px';
+      dot.style.borderColor = CS.dot.color;
+      dot.style.background = CS.dot.fillColor;
+      dot.style.borderWidth = CS.dot.weight + 'px';
+      node.appendChild(dot);
+    }
+    node.appendChild(el('span', 'cm-ctx-text', lab.n));
+    node.style.fontSize = t.size + 'px';
+    node.style.fontWeight = t.weight;
+    node.style.color = t.colour;
+    node.style.fontStyle = t.italic ? 'italic' : 'normal';
+    node.style.textTransform = t.upper ? 'uppercase' : 'none';
+    node.style.letterSpacing = t.spacing + 'em';
+    node.setAttribute('data-kind', lab.k);
+    node.hidden = true;
+    ctxPane.appendChild(node);
+    return {lab: lab, node: node, point: point, w: 0, h: 0, dot: point ? t.dot : 0};
+  });
+  function containerRect(r, box) {
+    return {left: r.left - box.left, right: r.right - box.left, top: r.top - box.top, bottom: r.bottom - box.top};
+  }
+  function claimRects() {
+    var box = map.getContainer().getBoundingClientRect(), out = [];
+    labels.forEach(function (x, pi) {
+      var tt = layers[pi] && layers[pi].getTooltip();
+      if (tt && tt._container && tt._map && tt._container.style.visibility !== 'hidden') {
+        out.push(containerRect(tt._container.getBoundingClientRect(), box));
+      }
+    });
+    P.forEach(function (p, pi) {
+      if (p.d !== 'point' || !layers[pi] || !map.hasLayer(layers[pi])) { return; }
+      var c = map.latLngToContainerPoint(layers[pi].getLatLng()), r = (layers[pi].getRadius ? layers[pi].getRadius() : 6) + 2;
+      out.push({left: c.x - r, right: c.x + r, top: c.y - r, bottom: c.y + r});
+    });
+    return out;
+  }
+  // A neighbour seen only along the edge of the view has no precomputed point there: its name goes
+  // where a grid over the view finds the whole label box inside the country's largest part (as the
+  // precomputed points do: mapper/context.py _main_part).
+  var countryShapes = {};
+  function ringArea(r) {
+    var a = 0;
+    for (var i = 0, j = r.length - 1; i < r.length; j = i++) { a += (r[j][0] + r[i][0]) * (r[j][1] - r[i][1]); }
+    return Math.abs(a / 2);
+  }
+  var landPolys = [];  // every part of every country of the frame: what is not in them is water
+  (DATA.basemap || []).forEach(function (b) {
+    if (b.k !== 'country' || !b.g) { return; }
+    var polys = b.g.type === 'Polygon' ? [b.g.coordinates] : b.g.type === 'MultiPolygon' ? b.g.coordinates : [];
+    landPolys.push.apply(landPolys, polys);
+    polys.forEach(function (poly) {
+      var a = ringArea(poly[0]), cur = countryShapes[b.n];
+      if (!cur || a > cur.area) { countryShapes[b.n] = {area: a, polys: [poly]}; }
+    });
+  });
+  function inRing(x, y, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) { inside = !inside; }
+    }
+    return inside;
+  }
+  function inShape(polys, ll) {
+    for (var i = 0; i < polys.length; i++) {
+      if (inRing(ll.lng, ll.lat, polys[i][0])) {
+        var hole = false;
+        for (var k = 1; k < polys[i].length; k++) { if (inRing(ll.lng, ll.lat, polys[i][k])) { hole = true; break; } }
+        if (!hole) { return true; }
+      }
+    }
+    return false;
+  }
+  // A sea seen only as a strip along the view: the same grid, where the label box is all water (in the
+  // frame, outside every country) and the nearest precomputed sea point is this sea's.
+  var frameBounds = CX && CX.frame ? L.latLngBounds(CX.frame) : null;
+  function isWater(ll) { return frameBounds && frameBounds.contains(ll) && !inShape(landPolys, ll); }
+  function nearestSea(ll) {
+    var best = null, bd = Infinity;
+    ctxLabels.forEach(function (c) {
+      if (c.lab.k !== 'sea') { return; }
+      c.lab.c.forEach(function (cd) {
+        var d = Math.pow(cd[0] - ll.lat, 2) + Math.pow((cd[1] - ll.lng) * Math.cos(ll.lat * Math.PI / 180), 2);
+        if (d < bd) { bd = d; best = c.lab; }
+      });
+    });
+    return best;
+  }
+  function seaTries(lab, w, h, size) {
+    return gridTries(w, h, size, function (q) { return isWater(map.containerPointToLatLng(q)); },
+      function (x, y) { return nearestSea(map.containerPointToLatLng([x, y])) === lab; });
+  }
+  function edgeTries(polys, w, h, size) {
+    return gridTries(w, h, size, function (q) { return inShape(polys, map.containerPointToLatLng(q)); });
+  }
+  function gridTries(w, h, size, inside, accept) {
+    var fits = [], cols = 12, rows = 8;
+    for (var i = 0; i < cols; i++) {
+      for (var j = 0; j < rows; j++) {
+        var x = (i + 0.5) * size.x / cols, y = (j + 0.5) * size.y / rows;
+        x = Math.min(Math.max(x, w / 2 + 4), size.x - w / 2 - 4);
+        y = Math.min(Math.max(y, h / 2 + 4), size.y - h / 2 - 4);
+        var pts = [[x, y], [x - w / 2, y - h / 2], [x + w / 2, y - h / 2], [x - w / 2, y + h / 2], [x + w / 2, y + h / 2]];
+        if (pts.every(inside) && (!accept || accept(x, y))) { fits.push([x, y]); }
+      }
+    }
+    if (!fits.length) { return []; }
+    var mx = 0, my = 0;
+    fits.forEach(function (f) { mx += f[0] / fits.length; my += f[1] / fits.length; });
+    fits.sort(function (a, b) { return Math.hypot(a[0] - mx, a[1] - my) - Math.hypot(b[0] - mx, b[1] - my); });
+    return fits.map(function (f) {
+      return {p: L.point(f[0], f[1]), score: 0, rect: {left: f[0] - w / 2, right: f[0] + w / 2, top: f[1] - h / 2, bottom: f[1] + h / 2}};
+    });
+  }
+  function placeContext() {
+    if (!ctxLabels.length) { return; }
+    var z = map.getZoom(), size = map.getSize(), occupied = claimRects(), shown = 0, near = map.getBounds().pad(1);
+    var centre = map.latLngToContainerPoint(map.getCenter());
+    // Degrees of the candidates' depth, in screen pixels (one degree of longitude at the view's centre).
+    var c0 = map.getCenter(), pxPerDeg = map.latLngToContainerPoint([c0.lat, c0.lng + 1]).x - centre.x;
+    ctxLabels.forEach(function (c) {
+      var lab = c.lab, node = c.node;
+      node.hidden = true;
+      if (lab.z > z + 1e-6 || shown >= CS.max_labels) { return; }
+      if (!c.w) {
+        node.hidden = false; node.style.transform = '';
+        c.w = node.offsetWidth; c.h = node.offsetHeight;
+        node.hidden = true;
+      }
+      var w = c.w, h = c.h, tries = [];
+      lab.c.forEach(function (cd) {
+        var p = map.latLngToContainerPoint([cd[0], cd[1]]);
+        if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) { return; }
+        if (c.point) {
+          tries.push({p: p, score: 0, rect: {left: p.x - c.dot, right: p.x + c.dot + 4 + w, top: p.y - h / 2, bottom: p.y + h / 2}, side: 'right'});
+          tries.push({p: p, score: -1, rect: {left: p.x - w - 4 - c.dot, right: p.x + c.dot, top: p.y - h / 2, bottom: p.y + h / 2}, side: 'left'});
+        } else if (lab.k === 'river') {
+          var a = (cd[3] || 0) * Math.PI / 180, bw = Math.abs(w * Math.cos(a)) + Math.abs(h * Math.sin(a)),
+            bh = Math.abs(w * Math.sin(a)) + Math.abs(h * Math.cos(a));
+          tries.push({p: p, angle: cd[3] || 0, score: -Math.hypot(p.x - centre.x, p.y - centre.y),
+            rect: {left: p.x - bw / 2, right: p.x + bw / 2, top: p.y - bh / 2, bottom: p.y + bh / 2}});
+        } else {
+          var depth = cd[2] * pxPerDeg;
+          if (depth < Math.max(CS.min_score_px, h / 2)) { return; }
+          tries.push({p: p, score: Math.min(depth, p.x, size.x - p.x, p.y, size.y - p.y) - 1e-3 * Math.hypot(p.x - centre.x, p.y - centre.y),
+            rect: {left: p.x - w / 2, right: p.x + w / 2, top: p.y - h / 2, bottom: p.y + h / 2}});
+        }
+      });
+      tries.sort(function (x, y) { return y.score - x.score; });
+      if (lab.k === 'country' && countryShapes[lab.n]) { tries = tries.concat(edgeTries(countryShapes[lab.n].polys, w, h, size)); }
+      if (lab.k === 'sea' && !tries.length && lab.c.length > 1 && lab.c.some(function (cd) { return near.contains([cd[0], cd[1]]); })) {
+        tries = seaTries(lab, w, h, size);
+      }
+      for (var i = 0; i < tries.length && i < 40; i++) {
+        var r = tries[i].rect;
+        if (r.left < 0 || r.top < 0 || r.right > size.x || r.bottom > size.y || overlaps(r, occupied)) { continue; }
+        var pos = map.containerPointToLayerPoint(L.point(r.left, r.top));
+        L.DomUtil.setPosition(node, pos);
+        if (lab.k === 'river') {
+          node.style.width = c.w + 'px';
+          node.style.transformOrigin = '50% 50%';
+          node.style.transform += ' translate(' + ((r.right - r.left - w) / 2) + 'px,' + ((r.bottom - r.top - h) / 2) + 'px) rotate(' + tries[i].angle + 'deg)';
+        }
+        node.classList.toggle('cm-ctx-left', tries[i].side === 'left');
+        node.hidden = false;
+        occupied.push({left: r.left - 3, right: r.right + 3, top: r.top - 2, bottom: r.bottom + 2});
+        shown++;
+        return;
+      }
+    });
+  }
+  map.on('moveend resize', function () { window.requestAnimationFrame(placeContext); });
+  map.on('zoomstart', function () { ctxPane.classList.add('cm-ctx-zooming'); });
+  map.on('zoomend', function () { ctxPane.classList.remove('cm-ctx-zooming'); });
 
   // ----------------------------------------------------------------- update
   var lastKey = [];
@@ -1225,6 +1436,7 @@
     });
     if (DATA.cluster) { updateClusters(); }
     declutter();
+    placeContext();
     document.getElementById('cm-asof').textContent = fmtTime(t);
     document.getElementById('cm-local').textContent = fmtLocal(t) ? '(' + fmtLocal(t) + ')' : '';
     var info = steps.length
@@ -1320,6 +1532,14 @@
       });
     },
     counts: function () { return state.counts; },
+    // The basemap's context names now shown (kind, name, box in page pixels), and the view.
+    contextLabels: function () {
+      return ctxLabels.filter(function (c) { return !c.node.hidden; }).map(function (c) {
+        var r = c.node.getBoundingClientRect();
+        return {kind: c.lab.k, name: c.node.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+      });
+    },
+    setView: function (lat, lon, zoom) { readerMoved = true; map.setView([lat, lon], zoom, {animate: false}); placeContext(); },
     setClaimants: function (names) {  // tick only these claimants (null: all), as the filter does
       state.view = 'assessed';
       state.enabled = CL.map(function (c) { return !names || names.indexOf(c.name) >= 0; });

@@ -22,7 +22,11 @@ DATA_Z = 3
 
 
 def draw_basemap(ax, state, view: MapView, ctx: DrawContext) -> None:
-    """Land (country fills) first, then admin-1 boundaries as lines, cut to the view."""
+    """Land (country fills) first, then lakes and rivers (:mod:`.locator`), then admin-1
+    boundaries as lines, cut to the view."""
+    from mapper.render.static.locator import draw_water
+
+    draw_water(ax, state, view, ctx)
     for _name, kind, g in sorted(state.basemap, key=lambda b: b[1] != "country"):
         if g is None or g.is_empty:
             continue

@@ -134,7 +134,8 @@ def footer_text(state, version: str) -> list:
         shown = sources[:6]
         more = f" and {len(sources) - 6} more" if len(sources) > 6 else ""
         parts.append("Claims: " + "; ".join(shown) + more + ".")
-    attribution = [a for a in state.attribution if a]
+    context = getattr(state, "context", None)  # the locator context credits its own sources
+    attribution = list(dict.fromkeys(a for a in (*state.attribution, *(context.attribution if context else ())) if a))
     if attribution:
         parts.append(" \u00b7 ".join(attribution) + ".")
     parts.append(

@@ -11,6 +11,7 @@ from mapper.render.static.context import DrawContext, draw_text, framed_axes
 from mapper.render.static.insets import InsetSpec, draw_locator
 from mapper.render.static.labels import DrawnShape, LabelsResult, place_labels
 from mapper.render.static.layout import PANEL_TITLE_SIZE, Panel
+from mapper.render.static.locator import place_context_labels
 from mapper.render.static.paint import (
     MUTED_TEXT,
     DrawStyle,
@@ -148,6 +149,12 @@ def draw_panel(
     anchors = _anchors(drawn.shapes, view)
     placed = place_labels(
         page, state, view, keys, states, drawn.shapes, drawn.markers, obstacles, ctx, labels
+    )
+    # The locator context's names, after the claims' labels: they never cover a label or a marker.
+    place_context_labels(
+        page, state, view,
+        [p.box for p in placed.placed] + [box for _k, box in drawn.markers] + [tuple(o) for o in obstacles],
+        ctx,
     )
     return PanelResult(placed, anchors, drawn.marker_radii, scalebar[1:] if scalebar else None)
 
