@@ -17,6 +17,7 @@ Usage::
     python benchmarks/bench_scale.py                      # 20,000 docs: in-process, 1 and 2 workers
     python benchmarks/bench_scale.py --docs 4000 --workers 1,2 --skip-in-process
     python benchmarks/bench_scale.py --aggregate          # then benchmarks/bench_scale_aggregate.py's main()
+    python benchmarks/bench_scale.py --docs 0 --aggregate [its options]   # the aggregation part only
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ REPO = HERE.parent
 CORPORA = REPO.parent / "shared" / "data" / "geoparse"
 
 
-def build_corpus(folder: Path, n_docs: int, n_files: int, seed: int = 16) -> list:
-    """Write ``n_docs`` documents (repeated, shuffled development documents) into ``n_files`` JSON Lines files."""
+def build_corpus(folder: Path, n_docs: int, n_files: int, seed: int = 16) -> tuple:
+    """Write ``n_docs`` documents (repeated, shuffled development documents) into ``n_files`` JSON Lines
+    files; ``(paths, distinct documents, characters)``."""
     base = []
     for path in sorted(CORPORA.glob("*.jsonl")):
         with open(path, encoding="utf-8") as fh:
@@ -75,16 +77,23 @@ def _rss_mb() -> float:
     return float("nan")
 
 
+def _cpu_s() -> float:
+    """CPU seconds used so far by this process (all its threads)."""
+    return time.process_time()
+
+
 def run_in_process(paths, out: Path, args) -> dict:
     from mapper.scale import geoparse_corpus
 
-    t0 = time.perf_counter()
+    load0 = os.getloadavg()[0]
+    t0, c0 = time.perf_counter(), _cpu_s()
     r = geoparse_corpus(paths, out, partition_size=args.partition_size, data_dir=args.data_dir,
                         progress=args.progress)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, _cpu_s() - c0
     assert r.ok, r.failed_partitions[:3]
     return {"mode": "in-process", "workers": 0, "documents": r.documents, "toponyms": r.items, "seconds": wall,
-            "docs_per_s": r.documents / wall, "rss_mb_after": [round(_rss_mb())]}
+            "docs_per_s": r.documents / wall, "cpu_ms_per_doc": 1000 * cpu / r.documents,
+            "load_1min_before_after": [load0, os.getloadavg()[0]], "rss_mb_after": [round(_rss_mb())]}
 
 
 def run_cluster(paths, out: Path, n_workers: int, args) -> dict:
@@ -93,8 +102,8 @@ def run_cluster(paths, out: Path, n_workers: int, args) -> dict:
     from mapper.scale import geoparse_corpus
 
     t0 = time.perf_counter()
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=40) as cluster, Client(cluster) as client:
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0", silence_logs=40) as cluster, Client(cluster) as client:
         start = time.perf_counter() - t0
         base = client.run(_rss_mb)
         rss_index = {}
@@ -104,14 +113,18 @@ def run_cluster(paths, out: Path, n_workers: int, args) -> dict:
                 seen.append(1)
                 rss_index.update(client.run(_rss_mb))
 
+        load0 = os.getloadavg()[0]
+        cpu0 = client.run(_cpu_s)
         t1 = time.perf_counter()
         r = geoparse_corpus(paths, out, scheduler=client, partition_size=args.partition_size,
                             data_dir=args.data_dir, progress=args.progress, on_partition=after_first)
         wall = time.perf_counter() - t1
+        cpu = sum(v - cpu0.get(w, 0.0) for w, v in client.run(_cpu_s).items())
         after = client.run(_rss_mb)
     assert r.ok, r.failed_partitions[:3]
     return {"mode": f"LocalCluster {n_workers} worker(s)", "workers": n_workers, "documents": r.documents,
             "toponyms": r.items, "seconds": wall, "docs_per_s": r.documents / wall, "cluster_start_s": start,
+            "cpu_ms_per_doc": 1000 * cpu / r.documents, "load_1min_before_after": [load0, os.getloadavg()[0]],
             "rss_mb_idle": sorted(round(v) for v in base.values()),
             "rss_mb_first_partition": sorted(round(v) for v in rss_index.values()),
             "rss_mb_after": sorted(round(v) for v in after.values()),
@@ -140,7 +153,7 @@ def _aggregate(rest) -> None:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--docs", type=int, default=20_000)
+    ap.add_argument("--docs", type=int, default=20_000, help="corpus size (0: skip the documents part)")
     ap.add_argument("--files", type=int, default=8, help="JSON Lines files the corpus is split into")
     ap.add_argument("--partition-size", type=int, default=250)
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts")
@@ -150,9 +163,16 @@ def main(argv=None) -> None:
     ap.add_argument("--json", default=None, help="also write the results here")
     ap.add_argument("--aggregate", action="store_true", help="then run bench_scale_aggregate.py's main()")
     args, rest = ap.parse_known_args(argv)
-    if args.aggregate and not rest and args.docs == 0:
-        _aggregate(rest)
-        return
+    if rest and not args.aggregate:
+        ap.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.docs > 0:
+        documents(args)
+    if args.aggregate:
+        _aggregate(rest)  # the arguments this script does not know are bench_scale_aggregate.py's
+
+
+def documents(args) -> None:
+    """The documents part: in-process, then a LocalCluster of each --workers count."""
     if not CORPORA.is_dir():
         raise SystemExit(f"development corpora not found at {CORPORA}")
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()}", flush=True)
@@ -172,19 +192,19 @@ def main(argv=None) -> None:
     counts = {r["toponyms"] for r in results}
     assert len(counts) == 1, f"the runs disagree on the toponym count: {counts}"
     print(f"\nload average after: {load_after}\n")
-    print("| run | documents | seconds | documents/s | worker RSS after (MB) |")
-    print("|---|---:|---:|---:|---|")
+    print("| run | documents | seconds | documents/s | CPU ms/document | load (1 min) before/after | "
+          "RSS after (MB) |")
+    print("|---|---:|---:|---:|---:|---|---|")
     for r in results:
+        la = "/".join(f"{x:.1f}" for x in r["load_1min_before_after"])
         print(f"| {r['mode']} | {r['documents']} | {r['seconds']:.1f} | {r['docs_per_s']:.0f} | "
-              f"{', '.join(map(str, r['rss_mb_after']))} |")
+              f"{r['cpu_ms_per_doc']:.1f} | {la} | {', '.join(map(str, r['rss_mb_after']))} |")
     by_workers = {r["workers"]: r for r in results}
     if 1 in by_workers and 2 in by_workers:
         print(f"\nspeed-up 1 -> 2 workers: {by_workers[2]['docs_per_s'] / by_workers[1]['docs_per_s']:.2f}x")
     if args.json:
-        Path(args.json).write_text(json.dumps({"load_before_after": [None, load_after], "runs": results},
+        Path(args.json).write_text(json.dumps({"load_after": load_after, "runs": results},
                                               indent=1) + "\n")
-    if args.aggregate:
-        _aggregate(rest)
 
 
 if __name__ == "__main__":

@@ -103,7 +103,8 @@ def dask_client():
     """
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed "
                                                             "(pip install 'conflictmap[scale]')")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address="127.0.0.1:0",
                                   silence_logs=50) as cluster, distributed.Client(cluster) as client:
         files = client.run(lambda: __import__("mapper").__file__)
         assert all(f.startswith(str(REPO)) for f in files.values()), f"workers import another mapper: {files}"

@@ -5,9 +5,9 @@ Every partition (:mod:`mapper.scale._inputs`) is one task that writes one file,
 place when whole. ``manifest.json`` in the output folder records the job (inputs,
 options, format, gazetteer index identity) and each partition's input slice (with its
 file's size and modification time), status, counts and failed documents; it is
-rewritten (atomically) as each partition finishes, so after a crash a rerun of the
-same job skips the finished partitions and runs the others (and those of an input
-file that changed since).
+rewritten (atomically) every few seconds while partitions finish and at the end, so
+after a crash a rerun of the same job skips the recorded partitions and runs the
+others (and those of an input file that changed since).
 
 A document that fails (bad JSON line, bad spans, an error in the geoparser) is
 recorded with its id and error, and the rest of its partition is kept; a partition
@@ -23,6 +23,7 @@ import os
 import secrets
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 OUTPUT_FORMATS = ("jsonl", "parquet")
+#: The manifest is rewritten at most this often while partitions finish (and always at the end).
+MANIFEST_SAVE_SECONDS = 2.0
 #: Failed documents kept per partition in the manifest (the count is always exact).
 MAX_PROBLEMS_PER_PARTITION = 1000
 
@@ -242,6 +245,8 @@ class _Manifest:
         self.job = job
         self.parts = parts
         self.results: dict = {}
+        self._saved_at = 0.0
+        self._save_cost = 0.0
 
     def load_previous(self, overwrite: bool) -> None:
         if not self.path.exists():
@@ -271,10 +276,16 @@ class _Manifest:
                 self.results[res.key] = res
 
     def record(self, res: PartitionResult) -> None:
+        """Add a result; the file is rewritten at most every :data:`MANIFEST_SAVE_SECONDS` (or 10 times
+        as long as a rewrite takes), so that a job of many thousand partitions does not spend its time
+        rewriting the manifest. A crash loses at most that many seconds of records: those partitions
+        run again (their files are replaced whole)."""
         self.results[res.key] = res
-        self.save()
+        if time.monotonic() - self._saved_at >= max(MANIFEST_SAVE_SECONDS, 10 * self._save_cost):
+            self.save()
 
     def save(self) -> None:
+        t0 = time.monotonic()
         parts = []
         for p in self.parts:
             res = self.results.get(p.key)
@@ -294,6 +305,8 @@ class _Manifest:
             "partitions": parts,
         }
         write_atomic(self.path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+        self._saved_at = time.monotonic()
+        self._save_cost = self._saved_at - t0
 
 
 # ------------------------------------------------------------------------------------ schedulers
@@ -335,8 +348,8 @@ def _client(scheduler):
     if kind == "local":
         n = arg or max(1, os.cpu_count() or 1)
         # one thread per worker process: geoparsing is pure Python, threads would share one GIL
-        with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                      dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
+        with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                      dashboard_address="127.0.0.1:0") as cluster, distributed.Client(cluster) as client:
             log.info("Dask LocalCluster of %d workers; dashboard %s", n, client.dashboard_link)
             yield client
     else:
@@ -426,7 +439,8 @@ def _run(task, inputs, out_dir, *, scheduler, fmt, partition_size, data_dir, wor
                         res = _run_collection_partition(records, p, task, str(out), fmt, state)
                     else:
                         res = _run_file_partition(p, task, str(out), fmt, state)
-                except (OSError, ValueError, ScaleDependencyMissing) as err:  # unreadable input or output
+                except (OSError, EOFError, zlib.error, ValueError, ScaleDependencyMissing) as err:
+                    # an unreadable or truncated input, an output that cannot be written
                     res = PartitionResult(p.key, "failed", error=f"{type(err).__name__}: {err}",
                                           worker="in-process")
                 finished(res)
@@ -434,6 +448,7 @@ def _run(task, inputs, out_dir, *, scheduler, fmt, partition_size, data_dir, wor
             _run_distributed(task, todo, out, fmt, scheduler, state, identity, worker_data_dir or data_dir,
                              delayed_parts if collection else None, finished)
     finally:
+        manifest.save()
         bar.close()
         if state is not None:
             state.close()

@@ -218,6 +218,10 @@ def test_failing_partition_is_reported_and_resumed(corpus, reference, small_gaze
     manifest = json.loads((tmp_path / "out" / MANIFEST_NAME).read_text())
     assert {p["key"]: p["status"] for p in manifest["partitions"]}["0001-00000"] == "failed"
 
+    in_process = geoparse_corpus(job, tmp_path / "out-in-process", data_dir=small_gazetteer_dir,
+                                 partition_size=PARTITION)
+    assert [p.key for p in in_process.failed_partitions] == ["0001-00000"]
+
     broken.write_bytes(good)  # fixed: only that file's partition runs again
     ran = []
     r2 = geoparse_corpus(job, tmp_path / "out", scheduler=dask_client, data_dir=small_gazetteer_dir,
