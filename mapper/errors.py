@@ -117,3 +117,41 @@ class EvaluationInputError(MapperError, ValueError):
         super().__init__(message)
         self.path = path
         self.line = line
+
+
+class ScaleError(MapperError):
+    """Root of the errors of :mod:`mapper.scale` (corpus jobs and aggregation on Dask)."""
+
+
+class ScaleDependencyMissing(ScaleError, ImportError):
+    """Raised when an optional dependency of :mod:`mapper.scale` (dask, distributed, pyarrow) is missing.
+
+    The message carries the install hint ``pip install 'conflictmap[scale]'``.
+    """
+
+
+class CorpusInputError(ScaleError, ValueError):
+    """Raised when a corpus input cannot be used: no file matches a pattern, an unknown format,
+    a Parquet file without a ``text`` column. ``path`` names the input."""
+
+    def __init__(self, message: str, *, path=None):
+        super().__init__(message)
+        self.path = path
+
+
+class ManifestMismatch(ScaleError, ValueError):
+    """Raised when an output folder holds the manifest of another job (other inputs, options,
+    format or gazetteer), so its partitions cannot be resumed. ``path`` is the manifest."""
+
+    def __init__(self, message: str, *, path=None):
+        super().__init__(message)
+        self.path = path
+
+
+class WorkerIndexMismatch(ScaleError, RuntimeError):
+    """Raised when a Dask worker's gazetteer index is missing or is not the client's (another
+    build, other sources): every worker must read the same index. ``worker`` is its address."""
+
+    def __init__(self, message: str, *, worker: str = ""):
+        super().__init__(message)
+        self.worker = worker

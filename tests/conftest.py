@@ -92,3 +92,20 @@ def browser():
         )
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A ``distributed.Client`` on a LocalCluster of 2 worker processes (1 thread each), per module.
+
+    Worker processes, not threads: the tests check what happens *per worker* (the index
+    opened once in each) and kill one. The workers must import this checkout's ``mapper``.
+    """
+    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed "
+                                                            "(pip install 'conflictmap[scale]')")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address="127.0.0.1:0",
+                                  silence_logs=50) as cluster, distributed.Client(cluster) as client:
+        files = client.run(lambda: __import__("mapper").__file__)
+        assert all(f.startswith(str(REPO)) for f in files.values()), f"workers import another mapper: {files}"
+        yield client

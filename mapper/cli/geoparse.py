@@ -9,11 +9,23 @@ import sys
 
 import click
 
-from mapper.cli.options import country_option, data_dir_option, is_quiet, open_gazetteer
+from mapper.cli.options import (
+    country_option,
+    data_dir_option,
+    is_quiet,
+    open_gazetteer,
+    output_option,
+    overwrite_option,
+    partition_size_option,
+    scheduler_option,
+    worker_data_dir_option,
+)
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("jsonl", "json", "geojson", "table")
+FORMATS = ("jsonl", "json", "geojson", "table", "parquet")
+#: Output formats of a corpus run (-o DIR).
+CORPUS_FORMATS = ("jsonl", "parquet")
 #: Inputs larger than this show a progress bar (bytes).
 PROGRESS_MIN_BYTES = 1_000_000
 
@@ -36,24 +48,21 @@ class _InputProblem(Exception):
 
 
 def _jsonl_documents(path: str, problems: list, bar):
+    from mapper.errors import CorpusInputError
+    from mapper.scale._inputs import document_from_line
+
     fh = sys.stdin.buffer if path == "-" else open(path, "rb")
     try:
         for lineno, raw in enumerate(fh, start=1):
             if bar is not None:
                 bar.update(len(raw))
-            if not raw.strip():
-                continue
             try:
-                doc = json.loads(raw.decode("utf-8", errors="replace"))
-            except json.JSONDecodeError as err:
-                problems.append(f"{path}, line {lineno}: not JSON ({err.msg}); expected one "
-                                '{"id": ..., "text": ...} object per line')
+                doc = document_from_line(raw, path, lineno)
+            except CorpusInputError as err:
+                problems.append(str(err))
                 continue
-            if not isinstance(doc, dict) or not isinstance(doc.get("text", ""), str):
-                problems.append(f"{path}, line {lineno}: expected an object with a string 'text'")
-                continue
-            doc.setdefault("id", f"{os.path.basename(path)}:{lineno}")
-            yield doc
+            if doc is not None:
+                yield doc
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
@@ -85,7 +94,7 @@ def _table_rows(result: dict) -> list:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
               help="jsonl: one line per document; json: one list; geojson: one Feature per toponym per line "
-                   "(lon, lat); table: for people.")
+                   "(lon, lat); table: for people; parquet: corpus runs (-o DIR) only.")
 @click.option("--resolve-only", is_flag=True,
               help="Resolve the 'toponyms' spans the JSON Lines documents already carry instead of detecting.")
 @click.option("--with-text", is_flag=True, help="Include each document's text in jsonl/json output "
@@ -95,8 +104,16 @@ def _table_rows(result: dict) -> list:
 @click.option("--no-filter", is_flag=True, help="Keep every span the rules accept (skip the trained span filter): "
                                                "more recall, less precision.")
 @country_option
+@output_option(required=False, dir_okay=True,
+               help="Corpus run: a folder for one output file per partition and manifest.json; a rerun "
+                    "resumes (finished partitions are skipped). Default: everything to stdout.")
+@overwrite_option
+@scheduler_option
+@partition_size_option
+@worker_data_dir_option
 @data_dir_option
-def command(inputs, fmt, resolve_only, with_text, max_chars, no_filter, country, data_dir):
+def command(inputs, fmt, resolve_only, with_text, max_chars, no_filter, country, output, overwrite, scheduler,
+            partition_size, worker_data_dir, data_dir):
     """Find place names in INPUTS and resolve them in context.
 
     INPUTS are text or HTML files, '-' (stdin), or JSON Lines files of documents
@@ -104,13 +121,27 @@ def command(inputs, fmt, resolve_only, with_text, max_chars, no_filter, country,
     memory, with a progress bar on stderr for large files. Offsets are Python
     character offsets: name == text[start:end].
 
+    With -o DIR the INPUTS are a corpus (JSON Lines, .jsonl.gz, Parquet with
+    id/text columns, or glob patterns such as 'feed/*.jsonl.gz'), processed
+    partition by partition into DIR (one file per partition, manifest.json),
+    in this process or with --scheduler on Dask workers (README, "Archives on
+    a Dask cluster"). A document that fails is reported with its id; the rest
+    of its partition is kept.
+
     \b
     Examples:
       conflictmap geoparse article.txt --format table
       conflictmap geoparse corpus.jsonl > toponyms.jsonl
       conflictmap geoparse gold.jsonl --resolve-only | conflictmap eval geoparse gold.jsonl --pred -
+      conflictmap geoparse 'archive/*.jsonl.gz' -o out/toponyms --scheduler local:4 --format parquet
     """
     from tqdm import tqdm
+
+    if output is not None or scheduler is not None:
+        return _corpus(inputs, fmt, resolve_only, with_text, no_filter, country, output, overwrite, scheduler,
+                       partition_size, worker_data_dir, data_dir)
+    if fmt == "parquet" or any(p.lower().endswith((".parquet", ".pq")) for p in inputs):
+        raise click.UsageError("Parquet is for corpus runs: give an output folder, e.g. -o out/toponyms")
 
     from mapper.geoparse import Geoparser, geoparse_documents
 
@@ -180,3 +211,26 @@ def command(inputs, fmt, resolve_only, with_text, max_chars, no_filter, country,
         click.echo(f"{n_docs} document(s), {n_tops} toponym(s)", err=True)
     if problems:
         click.get_current_context().exit(1)
+
+
+def _corpus(inputs, fmt, resolve_only, with_text, no_filter, country, output, overwrite, scheduler,
+            partition_size, worker_data_dir, data_dir):
+    """``geoparse -o DIR [--scheduler ...]``: the corpus, partition by partition (mapper.scale)."""
+    from mapper.cli._corpus import check_scheduler, run_corpus
+    from mapper.scale import geoparse_corpus
+
+    if output is None:
+        raise click.UsageError("--scheduler runs write one file per partition: give an output folder, "
+                               "e.g. -o out/toponyms")
+    if fmt not in CORPUS_FORMATS:
+        raise click.UsageError(f"a corpus run writes jsonl or parquet files, not {fmt}; use --format jsonl "
+                               "or --format parquet")
+    if "-" in inputs:
+        raise click.UsageError("a corpus run reads files, not stdin ('-')")
+    check_scheduler(scheduler)
+    gz = open_gazetteer(data_dir)  # built on first use, with its progress bar, before any worker needs it
+    gz.close()
+    run_corpus(geoparse_corpus, quiet=is_quiet(), inputs=list(inputs), out_dir=output, scheduler=scheduler,
+               fmt=fmt, country=country, span_filter=not no_filter, resolve_only=resolve_only,
+               with_text=with_text, partition_size=partition_size, data_dir=data_dir,
+               worker_data_dir=worker_data_dir, overwrite=overwrite)

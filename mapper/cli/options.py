@@ -6,15 +6,18 @@ option                  used by
 ``--data-dir``          resolve, geocode, gazetteer *, map, describe, static, export, embed, geoparse, extract, eval geoparse
 ``--country``           resolve, geoparse
 ``--within``            resolve
-``--overwrite``         geocode, map, static, export, extract
+``--overwrite``         geocode, map, static, export, extract, geoparse
 ``--strict``            resolve, geocode, map, describe, static, export
-``-o/--output``         geocode, map, static, export, extract
+``-o/--output``         geocode, map, static, export, extract, geoparse
 ``--window``            map, describe, static, export
 ``--dispute-window``    map, describe, static, export
 ``--stale-after``       map, describe, static, export
 ``--actors``            map, describe, static, export, extract
 ``--tz``                map, describe, static, export
 ``--online*``           resolve, geocode (opt-in: --online, --online-timeout, --online-url)
+``--scheduler``         geoparse, extract (corpus runs on Dask: local, local:N, tcp://HOST:PORT)
+``--partition-size``    geoparse, extract (corpus runs)
+``--worker-data-dir``   geoparse, extract (corpus runs on Dask)
 ======================  ===============================================
 
 ``tests/test_architecture.py`` checks this table against the decorators on the commands.
@@ -160,11 +163,39 @@ def mapper_errors(gz=None):
                 pass
 
 
-def output_option(required=True, help="Output file."):
-    """The ``-o/--output`` option: a file path (not a folder)."""
+def output_option(required=True, help="Output file.", dir_okay=False):
+    """The ``-o/--output`` option: a file path (a folder too when ``dir_okay``)."""
     return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=required, help=help
+        "-o", "--output", type=click.Path(dir_okay=dir_okay, path_type=Path), required=required, help=help
     )
+
+
+# --------------------------------------------------------------------------- corpus runs (mapper.scale)
+scheduler_option = click.option(
+    "--scheduler",
+    default=None,
+    metavar="local[:N]|tcp://HOST:PORT",
+    help="Run the corpus on Dask: 'local' (one worker per core), 'local:N' (N worker processes here) or "
+         "a running scheduler's address. Default: in this process. Needs pip install 'conflictmap[scale]'.",
+)
+
+partition_size_option = click.option(
+    "--partition-size",
+    type=click.IntRange(1, None),
+    default=1000,
+    show_default=True,
+    metavar="N",
+    help="Documents per partition of a plain JSON Lines input (a .gz file is one partition, a Parquet "
+         "file one per row group); one output file per partition.",
+)
+
+worker_data_dir_option = click.option(
+    "--worker-data-dir",
+    default=None,
+    metavar="DIR",
+    help="The gazetteer index folder as the Dask workers see it (default: the --data-dir path, shared); "
+         "each worker checks that its copy is the same index.",
+)
 
 
 #: Where maps and images go when -o is a bare file name.
