@@ -488,7 +488,7 @@ def _period_start(days: pd.Series, every: str) -> pd.Series:
     if every == "day":
         return days
     if every == "week":  # ISO weeks start on Monday
-        return days - pd.to_timedelta(days.dt.weekday, unit="D")
+        return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     return days.dt.to_period("M").dt.start_time.astype("datetime64[s]")
 
 
@@ -700,7 +700,7 @@ def _cell(value):
 def _filter(events: pd.DataFrame, spec: AggregateSpec) -> tuple:
     """(kept events, number of valid rows outside the filters)."""
     valid = events["reject_reason"] == ""
-    keep = valid
+    keep = valid.copy()
     if spec.statuses:
         keep &= events["status"].isin(spec.statuses)
     if spec.actors:
@@ -979,6 +979,8 @@ def _table(counts: pd.DataFrame, spec: AggregateSpec, gazetteer) -> pd.DataFrame
     how = out["method"].map({METHOD_POINT: "by point in polygon", METHOD_NAME: "by the rows' admin names"})
     fat_text = out["fatalities"].map(lambda f: "" if f is pd.NA or pd.isna(f) else f", {int(f)} fatalit{'y' if f == 1 else 'ies'}")
     out["quote"] = (out["scope"] + fat_text + " in " + out["place"] + ", " + out["time"] + " (counted " + how + ")")
+    text = [c for c in OUTPUT_COLUMNS if c not in ("events", "fatalities")]
+    out = out.astype({c: "str" for c in text})  # one string type, whichever engine made the counts
     return out.sort_values(["period_start", "place", "place_id", "status", "actor", "method"],
                            kind="stable").reset_index(drop=True)[list(OUTPUT_COLUMNS)]
 
@@ -1134,23 +1136,14 @@ def _dask_counts(events, sources: list, units, spec: AggregateSpec, client) -> _
     gev = dask_geopandas.from_dask_dataframe(
         events, geometry=dask_geopandas.points_from_xy(events, "lon", "lat")).set_crs("EPSG:4326")
     units_d = dask.delayed(units, pure=True)
-    parts = gev.map_partitions(_assign_split, units_d, spec, sources, meta=_split_meta(spec))
-    delayed = parts.to_delayed()
+    split = dask.delayed(_assign_split, pure=True)
+    # One task chain per partition (read, normalise, points, join, split): its small result is
+    # a dict of frames, merged by the client as soon as it is done.
+    delayed = [split(part, units_d, spec, sources) for part in gev.to_delayed()]
     acc = _Partial()
 
-    def merge(frame: pd.DataFrame) -> None:
-        got = {k: frame[frame["kind"] == k] for k in ("counts", "fallback", "unassigned", "rejected", "stats")}
-        acc.counts.append(got["counts"][[*spec.keys, "events", "fatalities", "has_fatalities"]])
-        if len(got["fallback"]):
-            acc.fallback.append(got["fallback"][["src", "row", "names", "period", *spec.per, "fatalities"]])
-        if len(got["unassigned"]):
-            acc.unassigned.append(got["unassigned"][["src", "row", "reason"]])
-        if len(got["rejected"]):
-            acc.rejected.append(got["rejected"][["src", "row", "reject_column", "reject_reason"]])
-        acc.rows += int(got["stats"]["events"].sum())
-        acc.filtered += int(got["stats"]["fatalities"].sum())
-        if len(acc.counts) >= 16:
-            acc.counts = [_recount(acc.counts, spec.keys)]
+    def merge(got: dict) -> None:
+        _merge(acc, got, spec.keys)
 
     if client is None:  # Dask's local scheduler: a few partitions at a time
         for i in range(0, len(delayed), 4):
@@ -1165,47 +1158,11 @@ def _dask_counts(events, sources: list, units, spec: AggregateSpec, client) -> _
     return acc
 
 
-def _assign_split(gev: pd.DataFrame, units, spec: AggregateSpec, sources: list) -> pd.DataFrame:
-    """One partition of the dask-geopandas points: assign, split and count."""
-    return _split_frames(_assign_points(gev, units, spec), spec, sources)
-
-
-def _only(frame: pd.DataFrame, kinds: tuple) -> pd.DataFrame:
-    return frame[frame["kind"].isin(kinds)]
-
-
-_SPLIT_COLUMNS = {"kind": object, "unit_id": object, "method": object, "period": "datetime64[s]",
-                  "status": object, "actor": object, "events": "int64", "fatalities": "float64",
-                  "has_fatalities": "int64", "src": "int32", "row": "int64", "names": object,
-                  "reason": object, "reject_column": object, "reject_reason": object}
-
-
-def _split_meta(spec: AggregateSpec) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _SPLIT_COLUMNS.items()})
-
-
-def _split_frames(ev: pd.DataFrame, spec: AggregateSpec, sources: list) -> pd.DataFrame:
-    """:func:`_split` of one partition as one long frame (a ``kind`` column tells the outputs
-    apart), so Dask carries all of them in one pass; the ``stats`` row holds the number of rows
-    (``events``) and of rows outside the filters (``fatalities``)."""
-    out = _split(ev, spec, sources)
-    frames = []
-    for kind in ("counts", "fallback", "unassigned", "rejected"):
-        f = out[kind]
-        if len(f):
-            frames.append(f.assign(kind=kind))
-    frames.append(pd.DataFrame({"kind": ["stats"], "events": [len(ev)], "fatalities": [float(out["filtered"])]}))
-    both = pd.concat(frames, ignore_index=True)
-    meta = _split_meta(spec)
-    for col in meta.columns:
-        if col not in both:
-            both[col] = pd.Series([None] * len(both), dtype=object) if meta[col].dtype == object else np.nan
-    both["src"] = both["src"].fillna(-1)
-    both["row"] = both["row"].fillna(-1)
-    for col in ("events", "has_fatalities"):
-        both[col] = both[col].fillna(0)
-    return both[list(meta.columns)].astype({c: t for c, t in _SPLIT_COLUMNS.items() if c != "period"}).assign(
-        period=pd.to_datetime(both["period"]).astype("datetime64[s]"))
+def _assign_split(gev: pd.DataFrame, units, spec: AggregateSpec, sources: list) -> dict:
+    """One partition of the dask-geopandas points: assign, split and count (as :func:`_process`)."""
+    out = _split(_assign_points(gev, units, spec), spec, sources)
+    out["rows"] = len(gev)
+    return out
 
 
 # ---- writing -----------------------------------------------------------------------------------

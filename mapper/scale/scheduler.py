@@ -95,8 +95,8 @@ def dask_client(spec: SchedulerSpec, *, memory_limit: str | None = None):
     """A :class:`distributed.Client` for ``spec`` (None in-process), closed on exit.
 
     A ``local`` cluster is started with one-thread worker processes (the work is pure Python
-    and pandas, which holds the GIL) and shut down afterwards; its dashboard is off, so nothing
-    listens beyond the workers' own ports on 127.0.0.1.
+    and pandas, which holds the GIL) and shut down afterwards; the scheduler, its HTTP endpoint
+    and the workers listen on 127.0.0.1 only.
     """
     if spec.in_process:
         yield None
