@@ -846,7 +846,7 @@ def _merge(acc: _Partial, out: dict, keys: list) -> None:
     for name in ("fallback", "unassigned", "rejected"):
         if len(out[name]):
             getattr(acc, name).append(out[name])
-    if len(acc.counts) >= 32:  # keep the running counts small
+    if len(acc.counts) >= 8:  # keep the running counts small
         acc.counts = [_recount(acc.counts, keys)]
 
 
@@ -955,29 +955,32 @@ def _table(counts: pd.DataFrame, spec: AggregateSpec, gazetteer) -> pd.DataFrame
     for uid in counts["unit_id"].unique():
         p = gazetteer.get(uid)
         meta[uid] = (p.name, p.country_code or "", p.admin1 if p.kind == "admin2" else "")
+    uid = counts["unit_id"]
     out = pd.DataFrame({
-        "place": counts["unit_id"].map(lambda u: meta[u][0]),
-        "place_id": counts["unit_id"],
+        "place": uid.map({u: m[0] for u, m in meta.items()}),
+        "place_id": uid,
         "level": spec.by,
-        "country": counts["unit_id"].map(lambda u: meta[u][1]),
-        "admin1": counts["unit_id"].map(lambda u: meta[u][2] or ""),
+        "country": uid.map({u: m[1] for u, m in meta.items()}),
+        "admin1": uid.map({u: m[2] or "" for u, m in meta.items()}),
     })
     starts = pd.to_datetime(counts["period"])
-    labels = {s: _period_label(s, spec.every) for s in starts.unique()}
-    ends = {s: _period_end(s, spec.every) for s in starts.unique()}
-    out["time"] = starts.map(labels)
+    uniq = starts.unique()
+    out["time"] = starts.map({s: _period_label(s, spec.every) for s in uniq})
     out["period_start"] = starts.dt.strftime("%Y-%m-%d")
-    out["period_end"] = starts.map(ends).dt.strftime("%Y-%m-%d")
+    out["period_end"] = starts.map({s: _period_end(s, spec.every) for s in uniq}).dt.strftime("%Y-%m-%d")
     out["status"] = counts["status"] if "status" in counts else ""
     out["actor"] = counts["actor"] if "actor" in counts else ""
-    out["events"] = counts["events"].astype("int64")
+    events = counts["events"].astype("int64")
+    out["events"] = events
     fat = counts["fatalities"].round().astype("Int64")
     out["fatalities"] = fat.where(counts["has_fatalities"] > 0, pd.NA)
     out["method"] = counts["method"]
-    out["scope"] = out["events"].map(lambda n: f"{n} event{'s' if n != 1 else ''}")
+    out["scope"] = events.astype(str) + np.where(events == 1, " event", " events")
     out["claimant"] = CLAIMANT
     how = out["method"].map({METHOD_POINT: "by point in polygon", METHOD_NAME: "by the rows' admin names"})
-    fat_text = out["fatalities"].map(lambda f: "" if f is pd.NA or pd.isna(f) else f", {int(f)} fatalit{'y' if f == 1 else 'ies'}")
+    known = out["fatalities"].notna().to_numpy()
+    n_fat = out["fatalities"].fillna(0).astype("int64")
+    fat_text = np.where(known, ", " + n_fat.astype(str) + np.where(n_fat == 1, " fatality", " fatalities"), "")
     out["quote"] = (out["scope"] + fat_text + " in " + out["place"] + ", " + out["time"] + " (counted " + how + ")")
     text = [c for c in OUTPUT_COLUMNS if c not in ("events", "fatalities")]
     out = out.astype({c: "str" for c in text})  # one string type, whichever engine made the counts
@@ -1110,7 +1113,7 @@ def _on_dask(parts, sources: list, units, spec: AggregateSpec, client, progress)
         acc.filtered += part_acc.filtered
         acc.parts += len(batch)
         done += len(batch)
-        if len(acc.counts) >= 32:
+        if len(acc.counts) >= 8:
             acc.counts = [_recount(acc.counts, spec.keys)]
         batch.clear()
         if progress:
