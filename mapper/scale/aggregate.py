@@ -860,8 +860,14 @@ def _recount(frames: list, keys: list) -> pd.DataFrame:
 
 # ---- name fallback and the final table ---------------------------------------------------------
 def _resolve_names(keys: Iterable[str], gazetteer, level: str) -> dict:
-    """names key -> (unit id, "") or ("", reason), one gazetteer lookup per distinct key."""
+    """names key -> (unit id, "") or ("", reason), one gazetteer lookup per distinct key.
+
+    A name that is exactly the name of one unit of that level in the row's country (in its
+    province, for districts) is that unit; other names go through the resolver, which also
+    reads variant spellings ("Hirat" / "Herat province") but refuses, e.g., nationality words
+    (Ethiopia's "Somali" region)."""
     out = {}
+    cache: dict = {}
     for key in keys:
         parts = key.split("\x1f")
         country, admin1 = parts[0], parts[1]
@@ -878,6 +884,10 @@ def _resolve_names(keys: Iterable[str], gazetteer, level: str) -> dict:
             continue
         name = admin1 if level == "admin1" else admin2
         within = admin1 if level == "admin2" and admin1 else None
+        exact = _unit_named(gazetteer, level, cc, admin1 if level == "admin2" else "", name, cache)
+        if exact:
+            out[key] = (exact, "")
+            continue
         res = gazetteer.resolve(name, country=cc, within=within, kind=level)
         hint = f" (country {country!r}" + (f", admin1 {admin1!r}" if within else "") + ")" if country else ""
         units = [c for c in res.candidates if c.place.kind == level and (not cc or c.place.country_code == cc)]
@@ -889,6 +899,28 @@ def _resolve_names(keys: Iterable[str], gazetteer, level: str) -> dict:
         else:
             out[key] = ("", f"{level} name {name!r}{hint} is not an {level} unit of the gazetteer")
     return out
+
+
+def _unit_named(gazetteer, level: str, cc, admin1: str, name: str, cache: dict) -> str:
+    """The id of the one unit of ``level`` in country ``cc`` (and province ``admin1``) whose name
+    or type-word-free name is ``name`` (case and accents ignored), else ""."""
+    from gazetteer import normalize
+
+    if not cc:
+        return ""
+    if (level, cc) not in cache:
+        try:
+            units = gazetteer.children(f"country:{cc}", kind=level)
+        except LookupError:
+            units = []
+        table: dict = {}
+        for u in units:
+            table.setdefault(normalize(u.name), []).append(u)
+        cache[(level, cc)] = table
+    found = cache[(level, cc)].get(normalize(name), [])
+    if admin1 and len(found) > 1:
+        found = [u for u in found if normalize(u.admin1 or "") == normalize(admin1)]
+    return found[0].id if len(found) == 1 else ""
 
 
 def _country_code(gazetteer, country: str) -> str | None:

@@ -309,3 +309,24 @@ def test_missing_dask_gives_the_install_hint(monkeypatch):
     with pytest.raises(ScaleDependencyMissing, match=r"pip install 'conflictmap\[scale\]'"):
         require("dask_geopandas")
     assert issubclass(ScaleDependencyMissing, ImportError)
+
+
+def test_a_units_own_name_counts_even_when_the_resolver_refuses_it(acled_csv, small_gazetteer):
+    """Dataset admin names are the units' own names more often than not; a resolver that refuses a
+    name (Ethiopia's "Somali" region reads as a nationality word) must not lose those rows."""
+
+    class Refusing:
+        def __getattr__(self, name):
+            return getattr(small_gazetteer, name)
+
+        def resolve(self, *args, **kwargs):
+            return small_gazetteer.resolve("Xqzzyv")  # not_found for every name
+
+    res = aggregate(acled_csv, AggregateSpec(by="admin1", per=()), gazetteer=Refusing())
+    herat = small_gazetteer.resolve("Herat province", country="AF", kind="admin1").best.place
+    assert herat.name == "Hirat"  # the row says "Herat": only the resolver reads that spelling
+    assert [u.row for u in res.unassigned] == [5, 6]
+    _write_acled(acled_csv, [e if e[4] != "Herat" else (*e[:4], "Hirat", *e[5:]) for e in EVENTS])
+    res = aggregate(acled_csv, AggregateSpec(by="admin1", per=()), gazetteer=Refusing())
+    assert [u.row for u in res.unassigned] == [6]
+    assert _by(res, "place_id", "method")[(herat.id, METHOD_NAME)] == 1
