@@ -365,7 +365,8 @@ def _csv_rows(path: str, delimiter: str) -> Iterator[tuple]:
 
     if csv.field_size_limit() < claims_io._CSV_FIELD_LIMIT:
         csv.field_size_limit(claims_io._CSV_FIELD_LIMIT)
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+    # surrogate escapes mark bytes that are not UTF-8: such rows are rejected, as claims_io does
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         last = 0
         while True:
@@ -405,6 +406,8 @@ def _csv_parts(i: int, src: _Source, delimiter: str, chunk_rows: int) -> Iterato
                 err = (f"{len(values)} fields, expected {width} (as in the header): check for an unquoted "
                        "comma, a missing quote or a missing field")
                 values = [""] * width
+        if not err and claims_io._SURROGATE_RE.search("".join(values)):
+            err, values = _not_utf8(values, header, src), [""] * width
         batch.append([values[j] for j in wanted])
         lines.append(line)
         errors.append(err)
@@ -413,6 +416,21 @@ def _csv_parts(i: int, src: _Source, delimiter: str, chunk_rows: int) -> Iterato
             first, batch, lines, errors = row + 1, [], [], []
     if batch:
         yield _Part(i, first, values=_chunk_frame(batch, names, lines, errors))
+
+
+def _not_utf8(values: list, header: list, src: _Source) -> str:
+    """``column\x00reason`` for the first cell holding bytes that are not UTF-8, in claims_io's words."""
+    keys = {name: key for key, name in src.columns}
+    for name, value in zip(header, values):
+        if claims_io._SURROGATE_RE.search(value):
+            column = keys.get(name, name)
+            ctx = claims_io._RowCtx(src.path, 0, None, src.fmt, Path(src.path).stem)
+            try:
+                claims_io._text(value, column, ctx)
+            except claims_io._RowError as err:
+                return f"{err.column}\x00{err.reason}"
+            return f"{column}\x00contains bytes that are not UTF-8"
+    return ""
 
 
 def _chunk_frame(batch, names, lines, errors) -> pd.DataFrame:
@@ -428,7 +446,7 @@ def _claims_part(i: int, sources: list, chunk_rows: int) -> _Part:
     src = sources[i]
     claims, report = claims_io.read_claims(src.path)
     fmt = next((f.format for f in report.files if f.format), "canonical")
-    rows = [{"place": c.place, "time": c.time.text, "tz": c.time.earliest.tzname() if c.time.text else "",
+    rows = [{"place": c.place, "time": c.time.text, "tz": "",
              "status": c.status, "actor": c.actor, "country": c.country, "admin1": c.admin1,
              "admin2": c.admin2, "lat": c.lat, "lon": c.lon, "location_precision": c.location_precision,
              "__row__": c.origin.row, "__error__": ""} for c in claims]
@@ -662,10 +680,10 @@ def _owner_verdicts(raw, src, events, why, column, suspects, tz) -> None:
     """Let claims_io's row builder decide the doubtful rows: its reason replaces ours for
     rejected rows (the same words ``conflictmap map`` reports); a suspect it accepts keeps
     the coordinates it read."""
+    for i in why.index[why.str.contains("\x00", regex=False)]:  # "column\x00reason" of a row judged before
+        col, _, reason = str(why[i]).partition("\x00")
+        why[i], column[i] = reason, col
     if src.container == "claims":  # claims_io has already judged these rows
-        for i in why.index[why != ""]:
-            col, _, reason = str(why[i]).partition("\x00")
-            why[i], column[i] = reason or col, col if reason else ""
         return
     schema = claims_io._Schema(src.fmt, [name for k, name in src.columns if k in raw])
     keys = [k for k, _ in src.columns if k in raw]

@@ -330,3 +330,16 @@ def test_a_units_own_name_counts_even_when_the_resolver_refuses_it(acled_csv, sm
     res = aggregate(acled_csv, AggregateSpec(by="admin1", per=()), gazetteer=Refusing())
     assert [u.row for u in res.unassigned] == [6]
     assert _by(res, "place_id", "method")[(herat.id, METHOD_NAME)] == 1
+
+
+def test_bytes_that_are_not_utf8_reject_the_row_as_claims_io_does(tmp_path, small_gazetteer):
+    path = tmp_path / "latin1.csv"
+    head = "event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,country,admin1,location,latitude,longitude,notes\n"
+    path.write_bytes(head.encode() + b"A1,2021-07-06,Battles,Armed clash,Taliban,,Afghanistan,Badghis,Qala,34.98,63.13,ok\n"
+                     b"A2,2021-07-06,Battles,Armed clash,Taliban,,Afghanistan,Badghis,Qal\xe9a,34.98,63.13,x\n"
+                     b"A3,2021-07-06,Battles,Armed clash,Taliban,,Afghanistan,Badghis,Qala,34.98,63.13,n\xff\n")
+    res = aggregate(path, AggregateSpec(by="admin1"), gazetteer=small_gazetteer)
+    _, report = claims_io.read_claims(path)
+    assert res.events == 1
+    assert [(i.row, i.column, i.reason) for i in res.rejected] == [(i.row, i.column, i.reason) for i in report.rejected]
+    assert [(i.row, i.column) for i in res.rejected] == [(2, "location"), (3, "notes")]
