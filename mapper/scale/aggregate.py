@@ -310,9 +310,13 @@ def _plan(paths, chunk_rows: int) -> tuple:
         low = path.lower()
         if low.endswith(PARQUET_SUFFIXES):
             require("pyarrow.parquet")
+            import pyarrow
             import pyarrow.parquet as pq
 
-            meta = pq.ParquetFile(path).metadata
+            try:
+                meta = pq.ParquetFile(path).metadata
+            except (pyarrow.ArrowException, OSError) as err:
+                raise ClaimsFileError(f"{path}: not a readable Parquet file ({err})", path=path) from err
             src = _source_for(path, meta.schema.to_arrow_schema().names, "parquet")
             sources.append(src)
             plans.append(("parquet", len(sources) - 1, meta))

@@ -343,3 +343,23 @@ def test_bytes_that_are_not_utf8_reject_the_row_as_claims_io_does(tmp_path, smal
     assert res.events == 1
     assert [(i.row, i.column, i.reason) for i in res.rejected] == [(i.row, i.column, i.reason) for i in report.rejected]
     assert [(i.row, i.column) for i in res.rejected] == [(2, "location"), (3, "notes")]
+
+
+def test_a_running_scheduler_by_address(cluster, acled_csv, small_gazetteer):
+    """--scheduler tcp://HOST:PORT connects to a cluster someone else started (here the fixture's)."""
+    from mapper.scale.scheduler import dask_client
+
+    spec = parse_scheduler(cluster.scheduler.address)
+    assert spec.kind == "address"
+    with dask_client(spec) as client:
+        there = aggregate(acled_csv, AggregateSpec(by="admin1"), gazetteer=small_gazetteer, client=client)
+    here = aggregate(acled_csv, AggregateSpec(by="admin1"), gazetteer=small_gazetteer)
+    pd.testing.assert_frame_equal(here.counts, there.counts)
+
+
+def test_an_unreadable_parquet_file_is_named(tmp_path, small_gazetteer):
+    pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install 'conflictmap[scale]')")
+    bad = tmp_path / "broken.parquet"
+    bad.write_bytes(b"PAR1 this is not parquet")
+    with pytest.raises(ClaimsFileError, match="broken.parquet: not a readable Parquet file"):
+        aggregate(bad, gazetteer=small_gazetteer)
