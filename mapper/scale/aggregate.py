@@ -1077,7 +1077,7 @@ def aggregate(paths, spec: AggregateSpec = AggregateSpec(), *, gazetteer=None, c
     """
     gz, own = _gazetteer(gazetteer)
     try:
-        units = load_units(gz, spec.by) if units is None else units
+        units = _units(gz, spec, units)
         sources, parts = _plan(paths, chunk_rows)
         if client is None:
             acc = _Partial()
@@ -1103,7 +1103,7 @@ def aggregate_frame(frame, spec: AggregateSpec = AggregateSpec(), *, gazetteer=N
     """
     gz, own = _gazetteer(gazetteer)
     try:
-        units = load_units(gz, spec.by) if units is None else units
+        units = _units(gz, spec, units)
         columns = [str(c) for c in frame.columns]
         src = _source_for("<frame>", columns, "frame")
         if fmt:
@@ -1125,6 +1125,15 @@ def aggregate_frame(frame, spec: AggregateSpec = AggregateSpec(), *, gazetteer=N
     finally:
         if own:
             gz.close()
+
+
+def _units(gz, spec: AggregateSpec, units):
+    units = load_units(gz, spec.by) if units is None else units
+    if not len(units):
+        logger.warning("no %s unit of the gazetteer has a boundary: every row is counted by its %s name "
+                       "(add district polygons with `conflictmap gazetteer add boundaries FILE --level 2`)",
+                       spec.by, spec.by)
+    return units
 
 
 def _gazetteer(gazetteer):
