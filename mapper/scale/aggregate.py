@@ -1150,7 +1150,8 @@ def _load_events(part: _Part, sources: list, tz) -> pd.DataFrame:
 
 
 def _on_dask(parts, sources: list, units, spec: AggregateSpec, client, progress) -> _Partial:
-    """Parts -> a Dask DataFrame of events -> dask-geopandas point in polygon -> counts.
+    """Parts -> a Dask DataFrame of events (``dd.from_map``) -> a dask-geopandas GeoDataFrame of
+    their points -> per partition the in-process point in polygon, split and counts.
 
     Parquet parts are read by the workers; CSV parts (already read by the client, which
     streams the file) are sent in batches of a few per worker, so the client's memory stays
