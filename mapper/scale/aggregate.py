@@ -12,8 +12,10 @@ The pipeline, the same in-process (pandas/geopandas, for small inputs) and on Da
    not once per row; a row that fails a check is handed to claims_io's own row builder, so the
    rejection reads exactly as ``conflictmap map`` would report it;
 3. **assign** each event to a unit of the gazetteer (countries, provinces, or districts of an
-   added boundary set): point in polygon (``geopandas.sjoin`` in-process,
-   ``dask_geopandas.sjoin`` on a cluster), else by the row's admin name (``method`` says which),
+   added boundary set): point in polygon (``geopandas.sjoin`` on each part; on a cluster the
+   parts are partitions of a dask-geopandas GeoDataFrame of the points, joined one by one, since
+   ``dask_geopandas.sjoin`` keeps only the matched points), else by the row's admin name
+   (``method`` says which),
    else the row is reported as **unassigned** with its row number and why;
 4. **count** events and sum fatalities per unit, period and (optionally) status and actor.
 
