@@ -38,8 +38,8 @@ Examples
 >>> result = aggregate_frame(events, AggregateSpec(by="admin1", every="month"))  # doctest: +SKIP
 >>> result.counts[["place", "time", "status", "events"]].values.tolist()       # doctest: +SKIP
 [['Badghis', '2021-07', 'contested', 2], ['Kunduz', '2021-08', 'attacked', 1]]
->>> [(u.row, u.reason) for u in result.unassigned]                               # doctest: +SKIP
-[(4, 'no coordinates and no admin1 name')]
+>>> [(u.row, u.reason) for u in result.unassigned]  # rows are the frame's index   # doctest: +SKIP
+[(3, 'no coordinates and no admin1 name')]
 """
 
 from __future__ import annotations
