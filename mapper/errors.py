@@ -117,3 +117,14 @@ class EvaluationInputError(MapperError, ValueError):
         super().__init__(message)
         self.path = path
         self.line = line
+
+
+class ScaleError(MapperError):
+    """Root of the errors of :mod:`mapper.scale` (corpus jobs and aggregation on Dask)."""
+
+
+class ScaleDependencyMissing(ScaleError, ImportError):
+    """Raised when an optional dependency of :mod:`mapper.scale` (dask, distributed, pyarrow) is missing.
+
+    The message carries the install hint ``pip install 'conflictmap[scale]'``.
+    """
