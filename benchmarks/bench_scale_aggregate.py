@@ -6,7 +6,7 @@ admin2, location, latitude, longitude, geo_precision, source, notes, fatalities 
 points are drawn uniformly inside the embedded polygons of 15 countries with conflict events
 (rejection sampling in each country's box), their admin1 names are those of the province each
 point lies in; 0.5% of rows have no coordinates (counted by their admin1 name), 0.01% carry an
-impossible date (rejected with claims_io's reason). They are written as Parquet files of
+impossible date (rejected with mapper.claims' reason). They are written as Parquet files of
 ``--rows-per-file`` rows (one row group each) to a temporary folder, then counted per admin1
 unit and month, by status and actor, on a ``LocalCluster`` of ``--workers`` single-threaded
 worker processes. Each worker's resident memory (RSS) is sampled every 0.2 s by a thread started

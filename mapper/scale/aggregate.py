@@ -5,11 +5,11 @@ The pipeline, the same in-process (pandas/geopandas, for small inputs) and on Da
 1. **read** the inputs in parts of bounded size: a CSV/TSV is streamed once by the client in
    chunks of ``chunk_rows`` rows (exact row numbers, also across quoted line breaks); a
    Parquet file gives one part per row group, read by the worker that processes it; JSON,
-   JSON Lines and GeoJSON claims files go through :func:`mapper.claims_io.read_claims` whole;
-2. **normalise** each part with the rules of :mod:`mapper.claims_io` (format detection and
+   JSON Lines and GeoJSON claims files go through :func:`mapper.claims.read_claims` whole;
+2. **normalise** each part with the rules of :mod:`mapper.claims` (format detection and
    column mapping, and for every row: the date, ACLED/UCDP/claims status words onto the
    status vocabulary, coordinates). Each rule is applied once per *distinct* value of a part,
-   not once per row; a row that fails a check is handed to claims_io's own row builder, so the
+   not once per row; a row that fails a check is handed to the format's own row builder, so the
    rejection reads exactly as ``conflictmap map`` would report it;
 3. **assign** each event to a unit of the gazetteer (countries, provinces, or districts of an
    added boundary set): point in polygon (``geopandas.sjoin`` on each part; on a cluster the
@@ -50,18 +50,31 @@ import logging
 import math
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from mapper import claims_io
-from mapper.errors import ClaimsFileError, ScaleError, TimeParseError, UnknownStatus
-from mapper.scale.scheduler import require
+from mapper._optional import require
+from mapper.claims import RowIssue, detect_format, read_claims
+from mapper.claims.cells import COUNTRY_BOXES, SURROGATE_RE, RowContext, country_code, text
+from mapper.claims.formats import Schema, get_format
+from mapper.claims.readers import CSV_FIELD_LIMIT, csv_field_limit, sniff_delimiter
+from mapper.errors import (
+    CellError,
+    ClaimsFileError,
+    ScaleDependencyMissing,
+    ScaleError,
+    TimeParseError,
+    UnknownStatus,
+)
 from mapper.status import acled_status, normalize_status, ucdp_status
 from mapper.timespan import parse_time, resolve_tz
+
+# pandas comes with the scale extra (geopandas, a core dependency, also pulls it in)
+pd = require("pandas", "scale", purpose="conflictmap aggregate", error=ScaleDependencyMissing)
 
 __all__ = [
     "LEVELS",
@@ -101,7 +114,7 @@ OUTPUT_COLUMNS = (
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
-#: Which role each claims_io field plays here, per family of formats (keys are claims_io's
+#: Which role each mapper.claims field plays here, per family of formats (keys are mapper.claims'
 #: column keys after its own mapping, e.g. ACLED's legacy ``Type`` is ``event_type``).
 _ROLES = {
     "acled": {"place": "location", "date": "event_date", "lat": "latitude", "lon": "longitude",
@@ -112,7 +125,7 @@ _ROLES = {
                   "admin1": "admin1", "admin2": "admin2", "precision": "location_precision",
                   "status": "status", "actor": "actor", "tz": "tz"},
 }
-#: Dataset columns outside claims_io's schema that the counts use (lower-case names).
+#: Dataset columns outside mapper.claims' schema that the counts use (lower-case names).
 _FATALITY_COLUMNS = {"acled": "fatalities", "ucdp": "best", "canonical": "fatalities"}
 _STATUS_INPUTS = {"acled": ("event_type", "sub_event_type", "actor1", "actor2"),
                   "ucdp": ("type_of_violence", "side_a"), "canonical": ()}
@@ -193,7 +206,7 @@ class Unassigned:
 @dataclass(frozen=True)
 class AggregateResult:
     """The counts (:data:`OUTPUT_COLUMNS`, one row per unit, period, method and breakdown) and
-    what was not counted: ``rejected`` rows (:class:`mapper.claims_io.RowIssue`, with claims_io's
+    what was not counted: ``rejected`` rows (:class:`mapper.claims.RowIssue`, with mapper.claims'
     reasons), ``unassigned`` rows (:class:`Unassigned`) and ``filtered`` (rows outside the
     ``--status``/``--actor`` filters)."""
 
@@ -234,11 +247,11 @@ class AggregateResult:
 # ---- inputs ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Source:
-    """One input table: its path, claims_io format and where each role's column is."""
+    """One input table: its path, mapper.claims format and where each role's column is."""
 
     path: str
-    fmt: str  # claims_io format name: canonical, acled, acled-2019, acled-legacy, ucdp-ged-*
-    container: str  # csv, tsv, parquet, claims (read through claims_io), frame
+    fmt: str  # mapper.claims format name: canonical, acled, acled-2019, acled-legacy, ucdp-ged-*
+    container: str  # csv, tsv, parquet, claims (read through mapper.claims), frame
     columns: tuple = ()  # ((key, raw column name), ...) for the columns the counts read
 
     @property
@@ -262,9 +275,9 @@ class _Part:
 
 
 def _source_for(path: str, header: list, container: str) -> _Source:
-    """Detect the format from the header with claims_io and note which column holds each key."""
-    fmt = claims_io.detect_format(header)
-    schema = claims_io._Schema(fmt, list(header))  # claims_io's own header -> key mapping
+    """Detect the format from the header with mapper.claims and note which column holds each key."""
+    fmt = detect_format(header)
+    schema = Schema(get_format(fmt), list(header))  # mapper.claims' own header -> key mapping
     columns: dict = {}
     for key, name in zip(schema.keys, schema.names):
         if key and key not in columns:
@@ -311,9 +324,10 @@ def _plan(paths, chunk_rows: int) -> tuple:
     for path in _expand(paths):
         low = path.lower()
         if low.endswith(PARQUET_SUFFIXES):
-            require("pyarrow.parquet")
-            import pyarrow
-            import pyarrow.parquet as pq
+            pyarrow = require("pyarrow", "scale", purpose="reading Parquet events",
+                              error=ScaleDependencyMissing)
+            pq = require("pyarrow.parquet", "scale", purpose="reading Parquet events",
+                         error=ScaleDependencyMissing)
 
             try:
                 meta = pq.ParquetFile(path).metadata
@@ -330,8 +344,10 @@ def _plan(paths, chunk_rows: int) -> tuple:
                 sources.append(_Source(path, "", "claims"))
                 plans.append(("claims", len(sources) - 1, None))
                 continue
-            delim = "\t" if low.endswith(".tsv") else claims_io._sniff_delimiter(first)
-            header = next(iter(_csv_rows(path, delim)), None)
+            delim = "\t" if low.endswith(".tsv") else sniff_delimiter(first)
+            # closed at once, so the csv field-size limit is put back
+            with closing(_csv_rows(path, delim)) as records:
+                header = next(records, None)
             if header is None:
                 raise ClaimsFileError(f"{path}: file is empty (expected a header line)", path=path)
             src = _source_for(path, header[1], "tsv" if delim == "\t" else "csv")
@@ -366,13 +382,16 @@ def _parquet_parts(i: int, meta, chunk_rows: int) -> Iterator[_Part]:
 
 
 def _csv_rows(path: str, delimiter: str) -> Iterator[tuple]:
-    """(line, values) of the non-blank records of a CSV file, as claims_io numbers them."""
+    """(line, values) of the non-blank records of a CSV file, as :mod:`mapper.claims` numbers them.
+
+    The csv module's field-size limit is raised (as :mod:`mapper.claims` reads CSV) only while
+    the file is read: from the first record until the generator is exhausted or closed.
+    """
     import csv
 
-    if csv.field_size_limit() < claims_io._CSV_FIELD_LIMIT:
-        csv.field_size_limit(claims_io._CSV_FIELD_LIMIT)
-    # surrogate escapes mark bytes that are not UTF-8: such rows are rejected, as claims_io does
-    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+    # surrogate escapes mark bytes that are not UTF-8: such rows are rejected, as mapper.claims does
+    with csv_field_limit(CSV_FIELD_LIMIT), open(path, encoding="utf-8-sig", errors="surrogateescape",
+                                               newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         last = 0
         while True:
@@ -394,7 +413,11 @@ def _csv_rows(path: str, delimiter: str) -> Iterator[tuple]:
 def _csv_parts(i: int, src: _Source, delimiter: str, chunk_rows: int) -> Iterator[_Part]:
     """CSV chunks of ``chunk_rows`` rows as string frames; a row with the wrong number of fields
     (or invalid CSV) is carried as a row whose ``__error__`` column says why."""
-    rows = _csv_rows(src.path, delimiter)
+    with closing(_csv_rows(src.path, delimiter)) as rows:
+        yield from _csv_chunks(i, src, rows, chunk_rows)
+
+
+def _csv_chunks(i: int, src: _Source, rows: Iterator[tuple], chunk_rows: int) -> Iterator[_Part]:
     _, header = next(rows)
     width = len(header)
     wanted = [header.index(name) for _, name in src.columns]
@@ -412,7 +435,7 @@ def _csv_parts(i: int, src: _Source, delimiter: str, chunk_rows: int) -> Iterato
                 err = (f"{len(values)} fields, expected {width} (as in the header): check for an unquoted "
                        "comma, a missing quote or a missing field")
                 values = [""] * width
-        if not err and claims_io._SURROGATE_RE.search("".join(values)):
+        if not err and SURROGATE_RE.search("".join(values)):
             err, values = _not_utf8(values, header, src), [""] * width
         batch.append([values[j] for j in wanted])
         lines.append(line)
@@ -425,15 +448,15 @@ def _csv_parts(i: int, src: _Source, delimiter: str, chunk_rows: int) -> Iterato
 
 
 def _not_utf8(values: list, header: list, src: _Source) -> str:
-    """``column\x00reason`` for the first cell holding bytes that are not UTF-8, in claims_io's words."""
+    """``column\x00reason`` for the first cell holding bytes that are not UTF-8, in mapper.claims' words."""
     keys = {name: key for key, name in src.columns}
     for name, value in zip(header, values):
-        if claims_io._SURROGATE_RE.search(value):
+        if SURROGATE_RE.search(value):
             column = keys.get(name, name)
-            ctx = claims_io._RowCtx(src.path, 0, None, src.fmt, Path(src.path).stem)
+            ctx = RowContext(src.path, 0, None, src.fmt, Path(src.path).stem)
             try:
-                claims_io._text(value, column, ctx)
-            except claims_io._RowError as err:
+                text(value, column, ctx)
+            except CellError as err:
                 return f"{err.column}\x00{err.reason}"
             return f"{column}\x00contains bytes that are not UTF-8"
     return ""
@@ -447,36 +470,36 @@ def _chunk_frame(batch, names, lines, errors) -> pd.DataFrame:
 
 
 def _claims_part(i: int, sources: list, chunk_rows: int) -> _Part:
-    """A JSON/JSON Lines/GeoJSON claims file, read whole by claims_io (these formats carry
+    """A JSON/JSON Lines/GeoJSON claims file, read whole by mapper.claims (these formats carry
     claims, not millions of events), as a canonical frame."""
     src = sources[i]
-    claims, report = claims_io.read_claims(src.path)
+    claims, report = read_claims(src.path)
     fmt = next((f.format for f in report.files if f.format), "canonical")
     rows = [{"place": c.place, "time": c.time.text, "tz": "",
              "status": c.status, "actor": c.actor, "country": c.country, "admin1": c.admin1,
              "admin2": c.admin2, "lat": c.lat, "lon": c.lon, "location_precision": c.location_precision,
              "__row__": c.origin.row, "__error__": ""} for c in claims]
-    for issue in report.rejected:  # claims_io's own reasons, carried to the report
+    for issue in report.rejected:  # mapper.claims' own reasons, carried to the report
         rows.append({"__row__": issue.row if issue.row is not None else 0,
                      "__error__": f"{issue.column}\x00{issue.reason}"})
     keys = ("place", "time", "tz", "status", "actor", "country", "admin1", "admin2", "lat", "lon",
             "location_precision")
-    # claims_io has applied the dataset's rules (status words, dates): the frame is canonical
+    # mapper.claims has applied the dataset's rules (status words, dates): the frame is canonical
     sources[i] = _Source(src.path, "canonical", "claims", tuple((k, k) for k in keys))
-    logger.info("%s: %s claims file read whole by claims_io", src.path, fmt)
+    logger.info("%s: %s claims file read whole by mapper.claims", src.path, fmt)
     frame = pd.DataFrame(rows, columns=[*keys, "__row__", "__error__"])
-    # claims_io has applied the dataset rules already (status, dates): read back as canonical
+    # mapper.claims has applied the dataset rules already (status, dates): read back as canonical
     frame["tz"] = ""
     frame["time"] = [c.time.earliest.isoformat() for c in claims] + [""] * len(report.rejected)
     return _Part(i, 1, values=frame)
 
 
 def _read_part(part: _Part, source: _Source) -> pd.DataFrame:
-    """The raw columns of a part, named by claims_io key (the worker side of a Parquet part)."""
+    """The raw columns of a part, named by mapper.claims key (the worker side of a Parquet part)."""
     if part.values is not None:
         return part.values
-    import pyarrow.parquet as pq
-
+    pq = require("pyarrow.parquet", "scale", purpose="reading Parquet events",
+                 error=ScaleDependencyMissing)
     names = [name for _, name in source.columns]
     table = pq.ParquetFile(source.path).read_row_groups(list(part.row_groups), columns=names)
     frame = table.to_pandas()
@@ -517,7 +540,8 @@ def _period_start(days: pd.Series, every: str) -> pd.Series:
 
 
 def _dates(frame: pd.DataFrame, src: _Source, tz) -> tuple:
-    """(naive dates as datetime64[s], reasons) with claims_io's time parser, once per distinct text."""
+    """(naive dates as datetime64[s], reasons) with the time parser of mapper.claims, once per
+    distinct text."""
     key = _ROLES[src.family]["date"]
     col = frame[key] if key in frame else pd.Series([""] * len(frame), index=frame.index)
     if pd.api.types.is_datetime64_any_dtype(col):  # a typed Parquet column is already a date
@@ -602,16 +626,16 @@ def _numbers(frame: pd.DataFrame, key: str) -> tuple:
 
 
 def _coordinate_suspects(lat, lon, bad_lat, bad_lon, country) -> pd.Series:
-    """Rows whose coordinates claims_io would question: not numbers, one of the pair missing,
+    """Rows whose coordinates mapper.claims would question: not numbers, one of the pair missing,
     out of range, not finite, or outside the country's box while the swapped pair is inside
-    (claims_io's ``_coords`` decides these rows, see :func:`_owner_verdicts`)."""
+    (:func:`mapper.claims.cells.lat_lon` decides these rows, see :func:`_owner_verdicts`)."""
     one = lat.isna() ^ lon.isna()
     out = (lat.abs() > 90) | (lon.abs() > 180) | np.isinf(lat) | np.isinf(lon)
     sus = bad_lat | bad_lon | one | out
     names = country.unique()
-    codes = country.map({c: claims_io._country_code(c) if c else None for c in names})
+    codes = country.map({c: country_code(c) if c else None for c in names})
     for code in codes.dropna().unique():
-        box = claims_io._COUNTRY_BOXES.get(code)
+        box = COUNTRY_BOXES.get(code)
         if not box:
             continue
         m = (codes == code) & lat.notna() & lon.notna()
@@ -623,7 +647,7 @@ def _coordinate_suspects(lat, lon, bad_lat, bad_lon, country) -> pd.Series:
 
 def _normalize(raw: pd.DataFrame, src_index: int, src: _Source, first_row: int, tz=None,
                index_rows: bool = False) -> pd.DataFrame:
-    """A raw part (columns named by claims_io key) -> events frame (:data:`EVENT_DTYPES`)."""
+    """A raw part (columns named by mapper.claims key) -> events frame (:data:`EVENT_DTYPES`)."""
     n = len(raw)
     if n == 0:
         return _empty_events()
@@ -660,7 +684,7 @@ def _normalize(raw: pd.DataFrame, src_index: int, src: _Source, first_row: int, 
     zero = (events["lat"] == 0) & (events["lon"] == 0)
     events.loc[zero, ["lat", "lon"]] = np.nan
 
-    # What claims_io would reject, first reason first (its builder has the last word below).
+    # What mapper.claims would reject, first reason first (its builder has the last word below).
     why = pd.Series("", index=raw.index, dtype=object)
     column = pd.Series("", index=raw.index, dtype=object)
     pre = raw["__error__"] if "__error__" in raw else pd.Series("", index=raw.index)
@@ -683,32 +707,30 @@ def _normalize(raw: pd.DataFrame, src_index: int, src: _Source, first_row: int, 
 
 
 def _owner_verdicts(raw, src, events, why, column, suspects, tz) -> None:
-    """Let claims_io's row builder decide the doubtful rows: its reason replaces ours for
-    rejected rows (the same words ``conflictmap map`` reports); a suspect it accepts keeps
-    the coordinates it read."""
+    """Let the format's row builder (:mod:`mapper.claims.formats`) decide the doubtful rows: its
+    reason replaces ours for rejected rows (the same words ``conflictmap map`` reports); a
+    suspect it accepts keeps the coordinates it read."""
     for i in why.index[why.str.contains("\x00", regex=False)]:  # "column\x00reason" of a row judged before
         col, _, reason = str(why[i]).partition("\x00")
         why[i], column[i] = reason, col
-    if src.container == "claims":  # claims_io has already judged these rows
+    if src.container == "claims":  # mapper.claims has already judged these rows
         return
-    schema = claims_io._Schema(src.fmt, [name for k, name in src.columns if k in raw])
+    schema = Schema(get_format(src.fmt), [name for k, name in src.columns if k in raw])
     keys = [k for k, _ in src.columns if k in raw]
     builder_tz = resolve_tz(tz) if tz else None
     for i in why.index[(why != "") | suspects]:
         if str(raw.at[i, "__error__"] if "__error__" in raw else ""):
-            continue  # a CSV structure problem: claims_io gives the same reason
+            continue  # a CSV structure problem: mapper.claims gives the same reason
         values = [_cell(raw.at[i, k]) for k in keys]
         rec, extra = schema.split(values)
-        ctx = claims_io._RowCtx(src.path, int(events.at[i, "row"]), None, src.fmt, Path(src.path).stem)
+        ctx = RowContext(src.path, int(events.at[i, "row"]), None, src.fmt, Path(src.path).stem,
+                         tz=builder_tz, status_mapping=schema.format.status_mapping)
         try:
-            if src.family == "canonical":
-                claim = claims_io._canonical_claim(rec, extra, ctx, builder_tz)
-            else:
-                claim = schema.build(rec, extra, ctx, builder_tz)
-        except claims_io._RowError as err:
+            claim = schema.build(rec, extra, ctx)  # the format's own row builder
+        except CellError as err:
             why[i], column[i] = err.reason, err.column
             continue
-        if why[i] == "":  # a coordinate suspect that claims_io accepts (e.g. only a note)
+        if why[i] == "":  # a coordinate suspect that mapper.claims accepts (e.g. only a note)
             events.at[i, "lat"] = claim.lat if claim.lat is not None else np.nan
             events.at[i, "lon"] = claim.lon if claim.lon is not None else np.nan
 
@@ -981,7 +1003,7 @@ def _finish(acc: _Partial, sources: list, spec: AggregateSpec, gazetteer) -> Agg
         files=tuple((s.path, s.fmt) for s in sources),
         unassigned=tuple(Unassigned(paths[int(s)], int(r), str(why))
                          for s, r, why in un[["src", "row", "reason"]].itertuples(index=False)),
-        rejected=tuple(claims_io.RowIssue(paths[int(s)], int(r), str(c), str(why))
+        rejected=tuple(RowIssue(paths[int(s)], int(r), str(c), str(why))
                        for s, r, c, why in rej[["src", "row", "reject_column", "reject_reason"]].itertuples(index=False)),
     )
 
@@ -1120,7 +1142,10 @@ def aggregate_frame(frame, spec: AggregateSpec = AggregateSpec(), *, gazetteer=N
             out["rows"] = len(ev)
             _merge(acc, out, spec.keys)
         else:
-            require("dask.dataframe", "dask_geopandas")
+            require("dask.dataframe", "scale", purpose="aggregating a Dask DataFrame",
+                    error=ScaleDependencyMissing)
+            require("dask_geopandas", "scale", purpose="aggregating a Dask DataFrame",
+                    error=ScaleDependencyMissing)
             events = frame.map_partitions(_normalize, 0, src, 0, spec.tz, True, meta=_empty_events())
             acc = _dask_counts(events, sources, units, spec, client)
         return _finish(acc, sources, spec, gz)
@@ -1158,8 +1183,12 @@ def _on_dask(parts, sources: list, units, spec: AggregateSpec, client, progress)
     Parquet parts are read by the workers; CSV parts (already read by the client, which
     streams the file) are sent in batches of a few per worker, so the client's memory stays
     bounded by the batch."""
-    require("dask.dataframe", "dask_geopandas", "distributed")
-    import dask.dataframe as dd
+    dd = require("dask.dataframe", "scale", purpose="aggregating on a Dask cluster",
+                 error=ScaleDependencyMissing)
+    require("dask_geopandas", "scale", purpose="aggregating on a Dask cluster",
+            error=ScaleDependencyMissing)
+    require("distributed", "scale", purpose="aggregating on a Dask cluster",
+            error=ScaleDependencyMissing)
 
     acc = _Partial()
     nworkers = max(1, len(client.scheduler_info().get("workers", {})))
@@ -1199,9 +1228,9 @@ def _dask_counts(events, sources: list, units, spec: AggregateSpec, client) -> _
     same point-in-polygon assignment, split and counts as in-process. Each partition is one
     chain of tasks (read, normalise, points, join, count) whose small result the client merges
     as soon as it is done, so neither the workers nor the client ever hold the whole table."""
-    import dask
-    import dask_geopandas
-
+    dask = require("dask", "scale", purpose="aggregating on Dask", error=ScaleDependencyMissing)
+    dask_geopandas = require("dask_geopandas", "scale", purpose="aggregating on Dask",
+                             error=ScaleDependencyMissing)
     gev = dask_geopandas.from_dask_dataframe(
         events, geometry=dask_geopandas.points_from_xy(events, "lon", "lat")).set_crs("EPSG:4326")
     units_d = dask.delayed(units, pure=True)
@@ -1219,8 +1248,8 @@ def _dask_counts(events, sources: list, units, spec: AggregateSpec, client) -> _
             for frame in dask.compute(*delayed[i:i + 4]):
                 merge(frame)
     else:
-        from distributed import as_completed
-
+        as_completed = require("distributed", "scale", purpose="aggregating on a Dask cluster",
+                               error=ScaleDependencyMissing).as_completed
         for future in as_completed(client.compute(delayed)):
             merge(future.result())
             future.release()
@@ -1252,7 +1281,8 @@ def write_counts(result: AggregateResult, path, *, gazetteer=None, overwrite: bo
     if suffix == ".csv":
         write_atomic(path, table.to_csv(index=False))
     elif suffix == ".parquet":
-        require("pyarrow")
+        require("pyarrow", "scale", purpose="writing counts to Parquet",
+                error=ScaleDependencyMissing)
         import io
 
         buf = io.BytesIO()

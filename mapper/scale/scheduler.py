@@ -29,11 +29,11 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from mapper._optional import require
 from mapper.errors import ScaleDependencyMissing, ScaleError
 
-__all__ = ["INSTALL_HINT", "SchedulerSpec", "parse_scheduler", "dask_client", "require"]
+__all__ = ["SchedulerSpec", "parse_scheduler", "dask_client"]
 
-INSTALL_HINT = "pip install 'conflictmap[scale]'"
 _ADDRESS_RE = re.compile(r"^(tcp|tls|ws|wss|inproc)://\S+$")
 
 
@@ -77,19 +77,6 @@ def parse_scheduler(value) -> SchedulerSpec:
     )
 
 
-def require(*modules: str) -> None:
-    """Import ``modules`` or raise :class:`ScaleDependencyMissing` with the install hint."""
-    import importlib
-
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except ImportError as err:
-            raise ScaleDependencyMissing(
-                f"this needs {name.split('.')[0]} ({err}); install the Dask extras: {INSTALL_HINT}"
-            ) from err
-
-
 @contextmanager
 def dask_client(spec: SchedulerSpec, *, memory_limit: str | None = None):
     """A :class:`distributed.Client` for ``spec`` (None in-process), closed on exit.
@@ -101,8 +88,9 @@ def dask_client(spec: SchedulerSpec, *, memory_limit: str | None = None):
     if spec.in_process:
         yield None
         return
-    require("distributed")
-    from distributed import Client, LocalCluster
+    distributed = require("distributed", "scale", purpose=f"--scheduler {spec}",
+                          error=ScaleDependencyMissing)
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
     if spec.kind == "local":
         n = spec.workers or os.cpu_count() or 1

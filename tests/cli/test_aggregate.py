@@ -10,7 +10,7 @@ import re
 import pandas as pd
 from click.testing import CliRunner
 
-from mapper import claims_io
+from mapper.claims import read_claims
 from mapper.cli import cli
 
 HEADER = ["event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
@@ -55,8 +55,8 @@ def test_csv_counts_and_unassigned_report(small_gazetteer_dir, tmp_path):
                                                                          (5, "rejected", "event_date")]
     assert "no admin1 name" in report["reason"][0] and "2021-07-32" in report["reason"][1]
     assert "3 events counted" in r.output and "1 unassigned, 1 rejected" in r.output
-    # the output is a claims table: claims_io reads it as canonical claims, one per row
-    claims, load = claims_io.read_claims(out)
+    # the output is a claims table: mapper.claims reads it as canonical claims, one per row
+    claims, load = read_claims(out)
     assert load.ok and len(claims) == 3 and {c.claimant for c in claims} == {"conflictmap aggregate"}
     assert {c.place_id for c in claims} == set(table["place_id"])
 

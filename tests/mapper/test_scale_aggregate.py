@@ -1,5 +1,5 @@
 """mapper.scale.aggregate: counts per unit and period, the same in-process and on a 2-worker
-LocalCluster, with claims_io's rules for every row and nothing dropped silently."""
+LocalCluster, with mapper.claims' rules for every row and nothing dropped silently."""
 
 from __future__ import annotations
 
@@ -10,8 +10,13 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from mapper import claims_io
-from mapper.errors import ClaimsFileError, ScaleDependencyMissing, ScaleError
+from mapper.claims import claim_to_record, read_claims
+from mapper.errors import (
+    ClaimsFileError,
+    OptionalDependencyMissing,
+    ScaleDependencyMissing,
+    ScaleError,
+)
 from mapper.scale.aggregate import (
     METHOD_NAME,
     METHOD_POINT,
@@ -21,7 +26,7 @@ from mapper.scale.aggregate import (
     aggregate_frame,
     load_units,
 )
-from mapper.scale.scheduler import parse_scheduler, require
+from mapper.scale.scheduler import dask_client, parse_scheduler
 
 ACLED_HEADER = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
                 "sub_event_type", "actor1", "actor2", "country", "admin1", "admin2", "location",
@@ -39,7 +44,7 @@ EVENTS = [
     ("2021-08-09", "Violence against civilians", "Attack", "Taliban", "Herat", "Herat", "", "", "1"),
     # neither coordinates nor a province: unassigned, with its row number
     ("2021-08-10", "Battles", "Armed clash", "Taliban", "", "Somewhere", "", "", "2"),
-    # an impossible date: rejected with claims_io's reason
+    # an impossible date: rejected with mapper.claims' reason
     ("2021-13-07", "Battles", "Armed clash", "Taliban", "Kunduz", "Kunduz", "36.7290", "68.8570", "0"),
     # swapped coordinates (outside Afghanistan, inside it once swapped): rejected
     ("2021-08-11", "Battles", "Armed clash", "Taliban", "Kunduz", "Kunduz", "68.8570", "36.7290", "0"),
@@ -103,9 +108,9 @@ def test_counts_per_province_and_month_with_method_and_reports(acled_csv, small_
     assert res.events + len(res.unassigned) + len(res.rejected) == res.rows
 
 
-def test_rejections_read_as_claims_io_reports_them(acled_csv, small_gazetteer):
+def test_rejections_read_as_mapper_claims_reports_them(acled_csv, small_gazetteer):
     res = aggregate(acled_csv, AggregateSpec(by="country"), gazetteer=small_gazetteer)
-    _, report = claims_io.read_claims(acled_csv)
+    _, report = read_claims(acled_csv)
     assert [(i.row, i.column, i.reason) for i in res.rejected] == \
         [(i.row, i.column, i.reason) for i in report.rejected]
     assert "month 13" in res.rejected[0].reason and "swapped" in res.rejected[1].reason
@@ -195,10 +200,10 @@ def test_real_samples_same_in_process_and_on_the_cluster(cluster, raw_files, sma
 
 @pytest.mark.shared_data
 @pytest.mark.parametrize("name", RAW)
-def test_real_samples_count_every_claim_of_claims_io(raw_files, name, small_gazetteer):
-    """Per status, counted + unassigned rows = the claims claims_io reads from the same file."""
+def test_real_samples_count_every_claim_mapper_claims_reads(raw_files, name, small_gazetteer):
+    """Per status, counted + unassigned rows = the claims mapper.claims reads from the same file."""
     path = next(p for p in raw_files if p.name == name)
-    claims, report = claims_io.read_claims(path)
+    claims, report = read_claims(path)
     expected = Counter(c.status for c in claims)
     seen = Counter()
     for status in ("controlled", "contested", "attacked", "not_controlled"):
@@ -277,11 +282,11 @@ def test_canonical_claims_files_json_too(tmp_path, small_gazetteer):
         ("Badghis", "2021-07-06", "controlled", METHOD_NAME): 1, ("Kunduz", "2021-07-08", "contested", METHOD_POINT): 1}
     assert [u.row for u in res.unassigned] == [3]
     assert [(i.row, i.column) for i in res.rejected] == [(4, "status")]
-    claims, _ = claims_io.read_claims(csv_path)
+    claims, _ = read_claims(csv_path)
     json_path = tmp_path / "claims.json"
     import json
 
-    json_path.write_text(json.dumps([claims_io.claim_to_record(c) for c in claims]), encoding="utf-8")
+    json_path.write_text(json.dumps([claim_to_record(c) for c in claims]), encoding="utf-8")
     from_json = aggregate(json_path, AggregateSpec(by="admin1", every="day"), gazetteer=small_gazetteer)
     pd.testing.assert_frame_equal(from_json.counts, res.counts)
 
@@ -305,10 +310,14 @@ def test_bad_inputs_and_options_say_what_is_wrong(tmp_path, small_gazetteer):
 
 
 def test_missing_dask_gives_the_install_hint(monkeypatch):
-    monkeypatch.setitem(sys.modules, "dask_geopandas", None)  # makes `import dask_geopandas` fail
-    with pytest.raises(ScaleDependencyMissing, match=r"pip install 'conflictmap\[scale\]'"):
-        require("dask_geopandas")
-    assert issubclass(ScaleDependencyMissing, ImportError)
+    monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` fail
+    with pytest.raises(ScaleDependencyMissing, match=r"pip install 'conflictmap\[scale\]'") as info:
+        with dask_client(parse_scheduler("local:1")):
+            pass
+    err = info.value
+    assert isinstance(err, OptionalDependencyMissing) and isinstance(err, ScaleError)
+    assert err.name == "distributed" and err.extra == "scale"
+    assert str(err).startswith("--scheduler local:1 needs distributed, which is not installed")
 
 
 def test_a_units_own_name_counts_even_when_the_resolver_refuses_it(acled_csv, small_gazetteer):
@@ -332,17 +341,30 @@ def test_a_units_own_name_counts_even_when_the_resolver_refuses_it(acled_csv, sm
     assert _by(res, "place_id", "method")[(herat.id, METHOD_NAME)] == 1
 
 
-def test_bytes_that_are_not_utf8_reject_the_row_as_claims_io_does(tmp_path, small_gazetteer):
+def test_bytes_that_are_not_utf8_reject_the_row_as_mapper_claims_does(tmp_path, small_gazetteer):
     path = tmp_path / "latin1.csv"
     head = "event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,country,admin1,location,latitude,longitude,notes\n"
     path.write_bytes(head.encode() + b"A1,2021-07-06,Battles,Armed clash,Taliban,,Afghanistan,Badghis,Qala,34.98,63.13,ok\n"
                      b"A2,2021-07-06,Battles,Armed clash,Taliban,,Afghanistan,Badghis,Qal\xe9a,34.98,63.13,x\n"
                      b"A3,2021-07-06,Battles,Armed clash,Taliban,,Afghanistan,Badghis,Qala,34.98,63.13,n\xff\n")
     res = aggregate(path, AggregateSpec(by="admin1"), gazetteer=small_gazetteer)
-    _, report = claims_io.read_claims(path)
+    _, report = read_claims(path)
     assert res.events == 1
     assert [(i.row, i.column, i.reason) for i in res.rejected] == [(i.row, i.column, i.reason) for i in report.rejected]
     assert [(i.row, i.column) for i in res.rejected] == [(2, "location"), (3, "notes")]
+
+
+def test_a_long_cell_is_read_and_the_csv_field_limit_is_put_back(tmp_path, small_gazetteer):
+    """A cell past the csv module's default limit (131,072 characters) is read, as mapper.claims
+    reads it, and the process-wide limit is what it was once the job is done."""
+    before = csv.field_size_limit()
+    events = [(*e[:8], e[8]) for e in EVENTS[:2]]
+    path = _write_acled(tmp_path / "long.csv", events)
+    text = path.read_text(encoding="utf-8").replace("Event 1.", "Event 1. " + "x" * (before + 1000))
+    path.write_text(text, encoding="utf-8")
+    res = aggregate(path, AggregateSpec(by="admin1"), gazetteer=small_gazetteer)
+    assert res.events == 2 and not res.rejected
+    assert csv.field_size_limit() == before
 
 
 def test_a_running_scheduler_by_address(cluster, acled_csv, small_gazetteer):
