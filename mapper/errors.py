@@ -123,8 +123,10 @@ class ScaleError(MapperError):
     """Root of the errors of :mod:`mapper.scale` (corpus jobs and aggregation on Dask)."""
 
 
-class ScaleDependencyMissing(ScaleError, ImportError):
-    """Raised when an optional dependency of :mod:`mapper.scale` (dask, distributed, pyarrow) is missing.
+class ScaleDependencyMissing(ScaleError, OptionalDependencyMissing):
+    """Raised when an optional dependency of :mod:`mapper.scale` (dask, distributed, dask-geopandas,
+    pyarrow) is missing: an :class:`OptionalDependencyMissing` (raised through
+    :func:`mapper._optional.require`) that is also a :class:`ScaleError`.
 
     The message carries the install hint ``pip install 'conflictmap[scale]'``.
     """

@@ -144,7 +144,6 @@ def test_options_index_matches_the_decorators():
 #: Declared distributions that no module imports, and why they are declared anyway.
 DECLARED_NOT_IMPORTED = {
     "tzdata": "time-zone data for zoneinfo on Windows (no system zone database there)",
-    "pyarrow": "GeoParquet: geopandas imports it inside to_parquet/read_parquet (the parquet extra)",
     "ipykernel": "the Jupyter kernel nbclient starts to run examples/notebook.ipynb",
     "ruff": "the linter (make lint), a command, not a module",
     "mypy": "the type checker (make typecheck), a command, not a module",
@@ -182,6 +181,11 @@ def _imported(paths):
                 names.add(node.module.split(".")[0])
             elif (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "importorskip"
                   and node.args and isinstance(node.args[0], ast.Constant)):
+                names.add(str(node.args[0].value).split(".")[0])
+            elif (isinstance(node, ast.Call)
+                  and getattr(node.func, "id", getattr(node.func, "attr", "")) == "require"
+                  and node.args and isinstance(node.args[0], ast.Constant)):
+                # mapper._optional.require("pandas", ...) imports the module and returns it
                 names.add(str(node.args[0].value).split(".")[0])
     return {n for n in names if n not in sys.stdlib_module_names and n not in (*PACKAGES, "tests", "conftest")}
 

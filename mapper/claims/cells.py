@@ -24,8 +24,11 @@ __all__ = [
     "SHORT_CAP",
     "SOURCE_CAP",
     "URL_CAP",
+    "COUNTRY_BOXES",
+    "SURROGATE_RE",
     "RowContext",
     "confidence",
+    "country_code",
     "extras",
     "geometry",
     "join_notes",
@@ -54,12 +57,13 @@ _CAPS = {
 }
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+#: Surrogate escapes: where text decoded with ``errors="surrogateescape"`` had bytes that are not UTF-8.
+SURROGATE_RE = re.compile("[\udc80-\udcff]")
 
 
 # Rough country boxes (min_lon, min_lat, max_lon, max_lat), padded by 0.5 degree, to catch
 # swapped coordinates for the countries the project works on. Others are only range-checked.
-_COUNTRY_BOXES = {
+COUNTRY_BOXES = {
     "AF": (60.0, 28.9, 75.4, 39.0),
     "TJ": (66.9, 36.2, 75.7, 41.6),
     "PK": (60.4, 23.1, 77.9, 37.6),
@@ -146,7 +150,7 @@ class RowContext:
 def show(value: Any) -> str:
     """A value as quoted in a message: one line, no control characters, at most 80 characters."""
     s = str(value)
-    s = _SURROGATE_RE.sub("\ufffd", s)
+    s = SURROGATE_RE.sub("\ufffd", s)
     s = _CONTROL_RE.sub("", s).replace("\n", " ")
     return s if len(s) <= _MAX_ISSUE_VALUE else s[: _MAX_ISSUE_VALUE - 1] + "…"
 
@@ -173,8 +177,8 @@ def text(
         cap or SHORT_CAP, SHORT_CAP
     ):  # common case: nothing to clean
         return s.strip()
-    if _SURROGATE_RE.search(s):
-        bad = _SURROGATE_RE.search(s).group()
+    if SURROGATE_RE.search(s):
+        bad = SURROGATE_RE.search(s).group()
         raise CellError(
             column,
             f"contains bytes that are not UTF-8 (0x{ord(bad) - 0xDC00:02X} in {show(s)!r}): "
@@ -224,7 +228,8 @@ def number(value: Any, column: str) -> float | None:
     return f
 
 
-def _country_code(country: str) -> str | None:
+def country_code(country: str) -> str | None:
+    """The ISO code of a country name or code that :data:`COUNTRY_BOXES` has a box for, else None."""
     c = (country or "").strip().lower()
     return _COUNTRY_NAMES.get(c)
 
@@ -250,8 +255,8 @@ def lat_lon(lat_raw: Any, lon_raw: Any, country: str, ctx: RowContext) -> tuple:
         raise CellError("lat", f"lat {lat:g} is outside [-90, 90]")
     if abs(lon) > 180:
         raise CellError("lon", f"lon {lon:g} is outside [-180, 180]")
-    code = _country_code(country)
-    box = _COUNTRY_BOXES.get(code) if code else None
+    code = country_code(country)
+    box = COUNTRY_BOXES.get(code) if code else None
     if box:
         inside = box[0] <= lon <= box[2] and box[1] <= lat <= box[3]
         swapped_inside = box[0] <= lat <= box[2] and box[1] <= lon <= box[3]

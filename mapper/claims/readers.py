@@ -25,11 +25,19 @@ from mapper.claims.formats import ClaimsFormat, Schema, format_for_header
 from mapper.claims.report import FileReport, RowIssue
 from mapper.errors import ClaimsFileError
 
-__all__ = ["csv_field_limit", "read_claims", "read_claims_csv", "read_claims_json", "read_claims_jsonl"]
+__all__ = [
+    "CSV_FIELD_LIMIT",
+    "csv_field_limit",
+    "read_claims",
+    "read_claims_csv",
+    "read_claims_json",
+    "read_claims_jsonl",
+    "sniff_delimiter",
+]
 
 logger = logging.getLogger(__name__)
 
-_CSV_FIELD_LIMIT = 64 * 1024 * 1024  # hostile cells above this are rejected by the csv module
+CSV_FIELD_LIMIT = 64 * 1024 * 1024  # hostile cells above this are rejected by the csv module
 
 # csv.field_size_limit is one value for the whole process. Readers raise it only while they
 # read, and the last of several concurrent readers (threads) puts back what it found.
@@ -40,7 +48,7 @@ _limit_set: int | None = None
 
 
 @contextmanager
-def csv_field_limit(limit: int = _CSV_FIELD_LIMIT):
+def csv_field_limit(limit: int = CSV_FIELD_LIMIT):
     """Raise :func:`csv.field_size_limit` to at least ``limit`` for the ``with`` block only.
 
     The csv module's limit (131,072 characters by default) is process-wide: a claims file with
@@ -201,20 +209,22 @@ def _load_one(loader: Loader, source, container: str | None) -> None:
     )
 
 
-def _sniff_delimiter(first_line: str) -> str:
+def sniff_delimiter(first_line: str) -> str:
+    """The delimiter of a CSV header line: the most frequent of comma, tab and semicolon (comma
+    on a tie or when none occurs)."""
     counts = {d: first_line.count(d) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: (counts[d], d == ","))
     return best if counts[best] else ","
 
 
 def _load_csv(loader: Loader, name: str, text: str, delimiter: str | None):
-    with csv_field_limit(_CSV_FIELD_LIMIT):
+    with csv_field_limit(CSV_FIELD_LIMIT):
         return _read_csv_rows(loader, name, text, delimiter)
 
 
 def _read_csv_rows(loader: Loader, name: str, text: str, delimiter: str | None):
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = delimiter or _sniff_delimiter(first_line)
+    delimiter = delimiter or sniff_delimiter(first_line)
     container = "tsv" if delimiter == "\t" else "csv"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = None

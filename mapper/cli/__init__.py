@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "open",
     "serve",
     "export",
+    "aggregate",
 )
 
 

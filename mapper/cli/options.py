@@ -3,17 +3,17 @@
 ======================  ===============================================
 option                  used by
 ======================  ===============================================
-``--data-dir``          resolve, geocode, gazetteer *, map, describe, static, export, embed, geoparse, extract, eval geoparse
+``--data-dir``          resolve, geocode, gazetteer *, map, describe, static, export, embed, geoparse, extract, eval geoparse, aggregate
 ``--country``           resolve, geoparse
 ``--within``            resolve
-``--overwrite``         geocode, map, static, export, extract, geoparse
-``--strict``            resolve, geocode, map, describe, static, export
-``-o/--output``         geocode, map, static, export, extract, geoparse
+``--overwrite``         geocode, map, static, export, extract, geoparse, aggregate
+``--strict``            resolve, geocode, map, describe, static, export, aggregate
+``-o/--output``         geocode, map, static, export, extract, geoparse, aggregate
 ``--window``            map, describe, static, export
 ``--dispute-window``    map, describe, static, export
 ``--stale-after``       map, describe, static, export
 ``--actors``            map, describe, static, export, extract
-``--tz``                map, describe, static, export
+``--tz``                map, describe, static, export, aggregate
 ``--online*``           resolve, geocode (opt-in: --online, --online-timeout, --online-url)
 ``--scheduler``         geoparse, extract (corpus runs on Dask: local, local:N, tcp://HOST:PORT)
 ``--partition-size``    geoparse, extract (corpus runs)

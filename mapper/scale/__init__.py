@@ -1,4 +1,6 @@
-"""Past one machine: corpus jobs on a Dask cluster (issue 16).
+"""Past one machine: corpus jobs and event aggregation on a Dask cluster (issue 16).
+
+Aggregation of event tables: :mod:`mapper.scale.aggregate` (``conflictmap aggregate``).
 
 Public API::
 
