@@ -22,6 +22,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mapper._optional import require
 from mapper.errors import CorpusInputError, ScaleDependencyMissing
 
 #: Documents per partition of a plain JSON Lines file, unless asked otherwise.
@@ -31,7 +32,6 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", *PARQUET_SUFFIXES)
 #: Bytes read at a time while counting lines.
 _SCAN_CHUNK = 1 << 20
-INSTALL_HINT = "pip install 'conflictmap[scale]'"
 
 
 @dataclass(frozen=True)
@@ -167,10 +167,7 @@ def _jsonl_cuts(path: str, partition_size: int) -> list:
 
 
 def _parquet_file(path: str):
-    try:
-        import pyarrow.parquet as pq
-    except ImportError as err:
-        raise ScaleDependencyMissing(f"reading Parquet needs pyarrow; install it with {INSTALL_HINT}") from err
+    pq = require("pyarrow.parquet", "scale", purpose="reading Parquet", error=ScaleDependencyMissing)
     try:
         return pq.ParquetFile(path)
     except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError

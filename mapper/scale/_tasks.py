@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from mapper._optional import require
+from mapper.errors import ScaleDependencyMissing
+
 #: Columns of a geoparse toponym in Parquet output (the keys of :meth:`Mention.to_dict`).
 TOPONYM_FIELDS = (("start", "int64"), ("end", "int64"), ("name", "string"), ("lat", "float64"),
                   ("lon", "float64"), ("id", "string"), ("kind", "string"), ("score", "float64"))
@@ -46,7 +49,7 @@ class GeoparseTask:
         return sum(len(r["toponyms"]) for r in rows)
 
     def parquet_schema(self):
-        import pyarrow as pa
+        pa = require("pyarrow", "scale", purpose="Parquet output", error=ScaleDependencyMissing)
 
         toponym = pa.struct([(name, getattr(pa, kind)()) for name, kind in TOPONYM_FIELDS])
         fields = [("id", pa.string()), ("toponyms", pa.list_(toponym))]
@@ -105,7 +108,7 @@ class ExtractTask:
         return len(rows)
 
     def parquet_schema(self):
-        import pyarrow as pa
+        pa = require("pyarrow", "scale", purpose="Parquet output", error=ScaleDependencyMissing)
 
         from mapper.claims.schema import CANONICAL_COLUMNS, WRITTEN_IF_USED
 

@@ -183,6 +183,7 @@ class AggregateSpec:
 
     @property
     def level_rank(self) -> int:
+        """Position of ``by`` in :data:`LEVELS` (0 = country, the coarsest)."""
         return LEVELS.index(self.by)
 
     @property
@@ -225,6 +226,8 @@ class AggregateResult:
         return int(self.counts["events"].sum()) if len(self.counts) else 0
 
     def summary(self, limit: int = 20) -> str:
+        """A few lines for stderr: events counted by each assignment method, then what was not
+        counted (up to ``limit`` rejected or unassigned rows named)."""
         by_method = self.counts.groupby("method")["events"].sum().to_dict() if len(self.counts) else {}
         how = ", ".join(f"{int(v):,} by {k.replace('_', ' ')}" for k, v in sorted(by_method.items()))
         lines = [

@@ -29,11 +29,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from mapper._optional import require
 from mapper.atomic import write_atomic
 from mapper.errors import CorpusInputError, ManifestMismatch, ScaleDependencyMissing
 from mapper.scale._inputs import (
     DEFAULT_PARTITION_SIZE,
-    INSTALL_HINT,
     DocumentProblem,
     Partition,
     expand_inputs,
@@ -158,8 +158,8 @@ def _write_partition(rows, path: Path, fmt: str, task) -> None:
         data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
         write_atomic(path, data)
         return
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = require("pyarrow", "scale", purpose="Parquet output", error=ScaleDependencyMissing)
+    pq = require("pyarrow.parquet", "scale", purpose="Parquet output", error=ScaleDependencyMissing)
 
     table = pa.Table.from_pylist([task.parquet_row(r) for r in rows], schema=task.parquet_schema())
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
@@ -321,12 +321,7 @@ class _Manifest:
 
 # ------------------------------------------------------------------------------------ schedulers
 def _require_distributed():
-    try:
-        import distributed
-    except ImportError as err:
-        raise ScaleDependencyMissing(f"running on a Dask cluster needs dask.distributed; install it with "
-                                     f"{INSTALL_HINT}") from err
-    return distributed
+    return require("distributed", "scale", purpose="running on a Dask cluster", error=ScaleDependencyMissing)
 
 
 def parse_scheduler(value: str) -> tuple:
@@ -384,10 +379,7 @@ def _run(task, inputs, out_dir, *, scheduler, fmt, partition_size, data_dir, wor
     if fmt not in OUTPUT_FORMATS:
         raise ValueError(f"output format {fmt!r}: expected one of {', '.join(OUTPUT_FORMATS)}")
     if fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError as err:
-            raise ScaleDependencyMissing(f"Parquet output needs pyarrow; install it with {INSTALL_HINT}") from err
+        require("pyarrow", "scale", purpose="Parquet output", error=ScaleDependencyMissing)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise CorpusInputError(f"{out} is a file; the output of a corpus is a folder", path=out)
@@ -443,8 +435,7 @@ def _run(task, inputs, out_dir, *, scheduler, fmt, partition_size, data_dir, wor
             for p in todo:
                 try:
                     if collection:
-                        import dask
-
+                        dask = require("dask", "scale", purpose="a Dask collection", error=ScaleDependencyMissing)
                         (records,) = dask.compute(delayed_parts[p.index], scheduler="sync")
                         res = _run_collection_partition(records, p, task, str(out), fmt, state)
                     else:
@@ -488,8 +479,7 @@ def _run_distributed(task, todo, out: Path, fmt, scheduler, state, identity, wor
             if delayed_parts is None:
                 fut = client.submit(_run_file_partition, p, task, str(out.resolve()), fmt, key=key, pure=False)
             else:
-                import dask
-
+                dask = require("dask", "scale", purpose="a Dask collection", error=ScaleDependencyMissing)
                 # the partition's records are computed on the cluster by the caller's graph, then processed
                 fut = client.compute(dask.delayed(_run_collection_partition)(
                     delayed_parts[p.index], p, task, str(out.resolve()), fmt, dask_key_name=key))

@@ -47,6 +47,7 @@ class SchedulerSpec:
 
     @property
     def in_process(self) -> bool:
+        """True when no cluster is asked for (the job runs in this process)."""
         return self.kind == "inprocess"
 
     def __str__(self) -> str:

@@ -78,7 +78,10 @@ def _imports(tree) -> set:
 LIBRARY = sorted((REPO / "mapper").rglob("*.py"))
 #: Modules (paths relative to the repository) that import an optional dependency at module level
 #: but are themselves imported only after a require() elsewhere, each with the module that asks.
-IMPORTED_AFTER_REQUIRE: dict = {}
+IMPORTED_AFTER_REQUIRE: dict = {
+    # imported by corpus.py only on a worker or after _require_distributed() asked for distributed
+    "mapper/scale/_plugin.py": "mapper/scale/corpus.py",
+}
 
 
 def test_every_require_names_an_extra_that_installs_the_module():
