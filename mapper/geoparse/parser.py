@@ -935,7 +935,11 @@ class _Spans:
         return i > 0 and pos < self._ends[i - 1]
 
     def add(self, s: int, e: int) -> None:
-        """Add a span that overlaps none of the present ones (callers test :meth:`overlaps` first)."""
+        """Add a span that overlaps none of the present ones (callers test :meth:`overlaps` first).
+
+        An empty span (``e <= s``) covers nothing and is not kept, as in :meth:`of`."""
+        if e <= s:
+            return
         i = bisect.bisect_left(self._starts, s)
         self._starts.insert(i, s)
         self._ends.insert(i, e)

@@ -211,6 +211,7 @@ SPANS = st.lists(st.tuples(st.integers(0, 200), st.integers(0, 30)).map(lambda t
 
 
 @given(SPANS, st.integers(0, 240), st.integers(0, 20))
+@example([(0, 0), (0, 1)], 0, 1)  # an empty span added first hid the next one
 def test_span_set_answers_as_a_scan_of_the_list_would(spans, s, width):
     """:class:`mapper.geoparse.parser._Spans` must give exactly the answers of the list scans it replaced."""
     from mapper.geoparse.parser import _Spans
