@@ -13,11 +13,12 @@ def check_scheduler(value) -> None:
     """``--scheduler`` parsed early, so a typo fails before the gazetteer is opened."""
     if value is None:
         return
+    from mapper.errors import ScaleError
     from mapper.scale import parse_scheduler
 
     try:
         parse_scheduler(value)
-    except ValueError as err:
+    except ScaleError as err:
         raise click.BadParameter(str(err), param_hint="--scheduler") from err
 
 

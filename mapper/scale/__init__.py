@@ -22,8 +22,8 @@ from mapper.scale.corpus import (
     PartitionResult,
     extract_corpus,
     geoparse_corpus,
-    parse_scheduler,
 )
+from mapper.scale.scheduler import SchedulerSpec, dask_client, parse_scheduler
 
-__all__ = ["MANIFEST_NAME", "CorpusResult", "PartitionResult", "extract_corpus", "geoparse_corpus",
-           "parse_scheduler"]
+__all__ = ["MANIFEST_NAME", "CorpusResult", "PartitionResult", "SchedulerSpec", "dask_client",
+           "extract_corpus", "geoparse_corpus", "parse_scheduler"]

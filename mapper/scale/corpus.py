@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mapper._optional import require
-from mapper.atomic import write_atomic
+from mapper.atomic import open_atomic, write_atomic
 from mapper.errors import CorpusInputError, ManifestMismatch, ScaleDependencyMissing
 from mapper.scale._inputs import (
     DEFAULT_PARTITION_SIZE,
@@ -42,6 +42,7 @@ from mapper.scale._inputs import (
 )
 from mapper.scale._state import IndexState, index_identity
 from mapper.scale._tasks import ExtractTask, GeoparseTask
+from mapper.scale.scheduler import dask_client, parse_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -162,13 +163,8 @@ def _write_partition(rows, path: Path, fmt: str, task) -> None:
     pq = require("pyarrow.parquet", "scale", purpose="Parquet output", error=ScaleDependencyMissing)
 
     table = pa.Table.from_pylist([task.parquet_row(r) for r in rows], schema=task.parquet_schema())
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with open_atomic(path) as fh:
+        pq.write_table(table, fh)
 
 
 def _process(part: Partition, docs, task, state, out_dir: str, fmt: str, worker: str) -> PartitionResult:
@@ -324,42 +320,16 @@ def _require_distributed():
     return require("distributed", "scale", purpose="running on a Dask cluster", error=ScaleDependencyMissing)
 
 
-def parse_scheduler(value: str) -> tuple:
-    """``("local", n_workers or None)`` or ``("address", "tcp://HOST:PORT")`` of a ``--scheduler`` value.
-
-    Raises ValueError naming the value and the accepted forms.
-    """
-    v = value.strip()
-    if v == "local":
-        return ("local", None)
-    if v.startswith("local:"):
-        n = v.split(":", 1)[1]
-        if n.isdigit() and int(n) > 0:
-            return ("local", int(n))
-    elif "://" in v and v.split("://", 1)[1]:
-        return ("address", v)
-    raise ValueError(f"{value!r} is not a scheduler; expected local, local:N (N workers on this machine) "
-                     "or a scheduler address such as tcp://10.0.0.5:8786")
-
-
 @contextmanager
 def _client(scheduler):
-    """A ``distributed.Client`` for ``scheduler`` (a Client, ``local[:N]`` or an address)."""
+    """A ``distributed.Client`` for ``scheduler``: a Client as given, else the ``--scheduler``
+    value (``local[:N]`` or an address) through :func:`mapper.scale.scheduler.dask_client`."""
     distributed = _require_distributed()
     if isinstance(scheduler, distributed.Client):
         yield scheduler
         return
-    kind, arg = parse_scheduler(str(scheduler))
-    if kind == "local":
-        n = arg or max(1, os.cpu_count() or 1)
-        # one thread per worker process: geoparsing is pure Python, threads would share one GIL
-        with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                      dashboard_address="127.0.0.1:0") as cluster, distributed.Client(cluster) as client:
-            log.info("Dask LocalCluster of %d workers; dashboard %s", n, client.dashboard_link)
-            yield client
-    else:
-        with distributed.Client(arg) as client:
-            yield client
+    with dask_client(parse_scheduler(str(scheduler))) as client:
+        yield client
 
 
 def _scheduler_name(scheduler) -> str:
@@ -588,5 +558,5 @@ def extract_corpus(inputs, out_dir, *, scheduler=None, fmt: str = "jsonl", publi
                 on_partition=on_partition)
 
 
-__all__ = ["CorpusResult", "PartitionResult", "extract_corpus", "geoparse_corpus", "parse_scheduler",
+__all__ = ["CorpusResult", "PartitionResult", "extract_corpus", "geoparse_corpus",
            "MANIFEST_NAME"]

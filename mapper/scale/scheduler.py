@@ -19,7 +19,7 @@ SchedulerSpec(kind='local', workers=2, address='')
 >>> parse_scheduler("local:0")
 Traceback (most recent call last):
 ...
-mapper.errors.ScaleError: --scheduler 'local:0': the number of workers must be a whole number >= 1 (e.g. local:4)
+mapper.errors.ScaleError: --scheduler 'local:0': the number of workers must be a whole number >= 1; expected local, local:N (N worker processes on this machine, e.g. local:4) or the address of a running scheduler, e.g. tcp://10.0.0.5:8786
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ from mapper.errors import ScaleDependencyMissing, ScaleError
 __all__ = ["SchedulerSpec", "parse_scheduler", "dask_client"]
 
 _ADDRESS_RE = re.compile(r"^(tcp|tls|ws|wss|inproc)://\S+$")
+#: The accepted forms, quoted in every rejection.
+_ACCEPTED = ("expected local, local:N (N worker processes on this machine, e.g. local:4) or the address "
+             "of a running scheduler, e.g. tcp://10.0.0.5:8786")
 
 
 @dataclass(frozen=True)
@@ -66,16 +69,12 @@ def parse_scheduler(value) -> SchedulerSpec:
     if text.startswith("local:"):
         n = text[len("local:"):]
         if not n.isdigit() or int(n) < 1:
-            raise ScaleError(
-                f"--scheduler {text!r}: the number of workers must be a whole number >= 1 (e.g. local:4)"
-            )
+            raise ScaleError(f"--scheduler {text!r}: the number of workers must be a whole number >= 1; "
+                             f"{_ACCEPTED}")
         return SchedulerSpec("local", workers=int(n))
     if _ADDRESS_RE.match(text):
         return SchedulerSpec("address", address=text)
-    raise ScaleError(
-        f"--scheduler {text!r} is not a scheduler: give local, local:N (N worker processes on this "
-        "machine) or the address of a running scheduler, e.g. tcp://10.0.0.5:8786"
-    )
+    raise ScaleError(f"--scheduler {text!r} is not a scheduler; {_ACCEPTED}")
 
 
 @contextmanager

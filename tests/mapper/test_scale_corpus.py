@@ -22,6 +22,7 @@ from mapper.errors import (
     CorpusInputError,
     ManifestMismatch,
     ScaleDependencyMissing,
+    ScaleError,
     WorkerIndexMismatch,
 )
 from mapper.scale import MANIFEST_NAME, extract_corpus, geoparse_corpus, parse_scheduler
@@ -127,12 +128,13 @@ def test_inputs_globs_and_errors(tmp_path):
 @pytest.mark.parametrize("value, expected", [("local", ("local", None)), ("local:3", ("local", 3)),
                                              ("tcp://10.0.0.5:8786", ("address", "tcp://10.0.0.5:8786"))])
 def test_parse_scheduler(value, expected):
-    assert parse_scheduler(value) == expected
+    spec = parse_scheduler(value)
+    assert (spec.kind, spec.address or spec.workers) == expected
 
 
 @pytest.mark.parametrize("value", ["local:0", "locale", "10.0.0.5:8786", "local:x"])
 def test_parse_scheduler_rejects(value):
-    with pytest.raises(ValueError, match="expected local, local:N"):
+    with pytest.raises(ScaleError, match="expected local, local:N"):
         parse_scheduler(value)
 
 
