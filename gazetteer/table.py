@@ -17,6 +17,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gazetteer.csvlimit import csv_field_limit
 from gazetteer.errors import SourceDataError
 from gazetteer.model import RESOLVED, Resolution
 from gazetteer.placing import NOT_FOUND_PROBLEM, OUTSIDE_HINT, RowPlacer
@@ -100,7 +101,8 @@ def geocode_row(gz, row_number: int, place: str, *, country=None, admin1=None, a
 
 
 #: The csv module's cell limit while a table is read (its default, 131,072 characters, made a long
-#: cell a crash that cut the output short). Set where the reader is made, never assumed.
+#: cell a crash that cut the output short). Raised only while the table is read
+#: (:func:`gazetteer.csvlimit.csv_field_limit`), never for the whole process.
 CSV_FIELD_LIMIT = 256 * 1024 * 1024
 #: Rows whose cells beyond the header get names: ``extra_1``, ``extra_2``, ...
 EXTRA_PREFIX = "extra_"
@@ -157,13 +159,19 @@ def geocode_csv(
     Returns the :class:`RowResult` list (one per data row, in order). Raises
     :class:`SourceDataError` when the table is empty or a named column is missing.
     """
-    import tempfile
-
     name = getattr(src, "name", None) or "<input>"
     if isinstance(name, int) or name == "-":
         name = "<stdin>"
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
+    with csv_field_limit(CSV_FIELD_LIMIT):
+        return _geocode_rows(src, dst, gz, name, place_column=place_column, country_column=country_column,
+                             admin1_column=admin1_column, admin2_column=admin2_column, progress=progress)
+
+
+def _geocode_rows(src, dst, gz, name: str, *, place_column, country_column, admin1_column, admin2_column,
+                  progress) -> list:
+    """The body of :func:`geocode_csv`, run while the csv cell limit is raised."""
+    import tempfile
+
     reader = csv.reader(src)
     try:
         header = next(reader)

@@ -15,10 +15,9 @@ import json
 import logging
 import os
 import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
+from gazetteer.csvlimit import csv_field_limit
 from mapper.claims._loader import Loader
 from mapper.claims.cells import RowContext
 from mapper.claims.formats import ClaimsFormat, Schema, format_for_header
@@ -38,50 +37,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 CSV_FIELD_LIMIT = 64 * 1024 * 1024  # hostile cells above this are rejected by the csv module
-
-# csv.field_size_limit is one value for the whole process. Readers raise it only while they
-# read, and the last of several concurrent readers (threads) puts back what it found.
-_limit_lock = threading.Lock()
-_limit_users = 0
-_limit_saved: int | None = None
-_limit_set: int | None = None
-
-
-@contextmanager
-def csv_field_limit(limit: int = CSV_FIELD_LIMIT):
-    """Raise :func:`csv.field_size_limit` to at least ``limit`` for the ``with`` block only.
-
-    The csv module's limit (131,072 characters by default) is process-wide: a claims file with
-    a longer cell needs a higher one, but other code in the process must not inherit it. Nested
-    and concurrent blocks share one raise; the last to leave restores the earlier value, unless
-    something else changed the limit meanwhile (then that value is kept).
-
-    Examples
-    --------
-    >>> import csv
-    >>> before = csv.field_size_limit()
-    >>> with csv_field_limit(10 * before):
-    ...     csv.field_size_limit() == 10 * before
-    True
-    >>> csv.field_size_limit() == before
-    True
-    """
-    global _limit_users, _limit_saved, _limit_set
-    with _limit_lock:
-        if _limit_users == 0:
-            _limit_saved, _limit_set = csv.field_size_limit(), None
-        if csv.field_size_limit() < limit:
-            csv.field_size_limit(limit)
-            _limit_set = limit
-        _limit_users += 1
-    try:
-        yield
-    finally:
-        with _limit_lock:
-            _limit_users -= 1
-            if _limit_users == 0 and _limit_set is not None and csv.field_size_limit() == _limit_set:
-                csv.field_size_limit(_limit_saved)
-
 
 def _source_name(source) -> str:
     if isinstance(source, (str, os.PathLike)):
