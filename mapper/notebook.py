@@ -25,7 +25,7 @@ from pathlib import Path
 from mapper.errors import MapperError
 from mapper.export import assessment_records, claim_records, to_frame
 from mapper.state import MapOptions, MapState, prepare_state
-from mapper.timelabels import parse_when
+from mapper.timelabels import claim_time_label, parse_when
 
 #: Fill colours for states without an actor colour (controlled / partial take the actor's colour).
 STATUS_COLOURS = {"disputed": "#7f7f7f", "contested": "#b8860b", "attacked": "#000000", "denied": "#a0a0a0",
@@ -159,15 +159,13 @@ class Map:
 
     @staticmethod
     def _popup(place, st, tl) -> str:
-        from mapper.render.html import time_label
-
         rows = []
         for i in st.entries:
             e = tl.entries[i]
             c = e.claim
             word = f" ({_text(c.status_raw)})" if c.status_raw and c.status_raw != c.status else ""
             rows.append(
-                f"<li><b>{_text(time_label(c.time))}</b> — {_text(e.claimant or 'unknown claimant')}: "
+                f"<li><b>{_text(claim_time_label(c.time, show_tz=True))}</b> — {_text(e.claimant or 'unknown claimant')}: "
                 f"{_text(c.status)}{word}{' by ' + _text(e.actor) if e.actor else ''}"
                 + (f"<br><q>{_text(c.quote)}</q>" if c.quote else "")
                 + (f"<br><small>{_text(c.source)} · {_text(c.id)}</small>" if c.source or c.id else "")

@@ -90,8 +90,9 @@ def as_of_label(t: datetime, offset_minutes: int = 0) -> str:
     return format_utc(t) + (f" ({local})" if local else "")
 
 
-def claim_time_label(span) -> str:
-    """A claim's time with its precision kept ("6 Jul 2021, afternoon"), as popups show it.
+def claim_time_label(span, *, show_tz: bool = False) -> str:
+    """A claim's time with its precision kept ("6 Jul 2021, afternoon"), as popups and
+    descriptions show it; ``show_tz`` appends the span's zone ("UTC+04:30"), as the map does.
 
     Falls back to the source's own wording, then to the UTC label, for a span
     :func:`mapper.timespan.format_time` cannot word (a hand-made span without a precision).
@@ -99,7 +100,7 @@ def claim_time_label(span) -> str:
     from mapper.timespan import format_time
 
     try:
-        return format_time(span)
+        return format_time(span, show_tz=show_tz)
     except (KeyError, ValueError, TypeError, AttributeError) as err:  # a label must never break a description
         log.debug("format_time failed for %r: %s", span, err)
     if span.text:

@@ -51,6 +51,7 @@ from mapper.render.embed import embed_css
 from mapper.render.pagejson import script_json
 from mapper.render.style import css_variables, page_style
 from mapper.render.titles import default_title
+from mapper.timelabels import claim_time_label
 from mapper.timeline import Timeline, _aware
 
 log = logging.getLogger(__name__)
@@ -146,26 +147,6 @@ def minutes(t: datetime | None) -> int | None:
     if t is None:
         return None
     return math.floor(_aware(t).timestamp() / 60)
-
-
-def time_label(span) -> str:
-    """Display label of a TimeSpan, keeping its precision ("6 Jul 2021, afternoon")."""
-    try:
-        from mapper.timespan import format_time
-    except ImportError:  # claim parsing not installed yet: a plain label
-        format_time = None
-    if format_time is not None:
-        try:
-            return format_time(span, show_tz=True)
-        except (KeyError, ValueError, TypeError, AttributeError) as err:  # a label must never break rendering
-            log.debug("format_time failed for %r: %s", span, err)
-    if span.text:
-        return span.text
-    t = _aware(span.earliest).astimezone(timezone.utc)
-    fmt = {"year": "%Y", "month": "%b %Y", "week": "week of %d %b %Y", "day": "%d %b %Y"}.get(
-        span.precision, "%d %b %Y, %H:%M UTC"
-    )
-    return t.strftime(fmt).lstrip("0")
 
 
 def _asset(name: str) -> str:
@@ -359,8 +340,8 @@ class _Payload:
                 key = (c.time, c.time_end)
                 label = label_cache.get(key)
                 if label is None:
-                    label = label_cache[key] = time_label(c.time) + (
-                        f" to {time_label(c.time_end)}" if c.time_end else "")
+                    label = label_cache[key] = claim_time_label(c.time, show_tz=True) + (
+                        f" to {claim_time_label(c.time_end, show_tz=True)}" if c.time_end else "")
                 row += [
                     intern(label),
                     intern(c.status_raw if c.status_raw and c.status_raw.strip().lower() != c.status else ""),
@@ -909,4 +890,4 @@ def _basemap_bounds(base_geoms) -> list | None:
     return [[min(ys), min(xs)], [max(ys), max(xs)]]
 
 
-__all__ = ["render_html", "RenderReport", "script_json", "safe_url", "time_label", "zone_label", "DEFAULT_BUDGET", "TILES", "VIEWS"]
+__all__ = ["render_html", "RenderReport", "script_json", "safe_url", "zone_label", "DEFAULT_BUDGET", "TILES", "VIEWS"]
