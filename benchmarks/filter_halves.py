@@ -1,7 +1,7 @@
 """Span filter trained on halves A of the dev corpora, scored on halves B (an experiment).
 
 Compares the shipped weights (trained on geovirus,tud_loc2013) with weights fitted by
-:func:`mapper.geoparse.filter_model.fit` on (1) the same two corpora with the current rules,
+:func:`mapper.geoparse.filter_model.train` on (1) the same two corpora with the current rules,
 (2) those plus the even-indexed documents (half A) of GeoWebNews, TR-News and LGL, (3) halves A
 only; every model is scored end to end on the odd-indexed documents (half B), which none of them
 saw. The threshold of a fitted model is its best span F1 on its training rows, as in
@@ -26,38 +26,6 @@ TARGETS = ("geowebnews", "trnews", "lgl")
 BASE = ("geovirus", "tud_loc2013")
 
 
-def _rows(gp, docs) -> tuple:
-    from mapper.evaluate import Toponym, match_toponyms
-
-    X, y = [], []
-    for d in docs:
-        feats = gp.candidate_features(d.text)
-        gold = [t for t in d.toponyms if t.has_coordinates]
-        preds = [Toponym(c.start, c.end, d.text[c.start:c.end]) for c, _x in feats]
-        hit = {(p.start, p.end) for _g, p in match_toponyms(gold, preds)}
-        for c, x in feats:
-            if c.form == "name":  # adjectives and codes are never filtered (as in filter_model)
-                X.append(x)
-                y.append(1 if (c.start, c.end) in hit else 0)
-    return X, y
-
-
-def _train(X, y):
-    from mapper.geoparse.filter_model import FilterModel, fit
-
-    w, b, mean, scale = fit(X, y)
-    model = FilterModel(w, b, mean, scale, 0.5)
-    probs = [model.probability(x) for x in X]
-    pos = sum(y)
-    best = (0.0, 0.5)
-    for t in [i / 100 for i in range(5, 96)]:
-        tp = sum(1 for p, lab in zip(probs, y) if p >= t and lab)
-        kept = sum(1 for p in probs if p >= t)
-        best = max(best, (2 * tp / (kept + pos) if kept + pos else 0.0, t))
-    model.threshold = best[1]
-    return model
-
-
 def _score_halves_b(gz, model, docs) -> str:
     from mapper.evaluate import Document, Toponym, score
     from mapper.geoparse import Geoparser
@@ -80,17 +48,17 @@ def main(argv=None) -> int:
     from gazetteer import Gazetteer
     from mapper.evaluate import read_documents
     from mapper.geoparse import Geoparser
-    from mapper.geoparse.filter_model import FilterModel
+    from mapper.geoparse.filter_model import FilterModel, train, training_rows
 
     gz = Gazetteer.open(args.data_dir, build=False)
     rules = Geoparser(gz, filter_model=None)
     docs = {c: list(read_documents(CORPORA_DIR / f"{c}.jsonl")) for c in TARGETS + BASE}
-    base_X, base_y = _rows(rules, [d for c in BASE for d in docs[c]])
-    a_X, a_y = _rows(rules, [d for c in TARGETS for d in docs[c][0::2]])
+    base_X, base_y = training_rows(rules, [d for c in BASE for d in docs[c]])
+    a_X, a_y = training_rows(rules, [d for c in TARGETS for d in docs[c][0::2]])
     print("shipped weights:          ", _score_halves_b(gz, FilterModel.default(), docs), flush=True)
-    print("refit on geovirus,tud:    ", _score_halves_b(gz, _train(base_X, base_y), docs), flush=True)
-    print("geovirus,tud + halves A:  ", _score_halves_b(gz, _train(base_X + a_X, base_y + a_y), docs), flush=True)
-    print("halves A only:            ", _score_halves_b(gz, _train(a_X, a_y), docs), flush=True)
+    print("refit on geovirus,tud:    ", _score_halves_b(gz, train(base_X, base_y)[0], docs), flush=True)
+    print("geovirus,tud + halves A:  ", _score_halves_b(gz, train(base_X + a_X, base_y + a_y)[0], docs), flush=True)
+    print("halves A only:            ", _score_halves_b(gz, train(a_X, a_y)[0], docs), flush=True)
     return 0
 
 
