@@ -731,6 +731,14 @@ def _sentence_places(text: str, s_start: int, s_end: int, ctx: _DocContext, spea
 
 
 #: Words one of which a sentence must contain (lower case) for the reference patterns to be tried.
+#: After a country name: it modifies the noun that follows ("Myanmar border town", "Ukraine
+#: frontline village", "Sudan army base"), so it is not the place a claim is about.
+_COUNTRY_MODIFIES = re.compile(
+    r"\s+(?:(?:border|frontline|front-line|key|strategic|coastal|northern|southern|eastern|western|central|"
+    r"army|military|rebel|government|capital)\s+){0,2}"
+    r"(?:towns?|city|cities|villages?|bases?|outposts?|garrisons?|ports?|crossings?|airports?|air\s+base|"
+    r"airbase|districts?|provinces?|regions?|positions?|hamlets?|settlements?)\b"
+)
 _REF_WORDS = ("capital", "city", "town", "village", "area", "province", "district", "country", "urban",
               "provincial")
 _PLURAL_REF_WORDS = ("areas", "villages", "towns", "positions", "localities", "settlements", "places")
@@ -1755,6 +1763,12 @@ def extract_claims(
     dem = {m.name: registry.demonym_country(m.name) if m.kind != "country" else "" for m in mentions}
     demonym_ccs = [dem[m.name] for m in mentions if dem[m.name]]
     mentions = [m for m in mentions if not dem[m.name]]
+    # So is a country name used as a modifier of the place ("a Myanmar border town", "the Sudan
+    # army base"): the claim is about the town, the country is its context.
+    attributive = [m for m in mentions if m.kind == "country" and _COUNTRY_MODIFIES.match(text, m.end)]
+    if attributive:
+        demonym_ccs += [m.country_code for m in attributive if m.country_code]
+        mentions = [m for m in mentions if m not in attributive]
     main_country = _country_of(mentions + in_dateline + in_dateline, demonym_ccs)
     # Acronyms defined in this article are learned for this article only, on a copy of the registry
     # (made only when there is one to learn).

@@ -236,7 +236,10 @@ CARRIER = re.compile(
 INSURGENT_WORDS = (
     r"insurgents?|insurgency|militants?|rebels?|jihadists?|jihadis|guerrillas?|separatists?|extremists?|"
     r"terrorists?|invaders|the\s+group|the\s+enemy|enemy|gunmen|fighters|insurgent\s+fighters|"
-    r"Islamist\s+insurgency|Islamist\s+militants|armed\s+opposition"
+    r"Islamist\s+insurgency|Islamist\s+militants|armed\s+opposition|"
+    # "Sudan's paramilitary", "the paramilitaries": a force outside the army, named elsewhere in
+    # the article; never the state the country name before it would suggest
+    r"paramilitar(?:y|ies)(?:\s+(?:forces?|group|fighters))?"
 )
 #: Generic words for government forces; a nationality adjective before them is kept.
 GOVERNMENT_WORDS = (

@@ -28,6 +28,9 @@ PLACES = {
     "Gaza Strip": ("admin1", "PS", "", 31.42, 34.36),
     "Rafah": ("populated_place", "PS", "Gaza Strip", 31.30, 34.25),
     "Israel": ("country", "IL", "", 31.5, 34.9),
+    "Myanmar": ("country", "MM", "", 21.0, 96.0),
+    "Mali": ("country", "ML", "", 17.6, -4.0),
+    "Kidal": ("populated_place", "ML", "Kidal", 18.44, 1.41),
 }
 GEO = FakeGeoparser(PLACES)
 
@@ -302,3 +305,23 @@ def test_secured_with_a_name_after_it_is_a_claim_otherwise_not():
     assert find(cs, place="Khiam", status=CONTROLLED, actor="Government of Israel")
     assert not claims("The army secured the release of hostages held in Khiam.", published="2024-10-12")
     assert not claims("Mediators secured the exit of civilians from Rafah.", published="2024-10-12")
+
+
+def test_a_country_name_that_modifies_a_noun_is_context_not_the_place():
+    """ "a Myanmar border town", "the Mali army base in X": the claim is about the town or X."""
+    cs = claims("Rebels said on Friday they had captured a Myanmar border town after weeks of fighting.")
+    assert not find(cs, place="Myanmar"), cs
+    cs = claims("Tuareg-led rebels said on Monday they had seized the Mali army base in Kidal.",
+                published="2024-02-05")
+    assert not find(cs, place="Mali"), cs
+    assert find(cs, place="Kidal", status=CONTROLLED), cs
+
+
+def test_a_paramilitary_named_by_its_country_is_the_named_force_not_the_state():
+    """ "Sudan's paramilitary" is the paramilitary the article names, never Government of Sudan."""
+    cs = claims("Sudan's paramilitary Rapid Support Forces (RSF) said on Tuesday it had seized Zalingei.")
+    c = find(cs, place="Zalingei", status=CONTROLLED)
+    assert c and c[0].actor == "Rapid Support Forces", cs
+    cs = claims("Sudan's paramilitary seizes Nyala\n\nThe Rapid Support Forces said on Tuesday its "
+                "fighters had taken Nyala.")
+    assert not [c for c in find(cs, place="Nyala") if c.actor == "Government of Sudan"], cs
