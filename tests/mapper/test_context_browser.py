@@ -210,3 +210,24 @@ def test_context_names_from_data_stay_text(browser, tmp_path, ukraine_gazetteer)
         page.assert_clean()
     finally:
         page.close()
+
+
+def test_the_most_populous_towns_in_view_show_whatever_their_tier(browser, tmp_path, ukraine_gazetteer):
+    """style.json context.view_towns, as the static map applies it: the only town in view is named
+    even when its population tier starts far beyond the view's zoom."""
+    from mapper.context import Candidate, ContextLabel
+    from mapper.render.html import render_html
+    from mapper.state import MapOptions, prepare_state
+
+    state = prepare_state([LEFT_BANK], gazetteer=ukraine_gazetteer, options=MapOptions())
+    others = tuple(lab for lab in state.context.labels if lab.kind not in ("city", "capital"))
+    small = ContextLabel("city", "Smalltown-zoom-20", 20, (Candidate(33.9, 46.2),), 1)
+    state = dataclasses.replace(state, context=dataclasses.replace(state.context, labels=(*others, small)))
+    out = tmp_path / "small-towns.html"
+    render_html(state, out)
+    page = _open(browser, out)
+    try:
+        assert "Smalltown-zoom-20" in _names(page)
+        page.assert_clean()
+    finally:
+        page.close()

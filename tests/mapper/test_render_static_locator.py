@@ -55,3 +55,19 @@ def test_static_names_follow_the_zoom_table(example_svg, monkeypatch, tmp_path):
     out = tmp_path / "far.svg"
     render_static(st, out)
     assert "Nowhere-zoom-20" not in out.read_text(encoding="utf-8")
+
+
+def test_the_most_populous_towns_in_view_show_whatever_their_tier(example_svg, tmp_path):
+    """style.json context.view_towns: a region of small towns still gets names (Darfur, the Sahel)."""
+    from dataclasses import replace
+
+    from mapper.context import Candidate, ContextLabel
+    from mapper.render.static import render_static
+
+    state, _svg = example_svg
+    # The only town in view (western Afghanistan), with a tier from zoom 20: drawn all the same.
+    small = ContextLabel("city", "Smalltown-zoom-20", 20, (Candidate(62.0, 33.5),), 1)
+    st = replace(state, context=replace(state.context, labels=(small,)))
+    out = tmp_path / "small.svg"
+    render_static(st, out)
+    assert "Smalltown-zoom-20" in _texts(out.read_text(encoding="utf-8"))

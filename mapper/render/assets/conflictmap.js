@@ -1360,10 +1360,18 @@
     var centre = map.latLngToContainerPoint(map.getCenter());
     // Degrees of the candidates' depth, in screen pixels (one degree of longitude at the view's centre).
     var c0 = map.getCenter(), pxPerDeg = map.latLngToContainerPoint([c0.lat, c0.lng + 1]).x - centre.x;
+    // The most populous towns in view show whatever their tier (style.json context.view_towns);
+    // towns come most populous first.
+    var view = map.getBounds(), inView = 0, always = [];
+    ctxLabels.forEach(function (c) {
+      if (c.lab.k === 'city' && inView < CS.view_towns && view.contains([c.lab.c[0][0], c.lab.c[0][1]])) {
+        always.push(c); inView++;
+      }
+    });
     ctxLabels.forEach(function (c) {
       var lab = c.lab, node = c.node;
       node.hidden = true;
-      if (lab.z > z + 1e-6 || shown >= CS.max_labels) { return; }
+      if ((lab.z > z + 1e-6 && always.indexOf(c) < 0) || shown >= CS.max_labels) { return; }
       if (!c.w) {
         node.hidden = false; node.style.transform = '';
         c.w = node.offsetWidth; c.h = node.offsetHeight;

@@ -54,6 +54,22 @@ def _overlaps(r, boxes) -> bool:
     return any(r[0] < b[2] and r[2] > b[0] and r[1] < b[3] and r[3] > b[1] for b in boxes)
 
 
+def _towns_in_view(labels, view: MapView, inner, count: int) -> set:
+    """ids of the first ``count`` town labels (most populous first) whose point is inside the panel:
+    they show whatever their population tier (style.json ``context.view_towns``, as on the page)."""
+    out = set()
+    for lab in labels:
+        if len(out) >= count:
+            break
+        if lab.kind != "city":
+            continue
+        c = lab.candidates[0]
+        px, py = view.to_u(*lonlat_to_merc(c.lon, c.lat))
+        if inner[0] <= px <= inner[2] and inner[1] <= py <= inner[3]:
+            out.add(id(lab))
+    return out
+
+
 def place_context_labels(page, state, view: MapView, taken: list, ctx: DrawContext) -> list:
     """Draw the context names that fit on one panel; returns ``(kind, name, box)`` of each drawn.
 
@@ -73,8 +89,9 @@ def place_context_labels(page, state, view: MapView, taken: list, ctx: DrawConte
     centre = (mx + mw / 2, my + mh / 2)
     occupied = [tuple(b) for b in taken]
     drawn = []
+    always = _towns_in_view(context.labels, view, inner, t["view_towns"])
     for lab in context.labels:
-        if lab.min_zoom > zoom + 1e-6 or len(drawn) >= t["max_labels"]:
+        if (lab.min_zoom > zoom + 1e-6 and id(lab) not in always) or len(drawn) >= t["max_labels"]:
             continue
         text = t["text"].get(lab.kind, t["text"]["city"])
         name = lab.name.upper() if text["upper"] else lab.name
