@@ -83,9 +83,11 @@ class PlaceRecord:
 
     @classmethod
     def of(cls, row: Sequence[Any]) -> PlaceRecord:
+        """The record of an index row (a ``places`` row with its name columns)."""
         return cls(row[_PID], row[_COUNTRY_CODE], row[_IMPORTANCE], row if isinstance(row, tuple) else tuple(row))
 
     def place(self) -> Place:
+        """The full :class:`~gazetteer.model.Place` of this row."""
         return store.row_to_place(self.row)
 
 
@@ -97,6 +99,7 @@ class ExactHit(PlaceRecord):
 
     @classmethod
     def of_flagged(cls, flag: int, row: tuple[Any, ...]) -> ExactHit:
+        """The record of an exact-name row with the name's ``flag`` (alias, abbreviation...)."""
         return cls(row[_PID], row[_COUNTRY_CODE], row[_IMPORTANCE], row, flag)
 
 
@@ -118,6 +121,7 @@ class NameRows:
 
     @property
     def keys(self) -> list[str]:
+        """The matched name keys, one per row, in row order."""
         return [r[0] for r in self.raw]
 
     def __len__(self) -> int:

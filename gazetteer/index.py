@@ -107,6 +107,7 @@ class GazetteerIndex:
         return meta.get("normalize_version") == NORMALIZE_VERSION and meta.get("data_version") == DATA_VERSION
 
     def close(self) -> None:
+        """Close the SQLite connection."""
         self.conn.close()
 
     def __enter__(self) -> GazetteerIndex:
@@ -120,6 +121,8 @@ class GazetteerIndex:
         return [json.loads(v) for (v,) in self.conn.execute("SELECT info FROM sources ORDER BY name")]
 
     def meta(self) -> dict[str, str]:
+        """The index's ``meta`` table as a dict (schema, normaliser and data versions, build time,
+        country filter...)."""
         return dict(self.conn.execute("SELECT k, v FROM meta"))
 
     def attribution(self) -> list[str]:
@@ -131,6 +134,7 @@ class GazetteerIndex:
         return seen
 
     def stats(self) -> dict[str, Any]:
+        """Counts of places (in all and per kind) and of indexed names."""
         kinds = dict(self.conn.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind"))
         names = self.conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
         return {"places": sum(kinds.values()), "by_kind": kinds, "names": names}

@@ -145,6 +145,7 @@ class Gazetteer:
 
     @property
     def path(self) -> Path:
+        """Path of the SQLite index file this gazetteer reads."""
         return self._index.path
 
     @property
@@ -162,6 +163,7 @@ class Gazetteer:
         return self._index.is_current()
 
     def close(self) -> None:
+        """Close the index (the gazetteer cannot be used afterwards)."""
         self._index.close()
 
     def __enter__(self) -> Gazetteer:
@@ -247,9 +249,11 @@ class Gazetteer:
         return [store.row_to_place(r) for r in rows]
 
     def sources(self) -> list:
+        """The loaded sources' descriptions (name, attribution, licence...), by name."""
         return self._index.sources()
 
     def meta(self) -> dict:
+        """The index's build metadata (see :meth:`gazetteer.index.GazetteerIndex.meta`)."""
         return self._index.meta()
 
     def attribution(self) -> list:
@@ -257,6 +261,7 @@ class Gazetteer:
         return self._index.attribution()
 
     def stats(self) -> dict:
+        """Counts of places (in all and per kind) and of indexed names."""
         return self._index.stats()
 
     def name_entries(self, *, with_flag: bool = False):

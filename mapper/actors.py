@@ -184,6 +184,7 @@ class Actor:
     acronyms: tuple = field(default=(), repr=False)
 
     def is_state(self) -> bool:
+        """True when the actor is the state forces of a country (kind ``state``)."""
         return self.kind == STATE
 
     def is_foreign(self, cc: str) -> bool:
@@ -196,6 +197,7 @@ class Actor:
         return self.side or self.name
 
     def to_dict(self) -> dict:
+        """The actor as the plain dict the actors file and the page use (tuples as lists)."""
         return {"name": self.name, "colour": self.colour, "aliases": list(self.aliases), "kind": self.kind,
                 "country": self.country, "side": self.side, "acronyms": list(self.acronyms)}
 

@@ -139,6 +139,7 @@ class MapState:
 
     @property
     def offset_minutes(self) -> int:
+        """UTC offset (minutes) of most claims' times: the zone the maps show local time in."""
         return local_offset_minutes(self.timeline)
 
     def describe(self, at=None, **kwargs) -> Description:

@@ -39,6 +39,7 @@ _TERMINAL = re.compile(r"[.!?:;,\"”’)\]…]\s*$")
 
 @dataclass(frozen=True)
 class Dateline:
+    """A wire dateline ("GOMA, Jan 26 (Reuters) -"): its character span, place, region, date and agency."""
     start: int
     end: int
     place: str

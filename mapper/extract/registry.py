@@ -49,6 +49,7 @@ def state_name(actors, cc: str) -> str:
 
 
 def is_state(actors, name: str) -> bool:
+    """True when ``name`` is a state actor of the registry ``actors`` (False when unknown)."""
     actor = actors.get(name) if actors is not None and name else None
     return bool(actor is not None and actor.is_state())
 
@@ -63,11 +64,13 @@ def is_known(actors, name: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def demonym_country(word: str) -> str:
+    """The ISO country code of a demonym or nationality adjective ("Syrian" -> SY), or ""."""
     return countries.country_for_demonym(word.strip())
 
 
 @lru_cache(maxsize=4096)
 def capital_country(word: str) -> str:
+    """The ISO country code of the country whose capital ``word`` is ("Kyiv" -> UA), or ""."""
     return countries.country_for_capital(word.strip())
 
 
@@ -78,6 +81,7 @@ def name_country(word: str) -> str:
 
 
 def country_name(cc: str) -> str:
+    """The short English name of country ``cc`` ("" for an empty code)."""
     return countries.country_name(cc) if cc else ""
 
 

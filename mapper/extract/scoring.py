@@ -89,6 +89,7 @@ class DraftClaim:
 
 @dataclass(frozen=True)
 class Match:
+    """One gold claim paired with one draft (by place name or distance), with what else agrees."""
     gold_index: int
     draft_index: int
     by: str  # "name" | "distance"
@@ -109,6 +110,7 @@ class DocResult:
 
 @dataclass(frozen=True)
 class Totals:
+    """Counts of gold claims, drafts and matches of a group of documents, with the scores derived from them."""
     gold: int = 0
     drafts: int = 0
     matched: int = 0
@@ -119,14 +121,17 @@ class Totals:
 
     @property
     def precision(self) -> float:
+        """Share of drafts that match a gold claim (1.0 when there is nothing to find and nothing drafted)."""
         return self.matched / self.drafts if self.drafts else (1.0 if not self.gold else 0.0)
 
     @property
     def recall(self) -> float:
+        """Share of gold claims matched by a draft (1.0 without gold claims)."""
         return self.matched / self.gold if self.gold else 1.0
 
     @property
     def f1(self) -> float:
+        """Harmonic mean of :attr:`precision` and :attr:`recall`."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -139,6 +144,7 @@ class Totals:
         return Totals(*(a + b for a, b in zip(_fields(self), _fields(other))))
 
     def to_dict(self) -> dict:
+        """The totals and scores as the benchmark's JSON record (rounded to 4 places)."""
         return {
             "documents": self.documents, "gold": self.gold, "drafts": self.drafts, "matched": self.matched,
             "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
@@ -162,6 +168,7 @@ def place_key(name: str) -> str:
 
 
 def same_name(gold: GoldClaim, draft_place: str) -> bool:
+    """True when the draft's place name is the gold place or one of its aliases, after folding."""
     d = place_key(draft_place)
     if not d:
         return False
@@ -187,6 +194,7 @@ def fold(text: str) -> str:
 
 
 def same_actor(gold: GoldClaim, draft_actor: str) -> bool:
+    """True when the draft's actor equals the gold actor or an accepted alternative, after folding."""
     # Exact after folding: a bare "Government" never equals "Government of X".
     d = fold(draft_actor)
     return any(fold(g) == d for g in (gold.actor, *gold.actor_alt))
@@ -203,6 +211,7 @@ def claimant_key(text: str) -> str:
 
 
 def same_claimant(gold: GoldClaim, draft_claimant: str) -> bool:
+    """True when the draft's claimant equals the gold claimant or an accepted alternative."""
     d = claimant_key(draft_claimant)
     return bool(d) and any(claimant_key(g) == d for g in (gold.claimant, *gold.claimant_alt))
 
@@ -218,6 +227,7 @@ def gold_interval(time: str) -> tuple:
 
 
 def same_time(gold: GoldClaim, draft: DraftClaim) -> bool:
+    """True when the draft's time interval overlaps the gold claim's."""
     if not gold.time or draft.earliest is None:
         return False
     g0, g1 = gold_interval(gold.time)

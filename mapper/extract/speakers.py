@@ -77,6 +77,7 @@ def head_word(phrase: str) -> str:
 
 @dataclass
 class Mentioned:
+    """An entity named at character ``pos``: a person or organisation, its actor (side) and role."""
     pos: int
     name: str
     kind: str  # person | org
@@ -91,6 +92,7 @@ class Discourse:
     items: list = field(default_factory=list)
 
     def add(self, pos: int, name: str, kind: str = "", actor: str = "", role: str = "speaker") -> None:
+        """Record an entity named at ``pos`` (empty names, pronouns and names of no known kind are skipped)."""
         kind = kind or kind_of(name)
         if not name or name.lower() in PRONOUNS or not kind:
             return

@@ -81,10 +81,12 @@ class FilterModel:
         self.trained_on = trained_on
 
     def probability(self, x) -> float:
+        """P(the candidate with feature row ``x`` is a place)."""
         z = self.bias + sum(w * (v - m) / s for w, v, m, s in zip(self.weights, x, self.mean, self.scale))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def keep(self, x) -> bool:
+        """True when :meth:`probability` reaches the model's threshold."""
         return self.probability(x) >= self.threshold
 
     @classmethod
@@ -160,6 +162,7 @@ def train(X, y) -> tuple:
 
 
 def main(argv=None) -> int:
+    """Command line: retrain the span filter on development corpora and write its weights module."""
     import argparse
     from pathlib import Path
 

@@ -28,22 +28,27 @@ class Mention:
 
     @property
     def lat(self) -> float | None:
+        """Latitude of the resolved place (None when unresolved)."""
         return self.place.lat if self.place is not None else None
 
     @property
     def lon(self) -> float | None:
+        """Longitude of the resolved place (None when unresolved)."""
         return self.place.lon if self.place is not None else None
 
     @property
     def place_id(self) -> str:
+        """Gazetteer id of the resolved place ("" when unresolved)."""
         return self.place.id if self.place is not None else ""
 
     @property
     def country_code(self) -> str:
+        """ISO country code of the resolved place ("" when unresolved or unknown)."""
         return (self.place.country_code or "") if self.place is not None else ""
 
     @property
     def admin1(self) -> str:
+        """First-level unit of the resolved place (the place itself when it is one; "" when unresolved)."""
         if self.place is None:
             return ""
         if self.place.kind == "admin1":

@@ -196,6 +196,7 @@ class Geoparser:
 
     @property
     def index(self):
+        """The gazetteer's name index for text scanning, built on first use and kept."""
         if self._index is None:
             self._index = index_for(self.gz)
         return self._index

@@ -357,6 +357,7 @@ class Line:
     after_blank: bool = True  # a blank line (or the start of the text) comes before it
 
     def text_of(self, text: str) -> str:
+        """The line's text: ``text[start:end]``."""
         return text[self.start:self.end]
 
 
