@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -180,7 +181,7 @@ def run_once(folder: Path, workers: int | None, chunk_rows: int) -> dict:
     import psutil
 
     from gazetteer import Gazetteer
-    from mapper.scale.aggregate import AggregateSpec, aggregate
+    from mapper.scale.aggregate import AggregateSpec, aggregate, load_units
     from mapper.scale.scheduler import dask_client, parse_scheduler
 
     spec = AggregateSpec(by="admin1", every="month", per=("status", "actor"))
@@ -202,6 +203,8 @@ def run_once(folder: Path, workers: int | None, chunk_rows: int) -> dict:
         result = aggregate(folder, spec, gazetteer=gz, client=client, chunk_rows=chunk_rows)
         seconds = time.perf_counter() - t0
         peaks = sorted(client.run(_stop_sampler).values()) if client is not None else []
+        # what every worker receives with the job: the units' polygons (the README quotes it)
+        units_mb = len(pickle.dumps(load_units(gz, spec.by))) / 2**20
     client_state["stop"] = True
     sampler.join()
     return {
@@ -210,6 +213,7 @@ def run_once(folder: Path, workers: int | None, chunk_rows: int) -> dict:
         "workers": workers or 0, "seconds": round(seconds, 1), "rows_per_s": round(result.rows / seconds),
         "peak_worker_rss_mb": [round(p / 2**20) for p in peaks],
         "peak_client_rss_mb": round(client_state["peak"] / 2**20),
+        "units_pickled_mb": round(units_mb, 1),
     }
 
 
