@@ -60,7 +60,7 @@ _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 #: Bumped whenever a key function changes: an index built with another version is rebuilt.
-NORMALIZE_VERSION = "4"  # 4: parish, borough, municipality, rayon/raion, township are type words
+NORMALIZE_VERSION = "5"  # 5: the Arabic article written with e (ez-, es-, en-...) is dropped too
 
 #: Longest query, in characters, the resolver looks at (longer input is junk, not a name).
 MAX_NAME_LENGTH = 200
@@ -84,9 +84,11 @@ _TYPE_WORDS_LEADING = {
     "town of": "populated_place", "village of": "populated_place", "the": "",
 }
 _IZAFE = frozenset({"e", "i", "ye", "yi", "y", "ee", "e ye"})
-# The Arabic article in its romanised (and sun-letter assimilated) forms: dropped from the
-# skeleton so "An Nuaymah", "Al-Nuaymah" and "Nuaymah" meet.
-_ARTICLES = frozenset({"al", "el", "ul", "an", "ar", "as", "ash", "at", "ad", "az", "adh", "ath"})
+# The Arabic article in its romanised (and sun-letter assimilated) forms, with a or e as Levantine
+# and North African spellings write it: dropped from the skeleton so "An Nuaymah", "Al-Nuaymah" and
+# "Nuaymah" meet, and "Deir ez-Zor" / "Dayr al-Zour".
+_ARTICLES = frozenset({"al", "el", "ul", "an", "ar", "as", "ash", "at", "ad", "az", "adh", "ath",
+                       "en", "er", "es", "esh", "et", "ed", "ez", "edh", "eth"})
 
 
 def clean_text(text: str) -> str:

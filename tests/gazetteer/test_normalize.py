@@ -107,3 +107,13 @@ def test_sounds_alike_spelling_variants(a, b):
                                   ("Robotyne", "Rybotyn"), ("", "")])
 def test_sounds_alike_rejects_lookalikes(a, b):
     assert not sounds_alike(a, b)
+
+
+def test_the_arabic_article_written_with_e_is_dropped_like_the_one_written_with_a():
+    """Levantine and North African spellings write the article ez-, es-, en-...: "Deir ez-Zor" and
+    "Dayr al-Zour" are one name, as "Al-Nuaymah" and "An Nuaymah" already were."""
+    from gazetteer.normalize import normalize, skeleton, sounds_alike
+
+    assert sounds_alike("Deir ez-Zor", "Dayr al-Zour")
+    assert skeleton(normalize("Ras esh-Shaqq")) == skeleton(normalize("Ras ash Shaqq"))
+    assert not sounds_alike("Deir ez-Zor", "Deir Hafer")
